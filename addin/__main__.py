@@ -1,0 +1,3 @@
+from addin.cli import main
+
+main()

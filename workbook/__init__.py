@@ -1,0 +1,1 @@
+"""The register workbook: schema, model, checks, trends and the Excel file adapter."""

@@ -1,0 +1,33 @@
+"""Errors the user can fix; each message names the place and the fix."""
+
+
+class RiskregError(Exception):
+    """Base of every error a user can act on; `user_message` is shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.user_message = message
+
+
+class RegisterFormatError(RiskregError):
+    """The register workbook does not have the layout riskreg expects."""
+
+
+class ExportFormatError(RiskregError):
+    """The tab-separated register export cannot be read."""
+
+
+class PeriodError(RiskregError):
+    """A reporting period label does not parse or does not fit."""
+
+
+class OutputError(RiskregError):
+    """An output file cannot be written where the user asked."""
+
+
+class TemplateError(RiskregError):
+    """The Word template is broken or uses an unknown placeholder."""
+
+
+class UnsafeInputError(RiskregError):
+    """Input refused because reading it could harm the machine or lose data."""

@@ -1,0 +1,51 @@
+"""Writing files safely: to a temporary file beside the target, then moved into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def check_writable(target: Path, *, force: bool = False, ours: bool = False) -> None:
+    """Refuse to replace an existing `target` unless `force` (or the file is our own previous output)."""
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder. Give a file name for the output.")
+    if target.exists() and not (force or ours):
+        raise OutputError(f"{target}: already exists. Choose another name, or pass --force to replace it.")
+    if not target.parent.exists():
+        raise OutputError(f"{target}: folder {target.parent} does not exist. Create it first or choose another path.")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; move it over `target` only if the block succeeds."""
+    target = Path(target)
+    fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        try:
+            os.replace(temp, target)
+        except PermissionError:
+            raise OutputError(f"{target}: cannot be replaced; is it open in Excel or Word? "
+                              "Close it and run the command again.") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` atomically."""
+    with atomic_path(target) as temp:
+        temp.write_bytes(data)
+
+
+def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write `text` to `target` atomically, with the line ends given in `text`."""
+    write_bytes_atomic(target, text.encode(encoding))

@@ -1,0 +1,195 @@
+"""The register's columns, lists, settings and sheet names: the one declaration, as data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Sheet names, as staff see them in Excel.
+REGISTER_SHEET = "Register"
+LISTS_SHEET = "Lists"
+HISTORY_SHEET = "History"
+SETTINGS_SHEET = "Settings"
+VALIDATION_SHEET = "Validation"
+SUMMARY_SHEET = "Summary"
+REGISTER_TABLE = "RiskRegister"
+HISTORY_TABLE = "RatingHistory"
+
+# Excel's own limit for the text of one cell.
+EXCEL_CELL_LIMIT = 32_767
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the Register sheet."""
+
+    key: str
+    header: str
+    kind: str  # text | id | rating | trend | date | score | status
+    required: bool = False
+    list_name: str | None = None  # named list on the Lists sheet that holds the allowed values
+    width: float = 20
+    help: str = ""
+    optional: bool = False  # a column real registers may carry; absent is fine
+
+
+# The trend columns carry the quarter in their header ("Q4 Trending"); oldest first.
+TREND_COUNT = 3
+TREND_HEADER = "Q{quarter} Trending"
+TREND_HEADER_PATTERN = re.compile(r"^Q([1-4]) Trending$")
+TREND_KEYS = tuple(f"trend{i}" for i in range(1, TREND_COUNT + 1))
+
+CORE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", "id", required=True, width=9,
+           help="Risk reference, e.g. CRR07. Unique in the register."),
+    Column("name", "Risk Name", "text", required=True, width=28,
+           help="Short name of the risk as the committee knows it."),
+    Column("description", "Description", "text", required=True, width=60,
+           help="What could happen and why."),
+    Column("impact", "Impact", "text", required=True, width=50,
+           help="What it would mean for the organisation."),
+    Column("controls", "Key Controls and Activities", "text", required=True, width=70,
+           help="Controls in place and actions under way; one bullet per line."),
+    *(Column(key, TREND_HEADER.format(quarter="n"), "trend", required=True, list_name="Trends", width=11,
+             help="Direction of travel that quarter: New, ↗ (escalating), → (no change), "
+                  "↘ (de-escalating), N/A (not on the register yet).")
+      for key in TREND_KEYS),
+    Column("rating", "Residual Risk Rating", "rating", required=True, list_name="Ratings", width=14,
+           help="Residual rating after controls: Critical, High, Medium or Low."),
+)
+
+OPTIONAL_COLUMNS: tuple[Column, ...] = (
+    Column("owner", "Risk Owner", "text", optional=True, width=18, help="Accountable owner of the risk."),
+    Column("portfolio", "Portfolio/Department", "text", optional=True, width=18,
+           help="Portfolio or department the risk sits in."),
+    Column("date_raised", "Date Raised", "date", optional=True, width=12, help="Date the risk was raised."),
+    Column("last_reviewed", "Last Reviewed", "date", optional=True, width=12,
+           help="Date of the last review; checked against the review cycle in Settings."),
+    Column("likelihood", "Likelihood", "score", optional=True, list_name="Scores", width=10,
+           help="Residual likelihood score on the matrix in Settings (1 = lowest)."),
+    Column("impact_score", "Impact Score", "score", optional=True, list_name="Scores", width=10,
+           help="Residual impact score on the matrix in Settings (1 = lowest)."),
+    Column("status", "Status", "status", optional=True, list_name="Statuses", width=10,
+           help="Open or Closed. Closed risks leave the board paper."),
+)
+
+COLUMNS: tuple[Column, ...] = CORE_COLUMNS + OPTIONAL_COLUMNS
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+TEXT_KEYS = tuple(c.key for c in COLUMNS if c.kind == "text")
+
+
+def trend_header(quarter: int) -> str:
+    """Return the header of a trend column for `quarter` (1–4)."""
+    return TREND_HEADER.format(quarter=quarter)
+
+
+@dataclass(frozen=True)
+class Rating:
+    name: str
+    severity: int  # higher is worse
+    fill: str  # RGB hex, no '#'
+    font: str
+
+
+# Most severe first: the order the committee reads them.
+RATINGS: tuple[Rating, ...] = (
+    Rating("Critical", 4, "8B0000", "FFFFFF"),
+    Rating("High", 3, "E0301E", "FFFFFF"),
+    Rating("Medium", 2, "FFBF00", "000000"),
+    Rating("Low", 1, "3A9D23", "FFFFFF"),
+)
+RATING_BY_NAME = {r.name: r for r in RATINGS}
+
+
+@dataclass(frozen=True)
+class Trend:
+    symbol: str
+    meaning: str
+    word: str  # what a sentence says when the arrow cannot be shown
+
+
+TRENDS: tuple[Trend, ...] = (
+    Trend("New", "New risk added to the register this quarter", "new"),
+    Trend("↗", "Risk escalating: likelihood or impact rising", "escalating"),
+    Trend("→", "No change in the risk's residual rating", "unchanged"),
+    Trend("↘", "Risk de-escalating: likelihood or impact falling", "de-escalating"),
+    Trend("N/A", "Risk not on the register that quarter", "not applicable"),
+)
+ESCALATING, UNCHANGED, DEESCALATING, NEW, NOT_APPLICABLE = "↗", "→", "↘", "New", "N/A"
+
+STATUSES = ("Open", "Closed")
+
+# The Lists sheet: one column per list, each a workbook-level named range.
+DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
+    "Ratings": tuple(r.name for r in RATINGS),
+    "Trends": tuple(t.symbol for t in TRENDS),
+    "Statuses": STATUSES,
+    "Scores": ("1", "2", "3", "4", "5"),
+    "Markings": ("OFFICIAL", "OFFICIAL-SENSITIVE"),
+    "TrendBasis": ("score", "rating"),
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: object
+    help: str = ""
+    list_name: str | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("title", "Register title", "Corporate Risk Register", "Title used on the board paper."),
+    Setting("organisation", "Organisation", "West Midlands Police", "Organisation that owns the register."),
+    Setting("committee", "Committee", "Joint Audit Committee", "Committee the board paper goes to."),
+    Setting("period", "Reporting period", "2021/22 Q2",
+            "Financial-year quarter the register reports, e.g. 2021/22 Q2 (April–June is Q1)."),
+    Setting("marking", "Protective marking", "OFFICIAL", "Shown on every page of the paper.", "Markings"),
+    Setting("author", "Report of", "Director of Commercial Services",
+            "Who the paper is from (post title or name)."),
+    Setting("contact", "Author", "Strategic Risk Manager", "Contact officer named on the paper."),
+    Setting("meeting_date", "Meeting date", "", "Date of the committee meeting, e.g. 30 September 2021."),
+    Setting("agenda_item", "Agenda item", "", "Agenda item number for the paper."),
+    Setting("id_pattern", "Risk ID pattern", r"CRR\d{2}",
+            "Regular expression every risk ID must match, e.g. CRR\\d{2} for CRR01."),
+    Setting("review_cycle_days", "Review cycle (days)", 92,
+            "A risk whose Last Reviewed date is older than this is flagged."),
+    Setting("score_scale", "Likelihood and impact scale", 4, "Highest score on the matrix: 4 or 5."),
+    Setting("trend_basis", "Trend basis", "score",
+            "Compare scores (when the register has them) or rating bands to work out arrows.", "TrendBasis"),
+)
+SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class HistoryColumn:
+    key: str
+    header: str
+    width: float = 14
+
+
+HISTORY_COLUMNS: tuple[HistoryColumn, ...] = (
+    HistoryColumn("risk_id", "Risk ID", 10),
+    HistoryColumn("period", "Period", 12),
+    HistoryColumn("rating", "Rating", 12),
+    HistoryColumn("trend", "Trend", 9),
+    HistoryColumn("likelihood", "Likelihood", 11),
+    HistoryColumn("impact", "Impact", 9),
+    HistoryColumn("score", "Score", 8),
+    HistoryColumn("reviewed_on", "Reviewed on", 13),
+    HistoryColumn("source", "Source", 11),
+)
+HISTORY_SOURCES = ("recorded", "imported", "rolled")
+
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """The tab-separated export real registers come in."""
+
+    title: str = "Corporate Risks"
+    headers: tuple[str, ...] = field(default_factory=lambda: tuple(c.header for c in CORE_COLUMNS))
+    rows_per_block: int = 6  # the export repeats its title and headers every few risks
+
+
+EXPORT_LAYOUT = ExportLayout()
