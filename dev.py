@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Set up a virtual environment and run the demo or the tests: the README's two commands.
+
+    python3 dev.py demo     build the sample register, check it, work out trends, write the board paper
+    python3 dev.py test     run the test suite (installs LibreOffice with apt-get when missing and allowed)
+    python3 dev.py bench    run the benchmark (see bench/README in the Performance section of the README)
+
+Only the standard library is used here, so it runs on a fresh machine with Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".riskreg-installed"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu"]
+
+
+def say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def run(*args: object, **kwargs) -> None:
+    subprocess.run([str(a) for a in args], check=True, **kwargs)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the project with its test extra, again only when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"riskreg needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        say(f"creating virtual environment in {VENV.name}/")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    say("installing riskreg and its dependencies (first run takes a minute)")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]", cwd=ROOT)
+    STAMP.write_text(wanted)
+
+
+def ensure_libreoffice() -> None:
+    """Install LibreOffice headless and poppler with apt-get when missing and we are allowed to (root)."""
+    if shutil.which("soffice") and shutil.which("pdftoppm"):
+        return
+    can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if not can_install:
+        say("LibreOffice (soffice) not found and cannot be installed here: the tests that convert files "
+            "with it will be skipped. Install LibreOffice to run them.")
+        return
+    say("installing LibreOffice headless and poppler with apt-get (used by the tests as a real client)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run("apt-get", "update", "-qq", env=env)
+    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES, env=env,
+        stdout=subprocess.DEVNULL)
+
+
+def demo(args: list[str]) -> int:
+    ensure_venv()
+    return subprocess.call([str(BIN / "riskreg"), "demo", *args], cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_venv()
+    ensure_libreoffice()
+    env = dict(os.environ)
+    if env.get("CI"):
+        env["RISKREG_REQUIRE_SOFFICE"] = "1"  # in CI a missing LibreOffice is a failure, not a skip
+    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+
+
+def bench(args: list[str]) -> int:
+    ensure_venv()
+    return subprocess.call([str(PYTHON), "-m", "bench", *args], cwd=ROOT)
+
+
+COMMANDS = {"demo": demo, "test": test, "bench": bench}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
