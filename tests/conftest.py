@@ -1,0 +1,25 @@
+"""Fixtures every test folder shares: the sample register workbook, built fresh from the bundled export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbook.periods import parse_period
+from workbook.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.template import import_export
+
+
+@pytest.fixture
+def sample_export() -> Path:
+    """Return the path of the bundled sample export (read only: copy it before changing it)."""
+    return sample_export_path()
+
+
+@pytest.fixture
+def sample_workbook(tmp_path: Path) -> Path:
+    """Return a fresh register workbook (.xlsx) imported from the sample: 18 risks, reporting 2021/22 Q2."""
+    target = tmp_path / "register.xlsx"
+    import_export(sample_export_path(), target, parse_period(SAMPLE_PERIOD))
+    return target

@@ -1,0 +1,137 @@
+"""Reading register workbooks from disk: the sample reads back whole; files that are not registers are refused."""
+
+import zipfile
+from collections import Counter
+
+import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import load_workbook
+
+from workbook.errors import RegisterFormatError, UnsafeInputError
+from workbook.export_format import read_export, to_register
+from workbook.periods import Period
+from workbook.sample import sample_export_path
+from workbook.xlsx_io import load_grids, read_register
+
+SAVE_AS = "Open it in Excel and save it as an Excel Workbook (.xlsx)."
+
+
+def message(path) -> str:
+    with pytest.raises(RegisterFormatError) as caught:
+        read_register(path)
+    return caught.value.user_message
+
+
+def test_sample_workbook_reads_back_every_value(sample_workbook):
+    register = read_register(sample_workbook)
+    imported = to_register(read_export(sample_export_path()), Period(2021, 2))
+    assert [risk.id for risk in register.risks] == [risk.id for risk in imported.risks]
+    assert [(risk.row, risk.values) for risk in register.risks] == [(r.row, r.values) for r in imported.risks]
+    assert Counter(risk.rating for risk in register.risks) == {"Critical": 1, "High": 13, "Medium": 4}
+    assert [p.label for p in register.trend_periods] == ["2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
+    assert register.history == imported.history
+    assert register.setting("period") == "2021/22 Q2"
+    assert register.lists["Ratings"] == ("Critical", "High", "Medium", "Low")
+    assert register.cell(register.risks[0], "rating") == "Register!I2"
+    assert register.source == str(sample_workbook)
+
+
+def test_grids_keep_formulas_as_text(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb["Register"]["J2"] = "=UPPER(B2)"
+    wb.save(sample_workbook)
+    grids = load_grids(sample_workbook)
+    assert list(grids) == ["Register", "Lists", "History", "Settings"]
+    assert grids["Register"][1][9] == "=UPPER(B2)"
+    assert grids["Settings"][0] == ("Setting", "Value", "What it means")
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "register.xlsx"
+    assert message(path) == (
+        f"{path}: no such file. Check the name and folder, or create one with `riskreg new` or `riskreg import`.")
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("register.xlsx", b"hello", "is not an Excel workbook (.xlsx)"),
+    ("register.csv", b"ID,Risk Name", "is a CSV file, not an Excel workbook (.xlsx)"),
+    ("register.xlsb", b"\x00\x01", "is an Excel binary workbook (.xlsb), not an Excel workbook (.xlsx)"),
+])
+def test_other_file_types(tmp_path, name, content, problem):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert message(path) == f"{path}: {problem}. {SAVE_AS}"
+
+
+def test_export_given_instead_of_workbook(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_text("ID\tRisk Name")
+    assert message(path) == (f"{path}: is a text file, not an Excel workbook (.xlsx). If it is a register export, "
+                             "turn it into a workbook with `riskreg import`.")
+
+
+def test_damaged_workbook(tmp_path):
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(b"PK\x03\x04 truncated in transit")
+    assert message(path) == (
+        f"{path}: is not a valid .xlsx workbook (the file is damaged or not a zip package). Open it in Excel and "
+        "save it as an Excel Workbook (.xlsx), or rebuild it with `riskreg new`.")
+
+
+def test_opendocument_spreadsheet(tmp_path):
+    path = tmp_path / "register.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert message(path) == f"{path}: is an OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx). {SAVE_AS}"
+
+
+def test_encrypted_workbook(tmp_path, sample_workbook):
+    path = tmp_path / "locked.xlsx"
+    with open(sample_workbook, "rb") as plain, open(path, "wb") as locked:
+        OOXMLFile(plain).encrypt("secret", locked)
+    assert message(path) == (
+        f"{path}: is password-protected (encrypted). Open it in Excel, remove the password (File > Info > Protect "
+        "Workbook > Encrypt with Password, clear it), save, and try again.")
+
+
+def test_old_excel_format(tmp_path, sample_workbook, soffice):
+    xls = soffice(sample_workbook, "xls", tmp_path / "old")
+    assert message(xls) == f"{xls}: is an Excel 97-2003 workbook (.xls). {SAVE_AS}"
+
+
+def test_zip_bomb_is_refused_before_opening(tmp_path):
+    path = tmp_path / "register.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (5 * 1024 * 1024))
+    with pytest.raises(UnsafeInputError) as caught:
+        read_register(path)
+    assert caught.value.user_message == (
+        f"{path}: refused: it would unpack to 5 MB from 5 KB (2 parts), which is how zip bombs look, not "
+        "registers. Check where the file came from.")
+
+
+def test_hidden_register_sheet(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb.active = 1
+    wb["Register"].sheet_state = "hidden"
+    wb.save(sample_workbook)
+    assert message(sample_workbook) == (
+        f"{sample_workbook}: sheet 'Register' is hidden. Unhide it in Excel (right-click a sheet tab > Unhide) "
+        "and save, then try again.")
+
+
+def test_renamed_register_sheet_is_reported_by_the_layout(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb["Register"].title = "Registre"
+    wb.save(sample_workbook)
+    assert message(sample_workbook) == (
+        f"{sample_workbook}: no sheet named 'Register' (sheets: Registre, Lists, History, Settings). Is 'Registre' "
+        "the register? Rename it to 'Register'. Make a register with `riskreg new` or `riskreg import`.")
+
+
+def test_workbook_resaved_by_libreoffice_still_reads(tmp_path, sample_workbook, soffice):
+    resaved = soffice(sample_workbook, "xlsx:Calc MS Excel 2007 XML", tmp_path / "resaved")
+    register = read_register(resaved)
+    assert [risk.values for risk in register.risks] == [risk.values for risk in read_register(sample_workbook).risks]

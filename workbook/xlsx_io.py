@@ -1,0 +1,114 @@
+"""Read a register workbook file with openpyxl: guard the file, load plain value grids, parse the register."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import RegisterFormatError, UnsafeInputError
+from .layout import register_from_grids
+from .model import Register
+from .schema import REGISTER_SHEET
+
+# A register is well under a megabyte; these limits only stop zip bombs.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+MAX_MEMBERS = 10_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SAVE_AS_XLSX = "Open it in Excel and save it as an Excel Workbook (.xlsx)"
+_OTHER_FORMATS = {
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".csv": "a CSV file",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".xlsb": "an Excel binary workbook (.xlsb)",
+}
+
+
+def _ole_kind(path: Path) -> str:
+    import olefile
+
+    with olefile.OleFileIO(str(path)) as ole:
+        if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+            return "encrypted"
+    return "xls"
+
+
+def _check_zip(path: Path, source: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise RegisterFormatError(
+            f"{source}: is not a valid .xlsx workbook (the file is damaged or not a zip package). "
+            f"{SAVE_AS_XLSX}, or rebuild it with `riskreg new`.") from None
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO:
+        raise UnsafeInputError(
+            f"{source}: refused: it would unpack to {total / 1024 / 1024:.0f} MB from {packed / 1024:.0f} KB "
+            f"({len(members)} parts), which is how zip bombs look, not registers. Check where the file came from.")
+    if "[Content_Types].xml" not in {m.filename for m in members}:
+        kind = "an OpenDocument spreadsheet (.ods)" if "mimetype" in {m.filename for m in members} else "a zip file"
+        raise RegisterFormatError(f"{source}: is {kind}, not an Excel workbook (.xlsx). {SAVE_AS_XLSX}.")
+
+
+def check_workbook_file(path: Path | str) -> None:
+    """Refuse a path that is missing, not an .xlsx, encrypted, another format or a zip bomb, saying what to do."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise RegisterFormatError(f"{source}: no such file. Check the name and folder, or create one with "
+                                  f"`riskreg new` or `riskreg import`.")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        if _ole_kind(path) == "encrypted":
+            raise RegisterFormatError(
+                f"{source}: is password-protected (encrypted). Open it in Excel, remove the password "
+                f"(File > Info > Protect Workbook > Encrypt with Password, clear it), save, and try again.")
+        raise RegisterFormatError(f"{source}: is an Excel 97-2003 workbook (.xls). {SAVE_AS_XLSX}.")
+    if not head.startswith(b"PK") and path.suffix.lower() in (".txt", ".tsv"):
+        raise RegisterFormatError(f"{source}: is a text file, not an Excel workbook (.xlsx). If it is a register "
+                                  f"export, turn it into a workbook with `riskreg import`.")
+    if not head.startswith(b"PK"):
+        what = _OTHER_FORMATS.get(path.suffix.lower())
+        problem = f"is {what}, not an Excel workbook (.xlsx)" if what else "is not an Excel workbook (.xlsx)"
+        raise RegisterFormatError(f"{source}: {problem}. {SAVE_AS_XLSX}.")
+    _check_zip(path, source)
+
+
+def _open(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as err:
+        raise RegisterFormatError(
+            f"{path}: cannot be read as an Excel workbook ({err}). {SAVE_AS_XLSX}, or rebuild it with "
+            f"`riskreg new`.") from None
+
+
+def _grid(ws) -> list[tuple]:
+    ws.reset_dimensions()  # other tools write wrong sheet dimensions; read every cell there is
+    return [tuple(row) for row in ws.iter_rows(values_only=True)]
+
+
+def load_grids(path: Path | str) -> dict[str, list[tuple]]:
+    """Return every worksheet's values by sheet name (formulas kept as text starting with '=')."""
+    path = Path(path)
+    check_workbook_file(path)
+    wb = _open(path)
+    try:
+        hidden = [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"]
+        if REGISTER_SHEET in hidden:
+            raise RegisterFormatError(
+                f"{path}: sheet '{REGISTER_SHEET}' is hidden. Unhide it in Excel (right-click a sheet tab > "
+                f"Unhide) and save, then try again.")
+        return {ws.title: _grid(ws) for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def read_register(path: Path | str) -> Register:
+    """Return the register in the workbook at `path`; raise RegisterFormatError naming the file and the fix."""
+    return register_from_grids(load_grids(path), str(path))
