@@ -37,6 +37,373 @@ def cli() -> None:
     """Keep the corporate risk register in Excel, check it, work out trends and build the board paper."""
 
 
+# --- register workbook: new, import, export (workbook/template.py, export_format.py, xlsx_io.py) ---
+
+# No dir_okay=False: click would answer a folder with a usage screen; check_writable says it in one line.
+OUTPUT_FILE = click.Path(path_type=Path)
+PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter; Q1 is April to June)."
+
+
+def _period(text: str | None):
+    from workbook.periods import parse_period
+
+    return parse_period(text) if text else None
+
+
+def _rating_counts(register) -> str:
+    from collections import Counter
+
+    from workbook.schema import RATINGS
+
+    counts = Counter(risk.rating or "no rating" for risk in register.risks)
+    order = [r.name for r in RATINGS] + sorted(set(counts) - {r.name for r in RATINGS})
+    return ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
+
+
+@cli.command("new")
+@click.argument("path", type=OUTPUT_FILE)
+@click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@user_errors
+def new_command(path: Path, period: str | None, force: bool) -> None:
+    """Create an empty register workbook.
+
+    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
+    """
+    import datetime as dt
+
+    from workbook.periods import period_of_date
+    from workbook.template import write_workbook
+
+    chosen = _period(period) or period_of_date(dt.date.today())
+    write_workbook(path, settings={"period": chosen.label}, force=force)
+    click.echo(f"Created {path} (reporting period {chosen.label}).")
+
+
+@cli.command("import")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Register workbook (.xlsx) to create.")
+@click.option("--period", help=PERIOD_HELP + " Required: the export's headers give quarters, not the year.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@user_errors
+def import_command(export: Path, output: Path, period: str | None, force: bool) -> None:
+    """Import a register export (.txt) into a new register workbook.
+
+    EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
+    """
+    from workbook.template import import_export
+
+    register = import_export(export, output, _period(period), force=force)
+    click.echo(f"Imported {len(register.risks)} risks ({_rating_counts(register)}) from {export} into {output}.")
+
+
+@cli.command("export")
+@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Tab-separated text file to write.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@user_errors
+def export_command(register: Path, output: Path, force: bool) -> None:
+    """Write a register workbook's risks out in the export format.
+
+    The tab-separated format with HTML cells that `riskreg import` reads.
+    """
+    from workbook.export_format import dropped_columns, export_text
+    from workbook.files import check_writable, write_text_atomic
+    from workbook.xlsx_io import read_register
+
+    check_writable(output, force=force)
+    content = read_register(register)
+    write_text_atomic(output, export_text(content))
+    click.echo(f"Exported {len(content.risks)} risks from {register} to {output}.")
+    dropped = dropped_columns(content)
+    if dropped:
+        click.echo(f"Note: the export format has no {', '.join(dropped)} column{'s' if len(dropped) > 1 else ''}; "
+                   "those values stay in the workbook only.")
+
+
+# --- checks and trends: validate, trends, roll-quarter, rules (workbook/checks.py, trends.py, xlsx_write.py) ---
+
+SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+
+
+def _show_findings(findings, line: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    if findings:
+        table = Table(show_lines=False, header_style="bold", expand=False)
+        for title, style in (("Severity", None), ("Rule", None), ("Cell", None), ("Risk", None),
+                             ("Message", None)):
+            table.add_column(title, style=style, overflow="fold", no_wrap=title != "Message")
+        for f in findings:
+            table.add_row(Text(f.severity, style=SEVERITY_STYLES.get(f.severity, "")),
+                          *(Text(v) for v in (f.rule_id, f.cell, f.risk_id, f.message)))
+        console.print(table)
+    console.print(line, markup=False)
+
+
+def _wrote(result, what: str) -> None:
+    click.echo(f"Wrote {what} to {result.path}.", err=True)
+    if result.backup:
+        click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
+
+
+WRITE_COPY_HELP = "With --write: write a copy to this file instead of changing REGISTER."
+
+
+@cli.command("validate")
+@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (for scripts).")
+@click.option("--write", is_flag=True, help="Also put the findings into the workbook: a Validation sheet "
+              "(one row per finding, linked to its cell) and highlighted cells with notes. The previous run's "
+              "marks are cleared first and a backup is kept. No value you typed is changed.")
+@click.option("--strict", is_flag=True, help="Exit with 1 on warnings as well as errors.")
+@click.option("-o", "--output", type=OUTPUT_FILE, help=WRITE_COPY_HELP)
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def validate_command(register: Path, as_json: bool, write: bool, strict: bool, output: Path | None,
+                     force: bool) -> None:
+    """Check a REGISTER workbook against every rule (`riskreg rules` lists them).
+
+    Exit code 0 when clean or only warnings, 1 when there are errors (or warnings with --strict),
+    2 when the workbook cannot be read.
+    """
+    import json
+
+    from workbook.checks import check, exit_code, summary
+    from workbook.xlsx_io import read_register
+
+    content = read_register(register)
+    findings = check(content)
+    line = summary(findings, content)
+    if as_json:
+        click.echo(json.dumps({"register": str(register), "period": content.period.label, "summary": line,
+                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        _show_findings(findings, line)
+    if write:
+        from workbook.xlsx_write import write_findings
+
+        _wrote(write_findings(register, findings, line, output=output, force=force), "the Validation sheet")
+    raise click.exceptions.Exit(exit_code(findings, strict=strict))
+
+
+@cli.command("trends")
+@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Fill empty trend cells from History and rebuild the Summary sheet "
+              "(ratings per quarter with a chart, and this quarter's movements). A backup is kept; arrows you "
+              "typed are never changed, and those History contradicts are listed.")
+@click.option("-o", "--output", type=OUTPUT_FILE, help=WRITE_COPY_HELP)
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def trends_command(register: Path, write: bool, output: Path | None, force: bool) -> None:
+    """Work out each risk's trend arrows from History and check them against the REGISTER.
+
+    Arrows compare scores or ratings, as Settings 'Trend basis' says; where History lacks a quarter's
+    ratings the recorded arrow is kept and marked 'as recorded'.
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from workbook.checks import check
+    from workbook.rules import RULE_BY_ID
+    from workbook.trends import compute_trends, movements, rating_distribution
+    from workbook.xlsx_io import read_register
+
+    content = read_register(register)
+    computed = compute_trends(content)
+    console = _console()
+    table = Table(header_style="bold", title=f"Trends, {content.period.label}")
+    table.add_column("Risk")
+    table.add_column("Name", overflow="fold")
+    for key in ("trend1", "trend2", "trend3"):
+        table.add_column(content.header_of(key))
+    table.add_column("Rating")
+    for risk in content.risks:
+        cells = []
+        for trend in computed.get(risk.id, ()):
+            if trend.computed is None:
+                cells.append(f"{escape(trend.recorded) or '-'} (as recorded)")
+            elif trend.agrees:
+                cells.append(escape(trend.recorded))
+            else:
+                cells.append(f"[red]{escape(trend.recorded) or 'empty'} → History: {trend.computed}[/]")
+        table.add_row(escape(risk.id), escape(risk.name), *cells, escape(risk.rating))
+    console.print(table)
+    moves = movements(content)
+    for label, group in moves.groups():
+        names = "; ".join(f"{m.risk_id} {m.name}".strip() for m in group) or "none"
+        console.print(f"{label} ({len(group)}): {names}", markup=False)
+    counts = rating_distribution(content)
+    for period, by_rating in counts.items():
+        console.print(f"{period}: " + ", ".join(f"{n} {rating}" for rating, n in by_rating.items()), markup=False)
+    conflicts = check(content, [RULE_BY_ID["R014"]])
+    for finding in conflicts:
+        console.print(f"{finding.cell}: {finding.message}", markup=False)
+    if write:
+        from workbook.xlsx_write import write_trends
+
+        result = write_trends(register, content, computed, output=output, force=force)
+        filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
+        click.echo(f"Trend cells filled: {filled}.", err=True)
+        if result.findings:
+            click.echo(f"Left as typed: {len(result.findings)} arrow(s) that History contradicts (listed above).",
+                       err=True)
+        _wrote(result, "the Summary sheet")
+
+
+@cli.command("roll-quarter")
+@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help="The quarter to start, e.g. '2021/22 Q3': the one after the "
+              "register's reporting period.")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def roll_quarter_command(register: Path, period: str, output: Path | None, force: bool) -> None:
+    """Close the reporting quarter of a REGISTER and start the next one.
+
+    Keeps each risk's rating, trend and scores in History (Source 'rolled'), moves the trend columns one
+    quarter on (the oldest drops off, the new quarter's column starts empty) and sets the period in
+    Settings. Refused if the register already reports that quarter. A backup is kept.
+    """
+    from workbook.schema import HISTORY_COLUMNS, TREND_COUNT, trend_header
+    from workbook.xlsx_io import read_register
+    from workbook.xlsx_write import roll_quarter
+
+    content = read_register(register)
+    new_period = _period(period)
+    result = roll_quarter(register, new_period, register=content, output=output, force=force)
+    kept = sum(1 for cell in result.cells if cell.startswith("History!")) // len(HISTORY_COLUMNS)
+    already = sum(1 for risk in content.risks if risk.id) - kept
+    headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
+    click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
+    click.echo(f"History: {kept} {content.period.label} rating(s) added (Source 'rolled')"
+               + (f"; {already} risk(s) already had a {content.period.label} row, left as it was." if already
+                  else "."))
+    click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
+               f"reviewed and `riskreg trends --write` fills it.")
+    click.echo(f"Settings: reporting period {new_period.label}.")
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    if result.backup:
+        click.echo(f"Backup of the workbook before this change: {result.backup}")
+
+
+@cli.command("rules")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write the list to this Markdown file (e.g. docs/rules.md) "
+              "instead of printing it; the file is replaced.")
+@user_errors
+def rules_command(output: Path | None) -> None:
+    """List every validation rule: id, severity, columns, what it checks and its message."""
+    from workbook.rules import rules_markdown
+
+    text = rules_markdown()
+    if output:
+        from workbook.files import check_writable, write_text_atomic
+
+        check_writable(output, ours=True)
+        write_text_atomic(output, text)
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+# --- board paper (report_builder) ---
+
+@cli.command("paper")
+@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Word paper (.docx) to write. Default: "
+              "REGISTER's name with ' board paper.docx', beside it.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Word template to use instead of the bundled one (see templates/PLACEHOLDERS.md).")
+@click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
+@click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
+              "note), and replace existing output files.")
+@user_errors
+def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool) -> None:
+    """Build the committee's board paper (Word) from a REGISTER workbook."""
+    from report_builder.build import build_paper
+
+    output = output or register.with_name(f"{register.stem} board paper.docx")
+    result = build_paper(register, output, template=template, force=force, pdf=pdf)
+    content = result.content
+    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
+               f"{len(content.attention)} for the Committee's attention.")
+    if result.forced_errors:
+        click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
+                   f"{result.forced_errors} register error{'s' if result.forced_errors != 1 else ''}.")
+    if result.pdf:
+        click.echo(f"Wrote {result.pdf}")
+
+
+@cli.group("addin")
+def addin_group() -> None:
+    """Build and install the Excel add-in (the "Risk Register" ribbon tab)."""
+
+
+@addin_group.command("build")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("dist/riskreg.xlam"),
+              show_default=True, help="Where to write the add-in.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@user_errors
+def addin_build(output: Path, force: bool) -> None:
+    """Assemble riskreg.xlam from the ribbon sources and xlwings' add-in template (no Excel needed)."""
+    from workbook.files import check_writable
+
+    from .build import build_addin
+
+    if output == Path("dist/riskreg.xlam"):
+        output.parent.mkdir(exist_ok=True)
+    check_writable(output, force=force)
+    build_addin(output)
+    click.echo(f"Wrote {output}")
+
+
+@addin_group.command("install")
+@click.option("--force", is_flag=True, help="Replace an add-in already installed (quit Excel first).")
+@click.option("--dry-run", is_flag=True, help="Show where the add-in and its settings would go; change nothing.")
+@user_errors
+def addin_install(force: bool, dry_run: bool) -> None:
+    """Install the add-in into Excel's startup folder and point it at this Python (Windows, macOS).
+
+    On Linux, where there is no desktop Excel, print the steps to follow on the Excel machine.
+    """
+    from .install import LINUX, current_plan, install, manual_steps
+
+    plan = current_plan()
+    if plan.platform == LINUX:
+        for line in plan.notes + ["To install on the computer that runs Excel:"] + manual_steps():
+            click.echo(line)
+        return
+    if dry_run:
+        click.echo(f"Add-in: {plan.addin}")
+        click.echo(f"Settings file: {plan.config_file}")
+        for key, value in plan.settings.items():
+            click.echo(f'  "{key}","{value}"')
+        if plan.applescript:
+            click.echo(f"RunPython helper: {plan.applescript[1]}")
+        return
+    for line in install(plan, force=force):
+        click.echo(line)
+
+
+@addin_group.command("uninstall")
+@user_errors
+def addin_uninstall() -> None:
+    """Remove the add-in and its settings file (quit Excel first)."""
+    from .install import current_plan, uninstall
+
+    for line in uninstall(current_plan()):
+        click.echo(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line (entry point of the `riskreg` script)."""
     cli.main(args=argv, prog_name="riskreg")

@@ -19,13 +19,19 @@ def check_writable(target: Path, *, force: bool = False, ours: bool = False) -> 
         raise OutputError(f"{target}: already exists. Choose another name, or pass --force to replace it.")
     if not target.parent.exists():
         raise OutputError(f"{target}: folder {target.parent} does not exist. Create it first or choose another path.")
+    if not target.parent.is_dir():
+        raise OutputError(f"{target}: {target.parent} is a file, not a folder. Choose another path.")
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; move it over `target` only if the block succeeds."""
     target = Path(target)
-    fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write in {target.parent} ({err.strerror}). Choose a folder you can "
+                          f"write to.") from None
     os.close(fd)
     temp = Path(name)
     try:

@@ -156,12 +156,19 @@ def read_lists(grid: Grid | None) -> dict[str, tuple[str, ...]]:
     return lists
 
 
+def history_positions(grid: Grid | None) -> dict[str, int]:
+    """Return History column key -> 0-based position, from the History sheet's header row."""
+    if not grid:
+        return {}
+    header = [_clean_header(v).lower() for v in grid[0]]
+    return {c.key: header.index(c.header.lower()) for c in HISTORY_COLUMNS if c.header.lower() in header}
+
+
 def read_history(grid: Grid | None) -> list[HistoryEntry]:
     """Return the History rows, each with its sheet row; blank rows are skipped."""
     if not grid:
         return []
-    header = [_clean_header(v).lower() for v in grid[0]]
-    positions = {c.key: header.index(c.header.lower()) for c in HISTORY_COLUMNS if c.header.lower() in header}
+    positions = history_positions(grid)
     entries = []
     for index, row in enumerate(grid[1:], start=2):
         if _is_blank(row):
@@ -216,6 +223,7 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
         settings_rows=settings_rows,
         lists=read_lists(grids.get(LISTS_SHEET)),
         history=read_history(grids.get(HISTORY_SHEET)),
+        history_columns={key: position + 1 for key, position in history_positions(grids.get(HISTORY_SHEET)).items()},
         columns=columns,
         headers=headers,
         header_row=header_row,

@@ -31,6 +31,10 @@ def address(sheet: str, row: int, column: int) -> str:
     return f"{name}!{column_letter(column)}{row}"
 
 
+class Formula(str):
+    """A cell's formula as read from the file, kept apart from text that merely starts with '='."""
+
+
 def as_text(value: object) -> str:
     """Return a cell value as the text a user reads (numbers without a trailing .0, dates as ISO)."""
     if value is None:
@@ -119,6 +123,7 @@ class Register:
     blank_rows: list[int] = field(default_factory=list)
     source: str = ""
     settings_rows: dict[str, int] = field(default_factory=dict)  # setting key -> row on Settings
+    history_columns: dict[str, int] = field(default_factory=dict)  # History column key -> 1-based column
 
     @property
     def period(self) -> Period:

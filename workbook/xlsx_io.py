@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import RegisterFormatError, UnsafeInputError
 from .layout import register_from_grids
-from .model import Register
+from .model import Formula, Register
 from .schema import REGISTER_SHEET
 
 # A register is well under a megabyte; these limits only stop zip bombs.
@@ -90,7 +90,11 @@ def _open(path: Path):
 
 def _grid(ws) -> list[tuple]:
     ws.reset_dimensions()  # other tools write wrong sheet dimensions; read every cell there is
-    return [tuple(row) for row in ws.iter_rows(values_only=True)]
+    rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
+    if any(isinstance(v, str) and v.startswith("=") for row in rows for v in row):
+        # Only a second pass over cells tells a formula from text typed with a leading '='.
+        rows = [tuple(Formula(c.value) if c.data_type == "f" else c.value for c in row) for row in ws.iter_rows()]
+    return rows
 
 
 def load_grids(path: Path | str) -> dict[str, list[tuple]]:

@@ -135,3 +135,20 @@ def test_workbook_resaved_by_libreoffice_still_reads(tmp_path, sample_workbook, 
     resaved = soffice(sample_workbook, "xlsx:Calc MS Excel 2007 XML", tmp_path / "resaved")
     register = read_register(resaved)
     assert [risk.values for risk in register.risks] == [risk.values for risk in read_register(sample_workbook).risks]
+
+
+def test_formulas_are_told_apart_from_text_that_starts_with_equals(tmp_path, sample_workbook):
+    from openpyxl import load_workbook
+
+    from workbook.model import Formula
+    from workbook.xlsx_io import load_grids
+
+    wb = load_workbook(sample_workbook)
+    ws = wb["Register"]
+    ws["C2"] = "=B2&\" (copy)\""  # a real formula
+    ws["D2"].value = "=typed as text"
+    ws["D2"].data_type = "s"
+    wb.save(sample_workbook)
+    grid = load_grids(sample_workbook)["Register"]
+    assert isinstance(grid[1][2], Formula)
+    assert grid[1][3] == "=typed as text" and not isinstance(grid[1][3], Formula)

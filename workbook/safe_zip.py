@@ -1,0 +1,273 @@
+"""Refuse Office files that are not what they claim, and zip or XML bombs, before any library opens them."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RiskregError, UnsafeInputError
+
+# A register workbook is tens of kilobytes; a board-paper template a few hundred. These limits leave
+# generous room for big registers and logos while keeping a crafted file from filling memory or disk.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
+MAX_PART_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_PARTS = 5000
+# Ordinary XML compresses 5–30 times; zip bombs compress hundreds or thousands of times.
+MAX_RATIO = 150
+RATIO_APPLIES_FROM = 5 * 1024 * 1024  # small parts may compress well without being a threat
+
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a command expects: an Excel workbook or a Word document, and the part that proves it."""
+
+    noun: str  # "an .xlsx workbook"
+    main_part: str
+    save_as: str  # what to save a foreign file as in Office
+
+
+WORKBOOK = Kind("an Excel workbook (.xlsx)", "xl/workbook.xml", "Excel Workbook (.xlsx)")
+DOCUMENT = Kind("a Word document (.docx)", "word/document.xml", "Word Document (.docx)")
+
+# File signatures and what to tell the user they gave us instead.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SIGNATURES = (
+    (b"%PDF", "a PDF"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+)
+
+
+def describe_foreign(path: Path) -> str | None:
+    """Return what `path` is when it is not an Office Open XML package (None when it is a zip)."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if not head:
+        return "empty (0 bytes)"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return None
+    if head.startswith(_OLE):
+        return _describe_ole(path)
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            return what
+    return "a text file (a .csv or the tab-separated export?)" if _looks_like_text(path) else "not an Office file"
+
+
+def _describe_ole(path: Path) -> str:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except OSError:
+        return "a damaged Office 97–2003 file"
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
+        return "password-protected (encrypted)"
+    if "workbook" in streams or "book" in streams:
+        return "an Excel 97–2003 workbook (.xls)"
+    if "worddocument" in streams:
+        return "a Word 97–2003 document (.doc)"
+    return "an Office 97–2003 file"
+
+
+def _looks_like_text(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        sample = handle.read(4096)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    return b"\x00" not in sample
+
+
+def _fix_for(what: str, kind: Kind) -> str:
+    if what.startswith("password-protected"):
+        return (f"Open it in Office, remove the password (File > Info > Protect > Encrypt with Password, clear it), "
+                f"save a copy and use that copy.")
+    if what.startswith("empty"):
+        return "Restore the file from a backup, or choose the right file."
+    if "97–2003" in what or what.startswith("an OpenDocument") or what.startswith("an Excel binary"):
+        return f"Open it and use Save As '{kind.save_as}', then use the new file."
+    if what.startswith("a text file") and kind is WORKBOOK:
+        return "If it is the register export, build a workbook from it with `riskreg import`."
+    return "Choose the right file."
+
+
+def _refuse(path: Path, what: str, kind: Kind, error: type[RiskregError]) -> RiskregError:
+    joined = "so it is not" if what.startswith("a zip file without") else "not"
+    return error(f"{path}: is {what}, {joined} {kind.noun}. {_fix_for(what, kind)}")
+
+
+def _package_kind(names: set[str]) -> str | None:
+    """Return what a zip holds when it is not an OOXML package we can read."""
+    if "mimetype" in names and "content.xml" in names:
+        return "an OpenDocument file (.ods/.odt)"
+    if "xl/workbook.bin" in names:
+        return "an Excel binary workbook (.xlsb)"
+    if "word/document.xml" in names:
+        return "a Word document (.docx)"
+    if "xl/workbook.xml" in names:
+        return "an Excel workbook (.xlsx)"
+    if "ppt/presentation.xml" in names:
+        return "a PowerPoint presentation"
+    return None
+
+
+def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregError] = RiskregError) -> None:
+    """Refuse `path` unless it is a sound `kind` package: right type, intact, no zip bomb, no XML entities.
+
+    Wrong or damaged files raise `error` (the caller's RegisterFormatError or TemplateError); files that
+    look built to harm the machine raise UnsafeInputError.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise error(f"{path}: no such file. Check the name and folder.")
+    if path.is_dir():
+        raise error(f"{path}: is a folder, not {kind.noun}. Give the path of the file.")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UnsafeInputError(
+            f"{path}: is {size / 1024 / 1024:.0f} MB; files over {MAX_FILE_BYTES // 1024 // 1024} MB are refused "
+            f"({kind.noun} for riskreg is normally under 1 MB). Check you picked the right file.")
+    what = describe_foreign(path)
+    if what:
+        raise _refuse(path, what, kind, error)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        raise error(f"{path}: is damaged (not a complete zip package: {err}). Restore it from a backup, "
+                    f"or open it in Office and save it again.") from None
+    with archive:
+        infos = archive.infolist()
+        _check_sizes(path, infos)
+        names = {info.filename for info in infos}
+        found = _package_kind(names)
+        if kind.main_part not in names:
+            raise _refuse(path, found or f"a zip file without {kind.main_part}", kind, error)
+        try:
+            sheets = sheet_parts(archive) if kind is WORKBOOK else {}
+        except RiskregError:
+            sheets = {}  # _check_part names the broken part below
+        for info in infos:
+            _check_part(path, archive, info, error, sheets.get(info.filename))
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_PARTS:
+        raise UnsafeInputError(
+            f"{path}: holds {len(infos)} parts (limit {MAX_PARTS}); an Office file this shape is built to "
+            f"exhaust the machine. Refused: check where the file came from.")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise UnsafeInputError(
+            f"{path}: unpacks to {total / 1024 / 1024:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 1024 // 1024} MB), "
+            f"a zip bomb. Refused: check where the file came from.")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART_UNCOMPRESSED or (info.file_size > RATIO_APPLIES_FROM and ratio > MAX_RATIO):
+            raise UnsafeInputError(
+                f"{path}: part {info.filename} unpacks to {info.file_size / 1024 / 1024:.0f} MB from "
+                f"{info.compress_size / 1024:.0f} KB (ratio {ratio:.0f}:1), a zip bomb. "
+                f"Refused: check where the file came from.")
+
+
+class _Declaration(Exception):
+    """An XML part declared a DOCTYPE or an entity."""
+
+
+def _xml_parser():
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def refuse(*args) -> None:
+        raise _Declaration
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    return parser
+
+
+def _feed(parser, chunk: bytes, lenient: bool, final: bool = False):
+    """Feed `chunk` to `parser`; return the parser, or None once a lenient part stops parsing."""
+    from xml.parsers import expat
+
+    if parser is None:
+        return None
+    try:
+        parser.Parse(chunk, final)
+    except expat.ExpatError:
+        if not lenient:
+            raise
+        return None
+    return parser
+
+
+def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, error: type[RiskregError],
+                sheet: str | None) -> None:
+    """Read the whole part (checking its CRC); XML parts must be well-formed and declare no DOCTYPE or entity."""
+    from xml.parsers import expat
+
+    name = info.filename
+    where = f"part {name}" + (f" (sheet '{sheet}')" if sheet else "")
+    is_xml = name.lower().endswith(_XML_SUFFIXES)
+    parser = _xml_parser() if is_xml else None
+    # Excel's legacy VML is often not well-formed (unclosed <br>): check it for declarations only.
+    lenient = name.lower().endswith(".vml")
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                parser = _feed(parser, chunk, lenient)
+            _feed(parser, b"", lenient, final=True)
+    except _Declaration:
+        raise UnsafeInputError(
+            f"{path}: {where} declares a DOCTYPE or entities, which Office never writes (an XML entity bomb or "
+            f"external-entity attack). Refused: check where the file came from.") from None
+    except expat.ExpatError as err:
+        raise error(f"{path}: {where} is damaged (not well-formed XML: {expat.ErrorString(err.code)}, line "
+                    f"{err.lineno} column {err.offset + 1}). Restore the file from a backup, or open it in Office "
+                    f"and save it again.") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as err:
+        raise error(f"{path}: {where} is damaged ({err}). Restore the file from a backup, or open it in Office "
+                    f"and save it again.") from None
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Return worksheet part -> sheet name, from xl/workbook.xml and its relationships (parsed defused)."""
+    names = set(archive.namelist())
+    workbook, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+    if workbook not in names or rels not in names:
+        return {}
+    by_id = {}
+    for rel in parse_xml(archive.read(rels), f"part {rels}").iter(_REL):
+        target = rel.get("Target", "")
+        by_id[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+    return {by_id[sheet.get(_R_ID)]: sheet.get("name", "")
+            for sheet in parse_xml(archive.read(workbook), f"part {workbook}").iter(f"{_MAIN}sheet")
+            if sheet.get(_R_ID) in by_id}
+
+
+def parse_xml(data: bytes, source: str, error: type[RiskregError] = RiskregError):
+    """Return the ElementTree root of `data`, refusing entities and DTDs (for XML we parse ourselves)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        return fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise UnsafeInputError(f"{source}: declares a DOCTYPE or entities (an XML entity bomb?). Refused: check "
+                               f"where the file came from.") from None
+    except ParseError as err:
+        raise error(f"{source}: is not well-formed XML ({err}). Restore the file from a backup, or "
+                               f"open it in Office and save it again.") from None

@@ -1,0 +1,556 @@
+"""Write findings, trends, the Summary sheet and the quarter roll-over into a register workbook (openpyxl)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from .backup import backup_register, check_unchanged
+from .checks import check
+from .errors import PeriodError, RegisterFormatError
+from .files import atomic_path, check_writable
+from .findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
+from .model import Register, column_letter
+from .periods import Period, parse_period
+from .preserve import check_in_place
+from .rules import RULE_BY_ID
+from .schema import (
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    HISTORY_TABLE,
+    RATING_BY_NAME,
+    REGISTER_SHEET,
+    REGISTER_TABLE,
+    SETTINGS_SHEET,
+    SUMMARY_SHEET,
+    TREND_KEYS,
+    VALIDATION_SHEET,
+    trend_header,
+)
+from .trends import ComputedTrend, Movements, allowed, movements, rating_distribution, risk_score, trend_cells
+from .xlsx_io import check_workbook_file, read_register
+
+AUTHOR = NOTE_AUTHOR
+HEADER_FILL = "1F4E78"
+VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")
+VALIDATION_WIDTHS = (10, 7, 9, 24, 15, 30, 90, 12)
+VALIDATION_HEADER_ROW = 4
+NOTE_SIZE = (420, 160)  # width, height in pixels: long enough for two messages without scrolling
+FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: the file written, the backup kept, the cells changed and what it left alone."""
+
+    path: Path
+    backup: Path | None
+    cells: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+# ---- opening and saving -------------------------------------------------------------------------------------
+
+def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | None = None,
+          force: bool = False) -> tuple[T, Path, Path | None]:
+    """Load the workbook, apply `edit`, and save it (in place after a backup, or to `output`)."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    check_workbook_file(path)
+    target = Path(output) if output else path
+    backup = None
+    if output:
+        check_writable(target, force=force)
+    else:
+        check_in_place(path)
+        backup = backup_register(path)
+    wb = load_workbook(path, rich_text=True)
+    result = edit(wb)
+    if backup is not None:
+        check_unchanged(path, backup)
+    with atomic_path(target) as temp:
+        wb.save(temp)
+    return result, target, backup
+
+
+def _text(cell, value: object) -> None:
+    """Store `value`; text that Excel would read as a formula stays text."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _header(cell, fill: str = HEADER_FILL) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    cell.font = Font(bold=True, color="FFFFFF")
+    cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def _print_wide(ws, title_rows: str) -> None:
+    """Print landscape, one page wide, repeating the header rows: how the committee secretary prints it."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+
+
+def _fresh_sheet(wb, title: str, after: str | None = None):
+    """Return an empty sheet `title`, replacing riskreg's previous one, placed after `after` when given."""
+    if title in wb.sheetnames:
+        index = wb.sheetnames.index(title)
+        del wb[title]
+    else:
+        index = wb.sheetnames.index(after) + 1 if after in wb.sheetnames else len(wb.sheetnames)
+    return wb.create_sheet(title, index)
+
+
+# ---- findings: the Validation sheet and marked cells --------------------------------------------------------
+
+def _fill_spec(fill) -> str:
+    """Return a cell's fill as text the Validation sheet can keep, so the next run can put it back."""
+    if fill is None or fill.fill_type is None:
+        return "none"
+    color = fill.fgColor
+    if fill.fill_type == "solid" and color is not None:
+        if color.type == "rgb":
+            return f"rgb:{color.rgb}"
+        if color.type == "theme":
+            return f"theme:{color.theme}:{color.tint}"
+        if color.type == "indexed":
+            return f"indexed:{color.indexed}"
+    return "other"
+
+
+def _fill_from_spec(spec: str):
+    from openpyxl.styles import PatternFill
+    from openpyxl.styles.colors import Color
+
+    kind, _, rest = spec.partition(":")
+    try:
+        if kind == "rgb":
+            return PatternFill("solid", fgColor=Color(rgb=rest), bgColor=Color(indexed=64))
+        if kind == "theme":
+            theme, _, tint = rest.partition(":")
+            return PatternFill("solid", fgColor=Color(theme=int(theme), tint=float(tint)), bgColor=Color(indexed=64))
+        if kind == "indexed":
+            return PatternFill("solid", fgColor=Color(indexed=int(rest)), bgColor=Color(indexed=64))
+    except (TypeError, ValueError):
+        pass  # the hidden column was edited: no fill is the safe guess
+    return PatternFill()
+
+
+def _is_our_fill(fill) -> bool:
+    color = fill.fgColor if fill is not None and fill.fill_type == "solid" else None
+    return color is not None and color.type == "rgb" and str(color.rgb)[-6:].upper() in SEVERITY_FILLS.values()
+
+
+def _cell(wb, address: str):
+    try:
+        sheet, row, column = split_address(address)
+    except ValueError:
+        return None
+    if sheet not in wb.sheetnames or not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
+        return None
+    return wb[sheet].cell(row=row, column=column)
+
+
+def _previous_marks(wb) -> dict[str, str]:
+    """Return cell address -> fill before riskreg marked it, from the previous Validation sheet."""
+    if VALIDATION_SHEET not in wb.sheetnames:
+        return {}
+    ws = wb[VALIDATION_SHEET]
+    marks: dict[str, str] = {}
+    header = None
+    for row in ws.iter_rows(values_only=True):
+        cells = [str(v) if v is not None else "" for v in row]
+        if header is None:
+            if "Cell" in cells and "Fill before" in cells:
+                header = (cells.index("Cell"), cells.index("Fill before"))
+            continue
+        cells += [""] * (max(header) + 1 - len(cells))
+        if cells[header[0]]:
+            marks.setdefault(cells[header[0]], cells[header[1]] or "none")
+    return marks
+
+
+def clear_marks(wb) -> list[str]:
+    """Undo the previous run's highlights and notes (only where they are still riskreg's); return the cells."""
+    cleared = []
+    for address, spec in _previous_marks(wb).items():
+        cell = _cell(wb, address)
+        if cell is None:
+            continue
+        if cell.comment is not None and cell.comment.author == AUTHOR:
+            cell.comment = None
+        if _is_our_fill(cell.fill):
+            cell.fill = _fill_from_spec(spec)
+        cleared.append(address)
+    # Notes signed by riskreg are ours even when the Validation sheet that listed them was deleted.
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    cell.comment = None
+    return cleared
+
+
+def mark_cells(wb, findings: Iterable[Finding]) -> dict[str, str]:
+    """Fill each finding's cell by its worst severity and attach a note; return address -> fill before."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_cell: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_cell.setdefault(finding.cell, []).append(finding)
+    before: dict[str, str] = {}
+    for address, found in by_cell.items():
+        cell = _cell(wb, address)
+        if cell is None:
+            continue
+        before[address] = _fill_spec(cell.fill)
+        if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
+            colour = SEVERITY_FILLS[worst(found)]
+            cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+        # A note the user wrote stays: the Validation sheet still lists the finding.
+        if cell.comment is None or cell.comment.author == AUTHOR:
+            note = Comment(note_text(found), AUTHOR)
+            note.width, note.height = NOTE_SIZE
+            cell.comment = note
+    return before
+
+
+def _validation_sheet(wb, findings: Sequence[Finding], summary: str, before: dict[str, str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    ws = _fresh_sheet(wb, VALIDATION_SHEET, after=REGISTER_SHEET)
+    ws["A1"] = f"Validation: {summary}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (f"Checked by riskreg on {dt.datetime.now():%d/%m/%Y %H:%M}. Click a cell address to go to it; "
+                f"the cell carries a note with the message. This sheet is rebuilt on every run.")
+    for position, (title, width) in enumerate(zip(VALIDATION_HEADERS, VALIDATION_WIDTHS), start=1):
+        _header(ws.cell(row=VALIDATION_HEADER_ROW, column=position, value=title))
+        ws.column_dimensions[column_letter(position)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, finding in enumerate(findings, start=VALIDATION_HEADER_ROW + 1):
+        values = (finding.severity, finding.rule_id, finding.risk_id, finding.column, finding.cell, finding.value,
+                  finding.message, before.get(finding.cell, "none"))
+        for position, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=position)
+            _text(cell, value)
+            cell.alignment = wrap
+        severity = ws.cell(row=row, column=1)
+        colour = SEVERITY_FILLS.get(finding.severity, "FFFFFF")
+        severity.fill = PatternFill("solid", start_color=colour, end_color=colour)
+        link = ws.cell(row=row, column=5)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=finding.cell, tooltip=f"Go to {finding.cell}")
+        link.style = "Hyperlink"
+        link.alignment = wrap
+    last = VALIDATION_HEADER_ROW + max(len(findings), 1)
+    if not findings:
+        ws.cell(row=last, column=7, value="No problems found.")
+    ws.auto_filter.ref = f"A{VALIDATION_HEADER_ROW}:{column_letter(len(VALIDATION_HEADERS))}{last}"
+    ws.freeze_panes = f"A{VALIDATION_HEADER_ROW + 1}"
+    ws.column_dimensions[column_letter(len(VALIDATION_HEADERS))].hidden = True
+    ws.sheet_properties.tabColor = {"error": "C00000", "warning": "FFC000"}.get(worst(findings) or "", "3A9D23")
+    _print_wide(ws, f"{VALIDATION_HEADER_ROW}:{VALIDATION_HEADER_ROW}")
+
+
+def write_findings(path: Path | str, findings: Sequence[Finding], summary: str = "", *,
+                   output: Path | str | None = None, force: bool = False) -> WriteResult:
+    """Put `findings` into the workbook: a Validation sheet and marked cells, last run's marks cleared first."""
+
+    def edit(wb) -> tuple[str, ...]:
+        cleared = clear_marks(wb)
+        before = mark_cells(wb, findings)
+        _validation_sheet(wb, findings, summary or f"{len(findings)} findings", before)
+        return tuple(dict.fromkeys([*cleared, *before]))
+
+    cells, target, backup = _edit(path, edit, output, force)
+    return WriteResult(target, backup, cells, tuple(findings))
+
+
+# ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def fill_trend_cells(wb, register: Register, computed: dict[str, tuple[ComputedTrend, ...]]) -> list[str]:
+    """Write computed trends into empty trend cells only; return the cells written."""
+    ws = wb[REGISTER_SHEET]
+    written = []
+    for risk, trend in trend_cells(register, computed):
+        if trend.computed is None:
+            continue
+        cell = ws.cell(row=risk.row, column=register.columns[trend.key])
+        if _blank(cell.value):
+            cell.value = trend.computed
+            written.append(register.cell(risk, trend.key))
+    return written
+
+
+def _rating_colour(rating: str) -> str:
+    known = RATING_BY_NAME.get(rating)
+    return known.fill if known else "7F7F7F"
+
+
+def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, dict[str, int]]) -> None:
+    """Rebuild the Summary sheet: risks by rating per period with a chart, and this period's movements."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    ws = _fresh_sheet(wb, SUMMARY_SHEET, after=VALIDATION_SHEET if VALIDATION_SHEET in wb.sheetnames
+                      else REGISTER_SHEET)
+    title = str(register.setting("title"))
+    ws["A1"] = f"Summary: {title}, {register.period.label}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = (f"Rebuilt by riskreg on {dt.datetime.now():%d/%m/%Y %H:%M} from the Register and History sheets. "
+                f"Counts are of open risks; quarters without ratings in History are left out.")
+    ratings = allowed(register, "Ratings")
+    periods = list(counts)
+    row = 4
+    ws.cell(row=row, column=1, value="Open risks by residual rating").font = Font(bold=True, size=12)
+    header_row = row + 1
+    _header(ws.cell(row=header_row, column=1, value="Rating"))
+    for position, label in enumerate(periods, start=2):
+        _header(ws.cell(row=header_row, column=position, value=label))
+    for offset, rating in enumerate(ratings, start=1):
+        ws.cell(row=header_row + offset, column=1, value=rating)
+        for position, label in enumerate(periods, start=2):
+            ws.cell(row=header_row + offset, column=position, value=counts[label].get(rating, 0))
+    total_row = header_row + len(ratings) + 1
+    ws.cell(row=total_row, column=1, value="Total").font = Font(bold=True)
+    for position, label in enumerate(periods, start=2):
+        ws.cell(row=total_row, column=position, value=sum(counts[label].values())).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 16
+    for position in range(2, len(periods) + 2):
+        ws.column_dimensions[column_letter(position)].width = 12
+
+    if periods:
+        chart = BarChart()
+        chart.type, chart.grouping = "col", "clustered"
+        chart.title = f"Open risks by residual rating, {periods[0]} to {periods[-1]}" if len(periods) > 1 \
+            else f"Open risks by residual rating, {periods[0]}"
+        chart.y_axis.title, chart.x_axis.title = "Risks", "Quarter"
+        chart.y_axis.majorUnit = 1
+        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides the axes otherwise
+        data = Reference(ws, min_col=1, max_col=len(periods) + 1, min_row=header_row + 1,
+                         max_row=header_row + len(ratings))
+        chart.add_data(data, from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, max_col=len(periods) + 1, min_row=header_row))
+        for series, rating in zip(chart.series, ratings):
+            series.graphicalProperties.solidFill = _rating_colour(rating)
+            series.graphicalProperties.line.solidFill = _rating_colour(rating)
+        chart.width, chart.height = 16, 8
+        ws.add_chart(chart, f"{column_letter(len(periods) + 3)}4")
+
+    row = max(total_row + 2, 22)  # below the chart
+    ws.cell(row=row, column=1, value=f"Movements in {register.period.label}").font = Font(bold=True, size=12)
+    row += 1
+    for position, title_ in enumerate(("Movement", "Risk ID", "Risk Name", "Rating", "Previous rating",
+                                       "Trend", "Note"), start=1):
+        _header(ws.cell(row=row, column=position, value=title_))
+    for width, letter in zip((16, 12, 55, 12, 14, 8, 40), "ABCDEFG"):
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+    for label, group in moves.groups():
+        row += 1
+        ws.cell(row=row, column=1, value=f"{label} ({len(group)})").font = Font(bold=True)
+        if not group:
+            ws.cell(row=row, column=3, value="None")
+        for index, movement in enumerate(group):
+            if index:
+                row += 1
+            note = "as recorded" if not movement.from_history else movement.note
+            for position, value in enumerate((movement.risk_id, movement.name, movement.rating,
+                                              movement.previous_rating, movement.trend, note), start=2):
+                _text(ws.cell(row=row, column=position), value)
+    if moves.unclassified:
+        row += 2
+        ws.cell(row=row, column=1, value="Not counted (trend missing or not in the list; run Validate): " +
+                ", ".join(m.risk_id for m in moves.unclassified))
+    kept = [m.risk_id for _, group in moves.groups() for m in group if not m.from_history]
+    if kept:
+        row += 2
+        ws.cell(row=row, column=1, value=(
+            "Arrows as recorded on the Register, because History does not have both quarters' ratings: "
+            + ", ".join(kept) + "."))
+    ws.freeze_panes = "A4"
+    _print_wide(ws, "1:1")
+
+
+def write_trends(path: Path | str, register: Register, computed: dict[str, tuple[ComputedTrend, ...]], *,
+                 output: Path | str | None = None, force: bool = False) -> WriteResult:
+    """Fill empty trend cells from History and rebuild the Summary sheet; report arrows that disagree."""
+    conflicts = tuple(check(register, [RULE_BY_ID["R014"]]))
+    moves = movements(register)
+    counts = rating_distribution(register)
+
+    def edit(wb) -> list[str]:
+        written = fill_trend_cells(wb, register, computed)
+        summary_sheet(wb, register, moves, counts)
+        return written
+
+    written, target, backup = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), conflicts, moves.notes)
+
+
+# ---- the quarter roll-over ----------------------------------------------------------------------------------
+
+def _history_positions(ws) -> dict[str, int]:
+    headers = {str(c.value).strip().lower(): c.column for c in ws[1] if c.value is not None}
+    missing = [c.header for c in HISTORY_COLUMNS if c.header.lower() not in headers]
+    if missing:
+        raise RegisterFormatError(
+            f"sheet '{HISTORY_SHEET}' row 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
+            f"Restore the header{'s' if len(missing) > 1 else ''} (Risk ID, Period, Rating, Trend, Likelihood, "
+            f"Impact, Score, Reviewed on, Source) and run roll-quarter again.")
+    return {c.key: headers[c.header.lower()] for c in HISTORY_COLUMNS}
+
+
+def _last_used_row(ws, columns: Iterable[int]) -> int:
+    columns = list(columns)
+    for row in range(ws.max_row, 1, -1):
+        if any(not _blank(ws.cell(row=row, column=c).value) for c in columns):
+            return row
+    return 1
+
+
+def _extend_table(ws, name: str, last_row: int) -> None:
+    from openpyxl.utils.cell import range_boundaries
+
+    table = ws.tables.get(name)
+    if table is None:
+        return
+    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    if last_row > max_row:
+        table.ref = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{last_row}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+
+
+def _snapshot_rows(wb, register: Register) -> tuple[list[str], list[str]]:
+    """Append the reporting period's ratings to History (Source 'rolled'); return cells written and notes."""
+    ws = wb[HISTORY_SHEET] if HISTORY_SHEET in wb.sheetnames else None
+    if ws is None:
+        raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
+                                  f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
+    positions = _history_positions(ws)
+    closing = register.period
+    existing = {}
+    for entry in register.history:
+        try:
+            if parse_period(entry.period) == closing:
+                existing.setdefault(entry.risk_id.casefold(), entry)
+        except PeriodError:
+            continue
+    row = _last_used_row(ws, positions.values())
+    written, notes = [], []
+    for risk in register.risks:
+        if not risk.id:
+            continue
+        entry = existing.get(risk.id.casefold())
+        if entry is not None:
+            if entry.rating.casefold() != risk.rating.casefold():
+                notes.append(f"History row {entry.row} already records {risk.id} for {closing.label} as "
+                             f"{entry.rating or 'no rating'}, but the Register says {risk.rating or 'nothing'}; "
+                             f"left as it is: correct one of them.")
+            continue
+        row += 1
+        likelihood, impact = risk.values.get("likelihood"), risk.values.get("impact_score")
+        values = {"risk_id": risk.id, "period": closing.label, "rating": risk.rating or None,
+                  "trend": risk.text(TREND_KEYS[-1]) or None, "likelihood": likelihood, "impact": impact,
+                  "score": risk_score(risk), "reviewed_on": risk.values.get("last_reviewed"), "source": "rolled"}
+        if isinstance(values["score"], float) and values["score"].is_integer():
+            values["score"] = int(values["score"])
+        for key, value in values.items():
+            cell = ws.cell(row=row, column=positions[key])
+            _text(cell, value)
+            if key == "reviewed_on" and isinstance(value, (dt.date, dt.datetime)):
+                cell.number_format = "dd/mm/yyyy"
+            written.append(f"{HISTORY_SHEET}!{cell.coordinate}")
+    _extend_table(ws, HISTORY_TABLE, row)
+    return written, notes
+
+
+def _shift_trends(wb, register: Register, new_period: Period) -> list[str]:
+    """Move each trend one column older, empty the newest, and rename the headers; return the cells written."""
+    ws = wb[REGISTER_SHEET]
+    positions = [register.columns[key] for key in TREND_KEYS]
+    written = []
+    first = 1 - len(TREND_KEYS)
+    table = ws.tables.get(REGISTER_TABLE)
+    for index, position in enumerate(positions):
+        header = ws.cell(row=register.header_row, column=position)
+        header.value = trend_header(new_period.shifted(first + index).quarter)
+        written.append(f"{REGISTER_SHEET}!{header.coordinate}")
+        if table is not None:
+            from openpyxl.utils.cell import range_boundaries
+
+            min_col = range_boundaries(table.ref)[0]
+            if 0 <= position - min_col < len(table.tableColumns):
+                table.tableColumns[position - min_col].name = header.value
+    rows = [risk.row for risk in register.risks]
+    for row in rows:
+        cells = [ws.cell(row=row, column=p) for p in positions]
+        for older, newer in zip(cells, cells[1:]):
+            older.value = newer.value
+        cells[-1].value = None
+        written.extend(f"{REGISTER_SHEET}!{c.coordinate}" for c in cells)
+    return written
+
+
+def roll_quarter(path: Path | str, new_period: Period | str, *, register: Register | None = None,
+                 output: Path | str | None = None, force: bool = False) -> WriteResult:
+    """Close the reporting period: snapshot ratings to History, shift the trend columns, move Settings on."""
+    register = register or read_register(path)
+    new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
+    current = register.period
+    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
+        else f"sheet '{SETTINGS_SHEET}'"
+    if new_period == current:
+        raise PeriodError(
+            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
+            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
+            f"\"{current.next().label}\".")
+    if new_period != current.next():
+        raise PeriodError(
+            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
+            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
+    if "period" not in register.settings_rows:
+        raise RegisterFormatError(
+            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
+            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
+            f"roll-quarter again.")
+
+    def edit(wb) -> tuple[list[str], list[str]]:
+        # Last quarter's findings and summary point at cells that now hold other quarters: start clean.
+        clear_marks(wb)
+        stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in wb.sheetnames]
+        for name in stale:
+            del wb[name]
+        written, notes = _snapshot_rows(wb, register)
+        if stale:
+            notes.append(f"Removed the {' and '.join(stale)} sheet{'s' if len(stale) > 1 else ''} of "
+                         f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")
+        written += _shift_trends(wb, register, new_period)
+        settings = wb[SETTINGS_SHEET]
+        cell = settings.cell(row=register.settings_rows["period"], column=2)
+        cell.value = new_period.label
+        written.append(f"{SETTINGS_SHEET}!{cell.coordinate}")
+        return written, notes
+
+    (written, notes), target, backup = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), (), tuple(notes))
