@@ -1,0 +1,396 @@
+"""What the board paper says, worked out from the register: sections, tables, movements (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from workbook.model import Register, Risk, as_text
+from workbook.schema import COLUMN_BY_KEY, DEESCALATING, ESCALATING, RATING_BY_NAME, RATINGS, TRENDS, UNCHANGED
+
+BULLET = "• "
+ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
+PAPER_MARKER = "riskreg:board-paper"
+
+# The movement kinds in the order the committee reads them, with their labels.
+MOVEMENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("new", "New"),
+    ("escalated", "Escalated"),
+    ("de-escalated", "De-escalated"),
+    ("unchanged", "Unchanged"),
+    ("closed", "Closed"),
+)
+
+# Default wording of the template's fixed text; templates/make_board_paper.py writes it into the .docx,
+# after which the secretariat's edits in Word are what the paper says.
+DEFAULT_WORDING: dict[str, tuple[str, ...]] = {
+    "purpose": (
+        "To present the {{ committee }} with the {{ register_title }} for {{ period_long }}: the "
+        "{{ risk_count }} risks on the register, how they moved this quarter and the risks that need the "
+        "Committee's attention.",
+    ),
+    "recommendation": (
+        "The Committee is asked to note the {{ register_title }} for {{ period_long }}, the movement of "
+        "risks this quarter and the {{ attention_count }} risks brought to its attention in section 5.",
+    ),
+    "background": (
+        "{{ organisation }} manages risk under its Risk Management Framework. Each corporate risk has "
+        "an accountable owner who reviews it every quarter, records the controls in place and the actions "
+        "under way, and assesses the residual risk: the risk that remains once those controls work.",
+        "Residual risks are rated Critical, High, Medium or Low. The trend arrows show the direction of "
+        "travel in each quarter. The register is reviewed by the Force Executive Team before it comes to "
+        "this Committee.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a cell's text; `bullet` marks a list item."""
+
+    text: str
+    bullet: bool = False
+
+
+Text = tuple[Para, ...]
+
+
+def paragraphs(text: str) -> Text:
+    """Return `text` as paragraphs: one per line, lines starting with '• ' as list items."""
+    result = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(BULLET.strip()):
+            result.append(Para(line[len(BULLET.strip()):].strip(), bullet=True))
+        else:
+            result.append(Para(line))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One risk's movement this period, as the trends module reports it."""
+
+    kind: str  # one of MOVEMENT_KINDS
+    risk_id: str
+    name: str
+    before: str = ""  # last period's trend symbol (or rating for closed risks)
+    after: str = ""  # this period's
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How many risks held each rating in one period."""
+
+    period: str
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which register file the paper came from."""
+
+    file_name: str
+    modified: dt.datetime
+    sha256: str  # full hex digest of the file's bytes
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha256[:12]
+
+    @property
+    def modified_text(self) -> str:
+        moment = self.modified.astimezone(dt.timezone.utc) if self.modified.tzinfo else self.modified
+        return moment.strftime("%d %B %Y %H:%M UTC").lstrip("0")
+
+    @property
+    def sentence(self) -> str:
+        return (f"Built from register file {self.file_name}, last modified {self.modified_text}, "
+                f"SHA-256 {self.short_sha}.")
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    organisation: str
+    committee: str
+    meeting_date: str
+    agenda_item: str
+    title: str
+    register_title: str
+    period: str
+    period_long: str
+    report_of: str
+    author: str
+    marking: str
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    rating: str
+    fill: str
+    font: str
+    counts: tuple[int, ...]  # one per period of PaperContent.rating_periods
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    kind: str
+    label: str
+    risks: tuple[str, ...]  # "CRR05 Demand Management"
+
+    @property
+    def count(self) -> int:
+        return len(self.risks)
+
+
+@dataclass(frozen=True)
+class HeatPoint:
+    """A risk on the likelihood × impact matrix; `before` is last period's cell when known."""
+
+    risk_id: str
+    after: tuple[int, int]  # (likelihood, impact)
+    before: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    risk_id: str
+    name: str
+    rating: str
+    reasons: tuple[str, ...]  # "Critical rating", "New this quarter", "Escalating this quarter"
+    sections: tuple[tuple[str, Text], ...]  # (column header, text): description, impact, controls
+
+    @property
+    def heading(self) -> str:
+        return f"{self.risk_id} {self.name}"
+
+
+@dataclass(frozen=True)
+class AppendixColumn:
+    key: str
+    header: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    risk_id: str
+    rating: str
+    cells: tuple[Text, ...]  # one per appendix column
+
+
+@dataclass(frozen=True)
+class PaperContent:
+    """Everything the board paper says, in reading order; the renderer adds only layout."""
+
+    title_block: TitleBlock
+    risk_count: int
+    rating_periods: tuple[str, ...]
+    rating_rows: tuple[RatingRow, ...]
+    movement_rows: tuple[MovementRow, ...]
+    movement_sentences: tuple[str, ...]
+    distribution: tuple[Distribution, ...]
+    heat_points: tuple[HeatPoint, ...]
+    score_scale: int
+    trend_key: tuple[tuple[str, str], ...]
+    attention: tuple[AttentionItem, ...]
+    appendix_columns: tuple[AppendixColumn, ...]
+    appendix_rows: tuple[AppendixRow, ...]
+    provenance: Provenance | None
+    data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
+    identifier: str = field(default="")
+
+    def placeholders(self) -> dict[str, str]:
+        """Return the values of the template's text placeholders."""
+        counts = {row.kind: row.count for row in self.movement_rows}
+        current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
+        values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
+        values.update({
+            "risk_count": str(self.risk_count),
+            "attention_count": str(len(self.attention)),
+            **{f"{r.name.lower()}_count": str(current.get(r.name, 0)) for r in RATINGS},
+            **{f"{kind.replace('-', '')}_count": str(counts.get(kind, 0)) for kind, _ in MOVEMENT_KINDS},
+            "source_file": self.provenance.file_name if self.provenance else "",
+            "source_modified": self.provenance.modified_text if self.provenance else "",
+            "source_sha256": self.provenance.short_sha if self.provenance else "",
+        })
+        return values
+
+
+def severity(rating: str) -> int:
+    """Return how severe `rating` is (0 for a rating the register does not know)."""
+    known = RATING_BY_NAME.get(rating)
+    return known.severity if known else 0
+
+
+def appendix_order(risks: Iterable[Risk]) -> list[Risk]:
+    """Return `risks` as the committee reads them: most severe rating first, then by ID."""
+    return sorted(risks, key=lambda r: (-severity(r.rating), r.id))
+
+
+def date_text(value: object) -> str:
+    """Return a Settings date as a paper writes it ('30 September 2021'); text is kept as typed."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return as_text(value).strip()
+
+
+def title_block(register: Register) -> TitleBlock:
+    """Return the title block fields from the register's Settings."""
+    setting = lambda key: as_text(register.setting(key)).strip()  # noqa: E731
+    period = register.period
+    return TitleBlock(
+        organisation=setting("organisation"),
+        committee=setting("committee"),
+        meeting_date=date_text(register.setting("meeting_date")) or "To be confirmed",
+        agenda_item=setting("agenda_item"),
+        title=f"{setting('title')} – {period.long_label}",
+        register_title=setting("title"),
+        period=period.label,
+        period_long=period.long_label,
+        report_of=setting("author"),
+        author=setting("contact"),
+        marking=setting("marking").upper(),
+    )
+
+
+def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution],
+                 period: str) -> tuple[tuple[str, ...], tuple[RatingRow, ...]]:
+    """Return the periods shown and one row per rating: counts over the periods, this period's last."""
+    earlier = [d for d in distribution if d.period != period]
+    periods = tuple(d.period for d in earlier) + (period,)
+    current = {r.name: sum(1 for risk in open_risks if risk.rating == r.name) for r in RATINGS}
+    rows = tuple(
+        RatingRow(r.name, r.fill, r.font,
+                  tuple(int(d.counts.get(r.name, 0)) for d in earlier) + (current[r.name],))
+        for r in RATINGS)
+    return periods, rows
+
+
+def movement_rows(movements: Sequence[Movement]) -> tuple[MovementRow, ...]:
+    """Return one row per movement kind, naming its risks in ID order."""
+    rows = []
+    for kind, label in MOVEMENT_KINDS:
+        named = sorted((m.risk_id, f"{m.risk_id} {m.name}".strip()) for m in movements if m.kind == kind)
+        rows.append(MovementRow(kind, label, tuple(text for _, text in named)))
+    return tuple(rows)
+
+
+def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
+    """Return a sentence for each risk closed or whose trend arrow changed, in ID order (new ones are listed)."""
+    sentences = []
+    for m in sorted(movements, key=lambda m: m.risk_id):
+        who = f"{m.risk_id} {m.name}".strip()
+        if m.kind == "closed":
+            sentences.append(f"{who} was closed this quarter.")
+        elif m.before in ARROWS and m.after in ARROWS and m.before != m.after:
+            sentences.append(f"{who} moved from {m.before} to {m.after}.")
+    return tuple(sentences)
+
+
+def _score(value: object) -> int | None:
+    text = as_text(value).strip()
+    return int(float(text)) if text.replace(".", "", 1).isdigit() else None
+
+
+def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
+    """Return each scored risk's matrix cell now and, from History, last period's."""
+    if not (register.has_column("likelihood") and register.has_column("impact_score")):
+        return ()
+    previous = register.period.previous().label
+    before = {e.risk_id: (_score(e.likelihood), _score(e.impact))
+              for e in register.history if e.period == previous}
+    points = []
+    for risk in sorted(open_risks, key=lambda r: r.id):
+        likelihood, impact = _score(risk.values.get("likelihood")), _score(risk.values.get("impact_score"))
+        if likelihood is None or impact is None:
+            continue
+        last = before.get(risk.id)
+        points.append(HeatPoint(risk.id, (likelihood, impact),
+                                last if last and None not in last else None))  # type: ignore[arg-type]
+    return tuple(points)
+
+
+ATTENTION_KEYS = ("description", "impact", "controls")
+
+
+def attention_items(register: Register, open_risks: Sequence[Risk],
+                    movements: Sequence[Movement]) -> tuple[AttentionItem, ...]:
+    """Return every Critical, new or escalated risk, most severe first, with its full text."""
+    kinds = {m.risk_id: m.kind for m in movements}
+    items = []
+    for risk in appendix_order(open_risks):
+        reasons = tuple(reason for reason, applies in (
+            (f"{risk.rating} rating", risk.rating == RATINGS[0].name),
+            ("New this quarter", kinds.get(risk.id) == "new"),
+            ("Escalating this quarter", kinds.get(risk.id) == "escalated"),
+        ) if applies)
+        if reasons:
+            items.append(AttentionItem(risk.id, risk.name, risk.rating, reasons, tuple(
+                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS)))
+    return tuple(items)
+
+
+# Columns the paper leaves out of the appendix: every risk there is open.
+APPENDIX_SKIP = ("status",)
+
+
+def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[AppendixColumn, ...],
+                                                                       tuple[AppendixRow, ...]]:
+    """Return the appendix columns (the sheet's in sheet order; optional ones only when filled in) and rows."""
+    keys = [key for key, _ in sorted(register.columns.items(), key=lambda kv: kv[1])
+            if key in COLUMN_BY_KEY and key not in APPENDIX_SKIP
+            and (not COLUMN_BY_KEY[key].optional or any(risk.text(key) for risk in open_risks))]
+    columns = tuple(AppendixColumn(key, register.header_of(key), COLUMN_BY_KEY[key].kind) for key in keys)
+    rows = tuple(
+        AppendixRow(risk.id, risk.rating, tuple(
+            paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else (Para(risk.text(key)),)
+            for key in keys))
+        for risk in appendix_order(open_risks))
+    return columns, rows
+
+
+def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
+    """Return the data-quality note: what it means, then one line per error (cell and message)."""
+    if not errors:
+        return ()
+    lines = [f"Data quality: this paper was built although the register has {len(errors)} "
+             f"error{'s' if len(errors) != 1 else ''} that should be corrected before it is relied on:"]
+    for finding in errors:
+        cell = getattr(finding, "cell", "") or ""
+        lines.append(f"{cell}: {getattr(finding, 'message', finding)}" if cell else str(getattr(finding, "message", finding)))
+    return tuple(lines)
+
+
+def build_content(register: Register, *, movements: Sequence[Movement] = (),
+                  distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
+                  forced_errors: Sequence[object] = ()) -> PaperContent:
+    """Return what the paper for `register` says; the same inputs always give the same content."""
+    open_risks = [risk for risk in register.risks if not risk.is_closed]
+    block = title_block(register)
+    periods, ratings = rating_table(open_risks, distribution, block.period)
+    columns, rows = appendix(register, open_risks)
+    scale = _score(register.setting("score_scale")) or 5
+    return PaperContent(
+        title_block=block,
+        risk_count=len(open_risks),
+        rating_periods=periods,
+        rating_rows=ratings,
+        movement_rows=movement_rows(movements),
+        movement_sentences=movement_sentences(movements),
+        distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
+        heat_points=heat_points(register, open_risks),
+        score_scale=scale,
+        trend_key=tuple((t.symbol, t.meaning) for t in TRENDS),
+        attention=attention_items(register, open_risks, movements),
+        appendix_columns=columns,
+        appendix_rows=rows,
+        provenance=provenance,
+        data_quality=data_quality_lines(forced_errors),
+        identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
+    )

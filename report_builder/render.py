@@ -1,0 +1,521 @@
+"""Write the board paper: fill the Word template's placeholders, then put the generated tables and pictures in."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook.errors import TemplateError
+from workbook.schema import RATING_BY_NAME
+
+from .content import PaperContent, Text
+
+PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
+
+# Placeholders that stand alone in a paragraph and are replaced by generated tables, lists and pictures.
+BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences", "charts", "trend_key",
+          "attention", "provenance", "appendix")
+
+# Styles the generated parts use, by style id (fast, and independent of the names Word shows).
+STYLE_IDS = {
+    "paragraph": ("Normal", "Heading3", "ListBullet", "Caption", "FieldLabel", "TableText", "TableHeading",
+                  "TableBullet", "DataQualityNote", "Provenance"),
+    "character": ("TrendArrow",),
+    "table": ("TableGrid",),
+}
+
+ARROWS = re.compile(r"([←↑→↓↗↘↙↖])")
+# Characters XML 1.0 cannot hold (control bytes, lone surrogates): a register cell may carry them; Word cannot.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+HEADER_FILL = "1F2A44"
+HEADER_FONT = "FFFFFF"
+
+# Appendix layout: A4 landscape with 2 cm margins leaves 25.7 cm; narrow columns get fixed widths and the
+# text columns share the rest by weight.
+APPENDIX_WIDTH_CM = 25.6
+FIXED_WIDTH_CM = {"id": 1.45, "trend": 1.0, "rating": 1.9, "score": 1.0, "date": 1.9, "status": 1.5}
+FIXED_KEY_CM = {"name": 2.6, "owner": 2.0, "portfolio": 2.2}  # a long word ("Cybersecurity") fits a line
+TEXT_WEIGHT = {"description": 60, "impact": 48, "controls": 80, "owner": 20, "portfolio": 20}
+ROTATED_KINDS = ("trend", "score")  # narrow columns: their headers read bottom to top
+ROTATED_HEADER_CM = 1.9  # tall enough for 'Impact Score' on one rotated line
+ARROW_CELL_PT = 12  # an arrow alone in a cell reads better larger than the 8 pt text
+# Rough 8 pt metrics, to leave rows taller than a page free to break (Word cannot keep them whole).
+CHAR_CM, LINE_CM, PARA_CM, PAGE_BODY_CM = 0.15, 0.33, 0.07, 14.5
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    width_cm: float
+    caption: str
+
+
+def _sentinel(name: str) -> str:
+    return f"⟦riskreg:{name}⟧"
+
+
+@functools.lru_cache(maxsize=None)
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{tag}")
+
+
+def _environment():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=False)
+
+
+def _template_paragraphs(path: Path) -> Iterator[str]:
+    """Yield the text of every paragraph of the template: body, tables, headers and footers."""
+    import docx
+
+    document = docx.Document(str(path))
+    elements = [document.element.body]
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith(("/header", "/footer")):
+            elements.append(rel.target_part.element)
+    for element in elements:
+        for paragraph in element.iter(_w("p")):
+            yield "".join(t.text or "" for t in paragraph.iter(_w("t")))
+
+
+def _syntax_error(path: Path, env, error) -> TemplateError:
+    """Return the error naming the paragraph whose tag is broken."""
+    from jinja2 import TemplateSyntaxError
+
+    for text in _template_paragraphs(path):
+        if "{" not in text and "%" not in text:
+            continue
+        try:
+            env.parse(text)
+        except TemplateSyntaxError as exc:
+            return TemplateError(
+                f"{path.name}: broken placeholder tag in the paragraph \"{text.strip()}\": {exc.message.rstrip('.')}. "
+                f"Placeholders are written {{{{ name }}}}; see {PLACEHOLDERS_DOC} for the names.")
+    return TemplateError(f"{path.name}: broken placeholder tag: {error.message.rstrip('.')}. Check that every "
+                         f"{{% if %}} has its {{% endif %}}; see {PLACEHOLDERS_DOC}.")
+
+
+def _open_template(path: Path, context: dict[str, str]):
+    """Return the docxtpl template at `path`, rendered with `context` in a sandbox; raise naming bad tags."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError
+
+    from workbook.safe_zip import DOCUMENT, check_package
+
+    check_package(path, DOCUMENT, TemplateError)  # a wrong, damaged or hostile file stops here, named
+    env = _environment()
+    template = DocxTemplate(str(path))
+    try:
+        unknown = template.get_undeclared_template_variables(jinja_env=env, context=context)
+    except TemplateSyntaxError as exc:
+        raise _syntax_error(path, env, exc) from None
+    if unknown:
+        names = ", ".join("{{ " + name + " }}" for name in sorted(unknown))
+        raise TemplateError(
+            f"{path.name}: unknown placeholder{'s' if len(unknown) > 1 else ''} {names}. Use the names "
+            f"listed in {PLACEHOLDERS_DOC}, or remove {'them' if len(unknown) > 1 else 'it'} in Word.")
+    try:
+        template.render(context, jinja_env=env, autoescape=True)
+    except TemplateSyntaxError as exc:
+        raise _syntax_error(path, env, exc) from None
+    except JinjaError as exc:
+        raise TemplateError(f"{path.name}: placeholder error: {exc.message.rstrip('.')}. See {PLACEHOLDERS_DOC}.") from None
+    return template
+
+
+def _check_styles(document, path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    kinds = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER,
+             "table": WD_STYLE_TYPE.TABLE}
+    present = {(s.type, s.style_id) for s in document.styles}
+    missing = [sid for kind, ids in STYLE_IDS.items() for sid in ids if (kinds[kind], sid) not in present]
+    if missing:
+        raise TemplateError(f"{path.name}: the template lacks the style{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing)} (style ids) the paper uses. Restore them, or rebuild the "
+                            "template with `python templates/make_board_paper.py` and redo your edits.")
+
+
+# Low-level builders: plain lxml elements, styles set by id.
+
+def _run(parent, text: str, char_style: str | None = None, bold: bool = False, colour: str | None = None,
+         size_pt: float | None = None) -> None:
+    from lxml import etree
+
+    run = etree.SubElement(parent, _w("r"))
+    if char_style or bold or colour or size_pt:
+        rpr = etree.SubElement(run, _w("rPr"))
+        if char_style:
+            etree.SubElement(rpr, _w("rStyle")).set(_w("val"), char_style)
+        if bold:
+            etree.SubElement(rpr, _w("b"))
+        if colour:
+            etree.SubElement(rpr, _w("color")).set(_w("val"), colour)
+        if size_pt:
+            etree.SubElement(rpr, _w("sz")).set(_w("val"), str(round(size_pt * 2)))
+    t = etree.SubElement(run, _w("t"))
+    t.text = NOT_XML.sub("", text)
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _paragraph(text: str, style: str, bold: bool = False, colour: str | None = None,
+               keep_next: bool = False, centre: bool = False, space_before_pt: int | None = None,
+               arrow_size_pt: float | None = None, parent=None):
+    """Return a w:p with `text` (made inside `parent` when given: no copying between trees, which is slow).
+
+    Trend arrows get the Trend Arrow character style, whose font has them.
+    """
+    from lxml import etree
+
+    p = etree.Element(_w("p")) if parent is None else etree.SubElement(parent, _w("p"))
+    ppr = etree.SubElement(p, _w("pPr"))
+    etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
+    if keep_next:
+        etree.SubElement(ppr, _w("keepNext"))
+    if space_before_pt is not None:
+        etree.SubElement(ppr, _w("spacing")).set(_w("before"), str(space_before_pt * 20))
+    if centre:
+        etree.SubElement(ppr, _w("jc")).set(_w("val"), "center")
+    if not ARROWS.search(text):
+        if text:
+            _run(p, text, None, bold, colour)
+        return p
+    for piece in ARROWS.split(text):
+        if piece:
+            arrow = bool(ARROWS.fullmatch(piece))
+            _run(p, piece, "TrendArrow" if arrow else None, bold, colour, arrow_size_pt if arrow else None)
+    return p
+
+
+def _text_paragraphs(text: Text, style: str, bullet_style: str, parent=None, **kwargs) -> list:
+    paragraphs = [_paragraph(para.text, bullet_style if para.bullet else style, parent=parent, **kwargs)
+                  for para in text]
+    return paragraphs or [_paragraph("", style, parent=parent, **kwargs)]
+
+
+def _shade(tc, fill: str) -> None:
+    from lxml import etree
+
+    tcpr = tc.find(_w("tcPr"))
+    if tcpr is None:
+        tcpr = etree.Element(_w("tcPr"))
+        tc.insert(0, tcpr)
+    shd = etree.SubElement(tcpr, _w("shd"))
+    shd.set(_w("val"), "clear")
+    shd.set(_w("color"), "auto")
+    shd.set(_w("fill"), fill)
+
+
+def _table(widths_cm: Sequence[float], rows: int):
+    """Return a new w:tbl (python-docx builds it) with fixed layout, the given widths and `rows` rows."""
+    from docx.oxml.table import CT_Tbl
+    from docx.shared import Cm
+    from lxml import etree
+
+    tbl = CT_Tbl.new_tbl(rows, len(widths_cm), Cm(sum(widths_cm)))
+    tblpr = tbl.tblPr
+    style = tblpr.find(_w("tblStyle"))
+    if style is None:
+        style = etree.Element(_w("tblStyle"))
+        tblpr.insert(0, style)
+    style.set(_w("val"), "TableGrid")
+    tblw = tblpr.find(_w("tblW"))
+    tblw.set(_w("type"), "dxa")
+    tblw.set(_w("w"), str(sum(round(Cm(w).twips) for w in widths_cm)))
+    layout = etree.SubElement(tblpr, _w("tblLayout"))
+    layout.set(_w("type"), "fixed")
+    look = tblpr.find(_w("tblLook"))
+    if look is not None:
+        tblpr.remove(look)
+    for col, width in zip(tbl.tblGrid.findall(_w("gridCol")), widths_cm):
+        col.set(_w("w"), str(round(Cm(width).twips)))
+    for tr in tbl.findall(_w("tr")):
+        for tc, width in zip(tr.findall(_w("tc")), widths_cm):
+            tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
+            tcw.set(_w("type"), "dxa")
+            tcw.set(_w("w"), str(round(Cm(width).twips)))
+    return tbl
+
+
+def _row_props(tr, header: bool = False, cant_split: bool = True, min_height_cm: float | None = None) -> None:
+    """Set the row properties, in the order the schema requires (cantSplit, trHeight, tblHeader)."""
+    from lxml import etree
+
+    trpr = tr.find(_w("trPr"))
+    if trpr is None:
+        trpr = etree.Element(_w("trPr"))
+        tr.insert(0 if tr.find(_w("tblPrEx")) is None else 1, trpr)
+    if cant_split:
+        etree.SubElement(trpr, _w("cantSplit"))
+    if min_height_cm:
+        height = etree.SubElement(trpr, _w("trHeight"))
+        height.set(_w("val"), str(round(min_height_cm / 2.54 * 1440)))
+        height.set(_w("hRule"), "atLeast")
+    if header:
+        etree.SubElement(trpr, _w("tblHeader"))
+
+
+def _fill_cell(tc, paragraphs: list) -> None:
+    for old in tc.findall(_w("p")):
+        tc.remove(old)
+    for p in paragraphs:
+        tc.append(p)
+
+
+def _header_row(tr, headers: Sequence[str], keep_next: bool = False, rotated: Sequence[int] = ()) -> None:
+    from lxml import etree
+
+    _row_props(tr, header=True, min_height_cm=ROTATED_HEADER_CM if rotated else None)
+    for index, (tc, header) in enumerate(zip(tr.findall(_w("tc")), headers)):
+        _shade(tc, HEADER_FILL)
+        if index in rotated:
+            etree.SubElement(tc.find(_w("tcPr")), _w("textDirection")).set(_w("val"), "btLr")
+        _fill_cell(tc, [_paragraph(header, "TableHeading", colour=HEADER_FONT, keep_next=keep_next)])
+
+
+def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_cm: Sequence[float],
+                  fills: Sequence[tuple[int, str, str] | None] = (), arrow_size_pt: float | None = None):
+    """Return a small table: header row, then text rows; `fills[i]` = (column, fill, font) shades one cell."""
+    tbl = _table(widths_cm, len(rows) + 1)
+    trs = tbl.findall(_w("tr"))
+    _header_row(trs[0], headers, keep_next=True)
+    for index, (tr, values) in enumerate(zip(trs[1:], rows)):
+        _row_props(tr)
+        last = index == len(rows) - 1
+        fill = fills[index] if index < len(fills) else None
+        for column, (tc, value) in enumerate(zip(tr.findall(_w("tc")), values)):
+            shaded = fill is not None and fill[0] == column
+            if shaded:
+                _shade(tc, fill[1])
+            # keep-with-next on all rows but the last keeps a small table on one page
+            _fill_cell(tc, [_paragraph(value, "TableText", bold=shaded, colour=fill[2] if shaded else None,
+                                       keep_next=not last, arrow_size_pt=arrow_size_pt)])
+    return tbl
+
+
+# The blocks.
+
+def _rating_table(content: PaperContent) -> list:
+    headers = ["Residual rating", *content.rating_periods]
+    rows = [[row.rating, *map(str, row.counts)] for row in content.rating_rows]
+    totals = [sum(row.counts[i] for row in content.rating_rows) for i in range(len(content.rating_periods))]
+    rows.append(["Total", *map(str, totals)])
+    fills = [(0, row.fill, row.font) for row in content.rating_rows]
+    widths = [4.0] + [2.6] * len(content.rating_periods)
+    return [_simple_table(headers, rows, widths, fills)]
+
+
+def _movement_table(content: PaperContent) -> list:
+    rows = [[row.label, str(row.count), "; ".join(row.risks) or "None"] for row in content.movement_rows]
+    return [_simple_table(["Movement", "Risks", "Which risks"], rows, [3.2, 1.6, 12.2])]
+
+
+def _movement_sentences(content: PaperContent) -> list:
+    if not content.movement_sentences:
+        return [_paragraph("No risk changed its trend this quarter.", "Normal", space_before_pt=8)]
+    # space above the first: it follows the movement table
+    return [_paragraph(sentence, "ListBullet", space_before_pt=8 if index == 0 else None)
+            for index, sentence in enumerate(content.movement_sentences)]
+
+
+def _charts(document, pictures: Sequence[Picture]) -> list:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    elements = []
+    for number, picture in enumerate(pictures, start=1):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Cm(picture.width_cm))
+        elements.append(paragraph._p)
+        elements.append(_paragraph(f"Figure {number}: {picture.caption}", "Caption", centre=True))
+    return elements
+
+
+def _trend_key(content: PaperContent) -> list:
+    return [_simple_table(["Trend", "Meaning"], [list(pair) for pair in content.trend_key], [2.0, 15.0],
+                          arrow_size_pt=ARROW_CELL_PT)]
+
+
+def _attention(content: PaperContent) -> list:
+    if not content.attention:
+        return [_paragraph("No risk is Critical, new or escalating this quarter.", "Normal")]
+    elements = []
+    for item in content.attention:
+        elements.append(_paragraph(item.heading, "Heading3"))
+        elements.append(_paragraph(f"Residual risk rating: {item.rating}. Brought to the Committee for: "
+                                   f"{', '.join(item.reasons)}.", "Normal", keep_next=True))
+        for label, text in item.sections:
+            elements.append(_paragraph(label, "FieldLabel", keep_next=True))
+            elements.extend(_text_paragraphs(text, "Normal", "ListBullet"))
+    return elements
+
+
+def _data_quality(content: PaperContent) -> list:
+    if not content.data_quality:
+        return []
+    first, *rest = content.data_quality
+    return [_paragraph(first, "DataQualityNote")] + [_paragraph(line, "ListBullet") for line in rest]
+
+
+def _provenance(content: PaperContent) -> list:
+    return [_paragraph(content.provenance.sentence, "Provenance")] if content.provenance else []
+
+
+def appendix_widths(kinds: Sequence[tuple[str, str]], total_cm: float = APPENDIX_WIDTH_CM) -> list[float]:
+    """Return a width per (key, kind) column that adds up to `total_cm`."""
+    fixed = [FIXED_KEY_CM.get(key) or (FIXED_WIDTH_CM.get(kind) if kind != "text" else None) for key, kind in kinds]
+    spare = total_cm - sum(w for w in fixed if w)
+    weights = {key: TEXT_WEIGHT.get(key, 20) for (key, kind), w in zip(kinds, fixed) if w is None}
+    return [w if w else round(spare * weights[key] / sum(weights.values()), 2) for (key, _), w in zip(kinds, fixed)]
+
+
+def _estimated_height_cm(cells: Sequence[Text], widths: Sequence[float]) -> float:
+    tallest = 0.0
+    for text, width in zip(cells, widths):
+        per_line = max(1, int((width - 0.4) / CHAR_CM))
+        lines = sum(max(1, math.ceil(len(p.text) / per_line)) for p in text)
+        tallest = max(tallest, lines * LINE_CM + len(text) * PARA_CM)
+    return tallest
+
+
+def _appendix(content: PaperContent, anchor) -> list:
+    """Put the full-register table before `anchor`, then add one copy of a prepared row per risk (fast)."""
+    columns = content.appendix_columns
+    widths = appendix_widths([(c.key, c.kind) for c in columns])
+    tbl = _table(widths, 2)
+    header, proto = tbl.findall(_w("tr"))
+    _header_row(header, [c.header for c in columns],
+                rotated=[i for i, c in enumerate(columns) if c.kind in ROTATED_KINDS])
+    tbl.remove(proto)
+    for tc in proto.findall(_w("tc")):
+        for p in tc.findall(_w("p")):
+            tc.remove(p)
+    # In place first: rows and paragraphs are then made inside the document instead of moved into it.
+    anchor.addprevious(tbl)
+    rating_at = [i for i, c in enumerate(columns) if c.kind == "rating"]
+    centred = {i for i, c in enumerate(columns) if c.kind in ("trend", "rating", "score", "id")}
+    trends = {i for i, c in enumerate(columns) if c.kind == "trend"}
+    for row in content.appendix_rows:
+        tr = copy.deepcopy(proto)
+        tbl.append(tr)
+        _row_props(tr, cant_split=_estimated_height_cm(row.cells, widths) < PAGE_BODY_CM)
+        rating = RATING_BY_NAME.get(row.rating)
+        for index, (tc, text) in enumerate(zip(tr.findall(_w("tc")), row.cells)):
+            kwargs = {}
+            if rating is not None and index in rating_at:
+                _shade(tc, rating.fill)
+                kwargs = {"bold": True, "colour": rating.font}
+            if index in trends:
+                kwargs["arrow_size_pt"] = ARROW_CELL_PT
+            _text_paragraphs(text, "TableText", "TableBullet", parent=tc, centre=index in centred, **kwargs)
+    return []
+
+
+def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture], path: Path) -> None:
+    """Put each block's generated elements where its placeholder paragraph stands."""
+    body = document.element.body
+    builders = {
+        "data_quality": lambda anchor: _data_quality(content),
+        "rating_table": lambda anchor: _rating_table(content),
+        "movement_table": lambda anchor: _movement_table(content),
+        "movement_sentences": lambda anchor: _movement_sentences(content),
+        "charts": lambda anchor: _charts(document, pictures),
+        "trend_key": lambda anchor: _trend_key(content),
+        "attention": lambda anchor: _attention(content),
+        "provenance": lambda anchor: _provenance(content),
+        "appendix": lambda anchor: _appendix(content, anchor),
+    }
+    sentinels = {_sentinel(name): name for name in BLOCKS}
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith(("/header", "/footer")):
+            text = "".join(t.text or "" for t in rel.target_part.element.iter(_w("t")))
+            for mark, name in sentinels.items():
+                if mark in text:
+                    raise TemplateError(f"{path.name}: the placeholder {{{{ {name} }}}} is in a header or footer; "
+                                        "it makes tables and pictures, so move it to a paragraph of its own in the "
+                                        "body.")
+    for paragraph in list(body.iter(_w("p"))):
+        text = "".join(t.text or "" for t in paragraph.iter(_w("t")))
+        found = [name for mark, name in sentinels.items() if mark in text]
+        if not found:
+            continue
+        if len(found) > 1 or text.strip() != _sentinel(found[0]):
+            raise TemplateError(f"{path.name}: the placeholder {{{{ {found[0]} }}}} must stand alone in its "
+                                f"paragraph (found \"{text.replace(_sentinel(found[0]), '{{ ' + found[0] + ' }}')}\"). "
+                                "Put it on a line of its own in Word.")
+        if paragraph.getparent() is not body:
+            raise TemplateError(f"{path.name}: the placeholder {{{{ {found[0]} }}}} is inside a table; it makes "
+                                "tables and pictures, so move it to a paragraph of its own outside the table.")
+        elements = builders[found[0]](paragraph)
+        for element in elements:
+            paragraph.addprevious(element)
+        ppr = paragraph.find(_w("pPr"))
+        section = ppr.find(_w("sectPr")) if ppr is not None else None
+        if section is not None and elements and elements[-1].tag == _w("p"):
+            _ppr(elements[-1]).append(section)  # the section break moves onto the block's last paragraph
+            paragraph.getparent().remove(paragraph)
+        elif section is not None:
+            for run in paragraph.findall(_w("r")):
+                paragraph.remove(run)
+        else:
+            paragraph.getparent().remove(paragraph)
+
+
+def _ppr(p):
+    from lxml import etree
+
+    ppr = p.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        p.insert(0, ppr)
+    return ppr
+
+
+def _set_properties(document, content: PaperContent) -> None:
+    import datetime as dt
+
+    block, provenance = content.title_block, content.provenance
+    values = {
+        "title": block.title,
+        "subject": f"{block.committee}: {block.register_title}, {block.period_long}",
+        "author": block.author,
+        "last_modified_by": "riskreg",
+        "category": "Board paper",
+        "identifier": content.identifier,
+        "comments": provenance.sentence if provenance else "",
+        "keywords": "; ".join(filter(None, (
+            "risk register", block.period, provenance and f"register {provenance.file_name}",
+            provenance and f"sha256 {provenance.short_sha}"))),
+    }
+    props = document.core_properties
+    for name, value in values.items():
+        setattr(props, name, NOT_XML.sub("", value))
+    props.revision = 1  # Word raises it on save: how build.is_previous_paper tells an edited paper
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = now
+
+
+def render(content: PaperContent, template: Path, target: Path, pictures: Sequence[Picture] = ()) -> None:
+    """Write the paper for `content` to `target`, laid out by the Word `template`."""
+    template = Path(template)
+    context = {**{key: NOT_XML.sub("", value) for key, value in content.placeholders().items()},
+               **{name: _sentinel(name) for name in BLOCKS}}
+    doc_template = _open_template(template, context)
+    document = doc_template.docx
+    _check_styles(document, template)
+    _replace_blocks(document, content, pictures, template)
+    _set_properties(document, content)
+    doc_template.save(str(target))

@@ -1,0 +1,159 @@
+"""Fixtures for the board paper tests: small registers built from grids, and a reader of the written paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from workbook.layout import register_from_grids
+
+HEADERS = ["ID", "Risk Name", "Description", "Impact", "Key Controls and Activities",
+           "Q4 Trending", "Q1 Trending", "Q2 Trending", "Residual Risk Rating"]
+
+# Four risks in the shapes the sample has: bullets, paragraphs, '&', every rating but Low, one closed.
+ROWS = [
+    ["CRR05", "Demand Management", "Demand outstrips capacity.\nCalls rise in summer.",
+     "Slower response & lower confidence.", "• Daily demand meeting\n• Overtime plan agreed", "↘", "↗", "→",
+     "High", "Open"],
+    ["CRR18", "Core Skills Resilience & Training Risk", "Fewer officers trained in core skills.",
+     "Too few staff to deploy.", "• Extra courses funded\n• Trainers recruited", "N/A", "N/A", "New",
+     "Critical", "Open"],
+    ["CRR02", "Serious Violence in Under 25s", "Violence among young people rises.", "Harm to victims.",
+     "• Violence Reduction Unit\n• Knife crime taskforce", "→", "→", "↗", "High", "Open"],
+    ["CRR11", "Safeguarding - Local Policing", "Safeguarding referrals are missed.", "Children at risk.",
+     "Training for all officers.", "→", "→", "→", "Medium", "Open"],
+    ["CRR09", "Recruitment & Retention", "Uplift targets missed.", "Fewer officers.", "Campaign running.",
+     "→", "→", "→", "High", "Closed"],
+]
+
+SETTINGS = [["Setting", "Value", "What it means"],
+            ["Meeting date", dt.datetime(2021, 9, 30)],
+            ["Agenda item", "7"],
+            ["Protective marking", "official-sensitive"]]
+
+
+def make_register(rows=ROWS, headers=HEADERS + ["Status"], settings=SETTINGS, history=None, source="reg.xlsx"):
+    """Return a Register parsed from grids, as the file and live-workbook adapters would hand it over."""
+    grids = {"Register": [list(headers), *map(list, rows)], "Settings": [list(r) for r in settings]}
+    if history is not None:
+        grids["History"] = history
+    return register_from_grids(grids, source)
+
+
+@pytest.fixture
+def register():
+    return make_register()
+
+
+@pytest.fixture
+def register_factory():
+    """Return make_register(rows=…, headers=…, settings=…, history=…) -> Register."""
+    return make_register
+
+
+@pytest.fixture
+def headers():
+    return list(HEADERS)
+
+
+@pytest.fixture
+def rows():
+    return [list(row) for row in ROWS]
+
+
+def _text(element) -> str:
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def normalised(path: Path) -> list[str]:
+    """Return the paper as text lines: 'style: text' per paragraph, '| cell | cell |' per table row."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(path))
+    styles = {s.style_id: s.name for s in document.styles}
+    lines = []
+    for number, section in enumerate(document.sections, start=1):
+        for kind, part in (("header", section.header), ("footer", section.footer)):
+            text = " / ".join(p.text for p in part.paragraphs if p.text.strip())
+            lines.append(f"[section {number} {kind}] {text}")
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            name = styles.get(style.get(qn("w:val")) if style is not None else "Normal", "?")
+            pictures = len(list(element.iter(qn("w:drawing"))))
+            text = _text(element) + (" [picture]" * pictures)
+            if text.strip():
+                lines.append(f"{name}: {text}")
+        elif element.tag == qn("w:tbl"):
+            for tr in element.iter(qn("w:tr")):
+                cells = []
+                for tc in tr.iter(qn("w:tc")):
+                    parts = []
+                    for p in tc.iter(qn("w:p")):
+                        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+                        bullet = style is not None and "Bullet" in style.get(qn("w:val"))
+                        if _text(p).strip():
+                            parts.append(("• " if bullet else "") + _text(p))
+                    cells.append(" / ".join(parts))
+                lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def stable(lines: list[str]) -> list[str]:
+    """Return `lines` with the register file's time and hash blanked, which change with every copy."""
+    return [re.sub(r"last modified .*? UTC, SHA-256 [0-9a-f]{12}", "last modified <time>, SHA-256 <sha>", line)
+            for line in lines]
+
+
+@pytest.fixture
+def read_paper():
+    return normalised
+
+
+@pytest.fixture
+def stable_text():
+    return stable
+
+
+MOVEMENTS_ROWS = [
+    ("unchanged", "CRR05", "Demand Management", "↗", "→"),
+    ("new", "CRR18", "Core Skills Resilience & Training Risk", "N/A", "New"),
+    ("escalated", "CRR02", "Serious Violence in Under 25s", "→", "↗"),
+    ("unchanged", "CRR11", "Safeguarding - Local Policing", "→", "→"),
+    ("closed", "CRR09", "Recruitment & Retention", "High", ""),
+]
+
+
+@pytest.fixture
+def movements():
+    from report_builder.content import Movement
+
+    return [Movement(*row) for row in MOVEMENTS_ROWS]
+
+
+@pytest.fixture
+def scored_register(headers, rows):
+    """Return the small register with Likelihood and Impact Score filled in and last quarter's in History."""
+    scores = {"CRR05": (3, 3), "CRR18": (4, 4), "CRR02": (3, 4), "CRR11": (2, 2), "CRR09": (2, 3)}
+    history = [["Risk ID", "Period", "Rating", "Trend", "Likelihood", "Impact"],
+               ["CRR05", "2021/22 Q1", "High", "↗", 4, 3],
+               ["CRR02", "2021/22 Q1", "High", "→", 2, 4]]
+    return make_register(rows=[row + list(scores[row[0]]) for row in rows],
+                         headers=headers + ["Status", "Likelihood", "Impact Score"], history=history)
+
+
+@pytest.fixture
+def paper_content(scored_register, movements):
+    """Return the content of the small scored register's paper, as build_paper would assemble it."""
+    from report_builder.content import Distribution, Provenance, build_content
+
+    provenance = Provenance("register.xlsx", dt.datetime(2021, 9, 14, 10, 32, tzinfo=dt.timezone.utc),
+                            "3f2a9c1b7d0e" + "0" * 52)
+    return build_content(scored_register, movements=movements, provenance=provenance,
+                         distribution=[Distribution("2021/22 Q1", {"High": 3, "Medium": 1})])

@@ -1,0 +1,173 @@
+"""Building the paper from a register file: checks decide, outputs are safe, the CLI reports, the golden text holds."""
+
+import os
+import re
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from addin.cli import cli
+from report_builder import build
+from report_builder.build import RegisterErrorsError, build_paper
+from workbook.errors import OutputError
+from workbook.xlsx_io import read_register
+
+GOLDEN = Path(__file__).parent / "golden" / "sample_paper.txt"
+SAMPLE_ERROR = ("Register!G3: Q1 Trending is New, but Q4 Trending already marks the risk New. A risk is "
+                "New only in the quarter it joins the register: use ↗, → or ↘ here, or correct Q4 Trending.")
+
+
+@pytest.fixture
+def clean_workbook(sample_workbook):
+    """Return the sample with its one error corrected (CRR03 was New in two quarters)."""
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Register"]["G3"] = "→"
+    book.save(sample_workbook)
+    return sample_workbook
+
+
+def test_a_register_with_errors_is_refused_listing_each_error(sample_workbook, tmp_path):
+    with pytest.raises(RegisterErrorsError) as err:
+        build_paper(sample_workbook, tmp_path / "paper.docx")
+    assert err.value.user_message == (
+        f"register.xlsx: the register has 1 error, so the board paper was not built: {SAMPLE_ERROR} Correct it in the "
+        "register (`riskreg validate register.xlsx` lists every finding), or pass --force to build the paper with a "
+        "data-quality note.")
+    assert not (tmp_path / "paper.docx").exists()
+
+
+def test_force_builds_the_paper_with_a_visible_data_quality_note(sample_workbook, tmp_path, read_paper):
+    result = build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
+    assert result.forced_errors == 1
+    lines = read_paper(result.paper)
+    note = lines.index("Data Quality Note: Data quality: this paper was built although the register has 1 error that "
+                       "should be corrected before it is relied on:")
+    assert lines[note + 1] == "List Bullet: " + SAMPLE_ERROR
+
+
+def test_the_sample_paper_names_every_risk_and_has_the_whole_register(clean_workbook, tmp_path):
+    result = build_paper(clean_workbook, tmp_path / "paper.docx")
+    assert result.forced_errors == 0
+    document = docx.Document(str(result.paper))
+    body = "".join(t.text or "" for t in document.element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+    register = read_register(clean_workbook)
+    for risk in register.risks:
+        assert risk.id in body and risk.name in body
+    appendix = document.tables[-1]
+    assert len(appendix.rows) == len(register.risks) + 1 == 19
+    appendix_text = "".join(t.text or "" for t in appendix._tbl.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+    for risk in register.risks:
+        for key in ("description", "impact", "controls"):
+            for word in re.findall(r"[\w&'’-]+", risk.text(key)):
+                assert word in appendix_text, (risk.id, key, word)
+    assert [row.cells[0].text for row in appendix.rows[1:4]] == ["CRR18", "CRR01", "CRR02"]
+    assert len(document.inline_shapes) == 1  # the sample has no scores, so no heat map
+    assert "CRR05 Demand Management moved from ↗ to →." in [p.text for p in document.paragraphs]
+
+
+def test_golden_text_of_the_sample_paper(sample_workbook, tmp_path, read_paper, stable_text):
+    result = build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
+    text = "\n".join(stable_text(read_paper(result.paper))) + "\n"
+    if os.environ.get("REFRESH_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8"), "sample paper changed: review, then REFRESH_GOLDEN=1"
+
+
+def test_same_register_gives_the_same_paper_twice(clean_workbook, tmp_path, read_paper):
+    first = build_paper(clean_workbook, tmp_path / "a.docx")
+    second = build_paper(clean_workbook, tmp_path / "b.docx")
+    assert first.content == second.content
+    assert read_paper(first.paper) == read_paper(second.paper)
+
+
+def test_provenance_names_the_register_file_its_time_and_hash(clean_workbook, tmp_path):
+    os.utime(clean_workbook, (1_631_615_520, 1_631_615_520))  # 14 September 2021 10:32 UTC
+    result = build_paper(clean_workbook, tmp_path / "paper.docx")
+    sha = build.provenance(clean_workbook).sha256[:12]
+    sentence = f"Built from register file register.xlsx, last modified 14 September 2021 10:32 UTC, SHA-256 {sha}."
+    document = docx.Document(str(result.paper))
+    assert [p.text for p in document.paragraphs if p.style.name == "Provenance"] == [sentence]
+    assert document.core_properties.comments == sentence
+
+
+def test_an_existing_file_is_replaced_only_with_force_or_when_it_is_our_unedited_paper(clean_workbook, tmp_path):
+    other = tmp_path / "notes.docx"
+    other.write_bytes(b"someone else's file")
+    with pytest.raises(OutputError) as err:
+        build_paper(clean_workbook, other)
+    assert err.value.user_message == f"{other}: already exists. Choose another name, or pass --force to replace it."
+    assert other.read_bytes() == b"someone else's file"
+
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
+    build_paper(clean_workbook, paper)  # our own previous output: replaced without --force
+
+    edited = docx.Document(str(paper))
+    edited.core_properties.revision = 2  # what Word does when someone saves their edits
+    edited.save(str(paper))
+    with pytest.raises(OutputError):
+        build_paper(clean_workbook, paper)
+    build_paper(clean_workbook, paper, force=True)
+    assert docx.Document(str(paper)).core_properties.revision == 1
+
+
+def test_output_must_be_a_docx(clean_workbook, tmp_path):
+    with pytest.raises(OutputError) as err:
+        build_paper(clean_workbook, tmp_path / "paper.pdf")
+    assert err.value.user_message == (f"{tmp_path / 'paper.pdf'}: the board paper is a Word document; give an output "
+                                      "name ending in .docx.")
+
+
+def test_pdf_without_libreoffice_says_so_after_writing_the_paper(clean_workbook, tmp_path, monkeypatch):
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    target = tmp_path / "paper.docx"
+    with pytest.raises(OutputError) as err:
+        build_paper(clean_workbook, target, pdf=True)
+    assert err.value.user_message == (f"{target}: written, but no PDF was made: LibreOffice (soffice) is not "
+                                      "installed. Install LibreOffice, or open the paper in Word and save it as PDF.")
+    assert target.exists() and not target.with_suffix(".pdf").exists()
+
+
+def test_pdf_is_made_beside_the_paper(clean_workbook, tmp_path, soffice):
+    result = build_paper(clean_workbook, tmp_path / "paper.docx", pdf=True)
+    assert result.pdf == tmp_path / "paper.pdf"
+    assert result.pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_cli_paper_refuses_then_builds_with_force(sample_workbook, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "paper.docx"
+    refused = runner.invoke(cli, ["paper", str(sample_workbook), "-o", str(target)])
+    assert refused.exit_code == 2
+    assert refused.output.startswith("Error: register.xlsx: the register has 1 error, so the board paper was not built:")
+    assert SAMPLE_ERROR in refused.output and len(refused.output.splitlines()) == 1
+    built = runner.invoke(cli, ["paper", str(sample_workbook), "-o", str(target), "--force"])
+    assert built.exit_code == 0, built.output
+    assert built.output == (
+        f"Wrote {target}: Corporate Risk Register – Quarter 2 2021/22, 18 risks, 6 for the Committee's attention.\n"
+        "Note: built with --force; the paper carries a data-quality note listing 1 register error.\n")
+
+
+def test_cli_paper_default_output_sits_beside_the_register(clean_workbook):
+    result = CliRunner().invoke(cli, ["paper", str(clean_workbook)])
+    assert result.exit_code == 0, result.output
+    assert (clean_workbook.parent / "register board paper.docx").exists()
+    assert re.match(r"^Wrote .*register board paper\.docx: ", result.output)
+
+
+def test_every_error_is_numbered_on_the_one_line_of_the_refusal():
+    class Finding:
+        def __init__(self, cell, message):
+            self.cell, self.message = cell, message
+
+    err = build.refusal("reg.xlsx", [Finding("Register!I4", "Rating 'Hgh' is not in the list."),
+                                     Finding("", "Settings has no reporting period.")])
+    assert err.user_message == (
+        "reg.xlsx: the register has 2 errors, so the board paper was not built: (1) Register!I4: Rating 'Hgh' is not "
+        "in the list. (2) Settings has no reporting period. Correct them in the register (`riskreg validate "
+        "reg.xlsx` lists every finding), or pass --force to build the paper with a data-quality note.")

@@ -1,0 +1,143 @@
+"""What the paper says: title block, tables, movements, attention list, appendix order, provenance."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from report_builder.content import (
+    Distribution,
+    HeatPoint,
+    Para,
+    Provenance,
+    build_content,
+    paragraphs,
+)
+from report_builder.render import BLOCKS
+
+PROVENANCE = Provenance("register.xlsx", dt.datetime(2021, 9, 14, 10, 32, tzinfo=dt.timezone.utc), "3f2a9c1b7d0e" + "0" * 52)
+
+
+@pytest.fixture
+def content(register, movements):
+    def build(custom=None, **kwargs):
+        kwargs.setdefault("movements", movements)
+        kwargs.setdefault("provenance", PROVENANCE)
+        return build_content(custom or register, **kwargs)
+
+    return build
+
+
+def test_title_block_comes_from_settings(content):
+    block = content().title_block
+    assert block.title == "Corporate Risk Register – Quarter 2 2021/22"
+    assert (block.committee, block.meeting_date, block.agenda_item) == ("Joint Audit Committee", "30 September 2021", "7")
+    assert (block.report_of, block.author, block.marking) == (
+        "Director of Commercial Services", "Strategic Risk Manager", "OFFICIAL-SENSITIVE")
+
+
+def test_meeting_date_left_empty_reads_to_be_confirmed(content, register_factory):
+    register = register_factory(settings=[["Setting", "Value"]])
+    assert content(register).title_block.meeting_date == "To be confirmed"
+    assert content(register).title_block.marking == "OFFICIAL"
+
+
+def test_cell_text_becomes_paragraphs_and_bullets(content):
+    assert paragraphs("Intro line\n• first item\n\n•second  \n") == (
+        Para("Intro line"), Para("first item", bullet=True), Para("second", bullet=True))
+
+
+def test_appendix_holds_open_risks_by_rating_then_id_with_the_sheet_columns(content, headers):
+    paper = content()
+    assert [row.risk_id for row in paper.appendix_rows] == ["CRR18", "CRR02", "CRR05", "CRR11"]
+    assert [c.header for c in paper.appendix_columns] == headers  # Status left out: every risk there is open
+    crr05 = paper.appendix_rows[2]
+    assert crr05.cells[4] == (Para("Daily demand meeting", True), Para("Overtime plan agreed", True))
+    assert crr05.cells[2] == (Para("Demand outstrips capacity."), Para("Calls rise in summer."))
+    assert paper.risk_count == 4
+
+
+def test_optional_columns_join_the_appendix_only_when_filled_in(content, register_factory, headers, rows):
+    rows = [row + ["ACC Crime" if row[0] == "CRR02" else None, None] for row in rows]
+    paper = content(register_factory(rows=rows, headers=headers + ["Status", "Risk Owner", "Portfolio/Department"]))
+    assert [c.header for c in paper.appendix_columns] == headers + ["Risk Owner"]
+    assert paper.appendix_rows[1].cells[-1] == (Para("ACC Crime"),)
+
+
+def test_rating_table_counts_open_risks_this_period_after_earlier_periods(content):
+    paper = content(distribution=[Distribution("2021/22 Q1", {"High": 2, "Medium": 1}),
+                                  Distribution("2021/22 Q2", {"High": 99})])
+    assert paper.rating_periods == ("2021/22 Q1", "2021/22 Q2")
+    assert [(r.rating, r.counts) for r in paper.rating_rows] == [
+        ("Critical", (0, 1)), ("High", (2, 2)), ("Medium", (1, 1)), ("Low", (0, 0))]
+    assert paper.rating_rows[0].fill == "8B0000"
+    assert paper.distribution[-1] == Distribution("2021/22 Q2", {"Critical": 1, "High": 2, "Medium": 1, "Low": 0})
+
+
+def test_movements_are_counted_named_and_told_in_sentences(content):
+    paper = content()
+    assert [(r.label, r.count, r.risks) for r in paper.movement_rows] == [
+        ("New", 1, ("CRR18 Core Skills Resilience & Training Risk",)),
+        ("Escalated", 1, ("CRR02 Serious Violence in Under 25s",)),
+        ("De-escalated", 0, ()),
+        ("Unchanged", 2, ("CRR05 Demand Management", "CRR11 Safeguarding - Local Policing")),
+        ("Closed", 1, ("CRR09 Recruitment & Retention",)),
+    ]
+    assert paper.movement_sentences == (
+        "CRR02 Serious Violence in Under 25s moved from → to ↗.",
+        "CRR05 Demand Management moved from ↗ to →.",
+        "CRR09 Recruitment & Retention was closed this quarter.",
+    )
+
+
+def test_attention_lists_every_critical_new_and_escalated_risk_with_its_text(content):
+    paper = content()
+    assert [(a.heading, a.reasons) for a in paper.attention] == [
+        ("CRR18 Core Skills Resilience & Training Risk", ("Critical rating", "New this quarter")),
+        ("CRR02 Serious Violence in Under 25s", ("Escalating this quarter",)),
+    ]
+    labels = [label for label, _ in paper.attention[1].sections]
+    assert labels == ["Description", "Impact", "Key Controls and Activities"]
+    assert paper.attention[1].sections[2][1] == (Para("Violence Reduction Unit", True), Para("Knife crime taskforce", True))
+
+
+def test_heat_points_take_last_period_cells_from_history(content, register_factory, headers, rows):
+    headers = headers + ["Status", "Likelihood", "Impact Score"]
+    rows = [row + [3, 4] if row[0] == "CRR05" else row + [2, 2] for row in rows]
+    history = [["Risk ID", "Period", "Rating", "Trend", "Likelihood", "Impact"],
+               ["CRR05", "2021/22 Q1", "High", "↗", 2, 4],
+               ["CRR05", "2020/21 Q4", "High", "↘", 1, 1]]
+    paper = content(register_factory(rows=rows, headers=headers, history=history))
+    assert paper.heat_points == (HeatPoint("CRR02", (2, 2)), HeatPoint("CRR05", (3, 4), (2, 4)),
+                                 HeatPoint("CRR11", (2, 2)), HeatPoint("CRR18", (2, 2)))
+    assert content().heat_points == ()  # no score columns, no heat map
+
+
+def test_provenance_and_forced_data_quality_note(content):
+    class Finding:
+        cell, message = "Register!B3", "Risk name ends with '.'; remove it."
+
+    paper = content(forced_errors=[Finding()])
+    assert paper.provenance.sentence == ("Built from register file register.xlsx, last modified 14 September 2021 "
+                                         "10:32 UTC, SHA-256 3f2a9c1b7d0e.")
+    assert paper.identifier == "riskreg:board-paper:3f2a9c1b7d0e"
+    assert paper.data_quality == (
+        "Data quality: this paper was built although the register has 1 error that should be corrected "
+        "before it is relied on:", "Register!B3: Risk name ends with '.'; remove it.")
+    assert content().data_quality == ()
+
+
+def test_same_register_gives_the_same_content_twice(content):
+    first, second = content(), content()
+    assert first == second
+    assert first.placeholders() == second.placeholders()
+
+
+def test_every_placeholder_is_documented(content):
+    text = (Path(__file__).parents[2] / "templates" / "PLACEHOLDERS.md").read_text(encoding="utf-8")
+    table_rows = [line.split("|")[1] for line in text.splitlines() if line.startswith("| `")]
+    documented = {name for cell in table_rows for name in re.findall(r"`\{\{ (\w+) \}\}`", cell)}
+    assert documented == set(content().placeholders()) | set(BLOCKS)
+    assert content().placeholders()["critical_count"] == "1"
+    assert content().placeholders()["closed_count"] == "1"

@@ -1,0 +1,35 @@
+"""The template script: what it builds is a template the paper renders with, wording kept as data."""
+
+import docx
+import pytest
+
+from report_builder.content import DEFAULT_WORDING
+from report_builder.render import BLOCKS, STYLE_IDS
+from templates.make_board_paper import build
+
+
+@pytest.fixture
+def fresh_template(tmp_path):
+    return build(tmp_path / "board_paper.docx")
+
+
+def test_each_block_placeholder_stands_alone_once_in_the_body(fresh_template):
+    texts = [p.text for p in docx.Document(str(fresh_template)).paragraphs]
+    for name in BLOCKS:
+        assert texts.count("{{ " + name + " }}") == 1, name
+
+
+def test_every_page_carries_the_marking_and_page_numbers(fresh_template):
+    section = docx.Document(str(fresh_template)).sections[0]
+    assert [p.text for p in section.header.paragraphs] == ["{{ marking }}"]
+    assert [p.text for p in section.footer.paragraphs] == ["Page 1 of 1", "{{ marking }}"]
+
+
+def test_the_template_holds_the_default_wording_and_the_styles_the_paper_uses(fresh_template):
+    document = docx.Document(str(fresh_template))
+    texts = [p.text for p in document.paragraphs]
+    for paragraphs in DEFAULT_WORDING.values():
+        for text in paragraphs:
+            assert text in texts
+    ids = {s.style_id for s in document.styles}
+    assert {sid for group in STYLE_IDS.values() for sid in group} <= ids

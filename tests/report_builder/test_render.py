@@ -1,0 +1,317 @@
+"""The Word paper as written: read back with python-docx, and opened by LibreOffice."""
+
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+from report_builder.build import pictures_for
+from report_builder.content import build_content
+from report_builder.render import render
+from templates import BOARD_PAPER
+from workbook.errors import TemplateError
+from workbook.schema import RATING_BY_NAME
+
+
+@pytest.fixture
+def paper(tmp_path, paper_content):
+    target = tmp_path / "paper.docx"
+    render(paper_content, BOARD_PAPER, target, pictures_for(paper_content))
+    return target
+
+
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def _appendix(path):
+    return docx.Document(str(path)).tables[-1]
+
+
+def test_every_risk_id_name_and_word_of_text_is_in_the_paper(paper, scored_register):
+    document = docx.Document(str(paper))
+    body = _text(document.element.body)
+    appendix = _text(_appendix(paper)._tbl)
+    for risk in scored_register.risks:
+        if risk.is_closed:
+            assert f"{risk.id} {risk.name}" in body  # named among the closed risks, not in the appendix
+            assert risk.id not in appendix
+            continue
+        assert risk.id in appendix and risk.name in appendix
+        for key in ("description", "impact", "controls"):
+            for word in re.findall(r"[\w&'-]+", risk.text(key)):
+                assert word in appendix, (risk.id, key, word)
+
+
+def test_appendix_has_a_row_per_open_risk_with_the_header_repeated_and_rows_kept_whole(paper):
+    table = _appendix(paper)
+    rows = table._tbl.findall(qn("w:tr"))
+    assert len(rows) == 4 + 1
+    assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in rows)
+    assert [_text(tc) for tc in rows[0].findall(qn("w:tc"))] == [
+        "ID", "Risk Name", "Description", "Impact", "Key Controls and Activities", "Q4 Trending", "Q1 Trending",
+        "Q2 Trending", "Residual Risk Rating", "Likelihood", "Impact Score"]
+    assert [_text(row.findall(qn("w:tc"))[0]) for row in rows[1:]] == ["CRR18", "CRR02", "CRR05", "CRR11"]
+
+
+def test_rating_cells_are_shaded_in_the_register_colours(paper):
+    for row in _appendix(paper)._tbl.findall(qn("w:tr"))[1:]:
+        cell = row.findall(qn("w:tc"))[8]
+        rating = RATING_BY_NAME[_text(cell)]
+        assert cell.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == rating.fill
+        assert {c.get(qn("w:val")) for c in cell.iter(qn("w:color"))} == {rating.font}
+
+
+def test_marking_and_page_x_of_y_are_in_every_section_header_and_footer(paper):
+    document = docx.Document(str(paper))
+    assert len(document.sections) == 2
+    for section in document.sections:
+        assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
+        assert [p.text for p in section.footer.paragraphs] == ["Page 1 of 1", "OFFICIAL-SENSITIVE"]
+        instructions = [i.text.strip() for i in section.footer._element.iter(qn("w:instrText"))]
+        assert instructions == ["PAGE", "NUMPAGES"]
+
+
+def test_appendix_section_is_landscape_and_its_table_fits_the_printable_width(paper):
+    document = docx.Document(str(paper))
+    first, appendix = document.sections
+    assert first.orientation == WD_ORIENT.PORTRAIT
+    assert appendix.orientation == WD_ORIENT.LANDSCAPE and appendix.page_width > appendix.page_height
+    printable = appendix.page_width - appendix.left_margin - appendix.right_margin
+    grid = [int(col.get(qn("w:w"))) for col in _appendix(paper)._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) * 635 <= printable  # twips to EMU
+    assert printable < Cm(25.8)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "Appendix A: Corporate Risk Register – Quarter 2 2021/22"
+
+
+def test_both_pictures_are_in_the_paper_with_captions(paper):
+    document = docx.Document(str(paper))
+    assert len(document.inline_shapes) == 2
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == [
+        "Figure 1: Open risks by residual rating, by quarter",
+        "Figure 2: Residual likelihood and impact; arrows show each risk's move since last quarter"]
+
+
+def test_bullets_are_word_list_paragraphs(paper):
+    document = docx.Document(str(paper))
+    crr05 = _appendix(paper)._tbl.findall(qn("w:tr"))[3].findall(qn("w:tc"))[4]
+    styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in crr05.iter(qn("w:p"))]
+    assert styles == ["TableBullet", "TableBullet"]
+    bullet_style = document.styles.element.get_by_id("TableBullet")
+    assert bullet_style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}") is not None
+    attention_bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert "Extra courses funded" in attention_bullets and "Knife crime taskforce" in attention_bullets
+    assert "CRR05 Demand Management moved from ↗ to →." in attention_bullets
+
+
+def test_trend_arrows_are_set_in_the_arrow_font_style(paper):
+    document = docx.Document(str(paper))
+    arrow_runs = [r for r in document.element.body.iter(qn("w:r")) if _text(r) in ("↗", "→", "↘")]
+    assert arrow_runs
+    for run in arrow_runs:
+        assert run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "TrendArrow"
+    fonts = document.styles.element.get_by_id("TrendArrow").find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts.get(qn("w:ascii")) == "Segoe UI Symbol"
+
+
+def test_title_block_and_template_wording_are_filled_in(paper, read_paper):
+    lines = read_paper(paper)
+    assert "Title: Corporate Risk Register – Quarter 2 2021/22" in lines
+    assert "| Date of meeting | 30 September 2021 |" in lines
+    assert "| West Midlands Police | Agenda item 7 |" in lines
+    assert ("Normal: There are 4 open risks on the register this quarter: 1 Critical, 2 High, 1 Medium and 0 Low."
+            in lines)
+    assert not [line for line in lines if "{{" in line or "{%" in line or "⟦" in line]
+
+
+def test_document_properties_carry_title_and_provenance_and_no_macros_or_external_links(paper):
+    props = docx.Document(str(paper)).core_properties
+    assert props.title == "Corporate Risk Register – Quarter 2 2021/22"
+    assert props.subject == "Joint Audit Committee: Corporate Risk Register, Quarter 2 2021/22"
+    assert props.comments == ("Built from register file register.xlsx, last modified 14 September 2021 10:32 UTC, "
+                              "SHA-256 3f2a9c1b7d0e.")
+    assert "sha256 3f2a9c1b7d0e" in props.keywords
+    assert props.identifier == "riskreg:board-paper:3f2a9c1b7d0e"
+    with zipfile.ZipFile(paper) as archive:
+        names = archive.namelist()
+        rels = "".join(archive.read(n).decode() for n in names if n.endswith(".rels"))
+    assert not [n for n in names if "vba" in n.lower()]
+    assert 'TargetMode="External"' not in rels
+
+
+def _edited_template(tmp_path, edit):
+    document = docx.Document(str(BOARD_PAPER))
+    edit(document)
+    path = tmp_path / "my_template.docx"
+    document.save(str(path))
+    return path
+
+
+def test_edits_to_the_template_wording_change_the_paper(tmp_path, paper_content, read_paper):
+    def edit(document):
+        for paragraph in document.paragraphs:
+            if paragraph.text == "3. Background":
+                paragraph.text = "3. Our risk framework"
+            elif paragraph.text.startswith("Residual risks are rated"):
+                paragraph.text = "Risks are reviewed monthly by {{ report_of }}."
+
+    target = tmp_path / "paper.docx"
+    render(paper_content, _edited_template(tmp_path, edit), target)
+    lines = read_paper(target)
+    assert "Heading 1: 3. Our risk framework" in lines
+    assert "Normal: Risks are reviewed monthly by Director of Commercial Services." in lines
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Prepared by {{ secretary }}", "my_template.docx: unknown placeholder {{ secretary }}. Use the names listed in "
+                                    "templates/PLACEHOLDERS.md, or remove it in Word."),
+    ("Prepared by {{ report_of }", "my_template.docx: broken placeholder tag in the paragraph \"Prepared by "
+                                   "{{ report_of }\": unexpected '}'. Placeholders are written {{ name }}; see "
+                                   "templates/PLACEHOLDERS.md for the names."),
+    ("{% if agenda_item %}Item {{ agenda_item }}", "my_template.docx: broken placeholder tag in the paragraph "
+                                                   "\"{% if agenda_item %}Item {{ agenda_item }}\": Unexpected end of "
+                                                   "template. Jinja was looking for the following tags: 'elif' or "
+                                                   "'else' or 'endif'. The innermost block that needs to be closed is "
+                                                   "'if'. Placeholders are written {{ name }}; see "
+                                                   "templates/PLACEHOLDERS.md for the names."),
+    ("See {{ appendix }} below", "my_template.docx: the placeholder {{ appendix }} must stand alone in its paragraph "
+                                 "(found \"See {{ appendix }} below\"). Put it on a line of its own in Word."),
+    ("{{ report_of.__class__.__mro__ }}", "my_template.docx: placeholder error: access to attribute '__class__' of "
+                                          "'str' object is unsafe. See templates/PLACEHOLDERS.md."),
+])
+def test_a_bad_placeholder_names_itself_and_the_template(tmp_path, paper_content, text, message):
+    template = _edited_template(tmp_path, lambda document: document.add_paragraph(text))
+    with pytest.raises(TemplateError) as err:
+        render(paper_content, template, tmp_path / "paper.docx")
+    assert err.value.user_message == message
+    assert not (tmp_path / "paper.docx").exists()
+
+
+def test_a_template_missing_a_style_the_paper_uses_is_refused(tmp_path, paper_content):
+    def edit(document):
+        style = document.styles.element.get_by_id("TableBullet")
+        style.getparent().remove(style)
+
+    with pytest.raises(TemplateError) as err:
+        render(paper_content, _edited_template(tmp_path, edit), tmp_path / "paper.docx")
+    assert err.value.user_message == (
+        "my_template.docx: the template lacks the style TableBullet (style ids) the paper uses. Restore them, or "
+        "rebuild the template with `python templates/make_board_paper.py` and redo your edits.")
+
+
+def test_a_file_that_is_not_a_docx_is_refused(tmp_path, paper_content):
+    fake = tmp_path / "template.docx"
+    fake.write_text("not a zip")
+    with pytest.raises(TemplateError) as err:
+        render(paper_content, fake, tmp_path / "paper.docx")
+    assert err.value.user_message == (f"{fake}: is a text file (a .csv or the tab-separated export?), not a Word "
+                                      "document (.docx). Choose the right file.")
+
+
+def test_a_zip_bomb_posing_as_a_template_is_refused_before_it_is_opened(tmp_path, paper_content):
+    import zipfile
+
+    from workbook.errors import UnsafeInputError
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (20 * 1024 * 1024))
+    with pytest.raises(UnsafeInputError) as err:
+        render(paper_content, bomb, tmp_path / "paper.docx")
+    assert err.value.user_message == (f"{bomb}: part word/document.xml unpacks to 20 MB from 20 KB (ratio 1029:1), "
+                                      "a zip bomb. Refused: check where the file came from.")
+    assert not (tmp_path / "paper.docx").exists()
+
+
+def test_same_content_renders_the_same_text_twice(tmp_path, paper_content, read_paper):
+    first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+    render(paper_content, BOARD_PAPER, first)
+    render(paper_content, BOARD_PAPER, second)
+    assert read_paper(first) == read_paper(second)
+
+
+def test_a_thousand_risks_render_in_seconds(tmp_path, register_factory, rows, movements):
+    many = [[f"CRR{n:04d}", *row[1:]] for n in range(1000) for row in rows[n % len(rows):][:1]]
+    content = build_content(register_factory(rows=many), movements=movements)
+    started = time.perf_counter()
+    render(content, BOARD_PAPER, tmp_path / "big.docx")
+    assert time.perf_counter() - started < 15
+    assert len(_appendix(tmp_path / "big.docx").rows) == 1 + sum(1 for row in many if row[-1] != "Closed")
+
+
+def test_libreoffice_lays_out_the_paper_with_arrows_and_markings(paper, soffice):
+    pdf = soffice(paper)
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 3
+    assert all("OFFICIAL-SENSITIVE" in page and f"Page {n} of {len(pages)}" in page
+               for n, page in enumerate(pages, start=1))
+    assert "CRR05 Demand Management moved from ↗ to →." in text  # the arrow glyphs survive into the PDF
+    assert "Appendix A: Corporate Risk Register" in text
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("table", "my_template.docx: the placeholder {{ charts }} is inside a table; it makes tables and pictures, so "
+              "move it to a paragraph of its own outside the table."),
+    ("footer", "my_template.docx: the placeholder {{ charts }} is in a header or footer; it makes tables and "
+               "pictures, so move it to a paragraph of its own in the body."),
+])
+def test_a_block_placeholder_outside_the_body_is_refused(tmp_path, paper_content, where, message):
+    def edit(document):
+        if where == "table":
+            document.tables[0].rows[0].cells[0].add_paragraph("{{ charts }}")
+        else:
+            document.sections[0].footer.add_paragraph("{{ charts }}")
+
+    with pytest.raises(TemplateError) as err:
+        render(paper_content, _edited_template(tmp_path, edit), tmp_path / "paper.docx")
+    assert err.value.user_message == message
+
+
+def test_ampersands_and_angle_brackets_in_settings_reach_the_paper_intact(tmp_path, register_factory, read_paper):
+    settings = [["Setting", "Value"], ["Organisation", "Avon & Somerset <Police>"]]
+    content = build_content(register_factory(settings=settings))
+    render(content, BOARD_PAPER, tmp_path / "paper.docx")
+    assert "| Avon & Somerset <Police> |  |" in read_paper(tmp_path / "paper.docx")
+
+
+def test_a_register_without_risks_still_makes_a_whole_paper(tmp_path, register_factory, read_paper):
+    content = build_content(register_factory(rows=[]))
+    render(content, BOARD_PAPER, tmp_path / "paper.docx", pictures_for(content))
+    lines = read_paper(tmp_path / "paper.docx")
+    assert "Normal: No risk is Critical, new or escalating this quarter." in lines
+    assert "Normal: No risk changed its trend this quarter." in lines
+    assert len(_appendix(tmp_path / "paper.docx").rows) == 1
+
+
+def test_control_characters_and_lone_surrogates_from_cells_are_left_out(tmp_path, register_factory, rows, read_paper):
+    rows[0][2] = "Bell \x07 and escape \x1b in text, lone \ud800 surrogate"
+    settings = [["Setting", "Value"], ["Organisation", "West\x01 Midlands Police"]]
+    content = build_content(register_factory(rows=rows, settings=settings))
+    render(content, BOARD_PAPER, tmp_path / "paper.docx")
+    text = "\n".join(read_paper(tmp_path / "paper.docx"))
+    assert "Bell  and escape  in text, lone  surrogate" in text
+    assert "| West Midlands Police |  |" in text
+
+
+def test_a_row_taller_than_a_page_may_break_while_the_others_stay_whole(tmp_path, register_factory, rows):
+    rows[0][4] = "\n".join(f"• Control number {n} with a sentence long enough to wrap in its cell." for n in range(80))
+    content = build_content(register_factory(rows=rows))
+    render(content, BOARD_PAPER, tmp_path / "paper.docx")
+    trs = _appendix(tmp_path / "paper.docx")._tbl.findall(qn("w:tr"))[1:]
+    whole = {_text(tr.findall(qn("w:tc"))[0]): tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+             for tr in trs}
+    assert whole == {"CRR18": True, "CRR02": True, "CRR05": False, "CRR11": True}
