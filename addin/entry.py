@@ -8,11 +8,10 @@ remote engine the tests use) and for tests that give the saved file's path.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from workbook import checks, trends
-from workbook.errors import PeriodError, RiskregError
+from workbook.errors import PeriodError
 from workbook.periods import parse_period, period_of_date
 from workbook.rules import RULE_BY_ID
 from workbook.schema import REGISTER_SHEET
@@ -112,9 +111,9 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
     return result.paper
 
 
-def _anyway(err: RiskregError, limit: int = 900) -> str:
-    """Turn the CLI's refusal into the question the ribbon asks: its --force hint dropped, long lists cut."""
-    text = re.sub(r"\s*Correct (?:it|them) in the register.*--force.*$", "", err.user_message, flags=re.DOTALL)
+def _anyway(err, limit: int = 900) -> str:
+    """Turn the refusal into the question the ribbon asks: the errors listed, long lists cut."""
+    text = err.listing
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …"
     return text + ("\n\nBuild the paper anyway, with a data-quality note listing them? "

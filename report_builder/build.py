@@ -23,6 +23,11 @@ PDF_TIMEOUT_SECONDS = 300
 class RegisterErrorsError(RiskregError):
     """The register has errors, so the paper is refused unless forced."""
 
+    def __init__(self, message: str, errors: list, listing: str):
+        super().__init__(message)
+        self.errors = errors
+        self.listing = listing  # the errors alone, for a caller that asks its own question
+
 
 @dataclass(frozen=True)
 class PaperResult:
@@ -57,11 +62,12 @@ def refusal(source: str, errors: list) -> RegisterErrorsError:
     items = [f"{finding.cell}: {finding.message}" if finding.cell else finding.message for finding in errors]
     if len(items) > 1:
         items = [f"({number}) {item}" for number, item in enumerate(items, start=1)]
+    listing = (f"{source}: the register has {len(errors)} error{'s' if len(errors) != 1 else ''}, so the board "
+               f"paper was not built: {' '.join(items)}")
     return RegisterErrorsError(
-        f"{source}: the register has {len(errors)} error{'s' if len(errors) != 1 else ''}, so the board paper was "
-        f"not built: {' '.join(items)} Correct {'them' if len(errors) != 1 else 'it'} in the register "
+        f"{listing} Correct {'them' if len(errors) != 1 else 'it'} in the register "
         f"(`riskreg validate {source}` lists every finding), or pass --force to build the paper with a "
-        "data-quality note.")
+        "data-quality note.", errors, listing)
 
 
 def soffice_binary() -> str | None:

@@ -34,6 +34,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
                           f"write to.") from None
     os.close(fd)
     temp = Path(name)
+    _permissions_of_a_new_file(temp)
     try:
         yield temp
         try:
@@ -44,6 +45,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _permissions_of_a_new_file(path: Path) -> None:
+    """Give the temporary file the mode a plainly created file would have (mkstemp makes it owner-only)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~umask)
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:

@@ -39,3 +39,15 @@ def test_missing_folder_is_named(tmp_path):
         check_writable(target)
     assert err.value.user_message == (
         f"{target}: folder {target.parent} does not exist. Create it first or choose another path.")
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "register.xlsx"
+        write_text_atomic(target, "x")
+        assert target.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)
