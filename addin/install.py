@@ -120,7 +120,8 @@ def manual_steps() -> list[str]:
         '   "INTERPRETER_WIN","<that Python>" (macOS: "INTERPRETER_MAC"), "PYTHONPATH","<riskreg folder>",',
         '   "ADD_WORKBOOK_TO_PYTHONPATH","false".',
         "   To do it by hand instead: `riskreg addin build`, copy dist/riskreg.xlam into that folder, write that file.",
-        "3. Start Excel: the Risk Register tab appears. The README section "Install the add-in" has the macro settings and a five-minute test.",
+        "3. Start Excel: the Risk Register tab appears. The README section 'Install the add-in' has the macro "
+        "settings and a five-minute test.",
     ]
 
 
