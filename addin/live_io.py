@@ -19,14 +19,23 @@ from pathlib import Path
 
 from workbook.errors import OutputError, RegisterFormatError
 from workbook.files import write_text_atomic
-from workbook.findings import split_address
+from workbook.findings import SEVERITY_FILLS, split_address
 from workbook.layout import register_from_grids
 from workbook.model import Register, column_letter
-from workbook.schema import HISTORY_SHEET, LISTS_SHEET, REGISTER_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
-from workbook.xlsx_write import FORMULA_STARTS, SEVERITY_FILLS, VALIDATION_HEADER_ROW, VALIDATION_HEADERS
+from workbook.result_sheets import (
+    FORMULA_STARTS,
+    REGISTER_SHEETS,
+    previous_marks,
+    restored_fill,
+    summary_rows,
+    validation_rows,
+)
+from workbook.schema import REGISTER_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
 
 TITLE = "Risk Register"
-REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET)
+# How the results sheets name their writer and how a listed cell is reached (no hyperlinks or notes: a call each).
+WRITTEN_BY = "riskreg (Excel add-in)"
+GO_TO = "Go to a cell with Ctrl+G and its address."
 
 # Excel refuses a Range address longer than this (COM and AppleScript alike).
 MAX_ADDRESS = 255
@@ -276,7 +285,7 @@ def log_bug(book, action: str, error: BaseException, now: dt.datetime | None = N
 
 
 # --- findings: the Validation sheet and the highlights ------------------------------------------------
-# The sheet has the layout `validate --write` gives it (workbook/xlsx_write.py), so either can clear the other's
+# The sheet has the layout `validate --write` gives it (workbook/result_sheets.py), so either can clear the other's
 # marks. What the ribbon cannot do without a call per cell: hyperlinks, cell notes, reading a cell's fill.
 
 SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
@@ -286,58 +295,13 @@ def highlight(severity: str) -> str:
     return "#" + SEVERITY_FILLS.get(severity, SEVERITY_FILLS["error"])
 
 
-def validation_rows(findings: Sequence, summary: str, before: Mapping[str, str],
-                    now: dt.datetime | None = None) -> list[list[object]]:
-    """Return the Validation sheet as rows: title, note, header (row 4), one row per finding."""
-    now = now or dt.datetime.now()
-    rows: list[list[object]] = [
-        [f"Validation: {summary}"],
-        [f"Checked by riskreg (Excel add-in) on {now:%d/%m/%Y %H:%M}. Go to a cell with Ctrl+G and its address. "
-         "This sheet is rebuilt on every run."],
-    ]
-    rows += [[]] * (VALIDATION_HEADER_ROW - 1 - len(rows))
-    rows.append(list(VALIDATION_HEADERS))
-    for f in findings:
-        rows.append([f.severity, f.rule_id, f.risk_id, f.column, f.cell, f.value, f.message,
-                     before.get(f.cell, "none")])
-    if not findings:
-        rows.append([None] * 6 + ["No problems found.", None])
-    return rows
-
-
-def previous_marks(grid: Grid | None) -> dict[str, str]:
-    """Return cell -> fill before it was marked, from the last Validation sheet (the CLI's or the ribbon's)."""
-    marks: dict[str, str] = {}
-    header = None
-    for row in grid or []:
-        cells = [str(v).strip() if v is not None else "" for v in row]
-        if header is None:
-            if "Cell" in cells and "Fill before" in cells:
-                header = (cells.index("Cell"), cells.index("Fill before"))
-            continue
-        cell = cells[header[0]] if header[0] < len(cells) else ""
-        spec = cells[header[1]] if header[1] < len(cells) else ""
-        try:
-            sheet, _, _ = split_address(cell)
-        except ValueError:  # a blank or something typed on the sheet: not one of our marks
-            continue
-        if sheet in REGISTER_SHEETS:
-            marks.setdefault(cell, spec or "none")
-    return marks
-
-
-def restored_fill(spec: str) -> str | None:
-    """Return the colour to put back for a 'Fill before' entry; None (no fill) where it is not a plain colour."""
-    kind, _, rgb = spec.partition(":")
-    return f"#{rgb[-6:]}" if kind == "rgb" and len(rgb) >= 6 else None
-
-
 def write_findings(book, findings: Sequence, summary: str) -> None:
     """Write the Validation sheet in one write and move the highlights from the last run's cells to this run's."""
     previous = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET))
     # A cell marked last time keeps the fill it had before that; for others the ribbon cannot read it cheaply.
     before = {f.cell: previous.get(f.cell, "none") for f in findings if f.cell}
-    write_sheet(book, VALIDATION_SHEET, validation_rows(findings, summary, before), after=REGISTER_SHEET)
+    rows = validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
+    write_sheet(book, VALIDATION_SHEET, rows, after=REGISTER_SHEET)
     fills: dict[str, str | None] = {cell: restored_fill(spec) for cell, spec in previous.items()}
     rank = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
     for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):
@@ -349,47 +313,11 @@ def write_findings(book, findings: Sequence, summary: str) -> None:
 # --- trends: the Summary sheet and empty trend cells ----------------------------------------------------
 
 
-def summary_rows(register: Register, moves, counts: Mapping[str, Mapping[str, int]],
-                 now: dt.datetime | None = None) -> list[list[object]]:
-    """Return the Summary sheet as rows, laid out as `trends --write` lays it out (without its chart)."""
-    from workbook.trends import allowed
-
-    now = now or dt.datetime.now()
-    ratings = allowed(register, "Ratings")
-    periods = list(counts)
-    rows: list[list[object]] = [
-        [f"Summary: {register.setting('title')}, {register.period.label}"],
-        [f"Rebuilt by riskreg (Excel add-in) on {now:%d/%m/%Y %H:%M} from the Register and History sheets. "
-         "Counts are of open risks; quarters without ratings in History are left out."],
-        [],
-        ["Open risks by residual rating"],
-        ["Rating", *periods],
-    ]
-    rows += [[rating, *(counts[p].get(rating, 0) for p in periods)] for rating in ratings]
-    rows.append(["Total", *(sum(counts[p].values()) for p in periods)])
-    rows += [[]] * (max(len(rows) + 2, 22) - 1 - len(rows))
-    rows.append([f"Movements in {register.period.label}"])
-    rows.append(["Movement", "Risk ID", "Risk Name", "Rating", "Previous rating", "Trend", "Note"])
-    for label, group in moves.groups():
-        if not group:
-            rows.append([f"{label} (0)", None, "None"])
-        for index, m in enumerate(group):
-            rows.append([f"{label} ({len(group)})" if index == 0 else None, m.risk_id, m.name, m.rating,
-                         m.previous_rating, m.trend, m.note if m.from_history else "as recorded"])
-    if moves.unclassified:
-        rows += [[], ["Not counted (trend missing or not in the list; run Validate): "
-                      + ", ".join(m.risk_id for m in moves.unclassified)]]
-    kept = [m.risk_id for _, group in moves.groups() for m in group if not m.from_history]
-    if kept:
-        rows += [[], ["Arrows as recorded on the Register, because History does not have both quarters' ratings: "
-                      + ", ".join(kept) + "."]]
-    return rows
-
-
 def write_summary(book, register: Register, moves, counts) -> None:
     """Rebuild the Summary sheet in one write."""
     after = VALIDATION_SHEET if VALIDATION_SHEET in sheet_names(book) else REGISTER_SHEET
-    write_sheet(book, SUMMARY_SHEET, summary_rows(register, moves, counts), after=after)
+    write_sheet(book, SUMMARY_SHEET, summary_rows(register, moves, counts, WRITTEN_BY, dt.datetime.now()).rows,
+                after=after)
 
 
 def fill_values(book, sheet_name: str, values: Mapping[tuple[int, int], object]) -> None:

@@ -18,6 +18,7 @@ from .errors import PeriodError, TemplateError
 from .files import atomic_path, check_writable
 from .model import Register, column_letter
 from .periods import Period, parse_period
+from .result_sheets import FORMULA_STARTS
 from .schema import (
     COLUMNS,
     DEFAULT_LISTS,
@@ -50,7 +51,6 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CHARS_PER_WIDTH = 1.3
 LINE_POINTS = 13
 MAX_ROW_POINTS = 409
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def trend_headers(period: Period) -> dict[str, str]:

@@ -16,6 +16,20 @@ from .findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_add
 from .model import Register, column_letter
 from .periods import Period, parse_period
 from .preserve import check_in_place
+from .result_sheets import (
+    CELL_COLUMN,
+    COUNTS_TITLE_ROW,
+    FORMULA_STARTS,
+    MOVEMENT_HEADERS,
+    MOVEMENT_WIDTHS,
+    VALIDATION_HEADER_ROW,
+    previous_marks,
+    VALIDATION_HEADERS,
+    VALIDATION_WIDTHS,
+    Rows,
+    summary_rows,
+    validation_rows,
+)
 from .rules import RULE_BY_ID
 from .schema import (
     HISTORY_COLUMNS,
@@ -30,16 +44,15 @@ from .schema import (
     VALIDATION_SHEET,
     trend_header,
 )
-from .trends import ComputedTrend, Movements, allowed, movements, rating_distribution, risk_score, trend_cells
+from .trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_cells
 from .xlsx_io import check_workbook_file, read_register
 
 AUTHOR = NOTE_AUTHOR
+# How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
+WRITTEN_BY = "riskreg"
+GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
 HEADER_FILL = "1F4E78"
-VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")
-VALIDATION_WIDTHS = (10, 7, 9, 24, 15, 30, 90, 12)
-VALIDATION_HEADER_ROW = 4
 NOTE_SIZE = (420, 160)  # width, height in pixels: long enough for two messages without scrolling
-FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
 
 T = TypeVar("T")
@@ -87,6 +100,14 @@ def _text(cell, value: object) -> None:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def _write_rows(ws, rows: Rows) -> None:
+    """Write a results sheet's rows from A1; empty positions stay empty cells."""
+    for row, values in enumerate(rows, start=1):
+        for position, value in enumerate(values, start=1):
+            if value is not None:
+                _text(ws.cell(row=row, column=position), value)
 
 
 def _header(cell, fill: str = HEADER_FILL) -> None:
@@ -170,19 +191,7 @@ def _previous_marks(wb) -> dict[str, str]:
     """Return cell address -> fill before riskreg marked it, from the previous Validation sheet."""
     if VALIDATION_SHEET not in wb.sheetnames:
         return {}
-    ws = wb[VALIDATION_SHEET]
-    marks: dict[str, str] = {}
-    header = None
-    for row in ws.iter_rows(values_only=True):
-        cells = [str(v) if v is not None else "" for v in row]
-        if header is None:
-            if "Cell" in cells and "Fill before" in cells:
-                header = (cells.index("Cell"), cells.index("Fill before"))
-            continue
-        cells += [""] * (max(header) + 1 - len(cells))
-        if cells[header[0]]:
-            marks.setdefault(cells[header[0]], cells[header[1]] or "none")
-    return marks
+    return previous_marks(wb[VALIDATION_SHEET].iter_rows(values_only=True))
 
 
 def clear_marks(wb) -> list[str]:
@@ -236,31 +245,23 @@ def _validation_sheet(wb, findings: Sequence[Finding], summary: str, before: dic
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = _fresh_sheet(wb, VALIDATION_SHEET, after=REGISTER_SHEET)
-    ws["A1"] = f"Validation: {summary}"
+    _write_rows(ws, validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO))
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = (f"Checked by riskreg on {dt.datetime.now():%d/%m/%Y %H:%M}. Click a cell address to go to it; "
-                f"the cell carries a note with the message. This sheet is rebuilt on every run.")
-    for position, (title, width) in enumerate(zip(VALIDATION_HEADERS, VALIDATION_WIDTHS), start=1):
-        _header(ws.cell(row=VALIDATION_HEADER_ROW, column=position, value=title))
+    for position, width in enumerate(VALIDATION_WIDTHS, start=1):
+        _header(ws.cell(row=VALIDATION_HEADER_ROW, column=position))
         ws.column_dimensions[column_letter(position)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for row, finding in enumerate(findings, start=VALIDATION_HEADER_ROW + 1):
-        values = (finding.severity, finding.rule_id, finding.risk_id, finding.column, finding.cell, finding.value,
-                  finding.message, before.get(finding.cell, "none"))
-        for position, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=position)
-            _text(cell, value)
-            cell.alignment = wrap
+        for position in range(1, len(VALIDATION_HEADERS) + 1):
+            ws.cell(row=row, column=position).alignment = wrap
         severity = ws.cell(row=row, column=1)
         colour = SEVERITY_FILLS.get(finding.severity, "FFFFFF")
         severity.fill = PatternFill("solid", start_color=colour, end_color=colour)
-        link = ws.cell(row=row, column=5)
+        link = ws.cell(row=row, column=CELL_COLUMN)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=finding.cell, tooltip=f"Go to {finding.cell}")
-        link.style = "Hyperlink"
+        link.style = "Hyperlink"  # a named style replaces the alignment: wrap again below
         link.alignment = wrap
     last = VALIDATION_HEADER_ROW + max(len(findings), 1)
-    if not findings:
-        ws.cell(row=last, column=7, value="No problems found.")
     ws.auto_filter.ref = f"A{VALIDATION_HEADER_ROW}:{column_letter(len(VALIDATION_HEADERS))}{last}"
     ws.freeze_panes = f"A{VALIDATION_HEADER_ROW + 1}"
     ws.column_dimensions[column_letter(len(VALIDATION_HEADERS))].hidden = True
@@ -314,31 +315,18 @@ def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, di
 
     ws = _fresh_sheet(wb, SUMMARY_SHEET, after=VALIDATION_SHEET if VALIDATION_SHEET in wb.sheetnames
                       else REGISTER_SHEET)
-    title = str(register.setting("title"))
-    ws["A1"] = f"Summary: {title}, {register.period.label}"
+    sheet = summary_rows(register, moves, counts, WRITTEN_BY, dt.datetime.now())
+    _write_rows(ws, sheet.rows)
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (f"Rebuilt by riskreg on {dt.datetime.now():%d/%m/%Y %H:%M} from the Register and History sheets. "
-                f"Counts are of open risks; quarters without ratings in History are left out.")
-    ratings = allowed(register, "Ratings")
-    periods = list(counts)
-    row = 4
-    ws.cell(row=row, column=1, value="Open risks by residual rating").font = Font(bold=True, size=12)
-    header_row = row + 1
-    _header(ws.cell(row=header_row, column=1, value="Rating"))
-    for position, label in enumerate(periods, start=2):
-        _header(ws.cell(row=header_row, column=position, value=label))
-    for offset, rating in enumerate(ratings, start=1):
-        ws.cell(row=header_row + offset, column=1, value=rating)
-        for position, label in enumerate(periods, start=2):
-            ws.cell(row=header_row + offset, column=position, value=counts[label].get(rating, 0))
-    total_row = header_row + len(ratings) + 1
-    ws.cell(row=total_row, column=1, value="Total").font = Font(bold=True)
-    for position, label in enumerate(periods, start=2):
-        ws.cell(row=total_row, column=position, value=sum(counts[label].values())).font = Font(bold=True)
+    ws.cell(row=COUNTS_TITLE_ROW, column=1).font = Font(bold=True, size=12)
+    for position in range(1, sheet.counts_width + 1):
+        _header(ws.cell(row=sheet.counts_header_row, column=position))
+        ws.cell(row=sheet.total_row, column=position).font = Font(bold=True)
     ws.column_dimensions["A"].width = 16
-    for position in range(2, len(periods) + 2):
+    for position in range(2, sheet.counts_width + 1):
         ws.column_dimensions[column_letter(position)].width = 12
 
+    periods, ratings = sheet.periods, sheet.ratings
     if periods:
         chart = BarChart()
         chart.type, chart.grouping = "col", "clustered"
@@ -347,47 +335,26 @@ def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, di
         chart.y_axis.title, chart.x_axis.title = "Risks", "Quarter"
         chart.y_axis.majorUnit = 1
         chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides the axes otherwise
-        data = Reference(ws, min_col=1, max_col=len(periods) + 1, min_row=header_row + 1,
-                         max_row=header_row + len(ratings))
+        data = Reference(ws, min_col=1, max_col=sheet.counts_width, min_row=sheet.counts_header_row + 1,
+                         max_row=sheet.counts_header_row + len(ratings))
         chart.add_data(data, from_rows=True, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, max_col=len(periods) + 1, min_row=header_row))
+        chart.set_categories(Reference(ws, min_col=2, max_col=sheet.counts_width, min_row=sheet.counts_header_row))
         for series, rating in zip(chart.series, ratings):
             series.graphicalProperties.solidFill = _rating_colour(rating)
             series.graphicalProperties.line.solidFill = _rating_colour(rating)
         chart.width, chart.height = 16, 8
-        ws.add_chart(chart, f"{column_letter(len(periods) + 3)}4")
+        row, column = sheet.chart_at
+        ws.add_chart(chart, f"{column_letter(column)}{row}")
 
-    row = max(total_row + 2, 22)  # below the chart
-    ws.cell(row=row, column=1, value=f"Movements in {register.period.label}").font = Font(bold=True, size=12)
-    row += 1
-    for position, title_ in enumerate(("Movement", "Risk ID", "Risk Name", "Rating", "Previous rating",
-                                       "Trend", "Note"), start=1):
-        _header(ws.cell(row=row, column=position, value=title_))
-    for width, letter in zip((16, 12, 55, 12, 14, 8, 40), "ABCDEFG"):
+    ws.cell(row=sheet.movements_title_row, column=1).font = Font(bold=True, size=12)
+    for position in range(1, len(MOVEMENT_HEADERS) + 1):
+        _header(ws.cell(row=sheet.movements_header_row, column=position))
+    for position, width in enumerate(MOVEMENT_WIDTHS, start=1):
+        letter = column_letter(position)
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
-    for label, group in moves.groups():
-        row += 1
-        ws.cell(row=row, column=1, value=f"{label} ({len(group)})").font = Font(bold=True)
-        if not group:
-            ws.cell(row=row, column=3, value="None")
-        for index, movement in enumerate(group):
-            if index:
-                row += 1
-            note = "as recorded" if not movement.from_history else movement.note
-            for position, value in enumerate((movement.risk_id, movement.name, movement.rating,
-                                              movement.previous_rating, movement.trend, note), start=2):
-                _text(ws.cell(row=row, column=position), value)
-    if moves.unclassified:
-        row += 2
-        ws.cell(row=row, column=1, value="Not counted (trend missing or not in the list; run Validate): " +
-                ", ".join(m.risk_id for m in moves.unclassified))
-    kept = [m.risk_id for _, group in moves.groups() for m in group if not m.from_history]
-    if kept:
-        row += 2
-        ws.cell(row=row, column=1, value=(
-            "Arrows as recorded on the Register, because History does not have both quarters' ratings: "
-            + ", ".join(kept) + "."))
-    ws.freeze_panes = "A4"
+    for row in sheet.group_rows:
+        ws.cell(row=row, column=1).font = Font(bold=True)
+    ws.freeze_panes = f"A{COUNTS_TITLE_ROW}"
     _print_wide(ws, "1:1")
 
 

@@ -1,4 +1,4 @@
-"""The xlwings adapter's pure parts: batching cell fills, safe values, the last run's marks, file names."""
+"""The xlwings adapter's pure parts: batching cell fills, safe values, file names."""
 
 from __future__ import annotations
 
@@ -58,24 +58,6 @@ def test_colour_bands_leave_other_cells_alone_and_stay_under_the_cell_limit():
 ])
 def test_text_that_excel_would_read_as_a_formula_is_written_as_text(value, stored):
     assert live_io.safe_value(value) == stored
-
-
-def test_previous_marks_come_from_the_cell_and_fill_before_columns():
-    grid = [["Validation: 2 errors"], [], [],
-            ["Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before"],
-            ["error", "R004", "CRR01", "Residual Risk Rating", "Register!I2", "x", "m", "rgb:FF92D050"],
-            ["warning", "R020", "", "", "'Settings'!B5", "y", "m", ""],
-            ["note", "", "", "", "typed by someone", "", "", ""],
-            ["error", "", "", "", "Validation!A1", "", "not a user sheet", ""]]
-    assert live_io.previous_marks(grid) == {"Register!I2": "rgb:FF92D050", "'Settings'!B5": "none"}
-    assert live_io.previous_marks([["Something else"]]) == {}
-    assert live_io.previous_marks(None) == {}
-
-
-@pytest.mark.parametrize("spec, colour", [("rgb:FF92D050", "#92D050"), ("none", None), ("theme:4:0.5", None),
-                                          ("other", None)])
-def test_only_plain_colours_can_be_put_back(spec, colour):
-    assert live_io.restored_fill(spec) == colour
 
 
 def test_results_are_never_written_over_the_users_sheets():
