@@ -40,12 +40,25 @@ def _is_blank(row: Sequence[object]) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
 
-def find_header_row(grid: Grid, source: str) -> int:
-    """Return the 0-based index of the Register's header row (the row that holds 'ID' and 'Risk Name')."""
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+def _header_index(grid: Grid, rows: int | None = HEADER_SEARCH_ROWS) -> int | None:
+    for index, row in enumerate(grid[:rows]):
         cells = {_clean_header(v).lower() for v in row}
         if "id" in cells and "risk name" in cells:
             return index
+    return None
+
+
+def find_header_row(grid: Grid, source: str) -> int:
+    """Return the 0-based index of the Register's header row (the row that holds 'ID' and 'Risk Name')."""
+    index = _header_index(grid)
+    if index is not None:
+        return index
+    lower = _header_index(grid, rows=None)
+    if lower is not None:
+        raise RegisterFormatError(
+            f"{source}: sheet '{REGISTER_SHEET}': the header row (with 'ID' and 'Risk Name') is on row {lower + 1}, "
+            f"but riskreg looks for it in the first {HEADER_SEARCH_ROWS} rows. Delete the empty or extra rows above "
+            f"it (a title row or two is fine).")
     found = [_clean_header(v) for v in (grid[0] if grid else []) if _clean_header(v)]
     raise RegisterFormatError(
         f"{source}: sheet '{REGISTER_SHEET}' has no header row with 'ID' and 'Risk Name' in its first "
@@ -169,26 +182,28 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
     if not grid:
         return []
     positions = history_positions(grid)
+    keys = ("risk_id", "period", "rating", "trend", "likelihood", "impact", "score", "reviewed_on", "source")
+    where = [positions.get(key) for key in keys]
     entries = []
     for index, row in enumerate(grid[1:], start=2):
         if _is_blank(row):
             continue
-
-        def get(key: str) -> object:
-            position = positions.get(key)
-            return row[position] if position is not None and position < len(row) else None
-
+        width = len(row)
+        risk_id, period, rating, trend, likelihood, impact, score, reviewed_on, source = (
+            row[p] if p is not None and p < width else None for p in where)
         entries.append(HistoryEntry(
-            row=index, risk_id=as_text(get("risk_id")).strip(), period=as_text(get("period")).strip(),
-            rating=as_text(get("rating")).strip(), trend=as_text(get("trend")).strip(), likelihood=get("likelihood"), impact=get("impact"),
-            score=get("score"), reviewed_on=get("reviewed_on"), source=as_text(get("source")).strip()))
+            row=index, risk_id=as_text(risk_id).strip(), period=as_text(period).strip(),
+            rating=as_text(rating).strip(), trend=as_text(trend).strip(), likelihood=likelihood, impact=impact,
+            score=score, reviewed_on=reviewed_on, source=as_text(source).strip()))
     return entries
 
 
 def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
     """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong."""
     if REGISTER_SHEET not in grids:
-        similar = difflib.get_close_matches(REGISTER_SHEET, list(grids), n=1, cutoff=0.5)
+        # The sheet holding the register's headers is the best guess; a name like 'Registr' the next best.
+        similar = [name for name, grid in grids.items() if _header_index(grid) is not None] or \
+            difflib.get_close_matches(REGISTER_SHEET, list(grids), n=1, cutoff=0.75)
         hint = f" Is '{similar[0]}' the register? Rename it to '{REGISTER_SHEET}'." if similar else ""
         raise RegisterFormatError(
             f"{source}: no sheet named '{REGISTER_SHEET}' (sheets: {', '.join(grids) or 'none'}).{hint} "

@@ -124,6 +124,9 @@ class Register:
     source: str = ""
     settings_rows: dict[str, int] = field(default_factory=dict)  # setting key -> row on Settings
     history_columns: dict[str, int] = field(default_factory=dict)  # History column key -> 1-based column
+    # What the pure core derives from this register (trends, snapshots), kept so that checks, trends and the
+    # paper work it out once. A Register is read, then only read from; build a new one after a change.
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def period(self) -> Period:

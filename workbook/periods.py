@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,7 +58,11 @@ class Period:
 
 def parse_period(text: object) -> Period:
     """Return the Period a label such as '2021/22 Q2' names; raise PeriodError otherwise."""
-    raw = str(text) if text is not None else ""
+    return _parse_label(str(text) if text is not None else "")
+
+
+@functools.lru_cache(maxsize=1024)  # a History sheet repeats the same dozen labels thousands of times
+def _parse_label(raw: str) -> Period:
     match = _LABEL.match(raw)
     if match:
         start, end, quarter = match.groups()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import HistoryEntry, Register, Risk
@@ -129,6 +130,18 @@ def risk_score(risk: Risk) -> float | None:
     return likelihood * impact if likelihood is not None and impact is not None else None
 
 
+def _once_per_register(derive: Callable[[Register], object]) -> Callable:
+    """Work `derive` out once per register: checks, trends and the paper all ask for the same snapshots."""
+
+    @functools.wraps(derive)
+    def once(register: Register):
+        if derive.__name__ not in register.derived:
+            register.derived[derive.__name__] = derive(register)
+        return register.derived[derive.__name__]
+
+    return once
+
+
 def entry_period(entry: HistoryEntry) -> Period | None:
     """Return the period of a History row, None when its label does not parse."""
     try:
@@ -145,6 +158,7 @@ def _entry_score(entry: HistoryEntry) -> float | None:
     return likelihood * impact if likelihood is not None and impact is not None else None
 
 
+@_once_per_register
 def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
     """Return each risk's snapshots by period: History rows, then the Register itself for the reporting period."""
     found: dict[str, dict[Period, Snapshot]] = {}
@@ -165,6 +179,7 @@ def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
     return found
 
 
+@_once_per_register
 def covered_periods(register: Register) -> set[Period]:
     """Return the periods History records (any row), plus the reporting period the Register itself records."""
     periods = {p for p in map(entry_period, register.history) if p is not None and p < register.period}
@@ -223,6 +238,7 @@ def computed_trend(register: Register, risk_id: str, period: Period,
                             f"after recording other risks in {period.previous().label}")
 
 
+@_once_per_register
 def compute_trends(register: Register) -> dict[str, tuple[ComputedTrend, ...]]:
     """Return, for each risk on the register, its trend per trend column, oldest first."""
     history = snapshots(register)
@@ -239,6 +255,7 @@ def compute_trends(register: Register) -> dict[str, tuple[ComputedTrend, ...]]:
     return result
 
 
+@_once_per_register
 def closed_risks(register: Register) -> list[tuple[str, str]]:
     """Return (risk id, name) of risks closed this period: Status Closed, or on History last period and gone now."""
     on_register = register.by_id()

@@ -152,3 +152,43 @@ def test_formulas_are_told_apart_from_text_that_starts_with_equals(tmp_path, sam
     grid = load_grids(sample_workbook)["Register"]
     assert isinstance(grid[1][2], Formula)
     assert grid[1][3] == "=typed as text" and not isinstance(grid[1][3], Formula)
+
+
+def test_fast_reader_gives_the_same_grids_as_openpyxl(sample_workbook):
+    from openpyxl import load_workbook
+
+    from workbook.xlsx_io import _load_with_calamine, _load_with_openpyxl
+
+    wb = load_workbook(sample_workbook)
+    wb["Register"]["N2"] = 3  # a Likelihood score: whole numbers stay int on both readers
+    wb["Register"]["D5"] = "   "
+    wb.save(sample_workbook)
+
+    def trimmed(grids):  # the readers may disagree only on trailing empty cells
+        def row(values):
+            values = list(values)
+            while values and values[-1] is None:
+                values.pop()
+            return tuple(values)
+
+        return {name: [row(r) for r in rows] for name, rows in grids.items()}
+
+    assert trimmed(_load_with_calamine(sample_workbook)) == trimmed(_load_with_openpyxl(sample_workbook))
+
+
+def test_error_values_without_formulas_are_still_read(tmp_path, sample_workbook):
+    import zipfile
+
+    from workbook.xlsx_io import load_grids
+
+    # Excel stores a typed #N/A as an error cell (t="e") with no formula; calamine would read it as empty.
+    patched = tmp_path / "errors.xlsx"
+    with zipfile.ZipFile(sample_workbook) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                start = data.index(b'<c r="I2"')
+                end = data.index(b"</c>", start) + 4
+                data = data[:start] + b'<c r="I2" t="e"><v>#N/A</v></c>' + data[end:]
+            target.writestr(item, data)
+    assert load_grids(patched)["Register"][1][8] == "#N/A"
