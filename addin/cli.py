@@ -81,7 +81,7 @@ def new_command(path: Path, period: str | None, force: bool) -> None:
 
 
 @cli.command("import")
-@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("export", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Register workbook (.xlsx) to create.")
 @click.option("--period", help=PERIOD_HELP + " Required: the export's headers give quarters, not the year.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
@@ -98,7 +98,7 @@ def import_command(export: Path, output: Path, period: str | None, force: bool) 
 
 
 @cli.command("export")
-@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("register", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Tab-separated text file to write.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
@@ -159,7 +159,7 @@ WRITE_COPY_HELP = "With --write: write a copy to this file instead of changing R
 
 
 @cli.command("validate")
-@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("register", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (for scripts).")
 @click.option("--write", is_flag=True, help="Also put the findings into the workbook: a Validation sheet "
               "(one row per finding, linked to its cell) and highlighted cells with notes. The previous run's "
@@ -196,7 +196,7 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
 
 
 @cli.command("trends")
-@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("register", type=click.Path(path_type=Path))
 @click.option("--write", is_flag=True, help="Fill empty trend cells from History and rebuild the Summary sheet "
               "(ratings per quarter with a chart, and this quarter's movements). A backup is kept; arrows you "
               "typed are never changed, and those History contradicts are listed.")
@@ -260,7 +260,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
 
 
 @cli.command("roll-quarter")
-@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("register", type=click.Path(path_type=Path))
 @click.option("--period", required=True, help="The quarter to start, e.g. '2021/22 Q3': the one after the "
               "register's reporting period.")
 @click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
@@ -318,10 +318,10 @@ def rules_command(output: Path | None) -> None:
 # --- board paper (report_builder) ---
 
 @cli.command("paper")
-@click.argument("register", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("register", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, help="Word paper (.docx) to write. Default: "
               "REGISTER's name with ' board paper.docx', beside it.")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--template", type=click.Path(path_type=Path),
               help="Word template to use instead of the bundled one (see templates/PLACEHOLDERS.md).")
 @click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
@@ -349,7 +349,7 @@ def addin_group() -> None:
 
 
 @addin_group.command("build")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("dist/riskreg.xlam"),
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("dist/riskreg.xlam"),
               show_default=True, help="Where to write the add-in.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import filecmp
 import shutil
@@ -64,3 +65,11 @@ def check_unchanged(path: Path | str, backup: Path | str) -> None:
         raise OutputError(
             f"{path}: was saved by another program (Excel?) after riskreg read it, so it was not overwritten and "
             f"that newer work is kept. Close the workbook in Excel and run the command again.")
+
+
+def discard_backup(backup: Path | str) -> None:
+    """Remove a backup made for a write that did not happen, and its folder when that leaves it empty."""
+    backup = Path(backup)
+    backup.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty: other backups stay
+        backup.parent.rmdir()

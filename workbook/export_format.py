@@ -72,11 +72,22 @@ def decode(data: bytes, source: str) -> str:
     """Return the text of an export: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252."""
     encoding = sniff_encoding(data[:4], source)
     if encoding:
-        return data.decode(encoding)
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise _not_as_marked(source, encoding, data[err.start], err.start) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return _decode_cp1252(data, source)
+
+
+def _not_as_marked(source: str, encoding: str, byte: int, offset: int | None = None) -> ExportFormatError:
+    name = "UTF-8" if encoding.startswith("utf-8") else "UTF-16"
+    where = f" at offset {offset}" if offset is not None else ""
+    return ExportFormatError(
+        f"{source}: starts with a {name} byte-order mark but is not valid {name} (byte 0x{byte:02X}{where}). Save "
+        f"the export again as 'Unicode Text' or UTF-8 and import it again.")
 
 
 def _decode_cp1252(data: bytes, source: str) -> str:
@@ -115,9 +126,10 @@ def iter_lines(path: Path, source: str) -> Iterator[str]:
         encoding = "utf-8" if _is_utf8(path) else "cp1252"
     try:
         yield from _stream(path, encoding)
-    except UnicodeDecodeError:
-        _decode_cp1252(path.read_bytes(), source)
-        raise
+    except UnicodeDecodeError as err:
+        if encoding == "cp1252":
+            _decode_cp1252(path.read_bytes(), source)  # raises, naming the byte and its offset
+        raise _not_as_marked(source, encoding, err.object[err.start]) from None
 
 
 # --- parsing --------------------------------------------------------------------------------------------
@@ -262,7 +274,8 @@ class _Parser:
         risk_id = fragment_to_text(row.cells["id"])
         if risk_id and risk_id in self.ids:
             raise ExportFormatError(
-                f"{self.source} line {number}: ID {risk_id} appears twice, on lines {self.ids[risk_id]} and {number}. "
+                f"{self.source} line {number}: ID {' '.join(risk_id.split())} appears twice, on lines "
+                f"{self.ids[risk_id]} and {number}. "
                 f"Give each risk its own ID, or remove the repeated row. {FIX_HINT}")
         self.ids.setdefault(risk_id, number)
         self.rows.append(row)
@@ -299,6 +312,8 @@ def read_export(path: Path | str) -> Export:
     """Return the export in the file at `path`, read line by line; refuse huge and non-text files."""
     path = Path(path)
     source = str(path)
+    if path.is_dir():
+        raise ExportFormatError(f"{source}: is a folder, not the export. Give the path of the exported .txt file.")
     if not path.is_file():
         raise ExportFormatError(f"{source}: no such file. Check the name and folder of the export.")
     size = path.stat().st_size
@@ -369,8 +384,18 @@ def dropped_columns(register: Register) -> list[str]:
             if c.key not in core and c.key in register.columns and any(r.text(c.key) for r in register.risks)]
 
 
+# Excel opens a .txt export with its text import: a cell starting with one of these would run as a formula
+# (`=cmd|…` is DDE). A character reference reads the same to the register system and to `riskreg import`.
+_FORMULA_STARTS = "=+-@"
+
+
+def _cell_fragment(text: str) -> str:
+    fragment = text_to_fragment(text)
+    return f"&#{ord(fragment[0])};{fragment[1:]}" if fragment[:1] in _FORMULA_STARTS and fragment else fragment
+
+
 def _export_row(risk: Risk) -> str:
-    return "\t".join(text_to_fragment(risk.text(c.key)) for c in CORE_COLUMNS)
+    return "\t".join(_cell_fragment(risk.text(c.key)) for c in CORE_COLUMNS)
 
 
 def export_text(register: Register) -> str:

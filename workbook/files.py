@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
                           f"write to.") from None
     os.close(fd)
     temp = Path(name)
-    _permissions_of_a_new_file(temp)
+    _permissions_for(temp, target)
     try:
         yield temp
         try:
@@ -47,11 +48,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
             temp.unlink()
 
 
-def _permissions_of_a_new_file(path: Path) -> None:
-    """Give the temporary file the mode a plainly created file would have (mkstemp makes it owner-only)."""
-    umask = os.umask(0)
-    os.umask(umask)
+def _permissions_for(path: Path, target: Path) -> None:
+    """Give the temporary file the mode `target` has (a marked register may be kept owner-only), else the mode
+    a plainly created file would have (mkstemp makes it owner-only)."""
     with contextlib.suppress(OSError):
+        if target.exists():
+            shutil.copymode(target, path)
+            return
+        umask = os.umask(0)
+        os.umask(umask)
         os.chmod(path, 0o666 & ~umask)
 
 

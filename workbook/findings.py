@@ -72,8 +72,8 @@ def printable(value: object, limit: int = 80) -> str:
 
 
 def quoted(value: object, limit: int = 80) -> str:
-    """Return `value` in quotes, so that stray spaces show: 'High '."""
-    return f"'{printable(value, limit)}'"
+    """Return `value` in quotes so stray spaces show ('High '); a line break shows as ↵: messages stay one line."""
+    return "'" + printable(value, limit).replace("\r\n", "\n").replace("\n", "↵") + "'"
 
 
 def worst(findings: Iterable[Finding]) -> str | None:

@@ -56,7 +56,7 @@ class _Segments(HTMLParser):
     def _flush(self) -> None:
         text = "".join(self._buffer)
         self._buffer = []
-        if text.strip():
+        if _collapse(text):  # a run of control characters alone is no paragraph
             self.segments.append((self._mode(), text))
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
@@ -147,8 +147,12 @@ def _escape(text: str) -> str:
     return _CHARREF.sub(amp, text).replace("<", "&lt;").replace(">", "&gt;")
 
 
+# In an item, a dash the parser could take for the next marker, also one standing alone at the end ("-").
+_ITEM_DASH = re.compile(r"(?:^|(?<=\s))-(?=\s|[^\W\d_]|$)")
+
+
 def _escape_item(text: str) -> str:
-    return _MARKER.sub("&#45;", _escape(text))
+    return _ITEM_DASH.sub("&#45;", _escape(text))
 
 
 def _escape_paragraph(text: str) -> str:

@@ -63,6 +63,14 @@ EXTENSIONS: dict[str, str] = {
     "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office add-in panes",
     "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "a timeline",
 }
+# Worksheet elements openpyxl does not read back, so a save drops them.
+SHEET_ELEMENTS: dict[str, str] = {
+    "legacyDrawingHF": "a picture in the page header or footer (e.g. a crest)",
+    "picture": "a sheet background picture",
+    "controls": "form or ActiveX controls",
+    "oleObjects": "embedded objects",
+}
+_SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?(" + "|".join(SHEET_ELEMENTS).encode() + rb")\b")
 _EXT_URI = re.compile(rb'<(?:\w+:)?ext\b[^>]*\buri="(\{[0-9A-Fa-f-]+\})"')
 # DrawingML elements openpyxl cannot read: it keeps only charts and plain pictures.
 _SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
@@ -80,7 +88,7 @@ def _targets(archive: zipfile.ZipFile, part: str, names: set[str], source: str) 
     if rels not in names:
         return []
     targets = []
-    for rel in parse_xml(archive.read(rels), f"{source} part {rels}").iter(_REL):
+    for rel in parse_xml(archive.read(rels), f"{source}: part {rels}").iter(_REL):
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
@@ -140,7 +148,10 @@ def features_lost(path: Path | str, regenerated: Iterable[str] = REGENERATED_SHE
         for part, sheet in sheets.items():
             if part not in names or not part.startswith("xl/worksheets/"):
                 continue
-            for uri in _EXT_URI.findall(archive.read(part)):
+            data = archive.read(part)
+            for element in _SHEET_ELEMENT.findall(data):
+                add(SHEET_ELEMENTS[element.decode("ascii")], sheet)
+            for uri in _EXT_URI.findall(data):
                 uri = uri.decode("ascii").upper()
                 add(EXTENSIONS.get(uri, f"an Excel extension ({uri})"), sheet)
     return found

@@ -91,8 +91,8 @@ def _looks_like_text(path: Path) -> bool:
 
 def _fix_for(what: str, kind: Kind) -> str:
     if what.startswith("password-protected"):
-        return (f"Open it in Office, remove the password (File > Info > Protect > Encrypt with Password, clear it), "
-                f"save a copy and use that copy.")
+        return ("Open it in Office, remove the password (File > Info > Protect > Encrypt with Password, clear it), "
+                "save a copy and use that copy.")
     if what.startswith("empty"):
         return "Restore the file from a backup, or choose the right file."
     if "97–2003" in what or what.startswith("an OpenDocument") or what.startswith("an Excel binary"):
@@ -122,11 +122,14 @@ def _package_kind(names: set[str]) -> str | None:
     return None
 
 
-def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregError] = RiskregError) -> None:
+def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregError] = RiskregError, *,
+                  deep: bool = True) -> None:
     """Refuse `path` unless it is a sound `kind` package: right type, intact, no zip bomb, no XML entities.
 
     Wrong or damaged files raise `error` (the caller's RegisterFormatError or TemplateError); files that
-    look built to harm the machine raise UnsafeInputError.
+    look built to harm the machine raise UnsafeInputError. `deep` unpacks every part (checksums) and parses all
+    of its XML (about a third of the time of reading a register with python-calamine); without it only the
+    start of each XML part is parsed, which is where a DOCTYPE or entity declaration must stand.
     """
     path = Path(path)
     if not path.exists():
@@ -143,7 +146,7 @@ def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregEr
         raise _refuse(path, what, kind, error)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+    except (*_DAMAGE, ValueError) as err:
         raise error(f"{path}: is damaged (not a complete zip package: {err}). Restore it from a backup, "
                     f"or open it in Office and save it again.") from None
     with archive:
@@ -155,10 +158,13 @@ def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregEr
             raise _refuse(path, found or f"a zip file without {kind.main_part}", kind, error)
         try:
             sheets = sheet_parts(archive) if kind is WORKBOOK else {}
-        except RiskregError:
+        except (RiskregError, *_DAMAGE):
             sheets = {}  # _check_part names the broken part below
         for info in infos:
-            _check_part(path, archive, info, error, sheets.get(info.filename))
+            _check_part(path, archive, info, error, sheets.get(info.filename), deep)
+        if kind is DOCUMENT:  # what a template holds or links to, every paper made from it would too
+            _check_macros(path, names, error)
+            _check_external(path, archive, names)
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -178,6 +184,10 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                 f"{path}: part {info.filename} unpacks to {info.file_size / 1024 / 1024:.0f} MB from "
                 f"{info.compress_size / 1024:.0f} KB (ratio {ratio:.0f}:1), a zip bomb. "
                 f"Refused: check where the file came from.")
+
+
+# What zipfile and zlib raise on a damaged part (a part stored with an unknown method: NotImplementedError).
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 
 class _Declaration(Exception):
@@ -213,19 +223,34 @@ def _feed(parser, chunk: bytes, lenient: bool, final: bool = False):
     return parser
 
 
+# Without `deep`, how much of each XML part is parsed: the prolog, where declarations must stand, and more.
+SHALLOW_BYTES = 64 * 1024
+
+
 def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, error: type[RiskregError],
-                sheet: str | None) -> None:
-    """Read the whole part (checking its CRC); XML parts must be well-formed and declare no DOCTYPE or entity."""
+                sheet: str | None, deep: bool = True) -> None:
+    """Read the part (checking its CRC); XML parts must be well-formed and declare no DOCTYPE or entity."""
     from xml.parsers import expat
 
     name = info.filename
     where = f"part {name}" + (f" (sheet '{sheet}')" if sheet else "")
     is_xml = name.lower().endswith(_XML_SUFFIXES)
+    if not (deep or is_xml):
+        return
     parser = _xml_parser() if is_xml else None
     # Excel's legacy VML is often not well-formed (unclosed <br>): check it for declarations only.
     lenient = name.lower().endswith(".vml")
     try:
         with archive.open(info) as stream:
+            if not deep:
+                started = []
+                if parser is not None:
+                    parser.StartElementHandler = lambda *args: started.append(True)
+                head = stream.read(SHALLOW_BYTES)
+                _feed(parser, head, lenient)
+                if parser is not None and not started and len(head) == SHALLOW_BYTES:
+                    raise _Declaration  # a prolog this long only serves to hide a declaration
+                return
             while chunk := stream.read(1 << 20):
                 parser = _feed(parser, chunk, lenient)
             _feed(parser, b"", lenient, final=True)
@@ -237,9 +262,35 @@ def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, err
         raise error(f"{path}: {where} is damaged (not well-formed XML: {expat.ErrorString(err.code)}, line "
                     f"{err.lineno} column {err.offset + 1}). Restore the file from a backup, or open it in Office "
                     f"and save it again.") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as err:
+    except _DAMAGE as err:
         raise error(f"{path}: {where} is damaged ({err}). Restore the file from a backup, or open it in Office "
                     f"and save it again.") from None
+
+
+# Relationships Office follows on its own when it opens a file: a remote template, linked picture or object
+# makes Word or Excel fetch it (and hand the network a Windows login hash). Plain hyperlinks wait for a click.
+_FETCHED = ("attachedTemplate", "image", "oleObject", "subDocument", "frame", "externalLinkPath", "package",
+            "customXml", "aFChunk")
+
+
+def _check_macros(path: Path, names: set[str], error: type[RiskregError]) -> None:
+    """Refuse a template carrying a VBA project or ActiveX controls: papers must not carry macros."""
+    found = sorted(n for n in names if n.lower().endswith("vbaproject.bin") or n.lower().startswith("word/activex/"))
+    if found:
+        raise error(f"{path}: holds macros ({found[0]}), and every paper made from it would carry them. Open it in "
+                    f"Word and use Save As 'Word Document (.docx)', which leaves the macros out, then use that file.")
+
+
+def _check_external(path: Path, archive: zipfile.ZipFile, names: set[str]) -> None:
+    """Refuse a package whose relationships make Office fetch something from outside the file."""
+    for rels in sorted(n for n in names if n.endswith(".rels")):
+        for rel in parse_xml(archive.read(rels), f"{path}: part {rels}").iter(_REL):
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            if rel.get("TargetMode") == "External" and kind in _FETCHED:
+                raise UnsafeInputError(
+                    f"{path}: part {rels} makes Office fetch {rel.get('Target', '')!r} ({kind}) from outside the "
+                    f"file when it opens. Refused: remove the link (a remote attached template, or a picture or object "
+                    f"inserted with 'Link to File'), save, and use that file.")
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -249,17 +300,19 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     if workbook not in names or rels not in names:
         return {}
     by_id = {}
-    for rel in parse_xml(archive.read(rels), f"part {rels}").iter(_REL):
+    for rel in parse_xml(archive.read(rels), f"{archive.filename}: part {rels}").iter(_REL):
         target = rel.get("Target", "")
         by_id[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join("xl", target))
     return {by_id[sheet.get(_R_ID)]: sheet.get("name", "")
-            for sheet in parse_xml(archive.read(workbook), f"part {workbook}").iter(f"{_MAIN}sheet")
+            for sheet in parse_xml(archive.read(workbook), f"{archive.filename}: part {workbook}").iter(f"{_MAIN}sheet")
             if sheet.get(_R_ID) in by_id}
 
 
 def parse_xml(data: bytes, source: str, error: type[RiskregError] = RiskregError):
-    """Return the ElementTree root of `data`, refusing entities and DTDs (for XML we parse ourselves)."""
+    """Return the ElementTree root of `data`, refusing entities and DTDs (for XML we parse ourselves).
+
+    `source` names the file and part, e.g. 'register.xlsx: part xl/workbook.xml'."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
@@ -269,5 +322,5 @@ def parse_xml(data: bytes, source: str, error: type[RiskregError] = RiskregError
         raise UnsafeInputError(f"{source}: declares a DOCTYPE or entities (an XML entity bomb?). Refused: check "
                                f"where the file came from.") from None
     except ParseError as err:
-        raise error(f"{source}: is not well-formed XML ({err}). Restore the file from a backup, or "
-                               f"open it in Office and save it again.") from None
+        raise error(f"{source}: is not well-formed XML ({err}). Restore the file from a backup, or open it in "
+                    f"Office and save it again.") from None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .backup import backup_register, check_unchanged
+from .backup import backup_register, check_unchanged, discard_backup
 from .checks import check
 from .errors import PeriodError, RegisterFormatError
 from .files import atomic_path, check_writable
@@ -85,7 +85,15 @@ def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | No
     else:
         check_in_place(path)
         backup = backup_register(path)
-    wb = load_workbook(path, rich_text=True)
+    try:
+        wb = load_workbook(path, rich_text=True)
+    except Exception as err:  # python-calamine read it; openpyxl, which must write it, cannot
+        if backup is not None:
+            discard_backup(backup)  # nothing was written, so there is nothing to go back to
+        detail = " ".join(str(err).split())[:200] or type(err).__name__
+        raise RegisterFormatError(
+            f"{path}: riskreg can read this workbook but cannot write into it ({detail}). Open it in Excel, save "
+            f"it as an Excel Workbook (.xlsx) and run the command again, or use the riskreg add-in.") from None
     result = edit(wb)
     if backup is not None:
         check_unchanged(path, backup)
@@ -96,6 +104,10 @@ def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | No
 
 def _text(cell, value: object) -> None:
     """Store `value`; text that Excel would read as a formula stays text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a register cell may hold: not storable
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
@@ -184,7 +196,9 @@ def _cell(wb, address: str):
         return None
     if sheet not in wb.sheetnames or not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
         return None
-    return wb[sheet].cell(row=row, column=column)
+    cell = wb[sheet].cell(row=row, column=column)
+    # A cell hidden under a merge takes no fill or note; the Validation sheet still lists its finding.
+    return None if type(cell).__name__ == "MergedCell" else cell
 
 
 def _previous_marks(wb) -> dict[str, str]:

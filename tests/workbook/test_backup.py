@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from workbook.backup import BACKUP_FOLDER, backup_register, check_unchanged
+from workbook.backup import BACKUP_FOLDER, backup_register, check_unchanged, discard_backup
 from workbook.errors import OutputError
 
 NOON = dt.datetime(2021, 9, 14, 12, 0, 5)
@@ -54,3 +54,14 @@ def test_backup_folder_blocked_by_a_file(tmp_path):
     assert err.value.user_message == (
         f"{register}: {tmp_path / BACKUP_FOLDER} is a file, so backups cannot be kept there. Rename or move it "
         f"and run the command again.")
+
+
+def test_discarded_backup_leaves_no_empty_folder(tmp_path):
+    register = tmp_path / "register.xlsx"
+    register.write_bytes(b"x")
+    kept = backup_register(register, now=NOON)
+    register.write_bytes(b"y")
+    discard_backup(backup_register(register, now=NOON))
+    assert [p.name for p in (tmp_path / BACKUP_FOLDER).iterdir()] == [kept.name]
+    discard_backup(kept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]

@@ -95,3 +95,15 @@ def test_threaded_comments_and_external_links_are_reported(sample_workbook):
                                         "xl/externalLinks/externalLink1.xml": b"<externalLink/>"})
     assert features_lost(sample_workbook) == ["links to other workbooks",
                                               "threaded comments (they would become plain notes)"]
+
+
+def test_header_picture_is_reported_and_openpyxl_really_drops_it(sample_workbook, tmp_path):
+    element = (b'<legacyDrawingHF xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               b'r:id="rIdHF"/>')
+    patch_zip(sample_workbook, {"xl/worksheets/sheet1.xml": lambda d: d.replace(b"</worksheet>",
+                                                                                 element + b"</worksheet>")})
+    assert features_lost(sample_workbook) == ["a picture in the page header or footer (e.g. a crest) on sheet "
+                                              "'Register'"]
+    saved = tmp_path / "saved.xlsx"
+    load_workbook(sample_workbook).save(saved)
+    assert features_lost(saved) == []

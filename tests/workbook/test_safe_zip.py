@@ -60,8 +60,8 @@ def test_entity_declarations_are_refused(tmp_path, part):
 
 
 def test_utf16_doctype_is_refused(tmp_path):
-    path = package(tmp_path / "u16.docx", {"word/document.xml": LAUGHS.replace(b'"1.0"?>', b'"1.0" encoding="UTF-16"?>', 1)
-                                           .decode().encode("utf-16")})
+    utf16 = LAUGHS.replace(b'"1.0"?>', b'"1.0" encoding="UTF-16"?>', 1).decode().encode("utf-16")
+    path = package(tmp_path / "u16.docx", {"word/document.xml": utf16})
     with pytest.raises(UnsafeInputError):
         check_package(path, DOCUMENT, TemplateError)
 
@@ -80,7 +80,8 @@ def test_malformed_sheet_names_the_sheet(sample_workbook, tmp_path):
 
 
 @pytest.mark.parametrize("content, what", [
-    (b"", "is empty (0 bytes), not an Excel workbook (.xlsx). Restore the file from a backup, or choose the right file."),
+    (b"", "is empty (0 bytes), not an Excel workbook (.xlsx). Restore the file from a backup, or choose the right "
+          "file."),
     (b"ID,Risk Name\r\nCRR01,Cyber\r\n", "is a text file (a .csv or the tab-separated export?), not an Excel workbook "
      "(.xlsx). If it is the register export, build a workbook from it with `riskreg import`."),
     (b"%PDF-1.7\n", "is a PDF, not an Excel workbook (.xlsx). Choose the right file."),
@@ -127,3 +128,53 @@ def test_parse_xml_refuses_entities():
     with pytest.raises(UnsafeInputError) as err:
         parse_xml(LAUGHS, "part xl/sharedStrings.xml")
     assert err.value.user_message.startswith("part xl/sharedStrings.xml: declares a DOCTYPE or entities")
+
+
+def test_template_that_makes_word_fetch_a_remote_file(tmp_path):
+    from docx import Document
+
+    from templates import BOARD_PAPER
+
+    path = tmp_path / "template.docx"
+    Document(str(BOARD_PAPER)).save(str(path))
+    rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            b'2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/attachedTemplate" Target="file://share.example/t.dotm" TargetMode="External"/>'
+            b'</Relationships>')
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/_rels/settings.xml.rels", rels)
+    with pytest.raises(UnsafeInputError) as err:
+        check_package(path, DOCUMENT, TemplateError)
+    assert err.value.user_message == (
+        f"{path}: part word/_rels/settings.xml.rels makes Office fetch 'file://share.example/t.dotm' "
+        f"(attachedTemplate) from outside the file when it opens. Refused: remove the link (a remote attached "
+        f"template, or a picture or object inserted with 'Link to File'), save, and use that file.")
+
+
+def test_template_with_macros(tmp_path):
+    from templates import BOARD_PAPER
+
+    path = tmp_path / "template.docx"
+    path.write_bytes(BOARD_PAPER.read_bytes())
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(TemplateError) as err:
+        check_package(path, DOCUMENT, TemplateError)
+    assert err.value.user_message == (
+        f"{path}: holds macros (word/vbaProject.bin), and every paper made from it would carry them. Open it in "
+        f"Word and use Save As 'Word Document (.docx)', which leaves the macros out, then use that file.")
+
+
+@pytest.mark.parametrize("deep", [True, False], ids=["deep", "shallow"])
+def test_declaration_hidden_behind_a_long_comment(tmp_path, deep):
+    hidden = b'<?xml version="1.0"?><!--' + b"x" * 100_000 + b"-->" + LAUGHS.split(b"?>", 1)[1]
+    path = package(tmp_path / "hidden.xlsx", good_parts() | {"xl/sharedStrings.xml": hidden})
+    with pytest.raises(UnsafeInputError):
+        check_package(path, WORKBOOK, RegisterFormatError, deep=deep)
+
+
+def test_shallow_check_passes_a_sound_workbook_and_catches_bombs(sample_workbook, tmp_path):
+    check_package(sample_workbook, WORKBOOK, RegisterFormatError, deep=False)
+    path = package(tmp_path / "laughs.xlsx", good_parts() | {"xl/sharedStrings.xml": LAUGHS})
+    with pytest.raises(UnsafeInputError):
+        check_package(path, WORKBOOK, RegisterFormatError, deep=False)
