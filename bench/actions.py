@@ -1,0 +1,108 @@
+"""Count the Excel calls the ribbon's Validate and Refresh trends make, through xlwings' remote engine.
+
+Every call is a round trip to Excel, so the count must not grow with the number of risks or findings.
+Run as `python -m bench.actions WORKDIR SIZE…` (a child of `python -m bench`, so the licence setting
+below stays in that process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRIES = ("validate", "refresh_trends")
+
+
+def _json_value(value: object) -> object:
+    """Return a cell value as Excel's add-in client sends it: '' for empty, ISO text for dates."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00.000Z"
+    return value
+
+
+def payload(path: Path) -> dict:
+    """Return the payload Excel's add-in client would send for the workbook at `path`."""
+    import xlwings
+
+    from .alternatives import read_calamine
+
+    sheets = [{"name": name, "values": [[_json_value(v) for v in row] for row in rows] or [[""]],
+               "pictures": [], "tables": []} for name, rows in read_calamine(path).items()]
+    return {"client": "Microsoft Excel", "version": xlwings.__version__,
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "names": [], "sheets": sheets}
+
+
+def count(inputs) -> dict[str, dict]:
+    """Return, per ribbon entry, the number of Excel calls (and the findings) on the prepared workbook."""
+    import xlwings as xw
+
+    from addin import entry
+    from workbook.checks import check
+
+    path = inputs.xlsx
+    findings = len(check(inputs.register()))
+    result = {}
+    for name in ENTRIES:
+        book = xw.Book(json=payload(path))
+        try:
+            getattr(entry, name)(book)
+        except Exception as err:  # noqa: BLE001  (an unfinished entry point is reported, not fatal)
+            result[name] = {"error": f"{type(err).__name__}: {err}"[:200]}
+            continue
+        actions = book.json()["actions"]
+        result[name] = {"calls": len(actions), "findings": findings,
+                        "by_kind": dict(Counter(a["func"] for a in actions))}
+    return result
+
+
+def action_counts(sizes: list[int], workdir: Path) -> dict:
+    """Return the counts at each size as the report wants them: {'counts', 'table', 'note'}."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "bench.actions", str(workdir), *map(str, sizes)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"note": f"could not count: {last}"}
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    lines = ["| Ribbon button | Risks | Findings | Excel calls | Calls by kind |", "|---|---:|---:|---:|---|"]
+    counts = {}
+    for size, entries in found.items():
+        for name, numbers in entries.items():
+            if "error" in numbers:
+                lines.append(f"| {name} | {int(size):,} | — | — | failed: {numbers['error']} |")
+                continue
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(numbers["by_kind"].items()))
+            lines.append(f"| {name} | {int(size):,} | {numbers['findings']:,} | {numbers['calls']} | {kinds} |")
+            counts[f"{name} @ {int(size):,}"] = numbers["calls"]
+    calls = {n: {found[s][n]["calls"] for s in found if "calls" in found[s][n]} for n in ENTRIES}
+    constant = all(len(values) == 1 for values in calls.values() if values)
+    growing = sorted({f"{name}: {kind} {min(seen)} → {max(seen)}" for name in ENTRIES
+                      for kind in {k for s in found for k in found[s][name].get("by_kind", {})}
+                      for seen in [[found[s][name].get("by_kind", {}).get(kind, 0) for s in found
+                                    if "calls" in found[s][name]]] if seen and len(set(seen)) > 1})
+    note = "the same count at every size" if constant else "grows with the register: " + "; ".join(growing)
+    note += "".join(f"; {n} failed" for n, values in calls.items() if not values)
+    return {"counts": counts, "table": "\n".join(lines), "constant": constant, "note": note}
+
+
+def main(argv: list[str]) -> None:
+    from .prepare import prepare
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine's PolyForm Noncommercial key
+    workdir, *sizes = argv
+    result = {size: count(prepare(int(size), Path(workdir), log=lambda m: None)) for size in sizes}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,300 @@
+"""Every measurement the benchmark takes, declared as data: stage, implementation, what it needs, what it runs."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import alternatives, process
+
+OURS, ALTERNATIVE, FLOOR = "ours", "alternative", "floor"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where a size's prepared inputs are; children load only what their measurement needs."""
+
+    folder: Path
+    size: int
+
+    @property
+    def xlsx(self) -> Path:
+        return self.folder / "register.xlsx"
+
+    def register(self):
+        return pickle.loads((self.folder / "register.pickle").read_bytes())
+
+    def content(self):
+        return pickle.loads((self.folder / "content.pickle").read_bytes())
+
+    def appendix(self) -> alternatives.Appendix:
+        content = self.content()
+        return alternatives.Appendix(content.appendix_columns, content.appendix_rows)
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    title: str
+    baseline: str | None = None  # implementation ours is compared to (ours / baseline)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One implementation of one stage; `setup` runs before the clock starts, `run` is what is timed."""
+
+    stage: str
+    name: str
+    role: str
+    setup: Callable[[Inputs], object]
+    run: Callable[[object, Path], object]
+    note: str = ""
+    missing: Callable[[], str | None] = lambda: None  # why it cannot run here, if it cannot
+    max_size: int | None = None  # larger sizes are skipped (quadratic or hours long)
+    skip_reason: str = ""
+    baseline: str | None = None  # compare with this implementation instead of the stage's yardstick
+    once_above: int | None = None  # a single run above this size: slow, and the machine is shared
+    process: bool = False  # a whole process is timed: peak memory is that process's
+    on_sample: bool = False  # measured once on the bundled 18-risk sample, not at the synthetic sizes
+
+    @property
+    def key(self) -> str:
+        return f"{self.stage}/{self.name}"
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("read", "Read the register workbook (.xlsx → values)", baseline="python-calamine"),
+    Stage("checks", "Checks (all rules → findings)"),
+    Stage("trends", "Trends (movements + rating distribution)"),
+    Stage("appendix", "Word appendix table (one row per risk, bullets, rating colours) → .docx",
+          baseline="floor: string join + zip"),
+    Stage("paper", "Whole board paper, `riskreg paper` process (charts included)"),
+    Stage("startup", "Command start-up on the 18-risk sample (whole process)", baseline="python -c pass"),
+)
+STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
+
+
+def _module_missing(*modules: str) -> Callable[[], str | None]:
+    def check() -> str | None:
+        import importlib.util
+
+        for module in modules:
+            try:
+                found = importlib.util.find_spec(module)
+            except ModuleNotFoundError:
+                found = None
+            if found is None:
+                return f"{module} not written yet"
+        return None
+
+    return check
+
+
+def _path(inputs: Inputs) -> Path:
+    return inputs.xlsx
+
+
+def _reader_setup(inputs: Inputs) -> Path:
+    """Import the readers before the clock starts: import time is measured under `startup`, not here."""
+    import openpyxl  # noqa: F401
+    import python_calamine  # noqa: F401
+
+    import workbook.xlsx_io  # noqa: F401
+
+    return inputs.xlsx
+
+
+def _read_ours(path: Path, out: Path):
+    from workbook.xlsx_io import read_register
+
+    return read_register(path)
+
+
+def _read_calamine_layout(path: Path, out: Path):
+    from workbook.layout import register_from_grids
+
+    return register_from_grids(alternatives.read_calamine(path), str(path))
+
+
+def _checks_setup(inputs: Inputs):
+    from workbook.checks import check
+
+    return inputs.register(), check
+
+
+def _checks(state, out: Path):
+    register, check = state
+    return check(register)
+
+
+def _trends_setup(inputs: Inputs):
+    from workbook.trends import movements, rating_distribution
+
+    return inputs.register(), movements, rating_distribution
+
+
+def _trends(state, out: Path):
+    register, movements, rating_distribution = state
+    return movements(register), rating_distribution(register)
+
+
+APPENDIX_TEMPLATE = "appendix-template.docx"
+
+
+def appendix_template(folder: Path) -> Path:
+    """Write the board paper template cut down to its appendix (heading, {{ appendix }}, landscape section)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from templates import BOARD_PAPER
+
+    document = docx.Document(str(BOARD_PAPER))
+    body = document.element.body
+    children = list(body)
+    keep_from = next(i for i, child in enumerate(children)
+                     if "{{ appendix }}" in "".join(t.text or "" for t in child.iter(qn("w:t"))))
+    for child in children[:keep_from - 1]:
+        body.remove(child)
+    target = folder / APPENDIX_TEMPLATE
+    document.save(str(target))
+    return target
+
+
+def _appendix_setup(inputs: Inputs):
+    from report_builder.render import render  # loaded before the clock, as in the paper process
+
+    return inputs.content(), appendix_template(inputs.folder), render
+
+
+def _appendix_ours(state, out: Path) -> None:
+    """Render the paper's content through the paper's own renderer, into a template that holds only the appendix."""
+    content, template, render = state
+    render(content, template, out)
+
+
+def _floor_setup(inputs: Inputs):
+    import lxml.etree  # noqa: F401
+
+    return inputs.appendix(), alternatives.floor_parts()
+
+
+def _docx_setup(inputs: Inputs):
+    import docx  # noqa: F401  (import outside the clock, as for ours)
+
+    return inputs.appendix()
+
+
+def riskreg_command() -> list[str]:
+    """Return how to start the `riskreg` command line with this interpreter."""
+    script = Path(sys.executable).with_name("riskreg")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "addin"]
+
+
+def _paper_process(path: Path, out: Path) -> None:
+    _run_process([*riskreg_command(), "paper", str(path), "-o", str(out), "--force"])
+
+
+def _run_process(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> None:
+    process.run(command, ok_codes)
+
+
+def _sample_copy(inputs: Inputs) -> Path:
+    """Return a fresh copy of the sample workbook, so a command that writes to it starts from the same file."""
+    copy = inputs.folder / "scratch.xlsx"
+    shutil.copyfile(inputs.xlsx, copy)
+    return copy
+
+
+PAPER_MODULES = "paper-modules.json"
+
+
+def _paper_modules(inputs: Inputs) -> list[str]:
+    import json
+
+    return json.loads((inputs.folder / PAPER_MODULES).read_text())
+
+
+# Some entries of sys.modules are not importable by name (cython_runtime, aliases); those are skipped.
+IMPORT_ONLY = ("import importlib, sys\nfor name in sys.argv[1:]:\n    try:\n        importlib.import_module(name)\n"
+               "    except Exception:\n        pass\n")
+
+
+def _pandoc_missing() -> str | None:
+    return alternatives.pandoc_missing()
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("read", "ours", OURS, _reader_setup, _read_ours, "workbook.xlsx_io.read_register",
+            missing=_module_missing("workbook.xlsx_io")),
+    Measure("read", "openpyxl", ALTERNATIVE, _reader_setup, lambda p, o: alternatives.read_openpyxl(p),
+            "load_workbook(read_only=True), iter_rows(values_only=True), every sheet", once_above=1000),
+    Measure("read", "python-calamine", FLOOR, _reader_setup, lambda p, o: alternatives.read_calamine(p),
+            "CalamineWorkbook.to_python(), every sheet (Rust; the fastest reader we know)"),
+    Measure("read", "python-calamine + our layout", ALTERNATIVE, _reader_setup, _read_calamine_layout,
+            "calamine grids → workbook.layout.register_from_grids: what ours would take on calamine"),
+    Measure("checks", "ours", OURS, _checks_setup, _checks, "workbook.checks.check",
+            missing=_module_missing("workbook.checks")),
+    Measure("trends", "ours", OURS, _trends_setup, _trends,
+            "workbook.trends.movements + rating_distribution", missing=_module_missing("workbook.trends")),
+    Measure("appendix", "ours", OURS, _appendix_setup, _appendix_ours,
+            "report_builder.render.render into the board paper template cut down to its appendix",
+            missing=_module_missing("report_builder.render")),
+    Measure("appendix", "floor: string join + zip", FLOOR, _floor_setup,
+            lambda s, o: alternatives.floor_string_join(s[0], o, s[1]),
+            "document.xml joined as strings, zipped with python-docx's default parts"),
+    Measure("appendix", "lxml elements + zip", ALTERNATIVE, _floor_setup,
+            lambda s, o: alternatives.lxml_elements(s[0], o, s[1]),
+            "the same table as lxml elements, tostring, zip: what lxml itself allows"),
+    Measure("appendix", "naive python-docx", ALTERNATIVE, _docx_setup, alternatives.naive_python_docx,
+            'add_row(), row.cells[i].text, add_paragraph(style="List Bullet"); no colours or widths (less work)',
+            once_above=1000),
+    Measure("appendix", "python-docx table.cell(r, c)", ALTERNATIVE, _docx_setup,
+            alternatives.table_cell_python_docx, "cell by cell through table.cell: quadratic",
+            max_size=400, skip_reason="quadratic: about 340 s at 1,000 risks and 9 h at 10,000"),
+    Measure("appendix", "pandoc (HTML → docx)", ALTERNATIVE, Inputs.appendix, alternatives.pandoc_html,
+            "pandoc -f html -t docx, whole process; no rating colours", missing=_pandoc_missing, once_above=1000,
+            process=True),
+    Measure("paper", "ours", OURS, _path, _paper_process, "riskreg paper REGISTER -o paper.docx (new process)",
+            missing=_module_missing("report_builder.render"), process=True, once_above=1000),
+)
+STARTUP: tuple[Measure, ...] = (
+    Measure("startup", "python -c pass", FLOOR, _path, lambda p, o: _run_process([sys.executable, "-c", "pass"]),
+            "the interpreter alone", process=True, on_sample=True),
+    Measure("startup", "riskreg --help", OURS, _path, lambda p, o: _run_process([*riskreg_command(), "--help"]),
+            process=True, on_sample=True),
+    Measure("startup", "riskreg validate", OURS, _sample_copy,
+            lambda p, o: _run_process([*riskreg_command(), "validate", str(p)], ok_codes=(0, 1)),
+            "riskreg validate sample.xlsx (findings found: exit code 1 is expected)", process=True, on_sample=True,
+            missing=_module_missing("workbook.checks")),
+    Measure("startup", "riskreg paper", OURS, _path, _paper_process,
+            "riskreg paper sample.xlsx -o paper.docx --force", process=True, on_sample=True,
+            baseline="import the paper's libraries only",
+            missing=_module_missing("report_builder.render")),
+    Measure("startup", "import the paper's libraries only", FLOOR, _paper_modules,
+            lambda names, o: _run_process([sys.executable, "-c", IMPORT_ONLY, *names]),
+            "python importing exactly the third-party modules `riskreg paper` ends up with", process=True,
+            on_sample=True, missing=_module_missing("report_builder.render")),
+)
+MEASURES = MEASURES + STARTUP
+
+
+def _paper_setup(inputs: Inputs):
+    from report_builder.build import build_paper
+
+    return inputs.xlsx, build_paper
+
+
+def _paper_in_process(state, out: Path) -> None:
+    path, build_paper = state
+    build_paper(path, out, force=True)
+
+
+# Profiled only (not in the table): the paper inside one process, so cProfile sees every stage of it.
+PAPER_IN_PROCESS = Measure("paper", "in-process", OURS, _paper_setup, _paper_in_process,
+                           "report_builder.build.build_paper in one process (its lazy imports included)")
+PROFILED = ("read/ours", "checks/ours", "trends/ours", "appendix/ours", "paper/in-process")
+MEASURE_BY_KEY = {measure.key: measure for measure in (*MEASURES, PAPER_IN_PROCESS)}

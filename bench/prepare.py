@@ -1,0 +1,104 @@
+"""Write each size's register workbook once (with the project's own template) and the inputs stages start from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from pathlib import Path
+
+from workbook.schema import COLUMNS, HISTORY_COLUMNS
+
+from . import synthetic
+from .measures import Inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = "sample"
+# A change to any of these makes the cached workbook stale; to the second group, the loaded inputs.
+_WORKBOOK_SOURCES = ("bench/synthetic.py", "bench/prepare.py", "workbook/template.py", "workbook/html_text.py",
+                     "workbook/schema.py", "workbook/export_format.py")
+_LOADED_SOURCES = ("workbook/xlsx_io.py", "workbook/layout.py", "workbook/model.py", "workbook/periods.py",
+                   "report_builder/content.py")
+
+
+def _fingerprint(size: int | str, sources: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(str(size).encode())
+    for name in sources:
+        path = ROOT / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()[:16]
+
+
+def _cell_text(key: str, value: object) -> object:
+    """Return a cell as `riskreg import` stores it: the export's HTML turned into lines and '• ' bullets."""
+    from workbook.html_text import fragment_to_text
+
+    kind = next(c.kind for c in COLUMNS if c.key == key)
+    return fragment_to_text(value) if kind == "text" and isinstance(value, str) else value
+
+
+def write_synthetic_workbook(size: int, path: Path) -> None:
+    """Write a register workbook of `size` synthetic risks and 12 periods of History at `path`."""
+    from workbook.template import write_workbook
+
+    made = synthetic.generate(size)
+    keys = [c.key for c in COLUMNS]
+    risks = [{key: _cell_text(key, value) for key, value in zip(keys, row)} for row in made.register[1:]]
+    history = [dict(zip((c.key for c in HISTORY_COLUMNS), row)) for row in made.history[1:]]
+    write_workbook(path, risks, history, made.settings, force=True)
+
+
+def write_sample_workbook(path: Path) -> None:
+    """Write the bundled sample (18 risks) as a register workbook, the way `riskreg import` does."""
+    from workbook.periods import parse_period
+    from workbook.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.template import import_export
+
+    if path.exists():
+        path.unlink()
+    import_export(sample_export_path(), path, parse_period(SAMPLE_PERIOD))
+
+
+def _content(register):
+    from report_builder.content import build_content
+
+    return build_content(register)
+
+
+def prepare(size: int | str, workdir: Path, *, fresh: bool = False, log=print) -> Inputs:
+    """Return the inputs of `size` risks (or the sample), writing what is missing or out of date."""
+    folder = workdir / (f"{size}-risks" if size != SAMPLE else SAMPLE)
+    stamp = folder / "inputs.json"
+    made = json.loads(stamp.read_text()) if stamp.exists() and not fresh else {}
+    workbook_print, loaded_print = _fingerprint(size, _WORKBOOK_SOURCES), _fingerprint(size, _LOADED_SOURCES)
+    inputs = Inputs(folder, size if isinstance(size, int) else 0)
+    if made.get("workbook") == workbook_print and made.get("loaded") == loaded_print:
+        return inputs
+    folder.mkdir(parents=True, exist_ok=True)
+    if made.get("workbook") != workbook_print or not inputs.xlsx.exists():
+        log(f"writing the {size} register workbook …")
+        if size == SAMPLE:
+            write_sample_workbook(inputs.xlsx)
+        else:
+            write_synthetic_workbook(int(size), inputs.xlsx)
+    log(f"loading the {size} register …")
+    from workbook.xlsx_io import read_register
+
+    register = read_register(inputs.xlsx)
+    (folder / "register.pickle").write_bytes(pickle.dumps(register, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        content = _content(register)
+    except Exception as err:  # noqa: BLE001  (the paper's stages then fail alone, each saying why)
+        log(f"  no paper content for {size}: {type(err).__name__}: {err}")
+        (folder / "content.pickle").unlink(missing_ok=True)
+    else:
+        (folder / "content.pickle").write_bytes(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
+    stamp.write_text(json.dumps({"workbook": workbook_print, "loaded": loaded_print, "risks": len(register.risks),
+                                 "history_rows": len(register.history),
+                                 "xlsx_bytes": inputs.xlsx.stat().st_size}))
+    return inputs
+
+
+def describe(inputs: Inputs) -> dict:
+    """Return what was prepared: risks, History rows, workbook size."""
+    return json.loads((inputs.folder / "inputs.json").read_text())
