@@ -7,7 +7,6 @@ below stays in that process).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -19,27 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ("validate", "refresh_trends")
 
 
-def _json_value(value: object) -> object:
-    """Return a cell value as Excel's add-in client sends it: '' for empty, ISO text for dates."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, dt.date):
-        return f"{value.isoformat()}T00:00:00.000Z"
-    return value
-
-
 def payload(path: Path) -> dict:
     """Return the payload Excel's add-in client would send for the workbook at `path`."""
-    import xlwings
+    from addin.remote_payload import payload as remote_payload
 
     from .alternatives import read_calamine
 
-    sheets = [{"name": name, "values": [[_json_value(v) for v in row] for row in rows] or [[""]],
-               "pictures": [], "tables": []} for name, rows in read_calamine(path).items()]
-    return {"client": "Microsoft Excel", "version": xlwings.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "names": [], "sheets": sheets}
+    return remote_payload(path.name, read_calamine(path))
 
 
 def count(inputs) -> dict[str, dict]:

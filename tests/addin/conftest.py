@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
 
 import pytest
 
+from addin.remote_payload import payload_from_xlsx
 from workbook.model import address
-
-
-def _json_value(value: object) -> object:
-    """Return a cell value as Excel's add-in client sends it: '' for empty, ISO text for dates."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, dt.date):
-        return f"{value.isoformat()}T00:00:00.000Z"
-    return value
-
-
-def payload_from_xlsx(path: Path, extra_sheets: dict[str, list[list]] | None = None) -> dict:
-    """Return the payload Excel would send for the workbook at `path` (values of every sheet, A1-anchored)."""
-    import openpyxl
-    import xlwings
-
-    wb = openpyxl.load_workbook(path, data_only=False)
-    sheets = []
-    for ws in wb.worksheets:
-        rows = [[_json_value(v) for v in row] for row in ws.iter_rows(values_only=True)] or [[""]]
-        sheets.append({"name": ws.title, "values": rows, "pictures": [], "tables": []})
-    for name, rows in (extra_sheets or {}).items():
-        sheets.append({"name": name, "values": [[_json_value(v) for v in row] for row in rows],
-                       "pictures": [], "tables": []})
-    return {"client": "Microsoft Excel", "version": xlwings.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-            "names": [], "sheets": sheets}
 
 
 def open_remote(payload: dict):
