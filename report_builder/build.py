@@ -112,8 +112,10 @@ def pictures_for(content: PaperContent):
         pictures.append(Picture(charts.rating_distribution(content.distribution), 15.0,
                                 "Open risks by residual rating, by quarter"))
     if content.heat_points:
-        pictures.append(Picture(charts.heat_map(content.heat_points, content.score_scale), 11.0,
-                                "Residual likelihood and impact; arrows show each risk's move since last quarter"))
+        caption = ("Residual likelihood and impact: open risks in each cell"
+                   if len(content.heat_points) > charts.LABELLED_RISKS
+                   else "Residual likelihood and impact; arrows show each risk's move since last quarter")
+        pictures.append(Picture(charts.heat_map(content.heat_points, content.score_scale), 11.0, caption))
     return pictures
 
 

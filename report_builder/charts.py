@@ -13,6 +13,7 @@ DPI = 200  # print resolution
 FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same picture
 MIN_BAR_SLOTS = 4
 CELL_LABELS = 10  # labels one matrix cell can hold; more are summed up as '+N more'
+LABELLED_RISKS = 60  # a larger register's heat map counts the risks in each cell instead of naming them
 
 
 def _pyplot():
@@ -75,6 +76,46 @@ def _zone_colour(likelihood: int, impact: int, scale: int) -> str:
     return f"#{RATINGS[-1].fill}"
 
 
+def _count_cells(axes, points: Sequence[HeatPoint]) -> None:
+    """Write how many risks stand in each cell: hundreds of names would hide the matrix."""
+    counts: dict[tuple[int, int], int] = {}
+    for point in points:
+        counts[point.after] = counts.get(point.after, 0) + 1
+    for (likelihood, impact), count in sorted(counts.items()):
+        axes.text(likelihood, impact, str(count), ha="center", va="center", fontsize=11, fontweight="bold",
+                  color="#1F2A44")
+
+
+def _label_risks(axes, points: Sequence[HeatPoint]) -> None:
+    """Name each risk in its cell, with an arrow from where it stood last quarter."""
+    # Risks sharing a cell stand in two columns from the top of the cell down, so every label stays readable.
+    cells: dict[tuple[int, int], list[HeatPoint]] = {}
+    for point in points:
+        cells.setdefault(point.after, []).append(point)
+    placed: dict[str, tuple[float, float]] = {}
+    for (likelihood, impact), group in sorted(cells.items()):
+        group = sorted(group, key=lambda p: p.risk_id)
+        shown = group if len(group) <= CELL_LABELS else group[:CELL_LABELS - 1]
+        for index, point in enumerate(shown):
+            dx = 0.0 if len(group) == 1 else (-0.22 if index % 2 == 0 else 0.22)
+            placed[point.risk_id] = (likelihood + dx, impact + 0.36 - (index // 2) * 0.17)
+        if len(shown) < len(group):
+            axes.text(likelihood + 0.22, impact + 0.36 - ((CELL_LABELS - 1) // 2) * 0.17,
+                      f"+{len(group) - len(shown)} more", ha="center", va="center", fontsize=6)
+    for point in sorted(points, key=lambda p: p.risk_id):
+        if point.risk_id not in placed:
+            continue
+        x, y = placed[point.risk_id]
+        if point.before and point.before != point.after:
+            axes.annotate("", xy=(x, y), xytext=point.before,
+                          arrowprops={"arrowstyle": "-|>", "color": "#1F2A44", "lw": 1.3, "mutation_scale": 11,
+                                      "shrinkA": 0, "shrinkB": 9})
+            axes.plot(*point.before, marker="o", markersize=3, color="#1F2A44")
+        axes.text(x, y, point.risk_id, ha="center", va="center", fontsize=6,
+                  bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#1F2A44",
+                        "linewidth": 0.5})
+
+
 def heat_map(points: Sequence[HeatPoint], scale: int, width_cm: float = 12.0) -> bytes:
     """Return the likelihood × impact matrix with each risk in its cell and an arrow for each move, as PNG."""
     plt = _pyplot()
@@ -86,32 +127,10 @@ def heat_map(points: Sequence[HeatPoint], scale: int, width_cm: float = 12.0) ->
                 axes.add_patch(plt.Rectangle((likelihood - 0.5, impact - 0.5), 1, 1, alpha=0.35,
                                              facecolor=_zone_colour(likelihood, impact, scale),
                                              edgecolor="white", linewidth=1.5))
-        # Risks sharing a cell stand in two columns from the top of the cell down, so every label stays readable.
-        cells: dict[tuple[int, int], list[HeatPoint]] = {}
-        for point in points:
-            cells.setdefault(point.after, []).append(point)
-        placed: dict[str, tuple[float, float]] = {}
-        for (likelihood, impact), group in sorted(cells.items()):
-            group = sorted(group, key=lambda p: p.risk_id)
-            shown = group if len(group) <= CELL_LABELS else group[:CELL_LABELS - 1]
-            for index, point in enumerate(shown):
-                dx = 0.0 if len(group) == 1 else (-0.22 if index % 2 == 0 else 0.22)
-                placed[point.risk_id] = (likelihood + dx, impact + 0.36 - (index // 2) * 0.17)
-            if len(shown) < len(group):
-                axes.text(likelihood + 0.22, impact + 0.36 - ((CELL_LABELS - 1) // 2) * 0.17,
-                          f"+{len(group) - len(shown)} more", ha="center", va="center", fontsize=6)
-        for point in sorted(points, key=lambda p: p.risk_id):
-            if point.risk_id not in placed:
-                continue
-            x, y = placed[point.risk_id]
-            if point.before and point.before != point.after:
-                axes.annotate("", xy=(x, y), xytext=point.before,
-                              arrowprops={"arrowstyle": "-|>", "color": "#1F2A44", "lw": 1.3, "mutation_scale": 11,
-                                          "shrinkA": 0, "shrinkB": 9})
-                axes.plot(*point.before, marker="o", markersize=3, color="#1F2A44")
-            axes.text(x, y, point.risk_id, ha="center", va="center", fontsize=6,
-                      bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#1F2A44",
-                            "linewidth": 0.5})
+        if len(points) > LABELLED_RISKS:
+            _count_cells(axes, points)
+        else:
+            _label_risks(axes, points)
         axes.set_xlim(0.5, scale + 0.5)
         axes.set_ylim(0.5, scale + 0.5)
         axes.set_xticks(range(1, scale + 1))

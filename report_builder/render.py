@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import io
-import math
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.errors import TemplateError
-from workbook.schema import RATING_BY_NAME
 
+from . import appendix, wordml
 from .content import PaperContent, Text
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
@@ -30,23 +27,10 @@ STYLE_IDS = {
     "table": ("TableGrid",),
 }
 
-ARROWS = re.compile(r"([←↑→↓↗↘↙↖])")
-# Characters XML 1.0 cannot hold (control bytes, lone surrogates): a register cell may carry them; Word cannot.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HEADER_FILL = "1F2A44"
 HEADER_FONT = "FFFFFF"
 
-# Appendix layout: A4 landscape with 2 cm margins leaves 25.7 cm; narrow columns get fixed widths and the
-# text columns share the rest by weight.
-APPENDIX_WIDTH_CM = 25.6
-FIXED_WIDTH_CM = {"id": 1.45, "trend": 1.0, "rating": 1.9, "score": 1.0, "date": 1.9, "status": 1.5}
-FIXED_KEY_CM = {"name": 2.6, "owner": 2.0, "portfolio": 2.2}  # a long word ("Cybersecurity") fits a line
-TEXT_WEIGHT = {"description": 60, "impact": 48, "controls": 80, "owner": 20, "portfolio": 20}
-ROTATED_KINDS = ("trend", "score")  # narrow columns: their headers read bottom to top
 ROTATED_HEADER_CM = 1.9  # tall enough for 'Impact Score' on one rotated line
-ARROW_CELL_PT = 12  # an arrow alone in a cell reads better larger than the 8 pt text
-# Rough 8 pt metrics, to leave rows taller than a page free to break (Word cannot keep them whole).
-CHAR_CM, LINE_CM, PARA_CM, PAGE_BODY_CM = 0.15, 0.33, 0.07, 14.5
 
 
 @dataclass(frozen=True)
@@ -147,61 +131,16 @@ def _check_styles(document, path: Path) -> None:
                             "template with `python templates/make_board_paper.py` and redo your edits.")
 
 
-# Low-level builders: plain lxml elements, styles set by id.
+# Low-level builders: paragraphs come from wordml's text writer; tables are lxml elements, styles set by id.
 
-def _run(parent, text: str, char_style: str | None = None, bold: bool = False, colour: str | None = None,
-         size_pt: float | None = None) -> None:
-    from lxml import etree
-
-    run = etree.SubElement(parent, _w("r"))
-    if char_style or bold or colour or size_pt:
-        rpr = etree.SubElement(run, _w("rPr"))
-        if char_style:
-            etree.SubElement(rpr, _w("rStyle")).set(_w("val"), char_style)
-        if bold:
-            etree.SubElement(rpr, _w("b"))
-        if colour:
-            etree.SubElement(rpr, _w("color")).set(_w("val"), colour)
-        if size_pt:
-            etree.SubElement(rpr, _w("sz")).set(_w("val"), str(round(size_pt * 2)))
-    t = etree.SubElement(run, _w("t"))
-    t.text = NOT_XML.sub("", text)
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+def _paragraph(text: str, style: str, **look):
+    """Return a w:p element holding `text` (see wordml.ParagraphWriter for the look)."""
+    return wordml.element(wordml.paragraph(text, style, **look))
 
 
-def _paragraph(text: str, style: str, bold: bool = False, colour: str | None = None,
-               keep_next: bool = False, centre: bool = False, space_before_pt: int | None = None,
-               arrow_size_pt: float | None = None, parent=None):
-    """Return a w:p with `text` (made inside `parent` when given: no copying between trees, which is slow).
-
-    Trend arrows get the Trend Arrow character style, whose font has them.
-    """
-    from lxml import etree
-
-    p = etree.Element(_w("p")) if parent is None else etree.SubElement(parent, _w("p"))
-    ppr = etree.SubElement(p, _w("pPr"))
-    etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
-    if keep_next:
-        etree.SubElement(ppr, _w("keepNext"))
-    if space_before_pt is not None:
-        etree.SubElement(ppr, _w("spacing")).set(_w("before"), str(space_before_pt * 20))
-    if centre:
-        etree.SubElement(ppr, _w("jc")).set(_w("val"), "center")
-    if not ARROWS.search(text):
-        if text:
-            _run(p, text, None, bold, colour)
-        return p
-    for piece in ARROWS.split(text):
-        if piece:
-            arrow = bool(ARROWS.fullmatch(piece))
-            _run(p, piece, "TrendArrow" if arrow else None, bold, colour, arrow_size_pt if arrow else None)
-    return p
-
-
-def _text_paragraphs(text: Text, style: str, bullet_style: str, parent=None, **kwargs) -> list:
-    paragraphs = [_paragraph(para.text, bullet_style if para.bullet else style, parent=parent, **kwargs)
-                  for para in text]
-    return paragraphs or [_paragraph("", style, parent=parent, **kwargs)]
+def _text_paragraphs(text: Text, style: str, bullet_style: str, **look) -> list:
+    paragraphs = [_paragraph(para.text, bullet_style if para.bullet else style, **look) for para in text]
+    return paragraphs or [_paragraph("", style, **look)]
 
 
 def _shade(tc, fill: str) -> None:
@@ -346,7 +285,7 @@ def _charts(document, pictures: Sequence[Picture]) -> list:
 
 def _trend_key(content: PaperContent) -> list:
     return [_simple_table(["Trend", "Meaning"], [list(pair) for pair in content.trend_key], [2.0, 15.0],
-                          arrow_size_pt=ARROW_CELL_PT)]
+                          arrow_size_pt=appendix.ARROW_CELL_PT)]
 
 
 def _attention(content: PaperContent) -> list:
@@ -374,58 +313,21 @@ def _provenance(content: PaperContent) -> list:
     return [_paragraph(content.provenance.sentence, "Provenance")] if content.provenance else []
 
 
-def appendix_widths(kinds: Sequence[tuple[str, str]], total_cm: float = APPENDIX_WIDTH_CM) -> list[float]:
-    """Return a width per (key, kind) column that adds up to `total_cm`."""
-    fixed = [FIXED_KEY_CM.get(key) or (FIXED_WIDTH_CM.get(kind) if kind != "text" else None) for key, kind in kinds]
-    spare = total_cm - sum(w for w in fixed if w)
-    weights = {key: TEXT_WEIGHT.get(key, 20) for (key, kind), w in zip(kinds, fixed) if w is None}
-    return [w if w else round(spare * weights[key] / sum(weights.values()), 2) for (key, _), w in zip(kinds, fixed)]
-
-
-def _estimated_height_cm(cells: Sequence[Text], widths: Sequence[float]) -> float:
-    tallest = 0.0
-    for text, width in zip(cells, widths):
-        per_line = max(1, int((width - 0.4) / CHAR_CM))
-        lines = sum(max(1, math.ceil(len(p.text) / per_line)) for p in text)
-        tallest = max(tallest, lines * LINE_CM + len(text) * PARA_CM)
-    return tallest
-
-
 def _appendix(content: PaperContent, anchor) -> list:
-    """Put the full-register table before `anchor`, then add one copy of a prepared row per risk (fast)."""
+    """Return the full-register table: its header row, and the mark where the rows are streamed in on saving."""
+    from lxml import etree
+
     columns = content.appendix_columns
-    widths = appendix_widths([(c.key, c.kind) for c in columns])
-    tbl = _table(widths, 2)
-    header, proto = tbl.findall(_w("tr"))
-    _header_row(header, [c.header for c in columns],
-                rotated=[i for i, c in enumerate(columns) if c.kind in ROTATED_KINDS])
-    tbl.remove(proto)
-    for tc in proto.findall(_w("tc")):
-        for p in tc.findall(_w("p")):
-            tc.remove(p)
-    # In place first: rows and paragraphs are then made inside the document instead of moved into it.
-    anchor.addprevious(tbl)
-    rating_at = [i for i, c in enumerate(columns) if c.kind == "rating"]
-    centred = {i for i, c in enumerate(columns) if c.kind in ("trend", "rating", "score", "id")}
-    trends = {i for i, c in enumerate(columns) if c.kind == "trend"}
-    for row in content.appendix_rows:
-        tr = copy.deepcopy(proto)
-        tbl.append(tr)
-        _row_props(tr, cant_split=_estimated_height_cm(row.cells, widths) < PAGE_BODY_CM)
-        rating = RATING_BY_NAME.get(row.rating)
-        for index, (tc, text) in enumerate(zip(tr.findall(_w("tc")), row.cells)):
-            kwargs = {}
-            if rating is not None and index in rating_at:
-                _shade(tc, rating.fill)
-                kwargs = {"bold": True, "colour": rating.font}
-            if index in trends:
-                kwargs["arrow_size_pt"] = ARROW_CELL_PT
-            _text_paragraphs(text, "TableText", "TableBullet", parent=tc, centre=index in centred, **kwargs)
-    return []
+    widths = appendix.widths([(c.key, c.kind) for c in columns])
+    tbl = _table(widths, 1)
+    _header_row(tbl.find(_w("tr")), [c.header for c in columns],
+                rotated=[i for i, c in enumerate(columns) if c.kind in appendix.ROTATED_KINDS])
+    tbl.append(etree.Comment(appendix.ROWS_COMMENT))
+    return [tbl]
 
 
-def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture], path: Path) -> None:
-    """Put each block's generated elements where its placeholder paragraph stands."""
+def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture], path: Path) -> set[str]:
+    """Put each block's generated elements where its placeholder paragraph stands; return the blocks placed."""
     body = document.element.body
     builders = {
         "data_quality": lambda anchor: _data_quality(content),
@@ -447,6 +349,7 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
                     raise TemplateError(f"{path.name}: the placeholder {{{{ {name} }}}} is in a header or footer; "
                                         "it makes tables and pictures, so move it to a paragraph of its own in the "
                                         "body.")
+    placed = set()
     for paragraph in list(body.iter(_w("p"))):
         text = "".join(t.text or "" for t in paragraph.iter(_w("t")))
         found = [name for mark, name in sentinels.items() if mark in text]
@@ -459,6 +362,7 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
         if paragraph.getparent() is not body:
             raise TemplateError(f"{path.name}: the placeholder {{{{ {found[0]} }}}} is inside a table; it makes "
                                 "tables and pictures, so move it to a paragraph of its own outside the table.")
+        placed.add(found[0])
         elements = builders[found[0]](paragraph)
         for element in elements:
             paragraph.addprevious(element)
@@ -472,6 +376,7 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
                 paragraph.remove(run)
         else:
             paragraph.getparent().remove(paragraph)
+    return placed
 
 
 def _ppr(p):
@@ -502,7 +407,7 @@ def _set_properties(document, content: PaperContent) -> None:
     }
     props = document.core_properties
     for name, value in values.items():
-        setattr(props, name, NOT_XML.sub("", value))
+        setattr(props, name, wordml.clean(value))
     props.revision = 1  # Word raises it on save: how build.is_previous_paper tells an edited paper
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
@@ -511,11 +416,18 @@ def _set_properties(document, content: PaperContent) -> None:
 def render(content: PaperContent, template: Path, target: Path, pictures: Sequence[Picture] = ()) -> None:
     """Write the paper for `content` to `target`, laid out by the Word `template`."""
     template = Path(template)
-    context = {**{key: NOT_XML.sub("", value) for key, value in content.placeholders().items()},
+    context = {**{key: wordml.clean(value) for key, value in content.placeholders().items()},
                **{name: _sentinel(name) for name in BLOCKS}}
     doc_template = _open_template(template, context)
     document = doc_template.docx
     _check_styles(document, template)
-    _replace_blocks(document, content, pictures, template)
+    placed = _replace_blocks(document, content, pictures, template)
     _set_properties(document, content)
-    doc_template.save(str(target))
+    if "appendix" in placed:
+        saved = io.BytesIO()
+        doc_template.save(saved)
+        columns = content.appendix_columns
+        rows = appendix.rows_xml(columns, content.appendix_rows, appendix.widths([(c.key, c.kind) for c in columns]))
+        appendix.write_with_rows(saved.getvalue(), Path(target), rows)
+    else:
+        doc_template.save(str(target))

@@ -45,3 +45,15 @@ def test_heat_map_is_drawn_for_the_scale():
     # moving CRR02 back to where it was drops its arrow and changes the picture
     still = (HeatPoint("CRR02", (3, 4), (3, 4)),) + POINTS[1:]
     assert charts.heat_map(still, 5) != charts.heat_map(POINTS, 5)
+
+
+def test_a_large_registers_heat_map_counts_risks_per_cell_instead_of_naming_them():
+    def register(prefix, cells):
+        return tuple(HeatPoint(f"{prefix}{n:04d}", cell, (1, 1)) for n, cell in enumerate(cells))
+
+    cells = [(1 + n % 5, 1 + n % 3) for n in range(charts.LABELLED_RISKS + 40)]
+    counted = charts.heat_map(register("CRR", cells), 5)
+    assert counted == charts.heat_map(register("DEP", cells), 5)  # names and moves are not drawn, counts are
+    assert counted != charts.heat_map(register("CRR", cells[:-1]), 5)
+    named = register("CRR", cells[:charts.LABELLED_RISKS])
+    assert charts.heat_map(named, 5) != charts.heat_map(register("DEP", cells[:charts.LABELLED_RISKS]), 5)

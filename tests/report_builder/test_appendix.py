@@ -1,0 +1,90 @@
+"""The appendix rows streamed into the saved paper: widths, rows kept whole, shading, the zip left intact."""
+
+import io
+import zipfile
+
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+from report_builder import appendix, wordml
+from report_builder.content import AppendixColumn, AppendixRow, Para
+
+COLUMNS = (AppendixColumn("id", "ID", "id"), AppendixColumn("controls", "Key Controls", "text"),
+           AppendixColumn("q2", "Q2 Trending", "trend"), AppendixColumn("rating", "Residual Risk Rating", "rating"))
+
+
+def _row(risk_id: str, controls: tuple[Para, ...], rating: str = "High") -> AppendixRow:
+    return AppendixRow(risk_id, rating, ((Para(risk_id),), controls, (Para("↗"),), (Para(rating),)))
+
+
+def _trs(rows) -> list:
+    widths = appendix.widths([(c.key, c.kind) for c in COLUMNS])
+    xml = b"".join(appendix.rows_xml(COLUMNS, rows, widths)).decode()
+    return list(wordml.element(f"<w:tbl>{xml}</w:tbl>"))
+
+
+def test_widths_fill_the_landscape_page_and_narrow_columns_keep_theirs():
+    widths = appendix.widths([(c.key, c.kind) for c in COLUMNS])
+    assert sum(widths) == pytest.approx(appendix.WIDTH_CM, abs=0.05)
+    assert widths[0] == appendix.FIXED_WIDTH_CM["id"] and widths[2] == appendix.FIXED_WIDTH_CM["trend"]
+
+
+def test_each_row_is_whole_unless_taller_than_a_page_and_bullets_are_list_paragraphs():
+    short = _row("CRR01", (Para("Daily meeting", bullet=True), Para("Plan agreed", bullet=True)))
+    tall = _row("CRR02", tuple(Para("word " * 200, bullet=True) for _ in range(8)))
+    first, second = _trs([short, tall])
+    assert first.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+    assert second.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
+    styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in first.findall(f"{qn('w:tc')}[2]/{qn('w:p')}")]
+    assert styles == ["TableBullet", "TableBullet"]
+
+
+def test_the_rating_cell_alone_is_shaded_and_bold_in_the_ratings_colours():
+    (tr,) = _trs([_row("CRR18", (Para("Courses"),), rating="Critical")])
+    fills = [tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") for tc in tr.findall(qn("w:tc"))]
+    assert [f.get(qn("w:fill")) if f is not None else None for f in fills] == [None, None, None, "8B0000"]
+    rating_run = tr.findall(qn("w:tc"))[3].find(f"{qn('w:p')}/{qn('w:r')}")
+    assert rating_run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+    assert rating_run.find(f"{qn('w:rPr')}/{qn('w:color')}").get(qn("w:val")) == "FFFFFF"
+
+
+def _docx(document_xml: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr(appendix.DOCUMENT_PART, document_xml)
+        archive.writestr("word/media/image1.png", b"\x89PNG picture bytes")
+    return buffer.getvalue()
+
+
+def test_rows_replace_the_mark_and_every_other_part_is_copied_as_it_was(tmp_path):
+    saved = _docx(b"<w:document><w:tbl><w:tr/>" + appendix.ROWS_MARK + b"</w:tbl></w:document>")
+    target = tmp_path / "paper.docx"
+    appendix.write_with_rows(saved, target, iter([b"<w:tr>1</w:tr>", b"<w:tr>2</w:tr>"]))
+    with zipfile.ZipFile(target) as written, zipfile.ZipFile(io.BytesIO(saved)) as original:
+        assert written.namelist() == original.namelist()
+        assert written.read(appendix.DOCUMENT_PART) == (
+            b"<w:document><w:tbl><w:tr/><w:tr>1</w:tr><w:tr>2</w:tr></w:tbl></w:document>")
+        assert written.getinfo(appendix.DOCUMENT_PART).compress_type == zipfile.ZIP_DEFLATED
+        for name in ("[Content_Types].xml", "word/media/image1.png"):
+            assert written.read(name) == original.read(name)
+        assert written.testzip() is None
+
+
+@pytest.mark.parametrize("document", [b"<w:document/>", b"<w:document>" + appendix.ROWS_MARK * 2 + b"</w:document>"])
+def test_a_document_without_exactly_one_mark_is_a_bug_not_a_paper(tmp_path, document):
+    with pytest.raises(ValueError, match="appendix mark once"):
+        appendix.write_with_rows(_docx(document), tmp_path / "paper.docx", iter(()))
+
+
+def test_the_written_paper_keeps_no_mark(paper_content, tmp_path):
+    from report_builder.render import render
+    from templates import BOARD_PAPER
+
+    target = tmp_path / "paper.docx"
+    render(paper_content, BOARD_PAPER, target)
+    with zipfile.ZipFile(target) as archive:
+        document = archive.read(appendix.DOCUMENT_PART)
+    assert appendix.ROWS_MARK not in document and b"<!--" not in document
+    etree.fromstring(document)  # well formed
