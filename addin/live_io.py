@@ -39,7 +39,7 @@ GO_TO = "Go to a cell with Ctrl+G and its address."
 
 # Excel refuses a Range address longer than this (COM and AppleScript alike).
 MAX_ADDRESS = 255
-# The remote engine's Range.set_colors takes at most this many cells per call.
+# Range.set_colors takes at most this many cells per call (xlwings checks in Python and again in its Office.js client).
 MAX_COLOUR_CELLS = 10_000
 
 Grid = list[list[object]]
@@ -191,7 +191,8 @@ def paint(book, fills: Mapping[str, str | None]) -> None:
         sheet = book.sheets[sheet_name]
         changes = by_sheet[sheet_name]
         if is_remote(book):
-            # The remote engine reads 'A1,B7' as A1 alone, so colour a block at a time, leaving other cells as they are.
+            # Remote actions name one rectangle ('A1,C5:C9' becomes A1:C9), so colour a block at a time, leaving other
+            # cells as they are: one call per band of 10,000 cells. Only xlwings' Office.js client runs set_colors.
             for top_left, bottom_right, matrix in colour_bands(changes):
                 sheet.range(top_left, bottom_right).set_colors(matrix)
             continue

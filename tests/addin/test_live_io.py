@@ -1,11 +1,13 @@
-"""The xlwings adapter's pure parts: batching cell fills, safe values, file names."""
+"""The xlwings adapter's pure parts (batching cell fills, safe values, file names) and the remote limits they meet."""
 
 from __future__ import annotations
 
 import pytest
 
 from addin import live_io
+from addin.remote_payload import payload
 from workbook.findings import split_address
+from workbook.model import column_letter
 
 
 def covered(strings: list[str]) -> set[tuple[int, int]]:
@@ -45,6 +47,47 @@ def test_colour_bands_leave_other_cells_alone_and_stay_under_the_cell_limit():
                     found[(top + i, left + j)] = colour
     assert found == changes
     assert [top_left for top_left, _, _ in bands] == [(2, 2), (5, 2), (29999, 2)]  # empty bands are not sent
+
+
+def register_payload() -> dict:
+    return payload("register.xlsx", {"Register": [["Risk ID"]]})
+
+
+def remote_register(remote):
+    return remote.open(register_payload())
+
+
+def test_the_remote_engine_has_no_multi_area_ranges(remote):
+    """Why paint colours blocks there. If this fails, xlwings has learnt multi-area ranges: revisit paint."""
+    sheet = remote_register(remote).sheets["Register"]
+    assert sheet.range("A1,B7").address == "$A$1"
+    assert sheet.range("A1,C5:C9").address == "$A$1:$C$9"
+
+
+def test_set_colors_takes_at_most_max_colour_cells(remote):
+    sheet = remote_register(remote).sheets["Register"]
+    limit = live_io.MAX_COLOUR_CELLS
+    sheet.range((1, 1), (limit, 1)).set_colors([["#FFC7CE"]] * limit)
+    with pytest.raises(ValueError, match="at most 10,000 cells"):
+        sheet.range((1, 1), (limit + 1, 1)).set_colors([["#FFC7CE"]] * (limit + 1))
+
+
+@pytest.mark.parametrize("rows, columns, calls", [
+    (100, 12, 1),
+    (1_000, 12, 2),
+    (10_000, 12, 13),  # bands of 10,000 // 12 = 833 rows
+    (30_000, 1, 3),
+])
+def test_remote_colour_calls_grow_with_the_rows_the_highlights_span(remote, rows, columns, calls):
+    """One set_colors call per band of 10,000 // columns rows: ceil(rows / (10,000 // columns)) calls."""
+    sent = register_payload()
+    book = remote.open(sent)
+    cells = [(row, column) for row in [*range(1, rows, 100), rows] for column in (1, columns)]
+    fills = {f"Register!{column_letter(column)}{row}": "#ffc7ce" for row, column in cells}
+    live_io.paint(book, fills)
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["setRangeColors"] * calls
+    assert remote.colours(sent, actions) == fills
 
 
 @pytest.mark.parametrize("value, stored", [
