@@ -16,6 +16,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ("validate", "refresh_trends")
+# Why colouring cannot be a fixed number of calls (tests/addin/test_live_io.py pins each fact).
+COLOUR_LIMIT = ("xlwings is the limit: each remote action addresses one rectangle (xlwings/pro/_xlremote.py, "
+                "Range.append_json_action; a multi-area address such as 'A1,C5:C9' is read as A1:C9) and "
+                "Range.set_colors refuses more than 10,000 cells per call (xlwings/main.py), so Validate makes "
+                "3 + ceil(rows spanned / (10,000 // columns spanned)) calls")
 
 
 def payload(path: Path) -> dict:
@@ -76,6 +81,8 @@ def action_counts(sizes: list[int], workdir: Path) -> dict:
                       for seen in [[found[s][name].get("by_kind", {}).get(kind, 0) for s in found
                                     if "calls" in found[s][name]]] if seen and len(set(seen)) > 1})
     note = "the same count at every size" if constant else "grows with the register: " + "; ".join(growing)
+    if any("setRangeColors" in line for line in growing):
+        note += f"; {COLOUR_LIMIT}"
     note += "".join(f"; {n} failed" for n, values in calls.items() if not values)
     return {"counts": counts, "table": "\n".join(lines), "constant": constant, "note": note}
 
