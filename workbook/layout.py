@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 from .errors import RegisterFormatError
 from .model import HistoryEntry, Register, Risk, as_text
@@ -37,7 +38,27 @@ def _clean_header(value: object) -> str:
 
 
 def _is_blank(row: Sequence[object]) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+    for value in row:  # a loop that stops at the first value: most rows start with one
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
+
+
+def _text(value: object) -> str:
+    return value.strip() if type(value) is str else as_text(value).strip()
+
+
+def _picker(positions: Sequence[int | None]):
+    """Return a function giving the values at `positions` (0-based) of a row, None where a row has none."""
+    if len(positions) > 1 and None not in positions:
+        fast, reach = itemgetter(*positions), max(positions)  # type: ignore[type-var]
+        return lambda row: fast(row) if len(row) > reach else _pick_slowly(row, positions)
+    return lambda row: _pick_slowly(row, positions)
+
+
+def _pick_slowly(row: Sequence[object], positions: Sequence[int | None]) -> tuple[object, ...]:
+    width = len(row)
+    return tuple(row[p] if p is not None and p < width else None for p in positions)
 
 
 def _header_index(grid: Grid, rows: int | None = HEADER_SEARCH_ROWS) -> int | None:
@@ -183,18 +204,15 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
         return []
     positions = history_positions(grid)
     keys = ("risk_id", "period", "rating", "trend", "likelihood", "impact", "score", "reviewed_on", "source")
-    where = [positions.get(key) for key in keys]
+    pick = _picker([positions.get(key) for key in keys])
     entries = []
     for index, row in enumerate(grid[1:], start=2):
         if _is_blank(row):
             continue
-        width = len(row)
-        risk_id, period, rating, trend, likelihood, impact, score, reviewed_on, source = (
-            row[p] if p is not None and p < width else None for p in where)
+        risk_id, period, rating, trend, likelihood, impact, score, reviewed_on, source = pick(row)
         entries.append(HistoryEntry(
-            row=index, risk_id=as_text(risk_id).strip(), period=as_text(period).strip(),
-            rating=as_text(rating).strip(), trend=as_text(trend).strip(), likelihood=likelihood, impact=impact,
-            score=score, reviewed_on=reviewed_on, source=as_text(source).strip()))
+            row=index, risk_id=_text(risk_id), period=_text(period), rating=_text(rating), trend=_text(trend),
+            likelihood=likelihood, impact=impact, score=score, reviewed_on=reviewed_on, source=_text(source)))
     return entries
 
 
@@ -223,13 +241,13 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
 
     risks: list[Risk] = []
     blank_rows: list[int] = []
+    keys, pick = list(columns), _picker([position - 1 for position in columns.values()])
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
         if _is_blank(row):
             blank_rows.append(index + 1)
             continue
-        values = {key: (row[position - 1] if position - 1 < len(row) else None) for key, position in columns.items()}
-        risks.append(Risk(row=index + 1, values=values))
+        risks.append(Risk(row=index + 1, values=dict(zip(keys, pick(row)))))
     last_row = risks[-1].row if risks else header_row
     return Register(
         risks=risks,

@@ -2,17 +2,24 @@
 
 Values come from python-calamine (about ten times faster than openpyxl); a workbook whose sheets hold formulas
 or error values is read with openpyxl instead, which alone tells a formula from text typed with a leading '='.
+The file is guarded before either opens it (formats, zip bombs, DOCTYPE or entity declarations); the worksheets,
+nearly all its bytes, are screened for damage while python-calamine parses them; and an error of the reader or the
+layout stands only once the whole package check has found no damage to name instead.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import RegisterFormatError, UnsafeInputError
 from .layout import register_from_grids
 from .model import Formula, Register
-from .safe_zip import WORKBOOK, check_package
+from .safe_zip import WORKBOOK, check_package, screen_parts
 from .schema import REGISTER_SHEET
 
 # A register is well under a megabyte; these limits only stop zip bombs.
@@ -60,6 +67,14 @@ def _check_zip(path: Path, source: str) -> None:
 def check_workbook_file(path: Path | str) -> None:
     """Refuse a path that is missing, not an .xlsx, encrypted, another format or a zip bomb, saying what to do."""
     path = Path(path)
+    _check_file(path)
+    # Every part unpacked (checksums) and its XML parsed, no DOCTYPE or entity: python-calamine reads XML that
+    # openpyxl, which writes the register, refuses.
+    check_package(path, WORKBOOK, RegisterFormatError)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse what is not an .xlsx package at all, and zip bombs: the checks before the package's parts."""
     source = str(path)
     if path.is_dir():
         raise RegisterFormatError(f"{source}: is a folder, not an Excel workbook (.xlsx). Give the path of the "
@@ -83,9 +98,6 @@ def check_workbook_file(path: Path | str) -> None:
         problem = f"is {what}, not an Excel workbook (.xlsx)" if what else "is not an Excel workbook (.xlsx)"
         raise RegisterFormatError(f"{source}: {problem}. {SAVE_AS_XLSX}.")
     _check_zip(path, source)
-    # Every part unpacked (checksums) and its XML parsed, no DOCTYPE or entity: python-calamine reads XML that
-    # openpyxl, which writes the register, refuses. Costs about a third of a calamine read (0.9 s at 10,000 risks).
-    check_package(path, WORKBOOK, RegisterFormatError)
 
 
 def _unreadable(path: Path, err: Exception) -> RegisterFormatError:
@@ -112,26 +124,37 @@ def _grid(ws) -> list[tuple]:
     return rows
 
 
-# A formula element (<f>, <f t="shared" …/>, <x:f>) or an error-valued cell (t="e") in a worksheet part;
-# plain substring searches, since a regular expression over megabytes of XML costs more than calamine's read.
-_FORMULA_OR_ERROR = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b' t="e"')
-_CHUNK = 1 << 20
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
-def _has_formulas_or_errors(path: Path) -> bool:
-    """Return whether any worksheet of the package holds a formula or an error value (streamed, no full copy)."""
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.infolist():
-            if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
-                continue
-            with archive.open(member) as part:
-                tail = b""
-                while chunk := part.read(_CHUNK):
-                    window = tail + chunk
-                    if any(needle in window for needle in _FORMULA_OR_ERROR):
-                        return True
-                    tail = chunk[-16:]
-    return False
+def _read_whole(name: str) -> bool:
+    """Return whether python-calamine reads part `name` whole (worksheets, shared strings): the package check
+    screens these parts rather than parsing them twice."""
+    return _is_worksheet(name) or name == "xl/sharedStrings.xml"
+
+
+# A formula element (<f>, <f t="shared" …/>, <x:f>) or an error-valued cell (t="e") in a worksheet part. Expressions
+# that start with literal text: the regex engine finds those faster than `in` does, which trips on XML's many '<'.
+_FORMULA_OR_ERROR = tuple(re.compile(pattern) for pattern in (rb"<f[ />]", rb":f[ >]", rb' t="e"'))
+_OVERLAP = 16
+
+
+class _FormulaSearch:
+    """Tell whether any worksheet part holds a formula or an error value, from the chunks the package screen unpacks."""
+
+    def __init__(self) -> None:
+        self.found = False
+        self._part, self._tail = "", b""
+
+    def __call__(self, name: str, chunk: bytes) -> None:
+        if self.found or not _is_worksheet(name):
+            return
+        if name != self._part:
+            self._part, self._tail = name, b""
+        seam = self._tail + chunk[:_OVERLAP]
+        self.found = any(p.search(chunk) or p.search(seam) for p in _FORMULA_OR_ERROR)
+        self._tail = chunk[-_OVERLAP:]
 
 
 def _refuse_hidden_register(path: Path, hidden: list[str]) -> None:
@@ -153,13 +176,14 @@ def _load_with_openpyxl(path: Path) -> dict[str, list[tuple]]:
         wb.close()
 
 
-def _plain(value: object) -> object:
-    """Return a calamine value as openpyxl gives it: empty cells None, whole numbers int."""
-    if value == "":
-        return None
-    if type(value) is float and value.is_integer():
-        return int(value)
-    return value
+def _plain_rows(rows: list[list]) -> list[tuple]:
+    """Return calamine's rows as openpyxl gives them: empty cells None, whole numbers int (inline: a million cells).
+
+    Each of calamine's rows is popped, so freed once converted: fewer live objects for the cycle collector to
+    walk, and a lower peak."""
+    rows.reverse()
+    return [tuple([None if v == "" else int(v) if type(v) is float and v.is_integer() else v for v in rows.pop()])
+            for _ in range(len(rows))]
 
 
 def _load_with_calamine(path: Path) -> dict[str, list[tuple]]:
@@ -169,23 +193,70 @@ def _load_with_calamine(path: Path) -> dict[str, list[tuple]]:
         wb = CalamineWorkbook.from_path(str(path))
         sheets = [m for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         _refuse_hidden_register(path, [m.name for m in sheets if m.visible != SheetVisibleEnum.Visible])
-        return {m.name: [tuple(map(_plain, row)) for row in wb.get_sheet_by_name(m.name).to_python(
-            skip_empty_area=False)] for m in sheets}
+        # Every sheet parsed before any is converted (python-calamine parses without the GIL, converts with it), and
+        # each parsed sheet let go once converted.
+        parsed = [wb.get_sheet_by_name(m.name) for m in sheets]
+        return {m.name: _plain_rows(parsed.pop(0).to_python(skip_empty_area=False)) for m in sheets}
     except RegisterFormatError:
         raise
     except Exception as err:  # CalamineError, or whatever else the file makes it trip on
         raise _unreadable(path, err) from None
 
 
+@contextmanager
+def _damage_named_first(path: Path) -> Iterator[None]:
+    """Let an error of the reader or the layout stand only when the whole package check finds no damage to name."""
+    try:
+        yield
+    except RegisterFormatError:
+        check_package(path, WORKBOOK, RegisterFormatError)
+        raise
+
+
+def _in_background(work: Callable[[], None]) -> Callable[[], None]:
+    """Start `work` in a thread; return the function that waits for it and raises what it raised."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as err:  # noqa: BLE001 - handed to the caller's thread, which raises it
+            failures.append(err)
+
+    thread = threading.Thread(target=run, name="riskreg-screen", daemon=True)
+    thread.start()
+
+    def finish() -> None:
+        thread.join()
+        if failures:
+            raise failures[0]
+    return finish
+
+
 def load_grids(path: Path | str) -> dict[str, list[tuple]]:
     """Return every worksheet's values by sheet name (formulas as `Formula` text starting with '=')."""
     path = Path(path)
-    check_workbook_file(path)
-    if _has_formulas_or_errors(path):
-        return _load_with_openpyxl(path)
-    return _load_with_calamine(path)
+    _check_file(path)
+    # Sizes, formats and every part's start (no DOCTYPE or entity) are checked before python-calamine opens the file;
+    # the parts it reads whole are screened while it parses them, which it does without holding the GIL.
+    screened = check_package(path, WORKBOOK, RegisterFormatError, screened=_read_whole)
+    formulas = _FormulaSearch()
+    screening = _in_background(lambda: screen_parts(path, screened, WORKBOOK, RegisterFormatError, look=formulas))
+    try:
+        grids, failure = _load_with_calamine(path), None
+    except RegisterFormatError as err:
+        grids, failure = {}, err
+    screening()  # damage is named before anything read is used, as when the whole check ran first
+    with _damage_named_first(path):
+        if formulas.found:
+            return _load_with_openpyxl(path)
+        if failure is not None:
+            raise failure
+        return grids
 
 
 def read_register(path: Path | str) -> Register:
     """Return the register in the workbook at `path`; raise RegisterFormatError naming the file and the fix."""
-    return register_from_grids(load_grids(path), str(path))
+    grids = load_grids(path)
+    with _damage_named_first(Path(path)):
+        return register_from_grids(grids, str(path))

@@ -192,3 +192,41 @@ def test_error_values_without_formulas_are_still_read(tmp_path, sample_workbook)
                 data = data[:start] + b'<c r="I2" t="e"><v>#N/A</v></c>' + data[end:]
             target.writestr(item, data)
     assert load_grids(patched)["Register"][1][8] == "#N/A"
+
+
+def _last_text(data: bytes, text: bytes) -> bytes:
+    """Put `text` at the start of the part's last text cell (raw XML bytes), far past the part's start."""
+    at = data.rindex(b"<t>") + 3
+    return data[:at] + text + data[at:]
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda data: data[:data.rindex(b"</worksheet>")], "no element found"),
+    (lambda data: data + b"<junk/>", "junk after document element"),
+    (lambda data: _last_text(data, b"raw \x01 byte"), "not well-formed (invalid token)"),
+    (lambda data: _last_text(data, "not a character \uffff".encode()), "not well-formed (invalid token)"),
+    (lambda data: _last_text(data, b"\xff\xfe"), "not well-formed (invalid token)"),
+], ids=["cut before the end tag", "junk after the end", "control byte", "U+FFFF", "not UTF-8"])
+def test_damage_past_the_start_of_a_sheet_is_named(sample_workbook, tmp_path, change, problem):
+    """The sheets python-calamine reads are screened, not parsed, and it reads past these: the message is the
+    whole check's all the same."""
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(sample_workbook) as source, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, change(data) if item.filename == "xl/worksheets/sheet3.xml" else data)
+    assert message(damaged).startswith(
+        f"{damaged}: part xl/worksheets/sheet3.xml (sheet 'History') is damaged (not well-formed XML: {problem}, line ")
+
+
+def test_wrong_checksum_of_a_sheet_is_named(sample_workbook, tmp_path):
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(sample_workbook.read_bytes())
+    with zipfile.ZipFile(damaged) as archive:
+        crc = archive.getinfo("xl/worksheets/sheet3.xml").CRC.to_bytes(4, "little")
+    data = damaged.read_bytes()
+    assert data.count(crc) == 2  # the part's local header and its central directory entry
+    damaged.write_bytes(data.replace(crc, bytes([crc[0] ^ 1]) + crc[1:]))
+    assert message(damaged) == (
+        f"{damaged}: part xl/worksheets/sheet3.xml (sheet 'History') is damaged (Bad CRC-32 for file "
+        "'xl/worksheets/sheet3.xml'). Restore the file from a backup, or open it in Office and save it again.")
