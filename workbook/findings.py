@@ -57,6 +57,8 @@ def sort_key(finding: Finding) -> tuple:
 def printable(value: object, limit: int = 80) -> str:
     """Return `value` as text safe to show and to write to a cell: odd characters escaped, long text cut."""
     text = as_text(value)
+    if text.isprintable():  # the usual case: nothing to escape (tabs and line breaks take the long way)
+        return text if len(text) <= limit else text[:limit] + "…"
     out = []
     for char in text[:limit]:
         code = ord(char)

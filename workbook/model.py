@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .periods import Period
 from .schema import (
@@ -37,6 +40,8 @@ class Formula(str):
 
 def as_text(value: object) -> str:
     """Return a cell value as the text a user reads (numbers without a trailing .0, dates as ISO)."""
+    if type(value) is str:  # most cells: checked first, as every rule reads every cell through here
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -82,7 +87,9 @@ class Risk:
         return self.text("status").lower() == "closed"
 
 
-@dataclass
+# Slots: History runs to a row per risk and quarter for years. Without a __dict__ each row is smaller, and the
+# walk Python's cycle collector makes of every live object now and then is some 40% shorter.
+@dataclass(slots=True)
 class HistoryEntry:
     """One row of the History sheet: a risk's rating in one period."""
 
@@ -153,3 +160,20 @@ class Register:
 
     def header_of(self, key: str) -> str:
         return self.headers.get(key) or COLUMN_BY_KEY[key].header
+
+
+Derived = TypeVar("Derived")
+
+
+def once_per_register(derive: Callable[[Register], Derived]) -> Callable[[Register], Derived]:
+    """Work `derive` out once per register, kept in `register.derived`: several rules, the trends and the paper
+    all ask for the same snapshots and scans."""
+    name = f"{derive.__module__}.{derive.__qualname__}"
+
+    @functools.wraps(derive)
+    def once(register: Register) -> Derived:
+        if name not in register.derived:
+            register.derived[name] = derive(register)
+        return register.derived[name]  # type: ignore[return-value]
+
+    return once

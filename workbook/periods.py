@@ -22,7 +22,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.quarter}"
+        return _label(self.year, self.quarter)
 
     @property
     def long_label(self) -> str:
@@ -54,6 +54,11 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+@functools.lru_cache(maxsize=1024)  # every computed trend's reason names two periods, of a dozen or so
+def _label(year: int, quarter: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
 
 
 def parse_period(text: object) -> Period:

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .findings import printable, quoted
-from .model import Formula, HistoryEntry, Register, Risk, address, as_text
+from .model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
+from .periods import Period
 from .schema import (
     CORE_COLUMNS,
     EXCEL_CELL_LIMIT,
@@ -39,7 +40,10 @@ TREND_ALIASES: Mapping[str, str] = {
     **dict.fromkeys(("na", "n.a.", "n.a", "n/a", "n / a", "-", "--", "none", "not applicable", "#n/a"), "N/A"),
 }
 STRAY_ENDINGS = ".,;:-–—_/\\|"
-_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
+# Markup left by the export: a tag, or an HTML entity. Two patterns, each starting with its own character, which
+# the regex engine skips to far faster than to a pattern that may start with either.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
 _UNSAVEABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -85,17 +89,16 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _is_formula(value: object) -> bool:
-    return isinstance(value, Formula)
-
-
-def _is_error(value: object) -> bool:
-    return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
+def _is_error_text(text: str) -> bool:
+    return text.startswith("#") and text.upper() in ERROR_VALUES  # every error value starts with '#'
 
 
 def _typed(value: object) -> bool:
     """Whether a value-level rule should look at `value` (blank, formulas and error values have their own rules)."""
-    return not (_blank(value) or _is_formula(value) or _is_error(value))
+    if isinstance(value, str):
+        text = value.strip()
+        return bool(text) and not isinstance(value, Formula) and not _is_error_text(text)
+    return value is not None
 
 
 def _present(register: Register, keys: Iterable[str]) -> list[str]:
@@ -136,17 +139,17 @@ def suggest(value: object, choices: tuple[str, ...], aliases: Mapping[str, str] 
     return folded[close[0]] if close else None
 
 
-def _not_in_list(register: Register, risk: Risk, key: str, list_name: str,
-                 aliases: Mapping[str, str] | None = None) -> Hit | None:
-    value = risk.values.get(key)
-    if not _typed(value):
-        return None
+def _not_in_list(register: Register, keys: tuple[str, ...], list_name: str,
+                 aliases: Mapping[str, str] | None = None) -> Iterable[Hit]:
+    """Yield each risk's cells of `keys` whose value is not in the list `list_name`."""
     choices = trends.allowed(register, list_name)
-    if as_text(value) in choices:
-        return None
-    guess = suggest(value, choices, aliases)
-    return _at(register, risk, key, list=list_name, allowed=_allowed_text(choices),
-               hint=f" Did you mean '{guess}'?" if guess else "")
+    for risk in register.risks:
+        for key in keys:
+            value = risk.values.get(key)
+            if _typed(value) and as_text(value) not in choices:
+                guess = suggest(value, choices, aliases)
+                yield _at(register, risk, key, list=list_name, allowed=_allowed_text(choices),
+                          hint=f" Did you mean '{guess}'?" if guess else "")
 
 
 def _int_setting(register: Register, key: str) -> int | None:
@@ -199,9 +202,10 @@ _REQUIRED_FIX = {
 
 
 def required_fields(register: Register) -> Iterable[Hit]:
+    required = [column for column in CORE_COLUMNS if column.required]
     for risk in register.risks:
-        for column in CORE_COLUMNS:
-            if column.required and _blank(risk.values.get(column.key)):
+        for column in required:
+            if _blank(risk.values.get(column.key)):
                 yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
 
 
@@ -258,27 +262,15 @@ def name_punctuation(register: Register) -> Iterable[Hit]:
 
 
 def rating_in_list(register: Register) -> Iterable[Hit]:
-    for risk in register.risks:
-        hit = _not_in_list(register, risk, "rating", "Ratings")
-        if hit:
-            yield hit
+    return _not_in_list(register, ("rating",), "Ratings")
 
 
 def trend_in_list(register: Register) -> Iterable[Hit]:
-    for risk in register.risks:
-        for key in TREND_KEYS:
-            hit = _not_in_list(register, risk, key, "Trends", TREND_ALIASES)
-            if hit:
-                yield hit
+    return _not_in_list(register, TREND_KEYS, "Trends", TREND_ALIASES)
 
 
 def status_in_list(register: Register) -> Iterable[Hit]:
-    if not register.has_column("status"):
-        return
-    for risk in register.risks:
-        hit = _not_in_list(register, risk, "status", "Statuses")
-        if hit:
-            yield hit
+    return _not_in_list(register, ("status",), "Statuses") if register.has_column("status") else ()
 
 
 def score_range(register: Register) -> Iterable[Hit]:
@@ -293,9 +285,12 @@ def score_range(register: Register) -> Iterable[Hit]:
                 yield _at(register, risk, key, scale=scale)
 
 
-def _sequence(register: Register, kind: str) -> Iterable[Hit]:
-    """Yield the trend cells whose value cannot follow the ones before it, for one `kind` of problem."""
+@once_per_register
+def _sequence_problems(register: Register) -> list[tuple[str, Risk, str, str]]:
+    """Return (problem, risk, column key, earlier column key) of each trend cell whose value cannot follow the ones
+    before it: one walk of the trend columns for the four rules that ask (R010–R013)."""
     arrows = set(trends.allowed(register, "Trends")) - {NEW, NOT_APPLICABLE}
+    problems = []
     for risk in register.risks:
         first_new = last_arrow = last_present = previous_key = None
         for key in TREND_KEYS:
@@ -310,9 +305,8 @@ def _sequence(register: Register, kind: str) -> Iterable[Hit]:
             elif value in arrows and not last_present and previous_key \
                     and as_text(risk.values.get(previous_key)) == NOT_APPLICABLE:
                 found, earlier = "arrow_after_na", previous_key
-            if found == kind:
-                yield _at(register, risk, key, earlier_column=register.header_of(earlier),
-                          earlier=as_text(risk.values.get(earlier)))
+            if found:
+                problems.append((found, risk, key, earlier))
             if value == NEW:
                 first_new = first_new or key
             if value in arrows:
@@ -320,6 +314,15 @@ def _sequence(register: Register, kind: str) -> Iterable[Hit]:
             if value == NEW or value in arrows:
                 last_present = key
             previous_key = key
+    return problems
+
+
+def _sequence(register: Register, kind: str) -> Iterable[Hit]:
+    """Yield the trend cells whose value cannot follow the ones before it, for one `kind` of problem."""
+    for found, risk, key, earlier in _sequence_problems(register):
+        if found == kind:
+            yield _at(register, risk, key, earlier_column=register.header_of(earlier),
+                      earlier=as_text(risk.values.get(earlier)))
 
 
 def new_twice(register: Register) -> Iterable[Hit]:
@@ -345,44 +348,66 @@ def trend_contradicts_history(register: Register) -> Iterable[Hit]:
             yield _at(register, risk, trend.key, reason=trend.reason, expected=trend.computed)
 
 
+def _first_markup(text: str) -> str | None:
+    """Return the first tag or entity in `text`, None when it holds neither."""
+    # `in` rules most text out faster still than the patterns can.
+    found = [match for match in (_TAG.search(text) if "<" in text else None,
+                                 _ENTITY.search(text) if "&" in text else None) if match]
+    return min(found, key=lambda match: match.start()).group(0) if found else None
+
+
 def markup_left(register: Register) -> Iterable[Hit]:
     for key in _present(register, TEXT_KEYS):
         for risk in register.risks:
             value = risk.values.get(key)
-            if isinstance(value, str) and (match := _MARKUP.search(value)):
-                yield _at(register, risk, key, markup=quoted(match.group(0)))
+            if isinstance(value, str) and (markup := _first_markup(value)):
+                yield _at(register, risk, key, markup=quoted(markup))
 
 
-def _all_cells(register: Register) -> Iterable[tuple[Risk, str, object]]:
+@once_per_register
+def _text_cell_problems(register: Register) -> dict[str, list[tuple[Risk, str, str]]]:
+    """Return, for each of the four every-cell rules (R016–R019), the cells it flags, row by row: one walk of the
+    whole sheet rather than four. All four look at text only (a formula is text too)."""
+    found: dict[str, list[tuple[Risk, str, str]]] = {"unsaveable": [], "too_long": [], "formula": [], "error": []}
+    keys = sorted(register.columns, key=register.columns.__getitem__)
     for risk in register.risks:
-        for key in sorted(register.columns, key=register.columns.__getitem__):
-            yield risk, key, risk.values.get(key)
+        values = risk.values
+        for key in keys:
+            value = values.get(key)
+            if not isinstance(value, str):
+                continue
+            if _UNSAVEABLE.search(value):
+                found["unsaveable"].append((risk, key, value))
+            if len(value) > EXCEL_CELL_LIMIT:
+                found["too_long"].append((risk, key, value))
+            if isinstance(value, Formula):
+                found["formula"].append((risk, key, value))
+            if _is_error_text(value.strip()):
+                found["error"].append((risk, key, value))
+    return found
 
 
 def unsaveable_characters(register: Register) -> Iterable[Hit]:
-    for risk, key, value in _all_cells(register):
-        if isinstance(value, str) and (match := _UNSAVEABLE.search(value)):
-            char = match.group(0)
-            kind = "a broken character" if 0xD800 <= ord(char) <= 0xDFFF else "the control character"
-            yield _at(register, risk, key, what=f"{kind} U+{ord(char):04X}", position=match.start() + 1)
+    for risk, key, value in _text_cell_problems(register)["unsaveable"]:
+        match = _UNSAVEABLE.search(value)
+        char = match.group(0)  # type: ignore[union-attr]
+        kind = "a broken character" if 0xD800 <= ord(char) <= 0xDFFF else "the control character"
+        yield _at(register, risk, key, what=f"{kind} U+{ord(char):04X}", position=match.start() + 1)  # type: ignore
 
 
 def too_long(register: Register) -> Iterable[Hit]:
-    for risk, key, value in _all_cells(register):
-        if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
-            yield _at(register, risk, key, length=f"{len(value):,}", limit=f"{EXCEL_CELL_LIMIT:,}")
+    for risk, key, value in _text_cell_problems(register)["too_long"]:
+        yield _at(register, risk, key, length=f"{len(value):,}", limit=f"{EXCEL_CELL_LIMIT:,}")
 
 
 def formula(register: Register) -> Iterable[Hit]:
-    for risk, key, value in _all_cells(register):
-        if _is_formula(value):
-            yield _at(register, risk, key)
+    for risk, key, _ in _text_cell_problems(register)["formula"]:
+        yield _at(register, risk, key)
 
 
 def error_value(register: Register) -> Iterable[Hit]:
-    for risk, key, value in _all_cells(register):
-        if _is_error(value):
-            yield _at(register, risk, key)
+    for risk, key, _ in _text_cell_problems(register)["error"]:
+        yield _at(register, risk, key)
 
 
 def blank_rows(register: Register) -> Iterable[Hit]:
@@ -415,23 +440,22 @@ def review_overdue(register: Register) -> Iterable[Hit]:
 
 def history_incomplete(register: Register) -> Iterable[Hit]:
     for entry in register.history:
-        for key, text in (("risk_id", entry.risk_id), ("period", entry.period)):
-            if not text:
+        for key in ("risk_id", "period"):
+            if not getattr(entry, key):
                 yield _history_hit(register, entry, key, None,
                                    what=next(c.header for c in HISTORY_COLUMNS if c.key == key))
 
 
 def history_period(register: Register) -> Iterable[Hit]:
-    for entry in register.history:
-        if entry.period and trends.entry_period(entry) is None:
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        if entry.period and period is None:
             yield _history_hit(register, entry, "period", entry.period)
 
 
 def history_unknown_risk(register: Register) -> Iterable[Hit]:
     on_register = {risk.id.casefold() for risk in register.risks if risk.id}
     pattern = _pattern(register)
-    for entry in register.history:
-        period = trends.entry_period(entry)
+    for entry, period in zip(register.history, trends.entry_periods(register)):
         if not entry.risk_id or period is None or entry.risk_id.casefold() in on_register:
             continue
         # Rows for risks closed in earlier periods are how closed risks are found: only a row for the
@@ -441,22 +465,24 @@ def history_unknown_risk(register: Register) -> Iterable[Hit]:
 
 
 def history_duplicate(register: Register) -> Iterable[Hit]:
-    first: dict[tuple[str, object], HistoryEntry] = {}
-    for entry in register.history:
-        period = trends.entry_period(entry)
+    # By risk, then period: one small dict per risk rather than a key tuple per row, which would wake
+    # Python's cycle collector again and again on a long History.
+    first: dict[str, dict[Period, HistoryEntry]] = {}
+    for entry, period in zip(register.history, trends.entry_periods(register)):
         if not entry.risk_id or period is None:
             continue
-        earlier = first.setdefault((entry.risk_id.casefold(), period), entry)
+        earlier = first.setdefault(entry.risk_id.casefold(), {}).setdefault(period, entry)
         if earlier is not entry:
             yield _history_hit(register, entry, "period", entry.period, first_row=earlier.row,
                                period=period.label)
 
 
 def history_value_in_list(register: Register) -> Iterable[Hit]:
+    lists = [(key, list_name, trends.allowed(register, list_name), aliases)
+             for key, list_name, aliases in (("rating", "Ratings", None), ("trend", "Trends", TREND_ALIASES))]
     for entry in register.history:
-        for key, list_name, aliases in (("rating", "Ratings", None), ("trend", "Trends", TREND_ALIASES)):
+        for key, list_name, choices, aliases in lists:
             value = getattr(entry, key)
-            choices = trends.allowed(register, list_name)
             if value and value not in choices:
                 guess = suggest(value, choices, aliases)
                 yield _history_hit(register, entry, key, value, list=list_name, allowed=_allowed_text(choices),
@@ -465,12 +491,16 @@ def history_value_in_list(register: Register) -> Iterable[Hit]:
 
 def history_disagrees(register: Register) -> Iterable[Hit]:
     by_id = register.by_id()
-    for entry in register.history:
+    spellings = trends.rating_spellings(register)
+    reporting = register.period
+    # Whether each period is the reporting one: once a period, not once a row.
+    in_reporting = {period: period == reporting for period in trends.history_periods(register)}
+    for entry, period in zip(register.history, trends.entry_periods(register)):
         risk = by_id.get(entry.risk_id)
-        if risk is None or trends.entry_period(entry) != register.period:
+        if risk is None or not in_reporting[period]:
             continue
-        recorded = trends.canonical_rating(register, entry.rating)
-        current = trends.canonical_rating(register, risk.values.get("rating"))
+        recorded = trends.spelt_rating(spellings, entry.rating)
+        current = trends.spelt_rating(spellings, risk.values.get("rating"))
         if recorded and current and recorded != current:
             yield _history_hit(register, entry, "rating", entry.rating, period=register.period.label,
                                current=current, register_cell=register.cell(risk, "rating"))

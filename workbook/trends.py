@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import HistoryEntry, Register, Risk
+from .model import HistoryEntry, Register, Risk, once_per_register
 from .periods import Period, parse_period
 from .errors import PeriodError
 from .schema import (
@@ -93,21 +92,27 @@ def allowed(register: Register, list_name: str) -> tuple[str, ...]:
     return tuple(register.lists.get(list_name) or DEFAULT_LISTS[list_name])
 
 
+def rating_spellings(register: Register) -> dict[str, str]:
+    """Return the Ratings list keyed by casefolded name (the first rating, when two fold alike)."""
+    spellings: dict[str, str] = {}
+    for rating in allowed(register, "Ratings"):
+        spellings.setdefault(rating.casefold(), rating)
+    return spellings
+
+
+def spelt_rating(spellings: dict[str, str], value: object) -> str | None:
+    """Return the rating `value` names in `spellings` (ignoring case and spaces), None when it names none."""
+    return spellings.get(" ".join(value.split()).casefold()) if isinstance(value, str) else None
+
+
 def canonical_rating(register: Register, value: object) -> str | None:
     """Return the rating as spelt in the Ratings list when `value` names one (ignoring case and spaces)."""
-    if not isinstance(value, str):
-        return None
-    wanted = " ".join(value.split()).casefold()
-    for rating in allowed(register, "Ratings"):
-        if rating.casefold() == wanted:
-            return rating
-    return None
+    return spelt_rating(rating_spellings(register), value)
 
 
 def severity(register: Register, rating: str | None) -> int | None:
     """Return how severe `rating` is: the Ratings list runs most severe first."""
-    ratings = allowed(register, "Ratings")
-    return len(ratings) - ratings.index(rating) if rating in ratings else None
+    return _severities(register).get(rating)  # type: ignore[arg-type]
 
 
 def as_number(value: object) -> float | None:
@@ -130,16 +135,10 @@ def risk_score(risk: Risk) -> float | None:
     return likelihood * impact if likelihood is not None and impact is not None else None
 
 
-def _once_per_register(derive: Callable[[Register], object]) -> Callable:
-    """Work `derive` out once per register: checks, trends and the paper all ask for the same snapshots."""
-
-    @functools.wraps(derive)
-    def once(register: Register):
-        if derive.__name__ not in register.derived:
-            register.derived[derive.__name__] = derive(register)
-        return register.derived[derive.__name__]
-
-    return once
+@once_per_register
+def _severities(register: Register) -> dict[str, int]:
+    ratings = allowed(register, "Ratings")
+    return {rating: len(ratings) - ratings.index(rating) for rating in ratings}
 
 
 def entry_period(entry: HistoryEntry) -> Period | None:
@@ -150,6 +149,18 @@ def entry_period(entry: HistoryEntry) -> Period | None:
         return None
 
 
+@once_per_register
+def entry_periods(register: Register) -> list[Period | None]:
+    """Return the period of each History row, in sheet order: the checks and snapshots all ask for them."""
+    return [entry_period(entry) for entry in register.history]
+
+
+@once_per_register
+def history_periods(register: Register) -> set[Period | None]:
+    """Return the distinct periods History rows name, None standing for labels that do not parse."""
+    return set(entry_periods(register))
+
+
 def _entry_score(entry: HistoryEntry) -> float | None:
     score = as_number(entry.score)
     if score is not None:
@@ -158,34 +169,74 @@ def _entry_score(entry: HistoryEntry) -> float | None:
     return likelihood * impact if likelihood is not None and impact is not None else None
 
 
-@_once_per_register
-def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
-    """Return each risk's snapshots by period: History rows, then the Register itself for the reporting period."""
+_NA = NOT_APPLICABLE.upper()
+
+
+def _row_present(entry: HistoryEntry, rating: str | None, score: float | None) -> bool:
+    """Whether a History row has its risk on the register: all but an N/A trend with no rating and no score."""
+    return not (entry.trend.upper() == _NA and rating is None and score is None)
+
+
+def compared_periods(register: Register) -> set[Period]:
+    """Return the periods trend arrows compare: each trend period and the one before it."""
+    return {p for period in register.trend_periods for p in (period, period.previous())}
+
+
+@once_per_register
+def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]], dict[str, dict[Period, bool]]]:
+    """Return each risk's snapshots in the compared periods, and whether it was on the register in every period.
+
+    One pass over History, which holds a row per risk and quarter for years: only the compared periods need a
+    full snapshot, the older ones only whether the risk was there. The first row for a risk and period counts.
+    """
     found: dict[str, dict[Period, Snapshot]] = {}
-    for entry in register.history:
-        period = entry_period(entry)
-        if period is None or not entry.risk_id or period >= register.period:
+    present_in: dict[str, dict[Period, bool]] = {}
+    spellings = rating_spellings(register)
+    reporting = register.period
+    compared = compared_periods(register)
+    periods = entry_periods(register)
+    # Whether each period History names is before the reporting one, and compared: once a period, not once a row.
+    earlier = {p: p in compared for p in history_periods(register) if p is not None and p < reporting}
+    for entry, period in zip(register.history, periods):
+        is_compared = earlier.get(period)  # None for a later period, or a label that does not parse
+        if is_compared is None or not entry.risk_id:
             continue
-        rating = canonical_rating(register, entry.rating)
-        score = _entry_score(entry)
-        present = not (entry.trend.upper() == NOT_APPLICABLE.upper() and rating is None and score is None)
-        found.setdefault(entry.risk_id, {}).setdefault(
-            period, Snapshot(period, rating, score, present, f"History row {entry.row}"))
+        seen = present_in.setdefault(entry.risk_id, {})
+        if period in seen:
+            continue
+        if is_compared:
+            rating, score = spelt_rating(spellings, entry.rating), _entry_score(entry)
+            snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
+            found.setdefault(entry.risk_id, {})[period] = snap
+            seen[period] = snap.present
+        else:  # rating and score only matter to an N/A row
+            seen[period] = entry.trend.upper() != _NA or _row_present(entry, spelt_rating(spellings, entry.rating),
+                                                                      _entry_score(entry))
     for risk in register.risks:
         if risk.id:
-            found.setdefault(risk.id, {})[register.period] = Snapshot(
-                register.period, canonical_rating(register, risk.values.get("rating")), risk_score(risk), True,
-                "register")
-    return found
+            found.setdefault(risk.id, {})[reporting] = Snapshot(
+                reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk), True, "register")
+    return found, present_in
 
 
-@_once_per_register
+def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
+    """Return each risk's snapshots in the compared periods: History rows, then the Register for the reporting one."""
+    return _read_history(register)[0]
+
+
+def presence(register: Register) -> dict[str, dict[Period, bool]]:
+    """Return, for each risk History records, whether each period before the reporting one had it on the register."""
+    return _read_history(register)[1]
+
+
+@once_per_register
 def covered_periods(register: Register) -> set[Period]:
     """Return the periods History records (any row), plus the reporting period the Register itself records."""
-    periods = {p for p in map(entry_period, register.history) if p is not None and p < register.period}
-    return periods | {register.period}
+    reporting = register.period
+    return {p for p in history_periods(register) if p is not None and p < reporting} | {reporting}
 
 
+@once_per_register
 def _basis(register: Register) -> str:
     basis = str(register.setting("trend_basis")).strip().lower()
     return basis if basis in ("score", "rating") else "rating"
@@ -209,53 +260,78 @@ def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str
                           f"to {shown_new} in {after.period.label}")
 
 
-def computed_trend(register: Register, risk_id: str, period: Period,
-                   history: dict[Period, Snapshot], covered: set[Period]) -> tuple[str | None, str, str]:
-    """Return (trend, basis, reason) of `risk_id` in `period`; trend None when History cannot tell."""
+def computed_trend(register: Register, risk_id: str, period: Period, history: dict[Period, Snapshot],
+                   covered: set[Period], present: dict[Period, bool]) -> tuple[str | None, str, str]:
+    """Return (trend, basis, reason) of `risk_id` in `period`; trend None when History cannot tell.
 
-    def state(p: Period) -> str:
-        snap = history.get(p)
+    `history` holds the risk's snapshots (see `snapshots`), `present` whether History has it on the register in
+    each earlier period (see `presence`).
+    """
+    previous = period.previous()
+    this_snap, previous_snap = history.get(period), history.get(previous)
+    if this_snap is not None and this_snap.present and previous_snap is not None and previous_snap.present:
+        return _compare(register, previous_snap, this_snap, risk_id)  # the common case: on the register in both
+
+    def state(snap: Snapshot | None, p: Period) -> str:
         if snap is not None:
             return PRESENT if snap.present else ABSENT
         return ABSENT if p in covered else UNKNOWN
 
-    now, before = state(period), state(period.previous())
-    seen_earlier = [p for p, snap in history.items() if p < period.previous() and snap.present]
+    now, before = state(this_snap, period), state(previous_snap, previous)
     if now == UNKNOWN:
         return None, "", f"History has no rows for {period.label}"
+    seen_earlier = [p for p, there in present.items() if there and p < previous]
     if now == ABSENT:
         if before == PRESENT or seen_earlier:
             return None, "", f"History has {risk_id} on the register before {period.label} but not in it"
         return NOT_APPLICABLE, "history", f"History does not have {risk_id} on the register in {period.label}"
-    if before == PRESENT:
-        return _compare(register, history[period.previous()], history[period], risk_id)
     if before == UNKNOWN:
-        return None, "", f"History has no rows for {period.previous().label}"
+        return None, "", f"History has no rows for {previous.label}"
     if seen_earlier:
         return None, "", (f"History has {risk_id} on the register in {seen_earlier[-1].label}, "
-                          f"not in {period.previous().label}, and back in {period.label}")
+                          f"not in {previous.label}, and back in {period.label}")
     return NEW, "history", (f"History first has {risk_id} on the register in {period.label}, "
-                            f"after recording other risks in {period.previous().label}")
+                            f"after recording other risks in {previous.label}")
 
 
-@_once_per_register
+@once_per_register
+def _first_risks(register: Register) -> dict[str, Risk]:
+    """Return the first risk with each ID, in register order (the checks report a duplicated ID)."""
+    first: dict[str, Risk] = {}
+    for risk in register.risks:
+        if risk.id:
+            first.setdefault(risk.id, risk)
+    return first
+
+
+def _column_trends(register: Register, key: str, period: Period) -> dict[str, ComputedTrend]:
+    """Return each risk's trend in one trend column, by risk ID in register order."""
+    history, covered, present = snapshots(register), covered_periods(register), presence(register)
+    column = {}
+    for risk_id, risk in _first_risks(register).items():
+        computed, basis, reason = computed_trend(register, risk_id, period, history.get(risk_id, {}), covered,
+                                                 present.get(risk_id, {}))
+        column[risk_id] = ComputedTrend(risk_id, key, period, risk.text(key), computed, basis, reason)
+    return column
+
+
+@once_per_register
+def latest_trends(register: Register) -> dict[str, ComputedTrend]:
+    """Return each risk's trend in the newest trend column (the reporting period's): all that movements need."""
+    *_, (key, period) = zip(TREND_KEYS, register.trend_periods)
+    return _column_trends(register, key, period)
+
+
+@once_per_register
 def compute_trends(register: Register) -> dict[str, tuple[ComputedTrend, ...]]:
     """Return, for each risk on the register, its trend per trend column, oldest first."""
-    history = snapshots(register)
-    covered = covered_periods(register)
-    result: dict[str, tuple[ComputedTrend, ...]] = {}
-    for risk in register.risks:
-        if not risk.id or risk.id in result:
-            continue
-        trends = []
-        for key, period in zip(TREND_KEYS, register.trend_periods):
-            computed, basis, reason = computed_trend(register, risk.id, period, history.get(risk.id, {}), covered)
-            trends.append(ComputedTrend(risk.id, key, period, risk.text(key), computed, basis, reason))
-        result[risk.id] = tuple(trends)
-    return result
+    *earlier, _ = zip(TREND_KEYS, register.trend_periods)
+    columns = [_column_trends(register, key, period) for key, period in earlier] + [latest_trends(register)]
+    # Every column lists the same risks in the same order: each risk's trends are one row across the columns.
+    return dict(zip(columns[-1], zip(*(column.values() for column in columns))))
 
 
-@_once_per_register
+@once_per_register
 def closed_risks(register: Register) -> list[tuple[str, str]]:
     """Return (risk id, name) of risks closed this period: Status Closed, or on History last period and gone now."""
     on_register = register.by_id()
@@ -271,15 +347,15 @@ _GROUP_OF = {NEW: "new", ESCALATING: "escalated", DEESCALATING: "de_escalated", 
 
 def movements(register: Register) -> Movements:
     """Return this period's movements: new, escalated, de-escalated, unchanged and closed risks."""
-    computed = compute_trends(register)
+    latest = latest_trends(register)
     history = snapshots(register)
     groups: dict[str, list[Movement]] = {g: [] for g in (*_GROUP_OF.values(), "closed", "unclassified")}
     notes: list[str] = []
     previous = register.period.previous()
     for risk in register.risks:
-        if not risk.id or risk.is_closed or risk.id not in computed:
+        if not risk.id or risk.is_closed or risk.id not in latest:
             continue
-        current = computed[risk.id][-1]
+        current = latest[risk.id]
         before = history.get(risk.id, {}).get(previous)
         note = "" if current.computed is not None else f"recorded arrow kept: {current.reason}"
         if current.computed is not None and not current.agrees:
@@ -289,9 +365,10 @@ def movements(register: Register) -> Movements:
         groups[_GROUP_OF.get(current.value, "unclassified")].append(movement)
         if note:
             notes.append(f"{risk.id}: {note}.")
+    on_register = register.by_id()
     for risk_id, name in closed_risks(register):
         before = history.get(risk_id, {}).get(previous)
-        rating = register.by_id()[risk_id].rating if risk_id in register.by_id() else ""
+        rating = on_register[risk_id].rating if risk_id in on_register else ""
         groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
                                          True, "" if name else "not on the register; name unknown"))
     return Movements(register.period, *(tuple(groups[g]) for g in (
