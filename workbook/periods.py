@@ -35,8 +35,7 @@ class Period:
 
     def shifted(self, quarters: int) -> Period:
         """Return the period `quarters` later (earlier when negative)."""
-        year, quarter0 = divmod(self.index + quarters, 4)
-        return Period(year, quarter0 + 1)
+        return _shifted(self.year, self.quarter, quarters)
 
     def previous(self) -> Period:
         return self.shifted(-1)
@@ -54,6 +53,12 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+@functools.lru_cache(maxsize=1024)  # trends ask for the quarter before the same few periods, once per risk
+def _shifted(year: int, quarter: int, quarters: int) -> Period:
+    year, quarter0 = divmod(year * 4 + quarter - 1 + quarters, 4)
+    return Period(year, quarter0 + 1)
 
 
 @functools.lru_cache(maxsize=1024)  # every computed trend's reason names two periods, of a dozen or so
