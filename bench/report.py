@@ -352,7 +352,7 @@ def write(results: Sequence[Result], imports: dict[str, dict], actions: dict | N
     lines += [
         "", "## Reproduce", "",
         "From the checkout, with the project's virtual environment (`python3 dev.py bench` does the same):", "",
-        "```", "python -m bench                        # 20, 1,000 and 10,000 risks, 3 runs each (~10 min on 2 cores)",
+        "```", "python -m bench                        # 20, 1,000 and 10,000 risks, 5 runs each (~10 min on 2 cores)",
         "python -m bench --sizes 20 --repeat 1  # smoke run, as CI does (under a minute)",
         "python -m bench --sizes 1000 --only appendix/           # one stage with its alternatives",
         "python -m bench --profile appendix/ours --sizes 1000    # cProfile of one measurement",
