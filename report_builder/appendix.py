@@ -41,6 +41,11 @@ def widths(kinds: Sequence[tuple[str, str]], total_cm: float = WIDTH_CM) -> list
     return [w if w else round(spare * weights[key] / sum(weights.values()), 2) for (key, _), w in zip(kinds, fixed)]
 
 
+def column_widths(columns: Sequence[AppendixColumn]) -> list[float]:
+    """Return the width of each appendix column, in cm."""
+    return widths([(column.key, column.kind) for column in columns])
+
+
 def estimated_height_cm(cells: Sequence[Text], widths_cm: Sequence[float]) -> float:
     """Return roughly how tall a row of `cells` prints, from the text's length."""
     return max((_text_height_cm(text, _chars_per_line(width)) for text, width in zip(cells, widths_cm)), default=0.0)
@@ -87,9 +92,9 @@ class _Column:
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
 
-def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow], widths_cm: Sequence[float]
-             ) -> Iterator[bytes]:
+def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow]) -> Iterator[bytes]:
     """Yield each risk's w:tr as UTF-8: rows that fit a page are kept whole, the rating cell is shaded."""
+    widths_cm = column_widths(columns)
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
     per_line = [_chars_per_line(width) for width in widths_cm]
     for row in rows:

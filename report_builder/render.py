@@ -313,12 +313,12 @@ def _provenance(content: PaperContent) -> list:
     return [_paragraph(content.provenance.sentence, "Provenance")] if content.provenance else []
 
 
-def _appendix(content: PaperContent, anchor) -> list:
+def _appendix(content: PaperContent) -> list:
     """Return the full-register table: its header row, and the mark where the rows are streamed in on saving."""
     from lxml import etree
 
     columns = content.appendix_columns
-    widths = appendix.widths([(c.key, c.kind) for c in columns])
+    widths = appendix.column_widths(columns)
     tbl = _table(widths, 1)
     _header_row(tbl.find(_w("tr")), [c.header for c in columns],
                 rotated=[i for i, c in enumerate(columns) if c.kind in appendix.ROTATED_KINDS])
@@ -330,15 +330,15 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
     """Put each block's generated elements where its placeholder paragraph stands; return the blocks placed."""
     body = document.element.body
     builders = {
-        "data_quality": lambda anchor: _data_quality(content),
-        "rating_table": lambda anchor: _rating_table(content),
-        "movement_table": lambda anchor: _movement_table(content),
-        "movement_sentences": lambda anchor: _movement_sentences(content),
-        "charts": lambda anchor: _charts(document, pictures),
-        "trend_key": lambda anchor: _trend_key(content),
-        "attention": lambda anchor: _attention(content),
-        "provenance": lambda anchor: _provenance(content),
-        "appendix": lambda anchor: _appendix(content, anchor),
+        "data_quality": lambda: _data_quality(content),
+        "rating_table": lambda: _rating_table(content),
+        "movement_table": lambda: _movement_table(content),
+        "movement_sentences": lambda: _movement_sentences(content),
+        "charts": lambda: _charts(document, pictures),
+        "trend_key": lambda: _trend_key(content),
+        "attention": lambda: _attention(content),
+        "provenance": lambda: _provenance(content),
+        "appendix": lambda: _appendix(content),
     }
     sentinels = {_sentinel(name): name for name in BLOCKS}
     for rel in document.part.rels.values():
@@ -363,7 +363,7 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
             raise TemplateError(f"{path.name}: the placeholder {{{{ {found[0]} }}}} is inside a table; it makes "
                                 "tables and pictures, so move it to a paragraph of its own outside the table.")
         placed.add(found[0])
-        elements = builders[found[0]](paragraph)
+        elements = builders[found[0]]()
         for element in elements:
             paragraph.addprevious(element)
         ppr = paragraph.find(_w("pPr"))
@@ -426,8 +426,7 @@ def render(content: PaperContent, template: Path, target: Path, pictures: Sequen
     if "appendix" in placed:
         saved = io.BytesIO()
         doc_template.save(saved)
-        columns = content.appendix_columns
-        rows = appendix.rows_xml(columns, content.appendix_rows, appendix.widths([(c.key, c.kind) for c in columns]))
+        rows = appendix.rows_xml(content.appendix_columns, content.appendix_rows)
         appendix.write_with_rows(saved.getvalue(), Path(target), rows)
     else:
         doc_template.save(str(target))

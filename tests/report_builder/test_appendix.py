@@ -19,13 +19,12 @@ def _row(risk_id: str, controls: tuple[Para, ...], rating: str = "High") -> Appe
 
 
 def _trs(rows) -> list:
-    widths = appendix.widths([(c.key, c.kind) for c in COLUMNS])
-    xml = b"".join(appendix.rows_xml(COLUMNS, rows, widths)).decode()
+    xml = b"".join(appendix.rows_xml(COLUMNS, rows)).decode()
     return list(wordml.element(f"<w:tbl>{xml}</w:tbl>"))
 
 
 def test_widths_fill_the_landscape_page_and_narrow_columns_keep_theirs():
-    widths = appendix.widths([(c.key, c.kind) for c in COLUMNS])
+    widths = appendix.column_widths(COLUMNS)
     assert sum(widths) == pytest.approx(appendix.WIDTH_CM, abs=0.05)
     assert widths[0] == appendix.FIXED_WIDTH_CM["id"] and widths[2] == appendix.FIXED_WIDTH_CM["trend"]
 
