@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from workbook.errors import RiskregError
+from workbook.core.errors import RiskregError
 
 
 class UserError(click.ClickException):
@@ -37,7 +37,7 @@ def cli() -> None:
     """Keep the corporate risk register in Excel, check it, work out trends and build the board paper."""
 
 
-# --- register workbook: new, import, export (workbook/template.py, export_format.py, xlsx_io.py) ---
+# --- register workbook: new, import, export (workbook/xlsx/builder.py, workbook/export/text_format.py, workbook/xlsx/reader.py) ---
 
 # No dir_okay=False: click would answer a folder with a usage screen; check_writable says it in one line.
 OUTPUT_FILE = click.Path(path_type=Path)
@@ -45,7 +45,7 @@ PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter
 
 
 def _period(text: str | None):
-    from workbook.periods import parse_period
+    from workbook.core.periods import parse_period
 
     return parse_period(text) if text else None
 
@@ -53,7 +53,7 @@ def _period(text: str | None):
 def _rating_counts(register) -> str:
     from collections import Counter
 
-    from workbook.schema import RATINGS
+    from workbook.core.schema import RATINGS
 
     counts = Counter(risk.rating or "no rating" for risk in register.risks)
     order = [r.name for r in RATINGS] + sorted(set(counts) - {r.name for r in RATINGS})
@@ -72,8 +72,8 @@ def new_command(path: Path, period: str | None, force: bool) -> None:
     """
     import datetime as dt
 
-    from workbook.periods import period_of_date
-    from workbook.template import write_workbook
+    from workbook.core.periods import period_of_date
+    from workbook.xlsx.builder import write_workbook
 
     chosen = _period(period) or period_of_date(dt.date.today())
     write_workbook(path, settings={"period": chosen.label}, force=force)
@@ -91,7 +91,7 @@ def import_command(export: Path, output: Path, period: str | None, force: bool) 
 
     EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
     """
-    from workbook.template import import_export
+    from workbook.xlsx.builder import import_export
 
     register = import_export(export, output, _period(period), force=force)
     click.echo(f"Imported {len(register.risks)} risks ({_rating_counts(register)}) from {export} into {output}.")
@@ -107,9 +107,9 @@ def export_command(register: Path, output: Path, force: bool) -> None:
 
     The tab-separated format with HTML cells that `riskreg import` reads.
     """
-    from workbook.export_format import dropped_columns, export_text
-    from workbook.files import check_writable, write_text_atomic
-    from workbook.xlsx_io import read_register
+    from workbook.export.text_format import dropped_columns, export_text
+    from workbook.files.atomic import check_writable, write_text_atomic
+    from workbook.xlsx.reader import read_register
 
     check_writable(output, force=force)
     content = read_register(register)
@@ -121,7 +121,7 @@ def export_command(register: Path, output: Path, force: bool) -> None:
                    "those values stay in the workbook only.")
 
 
-# --- checks and trends: validate, trends, roll-quarter, rules (workbook/checks.py, trends.py, xlsx_write.py) ---
+# --- checks and trends: validate, trends, roll-quarter, rules (workbook/core/checks.py, trends.py, workbook/xlsx/writer.py) ---
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -177,8 +177,8 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     """
     import json
 
-    from workbook.checks import check, exit_code, summary
-    from workbook.xlsx_io import read_register
+    from workbook.core.checks import check, exit_code, summary
+    from workbook.xlsx.reader import read_register
 
     content = read_register(register)
     findings = check(content)
@@ -189,7 +189,7 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     else:
         _show_findings(findings, line)
     if write:
-        from workbook.xlsx_write import write_findings
+        from workbook.xlsx.writer import write_findings
 
         _wrote(write_findings(register, findings, line, output=output, force=force), "the Validation sheet")
     raise click.exceptions.Exit(exit_code(findings, strict=strict))
@@ -212,10 +212,10 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     from rich.markup import escape
     from rich.table import Table
 
-    from workbook.checks import check
-    from workbook.rules import RULE_BY_ID
-    from workbook.trends import compute_trends, movements, rating_distribution
-    from workbook.xlsx_io import read_register
+    from workbook.core.checks import check
+    from workbook.core.rules import RULE_BY_ID
+    from workbook.core.trends import compute_trends, movements, rating_distribution
+    from workbook.xlsx.reader import read_register
 
     content = read_register(register)
     computed = compute_trends(content)
@@ -248,7 +248,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     for finding in conflicts:
         console.print(f"{finding.cell}: {finding.message}", markup=False)
     if write:
-        from workbook.xlsx_write import write_trends
+        from workbook.xlsx.writer import write_trends
 
         result = write_trends(register, content, computed, output=output, force=force)
         filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
@@ -273,9 +273,9 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     quarter on (the oldest drops off, the new quarter's column starts empty) and sets the period in
     Settings. Refused if the register already reports that quarter. A backup is kept.
     """
-    from workbook.schema import HISTORY_COLUMNS, TREND_COUNT, trend_header
-    from workbook.xlsx_io import read_register
-    from workbook.xlsx_write import roll_quarter
+    from workbook.core.schema import HISTORY_COLUMNS, TREND_COUNT, trend_header
+    from workbook.xlsx.reader import read_register
+    from workbook.xlsx.writer import roll_quarter
 
     content = read_register(register)
     new_period = _period(period)
@@ -302,11 +302,11 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
 @user_errors
 def rules_command(output: Path | None) -> None:
     """List every validation rule: id, severity, columns, what it checks and its message."""
-    from workbook.rules import rules_markdown
+    from workbook.core.rules import rules_markdown
 
     text = rules_markdown()
     if output:
-        from workbook.files import check_writable, write_text_atomic
+        from workbook.files.atomic import check_writable, write_text_atomic
 
         check_writable(output, ours=True)
         write_text_atomic(output, text)
@@ -355,9 +355,8 @@ def addin_group() -> None:
 @user_errors
 def addin_build(output: Path, force: bool) -> None:
     """Assemble riskreg.xlam from the ribbon sources and xlwings' add-in template (no Excel needed)."""
-    from workbook.files import check_writable
-
-    from .build import build_addin
+    from addin.xlam.build import build_addin
+    from workbook.files.atomic import check_writable
 
     if output == Path("dist/riskreg.xlam"):
         output.parent.mkdir(exist_ok=True)
@@ -375,7 +374,7 @@ def addin_install(force: bool, dry_run: bool) -> None:
 
     On Linux, where there is no desktop Excel, print the steps to follow on the Excel machine.
     """
-    from .install import LINUX, current_plan, install, manual_steps
+    from addin.xlam.install import LINUX, current_plan, install, manual_steps
 
     plan = current_plan()
     if plan.platform == LINUX:
@@ -398,7 +397,7 @@ def addin_install(force: bool, dry_run: bool) -> None:
 @user_errors
 def addin_uninstall() -> None:
     """Remove the add-in and its settings file (quit Excel first)."""
-    from .install import current_plan, uninstall
+    from addin.xlam.install import current_plan, uninstall
 
     for line in uninstall(current_plan()):
         click.echo(line)
@@ -417,13 +416,13 @@ def demo_command(outdir: Path) -> None:
     earlier demo in OUTDIR are replaced.
     """
     from report_builder.build import build_paper
-    from workbook.checks import check, summary
-    from workbook.periods import parse_period
-    from workbook.sample import SAMPLE_PERIOD, sample_export_path
-    from workbook.template import import_export
-    from workbook.trends import compute_trends
-    from workbook.xlsx_io import read_register
-    from workbook.xlsx_write import write_findings, write_trends
+    from workbook.core.checks import check, summary
+    from workbook.core.periods import parse_period
+    from workbook.core.trends import compute_trends
+    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.xlsx.builder import import_export
+    from workbook.xlsx.reader import read_register
+    from workbook.xlsx.writer import write_findings, write_trends
 
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"

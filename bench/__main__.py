@@ -9,14 +9,13 @@ import sys
 import time
 from pathlib import Path
 
-from workbook.files import write_text_atomic
-
-from . import report
-from .actions import action_counts
-from .harness import Result, measure_all, run_child
-from .measures import MEASURE_BY_KEY, MEASURES, PROFILED
-from .prepare import SAMPLE, describe, prepare
-from .startup import command_imports
+from bench import report
+from bench.actions import action_counts
+from bench.harness import Result, measure_all, run_child
+from bench.measures import MEASURE_BY_KEY, MEASURES, PROFILED
+from bench.prepare import SAMPLE, describe, prepare
+from bench.startup import command_imports
+from workbook.files.atomic import write_text_atomic
 
 HERE = Path(__file__).resolve().parent
 SIZES = (20, 1000, 10000)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ("validate", "refresh_trends")
-# Why colouring cannot be a fixed number of calls (tests/addin/test_live_io.py pins each fact).
+# Why colouring cannot be a fixed number of calls (tests/addin/ribbon/test_live_io.py pins each fact).
 COLOUR_LIMIT = ("xlwings is the limit: each remote action addresses one rectangle (xlwings/pro/_xlremote.py, "
                 "Range.append_json_action; a multi-area address such as 'A1,C5:C9' is read as A1:C9) and "
                 "Range.set_colors refuses more than 10,000 cells per call (xlwings/main.py), so Validate makes "
@@ -25,9 +25,8 @@ COLOUR_LIMIT = ("xlwings is the limit: each remote action addresses one rectangl
 
 def payload(path: Path) -> dict:
     """Return the payload Excel's add-in client would send for the workbook at `path`."""
-    from addin.remote_payload import payload as remote_payload
-
-    from .alternatives import read_calamine
+    from bench.alternatives import read_calamine
+    from tests.support.remote_payload import payload as remote_payload
 
     return remote_payload(path.name, read_calamine(path))
 
@@ -36,8 +35,8 @@ def count(inputs) -> dict[str, dict]:
     """Return, per ribbon entry, the number of Excel calls (and the findings) on the prepared workbook."""
     import xlwings as xw
 
-    from addin import entry
-    from workbook.checks import check
+    from addin.ribbon import entry
+    from workbook.core.checks import check
 
     path = inputs.xlsx
     findings = len(check(inputs.register()))
@@ -88,7 +87,7 @@ def action_counts(sizes: list[int], workdir: Path) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    from .prepare import prepare
+    from bench.prepare import prepare
 
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine's PolyForm Noncommercial key
     workdir, *sizes = argv

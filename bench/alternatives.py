@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from workbook.schema import RATING_BY_NAME
+from workbook.core.schema import RATING_BY_NAME
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def pandoc_html(appendix: Appendix, out: Path) -> None:
     """Convert the appendix HTML to .docx with pandoc, the whole process."""
     source = out.with_suffix(".html")
     source.write_text(appendix_html(appendix), encoding="utf-8")
-    from . import process
+    from bench import process
 
     process.run(["pandoc", "-f", "html", "-t", "docx", "-o", str(out), str(source)])
 

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import process
-from .measures import MEASURE_BY_KEY, Inputs
+from bench import process
+from bench.measures import MEASURE_BY_KEY, Inputs
 
 
 def own_peak_mb() -> float:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .measures import Inputs, Measure
+from bench.measures import Inputs, Measure
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD_TIMEOUT = 1800

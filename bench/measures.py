@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import alternatives, process
+from bench import alternatives, process
 
 OURS, ALTERNATIVE, FLOOR = "ours", "alternative", "floor"
 
@@ -103,25 +103,25 @@ def _reader_setup(inputs: Inputs) -> Path:
     import openpyxl  # noqa: F401
     import python_calamine  # noqa: F401
 
-    import workbook.xlsx_io  # noqa: F401
+    import workbook.xlsx.reader  # noqa: F401
 
     return inputs.xlsx
 
 
 def _read_ours(path: Path, out: Path):
-    from workbook.xlsx_io import read_register
+    from workbook.xlsx.reader import read_register
 
     return read_register(path)
 
 
 def _read_calamine_layout(path: Path, out: Path):
-    from workbook.layout import register_from_grids
+    from workbook.core.layout import register_from_grids
 
     return register_from_grids(alternatives.read_calamine(path), str(path))
 
 
 def _checks_setup(inputs: Inputs):
-    from workbook.checks import check
+    from workbook.core.checks import check
 
     return inputs.register(), check
 
@@ -132,7 +132,7 @@ def _checks(state, out: Path):
 
 
 def _trends_setup(inputs: Inputs):
-    from workbook.trends import movements, rating_distribution
+    from workbook.core.trends import movements, rating_distribution
 
     return inputs.register(), movements, rating_distribution
 
@@ -228,18 +228,18 @@ def _pandoc_missing() -> str | None:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("read", "ours", OURS, _reader_setup, _read_ours, "workbook.xlsx_io.read_register",
-            missing=_module_missing("workbook.xlsx_io")),
+    Measure("read", "ours", OURS, _reader_setup, _read_ours, "workbook.xlsx.reader.read_register",
+            missing=_module_missing("workbook.xlsx.reader")),
     Measure("read", "openpyxl", ALTERNATIVE, _reader_setup, lambda p, o: alternatives.read_openpyxl(p),
             "load_workbook(read_only=True), iter_rows(values_only=True), every sheet", once_above=1000),
     Measure("read", "python-calamine", FLOOR, _reader_setup, lambda p, o: alternatives.read_calamine(p),
             "CalamineWorkbook.to_python(), every sheet (Rust; the fastest reader we know)"),
     Measure("read", "python-calamine + our layout", ALTERNATIVE, _reader_setup, _read_calamine_layout,
-            "calamine grids → workbook.layout.register_from_grids: what ours would take on calamine"),
-    Measure("checks", "ours", OURS, _checks_setup, _checks, "workbook.checks.check",
-            missing=_module_missing("workbook.checks")),
+            "calamine grids → workbook.core.layout.register_from_grids: what ours would take on calamine"),
+    Measure("checks", "ours", OURS, _checks_setup, _checks, "workbook.core.checks.check",
+            missing=_module_missing("workbook.core.checks")),
     Measure("trends", "ours", OURS, _trends_setup, _trends,
-            "workbook.trends.movements + rating_distribution", missing=_module_missing("workbook.trends")),
+            "workbook.core.trends.movements + rating_distribution", missing=_module_missing("workbook.core.trends")),
     Measure("appendix", "ours", OURS, _appendix_setup, _appendix_ours,
             "report_builder.render.render into the board paper template cut down to its appendix",
             missing=_module_missing("report_builder.render")),
@@ -269,7 +269,7 @@ STARTUP: tuple[Measure, ...] = (
     Measure("startup", "riskreg validate", OURS, _sample_copy,
             lambda p, o: _run_process([*riskreg_command(), "validate", str(p)], ok_codes=(0, 1)),
             "riskreg validate sample.xlsx (findings found: exit code 1 is expected)", process=True, on_sample=True,
-            missing=_module_missing("workbook.checks")),
+            missing=_module_missing("workbook.core.checks")),
     Measure("startup", "riskreg paper", OURS, _path, _paper_process,
             "riskreg paper sample.xlsx -o paper.docx --force", process=True, on_sample=True,
             baseline="import the paper's libraries only",

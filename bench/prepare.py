@@ -7,17 +7,16 @@ import json
 import pickle
 from pathlib import Path
 
-from workbook.schema import COLUMNS, HISTORY_COLUMNS
-
-from . import synthetic
-from .measures import Inputs
+from bench import synthetic
+from bench.measures import Inputs
+from workbook.core.schema import COLUMNS, HISTORY_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "sample"
 # A change to any of these makes the cached workbook stale; to the second group, the loaded inputs.
-_WORKBOOK_SOURCES = ("bench/synthetic.py", "bench/prepare.py", "workbook/template.py", "workbook/html_text.py",
-                     "workbook/schema.py", "workbook/export_format.py")
-_LOADED_SOURCES = ("workbook/xlsx_io.py", "workbook/layout.py", "workbook/model.py", "workbook/periods.py",
+_WORKBOOK_SOURCES = ("bench/synthetic.py", "bench/prepare.py", "workbook/xlsx/builder.py", "workbook/export/html_text.py",
+                     "workbook/core/schema.py", "workbook/export/text_format.py")
+_LOADED_SOURCES = ("workbook/xlsx/reader.py", "workbook/core/layout.py", "workbook/core/model.py", "workbook/core/periods.py",
                    "report_builder/content.py")
 
 
@@ -31,7 +30,7 @@ def _fingerprint(size: int | str, sources: tuple[str, ...]) -> str:
 
 def _cell_text(key: str, value: object) -> object:
     """Return a cell as `riskreg import` stores it: the export's HTML turned into lines and '• ' bullets."""
-    from workbook.html_text import fragment_to_text
+    from workbook.export.html_text import fragment_to_text
 
     kind = next(c.kind for c in COLUMNS if c.key == key)
     return fragment_to_text(value) if kind == "text" and isinstance(value, str) else value
@@ -39,7 +38,7 @@ def _cell_text(key: str, value: object) -> object:
 
 def write_synthetic_workbook(size: int, path: Path) -> None:
     """Write a register workbook of `size` synthetic risks and 12 periods of History at `path`."""
-    from workbook.template import write_workbook
+    from workbook.xlsx.builder import write_workbook
 
     made = synthetic.generate(size)
     keys = [c.key for c in COLUMNS]
@@ -50,9 +49,9 @@ def write_synthetic_workbook(size: int, path: Path) -> None:
 
 def write_sample_workbook(path: Path) -> None:
     """Write the bundled sample (18 risks) as a register workbook, the way `riskreg import` does."""
-    from workbook.periods import parse_period
-    from workbook.sample import SAMPLE_PERIOD, sample_export_path
-    from workbook.template import import_export
+    from workbook.core.periods import parse_period
+    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.xlsx.builder import import_export
 
     if path.exists():
         path.unlink()
@@ -82,7 +81,7 @@ def prepare(size: int | str, workdir: Path, *, fresh: bool = False, log=print) -
         else:
             write_synthetic_workbook(int(size), inputs.xlsx)
     log(f"loading the {size} register …")
-    from workbook.xlsx_io import read_register
+    from workbook.xlsx.reader import read_register
 
     register = read_register(inputs.xlsx)
     (folder / "register.pickle").write_bytes(pickle.dumps(register, protocol=pickle.HIGHEST_PROTOCOL))

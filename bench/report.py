@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 
-from .harness import Result
-from .measures import FLOOR, OURS, STAGE_BY_KEY, STAGES
+from bench.harness import Result
+from bench.measures import FLOOR, OURS, STAGE_BY_KEY, STAGES
 
 PACKAGES = ("openpyxl", "python-calamine", "python-docx", "docxtpl", "lxml", "matplotlib", "pandas", "xlwings",
             "click")
@@ -74,7 +74,7 @@ def _ours(results: Sequence[Result], stage: str, size: int | str) -> Result | No
 
 def _ratio(result: Result, results: Sequence[Result]) -> str:
     """Return ours ÷ yardstick on our rows, alternative ÷ ours on alternatives' rows, nothing on yardsticks'."""
-    from .measures import MEASURE_BY_KEY
+    from bench.measures import MEASURE_BY_KEY
 
     if not result.ok or result.role == FLOOR:
         return ""
@@ -123,7 +123,7 @@ def _not_measured(target: str, why: str) -> Verdict:
 
 
 def _hot(profiles: dict[str, dict] | None, key: str, kind: str = "ours", count: int = 3) -> str:
-    """Return the top functions of a profiled measurement, e.g. 'workbook.trends.snapshots ×4 69%'."""
+    """Return the top functions of a profiled measurement, e.g. 'workbook.core.trends.snapshots ×4 69%'."""
     found = (profiles or {}).get(key, {})
     if kind not in found:
         return ""
@@ -280,7 +280,7 @@ def targets(results: Sequence[Result], imports: dict[str, dict], actions: dict |
         verdicts.append(Verdict(target, shown, "met" if ok else "not met", "" if ok else actions.get("note", "")))
     else:
         why = (actions or {}).get("note") if actions and not actions.get("counts") else "needs two sizes or more"
-        verdicts.append(_not_measured(target, why or "addin.entry not available"))
+        verdicts.append(_not_measured(target, why or "addin.ribbon.entry not available"))
     return verdicts
 
 
@@ -314,7 +314,7 @@ def write(results: Sequence[Result], imports: dict[str, dict], actions: dict | N
         f"Machine: {facts['cores']} cores ({facts['cpu']}), {facts['memory']} memory, {facts['os']}; "
         f"load average at the end {facts['load']} (the machine is shared, so expect some noise).  ",
         f"Python {facts['python']}; {facts['packages']}.", "",
-        "Inputs (synthetic registers written with `workbook.template`, text cut from the sample's own sentences: "
+        "Inputs (synthetic registers written with `workbook.xlsx.builder`, text cut from the sample's own sentences: "
         "descriptions ~600 characters, controls ~1,500 characters in ~7 bullets, 12 periods of History):", "",
     ]
     for size, described in inputs.items():

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .measures import PAPER_MODULES, Inputs
+from bench.measures import PAPER_MODULES, Inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "numpy", "matplotlib", "docx", "docxtpl", "openpyxl", "xlwings", "lxml", "python_calamine",

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from workbook.periods import Period, parse_period
-from workbook.schema import (
+from workbook.core.periods import Period, parse_period
+from workbook.core.schema import (
     COLUMNS,
     DEFAULT_LISTS,
     HISTORY_COLUMNS,
@@ -19,7 +19,7 @@ from workbook.schema import (
     trend_header,
 )
 
-SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "sample" / "corporate_risk_register_2021-22_Q2.txt"
+SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "export" / "sample" / "corporate_risk_register_2021-22_Q2.txt"
 PERIOD = parse_period("2021/22 Q2")
 HISTORY_PERIODS = 12
 ID_PATTERN = r"CRR\d{5}"

@@ -10,10 +10,9 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from workbook.schema import RATING_BY_NAME
-
-from .content import AppendixColumn, AppendixRow, Text
-from .wordml import ParagraphWriter
+from report_builder.content import AppendixColumn, AppendixRow, Text
+from report_builder.wordml import ParagraphWriter
+from workbook.core.schema import RATING_BY_NAME
 
 # A4 landscape with 2 cm margins leaves 25.7 cm; narrow columns get fixed widths and the text columns share the
 # rest by weight.

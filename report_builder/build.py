@@ -11,11 +11,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.errors import OutputError, RiskregError
-from workbook.files import atomic_path, check_writable
-
-from .content import PAPER_MARKER, PaperContent, Provenance, build_content
-from .sources import error_findings, findings_of, movements_of
+from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content
+from report_builder.sources import error_findings, findings_of, movements_of
+from workbook.core.errors import OutputError, RiskregError
+from workbook.files.atomic import atomic_path, check_writable
 
 PDF_TIMEOUT_SECONDS = 300
 
@@ -104,8 +103,8 @@ def convert_to_pdf(docx_path: Path, target: Path) -> Path:
 
 def pictures_for(content: PaperContent):
     """Return the charts the paper shows: the rating distribution and, when scored, the heat map."""
-    from . import charts
-    from .render import Picture
+    from report_builder import charts
+    from report_builder.render import Picture
 
     pictures = []
     if content.distribution:
@@ -122,10 +121,9 @@ def pictures_for(content: PaperContent):
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
                 force: bool = False, pdf: bool = False) -> PaperResult:
     """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it)."""
+    from report_builder.render import render
     from templates import BOARD_PAPER
-    from workbook.xlsx_io import read_register
-
-    from .render import render
+    from workbook.xlsx.reader import read_register
 
     register_path, output = Path(register_path), Path(output_path)
     if output.suffix.lower() != ".docx":

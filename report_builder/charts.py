@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from workbook.schema import RATINGS
-
-from .content import Distribution, HeatPoint
+from report_builder.content import Distribution, HeatPoint
+from workbook.core.schema import RATINGS
 
 DPI = 200  # print resolution
 FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same picture

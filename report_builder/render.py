@@ -8,10 +8,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.errors import TemplateError
-
-from . import appendix, wordml
-from .content import PaperContent, Text
+from report_builder import appendix, wordml
+from report_builder.content import PaperContent, Text
+from workbook.core.errors import TemplateError
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
 
@@ -95,7 +94,7 @@ def _open_template(path: Path, context: dict[str, str]):
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateSyntaxError
 
-    from workbook.safe_zip import DOCUMENT, check_package
+    from workbook.files.package_guard import DOCUMENT, check_package
 
     check_package(path, DOCUMENT, TemplateError)  # a wrong, damaged or hostile file stops here, named
     env = _environment()

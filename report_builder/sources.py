@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbook.model import Register
-
-from .content import Distribution, Movement
+from report_builder.content import Distribution, Movement
+from workbook.core.model import Register
 
 
 def findings_of(register: Register) -> list:
     """Return the checks' findings on `register`."""
-    from workbook.checks import check
+    from workbook.core.checks import check
 
     return list(check(register))
 
@@ -28,7 +27,7 @@ KIND_OF_GROUP = {"new": "new", "escalated": "escalated", "de_escalated": "de-esc
 
 def movements_of(register: Register) -> tuple[list[Movement], list[Distribution]]:
     """Return this period's movements (with last and this period's trend) and each period's rating counts."""
-    from workbook import trends
+    from workbook.core import trends
 
     found = trends.movements(register)
     computed = trends.compute_trends(register)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from workbook.periods import parse_period
-from workbook.sample import SAMPLE_PERIOD, sample_export_path
-from workbook.template import import_export
+from workbook.core.periods import parse_period
+from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.xlsx.builder import import_export
 
 
 @pytest.fixture

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
+from support.remote_payload import payload_from_xlsx
 
-from addin.remote_payload import payload_from_xlsx
-from workbook.model import address
+from workbook.core.model import address
 
 
 def open_remote(payload: dict):

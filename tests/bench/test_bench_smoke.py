@@ -79,7 +79,7 @@ def test_the_report_states_every_target_the_machine_and_the_versions(results):
 
 
 def test_synthetic_text_has_the_lengths_and_bullets_the_issue_asks_for():
-    from workbook.html_text import fragment_to_text
+    from workbook.export.html_text import fragment_to_text
 
     made = synthetic.generate(200)
     rows = made.register[1:]
@@ -95,10 +95,9 @@ def test_synthetic_text_has_the_lengths_and_bullets_the_issue_asks_for():
 def test_the_floor_and_the_naive_build_write_the_same_table(tmp_path):
     from docx import Document
 
-    from report_builder.content import build_content
-    from workbook.xlsx_io import read_register
-
     from bench.prepare import write_synthetic_workbook
+    from report_builder.content import build_content
+    from workbook.xlsx.reader import read_register
 
     write_synthetic_workbook(5, tmp_path / "register.xlsx")
     content = build_content(read_register(tmp_path / "register.xlsx"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.layout import register_from_grids
+from workbook.core.layout import register_from_grids
 
 HEADERS = ["ID", "Risk Name", "Description", "Impact", "Key Controls and Activities",
            "Q4 Trending", "Q1 Trending", "Q2 Trending", "Residual Risk Rating"]

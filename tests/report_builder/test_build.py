@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from addin.cli import cli
 from report_builder import build
 from report_builder.build import RegisterErrorsError, build_paper
-from workbook.errors import OutputError
-from workbook.xlsx_io import read_register
+from workbook.core.errors import OutputError
+from workbook.xlsx.reader import read_register
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_paper.txt"
 SAMPLE_ERROR = ("Register!G3: Q1 Trending is New, but Q4 Trending already marks the risk New. A risk is "

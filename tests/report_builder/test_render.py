@@ -15,8 +15,8 @@ from report_builder.build import pictures_for
 from report_builder.content import build_content
 from report_builder.render import render
 from templates import BOARD_PAPER
-from workbook.errors import TemplateError
-from workbook.schema import RATING_BY_NAME
+from workbook.core.errors import TemplateError
+from workbook.core.schema import RATING_BY_NAME
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ def test_a_file_that_is_not_a_docx_is_refused(tmp_path, paper_content):
 def test_a_zip_bomb_posing_as_a_template_is_refused_before_it_is_opened(tmp_path, paper_content):
     import zipfile
 
-    from workbook.errors import UnsafeInputError
+    from workbook.core.errors import UnsafeInputError
 
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import riskreg_bad_corpus as corpus_module  # registered by tests/safety/conftest.py
 from click.testing import CliRunner
 
 from addin.cli import cli
-import riskreg_bad_corpus as corpus_module  # registered by tests/safety/conftest.py
 
 PERIOD = "2021/22 Q2"
 
@@ -133,7 +133,7 @@ def test_command_on_missing_or_folder_input(invocation, given, bases, tmp_path):
 @pytest.mark.parametrize("name", ["export_utf16.txt", "export_bom.txt", "export_crlf.txt", "export_cp1252.txt"])
 def test_unusual_encodings_import_the_same_register(name, bad_file, bases, tmp_path):
     """UTF-16, a BOM, CRLF line ends or Windows-1252 change nothing in the register that comes out."""
-    from workbook.xlsx_io import read_register
+    from workbook.xlsx.reader import read_register
 
     registers = {}
     for label, source in (("utf8", bases.export), (name, bad_file(name))):
@@ -158,7 +158,7 @@ def test_large_export_is_streamed_not_held_whole(bases, tmp_path):
     if not Path("/proc/self/status").exists():
         pytest.skip("peak memory is read from /proc (Linux)")
     # VmHWM, not ru_maxrss: a forked child inherits its parent's (pytest's) ru_maxrss across exec.
-    code = ("from workbook.export_format import read_export; "
+    code = ("from workbook.export.text_format import read_export; "
             f"e = read_export({str(path)!r}); "
             "peak = next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]; "
             "print(len(e.rows), int(peak) // 1024)")

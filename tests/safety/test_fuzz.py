@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from addin.cli import cli
-from workbook.errors import ExportFormatError, PeriodError, RegisterFormatError
-from workbook.export_format import export_text, parse_export, parse_lines, to_register
-from workbook.html_text import fragment_to_text, text_to_fragment
-from workbook.layout import register_from_grids
-from workbook.periods import parse_period
-from workbook.sample import SAMPLE_PERIOD, sample_text
-from workbook.schema import CORE_COLUMNS
+from workbook.core.errors import ExportFormatError, PeriodError, RegisterFormatError
+from workbook.core.layout import register_from_grids
+from workbook.core.periods import parse_period
+from workbook.core.schema import CORE_COLUMNS
+from workbook.export.html_text import fragment_to_text, text_to_fragment
+from workbook.export.sample import SAMPLE_PERIOD, sample_text
+from workbook.export.text_format import export_text, parse_export, parse_lines, to_register
 
 SCALE = int(os.environ.get("RISKREG_FUZZ_EXAMPLES", "1500"))
 FUZZ = settings(max_examples=SCALE, deadline=None, database=None,
@@ -108,7 +108,7 @@ def test_importer_on_random_bytes(data):
     """Both ways in: the file `riskreg import` streams line by line, and bytes decoded whole."""
     import tempfile
 
-    from workbook.export_format import decode, read_export
+    from workbook.export.text_format import decode, read_export
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bytes.txt"
@@ -177,7 +177,7 @@ def test_import_command_end_to_end(tmp_path_factory, cells):
         assert not out.exists()
     else:
         assert result.exit_code == 0 and out.exists(), result.output
-        from workbook.xlsx_io import read_register
+        from workbook.xlsx.reader import read_register
 
         assert len(read_register(out).risks) == 18
 
@@ -196,8 +196,8 @@ def test_register_reader_on_damaged_workbooks(sample_workbook_bytes, tmp_path_fa
     import io
     import zipfile
 
-    from workbook.errors import RiskregError
-    from workbook.xlsx_io import read_register
+    from workbook.core.errors import RiskregError
+    from workbook.xlsx.reader import read_register
 
     if raw:
         data = bytearray(sample_workbook_bytes)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from addin.cli import cli
-from workbook.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
 
 # Runs the CLI with every zip part write slowed down and the final move held back, so that the test can
 # kill it while the temporary file is being written, or after it is written but before it is moved.
@@ -93,6 +93,6 @@ def test_killed_run_keeps_previous_file(name, moment, sample_workbook, tmp_path)
             process.kill()
     assert target.read_bytes() == previous
     if target.suffix == ".xlsx":
-        from workbook.xlsx_io import read_register
+        from workbook.xlsx.reader import read_register
 
         assert len(read_register(target).risks) == 18

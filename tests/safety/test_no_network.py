@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
-from workbook.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
 
 
 class NetworkUsed(AssertionError):

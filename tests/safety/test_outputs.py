@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
-from workbook.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
 
 # Every command that writes a file of its own; {out} is the output path, {register} a good register.
 WRITERS = {

@@ -13,8 +13,8 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.table import TableColumn
 
 from addin.cli import cli
-from workbook.backup import BACKUP_FOLDER
-from workbook.schema import SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.core.schema import SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.files.backup import BACKUP_FOLDER
 
 OURS = {VALIDATION_SHEET, SUMMARY_SHEET}
 NEXT_PERIOD = "2021/22 Q3"
@@ -216,7 +216,7 @@ def test_chart_workbook_can_be_written_to_a_copy(command, sample_workbook, tmp_p
 @pytest.mark.parametrize("command", WRITES)
 def test_work_saved_meanwhile_is_not_overwritten(command, sample_workbook, tmp_path, monkeypatch):
     """Excel saves the register while the command runs: the command refuses and the newer save stays."""
-    import workbook.xlsx_write as xlsx_write
+    import workbook.xlsx.writer as xlsx_write
 
     (tmp_path / "work").mkdir()
     path = tmp_path / "work" / "register.xlsx"

@@ -8,11 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import riskreg_bad_corpus as corpus  # registered by tests/safety/conftest.py
 from click.testing import CliRunner
 
-import riskreg_bad_corpus as corpus  # registered by tests/safety/conftest.py
 from addin.cli import cli
-from workbook.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
 
 # Producer -> (input: "sample" register/export or a corpus file, command, written file name).
 PRODUCERS = {
@@ -136,7 +136,7 @@ def test_script_and_event_attributes_do_not_reach_the_workbook(written):
 
 def test_export_text_cannot_be_run_as_a_formula(bad_file, tmp_path):
     """Excel opens a .txt export with its Text Import: a cell starting = + - @ would run (e.g. DDE `=cmd|…`)."""
-    from workbook.xlsx_io import read_register
+    from workbook.xlsx.reader import read_register
 
     register = tmp_path / "injection.xlsx"
     shutil.copyfile(bad_file("injection.xlsx"), register)

@@ -121,7 +121,7 @@ def _encrypted(target: Path, bases: Bases) -> None:
 
 
 def _xls(target: Path, bases: Bases) -> None:
-    from addin.cfb import write_compound_file
+    from addin.xlam.cfb import write_compound_file
 
     # A BIFF8 BOF record (workbook globals) and EOF: the start of every Excel 97–2003 workbook stream.
     bof = bytes.fromhex("0908 1000 0006 0500 bb0d cc07 0000 0000 0600 0000".replace(" ", ""))
@@ -529,9 +529,9 @@ CORPUS: tuple[BadInput, ...] = (
 def make_bases(folder: Path) -> Bases:
     """Write the good register, export and template the corpus is made from into `folder`."""
     from templates import BOARD_PAPER
-    from workbook.periods import parse_period
-    from workbook.sample import SAMPLE_PERIOD, sample_export_path
-    from workbook.template import import_export
+    from workbook.core.periods import parse_period
+    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.xlsx.builder import import_export
 
     folder.mkdir(parents=True, exist_ok=True)
     register = folder / "good_register.xlsx"

@@ -1,0 +1,134 @@
+"""Ribbon entry points, a few lines each: read the live workbook, call the same core as the CLI, report back.
+
+Each takes the workbook to work on, by default the one the user clicked in (`dispatch.active_book`).
+Arguments after `book` stand in for the questions Excel asks the user, for engines that cannot ask (the
+remote engine the tests use) and for tests that give the saved file's path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from addin.ribbon import live_io
+from addin.ribbon.dispatch import active_book
+from workbook.core import checks, trends
+from workbook.core.errors import PeriodError
+from workbook.core.periods import parse_period, period_of_date
+from workbook.core.rules import RULE_BY_ID
+from workbook.core.schema import REGISTER_SHEET
+
+
+def validate(book=None) -> None:
+    """Run the checks; list the findings on the Validation sheet and highlight their cells, as `validate --write`."""
+    book = book if book is not None else active_book()
+    with live_io.progress(book, "Risk Register: checking the register…"):
+        register = live_io.read_register(book)
+        findings = checks.check(register)
+        summary = checks.summary(findings, register)
+        live_io.write_findings(book, findings, summary)
+    live_io.message(book, f"{summary} — see the Validation sheet." if findings else summary)
+
+
+def refresh_trends(book=None) -> None:
+    """Fill empty trend cells from History and rebuild the Summary sheet, as `trends --write`."""
+    book = book if book is not None else active_book()
+    with live_io.progress(book, "Risk Register: working out trends…"):
+        register = live_io.read_register(book)
+        computed = trends.compute_trends(register)
+        filled = {(risk.row, register.columns[trend.key]): trend.computed
+                  for risk, trend in trends.trend_cells(register, computed)
+                  if trend.computed is not None and not risk.text(trend.key)}
+        live_io.fill_values(book, REGISTER_SHEET, filled)
+        live_io.write_summary(book, register, trends.movements(register), trends.rating_distribution(register))
+    conflicts = checks.check(register, [RULE_BY_ID["R014"]])
+    lines = [f"Summary sheet rebuilt for {register.period.label}."]
+    lines.append(f"Filled {len(filled)} empty trend cell{'s' if len(filled) != 1 else ''} from History."
+                 if filled else "No empty trend cell that History can fill.")
+    if conflicts:
+        lines.append(f"{len(conflicts)} arrow{'s' if len(conflicts) != 1 else ''} you typed disagree with History "
+                     "and were left as typed: Validate lists them.")
+    live_io.message(book, " ".join(lines))
+
+
+def roll_quarter(book=None, period: str | None = None, register_path: Path | None = None) -> None:
+    """Close the quarter in the saved file, as `roll-quarter`: ratings kept on History, trends moved on, backup made."""
+    from workbook.xlsx.reader import read_register
+    from workbook.xlsx.writer import roll_quarter as roll
+
+    book = book if book is not None else active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, "the quarter is rolled in the "
+                                                                               "saved file")
+    register = read_register(source)
+    new_period = parse_period(period) if period else _ask_period(book, register.period, register.period.next())
+    if new_period is None:
+        return
+    app = live_io.release(book, source)  # Excel locks the file it has open: close it while it is rewritten
+    try:
+        result = roll(source, new_period, register=register)
+    finally:
+        reopened = live_io.reopen(app, source)
+    text = (f"Rolled {source.name} from {register.period.label} to {new_period.label}: this quarter's ratings are "
+            f"on the History sheet and the trend columns have moved on. Fill in the {new_period.label} trends, then "
+            f"Validate. A copy of the workbook before the roll is in {result.backup}.")
+    live_io.message(app if app is not None else book, "\n\n".join([text, *result.notes]) +
+                    ("" if reopened else f"\n\nOpen {source} again to see the changes."))
+
+
+def _ask_period(book, current, proposed):
+    """Return the period the user confirms, or None when they cancel."""
+    if live_io.is_remote(book):
+        raise PeriodError("Roll quarter needs the new period: this Excel cannot ask, so pass period='2021/22 Q3'.")
+    if live_io.can_ask_text(book):
+        answer = live_io.ask_text(book, f"Roll the register from {current.label} to which period?",
+                                  proposed.label)
+        return parse_period(answer) if answer else None
+    ok = live_io.confirm(book, f"Roll the register from {current.label} to {proposed.label}? This records "
+                               f"{current.label}'s ratings on the History sheet and moves the trend columns on.")
+    return proposed if ok else None
+
+
+def build_paper(book=None, register_path: Path | None = None, force: bool | None = None) -> Path | None:
+    """Write the Word board paper beside the saved workbook, as `riskreg paper`; return its path."""
+    from report_builder.build import RegisterErrorsError
+    from report_builder.build import build_paper as build
+
+    book = book if book is not None else active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, "the board paper is built from "
+                                                                               "the saved file")
+    output = live_io.free_paper_path(source)
+    with live_io.progress(book, "Risk Register: building the board paper…"):
+        try:
+            result = build(source, output, force=bool(force))
+        except RegisterErrorsError as err:
+            if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
+                raise
+            result = build(source, output, force=True)
+    note = (f" It carries a data-quality note listing {result.forced_errors} register error"
+            f"{'s' if result.forced_errors != 1 else ''}." if result.forced_errors else "")
+    live_io.message(book, f"Board paper written to {result.paper}.{note}")
+    return result.paper
+
+
+def _anyway(err, limit: int = 900) -> str:
+    """Turn the refusal into the question the ribbon asks: the errors listed, long lists cut."""
+    text = err.listing
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return text + ("\n\nBuild the paper anyway, with a data-quality note listing them? "
+                   "(Validate marks them in the workbook.)")
+
+
+def new_register(book=None, folder: Path | None = None, period: str | None = None) -> Path:
+    """Create an empty register workbook from the template, as `riskreg new`, and open it."""
+    from workbook.xlsx.builder import write_workbook
+
+    book = book if book is not None else active_book()
+    chosen = parse_period(period) if period else period_of_date(dt.date.today())
+    target = live_io.free_path(Path(folder) if folder else live_io.default_folder(book),
+                               f"Risk register {chosen.label.replace('/', '-')}", ".xlsx")
+    write_workbook(target, settings={"period": chosen.label})
+    opened = live_io.open_book(book, target)
+    live_io.message(book, f"Created {target} (reporting period {chosen.label})."
+                          + ("" if opened else " Open it from that folder."))
+    return target

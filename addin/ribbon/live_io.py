@@ -1,0 +1,419 @@
+"""xlwings adapter: read the register from a live workbook and write results back, in bulk.
+
+Every Excel call is a round trip (COM on Windows, Apple events on macOS, an action in the remote
+engine), so this module reads each sheet once, writes each results sheet once, and colours cells in
+batches grouped by colour. It writes whole sheets only to the sheets riskreg owns (Validation, Summary);
+on the user's sheets it changes cell fills, and values only in empty trend cells that History fills.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+import tempfile
+import traceback
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from workbook.core.errors import OutputError, RegisterFormatError
+from workbook.core.findings import SEVERITY_FILLS, split_address
+from workbook.core.layout import register_from_grids
+from workbook.core.model import Register, column_letter
+from workbook.core.result_sheets import (
+    FORMULA_STARTS,
+    REGISTER_SHEETS,
+    previous_marks,
+    restored_fill,
+    summary_rows,
+    validation_rows,
+)
+from workbook.core.schema import REGISTER_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.files.atomic import write_text_atomic
+
+TITLE = "Risk Register"
+# How the results sheets name their writer and how a listed cell is reached (no hyperlinks or notes: a call each).
+WRITTEN_BY = "riskreg (Excel add-in)"
+GO_TO = "Go to a cell with Ctrl+G and its address."
+
+# Excel refuses a Range address longer than this (COM and AppleScript alike).
+MAX_ADDRESS = 255
+# Range.set_colors takes at most this many cells per call (xlwings checks in Python and again in its Office.js client).
+MAX_COLOUR_CELLS = 10_000
+
+Grid = list[list[object]]
+
+
+def is_remote(book) -> bool:
+    """Return whether `book` lives in xlwings' remote engine (values arrive in a payload, writes become actions)."""
+    return book.app.engine.name == "remote"
+
+
+def sheet_names(book) -> list[str]:
+    return [sheet.name for sheet in book.sheets]
+
+
+def read_grid(sheet) -> Grid:
+    """Return the sheet's values from A1 to the end of its used range, in one read."""
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [list(row) for row in values]
+
+
+def read_grids(book, names: Iterable[str] = REGISTER_SHEETS) -> dict[str, Grid]:
+    """Return the value grid of each sheet in `names` that the workbook has (one read per sheet)."""
+    present = set(sheet_names(book))
+    return {name: read_grid(book.sheets[name]) for name in names if name in present}
+
+
+def source_name(book) -> str:
+    return book.name
+
+
+def read_register(book) -> Register:
+    """Return the register held in the live workbook; raise RegisterFormatError naming what to fix."""
+    grids = read_grids(book)
+    if REGISTER_SHEET not in grids:
+        # Name the sheets the user actually has: the usual cause is the wrong workbook being active.
+        grids_for_message = {name: [] for name in sheet_names(book)}
+        try:
+            register_from_grids(grids_for_message, source_name(book))
+        except RegisterFormatError as err:
+            raise RegisterFormatError(
+                f"{err.user_message} Is the register workbook the active one? Click into it and press the "
+                "button again.") from None
+    return register_from_grids(grids, source_name(book))
+
+
+def safe_value(value: object) -> object:
+    """Return `value` so that Excel stores it as typed: text that looks like a formula stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rectangular(rows: Sequence[Sequence[object]]) -> Grid:
+    """Return `rows` padded to one width, formula-like text made safe: the shape one write needs."""
+    width = max((len(row) for row in rows), default=0)
+    return [[safe_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
+
+
+def write_sheet(book, name: str, rows: Sequence[Sequence[object]], after: str | None = None) -> None:
+    """Replace the values of riskreg's own sheet `name` with `rows` in one write (adding it after `after`)."""
+    if name in REGISTER_SHEETS:
+        raise ValueError(f"refusing to overwrite the user's sheet {name!r}")
+    names = sheet_names(book)
+    if name in names:
+        sheet = book.sheets[name]
+        sheet.clear()  # formats too: a longer sheet from `validate --write` leaves no coloured rows behind
+    else:
+        anchor = after if after in names else names[-1]
+        sheet = book.sheets.add(name, after=book.sheets[anchor])
+    grid = rectangular(rows)
+    if grid and grid[0]:
+        sheet.range((1, 1)).value = grid
+
+
+# --- cell fills -------------------------------------------------------------------------------------
+
+
+def _runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Yield (first, last) of each run of consecutive row numbers."""
+    start = previous = None
+    for row in sorted(set(rows)):
+        if start is None:
+            start = previous = row
+        elif row == previous + 1:
+            previous = row
+        else:
+            yield start, previous
+            start = previous = row
+    if start is not None:
+        yield start, previous
+
+
+def area_strings(cells: Iterable[tuple[int, int]], limit: int = MAX_ADDRESS) -> list[str]:
+    """Return multi-area addresses ('I7:I9,K12') covering exactly `cells` (row, column), each within `limit`."""
+    by_column: dict[int, list[int]] = defaultdict(list)
+    for row, column in cells:
+        by_column[column].append(row)
+    areas = []
+    for column in sorted(by_column):
+        letter = column_letter(column)
+        for first, last in _runs(by_column[column]):
+            areas.append(f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}")
+    chunks: list[str] = []
+    current = ""
+    for area in areas:
+        if current and len(current) + 1 + len(area) > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current},{area}" if current else area
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def colour_bands(changes: Mapping[tuple[int, int], str | None],
+                 max_cells: int = MAX_COLOUR_CELLS) -> list[tuple[tuple[int, int], tuple[int, int], list[list]]]:
+    """Return (top-left, bottom-right, colour matrix) blocks covering `changes`, each within `max_cells`.
+
+    Cells not in `changes` hold `...`, which set_colors leaves as they are.
+    """
+    if not changes:
+        return []
+    rows = [r for r, _ in changes]
+    columns = [c for _, c in changes]
+    first_column, last_column = min(columns), max(columns)
+    band = max(1, max_cells // (last_column - first_column + 1))
+    first_row, last_row = min(rows), max(rows)
+    blocks = []
+    for index in sorted({(r - first_row) // band for r in rows}):  # bands without a change are not sent
+        top = first_row + index * band
+        bottom = min(top + band - 1, last_row)
+        matrix = [[changes.get((r, c), ...) for c in range(first_column, last_column + 1)]
+                  for r in range(top, bottom + 1)]
+        blocks.append(((top, first_column), (bottom, last_column), matrix))
+    return blocks
+
+
+def paint(book, fills: Mapping[str, str | None]) -> None:
+    """Set the fill of each cell address ('Register!I7') to its colour ('#FFC7CE'; None clears it), in batches."""
+    by_sheet: dict[str, dict[tuple[int, int], str | None]] = defaultdict(dict)
+    for address, colour in fills.items():
+        sheet, row, column = split_address(address)
+        by_sheet[sheet][(row, column)] = colour
+    present = set(sheet_names(book))
+    for sheet_name in sorted(by_sheet):
+        if sheet_name not in present:
+            continue
+        sheet = book.sheets[sheet_name]
+        changes = by_sheet[sheet_name]
+        if is_remote(book):
+            # Remote actions name one rectangle ('A1,C5:C9' becomes A1:C9), so colour a block at a time, leaving other
+            # cells as they are: one call per band of 10,000 cells. Only xlwings' Office.js client runs set_colors.
+            for top_left, bottom_right, matrix in colour_bands(changes):
+                sheet.range(top_left, bottom_right).set_colors(matrix)
+            continue
+        by_colour: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+        for cell, colour in changes.items():
+            by_colour[colour].append(cell)
+        for colour in sorted(by_colour, key=lambda c: c or ""):
+            for address in area_strings(by_colour[colour]):
+                sheet.range(address).color = colour
+
+
+# --- talking to the user ----------------------------------------------------------------------------
+
+
+def message(book_or_app, text: str, *, critical: bool = False) -> None:
+    """Show `text` in a message box titled 'Risk Register', from a workbook or (once it is closed) its Excel."""
+    app = getattr(book_or_app, "app", book_or_app)
+    app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
+
+
+def confirm(book, text: str) -> bool:
+    """Ask an OK/Cancel question; return True for OK. The remote engine cannot wait for an answer."""
+    if is_remote(book):
+        raise NotImplementedError("the remote engine cannot wait for an answer")
+    return book.app.alert(text, title=TITLE, buttons="ok_cancel", mode="info") == "ok"
+
+
+def ask_text(book, prompt: str, default: str) -> str | None:
+    """Ask for a line of text where Excel offers an input box (Windows); return None when the user cancels.
+
+    On macOS Excel has no scriptable input box through xlwings, so the caller falls back to `confirm`.
+    """
+    api = book.app.api
+    answer = api.InputBox(prompt, TITLE, default)  # Windows COM: returns False on Cancel
+    if answer is False or answer is None:
+        return None
+    return str(answer).strip()
+
+
+def can_ask_text(book) -> bool:
+    return not is_remote(book) and sys.platform.startswith("win")
+
+
+@contextlib.contextmanager
+def progress(book, text: str) -> Iterator[None]:
+    """Show `text` in Excel's status bar while the block runs (where the engine has a status bar)."""
+    if is_remote(book):
+        yield
+        return
+    app = book.app
+    app.status_bar = text
+    try:
+        yield
+    finally:
+        app.status_bar = False
+
+
+def book_folder(book) -> Path | None:
+    """Return the folder the workbook is saved in, or None (unsaved, on SharePoint, or remote)."""
+    try:
+        if is_remote(book):
+            return None
+        path = Path(book.fullname)
+    except Exception:  # a closed, unsaved or cloud workbook has no local path on some engines
+        return None
+    return path.parent if path.is_absolute() and path.parent.is_dir() else None
+
+
+def _name(book) -> str:
+    try:
+        return book.name
+    except Exception:  # closed by Roll quarter before the bug
+        return "?"
+
+
+def log_bug(book, action: str, error: BaseException, now: dt.datetime | None = None) -> Path:
+    """Write the traceback of a bug next to the workbook (else in the temp folder) and return the log's path."""
+    now = now or dt.datetime.now()
+    folder = book_folder(book)
+    text = (f"riskreg: '{action}' failed at {now.isoformat(timespec='seconds')}\n"
+            f"Workbook: {_name(book)}\n\n"
+            + "".join(traceback.format_exception(type(error), error, error.__traceback__)))
+    name = f"riskreg-error-{now:%Y%m%d-%H%M%S}.log"
+    for candidate in ([folder] if folder else []) + [Path(tempfile.gettempdir())]:
+        try:
+            write_text_atomic(candidate / name, text)
+            return candidate / name
+        except (OSError, OutputError):  # a read-only or vanished folder: fall back to the temp folder
+            continue
+    raise error
+
+
+# --- findings: the Validation sheet and the highlights ------------------------------------------------
+# The sheet has the layout `validate --write` gives it (workbook/core/result_sheets.py), so either can clear the other's
+# marks. What the ribbon cannot do without a call per cell: hyperlinks, cell notes, reading a cell's fill.
+
+SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
+
+
+def highlight(severity: str) -> str:
+    return "#" + SEVERITY_FILLS.get(severity, SEVERITY_FILLS["error"])
+
+
+def write_findings(book, findings: Sequence, summary: str) -> None:
+    """Write the Validation sheet in one write and move the highlights from the last run's cells to this run's."""
+    previous = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET))
+    # A cell marked last time keeps the fill it had before that; for others the ribbon cannot read it cheaply.
+    before = {f.cell: previous.get(f.cell, "none") for f in findings if f.cell}
+    rows = validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
+    write_sheet(book, VALIDATION_SHEET, rows, after=REGISTER_SHEET)
+    fills: dict[str, str | None] = {cell: restored_fill(spec) for cell, spec in previous.items()}
+    rank = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
+    for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):
+        if finding.cell:
+            fills[finding.cell] = highlight(finding.severity)
+    paint(book, fills)
+
+
+# --- trends: the Summary sheet and empty trend cells ----------------------------------------------------
+
+
+def write_summary(book, register: Register, moves, counts) -> None:
+    """Rebuild the Summary sheet in one write."""
+    after = VALIDATION_SHEET if VALIDATION_SHEET in sheet_names(book) else REGISTER_SHEET
+    write_sheet(book, SUMMARY_SHEET, summary_rows(register, moves, counts, WRITTEN_BY, dt.datetime.now()).rows,
+                after=after)
+
+
+def fill_values(book, sheet_name: str, values: Mapping[tuple[int, int], object]) -> None:
+    """Write single values into empty cells, batched: one call per value and address chunk (desktop)."""
+    sheet = book.sheets[sheet_name]
+    by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
+    for cell, value in values.items():
+        by_value[value].append(cell)
+    for value in sorted(by_value, key=str):
+        cells = by_value[value]
+        if is_remote(book):
+            # The remote engine has no multi-area ranges: one write per run of cells in a column.
+            by_column: dict[int, list[int]] = defaultdict(list)
+            for row, column in cells:
+                by_column[column].append(row)
+            for column, rows in sorted(by_column.items()):
+                for first, last in _runs(rows):
+                    sheet.range((first, column), (last, column)).value = [[safe_value(value)]] * (last - first + 1)
+            continue
+        for address in area_strings(cells):
+            sheet.range(address).value = safe_value(value)
+
+
+# --- files beside the workbook ------------------------------------------------------------------------
+
+
+def saved_path(book, why: str) -> Path:
+    """Return the workbook's file, refusing when it is unsaved or has unsaved changes (`why` says why that matters)."""
+    folder = book_folder(book)
+    if folder is None:
+        raise OutputError(f"{book.name} is not saved on this computer, and {why}. Save the workbook "
+                          "(File > Save As) and click the button again.")
+    if not _is_saved(book):
+        raise OutputError(f"{book.name} has unsaved changes, and {why}. Save the workbook (Ctrl+S) and click the "
+                          "button again.")
+    return Path(book.fullname)
+
+
+def _is_saved(book) -> bool:
+    api = book.api
+    try:
+        return bool(api.Saved)  # Windows (COM)
+    except AttributeError:
+        pass
+    try:
+        return bool(api.saved.get())  # macOS (appscript)
+    except Exception:  # an engine that cannot tell: trust the file on disk
+        return True
+
+
+def free_path(folder: Path, stem: str, suffix: str, reusable=lambda path: False) -> Path:
+    """Return folder/stem+suffix, or 'stem (2)'… when that exists and is not `reusable`: never overwrite work."""
+    for number in range(1, 1000):
+        candidate = folder / f"{stem}{f' ({number})' if number > 1 else ''}{suffix}"
+        if not candidate.exists() or reusable(candidate):
+            return candidate
+    raise OutputError(f"{folder}: 999 files named '{stem}…{suffix}' already; tidy the folder and try again.")
+
+
+def free_paper_path(register: Path) -> Path:
+    """Return where the paper goes: the CLI's default name, unless someone has edited that file since."""
+    from report_builder.build import is_previous_paper
+
+    return free_path(register.parent, f"{register.stem} board paper", ".docx", is_previous_paper)
+
+
+def default_folder(book) -> Path:
+    """Return the active workbook's folder, else the user's Documents folder, else their home folder."""
+    folder = book_folder(book) if book is not None else None
+    if folder:
+        return folder
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+def release(book, path: Path):
+    """Close the workbook so its file can be rewritten; return its Excel (None on the remote engine)."""
+    if is_remote(book):
+        return None
+    app = book.app
+    book.close()
+    return app
+
+
+def reopen(app, path: Path) -> bool:
+    """Open `path` again in `app`; return False where there is no Excel to open it in."""
+    if app is None:
+        return False
+    app.books.open(str(path))
+    return True
+
+
+def open_book(book, path: Path) -> bool:
+    """Open `path` in the user's Excel; return False where the engine cannot open files."""
+    if is_remote(book):
+        return False
+    book.app.books.open(str(path))
+    return True

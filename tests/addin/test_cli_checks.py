@@ -1,0 +1,114 @@
+"""The validate, trends, roll-quarter and rules commands: output, exit codes and files written."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from addin.cli import cli
+from workbook.core.rules import rules_markdown
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_validate_prints_a_table_and_the_summary_and_exits_1_on_errors(sample_workbook):
+    result = run("validate", sample_workbook)
+    assert result.exit_code == 1
+    assert "Register!G3" in result.output and "R010" in result.output
+    assert result.output.rstrip().endswith("1 error, 1 warning in 18 risks")
+
+
+def test_validate_json_is_for_scripts(sample_workbook):
+    result = run("validate", sample_workbook, "--json")
+    data = json.loads(result.output)
+    assert data["summary"] == "1 error, 1 warning in 18 risks" and data["period"] == "2021/22 Q2"
+    assert [(f["rule_id"], f["cell"]) for f in data["findings"]] == [("R005", "Register!B3"), ("R010", "Register!G3")]
+
+
+def test_warnings_alone_exit_0_unless_strict(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb["Register"]["G3"] = "→"
+    wb.save(sample_workbook)
+    assert run("validate", sample_workbook).exit_code == 0
+    assert run("validate", sample_workbook, "--strict").exit_code == 1
+    wb["Register"]["B3"] = "Operational Training and Embedded Learning"
+    wb.save(sample_workbook)
+    result = run("validate", sample_workbook, "--strict")
+    assert result.exit_code == 0 and result.output == "No problems found in 18 risks.\n"
+
+
+def test_unreadable_input_exits_2_with_the_reason(tmp_path):
+    bad = tmp_path / "register.xlsx"
+    bad.write_text("not a workbook")
+    result = run("validate", bad)
+    assert result.exit_code == 2
+    # The wording is the reader's (workbook/xlsx/reader.py, tested there); here: named file, no traceback, exit 2.
+    assert result.output.startswith(f"Error: {bad}: ") and "save it as an Excel Workbook (.xlsx)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_write_says_where_it_wrote_and_where_the_backup_is(sample_workbook):
+    result = CliRunner().invoke(cli, ["validate", str(sample_workbook), "--write"])
+    assert result.exit_code == 1
+    assert f"Wrote the Validation sheet to {sample_workbook}." in result.output
+    assert "Backup of the workbook before this change: " in result.output
+    assert "Validation" in load_workbook(sample_workbook).sheetnames
+
+
+def test_trends_lists_arrows_movements_and_counts(sample_workbook):
+    result = run("trends", sample_workbook)
+    assert result.exit_code == 0
+    assert "New (6): CRR18 Core Skills Resilience & Training Risk; CRR15 S22 Governance;" in result.output
+    assert "2021/22 Q2: 1 Critical, 13 High, 4 Medium, 0 Low" in result.output
+    assert "Summary" not in load_workbook(sample_workbook).sheetnames  # nothing written without --write
+    result = run("trends", sample_workbook, "--write")
+    assert "Wrote the Summary sheet" in result.output
+    assert "Summary" in load_workbook(sample_workbook).sheetnames
+
+
+def test_roll_quarter_reports_what_it_did_and_refuses_a_second_run(sample_workbook):
+    result = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:4] == [
+        f"Rolled {sample_workbook} from 2021/22 Q2 to 2021/22 Q3.",
+        "History: 0 2021/22 Q2 rating(s) added (Source 'rolled'); 18 risk(s) already had a 2021/22 Q2 row, left "
+        "as it was.",
+        "Trend columns: Q1 Trending, Q2 Trending, Q3 Trending; Q3 Trending is empty until the ratings are reviewed "
+        "and `riskreg trends --write` fills it.",
+        "Settings: reporting period 2021/22 Q3.",
+    ]
+    again = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3")
+    assert again.exit_code == 2
+    assert again.output.startswith(f"Error: {sample_workbook}: already reports 2021/22 Q3 (Settings!B5)")
+
+
+def test_roll_quarter_needs_a_period_that_parses(sample_workbook):
+    result = run("roll-quarter", sample_workbook, "--period", "Q3")
+    assert result.exit_code == 2
+    assert result.output == ("Error: Period 'Q3' does not parse: write it as '2021/22 Q2' (financial year, then "
+                             "quarter; Q1 is April to June).\n")
+
+
+def test_rules_prints_or_writes_the_generated_list(tmp_path):
+    assert run("rules").output == rules_markdown()
+    target = tmp_path / "rules.md"
+    assert run("rules", "-o", target).exit_code == 0
+    assert target.read_text(encoding="utf-8") == rules_markdown()
+
+
+@pytest.mark.parametrize("command", ["validate", "trends", "roll-quarter", "rules"])
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0 and len(result.output.splitlines()) > 5
+
+
+def test_square_brackets_in_the_register_are_printed_as_typed(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb["Register"]["B2"] = "Core Skills [/bold] Risk."
+    wb.save(sample_workbook)
+    assert "Core Skills [/bold] Risk." in run("validate", sample_workbook).output.replace("\n", " ")
+    assert "Core Skills [/bold] Risk." in run("trends", sample_workbook).output

@@ -1,0 +1,264 @@
+"""Read the register from plain value grids, one per sheet: the layout the file and the live workbook share."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
+
+from workbook.core.errors import PeriodError, RegisterFormatError
+from workbook.core.model import HistoryEntry, Register, Risk, as_text
+from workbook.core.periods import Period, parse_period
+from workbook.core.schema import (
+    COLUMNS,
+    CORE_COLUMNS,
+    DEFAULT_LISTS,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    LISTS_SHEET,
+    REGISTER_SHEET,
+    SETTING_BY_KEY,
+    SETTINGS,
+    SETTINGS_SHEET,
+    TREND_HEADER_PATTERN,
+    TREND_KEYS,
+    trend_header,
+)
+
+Grid = Sequence[Sequence[object]]
+
+# How far down the sheet the header row may sit (a title row or two above it is fine).
+HEADER_SEARCH_ROWS = 10
+REBUILD_HINT = "Restore the header, or start again with `riskreg new` and copy the rows across."
+
+
+def _clean_header(value: object) -> str:
+    return " ".join(as_text(value).split())
+
+
+def _is_blank(row: Sequence[object]) -> bool:
+    for value in row:  # a loop that stops at the first value: most rows start with one
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
+
+
+def _text(value: object) -> str:
+    return value.strip() if type(value) is str else as_text(value).strip()
+
+
+def _picker(positions: Sequence[int | None]):
+    """Return a function giving the values at `positions` (0-based) of a row, None where a row has none."""
+    if len(positions) > 1 and None not in positions:
+        fast, reach = itemgetter(*positions), max(positions)  # type: ignore[type-var]
+        return lambda row: fast(row) if len(row) > reach else _pick_slowly(row, positions)
+    return lambda row: _pick_slowly(row, positions)
+
+
+def _pick_slowly(row: Sequence[object], positions: Sequence[int | None]) -> tuple[object, ...]:
+    width = len(row)
+    return tuple(row[p] if p is not None and p < width else None for p in positions)
+
+
+def _header_index(grid: Grid, rows: int | None = HEADER_SEARCH_ROWS) -> int | None:
+    for index, row in enumerate(grid[:rows]):
+        cells = {_clean_header(v).lower() for v in row}
+        if "id" in cells and "risk name" in cells:
+            return index
+    return None
+
+
+def find_header_row(grid: Grid, source: str) -> int:
+    """Return the 0-based index of the Register's header row (the row that holds 'ID' and 'Risk Name')."""
+    index = _header_index(grid)
+    if index is not None:
+        return index
+    lower = _header_index(grid, rows=None)
+    if lower is not None:
+        raise RegisterFormatError(
+            f"{source}: sheet '{REGISTER_SHEET}': the header row (with 'ID' and 'Risk Name') is on row {lower + 1}, "
+            f"but riskreg looks for it in the first {HEADER_SEARCH_ROWS} rows. Delete the empty or extra rows above "
+            f"it (a title row or two is fine).")
+    found = [_clean_header(v) for v in (grid[0] if grid else []) if _clean_header(v)]
+    raise RegisterFormatError(
+        f"{source}: sheet '{REGISTER_SHEET}' has no header row with 'ID' and 'Risk Name' in its first "
+        f"{HEADER_SEARCH_ROWS} rows (first row holds: {', '.join(found) or 'nothing'}). {REBUILD_HINT}")
+
+
+def map_columns(headers: Sequence[object], header_row: int, source: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Return column key -> 1-based column and key -> header text; raise naming every header that is wrong."""
+    columns: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    trend_positions: list[int] = []
+    by_header = {c.header.lower(): c for c in COLUMNS if c.kind != "trend"}
+    for position, value in enumerate(headers, start=1):
+        text = _clean_header(value)
+        if not text:
+            continue
+        cell = f"{REGISTER_SHEET}!{_letter(position)}{header_row}"
+        if text.lower() in seen:
+            raise RegisterFormatError(
+                f"{source}: sheet '{REGISTER_SHEET}' cell {cell}: header '{text}' appears twice "
+                f"(first at column {_letter(seen[text.lower()])}). Rename or delete one of them.")
+        seen[text.lower()] = position
+        if TREND_HEADER_PATTERN.match(text):
+            trend_positions.append(position)
+            texts[f"_trend{position}"] = text
+            continue
+        column = by_header.get(text.lower())
+        if column is not None:
+            columns[column.key] = position
+            texts[column.key] = text
+    if len(trend_positions) != len(TREND_KEYS):
+        raise RegisterFormatError(
+            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: expected {len(TREND_KEYS)} trend columns headed "
+            f"like '{trend_header(4)}', found {len(trend_positions)}"
+            f"{' (' + ', '.join(texts[f'_trend{p}'] for p in trend_positions) + ')' if trend_positions else ''}. "
+            f"{REBUILD_HINT}")
+    for key, position in zip(TREND_KEYS, trend_positions):
+        columns[key] = position
+        texts[key] = texts.pop(f"_trend{position}")
+    missing = [c for c in CORE_COLUMNS if c.key not in columns]
+    if missing:
+        found = [_clean_header(v) for v in headers if _clean_header(v)]
+        unknown = [h for h in found if h.lower() not in by_header and not TREND_HEADER_PATTERN.match(h)]
+        details = []
+        for column in missing:
+            close = difflib.get_close_matches(column.header, unknown, n=1, cutoff=0.6)
+            details.append(f"'{column.header}'" + (f" (found '{close[0]}': is it misspelt?)" if close else ""))
+        raise RegisterFormatError(
+            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(details)}. Expected headers: {', '.join(c.header for c in CORE_COLUMNS if c.kind != 'trend')} "
+            f"and {len(TREND_KEYS)} trend columns; found: {', '.join(found)}. {REBUILD_HINT}")
+    return columns, texts
+
+
+def _letter(position: int) -> str:
+    from workbook.core.model import column_letter
+
+    return column_letter(position)
+
+
+def trend_periods(headers: Mapping[str, str], current: Period, source: str) -> tuple[Period, ...]:
+    """Return the periods of the trend columns, oldest first, ending at `current`; raise when they disagree."""
+    quarters = [int(TREND_HEADER_PATTERN.match(headers[key]).group(1)) for key in TREND_KEYS]  # type: ignore[union-attr]
+    periods = tuple(current.shifted(i - len(TREND_KEYS) + 1) for i in range(len(TREND_KEYS)))
+    if [p.quarter for p in periods] != quarters:
+        expected = ", ".join(trend_header(p.quarter) for p in periods)
+        raise RegisterFormatError(
+            f"{source}: the trend headers on sheet '{REGISTER_SHEET}' ({', '.join(headers[k] for k in TREND_KEYS)}) "
+            f"do not lead up to the reporting period {current.label} in sheet '{SETTINGS_SHEET}'; expected "
+            f"{expected}. Correct the reporting period in Settings, or the headers.")
+    return periods
+
+
+def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]:
+    """Return settings by key (defaults where absent) and the row each was found on."""
+    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    rows: dict[str, int] = {}
+    by_label = {s.label.lower(): s.key for s in SETTINGS}
+    for index, row in enumerate(grid or [], start=1):
+        if not row:
+            continue
+        key = by_label.get(_clean_header(row[0]).lower())
+        if key is None:
+            continue
+        value = row[1] if len(row) > 1 else None
+        rows[key] = index
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        default = SETTING_BY_KEY[key].default
+        if isinstance(default, int) and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        settings[key] = value.strip() if isinstance(value, str) else value
+    return settings, rows
+
+
+def read_lists(grid: Grid | None) -> dict[str, tuple[str, ...]]:
+    """Return the Lists sheet's lists: the header in row 1 names the list, the values run down below it."""
+    lists = {name: tuple(values) for name, values in DEFAULT_LISTS.items()}
+    if not grid:
+        return lists
+    names = [_clean_header(v) for v in grid[0]]
+    for position, name in enumerate(names):
+        if not name:
+            continue
+        values = [as_text(row[position]).strip() for row in grid[1:] if position < len(row)]
+        lists[name] = tuple(v for v in values if v)
+    return lists
+
+
+def history_positions(grid: Grid | None) -> dict[str, int]:
+    """Return History column key -> 0-based position, from the History sheet's header row."""
+    if not grid:
+        return {}
+    header = [_clean_header(v).lower() for v in grid[0]]
+    return {c.key: header.index(c.header.lower()) for c in HISTORY_COLUMNS if c.header.lower() in header}
+
+
+def read_history(grid: Grid | None) -> list[HistoryEntry]:
+    """Return the History rows, each with its sheet row; blank rows are skipped."""
+    if not grid:
+        return []
+    positions = history_positions(grid)
+    keys = ("risk_id", "period", "rating", "trend", "likelihood", "impact", "score", "reviewed_on", "source")
+    pick = _picker([positions.get(key) for key in keys])
+    entries = []
+    for index, row in enumerate(grid[1:], start=2):
+        if _is_blank(row):
+            continue
+        risk_id, period, rating, trend, likelihood, impact, score, reviewed_on, source = pick(row)
+        entries.append(HistoryEntry(
+            row=index, risk_id=_text(risk_id), period=_text(period), rating=_text(rating), trend=_text(trend),
+            likelihood=likelihood, impact=impact, score=score, reviewed_on=reviewed_on, source=_text(source)))
+    return entries
+
+
+def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
+    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong."""
+    if REGISTER_SHEET not in grids:
+        # The sheet holding the register's headers is the best guess; a name like 'Registr' the next best.
+        similar = [name for name, grid in grids.items() if _header_index(grid) is not None] or \
+            difflib.get_close_matches(REGISTER_SHEET, list(grids), n=1, cutoff=0.75)
+        hint = f" Is '{similar[0]}' the register? Rename it to '{REGISTER_SHEET}'." if similar else ""
+        raise RegisterFormatError(
+            f"{source}: no sheet named '{REGISTER_SHEET}' (sheets: {', '.join(grids) or 'none'}).{hint} "
+            f"Make a register with `riskreg new` or `riskreg import`.")
+    grid = grids[REGISTER_SHEET]
+    header_index = find_header_row(grid, source)
+    header_row = header_index + 1
+    columns, headers = map_columns(grid[header_index], header_row, source)
+    settings, settings_rows = read_settings(grids.get(SETTINGS_SHEET))
+    try:
+        current = parse_period(settings["period"])
+    except PeriodError as err:
+        where = f"sheet '{SETTINGS_SHEET}' cell B{settings_rows['period']}" if "period" in settings_rows \
+            else f"sheet '{SETTINGS_SHEET}'"
+        raise RegisterFormatError(f"{source}: {where}: {err.user_message}") from None
+    periods = trend_periods(headers, current, source)
+
+    risks: list[Risk] = []
+    blank_rows: list[int] = []
+    keys, pick = list(columns), _picker([position - 1 for position in columns.values()])
+    for index in range(header_index + 1, len(grid)):
+        row = grid[index]
+        if _is_blank(row):
+            blank_rows.append(index + 1)
+            continue
+        risks.append(Risk(row=index + 1, values=dict(zip(keys, pick(row)))))
+    last_row = risks[-1].row if risks else header_row
+    return Register(
+        risks=risks,
+        trend_periods=periods,
+        settings=settings,
+        settings_rows=settings_rows,
+        lists=read_lists(grids.get(LISTS_SHEET)),
+        history=read_history(grids.get(HISTORY_SHEET)),
+        history_columns={key: position + 1 for key, position in history_positions(grids.get(HISTORY_SHEET)).items()},
+        columns=columns,
+        headers=headers,
+        header_row=header_row,
+        blank_rows=[r for r in blank_rows if r < last_row],
+        source=source,
+    )

@@ -1,0 +1,136 @@
+"""The Validation and Summary sheets as rows of values: the one layout the file and the live workbook share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from workbook.core.findings import Finding, split_address
+from workbook.core.model import Register
+from workbook.core.schema import HISTORY_SHEET, LISTS_SHEET, REGISTER_SHEET, SETTINGS_SHEET
+from workbook.core.trends import Movements, allowed
+
+# Text starting with one of these is a formula to Excel: every writer stores such text as text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+# The user's sheets: findings point into them, and results are never written over them.
+REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET)
+Rows = list[list[object]]
+
+VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")
+VALIDATION_WIDTHS = (10, 7, 9, 24, 15, 30, 90, 12)
+VALIDATION_HEADER_ROW = 4
+CELL_COLUMN = VALIDATION_HEADERS.index("Cell") + 1
+NO_PROBLEMS = "No problems found."
+
+MOVEMENT_HEADERS = ("Movement", "Risk ID", "Risk Name", "Rating", "Previous rating", "Trend", "Note")
+MOVEMENT_WIDTHS = (16, 12, 55, 12, 14, 8, 40)
+COUNTS_TITLE_ROW = 4
+MOVEMENTS_ROW = 22  # the movements start below the chart that sits beside the counts
+
+
+def _stamp(now: dt.datetime) -> str:
+    return f"{now:%d/%m/%Y %H:%M}"
+
+
+def validation_rows(findings: Sequence[Finding], summary: str, before: Mapping[str, str], checked_by: str,
+                    now: dt.datetime, go_to: str) -> Rows:
+    """Return the Validation sheet as rows: title, note, header (row 4), one row per finding in order."""
+    rows: Rows = [
+        [f"Validation: {summary}"],
+        [f"Checked by {checked_by} on {_stamp(now)}. {go_to} This sheet is rebuilt on every run."],
+    ]
+    rows += [[]] * (VALIDATION_HEADER_ROW - 1 - len(rows))
+    rows.append(list(VALIDATION_HEADERS))
+    for f in findings:
+        rows.append([f.severity, f.rule_id, f.risk_id, f.column, f.cell, f.value, f.message,
+                     before.get(f.cell, "none")])
+    if not findings:
+        rows.append([None] * (VALIDATION_HEADERS.index("Message")) + [NO_PROBLEMS, None])
+    return rows
+
+
+def previous_marks(grid: Sequence[Sequence[object]] | None) -> dict[str, str]:
+    """Return cell -> fill before it was marked, from the last Validation sheet's values (the CLI's or the ribbon's)."""
+    marks: dict[str, str] = {}
+    header = None
+    for row in grid or []:
+        cells = [str(v).strip() if v is not None else "" for v in row]
+        if header is None:
+            if "Cell" in cells and "Fill before" in cells:
+                header = (cells.index("Cell"), cells.index("Fill before"))
+            continue
+        cell = cells[header[0]] if header[0] < len(cells) else ""
+        spec = cells[header[1]] if header[1] < len(cells) else ""
+        try:
+            sheet, _, _ = split_address(cell)
+        except ValueError:  # a blank or something typed on the sheet: not one of our marks
+            continue
+        if sheet in REGISTER_SHEETS:
+            marks.setdefault(cell, spec or "none")
+    return marks
+
+
+def restored_fill(spec: str) -> str | None:
+    """Return the colour ('#92D050') a 'Fill before' entry puts back; None (no fill) where it is not a plain colour."""
+    kind, _, rgb = spec.partition(":")
+    return f"#{rgb[-6:]}" if kind == "rgb" and len(rgb) >= 6 else None
+
+
+@dataclass(frozen=True)
+class SummaryRows:
+    """The Summary sheet as rows, with the 1-based rows and columns a writer that styles it needs."""
+
+    rows: Rows
+    periods: tuple[str, ...]
+    ratings: tuple[str, ...]
+    counts_header_row: int  # 'Rating' and the periods; one row per rating below it
+    total_row: int
+    movements_title_row: int
+    movements_header_row: int
+    group_rows: tuple[int, ...]  # the rows that name a movement group
+    chart_at: tuple[int, int]  # (row, column) of the chart's top-left cell: beside the counts, a column apart
+
+    @property
+    def counts_width(self) -> int:
+        return len(self.periods) + 1
+
+
+def summary_rows(register: Register, moves: Movements, counts: Mapping[str, Mapping[str, int]], built_by: str,
+                 now: dt.datetime) -> SummaryRows:
+    """Return the Summary sheet: open risks by rating per period, then this period's movements."""
+    ratings = allowed(register, "Ratings")
+    periods = tuple(counts)
+    rows: Rows = [
+        [f"Summary: {register.setting('title')}, {register.period.label}"],
+        [(f"Rebuilt by {built_by} on {_stamp(now)} from the Register and History sheets. "
+          "Counts are of open risks; quarters without ratings in History are left out.")],
+    ]
+    rows += [[]] * (COUNTS_TITLE_ROW - 1 - len(rows))
+    rows.append(["Open risks by residual rating"])
+    rows.append(["Rating", *periods])
+    counts_header_row = len(rows)
+    rows += [[rating, *(counts[p].get(rating, 0) for p in periods)] for rating in ratings]
+    rows.append(["Total", *(sum(counts[p].values()) for p in periods)])
+    total_row = len(rows)
+    rows += [[]] * (max(total_row + 2, MOVEMENTS_ROW) - 1 - len(rows))
+    rows.append([f"Movements in {register.period.label}"])
+    movements_title_row = len(rows)
+    rows.append(list(MOVEMENT_HEADERS))
+    group_rows = []
+    for label, group in moves.groups():
+        group_rows.append(len(rows) + 1)
+        if not group:
+            rows.append([f"{label} (0)", None, "None"])
+        for index, m in enumerate(group):
+            rows.append([f"{label} ({len(group)})" if index == 0 else None, m.risk_id, m.name, m.rating,
+                         m.previous_rating, m.trend, m.note if m.from_history else "as recorded"])
+    if moves.unclassified:
+        rows += [[], ["Not counted (trend missing or not in the list; run Validate): "
+                      + ", ".join(m.risk_id for m in moves.unclassified)]]
+    kept = [m.risk_id for _, group in moves.groups() for m in group if not m.from_history]
+    if kept:
+        rows += [[], ["Arrows as recorded on the Register, because History does not have both quarters' ratings: "
+                      + ", ".join(kept) + "."]]
+    return SummaryRows(rows, periods, tuple(ratings), counts_header_row, total_row, movements_title_row,
+                       movements_title_row + 1, tuple(group_rows), (COUNTS_TITLE_ROW, len(periods) + 3))

@@ -1,0 +1,673 @@
+"""The one registry of checks on a register: each rule an id, a severity, a message and a small pure function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from workbook.core import trends
+from workbook.core.findings import printable, quoted
+from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
+from workbook.core.periods import Period
+from workbook.core.schema import (
+    CORE_COLUMNS,
+    EXCEL_CELL_LIMIT,
+    HISTORY_COLUMNS,
+    NEW,
+    NOT_APPLICABLE,
+    REGISTER_SHEET,
+    SETTING_BY_KEY,
+    SETTINGS_SHEET,
+    TEXT_KEYS,
+    TREND_KEYS,
+)
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA")
+# What people type for a trend when they mean one of the symbols.
+TREND_ALIASES: Mapping[str, str] = {
+    **dict.fromkeys(("->", "-->", "=>", "==>", "—>", "–>", "=", "same", "no change", "unchanged", "stable",
+                     "static", "level", "flat", "↔", "⟶", "➝", "➔", "→→"), "→"),
+    **dict.fromkeys(("up", "^", "↑", "/", "increasing", "increase", "escalating", "escalated", "rising", "worse",
+                     "⬈", "⇗", "up arrow"), "↗"),
+    **dict.fromkeys(("down", "v", "↓", "\\", "decreasing", "decrease", "de-escalating", "deescalating",
+                     "de-escalated", "falling", "better", "⬊", "⇘", "down arrow"), "↘"),
+    **dict.fromkeys(("new risk", "nw", "neww"), "New"),
+    **dict.fromkeys(("na", "n.a.", "n.a", "n/a", "n / a", "-", "--", "none", "not applicable", "#n/a"), "N/A"),
+}
+STRAY_ENDINGS = ".,;:-–—_/\\|"
+# Markup left by the export: a tag, or an HTML entity. Two patterns, each starting with its own character, which
+# the regex engine skips to far faster than to a pattern that may start with either.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
+_UNSAVEABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a rule failed and the words its message needs."""
+
+    cell: str
+    value: object
+    risk_id: str = ""
+    column: str = ""
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+
+Check = Callable[[Register], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: stable id, severity, the columns it reads, what it checks, its message and its function."""
+
+    id: str
+    severity: str
+    columns: tuple[str, ...]
+    description: str
+    message: str  # str.format template: {column}, {value} (quoted) and the fields the check supplies
+    check: Check
+
+    def message_for(self, hit: Hit) -> str:
+        # Names and IDs come from the user's cells: escaped, so the message is safe to write into a note.
+        fields = {key: printable(value, 200) if isinstance(value, str) else value for key, value in hit.fields.items()}
+        return self.message.format(column=printable(hit.column), value=quoted(hit.value),
+                                   risk_id=printable(hit.risk_id), **fields)
+
+
+# ---- helpers shared by the checks ---------------------------------------------------------------------------
+
+def _at(register: Register, risk: Risk, key: str, **fields: object) -> Hit:
+    return Hit(register.cell(risk, key), risk.values.get(key), risk.id, register.header_of(key), fields)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_error_text(text: str) -> bool:
+    return text.startswith("#") and text.upper() in ERROR_VALUES  # every error value starts with '#'
+
+
+def _typed(value: object) -> bool:
+    """Whether a value-level rule should look at `value` (blank, formulas and error values have their own rules)."""
+    if isinstance(value, str):
+        text = value.strip()
+        return bool(text) and not isinstance(value, Formula) and not _is_error_text(text)
+    return value is not None
+
+
+def _present(register: Register, keys: Iterable[str]) -> list[str]:
+    return [key for key in keys if register.has_column(key)]
+
+
+def _allowed_text(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def _setting_cell(register: Register, key: str) -> str:
+    return address(SETTINGS_SHEET, register.settings_rows.get(key, 1), 2)
+
+
+def _history_column(register: Register, key: str) -> int:
+    """Return the History sheet column of `key`: as read when the adapter recorded it, else the schema's order."""
+    return register.history_columns.get(key) or [c.key for c in HISTORY_COLUMNS].index(key) + 1
+
+
+def _history_hit(register: Register, entry: HistoryEntry, key: str, value: object, **fields: object) -> Hit:
+    header = next(c.header for c in HISTORY_COLUMNS if c.key == key)
+    return Hit(register.history_cell(entry, _history_column(register, key)), value, entry.risk_id, header,
+               {"row": entry.row, **fields})
+
+
+def suggest(value: object, choices: tuple[str, ...], aliases: Mapping[str, str] | None = None) -> str | None:
+    """Return the list value `value` most likely means: same but for case or spacing, a known alias, a near miss."""
+    text = as_text(value)
+    squeezed = " ".join(text.split()).casefold()
+    for choice in choices:
+        if " ".join(choice.split()).casefold() == squeezed:
+            return choice
+    alias = (aliases or {}).get(squeezed) or (aliases or {}).get(squeezed.replace(" ", ""))
+    if alias in choices:
+        return alias
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(squeezed, list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def _not_in_list(register: Register, keys: tuple[str, ...], list_name: str,
+                 aliases: Mapping[str, str] | None = None) -> Iterable[Hit]:
+    """Yield each risk's cells of `keys` whose value is not in the list `list_name`."""
+    choices = trends.allowed(register, list_name)
+    for risk in register.risks:
+        for key in keys:
+            value = risk.values.get(key)
+            if _typed(value) and as_text(value) not in choices:
+                guess = suggest(value, choices, aliases)
+                yield _at(register, risk, key, list=list_name, allowed=_allowed_text(choices),
+                          hint=f" Did you mean '{guess}'?" if guess else "")
+
+
+def _int_setting(register: Register, key: str) -> int | None:
+    value = register.setting(key)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) else None
+
+
+def _pattern(register: Register) -> re.Pattern | None:
+    try:
+        return re.compile(str(register.setting("id_pattern")))
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return None
+
+
+def _score_scale(register: Register) -> int:
+    scale = _int_setting(register, "score_scale")
+    return scale if scale is not None and 2 <= scale <= 10 else SETTING_BY_KEY["score_scale"].default  # type: ignore
+
+
+def as_date(value: object) -> dt.date | None:
+    """Return the date a cell holds: a real date, or text in ISO or day/month/year form."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
+            try:
+                return dt.datetime.strptime(text, form).date()
+            except ValueError:
+                continue
+    return None
+
+
+# ---- the checks ---------------------------------------------------------------------------------------------
+
+_REQUIRED_FIX = {
+    "id": "Give the risk its reference, e.g. CRR07.",
+    "rating": "Choose the residual rating from the drop-down.",
+    "trend": "Choose the direction of travel from the drop-down (New, ↗, →, ↘ or N/A).",
+    "text": "Fill it in: the board paper prints it.",
+}
+
+
+def required_fields(register: Register) -> Iterable[Hit]:
+    required = [column for column in CORE_COLUMNS if column.required]
+    for risk in register.risks:
+        for column in required:
+            if _blank(risk.values.get(column.key)):
+                yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
+
+
+def id_pattern(register: Register) -> Iterable[Hit]:
+    pattern = _pattern(register)
+    if pattern is None:
+        return
+    for risk in register.risks:
+        value = risk.values.get("id")
+        if _typed(value) and not pattern.fullmatch(as_text(value)):
+            yield _at(register, risk, "id", pattern=pattern.pattern)
+
+
+def id_unique(register: Register) -> Iterable[Hit]:
+    first: dict[str, Risk] = {}
+    for risk in register.risks:
+        if not risk.id or not _typed(risk.values.get("id")):
+            continue
+        earlier = first.setdefault(risk.id.casefold(), risk)
+        if earlier is not risk:
+            yield _at(register, risk, "id", first_row=earlier.row, first_cell=register.cell(earlier, "id"))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().rstrip(STRAY_ENDINGS + " ").split())
+
+
+def name_unique(register: Register) -> Iterable[Hit]:
+    first: dict[str, Risk] = {}
+    for risk in register.risks:
+        if not risk.name or not _typed(risk.values.get("name")):
+            continue
+        earlier = first.setdefault(_name_key(risk.name), risk)
+        if earlier is not risk:
+            yield _at(register, risk, "name", other=earlier.id or f"the risk in row {earlier.row}",
+                      first_row=earlier.row)
+
+
+def name_punctuation(register: Register) -> Iterable[Hit]:
+    for risk in register.risks:
+        value = risk.values.get("name")
+        if not _typed(value):
+            continue
+        text = as_text(value)
+        if text != text.rstrip():
+            problem = "ends with a space"
+        elif text != text.lstrip():
+            problem = "starts with a space"
+        elif text[-1] in STRAY_ENDINGS:
+            problem = f"ends with '{text[-1]}'"
+        else:
+            continue
+        yield _at(register, risk, "name", problem=problem)
+
+
+def rating_in_list(register: Register) -> Iterable[Hit]:
+    return _not_in_list(register, ("rating",), "Ratings")
+
+
+def trend_in_list(register: Register) -> Iterable[Hit]:
+    return _not_in_list(register, TREND_KEYS, "Trends", TREND_ALIASES)
+
+
+def status_in_list(register: Register) -> Iterable[Hit]:
+    return _not_in_list(register, ("status",), "Statuses") if register.has_column("status") else ()
+
+
+def score_range(register: Register) -> Iterable[Hit]:
+    scale = _score_scale(register)
+    for key in _present(register, ("likelihood", "impact_score")):
+        for risk in register.risks:
+            value = risk.values.get(key)
+            if not _typed(value):
+                continue
+            number = trends.as_number(value)
+            if number is None or not number.is_integer() or not 1 <= number <= scale:
+                yield _at(register, risk, key, scale=scale)
+
+
+@once_per_register
+def _sequence_problems(register: Register) -> list[tuple[str, Risk, str, str]]:
+    """Return (problem, risk, column key, earlier column key) of each trend cell whose value cannot follow the ones
+    before it: one walk of the trend columns for the four rules that ask (R010–R013)."""
+    arrows = set(trends.allowed(register, "Trends")) - {NEW, NOT_APPLICABLE}
+    problems = []
+    for risk in register.risks:
+        first_new = last_arrow = last_present = previous_key = None
+        for key in TREND_KEYS:
+            value = as_text(risk.values.get(key))
+            found, earlier = None, None
+            if value == NOT_APPLICABLE and last_present:
+                found, earlier = "na_after", last_present
+            elif value == NEW and first_new:
+                found, earlier = "new_twice", first_new
+            elif value == NEW and last_arrow:
+                found, earlier = "new_after_arrow", last_arrow
+            elif value in arrows and not last_present and previous_key \
+                    and as_text(risk.values.get(previous_key)) == NOT_APPLICABLE:
+                found, earlier = "arrow_after_na", previous_key
+            if found:
+                problems.append((found, risk, key, earlier))
+            if value == NEW:
+                first_new = first_new or key
+            if value in arrows:
+                last_arrow = key
+            if value == NEW or value in arrows:
+                last_present = key
+            previous_key = key
+    return problems
+
+
+def _sequence(register: Register, kind: str) -> Iterable[Hit]:
+    """Yield the trend cells whose value cannot follow the ones before it, for one `kind` of problem."""
+    for found, risk, key, earlier in _sequence_problems(register):
+        if found == kind:
+            yield _at(register, risk, key, earlier_column=register.header_of(earlier),
+                      earlier=as_text(risk.values.get(earlier)))
+
+
+def new_twice(register: Register) -> Iterable[Hit]:
+    return _sequence(register, "new_twice")
+
+
+def new_after_arrow(register: Register) -> Iterable[Hit]:
+    return _sequence(register, "new_after_arrow")
+
+
+def arrow_after_na(register: Register) -> Iterable[Hit]:
+    return _sequence(register, "arrow_after_na")
+
+
+def na_after_appearing(register: Register) -> Iterable[Hit]:
+    return _sequence(register, "na_after")
+
+
+def trend_contradicts_history(register: Register) -> Iterable[Hit]:
+    choices = trends.allowed(register, "Trends")
+    for risk, trend in trends.trend_cells(register, trends.compute_trends(register)):
+        if trend.recorded in choices and not trend.agrees:
+            yield _at(register, risk, trend.key, reason=trend.reason, expected=trend.computed)
+
+
+def _first_markup(text: str) -> str | None:
+    """Return the first tag or entity in `text`, None when it holds neither."""
+    # `in` rules most text out faster still than the patterns can.
+    found = [match for match in (_TAG.search(text) if "<" in text else None,
+                                 _ENTITY.search(text) if "&" in text else None) if match]
+    return min(found, key=lambda match: match.start()).group(0) if found else None
+
+
+def markup_left(register: Register) -> Iterable[Hit]:
+    for key in _present(register, TEXT_KEYS):
+        for risk in register.risks:
+            value = risk.values.get(key)
+            if isinstance(value, str) and (markup := _first_markup(value)):
+                yield _at(register, risk, key, markup=quoted(markup))
+
+
+@once_per_register
+def _text_cell_problems(register: Register) -> dict[str, list[tuple[Risk, str, str]]]:
+    """Return, for each of the four every-cell rules (R016–R019), the cells it flags, row by row: one walk of the
+    whole sheet rather than four. All four look at text only (a formula is text too)."""
+    found: dict[str, list[tuple[Risk, str, str]]] = {"unsaveable": [], "too_long": [], "formula": [], "error": []}
+    keys = sorted(register.columns, key=register.columns.__getitem__)
+    for risk in register.risks:
+        values = risk.values
+        for key in keys:
+            value = values.get(key)
+            if not isinstance(value, str):
+                continue
+            if _UNSAVEABLE.search(value):
+                found["unsaveable"].append((risk, key, value))
+            if len(value) > EXCEL_CELL_LIMIT:
+                found["too_long"].append((risk, key, value))
+            if isinstance(value, Formula):
+                found["formula"].append((risk, key, value))
+            if _is_error_text(value.strip()):
+                found["error"].append((risk, key, value))
+    return found
+
+
+def unsaveable_characters(register: Register) -> Iterable[Hit]:
+    for risk, key, value in _text_cell_problems(register)["unsaveable"]:
+        match = _UNSAVEABLE.search(value)
+        char = match.group(0)  # type: ignore[union-attr]
+        kind = "a broken character" if 0xD800 <= ord(char) <= 0xDFFF else "the control character"
+        yield _at(register, risk, key, what=f"{kind} U+{ord(char):04X}", position=match.start() + 1)  # type: ignore
+
+
+def too_long(register: Register) -> Iterable[Hit]:
+    for risk, key, value in _text_cell_problems(register)["too_long"]:
+        yield _at(register, risk, key, length=f"{len(value):,}", limit=f"{EXCEL_CELL_LIMIT:,}")
+
+
+def formula(register: Register) -> Iterable[Hit]:
+    for risk, key, _ in _text_cell_problems(register)["formula"]:
+        yield _at(register, risk, key)
+
+
+def error_value(register: Register) -> Iterable[Hit]:
+    for risk, key, _ in _text_cell_problems(register)["error"]:
+        yield _at(register, risk, key)
+
+
+def blank_rows(register: Register) -> Iterable[Hit]:
+    first_column = min(register.columns.values()) if register.columns else 1
+    for row in register.blank_rows:
+        yield Hit(address(REGISTER_SHEET, row, first_column), None, "", "", {"row": row})
+
+
+def date_invalid(register: Register) -> Iterable[Hit]:
+    for key in _present(register, ("date_raised", "last_reviewed")):
+        for risk in register.risks:
+            value = risk.values.get(key)
+            if _typed(value) and as_date(value) is None:
+                yield _at(register, risk, key)
+
+
+def review_overdue(register: Register) -> Iterable[Hit]:
+    cycle = _int_setting(register, "review_cycle_days")
+    if not register.has_column("last_reviewed") or cycle is None or cycle <= 0:
+        return
+    end = register.period.end_date
+    for risk in register.risks:
+        if risk.is_closed:
+            continue
+        reviewed = as_date(risk.values.get("last_reviewed"))
+        if reviewed is not None and (end - reviewed).days > cycle:
+            yield _at(register, risk, "last_reviewed", days=(end - reviewed).days, period=register.period.label,
+                      end=end.isoformat(), cycle=cycle)
+
+
+def history_incomplete(register: Register) -> Iterable[Hit]:
+    for entry in register.history:
+        for key in ("risk_id", "period"):
+            if not getattr(entry, key):
+                yield _history_hit(register, entry, key, None,
+                                   what=next(c.header for c in HISTORY_COLUMNS if c.key == key))
+
+
+def history_period(register: Register) -> Iterable[Hit]:
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        if entry.period and period is None:
+            yield _history_hit(register, entry, "period", entry.period)
+
+
+def history_unknown_risk(register: Register) -> Iterable[Hit]:
+    on_register = {risk.id.casefold() for risk in register.risks if risk.id}
+    pattern = _pattern(register)
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        if not entry.risk_id or period is None or entry.risk_id.casefold() in on_register:
+            continue
+        # Rows for risks closed in earlier periods are how closed risks are found: only a row for the
+        # reporting period, or an ID that cannot be a risk's, points at a mistake.
+        if period >= register.period or (pattern is not None and not pattern.fullmatch(entry.risk_id)):
+            yield _history_hit(register, entry, "risk_id", entry.risk_id, period=period.label)
+
+
+def history_duplicate(register: Register) -> Iterable[Hit]:
+    # By risk, then period: one small dict per risk rather than a key tuple per row, which would wake
+    # Python's cycle collector again and again on a long History.
+    first: dict[str, dict[Period, HistoryEntry]] = {}
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        if not entry.risk_id or period is None:
+            continue
+        earlier = first.setdefault(entry.risk_id.casefold(), {}).setdefault(period, entry)
+        if earlier is not entry:
+            yield _history_hit(register, entry, "period", entry.period, first_row=earlier.row,
+                               period=period.label)
+
+
+def history_value_in_list(register: Register) -> Iterable[Hit]:
+    lists = [(key, list_name, trends.allowed(register, list_name), aliases)
+             for key, list_name, aliases in (("rating", "Ratings", None), ("trend", "Trends", TREND_ALIASES))]
+    for entry in register.history:
+        for key, list_name, choices, aliases in lists:
+            value = getattr(entry, key)
+            if value and value not in choices:
+                guess = suggest(value, choices, aliases)
+                yield _history_hit(register, entry, key, value, list=list_name, allowed=_allowed_text(choices),
+                                   hint=f" Did you mean '{guess}'?" if guess else "")
+
+
+def history_disagrees(register: Register) -> Iterable[Hit]:
+    by_id = register.by_id()
+    spellings = trends.rating_spellings(register)
+    reporting = register.period
+    # Whether each period is the reporting one: once a period, not once a row.
+    in_reporting = {period: period == reporting for period in trends.history_periods(register)}
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        risk = by_id.get(entry.risk_id)
+        if risk is None or not in_reporting[period]:
+            continue
+        recorded = trends.spelt_rating(spellings, entry.rating)
+        current = trends.spelt_rating(spellings, risk.values.get("rating"))
+        if recorded and current and recorded != current:
+            yield _history_hit(register, entry, "rating", entry.rating, period=register.period.label,
+                               current=current, register_cell=register.cell(risk, "rating"))
+
+
+def settings_invalid(register: Register) -> Iterable[Hit]:
+    def hit(key: str, problem: str) -> Hit:
+        return Hit(_setting_cell(register, key), register.settings.get(key), "", "Value",
+                   {"label": SETTING_BY_KEY[key].label, "problem": problem})
+
+    try:
+        re.compile(str(register.setting("id_pattern")))
+    except (re.error, OverflowError, RecursionError, ValueError) as err:
+        yield hit("id_pattern", f"is not a pattern riskreg can use ({err}); IDs are not checked until it is "
+                                r"corrected, e.g. CRR\d{2}")
+    cycle = _int_setting(register, "review_cycle_days")
+    if cycle is None or cycle <= 0:
+        yield hit("review_cycle_days", "must be a whole number of days, e.g. 92; review dates are not checked "
+                                       "until it is")
+    scale = _int_setting(register, "score_scale")
+    if scale is None or not 2 <= scale <= 10:
+        yield hit("score_scale", f"must be a whole number from 2 to 10, e.g. 4 or 5; scores are checked against "
+                                 f"{_score_scale(register)} until it is")
+    basis = as_text(register.setting("trend_basis")).strip()
+    choices = trends.allowed(register, "TrendBasis")
+    if basis not in choices:
+        yield hit("trend_basis", f"must be one of {_allowed_text(choices)}; arrows compare ratings until it is")
+
+
+# ---- the registry -------------------------------------------------------------------------------------------
+
+_TRENDS = "Trend columns (Qn Trending)"
+_TEXT = "Risk Name, Description, Impact, Key Controls and Activities, Risk Owner, Portfolio/Department"
+_EVERY = "Every Register column"
+_LIST_MESSAGE = "{column} {value} is not in the {list} list ({allowed}).{hint} Choose a value from the drop-down."
+
+RULES: tuple[Rule, ...] = (
+    Rule("R001", ERROR, tuple(c.header for c in CORE_COLUMNS if c.kind != "trend") + (_TRENDS,),
+         "Every risk has an ID, name, description, impact, controls, three trends and a residual rating.",
+         "{column} is empty. {fix}", required_fields),
+    Rule("R002", ERROR, ("ID", "Settings: Risk ID pattern"),
+         "The ID matches the Risk ID pattern in Settings.",
+         "ID {value} does not match the Risk ID pattern {pattern} in Settings. Correct the ID, or the pattern "
+         "in Settings if the register uses another scheme.", id_pattern),
+    Rule("R003", ERROR, ("ID",), "No two risks share an ID.",
+         "ID {value} is also used by the risk in row {first_row} ({first_cell}). Give each risk its own ID.",
+         id_unique),
+    Rule("R004", WARNING, ("Risk Name",), "No two risks share a name (ignoring case, spacing and end punctuation).",
+         "Risk Name {value} is also the name of {other} (row {first_row}). Give each risk a name the committee "
+         "can tell apart, or merge the two.", name_unique),
+    Rule("R005", WARNING, ("Risk Name",), "A risk name does not start or end with a space or stray punctuation.",
+         "Risk Name {value} {problem}. Remove it: a risk name is a title, and the board paper adds its own "
+         "punctuation.", name_punctuation),
+    Rule("R006", ERROR, ("Residual Risk Rating", "Lists: Ratings"), "The residual rating is in the Ratings list.",
+         _LIST_MESSAGE, rating_in_list),
+    Rule("R007", ERROR, (_TRENDS, "Lists: Trends"), "Each trend is in the Trends list.", _LIST_MESSAGE,
+         trend_in_list),
+    Rule("R008", ERROR, ("Status", "Lists: Statuses"), "The status, when the register has a Status column, "
+         "is in the Statuses list.", _LIST_MESSAGE, status_in_list),
+    Rule("R009", ERROR, ("Likelihood", "Impact Score", "Settings: Likelihood and impact scale"),
+         "Likelihood and impact scores are whole numbers from 1 to the scale in Settings.",
+         "{column} {value} is not a whole number from 1 to {scale} (the likelihood and impact scale in "
+         "Settings). Correct the score, or the scale in Settings.", score_range),
+    Rule("R010", ERROR, (_TRENDS,), "A risk is New in one quarter only.",
+         "{column} is New, but {earlier_column} already marks the risk New. A risk is New only in the quarter "
+         "it joins the register: use ↗, → or ↘ here, or correct {earlier_column}.", new_twice),
+    Rule("R011", ERROR, (_TRENDS,), "A risk is not New after a quarter that already gave it an arrow.",
+         "{column} is New, but {earlier_column} already gives the risk a direction of travel "
+         "({earlier}). Use ↗, → or ↘ here, or correct the earlier quarter.", new_after_arrow),
+    Rule("R012", ERROR, (_TRENDS,), "A quarter after N/A is New or N/A, not an arrow.",
+         "{column} is {value}, but {earlier_column} is N/A (not on the register). The quarter a risk joins "
+         "the register is marked New: use New here, or correct {earlier_column}.", arrow_after_na),
+    Rule("R013", ERROR, (_TRENDS,), "A risk is not N/A once it has been on the register.",
+         "{column} is N/A (not on the register), but {earlier_column} is {earlier}. Use ↗, → or ↘ for a "
+         "risk that is on the register, or correct the earlier quarter.", na_after_appearing),
+    Rule("R014", WARNING, (_TRENDS, "History: Rating, Likelihood, Impact, Score", "Settings: Trend basis"),
+         "The recorded trend agrees with History (scores or ratings, as Settings says), where History has "
+         "the data.",
+         "{column} shows {value}, but {reason}, which makes it {expected}. Correct the arrow, or the History "
+         "row(s).", trend_contradicts_history),
+    Rule("R015", WARNING, (_TEXT,), "Text holds no leftover markup or HTML entities from the export.",
+         "{column} still holds the markup {markup} left over from the export. Remove it, or re-import the "
+         "export with `riskreg import`, which converts it to plain text.", markup_left),
+    Rule("R016", ERROR, (_EVERY,), "Text holds no control or broken characters, which Excel and Word cannot save.",
+         "{column} holds {what} at character {position}, which Excel and Word cannot save. Delete it.",
+         unsaveable_characters),
+    Rule("R017", ERROR, (_EVERY,), "No cell holds more than Excel's 32,767 characters.",
+         "{column} is {length} characters long; an Excel cell holds at most {limit}. Shorten it.", too_long),
+    Rule("R018", ERROR, (_EVERY,), "Cells hold typed values, not formulas.",
+         "{column} holds the formula {value}; riskreg and the board paper read the formula, not its result. "
+         "Replace it with the value itself (Copy, then Paste Special > Values).", formula),
+    Rule("R019", ERROR, (_EVERY,), "No cell holds an Excel error value such as #REF! or #N/A.",
+         "{column} holds the error value {value}. Type the value in, or mend what the formula refers to.",
+         error_value),
+    Rule("R020", WARNING, ("Every Register row",), "No blank rows inside the register.",
+         "Row {row} is blank inside the register. Delete the row so that sorting, filters and the board paper "
+         "see one table.", blank_rows),
+    Rule("R021", ERROR, ("Date Raised", "Last Reviewed"), "Dates, when the register has those columns, are dates.",
+         "{column} {value} is not a date. Enter it as a date, e.g. 30/09/2021.", date_invalid),
+    Rule("R022", WARNING, ("Last Reviewed", "Settings: Review cycle (days)", "Settings: Reporting period"),
+         "An open risk was reviewed within the review cycle in Settings, counted back from the end of the "
+         "reporting period.",
+         "Last Reviewed {value} is {days} days before the end of {period} ({end}); the review cycle in Settings "
+         "is {cycle} days. Review the risk and update the date.", review_overdue),
+    Rule("R023", ERROR, ("History: Risk ID, Period",), "Every History row names a risk and a period.",
+         "History row {row} has no {what}. Fill it in, or delete the row.", history_incomplete),
+    Rule("R024", ERROR, ("History: Period",), "History periods are labels such as 2021/22 Q2.",
+         "History period {value} in row {row} does not parse. Write it as '2021/22 Q2' (financial year, then "
+         "quarter; Q1 is April to June).", history_period),
+    Rule("R025", WARNING, ("History: Risk ID",),
+         "History rows for the reporting period (or with an ID that cannot be a risk's) name a risk on the "
+         "Register.",
+         "History row {row} records {value} for {period}, but no risk on the Register has that ID. Correct the "
+         "Risk ID, or delete the row.", history_unknown_risk),
+    Rule("R026", ERROR, ("History: Risk ID, Period",), "History has one row per risk and period.",
+         "History rows {first_row} and {row} both record {risk_id} for {period}. Delete one of them.",
+         history_duplicate),
+    Rule("R027", ERROR, ("History: Rating, Trend", "Lists: Ratings, Trends"),
+         "History ratings and trends are in their lists.",
+         "History {column} {value} in row {row} is not in the {list} list ({allowed}).{hint} Correct it.",
+         history_value_in_list),
+    Rule("R028", WARNING, ("History: Rating", "Residual Risk Rating"),
+         "History's row for the reporting period agrees with the Register's rating.",
+         "History row {row} gives {risk_id} the rating {value} for {period}, but the Register says {current} "
+         "({register_cell}). Correct one so they agree.", history_disagrees),
+    Rule("R029", ERROR, ("Settings: Risk ID pattern, Review cycle (days), Likelihood and impact scale, "
+                         "Trend basis",),
+         "Settings the checks rely on hold usable values.",
+         "Settings {label} {value} {problem}.", settings_invalid),
+)
+RULE_BY_ID = {rule.id: rule for rule in RULES}
+
+
+def rules_markdown() -> str:
+    """Return docs/rules.md: the rules table, generated from the registry."""
+    lines = [
+        "# Validation rules",
+        "",
+        "Generated from `workbook/core/rules.py` by `riskreg rules` (or `python -m workbook.core.rules`); do not edit by hand.",
+        "",
+        "`riskreg validate` exits with 1 when it finds an error, 0 when it finds only warnings "
+        "(1 with `--strict`), and 2 when the workbook cannot be read. Lists come from the Lists sheet and "
+        "thresholds from the Settings sheet, so an organisation changes them there, not in code.",
+        "",
+        "| Rule | Severity | Columns | Checks | Message |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in RULES:
+        cells = (rule.id, rule.severity, "; ".join(rule.columns), rule.description, rule.message)
+        lines.append("| " + " | ".join(_md(cell) for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def main() -> None:
+    """Regenerate docs/rules.md beside the package."""
+    from pathlib import Path
+
+    from workbook.files.atomic import write_text_atomic
+
+    target = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    write_text_atomic(target, rules_markdown())
+    print(f"Wrote {target}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

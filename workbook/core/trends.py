@@ -1,0 +1,408 @@
+"""Trend arrows, closed risks, movements and rating counts, worked out from the History sheet (pure)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from workbook.core.errors import PeriodError
+from workbook.core.model import HistoryEntry, Register, Risk, once_per_register
+from workbook.core.periods import Period, parse_period
+from workbook.core.schema import (
+    DEESCALATING,
+    DEFAULT_LISTS,
+    ESCALATING,
+    NEW,
+    NOT_APPLICABLE,
+    TREND_KEYS,
+    UNCHANGED,
+)
+
+PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A risk's standing in one period: its rating and score, and where that came from."""
+
+    period: Period
+    rating: str | None  # the rating as spelt in the Ratings list, None when missing or not in the list
+    score: float | None
+    present: bool  # False when History records the risk as N/A that period
+    source: str  # 'register', or 'History row 7'
+
+
+@dataclass(frozen=True)
+class ComputedTrend:
+    """The trend of one risk in one trend column: as recorded and as History implies."""
+
+    risk_id: str
+    key: str  # trend1 … trend3
+    period: Period
+    recorded: str
+    computed: str | None  # None when History lacks what it takes to say
+    basis: str  # 'score', 'rating', 'history' (New / N/A), or '' when not computed
+    reason: str  # how the computed value follows from History, or why it cannot be computed
+
+    @property
+    def agrees(self) -> bool:
+        return self.computed is None or self.computed == self.recorded
+
+    @property
+    def value(self) -> str:
+        """The trend to use: computed where History allows, else the recorded one."""
+        return self.computed if self.computed is not None else self.recorded
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One risk in this period's movements."""
+
+    risk_id: str
+    name: str
+    rating: str
+    previous_rating: str  # '' when History does not have it
+    trend: str
+    from_history: bool  # False when the recorded arrow is used because History lacks the data
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Movements:
+    """This period's movements, each group in register order."""
+
+    period: Period
+    new: tuple[Movement, ...] = ()
+    escalated: tuple[Movement, ...] = ()
+    de_escalated: tuple[Movement, ...] = ()
+    unchanged: tuple[Movement, ...] = ()
+    closed: tuple[Movement, ...] = ()
+    unclassified: tuple[Movement, ...] = ()  # trend missing or not in the list: see validate
+    notes: tuple[str, ...] = field(default=())
+
+    def groups(self) -> list[tuple[str, tuple[Movement, ...]]]:
+        """Return (label, movements) pairs in the order a paper lists them."""
+        return [("New", self.new), ("Escalated", self.escalated), ("De-escalated", self.de_escalated),
+                ("Unchanged", self.unchanged), ("Closed", self.closed)]
+
+
+def allowed(register: Register, list_name: str) -> tuple[str, ...]:
+    """Return the values of a list on the Lists sheet (the default list when the sheet leaves it empty)."""
+    return tuple(register.lists.get(list_name) or DEFAULT_LISTS[list_name])
+
+
+def rating_spellings(register: Register) -> dict[str, str]:
+    """Return the Ratings list keyed by casefolded name (the first rating, when two fold alike)."""
+    spellings: dict[str, str] = {}
+    for rating in allowed(register, "Ratings"):
+        spellings.setdefault(rating.casefold(), rating)
+    return spellings
+
+
+def spelt_rating(spellings: dict[str, str], value: object) -> str | None:
+    """Return the rating `value` names in `spellings` (ignoring case and spaces), None when it names none."""
+    return spellings.get(" ".join(value.split()).casefold()) if isinstance(value, str) else None
+
+
+def canonical_rating(register: Register, value: object) -> str | None:
+    """Return the rating as spelt in the Ratings list when `value` names one (ignoring case and spaces)."""
+    return spelt_rating(rating_spellings(register), value)
+
+
+def severity(register: Register, rating: str | None) -> int | None:
+    """Return how severe `rating` is: the Ratings list runs most severe first."""
+    return _severities(register).get(rating)  # type: ignore[arg-type]
+
+
+def as_number(value: object) -> float | None:
+    """Return a cell's value as a finite number (typed or as text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def risk_score(risk: Risk) -> float | None:
+    """Return likelihood × impact score of a register risk, when both are numbers."""
+    likelihood, impact = as_number(risk.values.get("likelihood")), as_number(risk.values.get("impact_score"))
+    return likelihood * impact if likelihood is not None and impact is not None else None
+
+
+@once_per_register
+def _severities(register: Register) -> dict[str, int]:
+    ratings = allowed(register, "Ratings")
+    return {rating: len(ratings) - ratings.index(rating) for rating in ratings}
+
+
+def entry_period(entry: HistoryEntry) -> Period | None:
+    """Return the period of a History row, None when its label does not parse."""
+    try:
+        return parse_period(entry.period)
+    except PeriodError:
+        return None
+
+
+@once_per_register
+def entry_periods(register: Register) -> list[Period | None]:
+    """Return the period of each History row, in sheet order: the checks and snapshots all ask for them."""
+    return [entry_period(entry) for entry in register.history]
+
+
+@once_per_register
+def history_periods(register: Register) -> set[Period | None]:
+    """Return the distinct periods History rows name, None standing for labels that do not parse."""
+    return set(entry_periods(register))
+
+
+def _entry_score(entry: HistoryEntry) -> float | None:
+    score = as_number(entry.score)
+    if score is not None:
+        return score
+    likelihood, impact = as_number(entry.likelihood), as_number(entry.impact)
+    return likelihood * impact if likelihood is not None and impact is not None else None
+
+
+_NA = NOT_APPLICABLE.upper()
+
+
+def _row_present(entry: HistoryEntry, rating: str | None, score: float | None) -> bool:
+    """Whether a History row has its risk on the register: all but an N/A trend with no rating and no score."""
+    return not (entry.trend.upper() == _NA and rating is None and score is None)
+
+
+def compared_periods(register: Register) -> set[Period]:
+    """Return the periods trend arrows compare: each trend period and the one before it."""
+    return {p for period in register.trend_periods for p in (period, period.previous())}
+
+
+@once_per_register
+def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]], dict[str, dict[Period, bool]]]:
+    """Return each risk's snapshots in the compared periods, and whether it was on the register in every period.
+
+    One pass over History, which holds a row per risk and quarter for years: only the compared periods need a
+    full snapshot, the older ones only whether the risk was there. The first row for a risk and period counts.
+    """
+    found: dict[str, dict[Period, Snapshot]] = {}
+    present_in: dict[str, dict[Period, bool]] = {}
+    spellings = rating_spellings(register)
+    reporting = register.period
+    compared = compared_periods(register)
+    periods = entry_periods(register)
+    # Whether each period History names is before the reporting one, and compared: once a period, not once a row.
+    earlier = {p: p in compared for p in history_periods(register) if p is not None and p < reporting}
+    for entry, period in zip(register.history, periods):
+        is_compared = earlier.get(period)  # None for a later period, or a label that does not parse
+        if is_compared is None or not entry.risk_id:
+            continue
+        seen = present_in.setdefault(entry.risk_id, {})
+        if period in seen:
+            continue
+        if is_compared:
+            rating, score = spelt_rating(spellings, entry.rating), _entry_score(entry)
+            snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
+            found.setdefault(entry.risk_id, {})[period] = snap
+            seen[period] = snap.present
+        else:  # rating and score only matter to an N/A row
+            seen[period] = entry.trend.upper() != _NA or _row_present(entry, spelt_rating(spellings, entry.rating),
+                                                                      _entry_score(entry))
+    for risk in register.risks:
+        if risk.id:
+            found.setdefault(risk.id, {})[reporting] = Snapshot(
+                reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk), True, "register")
+    return found, present_in
+
+
+def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
+    """Return each risk's snapshots in the compared periods: History rows, then the Register for the reporting one."""
+    return _read_history(register)[0]
+
+
+def presence(register: Register) -> dict[str, dict[Period, bool]]:
+    """Return, for each risk History records, whether each period before the reporting one had it on the register."""
+    return _read_history(register)[1]
+
+
+@once_per_register
+def covered_periods(register: Register) -> set[Period]:
+    """Return the periods History records (any row), plus the reporting period the Register itself records."""
+    reporting = register.period
+    return {p for p in history_periods(register) if p is not None and p < reporting} | {reporting}
+
+
+@once_per_register
+def _basis(register: Register) -> str:
+    basis = str(register.setting("trend_basis")).strip().lower()
+    return basis if basis in ("score", "rating") else "rating"
+
+
+def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str) -> tuple[str | None, str, str]:
+    scores = before.score is not None and after.score is not None
+    ratings = before.rating is not None and after.rating is not None
+    if scores and (_basis(register) == "score" or not ratings):
+        old, new, basis = before.score, after.score, "score"
+        shown_old, shown_new = f"{before.score:g}", f"{after.score:g}"
+    elif ratings:
+        old, new, basis = severity(register, before.rating), severity(register, after.rating), "rating"
+        shown_old, shown_new = before.rating, after.rating
+    else:
+        missing = before if before.rating is None and before.score is None else after
+        where = "the Register" if missing.source == "register" else "History"
+        return None, "", f"{where} has no rating for {risk_id} in {missing.period.label}"
+    arrow = ESCALATING if new > old else DEESCALATING if new < old else UNCHANGED  # type: ignore[operator]
+    return arrow, basis, (f"the {basis} of {risk_id} went from {shown_old} in {before.period.label} "
+                          f"to {shown_new} in {after.period.label}")
+
+
+def computed_trend(register: Register, risk_id: str, period: Period, history: dict[Period, Snapshot],
+                   covered: set[Period], present: dict[Period, bool]) -> tuple[str | None, str, str]:
+    """Return (trend, basis, reason) of `risk_id` in `period`; trend None when History cannot tell.
+
+    `history` holds the risk's snapshots (see `snapshots`), `present` whether History has it on the register in
+    each earlier period (see `presence`).
+    """
+    previous = period.previous()
+    this_snap, previous_snap = history.get(period), history.get(previous)
+    if this_snap is not None and this_snap.present and previous_snap is not None and previous_snap.present:
+        return _compare(register, previous_snap, this_snap, risk_id)  # the common case: on the register in both
+
+    def state(snap: Snapshot | None, p: Period) -> str:
+        if snap is not None:
+            return PRESENT if snap.present else ABSENT
+        return ABSENT if p in covered else UNKNOWN
+
+    now, before = state(this_snap, period), state(previous_snap, previous)
+    if now == UNKNOWN:
+        return None, "", f"History has no rows for {period.label}"
+    seen_earlier = [p for p, there in present.items() if there and p < previous]
+    if now == ABSENT:
+        if before == PRESENT or seen_earlier:
+            return None, "", f"History has {risk_id} on the register before {period.label} but not in it"
+        return NOT_APPLICABLE, "history", f"History does not have {risk_id} on the register in {period.label}"
+    if before == UNKNOWN:
+        return None, "", f"History has no rows for {previous.label}"
+    if seen_earlier:
+        return None, "", (f"History has {risk_id} on the register in {seen_earlier[-1].label}, "
+                          f"not in {previous.label}, and back in {period.label}")
+    return NEW, "history", (f"History first has {risk_id} on the register in {period.label}, "
+                            f"after recording other risks in {previous.label}")
+
+
+@once_per_register
+def _first_risks(register: Register) -> dict[str, Risk]:
+    """Return the first risk with each ID, in register order (the checks report a duplicated ID)."""
+    first: dict[str, Risk] = {}
+    for risk in register.risks:
+        if risk.id:
+            first.setdefault(risk.id, risk)
+    return first
+
+
+def _column_trends(register: Register, key: str, period: Period) -> dict[str, ComputedTrend]:
+    """Return each risk's trend in one trend column, by risk ID in register order."""
+    history, covered, present = snapshots(register), covered_periods(register), presence(register)
+    column = {}
+    for risk_id, risk in _first_risks(register).items():
+        computed, basis, reason = computed_trend(register, risk_id, period, history.get(risk_id, {}), covered,
+                                                 present.get(risk_id, {}))
+        column[risk_id] = ComputedTrend(risk_id, key, period, risk.text(key), computed, basis, reason)
+    return column
+
+
+@once_per_register
+def latest_trends(register: Register) -> dict[str, ComputedTrend]:
+    """Return each risk's trend in the newest trend column (the reporting period's): all that movements need."""
+    *_, (key, period) = zip(TREND_KEYS, register.trend_periods)
+    return _column_trends(register, key, period)
+
+
+@once_per_register
+def compute_trends(register: Register) -> dict[str, tuple[ComputedTrend, ...]]:
+    """Return, for each risk on the register, its trend per trend column, oldest first."""
+    *earlier, _ = zip(TREND_KEYS, register.trend_periods)
+    columns = [_column_trends(register, key, period) for key, period in earlier] + [latest_trends(register)]
+    # Every column lists the same risks in the same order: each risk's trends are one row across the columns.
+    return dict(zip(columns[-1], zip(*(column.values() for column in columns))))
+
+
+@once_per_register
+def closed_risks(register: Register) -> list[tuple[str, str]]:
+    """Return (risk id, name) of risks closed this period: Status Closed, or on History last period and gone now."""
+    on_register = register.by_id()
+    closed = [(risk.id, risk.name) for risk in register.risks if risk.id and risk.is_closed]
+    previous = register.period.previous()
+    gone = sorted(risk_id for risk_id, history in snapshots(register).items()
+                  if risk_id not in on_register and previous in history and history[previous].present)
+    return closed + [(risk_id, "") for risk_id in gone]
+
+
+_GROUP_OF = {NEW: "new", ESCALATING: "escalated", DEESCALATING: "de_escalated", UNCHANGED: "unchanged"}
+
+
+def movements(register: Register) -> Movements:
+    """Return this period's movements: new, escalated, de-escalated, unchanged and closed risks."""
+    latest = latest_trends(register)
+    history = snapshots(register)
+    groups: dict[str, list[Movement]] = {g: [] for g in (*_GROUP_OF.values(), "closed", "unclassified")}
+    notes: list[str] = []
+    previous = register.period.previous()
+    for risk in register.risks:
+        if not risk.id or risk.is_closed or risk.id not in latest:
+            continue
+        current = latest[risk.id]
+        before = history.get(risk.id, {}).get(previous)
+        note = "" if current.computed is not None else f"recorded arrow kept: {current.reason}"
+        if current.computed is not None and not current.agrees:
+            note = f"recorded {current.recorded}, History gives {current.computed}"
+        movement = Movement(risk.id, risk.name, risk.rating, (before.rating or "") if before else "",
+                            current.value, current.computed is not None, note)
+        groups[_GROUP_OF.get(current.value, "unclassified")].append(movement)
+        if note:
+            notes.append(f"{risk.id}: {note}.")
+    on_register = register.by_id()
+    for risk_id, name in closed_risks(register):
+        before = history.get(risk_id, {}).get(previous)
+        rating = on_register[risk_id].rating if risk_id in on_register else ""
+        groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
+                                         True, "" if name else "not on the register; name unknown"))
+    return Movements(register.period, *(tuple(groups[g]) for g in (
+        "new", "escalated", "de_escalated", "unchanged", "closed", "unclassified")), notes=tuple(notes))
+
+
+def rating_distribution(register: Register) -> dict[str, dict[str, int]]:
+    """Return the count of open risks by rating for each trend period History (or the Register) records."""
+    ratings = allowed(register, "Ratings")
+    history = snapshots(register)
+    result: dict[str, dict[str, int]] = {}
+    closed_now = {risk.id for risk in register.risks if risk.is_closed}
+    for period in register.trend_periods:
+        counts = dict.fromkeys(ratings, 0)
+        recorded = False
+        for risk_id, by_period in history.items():
+            snap = by_period.get(period)
+            if snap is None or not snap.present or snap.rating is None:
+                continue
+            if period == register.period and risk_id in closed_now:
+                continue
+            counts[snap.rating] += 1
+            recorded = True
+        if recorded:
+            result[period.label] = counts
+    return result
+
+
+def trend_cells(register: Register,
+                computed: dict[str, tuple[ComputedTrend, ...]]) -> Iterable[tuple[Risk, ComputedTrend]]:
+    """Yield each register risk with each of its computed trends (first row of a duplicated ID only)."""
+    seen = set()
+    for risk in register.risks:
+        if risk.id in computed and risk.id not in seen:
+            seen.add(risk.id)
+            for trend in computed[risk.id]:
+                yield risk, trend
