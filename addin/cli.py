@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from workbook import jobs
 from workbook.core.errors import RiskregError
 
 
@@ -44,22 +45,6 @@ OUTPUT_FILE = click.Path(path_type=Path)
 PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter; Q1 is April to June)."
 
 
-def _period(text: str | None):
-    from workbook.core.periods import parse_period
-
-    return parse_period(text) if text else None
-
-
-def _rating_counts(register) -> str:
-    from collections import Counter
-
-    from workbook.core.schema import RATINGS
-
-    counts = Counter(risk.rating or "no rating" for risk in register.risks)
-    order = [r.name for r in RATINGS] + sorted(set(counts) - {r.name for r in RATINGS})
-    return ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
-
-
 @cli.command("new")
 @click.argument("path", type=OUTPUT_FILE)
 @click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
@@ -70,13 +55,8 @@ def new_command(path: Path, period: str | None, force: bool) -> None:
 
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
     """
-    import datetime as dt
-
-    from workbook.core.periods import period_of_date
-    from workbook.xlsx.builder import write_workbook
-
-    chosen = _period(period) or period_of_date(dt.date.today())
-    write_workbook(path, settings={"period": chosen.label}, force=force)
+    chosen = jobs.period_or_today(period)
+    jobs.new_register(path, chosen, force=force)
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 
@@ -91,10 +71,8 @@ def import_command(export: Path, output: Path, period: str | None, force: bool) 
 
     EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
     """
-    from workbook.xlsx.builder import import_export
-
-    register = import_export(export, output, _period(period), force=force)
-    click.echo(f"Imported {len(register.risks)} risks ({_rating_counts(register)}) from {export} into {output}.")
+    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force)
+    click.echo(f"Imported {len(register.risks)} risks ({jobs.rating_counts(register)}) from {export} into {output}.")
 
 
 @cli.command("export")
@@ -107,15 +85,8 @@ def export_command(register: Path, output: Path, force: bool) -> None:
 
     The tab-separated format with HTML cells that `riskreg import` reads.
     """
-    from workbook.export.text_format import dropped_columns, export_text
-    from workbook.files.atomic import check_writable, write_text_atomic
-    from workbook.xlsx.reader import read_register
-
-    check_writable(output, force=force)
-    content = read_register(register)
-    write_text_atomic(output, export_text(content))
+    content, dropped = jobs.export_register(register, output, force=force)
     click.echo(f"Exported {len(content.risks)} risks from {register} to {output}.")
-    dropped = dropped_columns(content)
     if dropped:
         click.echo(f"Note: the export format has no {', '.join(dropped)} column{'s' if len(dropped) > 1 else ''}; "
                    "those values stay in the workbook only.")
@@ -177,22 +148,16 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     """
     import json
 
-    from workbook.core.checks import check, exit_code, summary
-    from workbook.xlsx.reader import read_register
-
-    content = read_register(register)
-    findings = check(content)
-    line = summary(findings, content)
+    validation = jobs.validate_file(register)
+    content, findings, line = validation.register, validation.findings, validation.summary
     if as_json:
         click.echo(json.dumps({"register": str(register), "period": content.period.label, "summary": line,
                                "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
     else:
         _show_findings(findings, line)
     if write:
-        from workbook.xlsx.writer import write_findings
-
-        _wrote(write_findings(register, findings, line, output=output, force=force), "the Validation sheet")
-    raise click.exceptions.Exit(exit_code(findings, strict=strict))
+        _wrote(jobs.write_validation(register, validation, output=output, force=force), "the Validation sheet")
+    raise click.exceptions.Exit(validation.exit_code(strict=strict))
 
 
 @cli.command("trends")
@@ -212,13 +177,10 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     from rich.markup import escape
     from rich.table import Table
 
-    from workbook.core.checks import check
-    from workbook.core.rules import RULE_BY_ID
-    from workbook.core.trends import compute_trends, movements, rating_distribution
     from workbook.xlsx.reader import read_register
 
-    content = read_register(register)
-    computed = compute_trends(content)
+    refresh = jobs.refresh_trends(read_register(register))
+    content, computed = refresh.register, refresh.computed
     console = _console()
     table = Table(header_style="bold", title=f"Trends, {content.period.label}")
     table.add_column("Risk")
@@ -237,20 +199,15 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
                 cells.append(f"[red]{escape(trend.recorded) or 'empty'} → History: {trend.computed}[/]")
         table.add_row(escape(risk.id), escape(risk.name), *cells, escape(risk.rating))
     console.print(table)
-    moves = movements(content)
-    for label, group in moves.groups():
+    for label, group in refresh.movements.groups():
         names = "; ".join(f"{m.risk_id} {m.name}".strip() for m in group) or "none"
         console.print(f"{label} ({len(group)}): {names}", markup=False)
-    counts = rating_distribution(content)
-    for period, by_rating in counts.items():
+    for period, by_rating in refresh.distribution.items():
         console.print(f"{period}: " + ", ".join(f"{n} {rating}" for rating, n in by_rating.items()), markup=False)
-    conflicts = check(content, [RULE_BY_ID["R014"]])
-    for finding in conflicts:
+    for finding in refresh.conflicts:
         console.print(f"{finding.cell}: {finding.message}", markup=False)
     if write:
-        from workbook.xlsx.writer import write_trends
-
-        result = write_trends(register, content, computed, output=output, force=force)
+        result = jobs.write_trends(register, refresh, output=output, force=force)
         filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
         click.echo(f"Trend cells filled: {filled}.", err=True)
         if result.findings:
@@ -273,15 +230,12 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     quarter on (the oldest drops off, the new quarter's column starts empty) and sets the period in
     Settings. Refused if the register already reports that quarter. A backup is kept.
     """
-    from workbook.core.schema import HISTORY_COLUMNS, TREND_COUNT, trend_header
-    from workbook.xlsx.reader import read_register
-    from workbook.xlsx.writer import roll_quarter
+    from workbook.core.schema import TREND_COUNT, trend_header
 
-    content = read_register(register)
-    new_period = _period(period)
-    result = roll_quarter(register, new_period, register=content, output=output, force=force)
-    kept = sum(1 for cell in result.cells if cell.startswith("History!")) // len(HISTORY_COLUMNS)
-    already = sum(1 for risk in content.risks if risk.id) - kept
+    new_period = jobs.period_or_none(period)
+    roll = jobs.roll_quarter(register, new_period, output=output, force=force)
+    content, result = roll.register, roll.written
+    kept, already = roll.history_rows_added, roll.history_rows_kept
     headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
     click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
     click.echo(f"History: {kept} {content.period.label} rating(s) added (Source 'rolled')"
@@ -329,10 +283,7 @@ def rules_command(output: Path | None) -> None:
 @user_errors
 def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool) -> None:
     """Build the committee's board paper (Word) from a REGISTER workbook."""
-    from report_builder.build import build_paper
-
-    output = output or register.with_name(f"{register.stem} board paper.docx")
-    result = build_paper(register, output, template=template, force=force, pdf=pdf)
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf)
     content = result.content
     click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
                f"{len(content.attention)} for the Committee's attention.")
@@ -415,34 +366,28 @@ def demo_command(outdir: Path) -> None:
     works out the trends and writes the Summary sheet, then builds the Word board paper. Files from an
     earlier demo in OUTDIR are replaced.
     """
-    from report_builder.build import build_paper
-    from workbook.core.checks import check, summary
-    from workbook.core.periods import parse_period
-    from workbook.core.trends import compute_trends
     from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
-    from workbook.xlsx.builder import import_export
     from workbook.xlsx.reader import read_register
-    from workbook.xlsx.writer import write_findings, write_trends
 
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"
-    imported = import_export(sample_export_path(), workbook_path, parse_period(SAMPLE_PERIOD), force=True)
-    click.echo(f"1. Register: imported {len(imported.risks)} risks ({_rating_counts(imported)}) "
+    imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
+                                    force=True)
+    click.echo(f"1. Register: imported {len(imported.risks)} risks ({jobs.rating_counts(imported)}) "
                f"into {workbook_path}.")
 
-    register = read_register(workbook_path)
-    findings = check(register)
-    line = summary(findings, register)
-    _show_findings(findings, f"2. Checks: {line}.")
-    write_findings(workbook_path, findings, line)
+    validation = jobs.validate_file(workbook_path)
+    _show_findings(validation.findings, f"2. Checks: {validation.summary}.")
+    jobs.write_validation(workbook_path, validation)
     click.echo(f"   Findings written to the Validation sheet of {workbook_path.name}, cells highlighted.")
 
-    register = read_register(workbook_path)
-    trends = write_trends(workbook_path, register, compute_trends(register))
-    click.echo(f"3. Trends: worked out from History for {register.period.label}; Summary sheet and chart written"
-               + (f"; {len(trends.findings)} recorded arrow(s) History contradicts." if trends.findings else "."))
+    refresh = jobs.refresh_trends(read_register(workbook_path))
+    trends = jobs.write_trends(workbook_path, refresh)
+    click.echo(f"3. Trends: worked out from History for {refresh.register.period.label}; Summary sheet and chart "
+               "written" + (f"; {len(trends.findings)} recorded arrow(s) History contradicts." if trends.findings
+                            else "."))
 
-    paper = build_paper(workbook_path, outdir / "board paper.docx", force=True)
+    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True)
     note = (f" It carries a data-quality note: the register has {paper.forced_errors} error(s) to fix "
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")

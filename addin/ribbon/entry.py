@@ -7,15 +7,13 @@ remote engine the tests use) and for tests that give the saved file's path.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from addin.ribbon import live_io
 from addin.ribbon.dispatch import active_book
-from workbook.core import checks, trends
+from workbook import jobs
 from workbook.core.errors import PeriodError
-from workbook.core.periods import parse_period, period_of_date
-from workbook.core.rules import RULE_BY_ID
+from workbook.core.periods import parse_period
 from workbook.core.schema import REGISTER_SHEET
 
 
@@ -23,25 +21,20 @@ def validate(book=None) -> None:
     """Run the checks; list the findings on the Validation sheet and highlight their cells, as `validate --write`."""
     book = book if book is not None else active_book()
     with live_io.progress(book, "Risk Register: checking the register…"):
-        register = live_io.read_register(book)
-        findings = checks.check(register)
-        summary = checks.summary(findings, register)
-        live_io.write_findings(book, findings, summary)
-    live_io.message(book, f"{summary} — see the Validation sheet." if findings else summary)
+        validation = jobs.validate(live_io.read_register(book))
+        live_io.write_findings(book, validation.findings, validation.summary)
+    summary = validation.summary
+    live_io.message(book, f"{summary} — see the Validation sheet." if validation.findings else summary)
 
 
 def refresh_trends(book=None) -> None:
     """Fill empty trend cells from History and rebuild the Summary sheet, as `trends --write`."""
     book = book if book is not None else active_book()
     with live_io.progress(book, "Risk Register: working out trends…"):
-        register = live_io.read_register(book)
-        computed = trends.compute_trends(register)
-        filled = {(risk.row, register.columns[trend.key]): trend.computed
-                  for risk, trend in trends.trend_cells(register, computed)
-                  if trend.computed is not None and not risk.text(trend.key)}
+        refresh = jobs.refresh_trends(live_io.read_register(book))
+        register, filled, conflicts = refresh.register, refresh.fills, refresh.conflicts
         live_io.fill_values(book, REGISTER_SHEET, filled)
-        live_io.write_summary(book, register, trends.movements(register), trends.rating_distribution(register))
-    conflicts = checks.check(register, [RULE_BY_ID["R014"]])
+        live_io.write_summary(book, register, refresh.movements, refresh.distribution)
     lines = [f"Summary sheet rebuilt for {register.period.label}."]
     lines.append(f"Filled {len(filled)} empty trend cell{'s' if len(filled) != 1 else ''} from History."
                  if filled else "No empty trend cell that History can fill.")
@@ -54,7 +47,6 @@ def refresh_trends(book=None) -> None:
 def roll_quarter(book=None, period: str | None = None, register_path: Path | None = None) -> None:
     """Close the quarter in the saved file, as `roll-quarter`: ratings kept on History, trends moved on, backup made."""
     from workbook.xlsx.reader import read_register
-    from workbook.xlsx.writer import roll_quarter as roll
 
     book = book if book is not None else active_book()
     source = Path(register_path) if register_path else live_io.saved_path(book, "the quarter is rolled in the "
@@ -65,7 +57,7 @@ def roll_quarter(book=None, period: str | None = None, register_path: Path | Non
         return
     app = live_io.release(book, source)  # Excel locks the file it has open: close it while it is rewritten
     try:
-        result = roll(source, new_period, register=register)
+        result = jobs.roll_quarter(source, new_period, register=register).written
     finally:
         reopened = live_io.reopen(app, source)
     text = (f"Rolled {source.name} from {register.period.label} to {new_period.label}: this quarter's ratings are "
@@ -91,7 +83,6 @@ def _ask_period(book, current, proposed):
 def build_paper(book=None, register_path: Path | None = None, force: bool | None = None) -> Path | None:
     """Write the Word board paper beside the saved workbook, as `riskreg paper`; return its path."""
     from report_builder.build import RegisterErrorsError
-    from report_builder.build import build_paper as build
 
     book = book if book is not None else active_book()
     source = Path(register_path) if register_path else live_io.saved_path(book, "the board paper is built from "
@@ -99,11 +90,11 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
     output = live_io.free_paper_path(source)
     with live_io.progress(book, "Risk Register: building the board paper…"):
         try:
-            result = build(source, output, force=bool(force))
+            result = jobs.build_paper(source, output, force=bool(force))
         except RegisterErrorsError as err:
             if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
                 raise
-            result = build(source, output, force=True)
+            result = jobs.build_paper(source, output, force=True)
     note = (f" It carries a data-quality note listing {result.forced_errors} register error"
             f"{'s' if result.forced_errors != 1 else ''}." if result.forced_errors else "")
     live_io.message(book, f"Board paper written to {result.paper}.{note}")
@@ -121,13 +112,11 @@ def _anyway(err, limit: int = 900) -> str:
 
 def new_register(book=None, folder: Path | None = None, period: str | None = None) -> Path:
     """Create an empty register workbook from the template, as `riskreg new`, and open it."""
-    from workbook.xlsx.builder import write_workbook
-
     book = book if book is not None else active_book()
-    chosen = parse_period(period) if period else period_of_date(dt.date.today())
+    chosen = jobs.period_or_today(period)
     target = live_io.free_path(Path(folder) if folder else live_io.default_folder(book),
                                f"Risk register {chosen.label.replace('/', '-')}", ".xlsx")
-    write_workbook(target, settings={"period": chosen.label})
+    jobs.new_register(target, chosen)
     opened = live_io.open_book(book, target)
     live_io.message(book, f"Created {target} (reporting period {chosen.label})."
                           + ("" if opened else " Open it from that folder."))

@@ -397,6 +397,13 @@ def rating_distribution(register: Register) -> dict[str, dict[str, int]]:
     return result
 
 
+def trend_fills(register: Register, computed: dict[str, tuple[ComputedTrend, ...]]) -> dict[tuple[int, int], str]:
+    """Return the arrows History gives for trend cells that are still empty, by (row, column): typed ones stay."""
+    return {(risk.row, register.columns[trend.key]): trend.computed
+            for risk, trend in trend_cells(register, computed)
+            if trend.computed is not None and not risk.text(trend.key)}
+
+
 def trend_cells(register: Register,
                 computed: dict[str, tuple[ComputedTrend, ...]]) -> Iterable[tuple[Risk, ComputedTrend]]:
     """Yield each register risk with each of its computed trends (first row of a duplicated ID only)."""

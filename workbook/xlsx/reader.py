@@ -187,7 +187,7 @@ def _plain_rows(rows: list[list]) -> list[tuple]:
 
 
 def _load_with_calamine(path: Path) -> dict[str, list[tuple]]:
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         wb = CalamineWorkbook.from_path(str(path))

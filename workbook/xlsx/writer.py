@@ -41,7 +41,7 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
-from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_cells
+from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_fills
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.xlsx.preserve import check_in_place
@@ -307,13 +307,9 @@ def fill_trend_cells(wb, register: Register, computed: dict[str, tuple[ComputedT
     """Write computed trends into empty trend cells only; return the cells written."""
     ws = wb[REGISTER_SHEET]
     written = []
-    for risk, trend in trend_cells(register, computed):
-        if trend.computed is None:
-            continue
-        cell = ws.cell(row=risk.row, column=register.columns[trend.key])
-        if _blank(cell.value):
-            cell.value = trend.computed
-            written.append(register.cell(risk, trend.key))
+    for (row, column), arrow in trend_fills(register, computed).items():
+        ws.cell(row=row, column=column).value = arrow
+        written.append(f"{REGISTER_SHEET}!{column_letter(column)}{row}")
     return written
 
 
