@@ -26,10 +26,6 @@ STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("riskreg.server")
 
 
-class TooLarge(Exception):
-    pass
-
-
 def error(status: int, text: str) -> JSONResponse:
     """Return the one-line answer xlwings' clients show the user (`detail`)."""
     return JSONResponse({"detail": text}, status_code=status)
@@ -49,29 +45,27 @@ class BodyLimit:
                              "of values): ask its administrator to raise RISKREG_MAX_BODY_MB.")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             return await too_big(scope, receive, send)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
+        # Read the body here, up to the limit, and hand it on whole: the app never sees more than `limit` bytes.
+        chunks, seen, more = [], 0, True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise TooLarge
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            if seen > self.limit:
+                return await too_big(scope, receive, send)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+
+        async def replay():
+            nonlocal body
+            if body is None:
+                return await receive()  # after the body: wait for the disconnect, as the server would
+            message, body = {"type": "http.request", "body": body, "more_body": False}, None
             return message
 
-        started = False
-
-        async def tracking_send(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited, tracking_send)
-        except TooLarge:
-            if not started:
-                await too_big(scope, receive, send)
+        await self.app(scope, replay, send)
 
 
 def run_script(name: str, payload: dict, user) -> dict:
@@ -94,6 +88,12 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     from addin.server.scripts import SCRIPTS
 
     config = config or ServerConfig.from_environment()
+    if not log.handlers:  # uvicorn configures its own loggers only
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s riskreg: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
     auth = Authenticator(config)
     app = FastAPI(title="riskreg", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -147,7 +147,21 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
     @app.get("/taskpane.html")
     async def taskpane():
-        return Response((STATIC / "taskpane.html").read_bytes(), media_type="text/html")
+        import xlwings
+
+        settings = json.dumps({"appPath": "", "xlwingsVersion": xlwings.__version__, "requestTimeout": 300,
+                               "onWasm": False, "authProviders": [], "isOfficialLiteAddin": False})
+        page = (STATIC / "taskpane.html").read_text(encoding="utf-8").replace("__CONFIG__", settings)
+        return Response(page, media_type="text/html")
+
+    client = officejs_client()
+
+    @app.get("/static/js/{path:path}")
+    async def client_js(path: str):
+        target = (client / path).resolve() if client else None
+        if target is None or not target.is_relative_to(client) or not target.is_file():
+            return error(404, "No such file (the Office.js client comes with the officejs extra: see the README).")
+        return Response(target.read_bytes(), media_type="text/javascript")
 
     @app.get("/static/{name}")
     async def static(name: str):
@@ -164,6 +178,17 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.add_exception_handler(404, lambda request, exc: error(404, "No such page on the Risk Register server."))
     app.add_exception_handler(405, lambda request, exc: error(405, "That method is not allowed here."))
     return BodyLimit(app, config.max_body)
+
+
+def officejs_client() -> Path | None:
+    """Return the folder of xlwings-server's Office.js client (its static/js), when that package is installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("xlwings_server")
+    if spec is None or not spec.origin:
+        return None
+    folder = (Path(spec.origin).parent / "static" / "js").resolve()
+    return folder if folder.is_dir() else None
 
 
 class BadPayload(Exception):

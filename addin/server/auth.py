@@ -41,8 +41,9 @@ class Authenticator:
     def user(self, header: str | None) -> User:
         """Return the caller named by `header`; raise Unauthorized with a one-line reason."""
         token = (header or "").strip()
-        if token.lower().startswith("bearer "):
-            token = token[7:].strip()
+        scheme, _, rest = token.partition(" ")
+        if scheme.lower() == "bearer":
+            token = rest.strip()
         if not token:
             raise Unauthorized("No credentials: sign in to the Risk Register add-in (Microsoft 365) or set the "
                                "server's API key in the add-in's settings.")

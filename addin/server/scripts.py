@@ -11,6 +11,7 @@ import base64
 import functools
 
 import xlwings as xw
+from xlwings.server import script  # the server's decorator (xw.script is the desktop one unless XLWINGS_ON_SERVER)
 
 from addin.ribbon import entry, live_io
 from addin.server.config import PAPER_ROLE, ROLL_ROLE
@@ -42,19 +43,19 @@ def download(book, name: str, data: bytes, mime: str) -> None:
     book.app.macro(DOWNLOAD)(name, base64.b64encode(data).decode("ascii"), mime)
 
 
-@xw.script(name="Validate")
+@script(name="Validate")
 @shown
 def validate(book: xw.Book):
     entry.validate(book)
 
 
-@xw.script(name="Refresh trends")
+@script(name="Refresh trends")
 @shown
 def refresh_trends(book: xw.Book):
     entry.refresh_trends(book)
 
 
-@xw.script(name="Roll quarter", required_roles=[ROLL_ROLE], show_taskpane=True)
+@script(name="Roll quarter", required_roles=[ROLL_ROLE], show_taskpane=True)
 @shown
 def roll_quarter(book: xw.Book, period: str = ""):
     if not str(period).strip():
@@ -71,14 +72,17 @@ def roll_quarter(book: xw.Book, period: str = ""):
     for name in rolled.removed_sheets:
         book.sheets[name].delete()
     written = rolled.roll.written
+    added, kept = rolled.roll.history_rows_added, rolled.roll.history_rows_kept
     live_io.message(book, "\n\n".join([
-        f"Rolled {book.name} from {register.period.label} to {new_period.label}: this quarter's ratings are on the "
-        f"History sheet ({rolled.roll.history_rows_added} rows added) and the trend columns have moved on. Fill in "
-        f"the {new_period.label} trends, then Validate. The server keeps no copy: to go back, use the workbook's "
-        "version history (File > Info > Version History).", *written.notes]))
+        f"Rolled {book.name} from {register.period.label} to {new_period.label}: {added} {register.period.label} "
+        f"rating{'s' if added != 1 else ''} added to the History sheet"
+        + (f" ({kept} already there, left as {'they were' if kept != 1 else 'it was'})" if kept else "")
+        + f", and the trend columns have moved on. Fill in the {new_period.label} trends, then Validate. The server "
+        "keeps no copy: to go back, use the workbook's version history (File > Info > Version History).",
+        *written.notes]))
 
 
-@xw.script(name="Build board paper", required_roles=[PAPER_ROLE], show_taskpane=True)
+@script(name="Build board paper", required_roles=[PAPER_ROLE], show_taskpane=True)
 @shown
 def build_paper(book: xw.Book, anyway: bool = False):
     from report_builder.build import RegisterErrorsError, soffice_binary
@@ -97,7 +101,7 @@ def build_paper(book: xw.Book, anyway: bool = False):
     live_io.message(book, f"Board paper built: {' and '.join(files)}, ready to save from the task pane.{note}")
 
 
-@xw.script(name="New register")
+@script(name="New register")
 @shown
 def new_register(book: xw.Book, period: str = ""):
     name, data = jobs.new_register_bytes(jobs.period_or_today(str(period) or None))
