@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 import traceback
 import uuid
@@ -68,6 +69,12 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+# xlwings' remote engine keeps one App per process whose active book receives every action (App.alert and others
+# write to `books.active`), so two scripts running at once in one process would mix their answers: one at a time
+# per worker, and as many at once as there are workers.
+ONE_SCRIPT_AT_A_TIME = threading.Lock()
+
+
 def run_script(name: str, payload: dict, user) -> dict:
     """Run script `name` on the workbook in `payload` for `user`; return the actions (the xlwings response)."""
     import xlwings as xw
@@ -75,11 +82,12 @@ def run_script(name: str, payload: dict, user) -> dict:
 
     from addin.server import scripts
 
-    book = xw.Book(json=payload)
-    args = payload.get("args") or []
-    asyncio.run(xlwings.server.custom_scripts_call(scripts, scripts.SCRIPTS[name].__name__, current_user=user,
-                                                   typehint_to_value={xw.Book: book}, args=list(args)))
-    return book.json()
+    with ONE_SCRIPT_AT_A_TIME:
+        book = xw.Book(json=payload)
+        args = payload.get("args") or []
+        asyncio.run(xlwings.server.custom_scripts_call(scripts, scripts.SCRIPTS[name].__name__, current_user=user,
+                                                       typehint_to_value={xw.Book: book}, args=list(args)))
+        return book.json()
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:

@@ -322,3 +322,21 @@ def test_the_log_names_scripts_and_callers_but_no_register_text(server, sample_w
     assert "Traceback" not in log  # no request in this module hit a bug
     assert server.process.poll() is None  # every bad request above left it running
     assert httpx.get(server.url + "/health", timeout=10).json() == {"status": "ok"}
+
+
+def test_users_pressing_validate_at_once_each_get_their_own_answer(server, sample_workbook):
+    """Two workers, eight users at once, four different registers: no answer may carry another's actions."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = payload_from_xlsx(sample_workbook)
+    payloads = []
+    for n in range(4):
+        payload = json.loads(json.dumps(base))
+        for row in values(payload, "Register")[1:1 + n]:  # register n has n more names ending in a full stop
+            row[1] = str(row[1]).rstrip(".") + "."
+        payloads.append(payload)
+    expected = [alerts(actions_of(call(server, "validate", payload))) for payload in payloads]  # one at a time
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda n: alerts(actions_of(call(server, "validate", payloads[n % 4]))), range(16)))
+    assert answers == [expected[n % 4] for n in range(16)]
+    assert len({tuple(e) for e in expected}) > 1  # the registers really differ
