@@ -72,7 +72,7 @@ class BodyLimit:
 # xlwings' remote engine keeps one App per process whose active book receives every action (App.alert and others
 # write to `books.active`), so two scripts running at once in one process would mix their answers: one at a time
 # per worker, and as many at once as there are workers.
-ONE_SCRIPT_AT_A_TIME = threading.Lock()
+ONE_SCRIPT_AT_A_TIME = threading.RLock()
 
 
 def run_script(name: str, payload: dict, user) -> dict:
@@ -120,23 +120,15 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                 status = 404
                 return error(404, f"This server has no script {script_name[:40]!r}: the add-in and the server are "
                                   "of different versions.")
+            body, questions = await request.body(), request.query_params.getlist("arg")
             try:
-                payload = json.loads(await request.body())
-            except (ValueError, UnicodeDecodeError):
-                status = 400
-                return error(400, "The request is not the JSON an xlwings client sends: update the add-in.")
-            problem = payload_problem(payload)
-            if problem:
-                status = 400
-                return error(400, problem)
-            try:
-                actions = await run_script_guarded(script_name, payload, user)
-            except PermissionError as err:
-                status = 403
-                return error(403, str(err))
+                actions = await run_in_threadpool(answer, script_name, body, questions, user)
             except BadPayload as err:
                 status = 400
                 return error(400, str(err))
+            except PermissionError as err:
+                status = 403
+                return error(403, str(err))
             status = 200
             return JSONResponse(actions)
         except Exception as err:  # a bug: the traceback's frames go to the log, never the message (it may quote data)
@@ -203,6 +195,11 @@ class BadPayload(Exception):
     pass
 
 
+def query_value(text: str):
+    """Return a URL argument as the script wants it: true/false as booleans, anything else as text."""
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
 def payload_problem(payload) -> str | None:
     """Return why `payload` is not a workbook as xlwings' clients send it, or None."""
     if not isinstance(payload, dict):
@@ -219,15 +216,26 @@ def payload_problem(payload) -> str | None:
     return None
 
 
-async def run_script_guarded(name: str, payload: dict, user) -> dict:
-    """Run the script in a worker thread; turn xlwings' refusals into PermissionError or BadPayload."""
+def answer(name: str, body: bytes, questions: list[str], user) -> dict:
+    """Read the payload and run the script on it: one at a time, so a worker holds one parsed workbook at once."""
     from xlwings import XlwingsError
 
-    try:
-        return await run_in_threadpool(run_script, name, payload, user)
-    except XlwingsError as err:
-        text = " ".join(str(err).split())
-        if text.startswith("Access Denied"):
-            raise PermissionError(f"{text}. Ask whoever runs the Risk Register server to give you the role.") \
-                from None
-        raise BadPayload(f"The server could not use the request: {text[:200]}") from None
+    with ONE_SCRIPT_AT_A_TIME:
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadPayload("The request is not the JSON an xlwings client sends: update the add-in.") from None
+        del body
+        if isinstance(payload, dict) and "args" not in payload and questions:
+            payload["args"] = [query_value(v) for v in questions]  # the questions VBA's RunServerPython asked
+        problem = payload_problem(payload)
+        if problem:
+            raise BadPayload(problem)
+        try:
+            return run_script(name, payload, user)
+        except XlwingsError as err:
+            text = " ".join(str(err).split())
+            if text.startswith("Access Denied"):
+                raise PermissionError(f"{text}. Ask whoever runs the Risk Register server to give you the role.") \
+                    from None
+            raise BadPayload(f"The server could not use the request: {text[:200]}") from None

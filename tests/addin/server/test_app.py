@@ -340,3 +340,14 @@ def test_users_pressing_validate_at_once_each_get_their_own_answer(server, sampl
         answers = list(pool.map(lambda n: alerts(actions_of(call(server, "validate", payloads[n % 4]))), range(16)))
     assert answers == [expected[n % 4] for n in range(16)]
     assert len({tuple(e) for e in expected}) > 1  # the registers really differ
+
+
+def test_the_xlams_remote_mode_asks_its_questions_in_the_url(server, sample_workbook, tokens):
+    """RunServerPython sends no script arguments: the VBA callback puts its answers in `?arg=` (see RiskRegister.bas)."""
+    payload = {**payload_from_xlsx(sample_workbook), "client": "VBA"}
+    rolled = httpx.post(server.url + ROUTE + "roll_quarter?arg=2021%2F22%20Q3", json=payload, timeout=120,
+                        headers={"Authorization": tokens.token([ROLL_ROLE])})
+    assert alerts(actions_of(rolled))[0].startswith("Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3")
+    paper = httpx.post(server.url + ROUTE + "build_paper?arg=true", json=payload, timeout=120,
+                       headers={"Authorization": tokens.token([PAPER_ROLE])})
+    assert "register board paper.docx" in downloads(actions_of(paper))
