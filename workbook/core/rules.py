@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +23,7 @@ from workbook.core.schema import (
     TEXT_KEYS,
     TREND_KEYS,
 )
+from workbook.core.values import SCALE_RANGE, as_date, as_number, score_scale, whole_setting
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -152,43 +152,11 @@ def _not_in_list(register: Register, keys: tuple[str, ...], list_name: str,
                           hint=f" Did you mean '{guess}'?" if guess else "")
 
 
-def _int_setting(register: Register, key: str) -> int | None:
-    value = register.setting(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    return value if isinstance(value, int) else None
-
-
 def _pattern(register: Register) -> re.Pattern | None:
     try:
         return re.compile(str(register.setting("id_pattern")))
     except (re.error, OverflowError, RecursionError, ValueError):
         return None
-
-
-def _score_scale(register: Register) -> int:
-    scale = _int_setting(register, "score_scale")
-    return scale if scale is not None and 2 <= scale <= 10 else SETTING_BY_KEY["score_scale"].default  # type: ignore
-
-
-def as_date(value: object) -> dt.date | None:
-    """Return the date a cell holds: a real date, or text in ISO or day/month/year form."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
-            try:
-                return dt.datetime.strptime(text, form).date()
-            except ValueError:
-                continue
-    return None
 
 
 # ---- the checks ---------------------------------------------------------------------------------------------
@@ -274,13 +242,13 @@ def status_in_list(register: Register) -> Iterable[Hit]:
 
 
 def score_range(register: Register) -> Iterable[Hit]:
-    scale = _score_scale(register)
+    scale = score_scale(register)
     for key in _present(register, ("likelihood", "impact_score")):
         for risk in register.risks:
             value = risk.values.get(key)
             if not _typed(value):
                 continue
-            number = trends.as_number(value)
+            number = as_number(value)
             if number is None or not number.is_integer() or not 1 <= number <= scale:
                 yield _at(register, risk, key, scale=scale)
 
@@ -425,7 +393,7 @@ def date_invalid(register: Register) -> Iterable[Hit]:
 
 
 def review_overdue(register: Register) -> Iterable[Hit]:
-    cycle = _int_setting(register, "review_cycle_days")
+    cycle = whole_setting(register, "review_cycle_days")
     if not register.has_column("last_reviewed") or cycle is None or cycle <= 0:
         return
     end = register.period.end_date
@@ -516,14 +484,14 @@ def settings_invalid(register: Register) -> Iterable[Hit]:
     except (re.error, OverflowError, RecursionError, ValueError) as err:
         yield hit("id_pattern", f"is not a pattern riskreg can use ({err}); IDs are not checked until it is "
                                 r"corrected, e.g. CRR\d{2}")
-    cycle = _int_setting(register, "review_cycle_days")
+    cycle = whole_setting(register, "review_cycle_days")
     if cycle is None or cycle <= 0:
         yield hit("review_cycle_days", "must be a whole number of days, e.g. 92; review dates are not checked "
                                        "until it is")
-    scale = _int_setting(register, "score_scale")
-    if scale is None or not 2 <= scale <= 10:
+    scale = whole_setting(register, "score_scale")
+    if scale is None or scale not in SCALE_RANGE:
         yield hit("score_scale", f"must be a whole number from 2 to 10, e.g. 4 or 5; scores are checked against "
-                                 f"{_score_scale(register)} until it is")
+                                 f"{score_scale(register)} until it is")
     basis = as_text(register.setting("trend_basis")).strip()
     choices = trends.allowed(register, "TrendBasis")
     if basis not in choices:

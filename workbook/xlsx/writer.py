@@ -41,7 +41,8 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
-from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_fills
+from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, trend_fills
+from workbook.core.values import risk_score
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.xlsx.preserve import check_in_place
