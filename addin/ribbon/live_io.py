@@ -45,6 +45,21 @@ MAX_COLOUR_CELLS = 10_000
 Grid = list[list[object]]
 
 
+def active_book():
+    """Return the workbook the user is looking at, in the Excel instance that clicked the button.
+
+    xlwings' RunPython (Windows and macOS) passes `--wb=<ActiveWorkbook.Name> --from_xl=1`, so
+    Book.caller() is the active workbook there, not the add-in; outside Excel, use the active book.
+    """
+    import sys
+
+    import xlwings as xw
+
+    if "--from_xl=1" in sys.argv:
+        return xw.Book.caller()
+    return xw.books.active
+
+
 def is_remote(book) -> bool:
     """Return whether `book` lives in xlwings' remote engine (values arrive in a payload, writes become actions)."""
     return book.app.engine.name == "remote"

@@ -607,7 +607,7 @@ def rules_markdown() -> str:
     lines = [
         "# Validation rules",
         "",
-        "Generated from `workbook/core/rules.py` by `riskreg rules` (or `python -m workbook.core.rules`); do not edit by hand.",
+        "Generated from `workbook/core/rules.py` by `riskreg rules -o docs/rules.md`; do not edit by hand.",
         "",
         "`riskreg validate` exits with 1 when it finds an error, 0 when it finds only warnings "
         "(1 with `--strict`), and 2 when the workbook cannot be read. Lists come from the Lists sheet and "
@@ -624,18 +624,3 @@ def rules_markdown() -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def main() -> None:
-    """Regenerate docs/rules.md beside the package."""
-    from pathlib import Path
-
-    from workbook.files.atomic import write_text_atomic
-
-    target = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-    write_text_atomic(target, rules_markdown())
-    print(f"Wrote {target}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
