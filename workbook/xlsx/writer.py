@@ -16,7 +16,6 @@ from workbook.core.periods import Period, parse_period
 from workbook.core.result_sheets import (
     CELL_COLUMN,
     COUNTS_TITLE_ROW,
-    FORMULA_STARTS,
     MOVEMENT_HEADERS,
     MOVEMENT_WIDTHS,
     VALIDATION_HEADER_ROW,
@@ -45,6 +44,7 @@ from workbook.core.trends import ComputedTrend, Movements, movements, rating_dis
 from workbook.core.values import risk_score
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
+from workbook.xlsx.cells import put
 from workbook.xlsx.preserve import check_in_place
 from workbook.xlsx.reader import check_workbook_file, read_register
 
@@ -103,24 +103,12 @@ def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | No
     return result, target, backup
 
 
-def _text(cell, value: object) -> None:
-    """Store `value`; text that Excel would read as a formula stays text."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a register cell may hold: not storable
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def _write_rows(ws, rows: Rows) -> None:
     """Write a results sheet's rows from A1; empty positions stay empty cells."""
     for row, values in enumerate(rows, start=1):
         for position, value in enumerate(values, start=1):
             if value is not None:
-                _text(ws.cell(row=row, column=position), value)
+                put(ws.cell(row=row, column=position), value)
 
 
 def _header(cell, fill: str = HEADER_FILL) -> None:
@@ -455,7 +443,7 @@ def _snapshot_rows(wb, register: Register) -> tuple[list[str], list[str]]:
             values["score"] = int(values["score"])
         for key, value in values.items():
             cell = ws.cell(row=row, column=positions[key])
-            _text(cell, value)
+            put(cell, value)
             if key == "reviewed_on" and isinstance(value, (dt.date, dt.datetime)):
                 cell.number_format = "dd/mm/yyyy"
             written.append(f"{HISTORY_SHEET}!{cell.coordinate}")
