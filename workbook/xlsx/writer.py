@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from workbook.core.checks import check
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.model import Register, column_letter
@@ -26,7 +25,6 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import (
     HISTORY_COLUMNS,
     HISTORY_SHEET,
@@ -40,7 +38,7 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
-from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, trend_fills
+from workbook.core.trends import Movements, Refresh
 from workbook.core.values import risk_score
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
@@ -292,11 +290,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def fill_trend_cells(wb, register: Register, computed: dict[str, tuple[ComputedTrend, ...]]) -> list[str]:
-    """Write computed trends into empty trend cells only; return the cells written."""
+def fill_trend_cells(wb, fills: dict[tuple[int, int], str]) -> list[str]:
+    """Write the arrows of `fills` (trends.trend_fills: empty trend cells only); return the cells written."""
     ws = wb[REGISTER_SHEET]
     written = []
-    for (row, column), arrow in trend_fills(register, computed).items():
+    for (row, column), arrow in fills.items():
         ws.cell(row=row, column=column).value = arrow
         written.append(f"{REGISTER_SHEET}!{column_letter(column)}{row}")
     return written
@@ -357,20 +355,17 @@ def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, di
     _print_wide(ws, "1:1")
 
 
-def write_trends(path: Path | str, register: Register, computed: dict[str, tuple[ComputedTrend, ...]], *,
-                 output: Path | str | None = None, force: bool = False) -> WriteResult:
+def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | None = None,
+                 force: bool = False) -> WriteResult:
     """Fill empty trend cells from History and rebuild the Summary sheet; report arrows that disagree."""
-    conflicts = tuple(check(register, [RULE_BY_ID["R014"]]))
-    moves = movements(register)
-    counts = rating_distribution(register)
 
     def edit(wb) -> list[str]:
-        written = fill_trend_cells(wb, register, computed)
-        summary_sheet(wb, register, moves, counts)
+        written = fill_trend_cells(wb, refresh.fills)
+        summary_sheet(wb, refresh.register, refresh.movements, refresh.distribution)
         return written
 
     written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), conflicts, moves.notes)
+    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
 
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
