@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from workbook.files.atomic import atomic_path
+from workbook.xlsx.cells import put
 
 Grid = Sequence[Sequence[object]]
 
@@ -14,8 +15,6 @@ def write_grids(path: Path, grids: Mapping[str, Grid]) -> Path:
     """Write each sheet's values from A1 (no formats, tables or lists: values as the client sent them)."""
     from openpyxl import Workbook
 
-    from workbook.xlsx.writer import _text
-
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in grids.items():
@@ -23,7 +22,7 @@ def write_grids(path: Path, grids: Mapping[str, Grid]) -> Path:
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
                 if value is not None and value != "":
-                    _text(ws.cell(row=r, column=c), value)
+                    put(ws.cell(row=r, column=c), value)
     with atomic_path(Path(path)) as temp:
         wb.save(temp)
     return Path(path)
