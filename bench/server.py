@@ -61,7 +61,8 @@ def worker_memory(pid: int) -> list[dict]:
     """Return peak and current resident memory (MB) of the server's worker processes (Linux /proc)."""
     found = []
     children = Path(f"/proc/{pid}/task/{pid}/children")
-    for child in (children.read_text().split() if children.exists() else []):
+    pids = children.read_text().split() if children.exists() else []
+    for child in pids or [str(pid)]:  # one worker: uvicorn serves in the process it was started in
         status = Path(f"/proc/{child}/status")
         if not status.exists():
             continue
