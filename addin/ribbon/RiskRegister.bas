@@ -9,7 +9,7 @@ Sub OnRibbonButton(control As IRibbonControl)
     Dim server As String, question As String
     server = GetConfig("SERVER_URL")
     If server = "" Then
-        RunPython "import addin.dispatch; addin.dispatch.run('" & control.Id & "')"
+        RunPython "import addin.ribbon.dispatch; addin.ribbon.dispatch.run('" & control.Id & "')"
         Exit Sub
     End If
     If control.Id = "roll_quarter" Then

@@ -82,3 +82,11 @@ def test_remote_settings_refuse_plain_http():
         install.remote_settings("http://riskreg.force.example")
     assert caught.value.user_message == ("http://riskreg.force.example: the server must be reached over https:// (or "
                                          "http://127.0.0.1 for a test).")
+
+
+def test_the_local_python_line_imports_the_dispatcher_that_exists():
+    import importlib
+
+    line = re.search(r'RunPython "import ([\w.]+); ([\w.]+)\.run\(', MODULE_SOURCE.read_text(encoding="utf-8"))
+    assert line and line.group(1) == line.group(2)
+    assert importlib.import_module(line.group(1)).run is dispatch.run
