@@ -67,7 +67,9 @@ def rows():
 def _text(element) -> str:
     from docx.oxml.ns import qn
 
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+    # a tab in a run is text a reader sees (the title block's label and value); a tab stop in w:tabs is not
+    return "".join("\t" if e.tag == qn("w:tab") else e.text or "" for e in element.iter(qn("w:t"), qn("w:tab"))
+                   if e.tag == qn("w:t") or e.getparent().tag == qn("w:r"))
 
 
 def normalised(path: Path) -> list[str]:
