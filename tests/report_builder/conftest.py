@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from workbook.core.layout import register_from_grids
@@ -159,3 +160,12 @@ def paper_content(scored_register, movements):
                             "3f2a9c1b7d0e" + "0" * 52)
     return build_content(scored_register, movements=movements, provenance=provenance,
                          distribution=[Distribution("2021/22 Q1", {"High": 3, "Medium": 1})])
+
+
+@pytest.fixture
+def clean_workbook(sample_workbook):
+    """Return the sample with its one error corrected (CRR03 was New in two quarters)."""
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Register"]["G3"] = "→"
+    book.save(sample_workbook)
+    return sample_workbook
