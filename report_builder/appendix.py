@@ -24,6 +24,8 @@ BOLD = 1.1
 PADDING_CM = 0.45
 SHORT_KINDS = ("id", "trend", "rating", "score", "date", "status")  # as wide as their longest word, no more
 TEXT_MIN_CM = 2.0  # a text column never shrinks below about a dozen characters a line
+SHORT_TEXT_CHARS = 160  # a text column this short on average is measured word by word
+WORD_CAP_CM = 3.6  # a longer word may break: better than starving the columns beside it
 CENTRED_KINDS = ("trend", "rating", "score", "id")
 ARROW_CELL_PT = 12  # an arrow alone in a cell reads better larger than the 8 pt text
 
@@ -41,7 +43,8 @@ def word_cm(word: str, bold: bool = False) -> float:
 
 
 def _widest_word_cm(texts: Iterable[str], bold: bool = False) -> float:
-    words = {word for text in texts for word in text.split()}
+    # a line may break after a slash as well as at a space ("Portfolio/ Department")
+    words = {word for text in texts for word in text.replace("/", "/ ").split()}
     return max((word_cm(word, bold) for word in words), default=0.0)
 
 
@@ -61,8 +64,11 @@ def column_widths(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow]
             widths.append(max(header_cm[index], widest + PADDING_CM))
         else:
             widths.append(None)
-            chars = sum(len(p.text) for row in rows for p in row.cells[index])
-            weights[index] = max(1.0, chars / max(1, len(rows))) ** 0.5  # long text gets more, not all
+            mean = sum(len(p.text) for row in rows for p in row.cells[index]) / max(1, len(rows))
+            weights[index] = max(1.0, mean) ** 0.5  # long text gets more, not all
+            if mean <= SHORT_TEXT_CHARS:  # names, owners, details: keep their words whole too
+                widest = _widest_word_cm(p.text for row in rows for p in row.cells[index])
+                header_cm[index] = max(header_cm[index], min(widest + PADDING_CM, WORD_CAP_CM))
     floors = {i: max(header_cm[i], TEXT_MIN_CM) for i in weights}
     spare = total_cm - sum(w for w in widths if w is not None)
     free = dict(weights)

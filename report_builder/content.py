@@ -379,24 +379,32 @@ def short_date(value: object) -> str:
     return as_text(value).strip()
 
 
+DETAILS = AppendixColumn("details", "Details", "text")  # the chosen optional columns, one labelled line each
+
+
 def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[AppendixColumn, ...],
                                                                        tuple[AppendixRow, ...]]:
-    """Return the appendix columns (the sheet's in sheet order; optional ones when Settings choose them and they
-    are filled in) and rows."""
+    """Return the appendix columns (the sheet's core columns in sheet order, then a Details column holding the
+    optional ones Settings choose, when filled in) and rows."""
     chosen = chosen_optional_columns(register)
-    keys = [key for key, _ in sorted(register.columns.items(), key=lambda kv: kv[1])
-            if key in COLUMN_BY_KEY and key not in APPENDIX_SKIP
-            and (not COLUMN_BY_KEY[key].optional or (key in chosen and any(risk.text(key) for risk in open_risks)))]
+    in_order = [key for key, _ in sorted(register.columns.items(), key=lambda kv: kv[1]) if key in COLUMN_BY_KEY]
+    keys = [key for key in in_order if not COLUMN_BY_KEY[key].optional]
+    details = [key for key in chosen if key in register.columns and any(risk.text(key) for risk in open_risks)]
     columns = tuple(AppendixColumn(key, register.header_of(key), COLUMN_BY_KEY[key].kind) for key in keys)
+    columns += (DETAILS,) if details else ()
 
-    def cell(risk: Risk, key: str) -> Text:
-        kind = COLUMN_BY_KEY[key].kind
-        if kind == "text":
-            return paragraphs(risk.text(key))
-        return (Para(short_date(risk.values.get(key)) if kind == "date" else risk.text(key)),)
+    def value(risk: Risk, key: str) -> str:
+        return short_date(risk.values.get(key)) if COLUMN_BY_KEY[key].kind == "date" else risk.text(key)
 
-    rows = tuple(AppendixRow(risk.id, risk.rating, tuple(cell(risk, key) for key in keys))
-                 for risk in appendix_order(open_risks))
+    def cells(risk: Risk) -> tuple[Text, ...]:
+        core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else (Para(risk.text(key)),)
+                     for key in keys)
+        if not details:
+            return core
+        lines = tuple(Para(f"{register.header_of(key)}: {value(risk, key)}") for key in details if value(risk, key))
+        return core + (lines,)
+
+    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk)) for risk in appendix_order(open_risks))
     return columns, rows
 
 
