@@ -19,8 +19,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report_builder.content import DEFAULT_WORDING  # noqa: E402
 from templates import BOARD_PAPER  # noqa: E402
+from templates.wording import DEFAULT_WORDING  # noqa: E402
 from workbook.core import palette  # noqa: E402
 
 FONT = "Arial"
