@@ -307,3 +307,48 @@ def test_control_characters_and_lone_surrogates_from_cells_are_left_out(tmp_path
     text = "\n".join(read_paper(tmp_path / "paper.docx"))
     assert "Bell  and escape  in text, lone  surrogate" in text
     assert "Organisation: West Midlands Police\t" in text
+
+
+def test_the_chart_is_a_chart_part_with_its_workbook_embedded_and_typed(paper):
+    import openpyxl
+
+    with zipfile.ZipFile(paper) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+        chart_rels = archive.read("word/charts/_rels/chart1.xml.rels").decode()
+        data = archive.read("word/embeddings/Microsoft_Excel_Worksheet1.xlsx")
+    assert 'PartName="/word/charts/chart1.xml" ContentType="application/vnd.openxmlformats-officedocument.' \
+           'drawingml.chart+xml"' in types
+    assert re.search(r'Target="charts/chart1.xml" Type="[^"]+/relationships/chart"|'
+                     r'Type="[^"]+/relationships/chart" Target="charts/chart1.xml"', rels)
+    assert "../embeddings/Microsoft_Excel_Worksheet1.xlsx" in chart_rels and "/relationships/package" in chart_rels
+    import io
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[1]] == [None, "Low", "Medium", "High", "Critical"]
+    assert [c.value for c in sheet[3]] == ["2021/22 Q2", 0, 1, 2, 1]  # this quarter: the register's open risks
+
+
+def test_the_heat_map_is_a_table_with_the_band_in_words_and_each_risk_in_its_cell(paper):
+    document = docx.Document(str(paper))
+    (table,) = [t for t in document.tables if t.rows[0].cells[0].text == "Impact"]
+    assert [c.text for c in table.rows[0].cells] == ["Impact", "Likelihood 1", "Likelihood 2", "Likelihood 3",
+                                                     "Likelihood 4"]
+    assert table._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val")).startswith(
+        "Likelihood by impact matrix of 4 scored open risks on a 4 by 4 scale")
+    cells = {(row.cells[0].text, n): [p.text for p in cell.paragraphs]
+             for row in table.rows[1:] for n, cell in enumerate(row.cells[1:], start=1)}
+    assert cells[("Impact 4", 4)] == ["Critical", "CRR18"]
+    assert cells[("Impact 4", 3)] == ["Critical", "CRR02 (was 2×4)"]
+    assert cells[("Impact 3", 3)] == ["High", "CRR05 (was 4×3)"]
+    assert cells[("Impact 2", 2)] == ["Medium", "CRR11"]
+    assert cells[("Impact 1", 1)] == ["Low"]
+    shade = table.rows[4].cells[1]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
+    assert shade == RATING_BY_NAME["Low"].fill
+
+
+def test_the_provenance_line_keeps_with_the_paragraph_before_it(paper):
+    document = docx.Document(str(paper))
+    paragraphs = document.paragraphs
+    (index,) = [i for i, p in enumerate(paragraphs) if p.style.name == "Provenance"]
+    assert paragraphs[index - 1].paragraph_format.keep_with_next
