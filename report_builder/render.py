@@ -34,6 +34,7 @@ LANGUAGE = "en-GB"
 EMU_PER_CM = 360_000
 HEAT_MAP_CM = 16.0  # the matrix and its impact column, inside the portrait page's 17 cm
 HEAT_LABEL_CM = 2.4
+KEEP_TOGETHER_CHARS = 1500  # about a third of a page of 8 pt table text
 
 CHART_TYPE = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -239,9 +240,11 @@ def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_
     tbl = _table(widths_cm, len(rows) + 1)
     trs = tbl.findall(_w("tr"))
     _header_row(trs[0], headers, keep_next=True)
+    # a small table is kept on one page; a long one (a register's every name) flows on instead of leaving a gap
+    small = sum(len(value) for values in rows for value in values) <= KEEP_TOGETHER_CHARS
     for index, (tr, values) in enumerate(zip(trs[1:], rows)):
         _row_props(tr)
-        last = index == len(rows) - 1
+        last = index == len(rows) - 1 or not small
         fill = fills[index] if index < len(fills) else None
         for column, (tc, value) in enumerate(zip(tr.findall(_w("tc")), values)):
             shaded = fill is not None and fill[0] == column
