@@ -226,7 +226,8 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
 def roll_quarter_command(register: Path, period: str, output: Path | None, force: bool) -> None:
     """Close the reporting quarter of a REGISTER and start the next one.
 
-    Keeps each risk's rating, trend and scores in History (Source 'rolled'), moves the trend columns one
+    Records each risk's full state in History (Source 'rolled': rating, trend, scores, status, owner, text
+    fingerprint; rows already there are brought up to date and each change named), moves the trend columns one
     quarter on (the oldest drops off, the new quarter's column starts empty) and sets the period in
     Settings. Refused if the register already reports that quarter. A backup is kept.
     """
@@ -238,9 +239,10 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     kept, already = roll.history_rows_added, roll.history_rows_kept
     headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
     click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
-    click.echo(f"History: {kept} {content.period.label} rating(s) added (Source 'rolled')"
-               + (f"; {already} risk(s) already had a {content.period.label} row, left as it was." if already
-                  else "."))
+    plan = roll.plan
+    click.echo(f"History: {kept} {content.period.label} row(s) recorded (Source 'rolled')"
+               + (f"; {already} risk(s) already had a {content.period.label} row, brought up to date from the "
+                  f"Register ({plan.updated} with a value changed, listed below)." if already else "."))
     click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
                f"reviewed and `riskreg trends --write` fills it.")
     click.echo(f"Settings: reporting period {new_period.label}.")
@@ -280,10 +282,14 @@ def rules_command(output: Path | None) -> None:
 @click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
               "note), and replace existing output files.")
+@click.option("--period", help="A closed quarter, e.g. '2021/22 Q3': build its paper again as History recorded it "
+              "at the close. Default name: REGISTER's name with ' board paper 2021-22 Q3.docx'.")
 @user_errors
-def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool) -> None:
+def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
+                  period: str | None) -> None:
     """Build the committee's board paper (Word) from a REGISTER workbook."""
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf)
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf,
+                              period=jobs.period_or_none(period))
     content = result.content
     click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
                f"{len(content.attention)} for the Committee's attention.")

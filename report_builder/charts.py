@@ -45,7 +45,8 @@ def distribution_alt_text(distribution: Sequence[Distribution]) -> str:
     return f"Stacked column chart of open risks by residual rating, one column per quarter. {quarters}."
 
 
-def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0) -> NativeChart:
+def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0,
+                 ratings: Sequence[Rating] = RATINGS) -> NativeChart:
     """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`."""
     from lxml import etree
     from pptx.chart.chart import Chart
@@ -57,7 +58,7 @@ def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_c
 
     data = CategoryChartData(number_format="0")
     data.categories = [d.period for d in distribution]
-    order = tuple(reversed(RATINGS))  # least severe at the bottom of each column, Critical on top
+    order = tuple(reversed(ratings))  # least severe at the bottom of each column, the most severe on top
     for rating in order:
         data.add_series(rating.name, [int(d.counts.get(rating.name, 0)) for d in distribution])
     chart_type = XL_CHART_TYPE.COLUMN_STACKED

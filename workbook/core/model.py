@@ -103,6 +103,13 @@ class HistoryEntry:
     score: object = None
     reviewed_on: object = None
     source: str = ""
+    status: str = ""  # Open or Closed at the close of that quarter; empty on rows written before issue 12
+    owner: str = ""
+    fingerprint: str = ""  # of the risk's text that quarter: the key of its words on the RecordedText sheet
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status.strip().lower() == "closed"
 
 
 @dataclass
@@ -121,6 +128,8 @@ class Register:
     source: str = ""
     settings_rows: dict[str, int] = field(default_factory=dict)  # setting key -> row on Settings
     history_columns: dict[str, int] = field(default_factory=dict)  # History column key -> 1-based column
+    # Each closed quarter's words, by text fingerprint (the RecordedText sheet): column key -> text.
+    recorded_text: dict[str, dict[str, str]] = field(default_factory=dict)
     # What the pure core derives from this register (trends, snapshots), kept so that checks, trends and the
     # paper work it out once. A Register is read, then only read from; build a new one after a change.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)

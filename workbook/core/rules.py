@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from workbook.core import trends
+from workbook.core import changes, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.periods import Period
@@ -170,8 +170,12 @@ _REQUIRED_FIX = {
 
 def required_fields(register: Register) -> Iterable[Hit]:
     required = [column for column in CORE_COLUMNS if column.required]
+    period_of = dict(zip(TREND_KEYS, register.trend_periods))
     for risk in register.risks:
         for column in required:
+            if column.kind == "trend" and (risk.is_closed or trends.closed_at(register, risk.id,
+                                                                              period_of[column.key])):
+                continue  # a closed risk gets no further trends, nor a reopened one for the quarters it was closed
             if _blank(risk.values.get(column.key)):
                 yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
 
@@ -263,6 +267,8 @@ def _sequence_problems(register: Register) -> list[tuple[str, Risk, str, str]]:
         for key in TREND_KEYS:
             value = as_text(risk.values.get(key))
             found, earlier = None, None
+            if not value:  # a quarter the risk was closed: it may come back as New
+                first_new = last_arrow = last_present = None
             if value == NOT_APPLICABLE and last_present:
                 found, earlier = "na_after", last_present
             elif value == NEW and first_new:
@@ -389,6 +395,16 @@ def date_invalid(register: Register) -> Iterable[Hit]:
             value = risk.values.get(key)
             if _typed(value) and as_date(value) is None:
                 yield _at(register, risk, key)
+
+
+def controls_stale(register: Register) -> Iterable[Hit]:
+    stale = changes.stale_controls(register)
+    for risk in register.risks:
+        if risk.id in stale and register.has_column("controls"):
+            since, quarters = stale[risk.id]
+            yield _at(register, risk, "controls", since=since.label, quarters=quarters,
+                      threshold=changes.stale_quarters(register))
+            stale = {k: v for k, v in stale.items() if k != risk.id}  # a duplicated ID: its first row only
 
 
 def review_overdue(register: Register) -> Iterable[Hit]:
@@ -597,6 +613,11 @@ RULES: tuple[Rule, ...] = (
                          "Trend basis",),
          "Settings the checks rely on hold usable values.",
          "Settings {label} {value} {problem}.", settings_invalid),
+    Rule("R030", WARNING, ("Key Controls and Activities", "History: Text fingerprint",
+                           "Settings: Stale controls after (quarters)"),
+         "An open risk's Key Controls text has changed within the number of closed quarters Settings allows.",
+         "{column} unchanged since {since} ({quarters} closed quarters; Settings allows {threshold}). Review the "
+         "controls and record what has been done since.", controls_stale),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
@@ -16,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook.core.errors import PeriodError, TemplateError
 from workbook.core.model import Register, column_letter
 from workbook.core.periods import Period, parse_period
+from workbook.core.ratings import scale_of
 from workbook.core.schema import (
     COLUMNS,
     DEFAULT_LISTS,
@@ -24,7 +26,6 @@ from workbook.core.schema import (
     HISTORY_SOURCES,
     HISTORY_TABLE,
     LISTS_SHEET,
-    RATINGS,
     REGISTER_SHEET,
     REGISTER_TABLE,
     SETTINGS,
@@ -41,6 +42,8 @@ FORMATTED_ROWS = 1000
 # Each named list spans this many rows of the Lists sheet, so an administrator can add values below.
 LIST_ROWS = 200
 SETTINGS_HEADERS = ("Setting", "Value", "What it means")
+RATINGS_NOTE = ("The rating scale, most severe first: every count, chart, colour and trend follows this order. "
+                "To add a band, insert it in its place in the list.")
 TABLE_STYLE = "TableStyleMedium2"
 HEADER_FONT = Font(bold=True)
 BODY_FONT = Font(size=10)
@@ -94,8 +97,8 @@ def _list_validation(list_name: str, title: str, help_text: str) -> DataValidati
         showInputMessage=bool(help_text), promptTitle=title[:32], prompt=help_text[:255])
 
 
-def _rating_formats(ws: Worksheet, cells: str) -> None:
-    for rating in RATINGS:
+def _rating_formats(ws: Worksheet, cells: str, ratings: Sequence[str]) -> None:
+    for rating in scale_of(ratings):
         ws.conditional_formatting.add(cells, CellIsRule(
             operator="equal", formula=[f'"{rating.name}"'],
             fill=PatternFill(fill_type="solid", start_color=rating.fill, end_color=rating.fill, bgColor=rating.fill),
@@ -137,7 +140,7 @@ def _cell_value(column: Column, value: object) -> object:
 
 
 def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], headers: Mapping[str, str],
-                    settings: Mapping[str, object]) -> None:
+                    settings: Mapping[str, object], ratings: Sequence[str]) -> None:
     ws.title = REGISTER_SHEET
     _header_row(ws, [headers[c.key] for c in COLUMNS], [c.width for c in COLUMNS])
     for row, risk in enumerate(risks or [{}], start=2):  # an empty register still gets a formatted first row
@@ -158,7 +161,7 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
             validation.add(cells)
             ws.add_data_validation(validation)
         if column.kind == "rating":
-            _rating_formats(ws, cells)
+            _rating_formats(ws, cells, ratings)
     ws.freeze_panes = "C2"
     _print_setup(ws, str(settings.get("title") or ""), str(settings.get("marking") or ""))
     # The committee's columns fill a landscape page; the optional ones would shrink the print to unreadable.
@@ -176,12 +179,15 @@ def _lists_sheet(wb: Workbook, lists: Mapping[str, Sequence[str]]) -> Worksheet:
         for row, value in enumerate(values, start=2):
             put(ws.cell(row=row, column=position), int(value) if name == "Scores" and value.isdigit() else value)
         ws.column_dimensions[letter].width = max(14, *(len(str(v)) + 4 for v in (name, *values)))
+        if name == "Ratings":
+            header.comment = Comment(RATINGS_NOTE, "riskreg")
         wb.defined_names[name] = DefinedName(name, attr_text=f"{LISTS_SHEET}!${letter}$2:${letter}${LIST_ROWS}")
     ws.freeze_panes = "A2"
     return ws
 
 
-def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settings: Mapping[str, object]) -> None:
+def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settings: Mapping[str, object],
+                   ratings: Sequence[str]) -> None:
     ws = wb.create_sheet(HISTORY_SHEET)
     _header_row(ws, [c.header for c in HISTORY_COLUMNS], [c.width for c in HISTORY_COLUMNS])
     for row, entry in enumerate(history, start=2):
@@ -204,7 +210,7 @@ def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settin
         validation.add(cells)
         ws.add_data_validation(validation)
         if column.key == "rating":
-            _rating_formats(ws, cells)
+            _rating_formats(ws, cells, ratings)
     ws.freeze_panes = "A2"
     _print_setup(ws, f"{settings.get('title') or ''}: rating history", str(settings.get("marking") or ""))
     ws.page_setup.orientation = "portrait"
@@ -242,9 +248,11 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
-    _register_sheet(wb.active, risks, headers, merged)
-    lists_sheet = _lists_sheet(wb, lists or DEFAULT_LISTS)
-    _history_sheet(wb, history, merged)
+    lists = lists or DEFAULT_LISTS
+    ratings = lists.get("Ratings") or DEFAULT_LISTS["Ratings"]
+    _register_sheet(wb.active, risks, headers, merged, ratings)
+    lists_sheet = _lists_sheet(wb, lists)
+    _history_sheet(wb, history, merged, ratings)
     settings_sheet = _settings_sheet(wb, merged)
     for ws, what in ((lists_sheet, "lists"), (settings_sheet, "settings")):
         _print_setup(ws, f"{merged.get('title') or ''}: {what}", str(merged.get("marking") or ""))

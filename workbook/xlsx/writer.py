@@ -26,21 +26,21 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
+from workbook.core.ratings import rating_of
+from workbook.core.rollover import CellWrite, RollPlan, plan_roll, record_columns
 from workbook.core.schema import (
-    HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_TABLE,
-    RATING_BY_NAME,
     REGISTER_SHEET,
     REGISTER_TABLE,
     SETTINGS_SHEET,
     SUMMARY_SHEET,
+    TEXT_SHEET,
     TREND_KEYS,
     VALIDATION_SHEET,
     trend_header,
 )
 from workbook.core.trends import Movements, Refresh
-from workbook.core.values import risk_score
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.xlsx.cells import put
@@ -301,8 +301,8 @@ def fill_trend_cells(wb, fills: dict[tuple[int, int], str]) -> list[str]:
     return written
 
 
-def _rating_colour(rating: str) -> str:
-    known = RATING_BY_NAME.get(rating)
+def _rating_colour(register: Register, rating: str) -> str:
+    known = rating_of(register, rating)
     return known.fill if known else "7F7F7F"
 
 
@@ -338,8 +338,8 @@ def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, di
         chart.add_data(data, from_rows=True, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, max_col=sheet.counts_width, min_row=sheet.counts_header_row))
         for series, rating in zip(chart.series, ratings):
-            series.graphicalProperties.solidFill = _rating_colour(rating)
-            series.graphicalProperties.line.solidFill = _rating_colour(rating)
+            series.graphicalProperties.solidFill = _rating_colour(register, rating)
+            series.graphicalProperties.line.solidFill = _rating_colour(register, rating)
         chart.width, chart.height = 16, 8
         row, column = sheet.chart_at
         ws.add_chart(chart, f"{column_letter(column)}{row}")
@@ -371,17 +371,6 @@ def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | Non
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
 
-def _history_positions(ws) -> dict[str, int]:
-    headers = {str(c.value).strip().lower(): c.column for c in ws[1] if c.value is not None}
-    missing = [c.header for c in HISTORY_COLUMNS if c.header.lower() not in headers]
-    if missing:
-        raise RegisterFormatError(
-            f"sheet '{HISTORY_SHEET}' row 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
-            f"Restore the header{'s' if len(missing) > 1 else ''} (Risk ID, Period, Rating, Trend, Likelihood, "
-            f"Impact, Score, Reviewed on, Source) and run roll-quarter again.")
-    return {c.key: headers[c.header.lower()] for c in HISTORY_COLUMNS}
-
-
 def _last_used_row(ws, columns: Iterable[int]) -> int:
     columns = list(columns)
     for row in range(ws.max_row, 1, -1):
@@ -390,61 +379,64 @@ def _last_used_row(ws, columns: Iterable[int]) -> int:
     return 1
 
 
-def _extend_table(ws, name: str, last_row: int) -> None:
+def _extend_table(ws, name: str, last_row: int, headers: Sequence[str] = ()) -> None:
+    """Stretch table `name` down to `last_row` and across the `headers` added to its right."""
     from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet.table import TableColumn
 
     table = ws.tables.get(name)
     if table is None:
         return
     min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-    if last_row > max_row:
-        table.ref = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{last_row}"
-        if table.autoFilter is not None:
-            table.autoFilter.ref = table.ref
+    for header in headers:
+        max_col += 1
+        if table.tableColumns:
+            table.tableColumns.append(TableColumn(id=max(c.id for c in table.tableColumns) + 1, name=header))
+    table.ref = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max(last_row, max_row)}"
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
 
 
-def _snapshot_rows(wb, register: Register) -> tuple[list[str], list[str]]:
-    """Append the reporting period's ratings to History (Source 'rolled'); return cells written and notes."""
-    ws = wb[HISTORY_SHEET] if HISTORY_SHEET in wb.sheetnames else None
-    if ws is None:
+def _apply(wb, writes: Iterable[CellWrite]) -> list[str]:
+    """Write each planned cell; dates get the register's date format. Return the cells written."""
+    written = []
+    for write in writes:
+        cell = wb[write.sheet].cell(row=write.row, column=write.column)
+        put(cell, write.value)
+        if isinstance(write.value, (dt.date, dt.datetime)):
+            cell.number_format = "dd/mm/yyyy"
+        written.append(write.address)
+    return written
+
+
+def _record_rows(wb, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Append `rows` to the very hidden Record sheet, adding the sheet when the workbook has none."""
+    if not rows:
+        return
+    if TEXT_SHEET in wb.sheetnames:
+        ws = wb[TEXT_SHEET]
+        last = _last_used_row(ws, range(1, len(record_columns()) + 1))
+    else:
+        ws = wb.create_sheet(TEXT_SHEET)
+        for position, header in enumerate(record_columns(), start=1):
+            ws.cell(row=1, column=position).value = header
+        last = 1
+    ws.sheet_state = "veryHidden"
+    for row, values in enumerate(rows, start=last + 1):
+        for position, value in enumerate(values, start=1):
+            put(ws.cell(row=row, column=position), value)
+
+
+def _snapshot_rows(wb, register: Register, plan: RollPlan) -> list[str]:
+    """Apply the roll-over plan to History and the Record sheet; return the History cells written."""
+    if HISTORY_SHEET not in wb.sheetnames:
         raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
                                   f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
-    positions = _history_positions(ws)
-    closing = register.period
-    existing = {}
-    for entry in register.history:
-        try:
-            if parse_period(entry.period) == closing:
-                existing.setdefault(entry.risk_id.casefold(), entry)
-        except PeriodError:
-            continue
-    row = _last_used_row(ws, positions.values())
-    written, notes = [], []
-    for risk in register.risks:
-        if not risk.id:
-            continue
-        entry = existing.get(risk.id.casefold())
-        if entry is not None:
-            if entry.rating.casefold() != risk.rating.casefold():
-                notes.append(f"History row {entry.row} already records {risk.id} for {closing.label} as "
-                             f"{entry.rating or 'no rating'}, but the Register says {risk.rating or 'nothing'}; "
-                             f"left as it is: correct one of them.")
-            continue
-        row += 1
-        likelihood, impact = risk.values.get("likelihood"), risk.values.get("impact_score")
-        values = {"risk_id": risk.id, "period": closing.label, "rating": risk.rating or None,
-                  "trend": risk.text(TREND_KEYS[-1]) or None, "likelihood": likelihood, "impact": impact,
-                  "score": risk_score(risk), "reviewed_on": risk.values.get("last_reviewed"), "source": "rolled"}
-        if isinstance(values["score"], float) and values["score"].is_integer():
-            values["score"] = int(values["score"])
-        for key, value in values.items():
-            cell = ws.cell(row=row, column=positions[key])
-            put(cell, value)
-            if key == "reviewed_on" and isinstance(value, (dt.date, dt.datetime)):
-                cell.number_format = "dd/mm/yyyy"
-            written.append(f"{HISTORY_SHEET}!{cell.coordinate}")
-    _extend_table(ws, HISTORY_TABLE, row)
-    return written, notes
+    ws = wb[HISTORY_SHEET]
+    written = _apply(wb, (*plan.headers, *plan.cells))
+    _extend_table(ws, HISTORY_TABLE, plan.last_row, [str(h.value) for h in plan.headers])
+    _record_rows(wb, plan.record)
+    return written
 
 
 def _shift_trends(wb, register: Register, new_period: Period) -> list[str]:
@@ -475,8 +467,8 @@ def _shift_trends(wb, register: Register, new_period: Period) -> list[str]:
 
 
 def roll_quarter(path: Path | str, new_period: Period | str, *, register: Register | None = None,
-                 output: Path | str | None = None, force: bool = False) -> WriteResult:
-    """Close the reporting period: snapshot ratings to History, shift the trend columns, move Settings on."""
+                 plan: RollPlan | None = None, output: Path | str | None = None, force: bool = False) -> WriteResult:
+    """Close the reporting period: apply the roll-over plan to History, shift the trend columns, move Settings on."""
     register = register or read_register(path)
     new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
     current = register.period
@@ -496,6 +488,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
             f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
             f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
             f"roll-quarter again.")
+    plan = plan or plan_roll(register)
 
     def edit(wb) -> tuple[list[str], list[str]]:
         # Last quarter's findings and summary point at cells that now hold other quarters: start clean.
@@ -503,7 +496,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in wb.sheetnames]
         for name in stale:
             del wb[name]
-        written, notes = _snapshot_rows(wb, register)
+        written, notes = _snapshot_rows(wb, register, plan), list(plan.notes)
         if stale:
             notes.append(f"Removed the {' and '.join(stale)} sheet{'s' if len(stale) > 1 else ''} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")

@@ -150,7 +150,20 @@ FAILING = [
     ("R029", [("Settings!B4", "CRR(")], "Settings!B4",
      "Settings Risk ID pattern 'CRR(' is not a pattern riskreg can use (missing ), unterminated subpattern at "
      r"position 3); IDs are not checked until it is corrected, e.g. CRR\d{2}."),
+    ("R030", [lambda g: recorded_controls(g, {"fp-q4": "• Training\n• Audits", "fp-q1": "• Training\n• Audits"})],
+     "Register!E2", "Key Controls and Activities unchanged since 2020/21 Q4 (2 closed quarters; Settings allows 2). "
+     "Review the controls and record what has been done since."),
 ]
+
+
+def recorded_controls(grids: dict, texts: dict[str, str]) -> None:
+    """Give CRR01's History rows of 2020/21 Q4 and 2021/22 Q1 the recorded controls `texts` (by fingerprint)."""
+    history = grids["History"]
+    history[0] = history[0] + ["Status", "Owner", "Text fingerprint"]
+    for index, row in enumerate(history[1:], start=1):
+        fingerprint = {("CRR01", "2020/21 Q4"): "fp-q4", ("CRR01", "2021/22 Q1"): "fp-q1"}.get((row[0], row[1]))
+        history[index] = row + ["Open", "ACC Crime", fingerprint]
+    grids["Record"] = [["Key", "Field", "Text"], *([key, "controls", text] for key, text in texts.items())]
 
 # Near misses each rule must let through.
 PASSING = [
@@ -183,6 +196,7 @@ PASSING = [
     ("R027", [("History!C2", "High"), ("History!D2", "")]),
     ("R028", [lambda g: g["History"].append(["CRR01", "2021/22 Q2", "high"] + [None] * 6)]),
     ("R029", [("Settings!B5", 30.0), ("Settings!B7", "rating")]),
+    ("R030", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
 ]
 
 
