@@ -11,6 +11,7 @@ import click
 
 from workbook import jobs
 from workbook.core.errors import RiskregError
+from workbook.core.words import plural
 
 
 class UserError(click.ClickException):
@@ -72,7 +73,7 @@ def import_command(export: Path, output: Path, period: str | None, force: bool) 
     EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
     """
     register = jobs.import_register(export, output, jobs.period_or_none(period), force=force)
-    click.echo(f"Imported {len(register.risks)} risks ({jobs.rating_counts(register)}) from {export} into {output}.")
+    click.echo(f"Imported {jobs.risks_with_ratings(register)} from {export} into {output}.")
 
 
 @cli.command("export")
@@ -86,9 +87,10 @@ def export_command(register: Path, output: Path, force: bool) -> None:
     The tab-separated format with HTML cells that `riskreg import` reads.
     """
     content, dropped = jobs.export_register(register, output, force=force)
-    click.echo(f"Exported {len(content.risks)} risks from {register} to {output}.")
+    click.echo(f"Exported {plural(content.risks, 'risk')} from {register} to {output}.")
     if dropped:
-        click.echo(f"Note: the export format has no {', '.join(dropped)} column{'s' if len(dropped) > 1 else ''}; "
+        click.echo(f"Note: the export format has no {', '.join(dropped)} "
+                   f"{plural(dropped, 'column', with_count=False)}; "
                    "those values stay in the workbook only.")
 
 
@@ -211,7 +213,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
         filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
         click.echo(f"Trend cells filled: {filled}.", err=True)
         if result.findings:
-            click.echo(f"Left as typed: {len(result.findings)} arrow(s) that History contradicts (listed above).",
+            click.echo(f"Left as typed: {plural(result.findings, 'arrow')} that History contradicts (listed above).",
                        err=True)
         _wrote(result, "the Summary sheet")
 
@@ -238,9 +240,9 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     kept, already = roll.history_rows_added, roll.history_rows_kept
     headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
     click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
-    click.echo(f"History: {kept} {content.period.label} rating(s) added (Source 'rolled')"
-               + (f"; {already} risk(s) already had a {content.period.label} row, left as it was." if already
-                  else "."))
+    click.echo(f"History: {plural(kept, content.period.label + ' rating')} added (Source 'rolled')"
+               + (f"; {plural(already, 'risk')} already had a {content.period.label} row, left as it was."
+                  if already else "."))
     click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
                f"reviewed and `riskreg trends --write` fills it.")
     click.echo(f"Settings: reporting period {new_period.label}.")
@@ -285,11 +287,11 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
     """Build the committee's board paper (Word) from a REGISTER workbook."""
     result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf)
     content = result.content
-    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
+    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
                f"{len(content.attention)} for the Committee's attention.")
     if result.forced_errors:
         click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
-                   f"{result.forced_errors} register error{'s' if result.forced_errors != 1 else ''}.")
+                   f"{plural(result.forced_errors, 'register error')}.")
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
 
@@ -373,7 +375,7 @@ def demo_command(outdir: Path) -> None:
     workbook_path = outdir / "register.xlsx"
     imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
                                     force=True)
-    click.echo(f"1. Register: imported {len(imported.risks)} risks ({jobs.rating_counts(imported)}) "
+    click.echo(f"1. Register: imported {jobs.risks_with_ratings(imported)} "
                f"into {workbook_path}.")
 
     validation = jobs.validate_file(workbook_path)
@@ -384,11 +386,11 @@ def demo_command(outdir: Path) -> None:
     refresh = jobs.refresh_trends(read_register(workbook_path))
     trends = jobs.write_trends(workbook_path, refresh)
     click.echo(f"3. Trends: worked out from History for {refresh.register.period.label}; Summary sheet and chart "
-               "written" + (f"; {len(trends.findings)} recorded arrow(s) History contradicts." if trends.findings
+               "written" + (f"; {plural(trends.findings, 'recorded arrow')} History contradicts." if trends.findings
                             else "."))
 
     paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True)
-    note = (f" It carries a data-quality note: the register has {paper.forced_errors} error(s) to fix "
+    note = (f" It carries a data-quality note: the register has {plural(paper.forced_errors, 'error')} to fix "
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")

@@ -14,6 +14,7 @@ from pathlib import Path
 from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content
 from report_builder.sources import error_findings, findings_of, movements_of
 from workbook.core.errors import OutputError, RiskregError
+from workbook.core.words import plural, them_it
 from workbook.files.atomic import atomic_path, check_writable
 
 PDF_TIMEOUT_SECONDS = 300
@@ -61,10 +62,10 @@ def refusal(source: str, errors: list) -> RegisterErrorsError:
     items = [f"{finding.cell}: {finding.message}" if finding.cell else finding.message for finding in errors]
     if len(items) > 1:
         items = [f"({number}) {item}" for number, item in enumerate(items, start=1)]
-    listing = (f"{source}: the register has {len(errors)} error{'s' if len(errors) != 1 else ''}, so the board "
+    listing = (f"{source}: the register has {plural(errors, 'error')}, so the board "
                f"paper was not built: {' '.join(items)}")
     return RegisterErrorsError(
-        f"{listing} Correct {'them' if len(errors) != 1 else 'it'} in the register "
+        f"{listing} Correct {them_it(errors)} in the register "
         f"(`riskreg validate {source}` lists every finding), or pass --force to build the paper with a "
         "data-quality note.", errors, listing)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from workbook.core.model import Register, Risk, as_text
 from workbook.core.schema import COLUMN_BY_KEY, DEESCALATING, ESCALATING, RATING_BY_NAME, RATINGS, TRENDS, UNCHANGED
+from workbook.core.words import plural
 
 BULLET = "• "
 ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
@@ -27,12 +28,12 @@ MOVEMENT_KINDS: tuple[tuple[str, str], ...] = (
 DEFAULT_WORDING: dict[str, tuple[str, ...]] = {
     "purpose": (
         "To present the {{ committee }} with the {{ register_title }} for {{ period_long }}: the "
-        "{{ risk_count }} risks on the register, how they moved this quarter and the risks that need the "
+        "{{ risk_count | plural('risk') }} on the register, how they moved this quarter and the risks that need the "
         "Committee's attention.",
     ),
     "recommendation": (
         "The Committee is asked to note the {{ register_title }} for {{ period_long }}, the movement of "
-        "risks this quarter and the {{ attention_count }} risks brought to its attention in section 5.",
+        "risks this quarter and the {{ attention_count | plural('risk') }} brought to its attention in section 5.",
     ),
     "background": (
         "{{ organisation }} manages risk under its Risk Management Framework. Each corporate risk has "
@@ -203,16 +204,16 @@ class PaperContent:
     data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
     identifier: str = field(default="")
 
-    def placeholders(self) -> dict[str, str]:
-        """Return the values of the template's text placeholders."""
+    def placeholders(self) -> dict[str, str | int]:
+        """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
         counts = {row.kind: row.count for row in self.movement_rows}
         current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
         values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
         values.update({
-            "risk_count": str(self.risk_count),
-            "attention_count": str(len(self.attention)),
-            **{f"{r.name.lower()}_count": str(current.get(r.name, 0)) for r in RATINGS},
-            **{f"{kind.replace('-', '')}_count": str(counts.get(kind, 0)) for kind, _ in MOVEMENT_KINDS},
+            "risk_count": self.risk_count,
+            "attention_count": len(self.attention),
+            **{f"{r.name.lower()}_count": current.get(r.name, 0) for r in RATINGS},
+            **{f"{kind.replace('-', '')}_count": counts.get(kind, 0) for kind, _ in MOVEMENT_KINDS},
             "source_file": self.provenance.file_name if self.provenance else "",
             "source_modified": self.provenance.modified_text if self.provenance else "",
             "source_sha256": self.provenance.short_sha if self.provenance else "",
@@ -247,7 +248,7 @@ def title_block(register: Register) -> TitleBlock:
     return TitleBlock(
         organisation=setting("organisation"),
         committee=setting("committee"),
-        meeting_date=date_text(register.setting("meeting_date")) or "To be confirmed",
+        meeting_date=date_text(register.setting("meeting_date")),
         agenda_item=setting("agenda_item"),
         title=f"{setting('title')} – {period.long_label}",
         register_title=setting("title"),
@@ -359,8 +360,8 @@ def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
     """Return the data-quality note: what it means, then one line per error (cell and message)."""
     if not errors:
         return ()
-    lines = [f"Data quality: this paper was built although the register has {len(errors)} "
-             f"error{'s' if len(errors) != 1 else ''} that should be corrected before it is relied on:"]
+    lines = [f"Data quality: this paper was built although the register has "
+             f"{plural(errors, 'error')} that should be corrected before it is relied on:"]
     for finding in errors:
         cell = getattr(finding, "cell", "") or ""
         lines.append(f"{cell}: {getattr(finding, 'message', finding)}" if cell else str(getattr(finding, "message", finding)))

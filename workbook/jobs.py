@@ -18,6 +18,7 @@ from workbook.core.model import Register
 from workbook.core.periods import Period, parse_period, period_of_date
 from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import HISTORY_COLUMNS, RATINGS
+from workbook.core.words import plural
 
 
 def period_or_none(text: str | None) -> Period | None:
@@ -35,6 +36,12 @@ def rating_counts(register: Register) -> str:
     counts = Counter(risk.rating or "no rating" for risk in register.risks)
     order = [r.name for r in RATINGS] + sorted(set(counts) - {r.name for r in RATINGS})
     return ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
+
+
+def risks_with_ratings(register: Register) -> str:
+    """Return '18 risks (1 Critical, 13 High, 4 Medium)', '1 risk (1 High)' or '0 risks'."""
+    counts = rating_counts(register)
+    return plural(register.risks, "risk") + (f" ({counts})" if counts else "")
 
 
 # ---- register workbook: new, import, export -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from workbook.core.schema import (
     TREND_KEYS,
     trend_header,
 )
+from workbook.core.words import plural
 
 Grid = Sequence[Sequence[object]]
 
@@ -128,7 +129,7 @@ def map_columns(headers: Sequence[object], header_row: int, source: str) -> tupl
             close = difflib.get_close_matches(column.header, unknown, n=1, cutoff=0.6)
             details.append(f"'{column.header}'" + (f" (found '{close[0]}': is it misspelt?)" if close else ""))
         raise RegisterFormatError(
-            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing {plural(missing, 'column', with_count=False)} "
             f"{', '.join(details)}. Expected headers: {', '.join(c.header for c in CORE_COLUMNS if c.kind != 'trend')} "
             f"and {len(TREND_KEYS)} trend columns; found: {', '.join(found)}. {REBUILD_HINT}")
     return columns, texts

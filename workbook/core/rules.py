@@ -580,7 +580,7 @@ RULES: tuple[Rule, ...] = (
          "The recorded trend agrees with History (scores or ratings, as Settings says), where History has "
          "the data.",
          "{column} shows {value}, but {reason}, which makes it {expected}. Correct the arrow, or the History "
-         "row(s).", trend_contradicts_history),
+         "rows it compares.", trend_contradicts_history),
     Rule("R015", WARNING, (_TEXT,), "Text holds no leftover markup or HTML entities from the export.",
          "{column} still holds the markup {markup} left over from the export. Remove it, or re-import the "
          "export with `riskreg import`, which converts it to plain text.", markup_left),

@@ -42,6 +42,7 @@ from workbook.core.schema import (
     trend_header,
 )
 from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_fills
+from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.xlsx.preserve import check_in_place
@@ -391,8 +392,8 @@ def _history_positions(ws) -> dict[str, int]:
     missing = [c.header for c in HISTORY_COLUMNS if c.header.lower() not in headers]
     if missing:
         raise RegisterFormatError(
-            f"sheet '{HISTORY_SHEET}' row 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
-            f"Restore the header{'s' if len(missing) > 1 else ''} (Risk ID, Period, Rating, Trend, Likelihood, "
+            f"sheet '{HISTORY_SHEET}' row 1: missing {plural(missing, 'column', with_count=False)} "
+            f"{', '.join(missing)}. Restore the {plural(missing, 'header', with_count=False)} (Risk ID, Period, Rating, Trend, Likelihood, "
             f"Impact, Score, Reviewed on, Source) and run roll-quarter again.")
     return {c.key: headers[c.header.lower()] for c in HISTORY_COLUMNS}
 
@@ -520,7 +521,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
             del wb[name]
         written, notes = _snapshot_rows(wb, register)
         if stale:
-            notes.append(f"Removed the {' and '.join(stale)} sheet{'s' if len(stale) > 1 else ''} of "
+            notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")
         written += _shift_trends(wb, register, new_period)
         settings = wb[SETTINGS_SHEET]

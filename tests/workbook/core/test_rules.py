@@ -98,10 +98,10 @@ FAILING = [
      "register, or correct the earlier quarter."),
     ("R014", [("Register!H2", "→")], "Register!H2",
      "Q2 Trending shows '→', but the score of CRR01 went from 6 in 2021/22 Q1 to 9 in 2021/22 Q2, which makes "
-     "it ↗. Correct the arrow, or the History row(s)."),
+     "it ↗. Correct the arrow, or the History rows it compares."),
     ("R014", [("Register!F3", "→")], "Register!F3",
      "Q4 Trending shows '→', but History does not have CRR02 on the register in 2020/21 Q4, which makes it "
-     "N/A. Correct the arrow, or the History row(s)."),
+     "N/A. Correct the arrow, or the History rows it compares."),
     ("R015", [("Register!C2", "Hidden harm &amp; more")], "Register!C2",
      "Description still holds the markup '&amp;' left over from the export. Remove it, or re-import the export "
      "with `riskreg import`, which converts it to plain text."),
