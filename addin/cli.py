@@ -35,8 +35,12 @@ def user_errors(command: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="riskreg")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Keep the corporate risk register in Excel, check it, work out trends and build the board paper."""
+    from workbook.files.lock import set_command
+
+    set_command(f"riskreg {ctx.invoked_subcommand}")  # what a second writer is told holds the workbook
 
 
 # --- register workbook: new, import, export (workbook/xlsx/builder.py, workbook/export/text_format.py, workbook/xlsx/reader.py) ---
@@ -128,6 +132,11 @@ def _wrote(result, what: str) -> None:
         click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
 
 
+def _one_writer(path: Path | None) -> None:
+    """Hold the workbook's one-writer lock from here to the end of the command: its read and its write."""
+    click.get_current_context().with_resource(jobs.writing(path))
+
+
 WRITE_COPY_HELP = "With --write: write a copy to this file instead of changing REGISTER."
 
 
@@ -150,6 +159,7 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     """
     import json
 
+    _one_writer(register if write and output is None else None)
     validation = jobs.validate_file(register)
     content, findings, line = validation.register, validation.findings, validation.summary
     if as_json:
@@ -181,6 +191,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
 
     from workbook.xlsx.reader import read_register
 
+    _one_writer(register if write and output is None else None)
     refresh = jobs.refresh_trends(read_register(register))
     content, computed = refresh.register, refresh.computed
     console = _console()

@@ -16,6 +16,7 @@ from report_builder.sources import error_findings, findings_of, movements_of
 from workbook.core.errors import OutputError, RiskregError
 from workbook.core.words import plural, them_it
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.lock import one_writer
 
 PDF_TIMEOUT_SECONDS = 300
 
@@ -122,13 +123,19 @@ def pictures_for(content: PaperContent):
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
                 force: bool = False, pdf: bool = False) -> PaperResult:
     """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it)."""
+    register_path, output = Path(register_path), Path(output_path)
+    if output.suffix.lower() != ".docx":
+        raise OutputError(f"{output}: the board paper is a Word document; give an output name ending in .docx.")
+    with one_writer(output):
+        return _build_locked(register_path, output, template, force, pdf)
+
+
+def _build_locked(register_path: Path, output: Path, template: Path | str | None, force: bool,
+                  pdf: bool) -> PaperResult:
     from report_builder.render import render
     from templates import BOARD_PAPER
     from workbook.xlsx.reader import read_register
 
-    register_path, output = Path(register_path), Path(output_path)
-    if output.suffix.lower() != ".docx":
-        raise OutputError(f"{output}: the board paper is a Word document; give an output name ending in .docx.")
     ours = output.exists() and is_previous_paper(output)
     check_writable(output, force=force, ours=ours)
     pdf_target = output.with_suffix(".pdf")

@@ -44,6 +44,16 @@ def risks_with_ratings(register: Register) -> str:
     return plural(register.risks, "risk") + (f" ({counts})" if counts else "")
 
 
+def writing(path: Path | None):
+    """Hold the one-writer lock of the workbook at `path` (none when None) around a read and the write that
+    follows it, so that no other command changes the file in between."""
+    import contextlib
+
+    from workbook.files.lock import one_writer
+
+    return one_writer(path) if path is not None else contextlib.nullcontext()
+
+
 # ---- register workbook: new, import, export -------------------------------------------------------------------
 
 def new_register(path: Path, period: Period, *, force: bool = False) -> Path:
@@ -159,8 +169,9 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
     from workbook.xlsx.reader import read_register
     from workbook.xlsx.writer import roll_quarter as roll
 
-    register = register or read_register(path)
-    return Roll(register, period, roll(path, period, register=register, output=output, force=force))
+    with writing(path if output is None else None):
+        register = register or read_register(path)
+        return Roll(register, period, roll(path, period, register=register, output=output, force=force))
 
 
 # ---- board paper ----------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from workbook.core.schema import (
     trend_header,
 )
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.lock import one_writer
 
 # Validation and formats reach this far down, well past the table, so rows added in Excel are covered.
 FORMATTED_ROWS = 1000
@@ -271,11 +272,12 @@ def register_rows(register: Register) -> tuple[list[dict], list[dict], dict]:
 
 
 def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
-    """Save `wb` at `path` atomically; refuse to replace an existing file unless `force`."""
+    """Save `wb` at `path` atomically, holding its lock; refuse to replace an existing file unless `force`."""
     path = Path(path)
-    check_writable(path, force=force)
-    with atomic_path(path) as temp:
-        wb.save(temp)
+    with one_writer(path):
+        check_writable(path, force=force)
+        with atomic_path(path) as temp:
+            wb.save(temp)
     return path
 
 

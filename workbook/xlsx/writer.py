@@ -45,6 +45,7 @@ from workbook.core.trends import ComputedTrend, Movements, movements, rating_dis
 from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
+from workbook.files.lock import one_writer
 from workbook.xlsx.preserve import check_in_place
 from workbook.xlsx.reader import check_workbook_file, read_register
 
@@ -74,12 +75,19 @@ class WriteResult:
 
 def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | None = None,
           force: bool = False) -> tuple[T, Path, Path | None]:
-    """Load the workbook, apply `edit`, and save it (in place after a backup, or to `output`)."""
+    """Load the workbook, apply `edit`, and save it (in place after a backup, or to `output`), holding the lock of
+    the file written."""
+    path = Path(path)
+    target = Path(output) if output else path
+    with one_writer(target):
+        return _edit_locked(path, edit, target, output, force)
+
+
+def _edit_locked(path: Path, edit: Callable[[object], T], target: Path, output: Path | str | None,
+                 force: bool) -> tuple[T, Path, Path | None]:
     from openpyxl import load_workbook
 
-    path = Path(path)
     check_workbook_file(path)
-    target = Path(output) if output else path
     backup = None
     if output:
         check_writable(target, force=force)
