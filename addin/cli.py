@@ -292,11 +292,18 @@ def rules_command(output: Path | None) -> None:
               help="Word template to use instead of the bundled one (see templates/PLACEHOLDERS.md).")
 @click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
-              "note), and replace existing output files.")
+              "note).")
+@click.option("--overwrite", is_flag=True, help="Replace the output files even when they are not riskreg's "
+              "unchanged previous paper (a paper edited since riskreg wrote it is otherwise kept).")
 @user_errors
-def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool) -> None:
-    """Build the committee's board paper (Word) from a REGISTER workbook."""
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf)
+def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
+                  overwrite: bool) -> None:
+    """Build the committee's board paper (Word) from a REGISTER workbook.
+
+    riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
+    paper edited since, is kept unless --overwrite.
+    """
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite)
     content = result.content
     click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
                f"{len(content.attention)} for the Committee's attention.")
@@ -400,7 +407,7 @@ def demo_command(outdir: Path) -> None:
                "written" + (f"; {plural(trends.findings, 'recorded arrow')} History contradicts." if trends.findings
                             else "."))
 
-    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True)
+    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True, overwrite=True)
     note = (f" It carries a data-quality note: the register has {plural(paper.forced_errors, 'error')} to fix "
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")

@@ -100,6 +100,9 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
             result = jobs.build_paper(source, output, force=True)
     note = (f" It carries a data-quality note listing {plural(result.forced_errors, 'register error')}."
             if result.forced_errors else "")
+    default = jobs.default_paper_path(source)
+    if result.paper != default:
+        note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
     live_io.message(book, f"Board paper written to {result.paper}.{note}")
     return result.paper
 

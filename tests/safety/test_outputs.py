@@ -24,6 +24,14 @@ WRITERS = {
 }
 
 
+# The option that replaces an existing output: the paper's --force means "build despite register errors".
+REPLACE_OPTION = {"paper": "--overwrite"}
+
+
+def replace_option(name: str) -> str:
+    return REPLACE_OPTION.get(name, "--force")
+
+
 def has_command(name: str) -> bool:
     group = cli
     for part in name.split()[:2 if name.startswith("addin") else 1]:
@@ -109,10 +117,9 @@ def test_existing_output_needs_force(name, good_register, outdir):
     suffix = suffix_of(name)
     target = outdir / f"result{suffix}"
     target.write_bytes(b"previous")
-    if name == "paper":
-        pytest.skip("paper's --force also means 'build despite register errors'; tested with report_builder")
     line = one_error(invoke(name, str(outdir / "result"), good_register))
-    assert line == f"Error: {target}: already exists. Choose another name, or pass --force to replace it."
+    assert line == (f"Error: {target}: already exists. Choose another name, or pass {replace_option(name)} to "
+                    "replace it.")
     assert target.read_bytes() == b"previous" and tree(outdir) == [target.name]
 
 
@@ -127,7 +134,7 @@ def test_output_locked_by_another_program(name, good_register, outdir, monkeypat
         raise PermissionError(13, "The process cannot access the file because it is being used by another process")
 
     monkeypatch.setattr(os, "replace", locked)
-    line = one_error(invoke(name, str(outdir / "result"), good_register, "--force"))
+    line = one_error(invoke(name, str(outdir / "result"), good_register, replace_option(name)))
     assert line == (f"Error: {target}: cannot be replaced; is it open in Excel or Word? Close it and run the "
                     f"command again.")
     assert target.read_bytes() == b"previous" and tree(outdir) == [target.name]
