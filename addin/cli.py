@@ -50,18 +50,30 @@ OUTPUT_FILE = click.Path(path_type=Path)
 PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter; Q1 is April to June)."
 
 
+def paper_options(command: Callable) -> Callable:
+    """Add --organisation, --committee and --report-of: the Settings the board paper names."""
+    for name, what in (("--report-of", "Who the board paper is from (post title or name), for Settings 'Report of'."),
+                       ("--committee", "Committee the board paper goes to, e.g. 'Joint Audit Committee'."),
+                       ("--organisation", "Organisation that owns the register, e.g. 'Avon and Somerset Police'.")):
+        command = click.option(name, help=what + " Without it Settings holds a placeholder that validate flags "
+                               "until it is filled in.")(command)
+    return command
+
+
 @cli.command("new")
 @click.argument("path", type=OUTPUT_FILE)
 @click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
+@paper_options
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @user_errors
-def new_command(path: Path, period: str | None, force: bool) -> None:
+def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
+                report_of: str | None, force: bool) -> None:
     """Create an empty register workbook.
 
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
     """
     chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force)
+    jobs.new_register(path, chosen, force=force, settings=jobs.paper_settings(organisation, committee, report_of))
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 
@@ -69,14 +81,17 @@ def new_command(path: Path, period: str | None, force: bool) -> None:
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Register workbook (.xlsx) to create.")
 @click.option("--period", help=PERIOD_HELP + " Required: the export's headers give quarters, not the year.")
+@paper_options
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def import_command(export: Path, output: Path, period: str | None, force: bool) -> None:
+def import_command(export: Path, output: Path, period: str | None, organisation: str | None, committee: str | None,
+                   report_of: str | None, force: bool) -> None:
     """Import a register export (.txt) into a new register workbook.
 
     EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
     """
-    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force)
+    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force,
+                                    settings=jobs.paper_settings(organisation, committee, report_of))
     click.echo(f"Imported {jobs.risks_with_ratings(register)} from {export} into {output}.")
 
 
@@ -386,13 +401,13 @@ def demo_command(outdir: Path) -> None:
     works out the trends and writes the Summary sheet, then builds the Word board paper. Files from an
     earlier demo in OUTDIR are replaced.
     """
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
     from workbook.xlsx.reader import read_register
 
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"
     imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
-                                    force=True)
+                                    force=True, settings=SAMPLE_SETTINGS)
     click.echo(f"1. Register: imported {jobs.risks_with_ratings(imported)} "
                f"into {workbook_path}.")
 

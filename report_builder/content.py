@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from workbook.core.model import Register, Risk, as_text
+from workbook.core.model import Formula, Register, Risk, as_text
+from workbook.core.rules import ERROR_VALUES
 from workbook.core.schema import COLUMN_BY_KEY, DEESCALATING, ESCALATING, RATING_BY_NAME, RATINGS, TRENDS, UNCHANGED
 from workbook.core.trends import entry_periods
-from workbook.core.values import matrix_cell, score_scale
+from workbook.core.values import as_date, matrix_cell, score_scale
 from workbook.core.words import plural
 
 BULLET = "• "
@@ -212,17 +213,24 @@ def appendix_order(risks: Iterable[Risk]) -> list[Risk]:
 
 
 def date_text(value: object) -> str:
-    """Return a Settings date as a paper writes it ('30 September 2021'); text is kept as typed."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    return as_text(value).strip()
+    """Return a Settings date as a paper writes it ('30 September 2021'), a date stored as a number too; other
+    text is kept as typed."""
+    date = as_date(value)
+    if date is not None:
+        return f"{date.day} {date:%B %Y}"
+    return setting_text(value)
+
+
+def setting_text(value: object) -> str:
+    """Return a Settings value as the paper prints it: a formula or an error value never reaches the paper as
+    its text (validation lists it), so it prints as empty."""
+    text = as_text(value).strip()
+    return "" if isinstance(value, Formula) or text.upper() in ERROR_VALUES else text
 
 
 def title_block(register: Register) -> TitleBlock:
     """Return the title block fields from the register's Settings."""
-    setting = lambda key: as_text(register.setting(key)).strip()  # noqa: E731
+    setting = lambda key: setting_text(register.setting(key))  # noqa: E731
     period = register.period
     return TitleBlock(
         organisation=setting("organisation"),

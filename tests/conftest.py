@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbook.core.periods import parse_period
-from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
 from workbook.xlsx.builder import import_export
 
 
@@ -21,5 +21,5 @@ def sample_export() -> Path:
 def sample_workbook(tmp_path: Path) -> Path:
     """Return a fresh register workbook (.xlsx) imported from the sample: 18 risks, reporting 2021/22 Q2."""
     target = tmp_path / "register.xlsx"
-    import_export(sample_export_path(), target, parse_period(SAMPLE_PERIOD))
+    import_export(sample_export_path(), target, parse_period(SAMPLE_PERIOD), settings=SAMPLE_SETTINGS)
     return target

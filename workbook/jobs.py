@@ -56,18 +56,28 @@ def writing(path: Path | None):
 
 # ---- register workbook: new, import, export -------------------------------------------------------------------
 
-def new_register(path: Path, period: Period, *, force: bool = False) -> Path:
-    """Create an empty register workbook reporting `period`."""
+def paper_settings(organisation: str | None = None, committee: str | None = None,
+                   report_of: str | None = None) -> dict[str, str]:
+    """Return the Settings values a new register is given for its paper (those given; the rest get placeholders)."""
+    given = {"organisation": organisation, "committee": committee, "author": report_of}
+    return {key: value.strip() for key, value in given.items() if value and value.strip()}
+
+
+def new_register(path: Path, period: Period, *, force: bool = False,
+                 settings: dict[str, object] | None = None) -> Path:
+    """Create an empty register workbook reporting `period`, with the Settings values in `settings`."""
     from workbook.xlsx.builder import write_workbook
 
-    return write_workbook(path, settings={"period": period.label}, force=force)
+    return write_workbook(path, settings={**(settings or {}), "period": period.label}, force=force)
 
 
-def import_register(source: Path, output: Path, period: Period | None, *, force: bool = False) -> Register:
-    """Build a register workbook at `output` from the export at `source`; return the register imported."""
+def import_register(source: Path, output: Path, period: Period | None, *, force: bool = False,
+                    settings: dict[str, object] | None = None) -> Register:
+    """Build a register workbook at `output` from the export at `source`, with the Settings values in
+    `settings`; return the register imported."""
     from workbook.xlsx.builder import import_export
 
-    return import_export(source, output, period, force=force)
+    return import_export(source, output, period, force=force, settings=settings)
 
 
 def export_register(path: Path, output: Path, *, force: bool = False) -> tuple[Register, tuple[str, ...]]:

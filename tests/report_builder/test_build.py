@@ -213,3 +213,34 @@ def test_every_error_is_numbered_on_the_one_line_of_the_refusal():
         "reg.xlsx: the register has 2 errors, so the board paper was not built: (1) Register!I4: Rating 'Hgh' is not "
         "in the list. (2) Settings has no reporting period. Correct them in the register (`riskreg validate "
         "reg.xlsx` lists every finding), or pass --force to build the paper with a data-quality note.")
+
+
+# ---- Settings cells: no silent defaults, no formula text, dates as dates (issue 12, item 4) ------------------
+
+def _setting_rows(book) -> dict[str, int]:
+    return {row[0].value: row[0].row for row in book["Settings"].iter_rows(min_row=2) if row[0].value}
+
+
+def test_settings_formulas_blanks_and_numbered_dates_in_a_real_workbook(clean_workbook, tmp_path, read_paper):
+    book = openpyxl.load_workbook(clean_workbook)
+    rows = _setting_rows(book)
+    book["Settings"][f"B{rows['Agenda item']}"] = "=1+6"  # a formula: openpyxl writes it as one
+    book["Settings"][f"B{rows['Meeting date']}"] = 44469  # a date that lost its date format
+    book["Settings"][f"B{rows['Organisation']}"] = None
+    book.save(clean_workbook)
+
+    with pytest.raises(RegisterErrorsError) as err:
+        build_paper(clean_workbook, tmp_path / "paper.docx")
+    assert err.value.user_message == (
+        "register.xlsx: the register has 2 errors, so the board paper was not built: "
+        f"(1) Settings!B{rows['Organisation']}: Settings Organisation is empty, and the board paper prints it. Type it in cell B{rows['Organisation']}. "
+        f"(2) Settings!B{rows['Agenda item']}: Settings Agenda item holds the formula '=1+6'; riskreg and the board "
+        "paper read the formula, not its result. Replace it with the value itself (Copy, then Paste Special > "
+        "Values). Correct them in the register (`riskreg validate register.xlsx` lists every "
+        "finding), or pass --force to build the paper with a data-quality note.")
+
+    lines = read_paper(build_paper(clean_workbook, tmp_path / "paper.docx", force=True).paper)
+    assert "| Date of meeting | 30 September 2021 |" in lines
+    assert not [line for line in lines if "=1+6" in line and "Settings Agenda item" not in line]
+    assert not [line for line in lines if "Agenda item 7" in line or "44469" in line]
+    assert not [line for line in lines if "West Midlands Police" in line]  # the blank is never filled in

@@ -40,7 +40,7 @@ def test_title_block_comes_from_settings(content):
 def test_meeting_date_left_empty_is_empty_for_the_template_to_word(content, register_factory):
     register = register_factory(settings=[["Setting", "Value"]])
     assert content(register).title_block.meeting_date == ""
-    assert content(register).title_block.marking == "OFFICIAL"
+    assert content(register).title_block.marking == ""  # no silent default: validation flags it (R030)
 
 
 def test_cell_text_becomes_paragraphs_and_bullets(content):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.model import HistoryEntry, Register, Risk, as_text
+from workbook.core.model import Formula, HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
     COLUMNS,
@@ -45,7 +45,9 @@ def _is_blank(row: Sequence[object]) -> bool:
 
 
 def _text(value: object) -> str:
-    return value.strip() if type(value) is str else as_text(value).strip()
+    if type(value) is str:
+        return value.strip()
+    return value if isinstance(value, Formula) else as_text(value).strip()  # a formula stays one, for the checks
 
 
 def _picker(positions: Sequence[int | None]):
@@ -155,8 +157,9 @@ def trend_periods(headers: Mapping[str, str], current: Period, source: str) -> t
 
 
 def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]:
-    """Return settings by key (defaults where absent) and the row each was found on."""
-    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    """Return settings by key (defaults where absent, but none for a setting the paper needs) and the row each was
+    found on."""
+    settings: dict[str, object] = {s.key: "" if s.paper else s.default for s in SETTINGS}
     rows: dict[str, int] = {}
     by_label = {s.label.lower(): s.key for s in SETTINGS}
     for index, row in enumerate(grid or [], start=1):
@@ -172,7 +175,7 @@ def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]
         default = SETTING_BY_KEY[key].default
         if isinstance(default, int) and isinstance(value, float) and value.is_integer():
             value = int(value)
-        settings[key] = value.strip() if isinstance(value, str) else value
+        settings[key] = value.strip() if isinstance(value, str) and not isinstance(value, Formula) else value
     return settings, rows
 
 
