@@ -219,8 +219,10 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
     return entries
 
 
-def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
-    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong."""
+def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Sequence[int] = ()) -> Register:
+    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong.
+
+    `totals_rows` are the sheet rows of the Register table's Total Row: part of the table, not risks."""
     if REGISTER_SHEET not in grids:
         # The sheet holding the register's headers is the best guess; a name like 'Registr' the next best.
         similar = [name for name, grid in grids.items() if _header_index(grid) is not None] or \
@@ -245,8 +247,11 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
     risks: list[Risk] = []
     blank_rows: list[int] = []
     keys, pick = list(columns), _picker([position - 1 for position in columns.values()])
+    skipped = frozenset(totals_rows)
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
+        if index + 1 in skipped:
+            continue
         if _is_blank(row):
             blank_rows.append(index + 1)
             continue
