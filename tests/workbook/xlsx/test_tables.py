@@ -8,7 +8,7 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from openpyxl.worksheet.table import TableColumn
+from support.excel_tables import with_total_row as _with_total_row
 
 from addin.cli import cli
 from workbook import jobs
@@ -21,25 +21,6 @@ SAMPLE_FINDINGS = [("R005", "Register!B3"), ("R010", "Register!G3")]  # the samp
 
 def _findings(path) -> list[tuple[str, str]]:
     return [(f.rule_id, f.cell) for f in jobs.validate_file(path).findings]
-
-
-def _with_total_row(path):
-    """Give the RiskRegister table a Total Row, as Table Design > Total Row does: a count under Residual Risk Rating."""
-    book = openpyxl.load_workbook(path)
-    ws = book[REGISTER_SHEET]
-    table = ws.tables[REGISTER_TABLE]
-    first, last = table.ref.split(":")
-    last_row = int("".join(ch for ch in last if ch.isdigit())) + 1
-    table.ref = f"{first}:{''.join(ch for ch in last if ch.isalpha())}{last_row}"
-    table.totalsRowCount = 1
-    rating = [c.value for c in ws[1]].index("Residual Risk Rating") + 1
-    ws.cell(row=last_row, column=1, value="Total")
-    ws.cell(row=last_row, column=rating, value=f"=SUBTOTAL(103,{REGISTER_TABLE}[Residual Risk Rating])")
-    columns: list[TableColumn] = table.tableColumns
-    columns[0].totalsRowLabel = "Total"
-    columns[rating - 1].totalsRowFunction = "count"
-    book.save(path)
-    return last_row
 
 
 def test_the_register_table_is_found_with_its_rows(sample_workbook):
