@@ -27,6 +27,7 @@ from workbook.core.schema import (
     TREND_KEYS,
 )
 from workbook.core.values import SCALE_RANGE, UNSAVEABLE, as_date, as_number, score_scale, whole_setting
+from workbook.core.words import plural
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -448,8 +449,8 @@ def review_overdue(register: Register) -> Iterable[Hit]:
             continue
         reviewed = as_date(risk.values.get("last_reviewed"))
         if reviewed is not None and (end - reviewed).days > cycle:
-            yield _at(register, risk, "last_reviewed", days=(end - reviewed).days, period=register.period.label,
-                      end=end.isoformat(), cycle=cycle)
+            yield _at(register, risk, "last_reviewed", days=plural((end - reviewed).days, "day"),
+                      period=register.period.label, end=end.isoformat(), cycle=plural(cycle, "day"))
 
 
 def history_incomplete(register: Register) -> Iterable[Hit]:
@@ -619,8 +620,8 @@ RULES: tuple[Rule, ...] = (
     Rule("R022", WARNING, ("Last Reviewed", "Settings: Review cycle (days)", "Settings: Reporting period"),
          "An open risk was reviewed within the review cycle in Settings, counted back from the end of the "
          "reporting period.",
-         "Last Reviewed {value} is {days} days before the end of {period} ({end}); the review cycle in Settings "
-         "is {cycle} days. Review the risk and update the date.", review_overdue),
+         "Last Reviewed {value} is {days} before the end of {period} ({end}); the review cycle in Settings "
+         "is {cycle}. Review the risk and update the date.", review_overdue),
     Rule("R023", ERROR, ("History: Risk ID, Period",), "Every History row names a risk and a period.",
          "History row {row} has no {what}. Fill it in, or delete the row.", history_incomplete),
     Rule("R024", ERROR, ("History: Period",), "History periods are labels such as 2021/22 Q2.",

@@ -286,7 +286,7 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
     def edit(wb) -> tuple[str, ...]:
         cleared = clear_marks(wb)
         before = mark_cells(wb, findings)
-        _validation_sheet(wb, findings, summary or f"{len(findings)} findings", before)
+        _validation_sheet(wb, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
     cells, target, backup = _edit(path, edit, output, force)

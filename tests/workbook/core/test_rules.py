@@ -150,6 +150,10 @@ FAILING = [
     ("R029", [("Settings!B4", "CRR(")], "Settings!B4",
      "Settings Risk ID pattern 'CRR(' is not a pattern riskreg can use (missing ), unterminated subpattern at "
      r"position 3); IDs are not checked until it is corrected, e.g. CRR\d{2}."),
+    ("R022", [("Settings!B5", 1), ("Register!K2", dt.datetime(2021, 9, 28)), ("Register!K3", None),
+              ("Register!K4", None)], "Register!K2",
+     "Last Reviewed '2021-09-28' is 2 days before the end of 2021/22 Q2 (2021-09-30); the review cycle in Settings "
+     "is 1 day. Review the risk and update the date."),
     # Settings and History cells get the Register's formula, error-value and date checks (issue 12).
     ("R018", [("Settings!B8", Formula('=A1&" Police"'))], "Settings!B8",
      "Settings Organisation holds the formula '=A1&\" Police\"'; riskreg and the board paper read the formula, "
