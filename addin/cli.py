@@ -51,8 +51,9 @@ PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter
 
 
 def paper_options(command: Callable) -> Callable:
-    """Add --organisation, --committee and --report-of: the Settings the board paper names."""
-    for name, what in (("--report-of", "Who the board paper is from (post title or name), for Settings 'Report of'."),
+    """Add --organisation, --committee, --report-of and --author: the Settings the board paper names."""
+    for name, what in (("--author", "Contact officer named on the board paper, for Settings 'Author'."),
+                       ("--report-of", "Who the board paper is from (post title or name), for Settings 'Report of'."),
                        ("--committee", "Committee the board paper goes to, e.g. 'Joint Audit Committee'."),
                        ("--organisation", "Organisation that owns the register, e.g. 'Avon and Somerset Police'.")):
         command = click.option(name, help=what + " Without it Settings holds a placeholder that validate flags "
@@ -67,13 +68,13 @@ def paper_options(command: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @user_errors
 def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
-                report_of: str | None, force: bool) -> None:
+                report_of: str | None, author: str | None, force: bool) -> None:
     """Create an empty register workbook.
 
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
     """
     chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force, settings=jobs.paper_settings(organisation, committee, report_of))
+    jobs.new_register(path, chosen, force=force, settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 
@@ -85,13 +86,13 @@ def new_command(path: Path, period: str | None, organisation: str | None, commit
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
 def import_command(export: Path, output: Path, period: str | None, organisation: str | None, committee: str | None,
-                   report_of: str | None, force: bool) -> None:
+                   report_of: str | None, author: str | None, force: bool) -> None:
     """Import a register export (.txt) into a new register workbook.
 
     EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
     """
     register = jobs.import_register(export, output, jobs.period_or_none(period), force=force,
-                                    settings=jobs.paper_settings(organisation, committee, report_of))
+                                    settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(f"Imported {jobs.risks_with_ratings(register)} from {export} into {output}.")
 
 

@@ -56,10 +56,10 @@ def writing(path: Path | None):
 
 # ---- register workbook: new, import, export -------------------------------------------------------------------
 
-def paper_settings(organisation: str | None = None, committee: str | None = None,
-                   report_of: str | None = None) -> dict[str, str]:
+def paper_settings(organisation: str | None = None, committee: str | None = None, report_of: str | None = None,
+                   author: str | None = None) -> dict[str, str]:
     """Return the Settings values a new register is given for its paper (those given; the rest get placeholders)."""
-    given = {"organisation": organisation, "committee": committee, "author": report_of}
+    given = {"organisation": organisation, "committee": committee, "author": report_of, "contact": author}
     return {key: value.strip() for key, value in given.items() if value and value.strip()}
 
 

@@ -159,9 +159,9 @@ def test_new_takes_the_papers_details_and_leaves_placeholders_that_validate_flag
 def test_import_takes_the_papers_details(tmp_path):
     path = tmp_path / "register.xlsx"
     result = run("import", SAMPLE, "-o", str(path), "--period", "2021/22 Q2", "--organisation", "Kent Police",
-                 "--committee", "Audit Committee", "--report-of", "Chief Finance Officer")
+                 "--committee", "Audit Committee", "--report-of", "Chief Finance Officer", "--author", "Risk Lead")
     assert result.exit_code == 0, result.output
     settings = _settings(path)
     assert (settings["Organisation"], settings["Committee"], settings["Report of"], settings["Author"]) == (
-        "Kent Police", "Audit Committee", "Chief Finance Officer", "[Author]")
+        "Kent Police", "Audit Committee", "Chief Finance Officer", "Risk Lead")
 
