@@ -16,7 +16,7 @@ WRITERS = {
     "new": ("new", "{out}.xlsx", "--period", SAMPLE_PERIOD),
     "import": ("import", "{export}", "-o", "{out}.xlsx", "--period", SAMPLE_PERIOD),
     "export": ("export", "{register}", "-o", "{out}.txt"),
-    "paper": ("paper", "{register}", "-o", "{out}.docx"),
+    "paper": ("paper", "{register}", "-o", "{out}.docx", "--force"),  # --force: despite the sample's one error
     "addin build": ("addin", "build", "-o", "{out}.xlam"),
     "validate --write -o": ("validate", "{register}", "--write", "-o", "{out}.xlsx"),
     "trends --write -o": ("trends", "{register}", "--write", "-o", "{out}.xlsx"),
@@ -110,7 +110,7 @@ def test_existing_output_needs_force(name, good_register, outdir):
     assert line == (f"Error: {target}: already exists. Choose another name, or pass {replace_option(name)} to "
                     "replace it.")
     assert target.read_bytes() == b"previous" and tree(outdir) == [target.name]
-    replaced = invoke(name, str(outdir / "result"), good_register, "--force")
+    replaced = invoke(name, str(outdir / "result"), good_register, replace_option(name))
     assert replaced.exit_code in (0, 1), replaced.output
     assert target.read_bytes() != b"previous" and tree(outdir) == [target.name]
 
