@@ -11,6 +11,7 @@ import click
 
 from workbook import jobs
 from workbook.core.errors import RiskregError
+from workbook.core.words import plural
 
 
 class UserError(click.ClickException):
@@ -34,8 +35,12 @@ def user_errors(command: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="riskreg")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Keep the corporate risk register in Excel, check it, work out trends and build the board paper."""
+    from workbook.files.lock import set_command
+
+    set_command(f"riskreg {ctx.invoked_subcommand}")  # what a second writer is told holds the workbook
 
 
 # --- register workbook: new, import, export (workbook/xlsx/builder.py, workbook/export/text_format.py, workbook/xlsx/reader.py) ---
@@ -45,18 +50,31 @@ OUTPUT_FILE = click.Path(path_type=Path)
 PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter; Q1 is April to June)."
 
 
+def paper_options(command: Callable) -> Callable:
+    """Add --organisation, --committee, --report-of and --author: the Settings the board paper names."""
+    for name, what in (("--author", "Contact officer named on the board paper, for Settings 'Author'."),
+                       ("--report-of", "Who the board paper is from (post title or name), for Settings 'Report of'."),
+                       ("--committee", "Committee the board paper goes to, e.g. 'Joint Audit Committee'."),
+                       ("--organisation", "Organisation that owns the register, e.g. 'Avon and Somerset Police'.")):
+        command = click.option(name, help=what + " Without it Settings holds a placeholder that validate flags "
+                               "until it is filled in.")(command)
+    return command
+
+
 @cli.command("new")
 @click.argument("path", type=OUTPUT_FILE)
 @click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
+@paper_options
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @user_errors
-def new_command(path: Path, period: str | None, force: bool) -> None:
+def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
+                report_of: str | None, author: str | None, force: bool) -> None:
     """Create an empty register workbook.
 
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
     """
     chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force)
+    jobs.new_register(path, chosen, force=force, settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 
@@ -64,15 +82,18 @@ def new_command(path: Path, period: str | None, force: bool) -> None:
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Register workbook (.xlsx) to create.")
 @click.option("--period", help=PERIOD_HELP + " Required: the export's headers give quarters, not the year.")
+@paper_options
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def import_command(export: Path, output: Path, period: str | None, force: bool) -> None:
+def import_command(export: Path, output: Path, period: str | None, organisation: str | None, committee: str | None,
+                   report_of: str | None, author: str | None, force: bool) -> None:
     """Import a register export (.txt) into a new register workbook.
 
     EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
     """
-    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force)
-    click.echo(f"Imported {len(register.risks)} risks ({jobs.rating_counts(register)}) from {export} into {output}.")
+    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force,
+                                    settings=jobs.paper_settings(organisation, committee, report_of, author))
+    click.echo(f"Imported {jobs.risks_with_ratings(register)} from {export} into {output}.")
 
 
 @cli.command("export")
@@ -86,9 +107,10 @@ def export_command(register: Path, output: Path, force: bool) -> None:
     The tab-separated format with HTML cells that `riskreg import` reads.
     """
     content, dropped = jobs.export_register(register, output, force=force)
-    click.echo(f"Exported {len(content.risks)} risks from {register} to {output}.")
+    click.echo(f"Exported {plural(content.risks, 'risk')} from {register} to {output}.")
     if dropped:
-        click.echo(f"Note: the export format has no {', '.join(dropped)} column{'s' if len(dropped) > 1 else ''}; "
+        click.echo(f"Note: the export format has no {', '.join(dropped)} "
+                   f"{plural(dropped, 'column', with_count=False)}; "
                    "those values stay in the workbook only.")
 
 
@@ -126,6 +148,11 @@ def _wrote(result, what: str) -> None:
         click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
 
 
+def _one_writer(path: Path | None) -> None:
+    """Hold the workbook's one-writer lock from here to the end of the command: its read and its write."""
+    click.get_current_context().with_resource(jobs.writing(path))
+
+
 WRITE_COPY_HELP = "With --write: write a copy to this file instead of changing REGISTER."
 
 
@@ -148,6 +175,7 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     """
     import json
 
+    _one_writer(register if write and output is None else None)
     validation = jobs.validate_file(register)
     content, findings, line = validation.register, validation.findings, validation.summary
     if as_json:
@@ -179,6 +207,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
 
     from workbook.xlsx.reader import read_register
 
+    _one_writer(register if write and output is None else None)
     refresh = jobs.refresh_trends(read_register(register))
     content, computed = refresh.register, refresh.computed
     console = _console()
@@ -211,7 +240,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
         filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
         click.echo(f"Trend cells filled: {filled}.", err=True)
         if result.findings:
-            click.echo(f"Left as typed: {len(result.findings)} arrow(s) that History contradicts (listed above).",
+            click.echo(f"Left as typed: {plural(result.findings, 'arrow')} that History contradicts (listed above).",
                        err=True)
         _wrote(result, "the Summary sheet")
 
@@ -238,9 +267,9 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     kept, already = roll.history_rows_added, roll.history_rows_kept
     headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
     click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
-    click.echo(f"History: {kept} {content.period.label} rating(s) added (Source 'rolled')"
-               + (f"; {already} risk(s) already had a {content.period.label} row, left as it was." if already
-                  else "."))
+    click.echo(f"History: {plural(kept, content.period.label + ' rating')} added (Source 'rolled')"
+               + (f"; {plural(already, 'risk')} already had a {content.period.label} row, left as it was."
+                  if already else "."))
     click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
                f"reviewed and `riskreg trends --write` fills it.")
     click.echo(f"Settings: reporting period {new_period.label}.")
@@ -279,17 +308,24 @@ def rules_command(output: Path | None) -> None:
               help="Word template to use instead of the bundled one (see templates/PLACEHOLDERS.md).")
 @click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
-              "note), and replace existing output files.")
+              "note).")
+@click.option("--overwrite", is_flag=True, help="Replace the output files even when they are not riskreg's "
+              "unchanged previous paper (a paper edited since riskreg wrote it is otherwise kept).")
 @user_errors
-def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool) -> None:
-    """Build the committee's board paper (Word) from a REGISTER workbook."""
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf)
+def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
+                  overwrite: bool) -> None:
+    """Build the committee's board paper (Word) from a REGISTER workbook.
+
+    riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
+    paper edited since, is kept unless --overwrite.
+    """
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite)
     content = result.content
-    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
+    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
                f"{len(content.attention)} for the Committee's attention.")
     if result.forced_errors:
         click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
-                   f"{result.forced_errors} register error{'s' if result.forced_errors != 1 else ''}.")
+                   f"{plural(result.forced_errors, 'register error')}.")
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
 
@@ -366,14 +402,14 @@ def demo_command(outdir: Path) -> None:
     works out the trends and writes the Summary sheet, then builds the Word board paper. Files from an
     earlier demo in OUTDIR are replaced.
     """
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
     from workbook.xlsx.reader import read_register
 
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"
     imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
-                                    force=True)
-    click.echo(f"1. Register: imported {len(imported.risks)} risks ({jobs.rating_counts(imported)}) "
+                                    force=True, settings=SAMPLE_SETTINGS)
+    click.echo(f"1. Register: imported {jobs.risks_with_ratings(imported)} "
                f"into {workbook_path}.")
 
     validation = jobs.validate_file(workbook_path)
@@ -384,11 +420,11 @@ def demo_command(outdir: Path) -> None:
     refresh = jobs.refresh_trends(read_register(workbook_path))
     trends = jobs.write_trends(workbook_path, refresh)
     click.echo(f"3. Trends: worked out from History for {refresh.register.period.label}; Summary sheet and chart "
-               "written" + (f"; {len(trends.findings)} recorded arrow(s) History contradicts." if trends.findings
+               "written" + (f"; {plural(trends.findings, 'recorded arrow')} History contradicts." if trends.findings
                             else "."))
 
-    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True)
-    note = (f" It carries a data-quality note: the register has {paper.forced_errors} error(s) to fix "
+    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True, overwrite=True)
+    note = (f" It carries a data-quality note: the register has {plural(paper.forced_errors, 'error')} to fix "
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")

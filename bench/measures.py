@@ -218,7 +218,7 @@ def riskreg_command() -> list[str]:
 
 
 def _paper_process(path: Path, out: Path) -> None:
-    _run_process([*riskreg_command(), "paper", str(path), "-o", str(out), "--force"])
+    _run_process([*riskreg_command(), "paper", str(path), "-o", str(out), "--force", "--overwrite"])
 
 
 def _run_process(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> None:

@@ -18,6 +18,7 @@ from workbook.core.model import Register
 from workbook.core.periods import Period, parse_period, period_of_date
 from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import HISTORY_COLUMNS, RATINGS
+from workbook.core.words import plural
 
 
 def period_or_none(text: str | None) -> Period | None:
@@ -37,20 +38,46 @@ def rating_counts(register: Register) -> str:
     return ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
 
 
+def risks_with_ratings(register: Register) -> str:
+    """Return '18 risks (1 Critical, 13 High, 4 Medium)', '1 risk (1 High)' or '0 risks'."""
+    counts = rating_counts(register)
+    return plural(register.risks, "risk") + (f" ({counts})" if counts else "")
+
+
+def writing(path: Path | None):
+    """Hold the one-writer lock of the workbook at `path` (none when None) around a read and the write that
+    follows it, so that no other command changes the file in between."""
+    import contextlib
+
+    from workbook.files.lock import one_writer
+
+    return one_writer(path) if path is not None else contextlib.nullcontext()
+
+
 # ---- register workbook: new, import, export -------------------------------------------------------------------
 
-def new_register(path: Path, period: Period, *, force: bool = False) -> Path:
-    """Create an empty register workbook reporting `period`."""
+def paper_settings(organisation: str | None = None, committee: str | None = None, report_of: str | None = None,
+                   author: str | None = None) -> dict[str, str]:
+    """Return the Settings values a new register is given for its paper (those given; the rest get placeholders)."""
+    given = {"organisation": organisation, "committee": committee, "author": report_of, "contact": author}
+    return {key: value.strip() for key, value in given.items() if value and value.strip()}
+
+
+def new_register(path: Path, period: Period, *, force: bool = False,
+                 settings: dict[str, object] | None = None) -> Path:
+    """Create an empty register workbook reporting `period`, with the Settings values in `settings`."""
     from workbook.xlsx.builder import write_workbook
 
-    return write_workbook(path, settings={"period": period.label}, force=force)
+    return write_workbook(path, settings={**(settings or {}), "period": period.label}, force=force)
 
 
-def import_register(source: Path, output: Path, period: Period | None, *, force: bool = False) -> Register:
-    """Build a register workbook at `output` from the export at `source`; return the register imported."""
+def import_register(source: Path, output: Path, period: Period | None, *, force: bool = False,
+                    settings: dict[str, object] | None = None) -> Register:
+    """Build a register workbook at `output` from the export at `source`, with the Settings values in
+    `settings`; return the register imported."""
     from workbook.xlsx.builder import import_export
 
-    return import_export(source, output, period, force=force)
+    return import_export(source, output, period, force=force, settings=settings)
 
 
 def export_register(path: Path, output: Path, *, force: bool = False) -> tuple[Register, tuple[str, ...]]:
@@ -141,8 +168,9 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
     from workbook.xlsx.reader import read_register
     from workbook.xlsx.writer import roll_quarter as roll
 
-    register = register or read_register(path)
-    return Roll(register, period, roll(path, period, register=register, output=output, force=force))
+    with writing(path if output is None else None):
+        register = register or read_register(path)
+        return Roll(register, period, roll(path, period, register=register, output=output, force=force))
 
 
 # ---- board paper ----------------------------------------------------------------------------------------------
@@ -153,12 +181,13 @@ def default_paper_path(register_path: Path) -> Path:
 
 
 def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
-                force: bool = False, pdf: bool = False):
-    """Write the board paper of the register at `register_path`; return report_builder's PaperResult."""
+                force: bool = False, pdf: bool = False, overwrite: bool = False):
+    """Write the board paper of the register at `register_path` (despite its errors when `force`, replacing a
+    changed output file when `overwrite`); return report_builder's PaperResult."""
     from report_builder.build import build_paper as build
 
     return build(register_path, output or default_paper_path(register_path), template=template, force=force,
-                 pdf=pdf)
+                 pdf=pdf, overwrite=overwrite)
 
 
 # ---- working on values only (a server has the client's values, not its file) ---------------------------------

@@ -75,7 +75,7 @@ def test_roll_quarter_reports_what_it_did_and_refuses_a_second_run(sample_workbo
     lines = result.output.splitlines()
     assert lines[:4] == [
         f"Rolled {sample_workbook} from 2021/22 Q2 to 2021/22 Q3.",
-        "History: 0 2021/22 Q2 rating(s) added (Source 'rolled'); 18 risk(s) already had a 2021/22 Q2 row, left "
+        "History: 0 2021/22 Q2 ratings added (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, left "
         "as it was.",
         "Trend columns: Q1 Trending, Q2 Trending, Q3 Trending; Q3 Trending is empty until the ratings are reviewed "
         "and `riskreg trends --write` fills it.",

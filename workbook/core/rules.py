@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -17,13 +18,16 @@ from workbook.core.schema import (
     HISTORY_COLUMNS,
     NEW,
     NOT_APPLICABLE,
+    PAPER_SETTINGS,
     REGISTER_SHEET,
     SETTING_BY_KEY,
+    SETTINGS,
     SETTINGS_SHEET,
     TEXT_KEYS,
     TREND_KEYS,
 )
 from workbook.core.values import SCALE_RANGE, UNSAVEABLE, as_date, as_number, score_scale, whole_setting
+from workbook.core.words import plural
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -367,14 +371,37 @@ def too_long(register: Register) -> Iterable[Hit]:
         yield _at(register, risk, key, length=f"{len(value):,}", limit=f"{EXCEL_CELL_LIMIT:,}")
 
 
+@once_per_register
+def _other_cells(register: Register) -> list[Hit]:
+    """Return every Settings value and History cell as a Hit (cell, value, column as a user names it), for the
+    rules that look at every cell: Settings and History are read into the paper and the trends too."""
+    cells = [Hit(_setting_cell(register, key), register.settings.get(key), "",
+                 f"Settings {SETTING_BY_KEY[key].label}")
+             for key in sorted(register.settings_rows, key=register.settings_rows.__getitem__)]
+    columns = [(c.key, f"History {c.header}", _history_column(register, c.key), c.key == "reviewed_on")
+               for c in HISTORY_COLUMNS if c.key in register.history_columns]
+    for entry in register.history:
+        for key, label, column, is_date in columns:
+            value = getattr(entry, key)
+            # A formula, text that may be an error value, or a date to check: most History cells are none of them.
+            if type(value) is Formula or (type(value) is str and (value[:1] == "#" or is_date)) \
+                    or (is_date and value is not None and not isinstance(value, (str, dt.date))):
+                cells.append(Hit(register.history_cell(entry, column), value, entry.risk_id, label))
+    return cells
+
+
 def formula(register: Register) -> Iterable[Hit]:
     for risk, key, _ in _text_cell_problems(register)["formula"]:
         yield _at(register, risk, key)
+    yield from (hit for hit in _other_cells(register) if isinstance(hit.value, Formula))
 
 
 def error_value(register: Register) -> Iterable[Hit]:
     for risk, key, _ in _text_cell_problems(register)["error"]:
         yield _at(register, risk, key)
+    yield from (hit for hit in _other_cells(register)
+                if isinstance(hit.value, str) and not isinstance(hit.value, Formula)
+                and _is_error_text(hit.value.strip()))
 
 
 def blank_rows(register: Register) -> Iterable[Hit]:
@@ -389,6 +416,27 @@ def date_invalid(register: Register) -> Iterable[Hit]:
             value = risk.values.get(key)
             if _typed(value) and as_date(value) is None:
                 yield _at(register, risk, key)
+    dates = {f"Settings {s.label}" for s in SETTINGS if s.kind == "date"} | {"History Reviewed on"}
+    for hit in _other_cells(register):
+        if hit.column in dates and _typed(hit.value) and as_date(hit.value) is None:
+            yield hit
+
+
+def paper_settings_missing(register: Register) -> Iterable[Hit]:
+    for setting in PAPER_SETTINGS:
+        value = register.settings.get(setting.key)
+        row = register.settings_rows.get(setting.key)
+        if row is None:
+            problem, fix = "is missing", (f"Add a row with '{setting.label}' in column A of sheet "
+                                          f"'{SETTINGS_SHEET}' and the value in column B.")
+        elif _blank(value):
+            problem, fix = "is empty", f"Type it in cell B{row}."
+        elif as_text(value).strip().casefold() == setting.placeholder.casefold():
+            problem, fix = f"is still the placeholder {quoted(setting.placeholder)}", f"Type your own in cell B{row}."
+        else:
+            continue
+        yield Hit(_setting_cell(register, setting.key), value, "", "Value",
+                  {"label": setting.label, "problem": problem, "fix": fix})
 
 
 def review_overdue(register: Register) -> Iterable[Hit]:
@@ -401,8 +449,8 @@ def review_overdue(register: Register) -> Iterable[Hit]:
             continue
         reviewed = as_date(risk.values.get("last_reviewed"))
         if reviewed is not None and (end - reviewed).days > cycle:
-            yield _at(register, risk, "last_reviewed", days=(end - reviewed).days, period=register.period.label,
-                      end=end.isoformat(), cycle=cycle)
+            yield _at(register, risk, "last_reviewed", days=plural((end - reviewed).days, "day"),
+                      period=register.period.label, end=end.isoformat(), cycle=plural(cycle, "day"))
 
 
 def history_incomplete(register: Register) -> Iterable[Hit]:
@@ -502,6 +550,7 @@ def settings_invalid(register: Register) -> Iterable[Hit]:
 _TRENDS = "Trend columns (Qn Trending)"
 _TEXT = "Risk Name, Description, Impact, Key Controls and Activities, Risk Owner, Portfolio/Department"
 _EVERY = "Every Register column"
+_OTHER = "Settings values and History cells"
 _LIST_MESSAGE = "{column} {value} is not in the {list} list ({allowed}).{hint} Choose a value from the drop-down."
 
 RULES: tuple[Rule, ...] = (
@@ -547,7 +596,7 @@ RULES: tuple[Rule, ...] = (
          "The recorded trend agrees with History (scores or ratings, as Settings says), where History has "
          "the data.",
          "{column} shows {value}, but {reason}, which makes it {expected}. Correct the arrow, or the History "
-         "row(s).", trend_contradicts_history),
+         "rows it compares.", trend_contradicts_history),
     Rule("R015", WARNING, (_TEXT,), "Text holds no leftover markup or HTML entities from the export.",
          "{column} still holds the markup {markup} left over from the export. Remove it, or re-import the "
          "export with `riskreg import`, which converts it to plain text.", markup_left),
@@ -556,22 +605,23 @@ RULES: tuple[Rule, ...] = (
          unsaveable_characters),
     Rule("R017", ERROR, (_EVERY,), "No cell holds more than Excel's 32,767 characters.",
          "{column} is {length} characters long; an Excel cell holds at most {limit}. Shorten it.", too_long),
-    Rule("R018", ERROR, (_EVERY,), "Cells hold typed values, not formulas.",
+    Rule("R018", ERROR, (_EVERY, _OTHER), "Cells hold typed values, not formulas.",
          "{column} holds the formula {value}; riskreg and the board paper read the formula, not its result. "
          "Replace it with the value itself (Copy, then Paste Special > Values).", formula),
-    Rule("R019", ERROR, (_EVERY,), "No cell holds an Excel error value such as #REF! or #N/A.",
+    Rule("R019", ERROR, (_EVERY, _OTHER), "No cell holds an Excel error value such as #REF! or #N/A.",
          "{column} holds the error value {value}. Type the value in, or mend what the formula refers to.",
          error_value),
     Rule("R020", WARNING, ("Every Register row",), "No blank rows inside the register.",
          "Row {row} is blank inside the register. Delete the row so that sorting, filters and the board paper "
          "see one table.", blank_rows),
-    Rule("R021", ERROR, ("Date Raised", "Last Reviewed"), "Dates, when the register has those columns, are dates.",
+    Rule("R021", ERROR, ("Date Raised", "Last Reviewed", "Settings: Meeting date", "History: Reviewed on"),
+         "Dates, when the register has those columns, are dates.",
          "{column} {value} is not a date. Enter it as a date, e.g. 30/09/2021.", date_invalid),
     Rule("R022", WARNING, ("Last Reviewed", "Settings: Review cycle (days)", "Settings: Reporting period"),
          "An open risk was reviewed within the review cycle in Settings, counted back from the end of the "
          "reporting period.",
-         "Last Reviewed {value} is {days} days before the end of {period} ({end}); the review cycle in Settings "
-         "is {cycle} days. Review the risk and update the date.", review_overdue),
+         "Last Reviewed {value} is {days} before the end of {period} ({end}); the review cycle in Settings "
+         "is {cycle}. Review the risk and update the date.", review_overdue),
     Rule("R023", ERROR, ("History: Risk ID, Period",), "Every History row names a risk and a period.",
          "History row {row} has no {what}. Fill it in, or delete the row.", history_incomplete),
     Rule("R024", ERROR, ("History: Period",), "History periods are labels such as 2021/22 Q2.",
@@ -597,6 +647,10 @@ RULES: tuple[Rule, ...] = (
                          "Trend basis",),
          "Settings the checks rely on hold usable values.",
          "Settings {label} {value} {problem}.", settings_invalid),
+    Rule("R030", ERROR, ("Settings: " + ", ".join(s.label for s in PAPER_SETTINGS),),
+         "Settings the board paper prints are filled in; none is taken from anywhere else.",
+         "Settings {label} {problem}, and the board paper prints it. {fix}",
+         paper_settings_missing),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 

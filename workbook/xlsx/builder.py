@@ -27,6 +27,7 @@ from workbook.core.schema import (
     RATINGS,
     REGISTER_SHEET,
     REGISTER_TABLE,
+    PAPER_SETTINGS,
     SETTINGS,
     SETTINGS_SHEET,
     TREND_KEYS,
@@ -34,6 +35,7 @@ from workbook.core.schema import (
     trend_header,
 )
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.lock import one_writer
 from workbook.xlsx.cells import put
 
 # Validation and formats reach this far down, well past the table, so rows added in Excel are covered.
@@ -240,6 +242,9 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
                    lists: Mapping[str, Sequence[str]] | None = None) -> Workbook:
     """Return the register workbook holding `risks` (values by column key), `history` and `settings`."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
+    for setting in PAPER_SETTINGS:  # nobody gave it: a placeholder validation flags, never another body's value
+        if merged.get(setting.key) in (None, ""):
+            merged[setting.key] = setting.placeholder
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
     _register_sheet(wb.active, risks, headers, merged)
@@ -260,11 +265,12 @@ def register_rows(register: Register) -> tuple[list[dict], list[dict], dict]:
 
 
 def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
-    """Save `wb` at `path` atomically; refuse to replace an existing file unless `force`."""
+    """Save `wb` at `path` atomically, holding its lock; refuse to replace an existing file unless `force`."""
     path = Path(path)
-    check_writable(path, force=force)
-    with atomic_path(path) as temp:
-        wb.save(temp)
+    with one_writer(path):
+        check_writable(path, force=force)
+        with atomic_path(path) as temp:
+            wb.save(temp)
     return path
 
 
@@ -284,8 +290,9 @@ def write_register(path: Path | str, register: Register, *, force: bool = False)
 
 
 def import_export(export_path: Path | str, target: Path | str, period: Period | None, *,
-                  force: bool = False) -> Register:
-    """Read the export at `export_path` and write it as a register workbook at `target` (`riskreg import`)."""
+                  force: bool = False, settings: Mapping[str, object] | None = None) -> Register:
+    """Read the export at `export_path` and write it as a register workbook at `target` (`riskreg import`), with
+    the Settings values given in `settings`."""
     from workbook.export.text_format import read_export, to_register
 
     check_writable(Path(target), force=force)
@@ -296,5 +303,6 @@ def import_export(export_path: Path | str, target: Path | str, period: Period | 
             f"{export_path}: give the reporting period of the export with --period, e.g. --period \"2021/22 Q2\": "
             f"its trend headers ({headers}) name quarters, not the financial year.")
     register = to_register(export, period)
+    register.settings.update(settings or {})
     write_register(target, register, force=force)
     return register

@@ -41,8 +41,10 @@ from workbook.core.schema import (
 )
 from workbook.core.trends import Movements, Refresh
 from workbook.core.values import risk_score
+from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
+from workbook.files.lock import one_writer
 from workbook.xlsx.cells import put
 from workbook.xlsx.preserve import check_in_place
 from workbook.xlsx.reader import check_workbook_file, read_register
@@ -73,12 +75,19 @@ class WriteResult:
 
 def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | None = None,
           force: bool = False) -> tuple[T, Path, Path | None]:
-    """Load the workbook, apply `edit`, and save it (in place after a backup, or to `output`)."""
+    """Load the workbook, apply `edit`, and save it (in place after a backup, or to `output`), holding the lock of
+    the file written."""
+    path = Path(path)
+    target = Path(output) if output else path
+    with one_writer(target):
+        return _edit_locked(path, edit, target, output, force)
+
+
+def _edit_locked(path: Path, edit: Callable[[object], T], target: Path, output: Path | str | None,
+                 force: bool) -> tuple[T, Path, Path | None]:
     from openpyxl import load_workbook
 
-    path = Path(path)
     check_workbook_file(path)
-    target = Path(output) if output else path
     backup = None
     if output:
         check_writable(target, force=force)
@@ -278,7 +287,7 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
     def edit(wb) -> tuple[str, ...]:
         cleared = clear_marks(wb)
         before = mark_cells(wb, findings)
-        _validation_sheet(wb, findings, summary or f"{len(findings)} findings", before)
+        _validation_sheet(wb, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
     cells, target, backup = _edit(path, edit, output, force)
@@ -376,9 +385,9 @@ def _history_positions(ws) -> dict[str, int]:
     missing = [c.header for c in HISTORY_COLUMNS if c.header.lower() not in headers]
     if missing:
         raise RegisterFormatError(
-            f"sheet '{HISTORY_SHEET}' row 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
-            f"Restore the header{'s' if len(missing) > 1 else ''} (Risk ID, Period, Rating, Trend, Likelihood, "
-            f"Impact, Score, Reviewed on, Source) and run roll-quarter again.")
+            f"sheet '{HISTORY_SHEET}' row 1: missing {plural(missing, 'column', with_count=False)} "
+            f"{', '.join(missing)}. Restore the {plural(missing, 'header', with_count=False)} (Risk ID, Period, "
+            f"Rating, Trend, Likelihood, Impact, Score, Reviewed on, Source) and run roll-quarter again.")
     return {c.key: headers[c.header.lower()] for c in HISTORY_COLUMNS}
 
 
@@ -505,7 +514,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
             del wb[name]
         written, notes = _snapshot_rows(wb, register)
         if stale:
-            notes.append(f"Removed the {' and '.join(stale)} sheet{'s' if len(stale) > 1 else ''} of "
+            notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")
         written += _shift_trends(wb, register, new_period)
         settings = wb[SETTINGS_SHEET]

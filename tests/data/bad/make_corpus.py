@@ -530,13 +530,13 @@ def make_bases(folder: Path) -> Bases:
     """Write the good register, export and template the corpus is made from into `folder`."""
     from templates import BOARD_PAPER
     from workbook.core.periods import parse_period
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
     from workbook.xlsx.builder import import_export
 
     folder.mkdir(parents=True, exist_ok=True)
     register = folder / "good_register.xlsx"
     if not register.exists():
-        import_export(sample_export_path(), register, parse_period(SAMPLE_PERIOD))
+        import_export(sample_export_path(), register, parse_period(SAMPLE_PERIOD), settings=SAMPLE_SETTINGS)
     export = folder / "good_export.txt"
     shutil.copyfile(sample_export_path(), export)
     template = folder / "good_template.docx"

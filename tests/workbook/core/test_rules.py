@@ -98,10 +98,10 @@ FAILING = [
      "register, or correct the earlier quarter."),
     ("R014", [("Register!H2", "→")], "Register!H2",
      "Q2 Trending shows '→', but the score of CRR01 went from 6 in 2021/22 Q1 to 9 in 2021/22 Q2, which makes "
-     "it ↗. Correct the arrow, or the History row(s)."),
+     "it ↗. Correct the arrow, or the History rows it compares."),
     ("R014", [("Register!F3", "→")], "Register!F3",
      "Q4 Trending shows '→', but History does not have CRR02 on the register in 2020/21 Q4, which makes it "
-     "N/A. Correct the arrow, or the History row(s)."),
+     "N/A. Correct the arrow, or the History rows it compares."),
     ("R015", [("Register!C2", "Hidden harm &amp; more")], "Register!C2",
      "Description still holds the markup '&amp;' left over from the export. Remove it, or re-import the export "
      "with `riskreg import`, which converts it to plain text."),
@@ -150,6 +150,34 @@ FAILING = [
     ("R029", [("Settings!B4", "CRR(")], "Settings!B4",
      "Settings Risk ID pattern 'CRR(' is not a pattern riskreg can use (missing ), unterminated subpattern at "
      r"position 3); IDs are not checked until it is corrected, e.g. CRR\d{2}."),
+    ("R022", [("Settings!B5", 1), ("Register!K2", dt.datetime(2021, 9, 28)), ("Register!K3", None),
+              ("Register!K4", None)], "Register!K2",
+     "Last Reviewed '2021-09-28' is 2 days before the end of 2021/22 Q2 (2021-09-30); the review cycle in Settings "
+     "is 1 day. Review the risk and update the date."),
+    # Settings and History cells get the Register's formula, error-value and date checks (issue 12).
+    ("R018", [("Settings!B8", Formula('=A1&" Police"'))], "Settings!B8",
+     "Settings Organisation holds the formula '=A1&\" Police\"'; riskreg and the board paper read the formula, "
+     "not its result. Replace it with the value itself (Copy, then Paste Special > Values)."),
+    ("R018", [("History!G2", Formula("=E2*F2"))], "History!G2",
+     "History Score holds the formula '=E2*F2'; riskreg and the board paper read the formula, not its result. "
+     "Replace it with the value itself (Copy, then Paste Special > Values)."),
+    ("R019", [("Settings!B9", "#REF!")], "Settings!B9",
+     "Settings Committee holds the error value '#REF!'. Type the value in, or mend what the formula refers to."),
+    ("R019", [("History!A3", "#N/A")], "History!A3",
+     "History Risk ID holds the error value '#N/A'. Type the value in, or mend what the formula refers to."),
+    ("R021", [lambda g: g["Settings"].append(["Meeting date", "next Tuesday", ""])], "Settings!B13",
+     "Settings Meeting date 'next Tuesday' is not a date. Enter it as a date, e.g. 30/09/2021."),
+    ("R021", [("History!H2", "last week")], "History!H2",
+     "History Reviewed on 'last week' is not a date. Enter it as a date, e.g. 30/09/2021."),
+    # No silent defaults: a setting the paper prints is never another body's value.
+    ("R030", [("Settings!B8", None)], "Settings!B8",
+     "Settings Organisation is empty, and the board paper prints it. Type it in cell B8."),
+    ("R030", [("Settings!B11", "[Report of]")], "Settings!B11",
+     "Settings Report of is still the placeholder '[Report of]', and the board paper prints it. Type your own in "
+     "cell B11."),
+    ("R030", [lambda g: g["Settings"].__delitem__(11)], "Settings!B1",
+     "Settings Author is missing, and the board paper prints it. Add a row with 'Author' in column A of sheet "
+     "'Settings' and the value in column B."),
 ]
 
 # Near misses each rule must let through.
@@ -183,6 +211,9 @@ PASSING = [
     ("R027", [("History!C2", "High"), ("History!D2", "")]),
     ("R028", [lambda g: g["History"].append(["CRR01", "2021/22 Q2", "high"] + [None] * 6)]),
     ("R029", [("Settings!B5", 30.0), ("Settings!B7", "rating")]),
+    ("R030", [("Settings!B8", "Avon and Somerset Police"), ("Settings!B10", "OFFICIAL-SENSITIVE")]),
+    # A date stored as Excel's day number (the cell lost its date format) is a date.
+    ("R021", [lambda g: g["Settings"].append(["Meeting date", 44469, ""]), ("History!H2", 44400)]),
 ]
 
 
