@@ -16,8 +16,6 @@ from report_builder.sources import error_findings, findings_of, movements_of
 from workbook.core.errors import OutputError, RiskregError
 from workbook.files.atomic import atomic_path, check_writable
 
-PDF_TIMEOUT_SECONDS = 300
-
 
 class RegisterErrorsError(RiskregError):
     """The register has errors, so the paper is refused unless forced."""
@@ -73,8 +71,13 @@ def soffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(docx_path: Path, target: Path) -> Path:
-    """Convert `docx_path` to PDF at `target` with LibreOffice headless; raise when it is not installed."""
+def convert_to_pdf(docx_path: Path, target: Path, timeout: float | None = None) -> Path:
+    """Convert `docx_path` to PDF at `target` with LibreOffice headless; raise when it is not installed.
+
+    LibreOffice runs in a process group of its own that is ended whole on a timeout (by default one that follows
+    the document's size) or an interrupt."""
+    from report_builder.soffice import conversion_timeout, run_group
+
     binary = soffice_binary()
     if binary is None:
         raise OutputError(f"{docx_path}: written, but no PDF was made: LibreOffice (soffice) is not installed. "
@@ -83,14 +86,16 @@ def convert_to_pdf(docx_path: Path, target: Path) -> Path:
         work_dir = Path(work)
         source = work_dir / "paper.docx"
         shutil.copyfile(docx_path, source)
+        allowed = conversion_timeout(source) if timeout is None else timeout
         try:
-            result = subprocess.run(
+            result = run_group(
                 [binary, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(work_dir), str(source)],
-                capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS)
+                 "--convert-to", "pdf", "--outdir", str(work_dir), str(source)], allowed)
         except subprocess.TimeoutExpired:
-            raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within "
-                              f"{PDF_TIMEOUT_SECONDS} s. Open the paper in Word and save it as PDF.") from None
+            size = source.stat().st_size / 1_000_000
+            raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within {allowed:g} s "
+                              f"(the time allowed for a paper of {size:.1f} MB) and was stopped. Open the paper in "
+                              f"Word and save it as PDF.") from None
         made = work_dir / "paper.pdf"
         if result.returncode != 0 or not made.exists():
             detail = (result.stderr or result.stdout).strip().splitlines()
