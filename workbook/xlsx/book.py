@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbook.xlsx.cells import Cells
+from workbook.xlsx.sheet_xml import Cells
 from workbook.xlsx.notes import SheetNotes
 from workbook.xlsx.package import M, Package
 from workbook.xlsx.styles import STYLES_PART, Styles

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.xlsx.cells import split_ref
+from workbook.xlsx.sheet_xml import split_ref
 from workbook.xlsx.package import (CT_COMMENTS, CT_VML, ILLEGAL_CHARACTERS, MAIN_NS, M, R_ID, REL_COMMENTS, REL_NS,
                                    REL_VML, Package)
 

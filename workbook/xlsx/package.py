@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import io
 import posixpath
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -60,9 +63,13 @@ class Package:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        with zipfile.ZipFile(self.path) as archive:
-            self.infos = archive.infolist()
-            self._raw = {info.filename: archive.read(info) for info in self.infos}
+        # The file is held in memory: parts are unpacked only when a command reads them, and the others are
+        # copied into the new package still compressed.
+        self._file = self.path.read_bytes()
+        self._archive = zipfile.ZipFile(io.BytesIO(self._file))
+        self.infos = self._archive.infolist()
+        self._raw = {info.filename: info for info in self.infos}
+        self._unpacked: dict[str, bytes] = {}
         self._trees: dict[str, etree._Element] = {}
         self._changed: set[str] = set()
         self._added: dict[str, bytes] = {}
@@ -84,7 +91,9 @@ class Package:
             return self._serialise(name)
         if name in self._added:
             return self._added[name]
-        return self._raw[name]
+        if name not in self._unpacked:
+            self._unpacked[name] = self._archive.read(self._raw[name])
+        return self._unpacked[name]
 
     def xml(self, name: str) -> etree._Element:
         """Return the parsed part `name`, to edit in place (mark it with `changed`)."""
@@ -140,17 +149,36 @@ class Package:
 
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
-        originals = {info.filename: info for info in self.infos}
+        untouched = self.untouched()
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for name in self.names():
-                info = originals.get(name)
-                if info is not None and name in self.untouched():
-                    out.writestr(info, self._raw[name], compress_type=info.compress_type)
+                info = self._raw.get(name)
+                if name in untouched:
+                    self._copy_compressed(info, out)
                     continue
                 data = self.read(name)
                 info = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 out.writestr(info, data)
+
+    def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+        """Copy part `info` into `out` as it is stored (compressed bytes, checksum and sizes unchanged).
+
+        zipfile has no public call for this; the local header is rebuilt from the part's own ZipInfo."""
+        name_length, extra_length = struct.unpack("<HH", self._file[info.header_offset + 26:info.header_offset + 30])
+        start = info.header_offset + 30 + name_length + extra_length
+        data = self._file[start:start + info.compress_size]
+        entry = copy.copy(info)
+        entry.flag_bits &= ~0x08  # sizes and checksum go in the local header, not in a trailing descriptor
+        entry.extra = b""
+        entry.header_offset = out.fp.tell()
+        out.fp.write(entry.FileHeader(zip64=entry.file_size > zipfile.ZIP64_LIMIT
+                                      or entry.compress_size > zipfile.ZIP64_LIMIT))
+        out.fp.write(data)
+        out.filelist.append(entry)
+        out.NameToInfo[entry.filename] = entry
+        out.start_dir = out.fp.tell()
+        out._didModify = True
 
     # ---- relationships and content types -------------------------------------------------------------------
 

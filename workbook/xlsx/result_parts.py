@@ -9,7 +9,7 @@ from lxml import etree
 
 from workbook.core.model import column_letter
 from workbook.core.result_sheets import FORMULA_STARTS, Rows
-from workbook.xlsx.cells import set_value
+from workbook.xlsx.sheet_xml import set_value
 from workbook.xlsx.package import (CT_CHART, CT_DRAWING, MAIN_NS, REL_CHART, REL_DRAWING, REL_NS, M, R_ID,
                                    Package)
 from workbook.xlsx.styles import Styles

@@ -8,6 +8,7 @@ so charts, pivot tables, slicers, pictures, macros and parts riskreg has never h
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ from workbook.core.trends import ComputedTrend, Movements, movements, rating_dis
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.xlsx.book import Book
-from workbook.xlsx.cells import move_value, set_value, split_ref
+from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.package import M, REL_COMMENTS, REL_NS
 from workbook.xlsx.preserve import check_editable
 from workbook.xlsx.reader import check_workbook_file, read_register
@@ -379,17 +380,81 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
                 table: str | None = None, number_formats: dict[str, str] | None = None) -> list[str]:
     """Append `rows` (column key -> value) below the sheet's last used row; return the cells written."""
     number_formats = number_formats or {}
-    cells = book.cells(sheet)
-    row = cells.last_row(positions.values())
-    written = []
-    for values in rows:
-        row += 1
-        for key, value in values.items():
-            written.append(_store(book, sheet, row, positions[key], value, number_formats.get(key)))
+    spliced = splice_rows(book, sheet, positions, rows, number_formats)
+    if spliced is not None:
+        last, written = spliced
+    else:
+        cells = book.cells(sheet)
+        last = cells.last_row(positions.values())
+        written = []
+        for values in rows:
+            last += 1
+            for key, value in values.items():
+                written.append(_store(book, sheet, last, positions[key], value, number_formats.get(key)))
+        _grow_dimension(cells.root, last, max(positions.values(), default=1))
     if table:
-        _extend_table(book, sheet, table, row)
-    _grow_dimension(cells.root, row, max(positions.values(), default=1))
+        _extend_table(book, sheet, table, last)
     return written
+
+
+_LAST_ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
+_CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+)\d+\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
+_DIMENSION = re.compile(rb"<dimension ref=\"([A-Z]+\d+)(?::([A-Z]+\d+))?\"")
+
+
+def splice_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequence[dict[str, object]],
+                number_formats: dict[str, str]) -> tuple[int, list[str]] | None:
+    """Append `rows` by inserting their XML before </sheetData>, without parsing the sheet (History grows by a
+    quarter of rows each roll-over); return the last row and the cells written, or None when the sheet is not
+    laid out as riskreg and Excel write it (then the caller edits the parsed sheet)."""
+    part = book.part(sheet)
+    if part in book.package._trees:
+        return None
+    data = book.package.read(part)
+    end = data.rfind(b"</sheetData>")
+    start = data.rfind(b"<row ", 0, end)
+    if end < 0 or start < 0:
+        return None
+    found = _LAST_ROW.match(data, start)
+    if found is None:
+        return None
+    last = int(found.group(1))
+    columns = set(positions.values())
+    used = any(split_ref(f"{c.group(1).decode()}1")[1] in columns and c.group(2) and
+               (b"<v>" in c.group(2) and b"<v></v>" not in c.group(2) or b"<is>" in c.group(2) or b"<f" in c.group(2))
+               for c in _CELL.finditer(data, start, end))
+    if not used:
+        return None  # blank rows at the end: the first empty row is further up
+    styles: dict[tuple[str, bool], int] = {}
+    pieces, written = [], []
+    for values in rows:
+        last += 1
+        cells = []
+        for key in sorted(values, key=lambda k: positions[k]):
+            value, column = values[key], positions[key]
+            ref = f"{column_letter(column)}{last}"
+            style = 0
+            dated = isinstance(value, (dt.date, dt.datetime)) and key in number_formats
+            quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            if dated or quoted:
+                style_key = (number_formats.get(key, "") if dated else "", quoted)
+                if style_key not in styles:
+                    styles[style_key] = book.styles.derive(0, **({"numFmt": style_key[0]} if dated else {}),
+                                                           **({"quotePrefix": True} if quoted else {}))
+                style = styles[style_key]
+            cells.append(cell_xml(ref, value, style))
+            written.append(f"{sheet}!{ref}")
+        pieces.append(f'<row r="{last}">{"".join(cells)}</row>'.encode())
+    text = data[:end] + b"".join(pieces) + data[end:]
+    book.package.put(part, _DIMENSION.sub(lambda m: _grown(m, last, max(columns, default=1)), text, count=1))
+    return last, written
+
+
+def _grown(match: re.Match, last_row: int, last_column: int) -> bytes:
+    first, last = match.group(1).decode(), (match.group(2) or match.group(1)).decode()
+    (top, left), (bottom, right) = split_ref(first), split_ref(last)
+    return f'<dimension ref="{column_letter(left)}{top}:{column_letter(max(right, last_column))}' \
+           f'{max(bottom, last_row)}"'.encode()
 
 
 def _grow_dimension(root: etree._Element, last_row: int, last_column: int) -> None:

@@ -171,3 +171,21 @@ def move_value(source: etree._Element | None, target: etree._Element) -> None:
             if copy.tag == f"{M}f" and copy.get("t") == "shared":
                 continue  # a shared formula's master stays where it is: keep the value it last computed
             target.append(copy)
+
+
+def cell_xml(ref: str, value: object, style: int = 0) -> str:
+    """Return the XML of one cell holding `value`, as `set_value` stores it (for rows appended as text)."""
+    from xml.sax.saxutils import escape
+
+    styled = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{styled}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{styled}><v>{repr(value) if isinstance(value, float) else value}</v></c>'
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f'<c r="{ref}"{styled}><v>{excel_serial(value)}</v></c>'
+    text = ILLEGAL_CHARACTERS.sub("", str(value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
