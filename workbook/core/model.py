@@ -104,16 +104,6 @@ class HistoryEntry:
     reviewed_on: object = None
     source: str = ""
 
-    @property
-    def numeric_score(self) -> float | None:
-        """The score, else likelihood × impact, else None."""
-        for value in (self.score,):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.likelihood, self.impact)):
-            return float(self.likelihood) * float(self.impact)  # type: ignore[arg-type]
-        return None
-
 
 @dataclass
 class Register:

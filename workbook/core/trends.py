@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from workbook.core.schema import (
     TREND_KEYS,
     UNCHANGED,
 )
+from workbook.core.values import entry_score, risk_score
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
 
@@ -115,26 +115,6 @@ def severity(register: Register, rating: str | None) -> int | None:
     return _severities(register).get(rating)  # type: ignore[arg-type]
 
 
-def as_number(value: object) -> float | None:
-    """Return a cell's value as a finite number (typed or as text), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def risk_score(risk: Risk) -> float | None:
-    """Return likelihood × impact score of a register risk, when both are numbers."""
-    likelihood, impact = as_number(risk.values.get("likelihood")), as_number(risk.values.get("impact_score"))
-    return likelihood * impact if likelihood is not None and impact is not None else None
-
-
 @once_per_register
 def _severities(register: Register) -> dict[str, int]:
     ratings = allowed(register, "Ratings")
@@ -159,14 +139,6 @@ def entry_periods(register: Register) -> list[Period | None]:
 def history_periods(register: Register) -> set[Period | None]:
     """Return the distinct periods History rows name, None standing for labels that do not parse."""
     return set(entry_periods(register))
-
-
-def _entry_score(entry: HistoryEntry) -> float | None:
-    score = as_number(entry.score)
-    if score is not None:
-        return score
-    likelihood, impact = as_number(entry.likelihood), as_number(entry.impact)
-    return likelihood * impact if likelihood is not None and impact is not None else None
 
 
 _NA = NOT_APPLICABLE.upper()
@@ -205,13 +177,13 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
         if period in seen:
             continue
         if is_compared:
-            rating, score = spelt_rating(spellings, entry.rating), _entry_score(entry)
+            rating, score = spelt_rating(spellings, entry.rating), entry_score(entry)
             snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
             found.setdefault(entry.risk_id, {})[period] = snap
             seen[period] = snap.present
         else:  # rating and score only matter to an N/A row
             seen[period] = entry.trend.upper() != _NA or _row_present(entry, spelt_rating(spellings, entry.rating),
-                                                                      _entry_score(entry))
+                                                                      entry_score(entry))
     for risk in register.risks:
         if risk.id:
             found.setdefault(risk.id, {})[reporting] = Snapshot(
@@ -413,3 +385,15 @@ def trend_cells(register: Register,
             seen.add(risk.id)
             for trend in computed[risk.id]:
                 yield risk, trend
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What History says of the register's trends: arrows, the cells to fill, movements, counts, conflicts."""
+
+    register: Register
+    computed: dict[str, tuple[ComputedTrend, ...]]
+    fills: dict[tuple[int, int], str]
+    movements: Movements
+    distribution: dict[str, dict[str, int]]
+    conflicts: tuple  # findings of R014: typed arrows History contradicts

@@ -6,7 +6,8 @@ from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
 from workbook.xlsx.sheet_xml import split_ref
-from workbook.xlsx.package import (CT_COMMENTS, CT_VML, ILLEGAL_CHARACTERS, MAIN_NS, M, R_ID, REL_COMMENTS, REL_NS,
+from workbook.core.values import storable
+from workbook.xlsx.package import (CT_COMMENTS, CT_VML, MAIN_NS, M, R_ID, REL_COMMENTS, REL_NS,
                                    REL_VML, Package)
 
 _V = "urn:schemas-microsoft-com:vml"
@@ -86,7 +87,7 @@ class SheetNotes:
         for ref, text in notes.items():
             comment = etree.SubElement(listing, f"{M}comment", ref=ref, authorId=str(names.index(author)))
             run = etree.SubElement(etree.SubElement(comment, f"{M}text"), f"{M}t")
-            run.text = ILLEGAL_CHARACTERS.sub("", text)
+            run.text = storable(text)
             run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         self.package.changed(self.comments_part)
         vml = self._vml()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
-import re
 import struct
 import zipfile
 from pathlib import Path
@@ -36,8 +35,6 @@ CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 # The guard (workbook/files/package_guard.py) has already refused DTDs and entities; this parser fetches nothing.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
-# Characters XML 1.0 cannot hold: a register cell may carry them, no part can.
-ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")
 
 
 def rels_path(part: str) -> str:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from workbook.core.model import column_letter
-from workbook.core.result_sheets import FORMULA_STARTS, Rows
+from workbook.core.result_sheets import Rows
+from workbook.core.values import looks_like_formula
 from workbook.xlsx.sheet_xml import set_value
 from workbook.xlsx.package import (CT_CHART, CT_DRAWING, MAIN_NS, REL_CHART, REL_DRAWING, REL_NS, M, R_ID,
                                    Package)
@@ -69,7 +70,7 @@ def worksheet(spec: SheetSpec, styles: Styles) -> etree._Element:
             if value in (None, "") and style is None:
                 continue
             cell = _sub(row, "c", r=f"{column_letter(position)}{number}")
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            if looks_like_formula(value):
                 style = styles.derive(style or 0, quotePrefix=True)
             if style:
                 cell.set("s", str(style))

@@ -8,7 +8,8 @@ import re
 from lxml import etree
 
 from workbook.core.model import column_letter
-from workbook.xlsx.package import ILLEGAL_CHARACTERS, M
+from workbook.core.values import storable
+from workbook.xlsx.package import M
 
 _ADDRESS = re.compile(r"([A-Z]+)(\d+)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -150,7 +151,7 @@ def set_value(cell: etree._Element, value: object) -> None:
     elif isinstance(value, (dt.date, dt.datetime)):
         etree.SubElement(cell, f"{M}v").text = str(excel_serial(value))
     else:
-        text = ILLEGAL_CHARACTERS.sub("", str(value))
+        text = storable(str(value))
         cell.set("t", "inlineStr")
         inline = etree.SubElement(etree.SubElement(cell, f"{M}is"), f"{M}t")
         inline.text = text
@@ -186,6 +187,6 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
         return f'<c r="{ref}"{styled}><v>{repr(value) if isinstance(value, float) else value}</v></c>'
     if isinstance(value, (dt.date, dt.datetime)):
         return f'<c r="{ref}"{styled}><v>{excel_serial(value)}</v></c>'
-    text = ILLEGAL_CHARACTERS.sub("", str(value))
+    text = storable(str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'

@@ -16,7 +16,6 @@ from typing import TypeVar
 
 from lxml import etree
 
-from workbook.core.checks import check
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.model import Register, column_letter
@@ -24,7 +23,6 @@ from workbook.core.periods import Period, parse_period
 from workbook.core.result_sheets import (
     CELL_COLUMN,
     COUNTS_TITLE_ROW,
-    FORMULA_STARTS,
     MOVEMENT_HEADERS,
     MOVEMENT_WIDTHS,
     VALIDATION_HEADER_ROW,
@@ -34,7 +32,6 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import (
     HISTORY_COLUMNS,
     HISTORY_SHEET,
@@ -48,7 +45,8 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
-from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_fills
+from workbook.core.trends import Movements, Refresh
+from workbook.core.values import looks_like_formula, risk_score
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.xlsx.book import Book
@@ -118,7 +116,7 @@ def _store(book: Book, sheet: str, row: int, column: int, value: object, number_
     cells = book.cells(sheet)
     cell = cells.cell(row, column)
     style = int(cell.get("s") or 0)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         style = book.styles.derive(style, quotePrefix=True)
     if number_format and isinstance(value, (dt.date, dt.datetime)):
         style = book.styles.derive(style, numFmt=number_format)
@@ -281,10 +279,9 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
 
-def fill_trend_cells(book: Book, register: Register, computed: dict[str, tuple[ComputedTrend, ...]]) -> list[str]:
-    """Write computed trends into empty trend cells only; return the cells written."""
-    return [_store(book, REGISTER_SHEET, row, column, arrow)
-            for (row, column), arrow in trend_fills(register, computed).items()]
+def fill_trend_cells(book: Book, fills: dict[tuple[int, int], str]) -> list[str]:
+    """Write the arrows of `fills` (trends.trend_fills: empty trend cells only); return the cells written."""
+    return [_store(book, REGISTER_SHEET, row, column, arrow) for (row, column), arrow in fills.items()]
 
 
 def _rating_colour(rating: str) -> str:
@@ -329,20 +326,17 @@ def summary_sheet(book: Book, register: Register, moves: Movements, counts: dict
         add_chart(book.package, part, root, chart, sheet.chart_at, CHART_SIZE_CM)
 
 
-def write_trends(path: Path | str, register: Register, computed: dict[str, tuple[ComputedTrend, ...]], *,
-                 output: Path | str | None = None, force: bool = False) -> WriteResult:
+def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | None = None,
+                 force: bool = False) -> WriteResult:
     """Fill empty trend cells from History and rebuild the Summary sheet; report arrows that disagree."""
-    conflicts = tuple(check(register, [RULE_BY_ID["R014"]]))
-    moves = movements(register)
-    counts = rating_distribution(register)
 
     def edit(book: Book) -> list[str]:
-        written = fill_trend_cells(book, register, computed)
-        summary_sheet(book, register, moves, counts)
+        written = fill_trend_cells(book, refresh.fills)
+        summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
     written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), conflicts, moves.notes)
+    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
 
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
@@ -435,7 +429,7 @@ def splice_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
             ref = f"{column_letter(column)}{last}"
             style = 0
             dated = isinstance(value, (dt.date, dt.datetime)) and key in number_formats
-            quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            quoted = looks_like_formula(value)
             if dated or quoted:
                 style_key = (number_formats.get(key, "") if dated else "", quoted)
                 if style_key not in styles:
