@@ -11,10 +11,10 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-# LibreOffice took 49–108 s for a 1,000-risk paper (about 6 MB of document XML) on a 2-core machine: allow it
-# three times that per megabyte, and never less than two minutes.
+# LibreOffice took 49–108 s for a 1,000-risk paper (7.2 MB of document XML) on a 2-core machine, about 15 s per
+# megabyte at worst: allow twice that, and never less than two minutes.
 MIN_TIMEOUT_SECONDS = 120
-SECONDS_PER_MEGABYTE = 60
+SECONDS_PER_MEGABYTE = 30
 _GONE_WITHIN = 5.0  # seconds to wait for the killed group to go
 
 
