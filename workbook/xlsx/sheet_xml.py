@@ -31,6 +31,18 @@ def split_ref(ref: str) -> tuple[int, int]:
     return int(match.group(2)), column_number(match.group(1))
 
 
+_COLUMNS: dict[str, int] = {}
+
+
+def _column_of(ref: str) -> int:
+    """Return the column number of a cell reference such as 'AB12' (letters looked up once each)."""
+    letters = ref.rstrip("0123456789")
+    number = _COLUMNS.get(letters)
+    if number is None:
+        number = _COLUMNS[letters] = column_number(letters.replace("$", ""))
+    return number
+
+
 def excel_serial(value: dt.date | dt.datetime) -> float | int:
     """Return the date as Excel's day number (1900 date system)."""
     if not isinstance(value, dt.datetime):
@@ -54,8 +66,11 @@ class Cells:
             self._rows = {}
             last = 0
             for row in self.data.iterfind(f"{M}row"):
-                last = int(row.get("r") or last + 1)
-                row.set("r", str(last))
+                number = row.get("r")
+                if number is None:
+                    number = str(last + 1)
+                    row.set("r", number)
+                last = int(number)
                 self._rows[last] = row
         return self._rows
 
@@ -65,8 +80,11 @@ class Cells:
             row = self.rows().get(number)
             for cell in row.iterfind(f"{M}c") if row is not None else ():
                 ref = cell.get("r")
-                last = split_ref(ref)[1] if ref else last + 1
-                cell.set("r", f"{column_letter(last)}{number}")
+                if ref:
+                    last = _column_of(ref)
+                else:
+                    last += 1
+                    cell.set("r", f"{column_letter(last)}{number}")
                 cells[last] = cell
             self._cells[number] = cells
         return self._cells[number]
