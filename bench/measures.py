@@ -75,6 +75,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("paper", "Whole board paper, `riskreg paper` process (charts included)",
           baseline="floor: python process, string join + zip"),
     Stage("startup", "Command start-up on the 18-risk sample (whole process)", baseline="python -c pass"),
+    Stage("write", "Writing commands on the same workbook (whole process)", baseline="validate --json"),
 )
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
 
@@ -308,7 +309,59 @@ STARTUP: tuple[Measure, ...] = (
             "python importing exactly the third-party modules `riskreg paper` ends up with", process=True,
             on_sample=True, missing=_module_missing("report_builder.render")),
 )
-MEASURES = MEASURES + STARTUP
+
+
+def _scratch(inputs: Inputs) -> tuple[Path, str]:
+    """Return a fresh copy of the size's register (no backups beside it) and the quarter after its period."""
+    folder = inputs.folder / "write"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    copy = folder / "register.xlsx"
+    shutil.copyfile(inputs.xlsx, copy)
+    return copy, inputs.register().period.next().label
+
+
+# Runs the command line with one of its edge behaviours switched off, to measure what that behaviour saves.
+WITHOUT = ("import sys, addin.cli as cli\nchange = sys.argv.pop(1)\n"
+           "if change == 'no-freeze': cli._settle = lambda: None\n"
+           "if change == 'rich-table': cli._as_table = lambda rows: True\n"
+           "cli.main(sys.argv[1:])\n")
+
+
+def _command(*args: str, without: str | None = None) -> Callable[[tuple[Path, str], Path], None]:
+    def run(state: tuple[Path, str], out: Path) -> None:
+        path, period = state
+        filled = [a.format(path=path, period=period) for a in args]
+        start = [sys.executable, "-c", WITHOUT, without] if without else riskreg_command()
+        _run_process([*start, *filled], ok_codes=(0, 1))
+    return run
+
+
+WRITES: tuple[Measure, ...] = (
+    Measure("write", "validate --json", FLOOR, _scratch, _command("validate", "{path}", "--json"),
+            "riskreg validate REGISTER --json: read and check, the floor a writing command builds on", process=True),
+    Measure("write", "validate (plain lines)", OURS, _scratch, _command("validate", "{path}"),
+            "riskreg validate REGISTER, output not a terminal: one line per finding", process=True),
+    Measure("write", "validate (rich table)", ALTERNATIVE, _scratch,
+            _command("validate", "{path}", without="rich-table"),
+            "the same with the findings drawn as a rich table, as before", process=True, once_above=1000,
+            baseline="validate (plain lines)"),
+    Measure("write", "validate --write", OURS, _scratch, _command("validate", "{path}", "--write"),
+            "Validation sheet, highlights and notes written part by part", process=True),
+    Measure("write", "validate --write, no gc.freeze", ALTERNATIVE, _scratch,
+            _command("validate", "{path}", "--write", without="no-freeze"),
+            "the same with the cycle collector walking the register's objects", process=True,
+            baseline="validate --write"),
+    Measure("write", "trends --write", OURS, _scratch, _command("trends", "{path}", "--write"),
+            "trend cells and the Summary sheet with its chart", process=True),
+    Measure("write", "roll-quarter", OURS, _scratch, _command("roll-quarter", "{path}", "--period", "{period}"),
+            "History rows appended, trend columns shifted, Settings moved on", process=True),
+    Measure("write", "roll-quarter, no gc.freeze", ALTERNATIVE, _scratch,
+            _command("roll-quarter", "{path}", "--period", "{period}", without="no-freeze"),
+            "the same with the cycle collector walking the register's objects", process=True,
+            baseline="roll-quarter"),
+)
+MEASURES = MEASURES + STARTUP + WRITES
 
 
 def _paper_setup(inputs: Inputs):

@@ -19,7 +19,6 @@ from workbook.core.words import plural, them_it
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.lock import one_writer
 
-PDF_TIMEOUT_SECONDS = 300
 # LibreOffice's PDF export options for a tagged PDF/UA file: headings, tables, figures and their alternative text
 # reach the PDF's structure tree, where screen readers find them.
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
@@ -159,9 +158,15 @@ def label_figures(pdf_path: Path, alt_texts: list[str]) -> None:
         pdf.save(pdf_path)
 
 
-def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = None) -> Path:
+def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = None,
+                   timeout: float | None = None) -> Path:
     """Convert `docx_path` to a tagged PDF/UA file at `target` with LibreOffice headless; raise when it is not
-    installed."""
+    installed.
+
+    LibreOffice runs in a process group of its own that is ended whole on a timeout (by default one that follows
+    the document's size) or an interrupt."""
+    from report_builder.soffice import conversion_timeout, run_group
+
     binary = soffice_binary()
     if binary is None:
         raise OutputError(f"{docx_path}: written, but no PDF was made: LibreOffice (soffice) is not installed. "
@@ -170,14 +175,16 @@ def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = 
         work_dir = Path(work)
         source = work_dir / "paper.docx"
         shutil.copyfile(docx_path, source)
+        allowed = conversion_timeout(source) if timeout is None else timeout
         try:
-            result = subprocess.run(
+            result = run_group(
                 [binary, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--convert-to", PDF_FILTER, "--outdir", str(work_dir), str(source)],
-                capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS)
+                 "--convert-to", PDF_FILTER, "--outdir", str(work_dir), str(source)], allowed)
         except subprocess.TimeoutExpired:
-            raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within "
-                              f"{PDF_TIMEOUT_SECONDS} s. Open the paper in Word and save it as PDF.") from None
+            size = source.stat().st_size / 1_000_000
+            raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within {allowed:g} s "
+                              f"(the time allowed for a paper of {size:.1f} MB) and was stopped. Open the paper in "
+                              f"Word and save it as PDF.") from None
         made = work_dir / "paper.pdf"
         if result.returncode != 0 or not made.exists():
             detail = (result.stderr or result.stdout).strip().splitlines()
