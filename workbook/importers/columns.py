@@ -40,7 +40,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "actions": ("actions", "action", "mitigating actions", "further action", "what further action is necessary",
                 "action needed", "actions planned", "planned actions", "further actions", "action plan"),
     "action_owner": ("action owner", "action by whom", "action lead"),
-    "target_date": ("target date", "due date", "action by when", "deadline", "target"),
+    "target_date": ("target date", "due date", "action by when", "deadline"),
     "action_status": ("action status", "progress"),
     "review": ("review", "review and action", "review assess revise", "next review", "review frequency"),
 }
@@ -93,6 +93,9 @@ def match_header(header: object) -> Match:
     text = normalise(header)
     if not text:
         return Match(None, why="no header")
+    field, word = _field_of(text)
+    if field is not None:  # "Target date" is a field of its own before it is a stage of "date"
+        return Match(field, "", f"synonym '{word}'")
     stage = ""
     for words, is_residual in ((OTHER_STAGE_WORDS, False), (RESIDUAL_WORDS, True)):
         for word in sorted(words, key=len, reverse=True):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbook.core.errors import ImportSourceError
 from workbook.core.model import as_text
+from workbook.export.html_text import BULLET
 from workbook.files.package_guard import DOCUMENT, WORKBOOK, check_package
 from workbook.importers.table import RawTable
 
@@ -138,7 +139,11 @@ def _cell_text(tc, qn) -> str:
         parts = []
         for node in p.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
             parts.append(node.text or "" if node.tag == qn("w:t") else "\n" if node.tag == qn("w:br") else "\t")
-        paragraphs.append("".join(parts))
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        listed = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None or (
+            style is not None and any(w in (style.get(qn("w:val")) or "").lower() for w in ("bullet", "list")))
+        text = "".join(parts)
+        paragraphs.append(BULLET + text if listed and text.strip() and not text.startswith(BULLET.strip()) else text)
     return "\n".join(paragraphs).strip()
 
 

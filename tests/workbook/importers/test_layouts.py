@@ -119,7 +119,7 @@ def test_board_paper_appendix_imports_as_the_register_it_came_from(tmp_path, sam
     result = run("import", paper, "-o", out, "--period", "2021/22 Q2")
     assert result.exit_code == 0, result.output
     original, again = read_register(sample_workbook), read_register(out)
-    keys = ("name", "rating", "trend1", "trend2", "trend3")  # the appendix lists the risks most severe first
+    keys = ("name", "description", "impact", "controls", "rating", "trend1", "trend2", "trend3")  # severest first
     assert {r.id: [r.text(k) for k in keys] for r in again.risks} == {r.id: [r.text(k) for k in keys]
                                                                       for r in original.risks}
     assert len(again.risks) == 18
