@@ -190,3 +190,26 @@ def pcc_register(path: Path) -> Expected:
     ratings = [band(c[0] * c[1]) for _, _, _, c, _, _ in PCC_RISKS]
     ids = [r[0] for r in PCC_RISKS]
     return Expected(ids, ratings, {(i, "2024/25 Q3", r) for i, r in zip(ids, ratings)}, "2024/25 Q3")
+
+
+def pcc_workbook(path: Path) -> Expected:
+    """Write the PCC register as a workbook (.xlsx): each risk's cells merged down over its action rows."""
+    rows_csv = path.with_suffix(".csv")
+    expected = pcc_register(rows_csv)
+    with rows_csv.open(encoding="cp1252", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    rows_csv.unlink()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Corporate Risks"
+    for row in rows:
+        ws.append([int(v) if v.isdigit() else (v or None) for v in row])
+    first = 3
+    for *_, actions in PCC_RISKS:
+        last = first + len(actions) - 1
+        if last > first:
+            for column in range(1, 14):
+                ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+        first = last + 1
+    wb.save(path)
+    return expected

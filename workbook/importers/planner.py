@@ -33,6 +33,7 @@ from workbook.importers.report import Entry
 from workbook.importers.table import RawTable
 
 HEADER_SEARCH_ROWS = 40
+TITLE_LIMIT = 100  # a longer line above the header is a note, not the register's title
 KEEP = "keep"  # a mapping file's word for "the user's own column"
 IGNORE = "ignore"
 GENERATED_ID = "R{number:02d}"
@@ -571,7 +572,7 @@ class _Planner:
         settings: dict[str, object] = {"period": period.label, "score_scale": scale, "organisation": "",
                                        "author": "", "contact": "", "committee": ""}
         title = next((v for row in self.table.rows[:self.header] for v in row
-                      if v and not _is_furniture([v]) and len(v) < 120), "")
+                      if v and not _is_furniture([v]) and len(v) <= TITLE_LIMIT), "")
         if title:
             settings["title"] = title
             self.say("note", None, None, title, "title above the header row: used as the register title")

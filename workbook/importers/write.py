@@ -6,7 +6,7 @@ from pathlib import Path
 
 from workbook.core import trends
 from workbook.core.model import HistoryEntry, Register, Risk
-from workbook.core.schema import COLUMNS, DEFAULT_LISTS, HISTORY_COLUMNS, SETTINGS
+from workbook.core.schema import COLUMNS, DEFAULT_LISTS, HISTORY_COLUMNS, SETTINGS, TREND_KEYS
 from workbook.importers.planner import Plan
 from workbook.importers.report import REPORT_HEADERS, REPORT_SHEET, Entry
 
@@ -32,6 +32,11 @@ def fill_trends(plan: Plan) -> int:
     if fills:
         plan.report.append(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
                                  "worked out from the imported History"))
+    empty = sum(1 for values in plan.risks for key in TREND_KEYS if not values.get(key))
+    if empty:
+        plan.report.append(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
+                                 "the source does not say how those risks moved in those quarters; fill them in "
+                                 "(`riskreg validate` lists them)"))
     return len(fills)
 
 

@@ -36,3 +36,12 @@ def test_headers_with_no_field(header):
 def test_the_table_is_documented():
     text = synonyms_markdown()
     assert all(f"| {field} | " in text for field in SYNONYMS)
+
+
+def test_the_readme_lists_the_table_as_it_is():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- synonyms:")
+    listed = readme[readme.index("\n", start) + 1:readme.index("<!-- /synonyms -->")]
+    assert listed == synonyms_markdown()

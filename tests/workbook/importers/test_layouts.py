@@ -13,6 +13,7 @@ from support.register_layouts import (
     district_table,
     parish_register,
     pcc_register,
+    pcc_workbook,
 )
 from workbook.xlsx.reader import read_register
 
@@ -97,8 +98,9 @@ def test_parish_register_with_merged_subjects_and_one_word_ratings(tmp_path):
     assert load_workbook(out)["Register"].cell(1, 17).value == "Review and Action"  # kept as the user's column
 
 
-def test_pcc_register_with_original_current_target_and_several_actions(tmp_path):
-    expected, register, output, out = imported(tmp_path, pcc_register, "pcc.csv", "--period", "2024/25 Q3")
+@pytest.mark.parametrize("build, name", [(pcc_register, "pcc.csv"), (pcc_workbook, "pcc.xlsx")])
+def test_pcc_register_with_original_current_target_and_several_actions(tmp_path, build, name):
+    expected, register, output, out = imported(tmp_path, build, name, "--period", "2024/25 Q3")
     assert [r.id for r in register.risks] == expected.ids
     assert [r.rating for r in register.risks] == expected.ratings
     assert history_of(register) == expected.history
