@@ -160,6 +160,7 @@ def test_heat_map_finds_last_quarter_however_its_period_label_is_typed():
 def test_heat_map_uses_the_scale_the_checks_use(typed, drawn):
     """A scale the checks refuse (out of 2–10, not a number) falls back to the same default for the paper."""
     from support.register_grids import clean, put, register
+
     from workbook.core.checks import check
 
     grids = put(clean(), "Settings!B6", typed)

@@ -23,7 +23,7 @@ from workbook.core.schema import (
     TEXT_KEYS,
     TREND_KEYS,
 )
-from workbook.core.values import SCALE_RANGE, as_date, as_number, score_scale, whole_setting
+from workbook.core.values import SCALE_RANGE, UNSAVEABLE, as_date, as_number, score_scale, whole_setting
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -44,7 +44,6 @@ STRAY_ENDINGS = ".,;:-–—_/\\|"
 # the regex engine skips to far faster than to a pattern that may start with either.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
-_UNSAVEABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -344,7 +343,7 @@ def _text_cell_problems(register: Register) -> dict[str, list[tuple[Risk, str, s
             value = values.get(key)
             if not isinstance(value, str):
                 continue
-            if _UNSAVEABLE.search(value):
+            if UNSAVEABLE.search(value):
                 found["unsaveable"].append((risk, key, value))
             if len(value) > EXCEL_CELL_LIMIT:
                 found["too_long"].append((risk, key, value))
@@ -357,7 +356,7 @@ def _text_cell_problems(register: Register) -> dict[str, list[tuple[Risk, str, s
 
 def unsaveable_characters(register: Register) -> Iterable[Hit]:
     for risk, key, value in _text_cell_problems(register)["unsaveable"]:
-        match = _UNSAVEABLE.search(value)
+        match = UNSAVEABLE.search(value)
         char = match.group(0)  # type: ignore[union-attr]
         kind = "a broken character" if 0xD800 <= ord(char) <= 0xDFFF else "the control character"
         yield _at(register, risk, key, what=f"{kind} U+{ord(char):04X}", position=match.start() + 1)  # type: ignore
@@ -607,7 +606,7 @@ def rules_markdown() -> str:
     lines = [
         "# Validation rules",
         "",
-        "Generated from `workbook/core/rules.py` by `riskreg rules` (or `python -m workbook.core.rules`); do not edit by hand.",
+        "Generated from `workbook/core/rules.py` by `riskreg rules -o docs/rules.md`; do not edit by hand.",
         "",
         "`riskreg validate` exits with 1 when it finds an error, 0 when it finds only warnings "
         "(1 with `--strict`), and 2 when the workbook cannot be read. Lists come from the Lists sheet and "
@@ -624,18 +623,3 @@ def rules_markdown() -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def main() -> None:
-    """Regenerate docs/rules.md beside the package."""
-    from pathlib import Path
-
-    from workbook.files.atomic import write_text_atomic
-
-    target = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-    write_text_atomic(target, rules_markdown())
-    print(f"Wrote {target}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -385,3 +385,15 @@ def trend_cells(register: Register,
             seen.add(risk.id)
             for trend in computed[risk.id]:
                 yield risk, trend
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What History says of the register's trends: arrows, the cells to fill, movements, counts, conflicts."""
+
+    register: Register
+    computed: dict[str, tuple[ComputedTrend, ...]]
+    fills: dict[tuple[int, int], str]
+    movements: Movements
+    distribution: dict[str, dict[str, int]]
+    conflicts: tuple  # findings of R014: typed arrows History contradicts

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from workbook.core.model import HistoryEntry, Register, Risk
 from workbook.core.schema import SETTING_BY_KEY
+
+# Text starting with one of these is read as a formula by Excel (and `=cmd|…` as DDE): it is stored as text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Characters an .xlsx (XML 1.0) cannot hold: control characters, lone surrogates, U+FFFE/FFFF.
+UNSAVEABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def looks_like_formula(value: object) -> bool:
+    """Return whether `value` is text Excel would run as a formula if typed."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def storable(value: object) -> object:
+    """Return `value` without the characters a workbook cannot store."""
+    return UNSAVEABLE.sub("", value) if isinstance(value, str) else value
+
 
 # The likelihood and impact scale riskreg can draw and check: a matrix from 2×2 to 10×10.
 SCALE_RANGE = range(2, 11)
