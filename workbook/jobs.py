@@ -116,7 +116,7 @@ def export_register(path: Path, output: Path, *, fmt: str = "text",
     check_writable(output, force=force)
     register = read_register(path)
     if fmt != "text":
-        from workbook.export.flat import not_carried, write_flat
+        from workbook.importers.flat import not_carried, write_flat
 
         write_flat(register, output, fmt, force=force)
         return register, tuple(not_carried(register))

@@ -602,7 +602,14 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
     planner = _Planner(table, header, columns, mapping, period)
     risks, user, history, periods, ratings, settings = planner.plan()
     planner.mapped_summary()
-    user = [h for h in user]
+    unread = [t.where for t in tables if t.where and t.where != table.where and
+              not (t.where.startswith("table") and table.where.startswith("table") and
+                   find_header(t, mapping) is not None and
+                   [normalise(v) for v in t.rows[find_header(t, mapping)]] ==
+                   [normalise(v) for v in table.rows[header]])]
+    if unread:
+        planner.say("not read", None, None, "", f"{', '.join(unread)} not imported: only the register's table is "
+                    "read; give --sheet to import another")
     for plan in columns:
         if plan.field == KEEP:
             planner.say("kept", header, plan.position, plan.header,

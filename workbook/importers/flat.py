@@ -1,4 +1,4 @@
-"""Write a register as one flat table (.xlsx, .csv or .tsv) that `riskreg import` reads back: one row per risk."""
+"""Write a register as one flat table (.xlsx, .csv or .tsv), the layout `riskreg import` reads back: a row per risk."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from workbook.core.model import Register
 from workbook.core.periods import parse_period
 from workbook.core.schema import COLUMNS, CORE_COLUMNS
+from workbook.core.values import looks_like_formula
 from workbook.files.atomic import atomic_path, check_writable
 
 FORMATS = ("text", "xlsx", "csv", "tsv")
@@ -44,8 +45,8 @@ def write_flat(register: Register, output: Path, fmt: str, *, force: bool = Fals
         if fmt == "xlsx":
             _write_xlsx(temp, headers, rows)
         else:
-            # A cell starting with = + - @ would run as a formula when the file is opened in Excel.
-            safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" and len(v) > 1 else v)
+            # A cell Excel would run as a formula when the file is opened gets the apostrophe Excel itself uses.
+            safe = frame.map(lambda v: f"'{v}" if looks_like_formula(v) else v)
             safe.to_csv(temp, index=False, sep="," if fmt == "csv" else "\t", encoding="utf-8-sig")
     return output
 
@@ -53,7 +54,7 @@ def write_flat(register: Register, output: Path, fmt: str, *, force: bool = Fals
 def _write_xlsx(path: Path, headers: list[str], rows: list[list[object]]) -> None:
     from openpyxl import Workbook
 
-    from workbook.xlsx.builder import put
+    from workbook.xlsx.cells import put
 
     wb = Workbook()
     ws = wb.active
