@@ -55,20 +55,29 @@ class Imported:
     written: Path | None = None
 
 
+EXPORT_SNIFF_LINES = 200  # the export's header is in its first few lines
+
+
 def is_register_export(source: Path) -> bool:
     """Return whether `source` is (or is meant to be) the tab-separated register export rather than another layout."""
     if source.suffix.lower() != ".txt":
         return False
     from workbook.core.errors import RiskregError
+    from workbook.export.text_format import iter_lines
     from workbook.importers.planner import ImportMapping, choose_table
     from workbook.importers.sources import read_tables
 
+    export_header = [c.header for c in COLUMNS[:2]]
     try:
-        table, header = choose_table(read_tables(source), ImportMapping())
+        for number, line in enumerate(iter_lines(source, str(source))):
+            if [cell.strip() for cell in line.split("\t")[:2]] == export_header:
+                return True
+            if number > EXPORT_SNIFF_LINES:
+                break
+        choose_table(read_tables(source), ImportMapping())
     except RiskregError:
         return True  # no other layout found in it: the export reader names what is wrong
-    first = [cell.strip().lower() for cell in table.rows[header][:2]]
-    return first == [c.header.lower() for c in COLUMNS[:2]]
+    return False
 
 
 def import_register(source: Path, output: Path, period: Period | None, *, sheet: str | None = None,

@@ -33,6 +33,7 @@ from workbook.importers.report import Entry
 from workbook.importers.table import RawTable
 
 HEADER_SEARCH_ROWS = 40
+UNRATED_SHOWN = 20  # IDs named in the report's one line on risks without a rating
 TITLE_LIMIT = 100  # a longer line above the header is a note, not the register's title
 KEEP = "keep"  # a mapping file's word for "the user's own column"
 IGNORE = "ignore"
@@ -407,10 +408,11 @@ class _Planner:
             self.say("generated", None, None, "", f"{len(generated)} risk{'s' if len(generated) > 1 else ''} had no "
                      f"ID: given {generated[0]}{'–' + generated[-1] if len(generated) > 1 else ''} "
                      "(change them in the workbook if you have references)")
-        for values, (first, _, _) in zip(risks, groups):
-            if not values.get("rating"):
-                self.say("no rating", first, None, values["id"], "no rating: left blank; `riskreg validate` "
-                         "lists it until one is given")
+        unrated = [str(values["id"]) for values in risks if not values.get("rating")]
+        if unrated:
+            shown = ", ".join(unrated[:UNRATED_SHOWN]) + (" …" if len(unrated) > UNRATED_SHOWN else "")
+            self.say("no rating", None, None, shown, f"{len(unrated)} risk{'s' if len(unrated) > 1 else ''} without "
+                     "a rating: left blank; `riskreg validate` lists them until they are rated")
         ratings = scale_of([str(v["rating"]) for v in risks if v.get("rating") and rating_word(str(v["rating"]))]
                            + [str(h["rating"]) for h in history if h.get("rating") and rating_word(h["rating"])]
                            + [b.rating for b in bands] * bool(self.bands) + self.heading_ratings)

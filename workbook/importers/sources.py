@@ -114,21 +114,26 @@ def sniff_delimiter(text: str) -> str:
 def _text_table(path: Path) -> RawTable:
     import pandas as pd
 
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ImportSourceError(f"{path}: is {size // 1024 // 1024} MB; text registers over "
+                                f"{MAX_TEXT_BYTES // 1024 // 1024} MB are refused. Check you picked the right file.")
     data = path.read_bytes()
     what = next((what for magic, what in _BINARY if data.startswith(magic)), None)
     if what:
         raise ImportSourceError(f"{path}: is {what}, not a text table. Give it its real extension, or save the "
                                 "register as CSV.")
-    if len(data) > MAX_TEXT_BYTES:
-        raise ImportSourceError(f"{path}: is {len(data) // 1024 // 1024} MB; text registers over "
-                                f"{MAX_TEXT_BYTES // 1024 // 1024} MB are refused. Check you picked the right file.")
     text = decode_text(data, str(path))
     delimiter = sniff_delimiter(text)
-    width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)), default=0)
-    if not width:
-        raise ImportSourceError(f"{path}: is empty. Export the register with its header row and import that.")
-    frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str,
-                        keep_default_na=False, skip_blank_lines=False, engine="c")
+    try:
+        width = max((len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), default=0)
+        if not width:
+            raise ImportSourceError(f"{path}: is empty. Export the register with its header row and import that.")
+        frame = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter, header=None, names=range(width),
+                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c")
+    except (csv.Error, pd.errors.ParserError) as err:
+        raise ImportSourceError(f"{path}: cannot be read as a table ({' '.join(str(err).split())[:160]}). Open it "
+                                "in Excel, save it as CSV UTF-8 and import that.") from None
     rows = [[_unquoted(cell.strip()) for cell in row] for row in frame.itertuples(index=False, name=None)]
     return RawTable(str(path), "", rows, list(range(1, len(rows) + 1)))
 

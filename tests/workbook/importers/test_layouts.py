@@ -84,6 +84,18 @@ def test_district_table_with_band_headings_and_last_quarters_score(tmp_path):
     assert "band heading: the risks below are rated High; scores 16–20" in output
     assert "repeated header row" in output and "page furniture" in output
     assert register.setting("score_scale") == 5
+    mapping = [line for line in output.splitlines() if line.startswith("  ")]
+    assert mapping == ["  A 'Risk No' -> ID (synonym 'risk no')",
+                       "  B 'Risk' -> Risk Name (synonym 'risk')",
+                       "  C 'Consequence' -> Impact (synonym 'consequence')",
+                       "  D 'Risk Management and Control' -> Key Controls and Activities "
+                       "(synonym 'risk management and control')",
+                       "  E 'Responsible' -> Risk Owner (synonym 'responsible')",
+                       "  F 'L' -> Likelihood (synonym 'l')",
+                       "  G 'I' -> Impact Score (synonym 'i')",
+                       "  H 'Score' -> score: rates the risk by its band (synonym 'score')",
+                       "  I 'Last Qrt' -> History: last quarter's rating/score (synonym 'last qrt')",
+                       "  J 'Direction of Travel' -> this quarter's trend arrow (synonym 'direction of travel')"]
 
 
 def test_parish_register_with_merged_subjects_and_one_word_ratings(tmp_path):
@@ -112,6 +124,10 @@ def test_pcc_register_with_original_current_target_and_several_actions(tmp_path,
     assert sheet.cell(2, actions).value == "\n".join(PCC_RISKS[0][5])
     assert {"Original Likelihood", "Target Score", "Action Status (RAG)"} <= set(headers)
     assert "score bands: 15–25 High, 6–14 Medium, 1–5 Low" in output
+    assert "  E 'Original Likelihood' -> kept as your own column 'Original Likelihood' (original likelihood)" in output
+    assert "  H 'Current Likelihood' -> Likelihood (synonym 'likelihood')" in output
+    assert "  I 'Current Impact' -> Impact Score (synonym 'impact'; its values are numbers)" in output
+    assert "  J 'Current Score' -> score: rates the risk by its band (synonym 'score')" in output
 
 
 def test_board_paper_appendix_imports_as_the_register_it_came_from(tmp_path, sample_workbook):
