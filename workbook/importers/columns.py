@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -68,6 +69,7 @@ class Match:
     why: str = ""
 
 
+@functools.lru_cache(maxsize=4096)  # a table repeats its headers and short values many times
 def normalise(header: object) -> str:
     """Return `header` lower-cased, punctuation as spaces, footnote markers and brackets' contents dropped."""
     text = str(header or "").replace("\n", " ").lower().replace("×", " x ").replace("&", " and ")
@@ -88,6 +90,7 @@ def _field_of(text: str) -> tuple[str | None, str]:
     return best[1], best[2]
 
 
+@functools.lru_cache(maxsize=4096)
 def match_header(header: object) -> Match:
     """Return the field `header` names, with its assessment stage; Match(None) when nothing fits."""
     text = normalise(header)

@@ -146,8 +146,9 @@ def find_header(table: RawTable, mapping: ImportMapping) -> int | None:
         index = table.row_numbers.index(mapping.header_row) if mapping.header_row in table.row_numbers else None
         return index
     best, score = None, 2
+    named = {normalise(k) for k in mapping.columns}
     for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        value = _header_score(row) + sum(1 for v in row if normalise(v) in {normalise(k) for k in mapping.columns})
+        value = _header_score(row) + sum(1 for v in row if normalise(v) in named)
         if value > score:
             best, score = index, value
     return best
@@ -253,15 +254,19 @@ def _is_furniture(values: Sequence[str]) -> bool:
 
 
 def _row_kind(row: Sequence[str], heading: Sequence[str], merged: set[int]) -> str:
+    """Return what a row under the header is: blank, header (repeated), furniture, heading or risk.
+
+    `heading` is the header row's non-empty cells, normalised."""
     values = [v for i, v in enumerate(row) if v and i not in merged]
     if not any(row):
         return "blank"
-    if [normalise(v) for v in row if v] == [normalise(v) for v in heading if v]:
+    filled = [v for v in row if v]
+    if len(filled) == len(heading) and [normalise(v) for v in filled] == heading:
         return "header"
     if _is_furniture(row):
         return "furniture"
     distinct = {v for v in row if v}
-    if len(distinct) == 1 and (len(values) <= 1) and sum(1 for h in heading if h) > 2:
+    if len(distinct) == 1 and (len(values) <= 1) and len(heading) > 2:
         return "heading"
     return "risk"
 
@@ -281,15 +286,12 @@ class _Planner:
         self.heading_ratings: list[str] = []
 
     def say(self, kind: str, index: int | None, column: int | None, value: str, what: str) -> None:
-        place = self.table.place(index, column) if index is not None else self.table.source
-        if kind == "mapped":  # one line per spelling read, however many cells spell it so
-            key = (value, what)
-            if key in self.mapped:
-                self.mapped[key][1] += 1
-            else:
-                self.mapped[key] = [len(self.report), 1, place]
-                self.report.append(Entry(kind, place, value, what))
+        if kind == "mapped" and (value, what) in self.mapped:  # one line per spelling, however many cells
+            self.mapped[(value, what)][1] += 1
             return
+        place = self.table.place(index, column) if index is not None else self.table.source
+        if kind == "mapped":
+            self.mapped[(value, what)] = [len(self.report), 1, place]
         self.report.append(Entry(kind, place, value, what))
 
     def mapped_summary(self) -> None:
@@ -311,13 +313,16 @@ class _Planner:
 
     # rows -> risks, grouped: continuation rows (a risk's second action) join the risk above
     def groups(self) -> list[tuple[int, list[int], str]]:
-        heading = self.table.rows[self.header]
+        heading = [normalise(v) for v in self.table.rows[self.header] if v]
         groups: list[tuple[int, list[int], str]] = []
         section = ""
         merged_cols: dict[int, list[int]] = {}
+        merged_by_row: dict[int, set[int]] = {}
+        for r, c in self.table.merged:
+            merged_by_row.setdefault(r, set()).add(c)
         for index in range(self.header + 1, len(self.table.rows)):
             row = self.table.rows[index]
-            merged = {c for r, c in self.table.merged if r == index}
+            merged = merged_by_row.get(index, set())
             kind = _row_kind(row, heading, merged)
             if kind == "blank":
                 continue
