@@ -347,7 +347,7 @@ class _Planner:
                 continue
             for c in merged:
                 merged_cols.setdefault(c, []).append(index)
-            if groups and self._continues(index, row, merged, groups[-1][0]):
+            if groups and self._continues(row, merged):
                 groups[-1][1].append(index)
                 continue
             groups.append((index, [index], section))
@@ -366,19 +366,14 @@ class _Planner:
                          f"({self.table.row_label}s {numbers[run[0]]}–{numbers[run[-1]]})")
         return groups
 
-    def _continues(self, index: int, row: Sequence[str], merged: set[int], first: int) -> bool:
+    def _continues(self, row: Sequence[str], merged: set[int]) -> bool:
+        """Return whether `row` carries more of the risk above (an action of its own) rather than a new risk."""
         id_text, id_pos = self.cell(row, "id")
+        if id_text:
+            return id_pos in merged  # a merged ID spans the rows of one risk; an ID of its own starts one
         name, name_pos = self.cell(row, "name")
         desc, desc_pos = self.cell(row, "description")
-        if "id" in self.by_field:
-            if id_text and id_pos in merged:
-                return True  # a merged ID spans the rows of one risk
-            if id_text:
-                return False
-            own = [t for t, p in ((name, name_pos), (desc, desc_pos)) if t and p not in merged]
-            return not own
-        own = [t for t, p in ((name, name_pos), (desc, desc_pos)) if t and p not in merged]
-        return not own
+        return not [t for t, p in ((name, name_pos), (desc, desc_pos)) if t and p not in merged]
 
     def plan(self) -> tuple[list[dict], list[str], list[dict], tuple[Period, ...], tuple[str, ...], dict]:
         groups = self.groups()
