@@ -194,7 +194,8 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
     if table is not None:
         wanted = table.strip().lower().removeprefix("table").strip()
         if not wanted.isdigit() or not 1 <= int(wanted) <= len(tables):
+            choice = f"1 to {len(tables)}" if len(tables) > 1 else "1"
             raise ImportSourceError(f"{path}: no table '{table}': the document has {len(tables)} table"
-                                    f"{'s' if len(tables) > 1 else ''}; give --sheet 1 to {len(tables)}.")
+                                    f"{'s' if len(tables) > 1 else ''}; give --sheet {choice}.")
         return [tables[int(wanted) - 1]]
     return tables

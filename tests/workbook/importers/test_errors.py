@@ -130,3 +130,27 @@ def test_the_export_keeps_its_own_reader(tmp_path, sample_export):
     message = refused(tmp_path, sample_export, "--period", "2021/22 Q2", "--dry-run")
     assert message == (f"{sample_export}: is the tab-separated register export, read exactly by its headers: "
                        "--dry-run and --strict are for other layouts. Import it without them.")
+
+
+def test_a_table_number_the_document_does_not_have(tmp_path):
+    from docx import Document
+
+    source = tmp_path / "paper.docx"
+    document = Document()
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ("Ref", "Risk", "1", "Flood")):
+        cell.text = text
+    document.save(source)
+    assert refused(tmp_path, source, "--sheet", "3", "--period", "2024/25 Q1") == (
+        f"{source}: no table '3': the document has 1 table; give --sheet 1.")
+    result = run("import", source, "-o", tmp_path / "register.xlsx", "--sheet", "1", "--period", "2024/25 Q1")
+    assert result.exit_code == 0, result.output
+    assert read_register(tmp_path / "register.xlsx").risks[0].name == "Flood"
+
+
+def test_sheets_left_out_are_named(tmp_path):
+    source = tmp_path / "county.xlsx"
+    county_summary(source)
+    result = run("import", source, "-o", tmp_path / "register.xlsx", "--dry-run")
+    assert f"not read: {source}: sheet 'Key' not imported: only the register's table is read; give --sheet to " \
+           "import another" in result.output
