@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from workbook.core.errors import ImportSourceError, PeriodError
 from workbook.core.model import column_letter
-from workbook.core.periods import Period
+from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -61,10 +61,11 @@ def quarter_of(header: str) -> Period | None:
         match = pattern.match(text)
         if match:
             start, end, quarter = (match.group(i + 1) for i in order)
-            year = int(start) + (2000 if len(start) == 2 else 0)
-            if int(end) % 100 != (year + 1) % 100:
+            year = int(start) + (2000 if len(start) == 2 else 0)  # "22/23": this century's financial years
+            try:
+                return parse_period(f"{year}/{end} Q{quarter}")  # the one parser says which years may pair
+            except PeriodError:
                 return None
-            return Period(year, int(quarter))
     return None
 
 
