@@ -79,39 +79,64 @@ def new_command(path: Path, period: str | None, organisation: str | None, commit
 
 
 @cli.command("import")
-@click.argument("export", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Register workbook (.xlsx) to create.")
-@click.option("--period", help=PERIOD_HELP + " Required: the export's headers give quarters, not the year.")
+@click.option("--period", help=PERIOD_HELP + " Required unless the table has quarter columns (e.g. '24/25 Q4'): "
+              "the export's headers give quarters, not the year.")
+@click.option("--sheet", help="The worksheet (or, in a Word document, the table number) holding the register. "
+              "Default: the one whose headers name the most register columns.")
+@click.option("--mapping", type=click.Path(path_type=Path), help="TOML file saying what columns mean where the "
+              "automatic match is wrong (see README, 'Bringing your own register').")
+@click.option("--dry-run", is_flag=True, help="Print the column mapping and the import report; write nothing.")
+@click.option("--strict", is_flag=True, help="Refuse when any value would be changed or not understood.")
 @paper_options
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def import_command(export: Path, output: Path, period: str | None, organisation: str | None, committee: str | None,
+def import_command(source: Path, output: Path, period: str | None, sheet: str | None, mapping: Path | None,
+                   dry_run: bool, strict: bool, organisation: str | None, committee: str | None,
                    report_of: str | None, author: str | None, force: bool) -> None:
-    """Import a register export (.txt) into a new register workbook.
+    """Import a register into a new register workbook.
 
-    EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
+    SOURCE is the tab-separated export (.txt), or another organisation's register: a workbook (.xlsx, .xlsm),
+    a CSV/TSV file or the table of a Word board paper (.docx). Columns are found by meaning; what was changed,
+    joined or kept is listed, and put on an 'Import report' sheet.
     """
-    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force,
+    imported = jobs.import_register(source, output, jobs.period_or_none(period), sheet=sheet, mapping=mapping,
+                                    dry_run=dry_run, strict=strict, force=force,
                                     settings=jobs.paper_settings(organisation, committee, report_of, author))
-    click.echo(f"Imported {jobs.risks_with_ratings(register)} from {export} into {output}.")
+    register, plan = imported.register, imported.plan
+    if plan is not None:
+        from workbook.importers.report import mapping_lines, summary
+
+        for line in mapping_lines(plan) + [entry.line() for entry in plan.report]:
+            click.echo(line)
+        verb = "Would import" if dry_run else "Imported"
+        click.echo(f"{verb} {summary(plan)} from {source}" + ("." if dry_run else f" into {output}."))
+        return
+    click.echo(f"Imported {jobs.risks_with_ratings(register)} from {source} into {output}.")
 
 
 @cli.command("export")
 @click.argument("register", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Tab-separated text file to write.")
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["text", "xlsx", "csv", "tsv"]), default="text",
+              show_default=True, help="text: the tab-separated export with HTML cells; xlsx, csv, tsv: one flat "
+              "table, a row per risk and a column of ratings per History quarter.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def export_command(register: Path, output: Path, force: bool) -> None:
-    """Write a register workbook's risks out in the export format.
+def export_command(register: Path, output: Path, fmt: str, force: bool) -> None:
+    """Write a register workbook's risks out in the export format or as a flat table.
 
-    The tab-separated format with HTML cells that `riskreg import` reads.
+    The tab-separated format with HTML cells, or a flat .xlsx/.csv/.tsv table; `riskreg import` reads them all.
     """
-    content, dropped = jobs.export_register(register, output, force=force)
+    content, dropped = jobs.export_register(register, output, fmt=fmt, force=force)
     click.echo(f"Exported {plural(content.risks, 'risk')} from {register} to {output}.")
-    if dropped:
+    if dropped and fmt == "text":
         click.echo(f"Note: the export format has no {', '.join(dropped)} "
                    f"{plural(dropped, 'column', with_count=False)}; "
                    "those values stay in the workbook only.")
+    elif dropped:
+        click.echo(f"Note: a flat table does not carry {'; '.join(dropped)}; those stay in the workbook only.")
 
 
 # --- checks and trends: validate, trends, roll-quarter, rules (workbook/core/checks.py, trends.py, workbook/xlsx/writer.py) ---
@@ -454,7 +479,7 @@ def demo_command(outdir: Path) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"
     imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
-                                    force=True, settings=SAMPLE_SETTINGS)
+                                    force=True, settings=SAMPLE_SETTINGS).register
     click.echo(f"1. Register: imported {jobs.risks_with_ratings(imported)} "
                f"into {workbook_path}.")
 

@@ -74,6 +74,7 @@ STAGES: tuple[Stage, ...] = (
           baseline="floor: string join + zip"),
     Stage("paper", "Whole board paper, `riskreg paper` process (charts included)",
           baseline="floor: python process, string join + zip"),
+    Stage("import", "Import another layout: a flat CSV of the register → register workbook", baseline="pandas.read_csv"),
     Stage("startup", "Command start-up on the 18-risk sample (whole process)", baseline="python -c pass"),
     Stage("write", "Writing commands on the same workbook (whole process)", baseline="validate --json"),
 )
@@ -247,6 +248,33 @@ IMPORT_ONLY = ("import importlib, sys\nfor name in sys.argv[1:]:\n    try:\n    
                "    except Exception:\n        pass\n")
 
 
+def _import_setup(inputs: Inputs):
+    """Write the register as the flat CSV `riskreg export --format csv` gives, before the clock starts."""
+    import pandas  # noqa: F401
+
+    import workbook.jobs  # noqa: F401
+    from workbook.importers.flat import write_flat
+
+    register = inputs.register()
+    source = inputs.folder / "register-flat.csv"
+    if not source.exists():
+        write_flat(register, source, "csv", force=True)
+    return source, register.period
+
+
+def _import_ours(state, out: Path) -> None:
+    from workbook import jobs
+
+    source, period = state
+    jobs.import_register(source, out.with_suffix(".xlsx"), period, force=True)
+
+
+def _import_floor(state, out: Path) -> None:
+    import pandas as pd
+
+    pd.read_csv(state[0], dtype=str, keep_default_na=False)
+
+
 def _pandoc_missing() -> str | None:
     return alternatives.pandoc_missing()
 
@@ -287,6 +315,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("paper", "floor: python process, string join + zip", FLOOR, _floor_process_setup, _floor_process,
             "a Python process loading the appendix content and writing it by string join + zip", process=True,
             once_above=1000),
+    Measure("import", "ours", OURS, _import_setup, _import_ours,
+            "workbook.jobs.import_register: read, plan, report, write the workbook", once_above=1000,
+            missing=_module_missing("workbook.importers.planner")),
+    Measure("import", "pandas.read_csv", FLOOR, _import_setup, _import_floor, "reading the CSV alone"),
 )
 STARTUP: tuple[Measure, ...] = (
     Measure("startup", "python -c pass", FLOOR, _path, lambda p, o: _run_process([sys.executable, "-c", "pass"]),

@@ -74,6 +74,9 @@ OPTIONAL_COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMNS: tuple[Column, ...] = CORE_COLUMNS + OPTIONAL_COLUMNS
+# An import keeps columns of another layout that have no place here after these, under their own headers;
+# their values travel in a risk's values under this prefix and the header.
+USER_COLUMN_PREFIX = "user:"
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 TEXT_KEYS = tuple(c.key for c in COLUMNS if c.kind == "text")
 

@@ -31,6 +31,7 @@ from workbook.core.schema import (
     SETTINGS,
     SETTINGS_SHEET,
     TREND_KEYS,
+    USER_COLUMN_PREFIX,
     Column,
     trend_header,
 )
@@ -52,6 +53,8 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CHARS_PER_WIDTH = 1.3
 LINE_POINTS = 13
 MAX_ROW_POINTS = 409
+# Columns an import keeps from another organisation's layout follow the register's own, under their own headers.
+USER_COLUMN_WIDTH = 24
 
 
 def trend_headers(period: Period) -> dict[str, str]:
@@ -139,9 +142,10 @@ def _cell_value(column: Column, value: object) -> object:
 
 
 def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], headers: Mapping[str, str],
-                    settings: Mapping[str, object]) -> None:
+                    settings: Mapping[str, object], user_columns: Sequence[str] = ()) -> None:
     ws.title = REGISTER_SHEET
-    _header_row(ws, [headers[c.key] for c in COLUMNS], [c.width for c in COLUMNS])
+    _header_row(ws, [headers[c.key] for c in COLUMNS] + list(user_columns),
+                [c.width for c in COLUMNS] + [USER_COLUMN_WIDTH] * len(user_columns))
     for row, risk in enumerate(risks or [{}], start=2):  # an empty register still gets a formatted first row
         for position, column in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=row, column=position)
@@ -150,9 +154,14 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
             cell.font = BODY_FONT
             if column.kind == "date":
                 cell.number_format = "dd/mm/yyyy"
+        for position, header in enumerate(user_columns, start=len(COLUMNS) + 1):
+            cell = ws.cell(row=row, column=position)
+            put(cell, risk.get(f"{USER_COLUMN_PREFIX}{header}") or None)
+            cell.alignment = WRAP_TOP
+            cell.font = BODY_FONT
         texts = {c.width: str(risk.get(c.key)) for c in COLUMNS if c.kind == "text" and risk.get(c.key)}
         ws.row_dimensions[row].height = row_height(texts)
-    _table(ws, REGISTER_TABLE, len(COLUMNS), len(risks))
+    _table(ws, REGISTER_TABLE, len(COLUMNS) + len(user_columns), len(risks))
     for position, column in enumerate(COLUMNS, start=1):
         cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
         if column.list_name:
@@ -229,6 +238,16 @@ def _settings_sheet(wb: Workbook, settings: Mapping[str, object]) -> Worksheet:
     return ws
 
 
+def _notes_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    ws = wb.create_sheet(name)
+    _header_row(ws, headers, [16, 40, 30, 80][:len(headers)] + [20] * max(0, len(headers) - 4))
+    for row, values in enumerate(rows, start=2):
+        for position, value in enumerate(values, start=1):
+            put(ws.cell(row=row, column=position), value or None)
+            ws.cell(row=row, column=position).alignment = WRAP_TOP
+    ws.freeze_panes = "A2"
+
+
 def reporting_period(settings: Mapping[str, object]) -> Period:
     """Return the reporting period in `settings`; raise TemplateError when it does not parse."""
     try:
@@ -239,20 +258,26 @@ def reporting_period(settings: Mapping[str, object]) -> Period:
 
 def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence[Mapping[str, object]] = (),
                    settings: Mapping[str, object] | None = None,
-                   lists: Mapping[str, Sequence[str]] | None = None) -> Workbook:
-    """Return the register workbook holding `risks` (values by column key), `history` and `settings`."""
+                   lists: Mapping[str, Sequence[str]] | None = None, *, user_columns: Sequence[str] = (),
+                   notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None) -> Workbook:
+    """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
+
+    `user_columns` are headers of the user's own columns after the register's (values under 'user:<header>');
+    `notes` is a sheet (name, headers, rows) put last, such as an import's report."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
     for setting in PAPER_SETTINGS:  # nobody gave it: a placeholder validation flags, never another body's value
         if merged.get(setting.key) in (None, ""):
             merged[setting.key] = setting.placeholder
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
-    _register_sheet(wb.active, risks, headers, merged)
+    _register_sheet(wb.active, risks, headers, merged, user_columns)
     lists_sheet = _lists_sheet(wb, lists or DEFAULT_LISTS)
     _history_sheet(wb, history, merged)
     settings_sheet = _settings_sheet(wb, merged)
     for ws, what in ((lists_sheet, "lists"), (settings_sheet, "settings")):
         _print_setup(ws, f"{merged.get('title') or ''}: {what}", str(merged.get("marking") or ""))
+    if notes:
+        _notes_sheet(wb, *notes)
     wb.active = 0
     return wb
 
