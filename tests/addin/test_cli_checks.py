@@ -150,7 +150,9 @@ def test_validate_at_a_terminal_prints_plain_lines_for_many_findings(tmp_path):
     path = tmp_path / "many.xlsx"
     risks = [{"id": f"CRR{n:02d}", "name": f"Risk {n}.", "description": "d", "impact": "i", "controls": "c",
               "trend1": "→", "trend2": "→", "trend3": "→", "rating": "High"} for n in range(1, 41)]
-    write_workbook(path, risks=risks, settings={"period": "2021/22 Q2", "organisation": "Any Council", "committee": "Audit Committee", "author": "Chief Executive", "contact": "Risk Manager"})
+    write_workbook(path, risks=risks, settings={"period": "2021/22 Q2", "organisation": "Any Council",
+                                                "committee": "Audit Committee", "author": "Chief Executive",
+                                                "contact": "Risk Manager"})
     lines = at_a_terminal("validate", path).splitlines()
     assert lines[-1] == "0 errors, 40 warnings in 40 risks"
     assert [line.split("\t")[:3] for line in lines[:-1]] == [["warning", "R005", f"Register!B{row}"]
