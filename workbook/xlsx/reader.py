@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -156,6 +157,14 @@ def _refuse_hidden_register(path: Path, hidden: list[str]) -> None:
 
 
 def _load_with_openpyxl(path: Path) -> dict[str, list[tuple]]:
+    # Reading only: openpyxl's "extension is not supported and will be removed" is about a save that never happens
+    # (riskreg writes part by part and keeps every extension), so it is not the user's to see.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".* is not supported and will be removed", category=UserWarning)
+        return _grids_with_openpyxl(path)
+
+
+def _grids_with_openpyxl(path: Path) -> dict[str, list[tuple]]:
     wb = _open(path)
     try:
         _refuse_hidden_register(path, [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"])
