@@ -7,10 +7,15 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.model import HistoryEntry, Register, Risk, as_text
+from workbook.core.model import HistoryEntry, Register, Risk, SheetRow, as_text
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
-    COLUMNS,
+    ACTION_COLUMNS,
+    ACTIONS_SHEET,
+    ALL_COLUMNS,
+    APPETITE_COLUMNS,
+    APPETITE_SHEET,
+    MATRIX_SHEET,
     CORE_COLUMNS,
     DEFAULT_LISTS,
     HISTORY_COLUMNS,
@@ -22,6 +27,7 @@ from workbook.core.schema import (
     SETTINGS_SHEET,
     TREND_HEADER_PATTERN,
     TREND_KEYS,
+    SheetColumn,
     trend_header,
 )
 
@@ -91,7 +97,7 @@ def map_columns(headers: Sequence[object], header_row: int, source: str) -> tupl
     texts: dict[str, str] = {}
     seen: dict[str, int] = {}
     trend_positions: list[int] = []
-    by_header = {c.header.lower(): c for c in COLUMNS if c.kind != "trend"}
+    by_header = {c.header.lower(): c for c in ALL_COLUMNS if c.kind != "trend"}
     for position, value in enumerate(headers, start=1):
         text = _clean_header(value)
         if not text:
@@ -215,6 +221,31 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
     return entries
 
 
+# Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.
+OPTIONAL_SHEET_COLUMNS = ("update", "statement")
+
+
+def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColumn],
+                     source: str) -> tuple[list[SheetRow] | None, dict[str, int]]:
+    """Return the rows of a sheet headed by `columns` in row 1 (None when there is no such sheet) and each
+    column's 1-based position; raise naming the headers it lacks."""
+    if grid is None:
+        return None, {}
+    header = [_clean_header(v).lower() for v in (grid[0] if grid else ())]
+    positions = {c.key: header.index(c.header.lower()) + 1 for c in columns if c.header.lower() in header}
+    missing = [c.header for c in columns if c.key not in positions and c.key not in OPTIONAL_SHEET_COLUMNS]
+    if missing:
+        raise RegisterFormatError(
+            f"{source}: sheet '{sheet}' row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)}. Its headers are {', '.join(c.header for c in columns)}: "
+            f"restore them, or copy the sheet from a workbook made by `riskreg new --full`.")
+    keys = list(positions)
+    pick = _picker([positions[key] - 1 for key in keys])
+    rows = [SheetRow(index, dict(zip(keys, pick(row))))
+            for index, row in enumerate(grid[1:], start=2) if not _is_blank(row)]
+    return rows, positions
+
+
 def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
     """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong."""
     if REGISTER_SHEET not in grids:
@@ -248,6 +279,10 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
             continue
         risks.append(Risk(row=index + 1, values=dict(zip(keys, pick(row)))))
     last_row = risks[-1].row if risks else header_row
+    actions, action_columns = read_table_sheet(grids.get(ACTIONS_SHEET), ACTIONS_SHEET, ACTION_COLUMNS, source)
+    appetite, appetite_columns = read_table_sheet(grids.get(APPETITE_SHEET), APPETITE_SHEET, APPETITE_COLUMNS,
+                                                  source)
+    matrix_grid = grids.get(MATRIX_SHEET)
     return Register(
         risks=risks,
         trend_periods=periods,
@@ -261,4 +296,9 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
         header_row=header_row,
         blank_rows=[r for r in blank_rows if r < last_row],
         source=source,
+        actions=actions,
+        action_columns=action_columns,
+        appetite=appetite,
+        appetite_columns=appetite_columns,
+        matrix_sheet=[tuple(row) for row in matrix_grid] if matrix_grid is not None else None,
     )

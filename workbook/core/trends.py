@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from workbook.core import matrix
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, once_per_register
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
     DEESCALATING,
-    DEFAULT_LISTS,
+    ALL_DEFAULT_LISTS,
     ESCALATING,
     NEW,
     NOT_APPLICABLE,
@@ -89,7 +89,7 @@ class Movements:
 
 def allowed(register: Register, list_name: str) -> tuple[str, ...]:
     """Return the values of a list on the Lists sheet (the default list when the sheet leaves it empty)."""
-    return tuple(register.lists.get(list_name) or DEFAULT_LISTS[list_name])
+    return tuple(register.lists.get(list_name) or ALL_DEFAULT_LISTS[list_name])
 
 
 def rating_spellings(register: Register) -> dict[str, str]:
@@ -115,24 +115,12 @@ def severity(register: Register, rating: str | None) -> int | None:
     return _severities(register).get(rating)  # type: ignore[arg-type]
 
 
-def as_number(value: object) -> float | None:
-    """Return a cell's value as a finite number (typed or as text), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return float(value)
-    return None
+as_number = matrix.number  # one reading of a number from a cell, the matrix's
 
 
-def risk_score(risk: Risk) -> float | None:
-    """Return likelihood × impact score of a register risk, when both are numbers."""
-    likelihood, impact = as_number(risk.values.get("likelihood")), as_number(risk.values.get("impact_score"))
-    return likelihood * impact if likelihood is not None and impact is not None else None
+def risk_score(risk: Risk, on: matrix.Matrix | None = None) -> float | None:
+    """Return the residual score of a register risk on the matrix `on`, when likelihood and impact are numbers."""
+    return matrix.score(risk.values.get("likelihood"), risk.values.get("impact_score"), on)
 
 
 @once_per_register
@@ -161,12 +149,11 @@ def history_periods(register: Register) -> set[Period | None]:
     return set(entry_periods(register))
 
 
-def _entry_score(entry: HistoryEntry) -> float | None:
+def _entry_score(entry: HistoryEntry, on: matrix.Matrix | None = None) -> float | None:
     score = as_number(entry.score)
     if score is not None:
         return score
-    likelihood, impact = as_number(entry.likelihood), as_number(entry.impact)
-    return likelihood * impact if likelihood is not None and impact is not None else None
+    return matrix.score(entry.likelihood, entry.impact, on)
 
 
 _NA = NOT_APPLICABLE.upper()
@@ -195,6 +182,7 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
     reporting = register.period
     compared = compared_periods(register)
     periods = entry_periods(register)
+    on = matrix.matrix_of(register)
     # Whether each period History names is before the reporting one, and compared: once a period, not once a row.
     earlier = {p: p in compared for p in history_periods(register) if p is not None and p < reporting}
     for entry, period in zip(register.history, periods):
@@ -205,17 +193,17 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
         if period in seen:
             continue
         if is_compared:
-            rating, score = spelt_rating(spellings, entry.rating), _entry_score(entry)
+            rating, score = spelt_rating(spellings, entry.rating), _entry_score(entry, on)
             snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
             found.setdefault(entry.risk_id, {})[period] = snap
             seen[period] = snap.present
         else:  # rating and score only matter to an N/A row
             seen[period] = entry.trend.upper() != _NA or _row_present(entry, spelt_rating(spellings, entry.rating),
-                                                                      _entry_score(entry))
+                                                                      _entry_score(entry, on))
     for risk in register.risks:
         if risk.id:
             found.setdefault(risk.id, {})[reporting] = Snapshot(
-                reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk), True, "register")
+                reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk, on), True, "register")
     return found, present_in
 
 

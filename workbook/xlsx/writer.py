@@ -41,6 +41,7 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
+from workbook.core.matrix import matrix_of
 from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_fills
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
@@ -449,7 +450,7 @@ def _snapshot_rows(wb, register: Register) -> tuple[list[str], list[str]]:
         likelihood, impact = risk.values.get("likelihood"), risk.values.get("impact_score")
         values = {"risk_id": risk.id, "period": closing.label, "rating": risk.rating or None,
                   "trend": risk.text(TREND_KEYS[-1]) or None, "likelihood": likelihood, "impact": impact,
-                  "score": risk_score(risk), "reviewed_on": risk.values.get("last_reviewed"), "source": "rolled"}
+                  "score": risk_score(risk, matrix_of(register)), "reviewed_on": risk.values.get("last_reviewed"), "source": "rolled"}
         if isinstance(values["score"], float) and values["score"].is_integer():
             values["score"] = int(values["score"])
         for key, value in values.items():
