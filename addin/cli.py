@@ -49,14 +49,17 @@ PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter
 @click.argument("path", type=OUTPUT_FILE)
 @click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--full", is_flag=True, help="Add inherent and target positions, Category, Target Date and Proximity "
+              "columns, and the Matrix, Appetite and Actions sheets.")
 @user_errors
-def new_command(path: Path, period: str | None, force: bool) -> None:
+def new_command(path: Path, period: str | None, force: bool, full: bool) -> None:
     """Create an empty register workbook.
 
-    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
+    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings; with --full also
+    Matrix, Appetite and Actions.
     """
     chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force)
+    jobs.new_register(path, chosen, force=force, full=full)
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from report_builder import depth_content
 from workbook.core.model import Register, Risk, as_text
 from workbook.core.schema import COLUMN_BY_KEY, DEESCALATING, ESCALATING, RATING_BY_NAME, RATINGS, TRENDS, UNCHANGED
 
@@ -162,6 +163,8 @@ class AttentionItem:
     rating: str
     reasons: tuple[str, ...]  # "Critical rating", "New this quarter", "Escalating this quarter"
     sections: tuple[tuple[str, Text], ...]  # (column header, text): description, impact, controls
+    details: tuple[str, ...] = ()  # positions and proximity, when the register records them
+    actions: tuple[str, ...] = ()  # its actions overdue or due next quarter
 
     @property
     def heading(self) -> str:
@@ -202,6 +205,11 @@ class PaperContent:
     provenance: Provenance | None
     data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
     identifier: str = field(default="")
+    # Risk management in depth, when the register has an Appetite or Actions sheet (report_builder/depth_content.py).
+    appetite_rows: tuple[depth_content.AppetiteRow, ...] = ()
+    action_rows: tuple[depth_content.ActionRow, ...] = ()
+    has_appetite: bool = False
+    has_actions: bool = False
 
     def placeholders(self) -> dict[str, str]:
         """Return the values of the template's text placeholders."""
@@ -321,18 +329,21 @@ ATTENTION_KEYS = ("description", "impact", "controls")
 
 def attention_items(register: Register, open_risks: Sequence[Risk],
                     movements: Sequence[Movement]) -> tuple[AttentionItem, ...]:
-    """Return every Critical, new or escalated risk, most severe first, with its full text."""
+    """Return every Critical, new, escalated or outside-appetite risk, most severe first, with its full text."""
     kinds = {m.risk_id: m.kind for m in movements}
+    outside = depth_content.outside_appetite_ids(register)
     items = []
     for risk in appendix_order(open_risks):
         reasons = tuple(reason for reason, applies in (
             (f"{risk.rating} rating", risk.rating == RATINGS[0].name),
             ("New this quarter", kinds.get(risk.id) == "new"),
             ("Escalating this quarter", kinds.get(risk.id) == "escalated"),
+            (depth_content.OUTSIDE_APPETITE, risk.id in outside),
         ) if applies)
         if reasons:
             items.append(AttentionItem(risk.id, risk.name, risk.rating, reasons, tuple(
-                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS)))
+                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS),
+                depth_content.risk_details(register, risk), depth_content.risk_actions(register, risk)))
     return tuple(items)
 
 
@@ -344,7 +355,7 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
                                                                        tuple[AppendixRow, ...]]:
     """Return the appendix columns (the sheet's in sheet order; optional ones only when filled in) and rows."""
     keys = [key for key, _ in sorted(register.columns.items(), key=lambda kv: kv[1])
-            if key in COLUMN_BY_KEY and key not in APPENDIX_SKIP
+            if key in COLUMN_BY_KEY and key not in APPENDIX_SKIP and key not in depth_content.APPENDIX_SKIP
             and (not COLUMN_BY_KEY[key].optional or any(risk.text(key) for risk in open_risks))]
     columns = tuple(AppendixColumn(key, register.header_of(key), COLUMN_BY_KEY[key].kind) for key in keys)
     rows = tuple(
@@ -393,4 +404,8 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         provenance=provenance,
         data_quality=data_quality_lines(forced_errors),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
+        appetite_rows=depth_content.appetite_rows(register),
+        action_rows=depth_content.action_rows(register, open_risks),
+        has_appetite=bool(register.appetite),
+        has_actions=register.actions is not None,
     )

@@ -39,11 +39,11 @@ def rating_counts(register: Register) -> str:
 
 # ---- register workbook: new, import, export -------------------------------------------------------------------
 
-def new_register(path: Path, period: Period, *, force: bool = False) -> Path:
-    """Create an empty register workbook reporting `period`."""
+def new_register(path: Path, period: Period, *, force: bool = False, full: bool = False) -> Path:
+    """Create an empty register workbook reporting `period`; `full` adds the in-depth columns and sheets."""
     from workbook.xlsx.builder import write_workbook
 
-    return write_workbook(path, settings={"period": period.label}, force=force)
+    return write_workbook(path, settings={"period": period.label}, force=force, full=full)
 
 
 def import_register(source: Path, output: Path, period: Period | None, *, force: bool = False) -> Register:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.register_grids import clean
+from support.register_grids import clean
 
 DEPTH_HEADERS = ["Category", "Inherent Likelihood", "Inherent Impact", "Target Likelihood", "Target Impact",
                  "Target Date", "Proximity"]
