@@ -7,8 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from report_builder import depth_content
+from report_builder.dates import date_text
 from workbook.core.model import Register, Risk, as_text
 from workbook.core.schema import COLUMN_BY_KEY, DEESCALATING, ESCALATING, RATING_BY_NAME, RATINGS, TRENDS, UNCHANGED
+from workbook.core.trends import entry_periods
+from workbook.core.values import matrix_cell, score_scale
 
 BULLET = "• "
 ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
@@ -22,29 +25,6 @@ MOVEMENT_KINDS: tuple[tuple[str, str], ...] = (
     ("unchanged", "Unchanged"),
     ("closed", "Closed"),
 )
-
-# Default wording of the template's fixed text; templates/make_board_paper.py writes it into the .docx,
-# after which the secretariat's edits in Word are what the paper says.
-DEFAULT_WORDING: dict[str, tuple[str, ...]] = {
-    "purpose": (
-        "To present the {{ committee }} with the {{ register_title }} for {{ period_long }}: the "
-        "{{ risk_count }} risks on the register, how they moved this quarter and the risks that need the "
-        "Committee's attention.",
-    ),
-    "recommendation": (
-        "The Committee is asked to note the {{ register_title }} for {{ period_long }}, the movement of "
-        "risks this quarter and the {{ attention_count }} risks brought to its attention in section 5.",
-    ),
-    "background": (
-        "{{ organisation }} manages risk under its Risk Management Framework. Each corporate risk has "
-        "an accountable owner who reviews it every quarter, records the controls in place and the actions "
-        "under way, and assesses the residual risk: the risk that remains once those controls work.",
-        "Residual risks are rated Critical, High, Medium or Low. The trend arrows show the direction of "
-        "travel in each quarter. The register is reviewed by the Force Executive Team before it comes to "
-        "this Committee.",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Para:
@@ -239,15 +219,6 @@ def appendix_order(risks: Iterable[Risk]) -> list[Risk]:
     return sorted(risks, key=lambda r: (-severity(r.rating), r.id))
 
 
-def date_text(value: object) -> str:
-    """Return a Settings date as a paper writes it ('30 September 2021'); text is kept as typed."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    return as_text(value).strip()
-
-
 def title_block(register: Register) -> TitleBlock:
     """Return the title block fields from the register's Settings."""
     setting = lambda key: as_text(register.setting(key)).strip()  # noqa: E731
@@ -301,26 +272,18 @@ def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def _score(value: object) -> int | None:
-    text = as_text(value).strip()
-    return int(float(text)) if text.replace(".", "", 1).isdigit() else None
-
-
 def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
     """Return each scored risk's matrix cell now and, from History, last period's."""
     if not (register.has_column("likelihood") and register.has_column("impact_score")):
         return ()
-    previous = register.period.previous().label
-    before = {e.risk_id: (_score(e.likelihood), _score(e.impact))
-              for e in register.history if e.period == previous}
+    scale, previous = score_scale(register), register.period.previous()
+    before = {e.risk_id: matrix_cell(e.likelihood, e.impact, scale)
+              for e, period in zip(register.history, entry_periods(register)) if period == previous}
     points = []
     for risk in sorted(open_risks, key=lambda r: r.id):
-        likelihood, impact = _score(risk.values.get("likelihood")), _score(risk.values.get("impact_score"))
-        if likelihood is None or impact is None:
-            continue
-        last = before.get(risk.id)
-        points.append(HeatPoint(risk.id, (likelihood, impact),
-                                last if last and None not in last else None))  # type: ignore[arg-type]
+        now = matrix_cell(risk.values.get("likelihood"), risk.values.get("impact_score"), scale)
+        if now is not None:
+            points.append(HeatPoint(risk.id, now, before.get(risk.id)))
     return tuple(points)
 
 
@@ -386,7 +349,6 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     block = title_block(register)
     periods, ratings = rating_table(open_risks, distribution, block.period)
     columns, rows = appendix(register, open_risks)
-    scale = _score(register.setting("score_scale")) or 5
     return PaperContent(
         title_block=block,
         risk_count=len(open_risks),
@@ -396,7 +358,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         movement_sentences=movement_sentences(movements),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
         heat_points=heat_points(register, open_risks),
-        score_scale=scale,
+        score_scale=score_scale(register),
         trend_key=tuple((t.symbol, t.meaning) for t in TRENDS),
         attention=attention_items(register, open_risks, movements),
         appendix_columns=columns,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from report_builder.dates import date_text
 from workbook.core import depth
 from workbook.core.model import Register, Risk, SheetRow
 
@@ -47,8 +48,6 @@ class ActionRow:
 
 
 def _date(value: object) -> str:
-    from report_builder.content import date_text
-
     day = depth.as_date(value)
     return date_text(day) if day is not None else date_text(value)
 

@@ -20,8 +20,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report_builder.content import DEFAULT_WORDING  # noqa: E402
 from templates import BOARD_PAPER  # noqa: E402
+from templates.wording import DEFAULT_WORDING  # noqa: E402
 
 FONT = "Arial"
 ARROW_FONT = "Segoe UI Symbol"  # has ↗ ↘ →; LibreOffice falls back to DejaVu Sans, which has them too

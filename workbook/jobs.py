@@ -101,30 +101,19 @@ def write_validation(path: Path, validation: Validation, *, output: Path | None 
 
 # ---- trends -----------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TrendRefresh:
-    """What History says of the register's trends: arrows, the cells to fill, movements, counts, conflicts."""
-
-    register: Register
-    computed: dict
-    fills: dict[tuple[int, int], str]
-    movements: trends.Movements
-    distribution: dict[str, dict[str, int]]
-    conflicts: tuple[Finding, ...]
-
-
-def refresh_trends(register: Register) -> TrendRefresh:
-    """Work out the trends of `register` from its History."""
+def refresh_trends(register: Register) -> trends.Refresh:
+    """Work out the trends of `register` from History: the empty trend cells it fills, the arrows it contradicts."""
     computed = trends.compute_trends(register)
-    return TrendRefresh(register, computed, trends.trend_fills(register, computed), trends.movements(register),
-                        trends.rating_distribution(register), tuple(checks.check(register, [RULE_BY_ID["R014"]])))
+    return trends.Refresh(register, computed, trends.trend_fills(register, computed), trends.movements(register),
+                          trends.rating_distribution(register),
+                          tuple(checks.check(register, [RULE_BY_ID["R014"]])))
 
 
-def write_trends(path: Path, refresh: TrendRefresh, *, output: Path | None = None, force: bool = False):
+def write_trends(path: Path, refresh: trends.Refresh, *, output: Path | None = None, force: bool = False):
     """Fill the empty trend cells and rebuild the Summary sheet in the workbook file."""
     from workbook.xlsx.writer import write_trends as write
 
-    return write(path, refresh.register, refresh.computed, output=output, force=force)
+    return write(path, refresh, output=output, force=force)
 
 
 # ---- roll-over ----------------------------------------------------------------------------------------------------

@@ -35,21 +35,6 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def active_book():
-    """Return the workbook the user is looking at, in the Excel instance that clicked the button.
-
-    xlwings' RunPython (Windows and macOS) passes `--wb=<ActiveWorkbook.Name> --from_xl=1`, so
-    Book.caller() is the active workbook there, not the add-in; outside Excel, use the active book.
-    """
-    import sys
-
-    import xlwings as xw
-
-    if "--from_xl=1" in sys.argv:
-        return xw.Book.caller()
-    return xw.books.active
-
-
 def run(button_id: str, book=None, **options) -> None:
     """Run the entry point of ribbon button `button_id` on `book` (default: the active workbook).
 
@@ -58,7 +43,7 @@ def run(button_id: str, book=None, **options) -> None:
     """
     from addin.ribbon import live_io
 
-    book = book if book is not None else active_book()
+    book = book if book is not None else live_io.active_book()
     app = book.app  # Roll quarter closes the workbook; messages still need its Excel
     action = ACTIONS.get(button_id)
     if action is None:

@@ -1,6 +1,6 @@
 """Ribbon entry points, a few lines each: read the live workbook, call the same core as the CLI, report back.
 
-Each takes the workbook to work on, by default the one the user clicked in (`dispatch.active_book`).
+Each takes the workbook to work on, by default the one the user clicked in (`live_io.active_book`).
 Arguments after `book` stand in for the questions Excel asks the user, for engines that cannot ask (the
 remote engine the tests use) and for tests that give the saved file's path.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from addin.ribbon import live_io
-from addin.ribbon.dispatch import active_book
 from workbook import jobs
 from workbook.core.errors import PeriodError
 from workbook.core.periods import parse_period
@@ -19,7 +18,7 @@ from workbook.core.schema import REGISTER_SHEET
 
 def validate(book=None) -> None:
     """Run the checks; list the findings on the Validation sheet and highlight their cells, as `validate --write`."""
-    book = book if book is not None else active_book()
+    book = book if book is not None else live_io.active_book()
     with live_io.progress(book, "Risk Register: checking the register…"):
         validation = jobs.validate(live_io.read_register(book))
         live_io.write_findings(book, validation.findings, validation.summary)
@@ -29,7 +28,7 @@ def validate(book=None) -> None:
 
 def refresh_trends(book=None) -> None:
     """Fill empty trend cells from History and rebuild the Summary sheet, as `trends --write`."""
-    book = book if book is not None else active_book()
+    book = book if book is not None else live_io.active_book()
     with live_io.progress(book, "Risk Register: working out trends…"):
         refresh = jobs.refresh_trends(live_io.read_register(book))
         register, filled, conflicts = refresh.register, refresh.fills, refresh.conflicts
@@ -48,7 +47,7 @@ def roll_quarter(book=None, period: str | None = None, register_path: Path | Non
     """Close the quarter in the saved file, as `roll-quarter`: ratings kept on History, trends moved on, backup made."""
     from workbook.xlsx.reader import read_register
 
-    book = book if book is not None else active_book()
+    book = book if book is not None else live_io.active_book()
     source = Path(register_path) if register_path else live_io.saved_path(book, "the quarter is rolled in the "
                                                                                "saved file")
     register = read_register(source)
@@ -84,7 +83,7 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
     """Write the Word board paper beside the saved workbook, as `riskreg paper`; return its path."""
     from report_builder.build import RegisterErrorsError
 
-    book = book if book is not None else active_book()
+    book = book if book is not None else live_io.active_book()
     source = Path(register_path) if register_path else live_io.saved_path(book, "the board paper is built from "
                                                                                "the saved file")
     output = live_io.free_paper_path(source)
@@ -112,7 +111,7 @@ def _anyway(err, limit: int = 900) -> str:
 
 def new_register(book=None, folder: Path | None = None, period: str | None = None) -> Path:
     """Create an empty register workbook from the template, as `riskreg new`, and open it."""
-    book = book if book is not None else active_book()
+    book = book if book is not None else live_io.active_book()
     chosen = jobs.period_or_today(period)
     target = live_io.free_path(Path(folder) if folder else live_io.default_folder(book),
                                f"Risk register {chosen.label.replace('/', '-')}", ".xlsx")

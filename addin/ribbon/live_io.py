@@ -22,7 +22,6 @@ from workbook.core.findings import SEVERITY_FILLS, split_address
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Register, column_letter
 from workbook.core.result_sheets import (
-    FORMULA_STARTS,
     REGISTER_SHEETS,
     previous_marks,
     restored_fill,
@@ -30,6 +29,7 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.schema import REGISTER_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.core.values import looks_like_formula
 from workbook.files.atomic import write_text_atomic
 
 TITLE = "Risk Register"
@@ -43,6 +43,21 @@ MAX_ADDRESS = 255
 MAX_COLOUR_CELLS = 10_000
 
 Grid = list[list[object]]
+
+
+def active_book():
+    """Return the workbook the user is looking at, in the Excel instance that clicked the button.
+
+    xlwings' RunPython (Windows and macOS) passes `--wb=<ActiveWorkbook.Name> --from_xl=1`, so
+    Book.caller() is the active workbook there, not the add-in; outside Excel, use the active book.
+    """
+    import sys
+
+    import xlwings as xw
+
+    if "--from_xl=1" in sys.argv:
+        return xw.Book.caller()
+    return xw.books.active
 
 
 def is_remote(book) -> bool:
@@ -88,7 +103,7 @@ def read_register(book) -> Register:
 
 def safe_value(value: object) -> object:
     """Return `value` so that Excel stores it as typed: text that looks like a formula stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     return value
 

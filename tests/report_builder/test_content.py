@@ -141,3 +141,30 @@ def test_every_placeholder_is_documented(content):
     assert documented == set(content().placeholders()) | set(BLOCKS)
     assert content().placeholders()["critical_count"] == "1"
     assert content().placeholders()["closed_count"] == "1"
+
+
+def test_heat_map_finds_last_quarter_however_its_period_label_is_typed():
+    """History typed '2021-22 Q1' is the quarter before 2021/22 Q2 for the heat map, as it is for the trends."""
+    from support.register_grids import clean, put, register
+
+    grids = clean()
+    for row in range(2, 9):
+        if grids["History"][row - 1][1] == "2021/22 Q1":
+            put(grids, f"History!B{row}", "2021-22 Q1")
+    points = {p.risk_id: p for p in build_content(register(grids)).heat_points}
+    assert points["CRR01"].after == (3, 3) and points["CRR01"].before == (3, 2)
+    assert points["CRR03"].before == (2, 2)
+
+
+@pytest.mark.parametrize(("typed", "drawn"), [(5, 5), (12, 4), ("text", 4), (1, 4)])
+def test_heat_map_uses_the_scale_the_checks_use(typed, drawn):
+    """A scale the checks refuse (out of 2–10, not a number) falls back to the same default for the paper."""
+    from support.register_grids import clean, put, register
+
+    from workbook.core.checks import check
+
+    grids = put(clean(), "Settings!B6", typed)
+    content = build_content(register(grids))
+    assert content.score_scale == drawn
+    scale_findings = [f for f in check(register(grids)) if f.cell == "Settings!B6"]
+    assert bool(scale_findings) == (typed != 5)

@@ -3,9 +3,9 @@
 import docx
 import pytest
 
-from report_builder.content import DEFAULT_WORDING
 from report_builder.render import BLOCKS, STYLE_IDS
 from templates.make_board_paper import build
+from templates.wording import DEFAULT_WORDING
 
 
 @pytest.fixture

@@ -5,31 +5,15 @@ The checks, the Summary sheet and the board paper all read these, so each is wor
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from workbook.core import matrix
 from workbook.core.model import Register, Risk, SheetRow, as_text, once_per_register
 from workbook.core.schema import ACTION_DONE_STATUS, DEPTH_LISTS, POSITION_KEYS, POSITIONS
+from workbook.core.values import as_date, as_number
 
 CLOSED_ACTION_STATUSES = tuple(s.casefold() for s in DEPTH_LISTS["ActionStatuses"]
                                if s not in ("Not started", "In progress"))
-
-
-def as_date(value: object) -> dt.date | None:
-    """Return the date a cell holds: a real date, or text in ISO or day/month/year form."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
-            try:
-                return dt.datetime.strptime(text, form).date()
-            except ValueError:
-                continue
-    return None
 
 
 def has_position(register: Register, position: str) -> bool:
@@ -108,7 +92,7 @@ def tolerance(register: Register, entry: SheetRow) -> Tolerance | None:
     from workbook.core.trends import canonical_rating
 
     value = entry.values.get("tolerance")
-    score = matrix.number(value)
+    score = as_number(value)
     if score is not None:
         return Tolerance(score=score) if 0 < score <= matrix.matrix_of(register).highest else None
     rating = canonical_rating(register, value)

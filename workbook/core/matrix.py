@@ -17,24 +17,11 @@ from workbook.core.schema import (
     MATRIX_SCORING_LABEL,
     MATRIX_SHEET,
     POSITION_KEYS,
-    SETTING_BY_KEY,
 )
-
-SMALLEST, LARGEST = 2, 10  # the sizes the Likelihood and impact scale setting may take
-
-
-def number(value: object) -> float | None:
-    """Return a cell's value as a finite number (typed or as text), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return float(value)
-    return None
+from workbook.core.values import as_number as number
+from workbook.core.values import matrix_cell
+from workbook.core.values import score as product
+from workbook.core.values import score_scale as scale
 
 
 @dataclass(frozen=True)
@@ -64,14 +51,10 @@ class Matrix:
 
     def score(self, likelihood: object, impact: object) -> float | None:
         """Return the score of `likelihood` and `impact`, None unless both are whole numbers on the matrix."""
-        l, i = number(likelihood), number(impact)
-        if l is None or i is None:
-            return None
         if self.method == MATRIX_GRID and self.grid:
-            if not (l.is_integer() and i.is_integer() and 1 <= l <= self.size and 1 <= i <= self.size):
-                return None
-            return self.grid[int(l) - 1][int(i) - 1]
-        return l * i
+            cell = matrix_cell(likelihood, impact, self.size)
+            return self.grid[cell[0] - 1][cell[1] - 1] if cell else None
+        return product(likelihood, impact)
 
     def rating(self, score: float | None) -> str | None:
         """Return the rating `score` earns on the bands, None for no score or one below every band."""
@@ -88,14 +71,6 @@ def default_bands(size: int, ratings: Sequence[str]) -> tuple[tuple[str, float],
     if len(named) > len(bands):
         bands.append((named[len(bands)], 1.0))
     return tuple(bands)
-
-
-def scale(register: Register) -> int:
-    """Return the matrix size: the Likelihood and impact scale in Settings, its default when that is unusable."""
-    value = number(register.setting("score_scale"))
-    if value is not None and value.is_integer() and SMALLEST <= value <= LARGEST:
-        return int(value)
-    return int(SETTING_BY_KEY["score_scale"].default)  # type: ignore[call-overload]
 
 
 def _ratings(register: Register) -> tuple[str, ...]:
@@ -199,14 +174,6 @@ def matrix_of(register: Register) -> Matrix:
     if register.matrix_sheet is None:
         return Matrix(size, MATRIX_PRODUCT, default_bands(size, _ratings(register)))
     return read_matrix_sheet(register.matrix_sheet, size, _ratings(register))
-
-
-def score(likelihood: object, impact: object, matrix: Matrix | None = None) -> float | None:
-    """Return the score of `likelihood` and `impact` on `matrix` (likelihood × impact when none is given)."""
-    if matrix is None:
-        l, i = number(likelihood), number(impact)
-        return l * i if l is not None and i is not None else None
-    return matrix.score(likelihood, impact)
 
 
 def position_score(register: Register, risk: Risk, position: str) -> float | None:

@@ -106,18 +106,6 @@ class HistoryEntry:
     reviewed_on: object = None
     source: str = ""
 
-    @property
-    def numeric_score(self) -> float | None:
-        """The score, else likelihood × impact, else None."""
-        from workbook.core.matrix import score  # the matrix module builds on this one
-
-        for value in (self.score,):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.likelihood, self.impact)):
-            return score(self.likelihood, self.impact)
-        return None
-
 
 @dataclass
 class SheetRow:

@@ -21,7 +21,6 @@ from workbook.core.schema import (
 from workbook.core.trends import Movements, allowed
 
 # Text starting with one of these is a formula to Excel: every writer stores such text as text.
-FORMULA_STARTS = ("=", "+", "-", "@")
 # The user's sheets: findings point into them, and results are never written over them.
 REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET, MATRIX_SHEET, APPETITE_SHEET,
                    ACTIONS_SHEET)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from workbook.core import depth, matrix, trends
-from workbook.core.depth import as_date
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.periods import Period
@@ -28,6 +26,7 @@ from workbook.core.schema import (
     TEXT_KEYS,
     TREND_KEYS,
 )
+from workbook.core.values import SCALE_RANGE, UNSAVEABLE, as_date, as_number, score_scale, whole_setting
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -48,7 +47,6 @@ STRAY_ENDINGS = ".,;:-–—_/\\|"
 # the regex engine skips to far faster than to a pattern that may start with either.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
-_UNSAVEABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -156,26 +154,11 @@ def _not_in_list(register: Register, keys: tuple[str, ...], list_name: str,
                           hint=f" Did you mean '{guess}'?" if guess else "")
 
 
-def _int_setting(register: Register, key: str) -> int | None:
-    value = register.setting(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    return value if isinstance(value, int) else None
-
-
 def _pattern(register: Register) -> re.Pattern | None:
     try:
         return re.compile(str(register.setting("id_pattern")))
     except (re.error, OverflowError, RecursionError, ValueError):
         return None
-
-
-def _score_scale(register: Register) -> int:
-    return matrix.scale(register)
 
 
 # ---- the checks ---------------------------------------------------------------------------------------------
@@ -261,13 +244,13 @@ def status_in_list(register: Register) -> Iterable[Hit]:
 
 
 def score_range(register: Register) -> Iterable[Hit]:
-    scale = _score_scale(register)
+    scale = score_scale(register)
     for key in _present(register, _SCORE_KEYS):
         for risk in register.risks:
             value = risk.values.get(key)
             if not _typed(value):
                 continue
-            number = trends.as_number(value)
+            number = as_number(value)
             if number is None or not number.is_integer() or not 1 <= number <= scale:
                 yield _at(register, risk, key, scale=scale)
 
@@ -363,7 +346,7 @@ def _text_cell_problems(register: Register) -> dict[str, list[tuple[Risk, str, s
             value = values.get(key)
             if not isinstance(value, str):
                 continue
-            if _UNSAVEABLE.search(value):
+            if UNSAVEABLE.search(value):
                 found["unsaveable"].append((risk, key, value))
             if len(value) > EXCEL_CELL_LIMIT:
                 found["too_long"].append((risk, key, value))
@@ -376,7 +359,7 @@ def _text_cell_problems(register: Register) -> dict[str, list[tuple[Risk, str, s
 
 def unsaveable_characters(register: Register) -> Iterable[Hit]:
     for risk, key, value in _text_cell_problems(register)["unsaveable"]:
-        match = _UNSAVEABLE.search(value)
+        match = UNSAVEABLE.search(value)
         char = match.group(0)  # type: ignore[union-attr]
         kind = "a broken character" if 0xD800 <= ord(char) <= 0xDFFF else "the control character"
         yield _at(register, risk, key, what=f"{kind} U+{ord(char):04X}", position=match.start() + 1)  # type: ignore
@@ -412,7 +395,7 @@ def date_invalid(register: Register) -> Iterable[Hit]:
 
 
 def review_overdue(register: Register) -> Iterable[Hit]:
-    cycle = _int_setting(register, "review_cycle_days")
+    cycle = whole_setting(register, "review_cycle_days")
     if not register.has_column("last_reviewed") or cycle is None or cycle <= 0:
         return
     end = register.period.end_date
@@ -503,14 +486,14 @@ def settings_invalid(register: Register) -> Iterable[Hit]:
     except (re.error, OverflowError, RecursionError, ValueError) as err:
         yield hit("id_pattern", f"is not a pattern riskreg can use ({err}); IDs are not checked until it is "
                                 r"corrected, e.g. CRR\d{2}")
-    cycle = _int_setting(register, "review_cycle_days")
+    cycle = whole_setting(register, "review_cycle_days")
     if cycle is None or cycle <= 0:
         yield hit("review_cycle_days", "must be a whole number of days, e.g. 92; review dates are not checked "
                                        "until it is")
-    scale = _int_setting(register, "score_scale")
-    if scale is None or not 2 <= scale <= 10:
+    scale = whole_setting(register, "score_scale")
+    if scale is None or scale not in SCALE_RANGE:
         yield hit("score_scale", f"must be a whole number from 2 to 10, e.g. 4 or 5; scores are checked against "
-                                 f"{_score_scale(register)} until it is")
+                                 f"{score_scale(register)} until it is")
     basis = as_text(register.setting("trend_basis")).strip()
     choices = trends.allowed(register, "TrendBasis")
     if basis not in choices:
@@ -844,7 +827,7 @@ def rules_markdown() -> str:
     lines = [
         "# Validation rules",
         "",
-        "Generated from `workbook/core/rules.py` by `riskreg rules` (or `python -m workbook.core.rules`); do not edit by hand.",
+        "Generated from `workbook/core/rules.py` by `riskreg rules -o docs/rules.md`; do not edit by hand.",
         "",
         "`riskreg validate` exits with 1 when it finds an error, 0 when it finds only warnings "
         "(1 with `--strict`), and 2 when the workbook cannot be read. Lists come from the Lists sheet and "
@@ -861,18 +844,3 @@ def rules_markdown() -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def main() -> None:
-    """Regenerate docs/rules.md beside the package."""
-    from pathlib import Path
-
-    from workbook.files.atomic import write_text_atomic
-
-    target = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-    write_text_atomic(target, rules_markdown())
-    print(f"Wrote {target}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

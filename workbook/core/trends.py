@@ -18,6 +18,7 @@ from workbook.core.schema import (
     TREND_KEYS,
     UNCHANGED,
 )
+from workbook.core.values import entry_score, risk_score
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
 
@@ -115,14 +116,6 @@ def severity(register: Register, rating: str | None) -> int | None:
     return _severities(register).get(rating)  # type: ignore[arg-type]
 
 
-as_number = matrix.number  # one reading of a number from a cell, the matrix's
-
-
-def risk_score(risk: Risk, on: matrix.Matrix | None = None) -> float | None:
-    """Return the residual score of a register risk on the matrix `on`, when likelihood and impact are numbers."""
-    return matrix.score(risk.values.get("likelihood"), risk.values.get("impact_score"), on)
-
-
 @once_per_register
 def _severities(register: Register) -> dict[str, int]:
     ratings = allowed(register, "Ratings")
@@ -147,13 +140,6 @@ def entry_periods(register: Register) -> list[Period | None]:
 def history_periods(register: Register) -> set[Period | None]:
     """Return the distinct periods History rows name, None standing for labels that do not parse."""
     return set(entry_periods(register))
-
-
-def _entry_score(entry: HistoryEntry, on: matrix.Matrix | None = None) -> float | None:
-    score = as_number(entry.score)
-    if score is not None:
-        return score
-    return matrix.score(entry.likelihood, entry.impact, on)
 
 
 _NA = NOT_APPLICABLE.upper()
@@ -193,13 +179,13 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
         if period in seen:
             continue
         if is_compared:
-            rating, score = spelt_rating(spellings, entry.rating), _entry_score(entry, on)
+            rating, score = spelt_rating(spellings, entry.rating), entry_score(entry, on)
             snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
             found.setdefault(entry.risk_id, {})[period] = snap
             seen[period] = snap.present
         else:  # rating and score only matter to an N/A row
             seen[period] = entry.trend.upper() != _NA or _row_present(entry, spelt_rating(spellings, entry.rating),
-                                                                      _entry_score(entry, on))
+                                                                      entry_score(entry, on))
     for risk in register.risks:
         if risk.id:
             found.setdefault(risk.id, {})[reporting] = Snapshot(
@@ -401,3 +387,15 @@ def trend_cells(register: Register,
             seen.add(risk.id)
             for trend in computed[risk.id]:
                 yield risk, trend
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What History says of the register's trends: arrows, the cells to fill, movements, counts, conflicts."""
+
+    register: Register
+    computed: dict[str, tuple[ComputedTrend, ...]]
+    fills: dict[tuple[int, int], str]
+    movements: Movements
+    distribution: dict[str, dict[str, int]]
+    conflicts: tuple  # findings of R014: typed arrows History contradicts

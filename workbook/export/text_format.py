@@ -24,6 +24,7 @@ from workbook.core.schema import (
     TREND_KEYS,
     trend_header,
 )
+from workbook.core.values import looks_like_formula
 from workbook.export.html_text import fragment_to_text, text_to_fragment
 
 MAX_EXPORT_BYTES = 50 * 1024 * 1024
@@ -386,12 +387,11 @@ def dropped_columns(register: Register) -> list[str]:
 
 # Excel opens a .txt export with its text import: a cell starting with one of these would run as a formula
 # (`=cmd|…` is DDE). A character reference reads the same to the register system and to `riskreg import`.
-_FORMULA_STARTS = "=+-@"
 
 
 def _cell_fragment(text: str) -> str:
     fragment = text_to_fragment(text)
-    return f"&#{ord(fragment[0])};{fragment[1:]}" if fragment[:1] in _FORMULA_STARTS and fragment else fragment
+    return f"&#{ord(fragment[0])};{fragment[1:]}" if looks_like_formula(fragment) else fragment
 
 
 def _export_row(risk: Risk) -> str:

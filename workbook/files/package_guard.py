@@ -158,7 +158,7 @@ def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregEr
                     f"or open it in Office and save it again.") from None
     with archive:
         infos = archive.infolist()
-        _check_sizes(path, infos)
+        check_sizes(path, infos)
         names = {info.filename for info in infos}
         found = _package_kind(names)
         if kind.main_part not in names:
@@ -184,7 +184,8 @@ def check_package(path: Path | str, kind: Kind = WORKBOOK, error: type[RiskregEr
     return tuple(later)
 
 
-def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package whose parts are too many or unpack too large: the one set of zip-bomb limits."""
     if len(infos) > MAX_PARTS:
         raise UnsafeInputError(
             f"{path}: holds {len(infos)} parts (limit {MAX_PARTS}); an Office file this shape is built to "

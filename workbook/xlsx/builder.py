@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
@@ -17,7 +16,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook.core.errors import PeriodError, TemplateError
 from workbook.core.model import Register, column_letter
 from workbook.core.periods import Period, parse_period
-from workbook.core.result_sheets import FORMULA_STARTS
 from workbook.core.matrix import default_bands
 from workbook.core.schema import (
     ACTION_COLUMNS,
@@ -51,6 +49,7 @@ from workbook.core.schema import (
     trend_header,
 )
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.xlsx.cells import put
 
 # Validation and formats reach this far down, well past the table, so rows added in Excel are covered.
 FORMATTED_ROWS = 1000
@@ -77,16 +76,6 @@ def trend_headers(period: Period) -> dict[str, str]:
 def register_headers(period: Period) -> dict[str, str]:
     """Return every Register column's header, trend headers carrying the quarters up to `period`."""
     return {c.key: c.header for c in COLUMNS + DEPTH_COLUMNS} | trend_headers(period)
-
-
-def put(cell, value: object) -> None:
-    """Store `value`; text that Excel would read as a formula stays text (formula injection)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _footer_text(text: str) -> str:

@@ -16,16 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbook.core.errors import RegisterFormatError, UnsafeInputError
+from workbook.core.errors import RegisterFormatError
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Formula, Register
 from workbook.core.schema import REGISTER_SHEET
-from workbook.files.package_guard import WORKBOOK, check_package, screen_parts
+from workbook.files.package_guard import WORKBOOK, check_package, check_sizes, screen_parts
 
-# A register is well under a megabyte; these limits only stop zip bombs.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200
-MAX_MEMBERS = 10_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS_XLSX = "Open it in Excel and save it as an Excel Workbook (.xlsx)"
 _OTHER_FORMATS = {
@@ -53,12 +49,7 @@ def _check_zip(path: Path, source: str) -> None:
         raise RegisterFormatError(
             f"{source}: is not a valid .xlsx workbook (the file is damaged or not a zip package). "
             f"{SAVE_AS_XLSX}, or rebuild it with `riskreg new`.") from None
-    total = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO:
-        raise UnsafeInputError(
-            f"{source}: refused: it would unpack to {total / 1024 / 1024:.0f} MB from {packed / 1024:.0f} KB "
-            f"({len(members)} parts), which is how zip bombs look, not registers. Check where the file came from.")
+    check_sizes(path, members)  # zip bombs: the package guard's limits, before anything is unpacked
     if "[Content_Types].xml" not in {m.filename for m in members}:
         kind = "an OpenDocument spreadsheet (.ods)" if "mimetype" in {m.filename for m in members} else "a zip file"
         raise RegisterFormatError(f"{source}: is {kind}, not an Excel workbook (.xlsx). {SAVE_AS_XLSX}.")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from workbook.core.checks import check
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.model import Register, column_letter
@@ -16,7 +15,6 @@ from workbook.core.periods import Period, parse_period
 from workbook.core.result_sheets import (
     CELL_COLUMN,
     COUNTS_TITLE_ROW,
-    FORMULA_STARTS,
     MOVEMENT_HEADERS,
     MOVEMENT_WIDTHS,
     VALIDATION_HEADER_ROW,
@@ -27,7 +25,6 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import (
     HISTORY_COLUMNS,
     HISTORY_SHEET,
@@ -42,9 +39,11 @@ from workbook.core.schema import (
     trend_header,
 )
 from workbook.core.matrix import matrix_of
-from workbook.core.trends import ComputedTrend, Movements, movements, rating_distribution, risk_score, trend_fills
+from workbook.core.trends import Movements, Refresh
+from workbook.core.values import risk_score
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
+from workbook.xlsx.cells import put
 from workbook.xlsx.preserve import check_in_place
 from workbook.xlsx.reader import check_workbook_file, read_register
 
@@ -103,24 +102,12 @@ def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | No
     return result, target, backup
 
 
-def _text(cell, value: object) -> None:
-    """Store `value`; text that Excel would read as a formula stays text."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a register cell may hold: not storable
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def _write_rows(ws, rows: Rows) -> None:
     """Write a results sheet's rows from A1; empty positions stay empty cells."""
     for row, values in enumerate(rows, start=1):
         for position, value in enumerate(values, start=1):
             if value is not None:
-                _text(ws.cell(row=row, column=position), value)
+                put(ws.cell(row=row, column=position), value)
 
 
 def _header(cell, fill: str = HEADER_FILL) -> None:
@@ -304,11 +291,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def fill_trend_cells(wb, register: Register, computed: dict[str, tuple[ComputedTrend, ...]]) -> list[str]:
-    """Write computed trends into empty trend cells only; return the cells written."""
+def fill_trend_cells(wb, fills: dict[tuple[int, int], str]) -> list[str]:
+    """Write the arrows of `fills` (trends.trend_fills: empty trend cells only); return the cells written."""
     ws = wb[REGISTER_SHEET]
     written = []
-    for (row, column), arrow in trend_fills(register, computed).items():
+    for (row, column), arrow in fills.items():
         ws.cell(row=row, column=column).value = arrow
         written.append(f"{REGISTER_SHEET}!{column_letter(column)}{row}")
     return written
@@ -369,20 +356,17 @@ def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, di
     _print_wide(ws, "1:1")
 
 
-def write_trends(path: Path | str, register: Register, computed: dict[str, tuple[ComputedTrend, ...]], *,
-                 output: Path | str | None = None, force: bool = False) -> WriteResult:
+def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | None = None,
+                 force: bool = False) -> WriteResult:
     """Fill empty trend cells from History and rebuild the Summary sheet; report arrows that disagree."""
-    conflicts = tuple(check(register, [RULE_BY_ID["R014"]]))
-    moves = movements(register)
-    counts = rating_distribution(register)
 
     def edit(wb) -> list[str]:
-        written = fill_trend_cells(wb, register, computed)
-        summary_sheet(wb, register, moves, counts)
+        written = fill_trend_cells(wb, refresh.fills)
+        summary_sheet(wb, refresh.register, refresh.movements, refresh.distribution)
         return written
 
     written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), conflicts, moves.notes)
+    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
 
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
@@ -455,7 +439,7 @@ def _snapshot_rows(wb, register: Register) -> tuple[list[str], list[str]]:
             values["score"] = int(values["score"])
         for key, value in values.items():
             cell = ws.cell(row=row, column=positions[key])
-            _text(cell, value)
+            put(cell, value)
             if key == "reviewed_on" and isinstance(value, (dt.date, dt.datetime)):
                 cell.number_format = "dd/mm/yyyy"
             written.append(f"{HISTORY_SHEET}!{cell.coordinate}")

@@ -104,13 +104,3 @@ def test_the_sample_register_gets_what_a_risk_manager_would_find(sample_workbook
 def test_review_dates_count_back_from_the_period_end_not_today():
     grids = put(clean(), "Register!K2", dt.datetime(2021, 6, 29))
     assert [f.cell for f in check(register(grids))] == ["Register!K2"]
-
-
-def test_the_core_imports_no_workbook_library():
-    import subprocess
-    import sys
-
-    code = ("import sys, workbook.core.checks, workbook.core.trends, workbook.core.rules; "
-            "print(sorted(m for m in ('openpyxl', 'xlwings', 'docx') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"

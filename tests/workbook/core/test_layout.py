@@ -5,6 +5,7 @@ import pytest
 from workbook.core.errors import RegisterFormatError
 from workbook.core.layout import register_from_grids
 from workbook.core.periods import Period
+from workbook.core.values import entry_score
 
 HEADERS = ["ID", "Risk Name", "Description", "Impact", "Key Controls and Activities",
            "Q4 Trending", "Q1 Trending", "Q2 Trending", "Residual Risk Rating"]
@@ -113,5 +114,5 @@ def test_history_rows_keep_their_sheet_rows():
     history = [["Risk ID", "Period", "Rating", "Trend", "Score"],
                ["CRR01", "2021/22 Q1", "High", "→", 12], [None] * 5, ["CRR01", "2021/22 Q2", "High", "→", None]]
     register = register_from_grids(grids(history=history), "reg.xlsx")
-    assert [(h.row, h.period, h.trend, h.numeric_score) for h in register.history] == [
+    assert [(h.row, h.period, h.trend, entry_score(h)) for h in register.history] == [
         (2, "2021/22 Q1", "→", 12.0), (4, "2021/22 Q2", "→", None)]

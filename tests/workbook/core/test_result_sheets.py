@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
 
@@ -161,9 +159,3 @@ def test_summary_rows_say_which_arrows_are_as_recorded_and_which_risks_are_not_c
     ]
     assert sheet.group_rows == (24, 25, 26, 27, 29)  # the second Unchanged row carries no label
     assert sheet.chart_at == (4, 4)
-
-
-def test_the_layout_imports_no_workbook_library():
-    code = "import sys, workbook.core.result_sheets; print([m for m in ('openpyxl', 'xlwings', 'docx') if m in sys.modules])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"

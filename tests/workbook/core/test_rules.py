@@ -306,6 +306,6 @@ def test_suggest_gives_nothing_for_unrelated_words():
 
 def test_docs_rules_md_is_generated_from_the_registry():
     assert DOCS.read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is out of date: run `python -m workbook.core.rules` and review the diff.")
+        "docs/rules.md is out of date: run `riskreg rules -o docs/rules.md` and review the diff.")
     for rule in RULES:
         assert f"| {rule.id} | {rule.severity} |" in DOCS.read_text(encoding="utf-8")
