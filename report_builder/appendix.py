@@ -18,7 +18,7 @@ from workbook.core.schema import RATING_BY_NAME
 # rest by weight.
 WIDTH_CM = 25.6
 FIXED_WIDTH_CM = {"id": 1.45, "trend": 1.0, "rating": 1.9, "score": 1.0, "date": 1.9, "status": 1.5}
-FIXED_KEY_CM = {"name": 2.6, "owner": 2.0, "portfolio": 2.2, "category": 2.1, "proximity": 2.1}  # a long word ("Cybersecurity") fits a line
+FIXED_KEY_CM = {"name": 2.6, "owner": 2.0, "portfolio": 2.2, "proximity": 1.9}  # a long word ("Cybersecurity") fits a line
 TEXT_WEIGHT = {"description": 60, "impact": 48, "controls": 80, "owner": 20, "portfolio": 20}
 ROTATED_KINDS = ("trend", "score")  # narrow columns: their headers read bottom to top
 CENTRED_KINDS = ("trend", "rating", "score", "id")

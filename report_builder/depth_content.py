@@ -11,9 +11,9 @@ from workbook.core.model import Register, Risk, SheetRow
 
 OUTSIDE_APPETITE = "Outside appetite"
 POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
-# Columns of the in-depth groups the appendix leaves out: the positions are shown in the attention section,
-# and ten narrow number columns would crowd the register's text off the page.
-APPENDIX_SKIP = ("inherent_likelihood", "inherent_impact", "inherent_score", "residual_score", "target_likelihood",
+# Columns of the in-depth groups the appendix leaves out: the positions are shown in the attention section and the
+# categories in the appetite table, and nine more narrow columns would crowd the register's text off the page.
+APPENDIX_SKIP = ("category", "inherent_likelihood", "inherent_impact", "inherent_score", "residual_score", "target_likelihood",
                  "target_impact", "target_score", "target_date")
 
 
