@@ -283,10 +283,13 @@ def rules_command(output: Path | None) -> None:
 @click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
               "note), and replace existing output files.")
+@click.option("--positions", is_flag=True, help="Add a table of each risk's inherent, residual and target "
+              "positions (likelihood × impact = score).")
 @user_errors
-def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool) -> None:
+def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
+                  positions: bool) -> None:
     """Build the committee's board paper (Word) from a REGISTER workbook."""
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf)
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, positions=positions)
     content = result.content
     click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
                f"{len(content.attention)} for the Committee's attention.")

@@ -119,8 +119,9 @@ def pictures_for(content: PaperContent):
 
 
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
-                force: bool = False, pdf: bool = False) -> PaperResult:
-    """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it)."""
+                force: bool = False, pdf: bool = False, positions: bool = False) -> PaperResult:
+    """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it);
+    `positions` adds the table of each risk's inherent, residual and target positions."""
     from report_builder.render import render
     from templates import BOARD_PAPER
     from workbook.xlsx.reader import read_register
@@ -139,7 +140,7 @@ def build_paper(register_path: Path | str, output_path: Path | str, template: Pa
         raise refusal(register_path.name, errors)
     movements, distribution = movements_of(register)
     content = build_content(register, movements=movements, distribution=distribution,
-                            provenance=provenance(register_path), forced_errors=errors)
+                            provenance=provenance(register_path), forced_errors=errors, positions=positions)
     with atomic_path(output) as temp:
         render(content, Path(template) if template else BOARD_PAPER, temp, pictures_for(content))
     made_pdf = convert_to_pdf(output, pdf_target) if pdf else None

@@ -190,6 +190,7 @@ class PaperContent:
     action_rows: tuple[depth_content.ActionRow, ...] = ()
     has_appetite: bool = False
     has_actions: bool = False
+    position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
 
     def placeholders(self) -> dict[str, str]:
         """Return the values of the template's text placeholders."""
@@ -343,7 +344,7 @@ def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
 
 def build_content(register: Register, *, movements: Sequence[Movement] = (),
                   distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
-                  forced_errors: Sequence[object] = ()) -> PaperContent:
+                  forced_errors: Sequence[object] = (), positions: bool = False) -> PaperContent:
     """Return what the paper for `register` says; the same inputs always give the same content."""
     open_risks = [risk for risk in register.risks if not risk.is_closed]
     block = title_block(register)
@@ -370,4 +371,5 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         action_rows=depth_content.action_rows(register, open_risks),
         has_appetite=bool(register.appetite),
         has_actions=register.actions is not None,
+        position_rows=depth_content.position_rows(register, appendix_order(open_risks)) if positions else (),
     )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from report_builder.dates import date_text
 from workbook.core import depth
+from workbook.core.matrix import position_score
 from workbook.core.model import Register, Risk, SheetRow
+from workbook.core.schema import POSITION_KEYS
 
 OUTSIDE_APPETITE = "Outside appetite"
 POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
@@ -84,6 +86,39 @@ def action_rows(register: Register, open_risks: Sequence[Risk]) -> tuple[ActionR
         if action.text("risk_id").casefold() in names and (row := _action_row(register, action, names)):
             rows.append((row.state == "Due next quarter", depth.as_date(action.values.get("due")), row.risk_id, row))
     return tuple(row for *_, row in sorted(rows, key=lambda r: r[:3]))
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A risk's inherent, residual and target positions (likelihood × impact = score), for the paper's table."""
+
+    risk: str
+    inherent: str
+    residual: str
+    target: str
+    target_date: str
+
+
+def _position_text(register: Register, risk: Risk, position: str) -> str:
+    likelihood, impact, _ = POSITION_KEYS[position]
+    score = position_score(register, risk, position) if depth.has_position(register, position) else None
+    if score is None:
+        return ""
+    if risk.text(likelihood) and risk.text(impact):
+        return f"{risk.text(likelihood)} × {risk.text(impact)} = {score:g}"
+    return f"{score:g}"
+
+
+def position_rows(register: Register, ordered: Sequence[Risk]) -> tuple[PositionRow, ...]:
+    """Return the positions of each of the `ordered` risks that has more than its residual one."""
+    rows = []
+    for risk in ordered:
+        texts = {p: _position_text(register, risk, p) for p in ("inherent", "residual", "target")}
+        if sum(1 for text in texts.values() if text) > 1:
+            day = depth.as_date(risk.values.get("target_date"))
+            rows.append(PositionRow(f"{risk.id} {risk.name}", texts["inherent"], texts["residual"], texts["target"],
+                                    date_text(day) if day else ""))
+    return tuple(rows)
 
 
 def risk_details(register: Register, risk: Risk) -> tuple[str, ...]:

@@ -311,8 +311,19 @@ def _action_table(content: PaperContent) -> list:
                                      [1.6, 6.0, 2.6, 2.4, 2.0, 2.4])]
 
 
+def _positions_table(content: PaperContent) -> list:
+    """Return each risk's inherent, residual and target positions, when the paper was asked for them."""
+    if not content.position_rows:
+        return []
+    rows = [[r.risk, r.inherent, r.residual, r.target, r.target_date] for r in content.position_rows]
+    return [_paragraph("Inherent, residual and target positions", "Heading3"),
+            _paragraph("Likelihood × impact = score on the register's matrix.", "Normal", keep_next=True),
+            _simple_table(["Risk", "Inherent", "Residual", "Target", "Target date"], rows,
+                          [5.2, 2.8, 2.8, 2.8, 3.4])]
+
+
 def _attention(content: PaperContent) -> list:
-    elements = _appetite_table(content) + _action_table(content)
+    elements = _appetite_table(content) + _action_table(content) + _positions_table(content)
     if not content.attention:
         reasons = "Critical, new, escalating or outside appetite" if content.has_appetite \
             else "Critical, new or escalating"

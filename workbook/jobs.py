@@ -153,9 +153,9 @@ def default_paper_path(register_path: Path) -> Path:
 
 
 def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
-                force: bool = False, pdf: bool = False):
+                force: bool = False, pdf: bool = False, positions: bool = False):
     """Write the board paper of the register at `register_path`; return report_builder's PaperResult."""
     from report_builder.build import build_paper as build
 
     return build(register_path, output or default_paper_path(register_path), template=template, force=force,
-                 pdf=pdf)
+                 pdf=pdf, positions=positions)

@@ -95,3 +95,20 @@ def test_a_register_without_appetite_or_actions_says_nothing_of_them(sample_work
     assert (content.has_appetite, content.has_actions, content.appetite_rows, content.action_rows) == (
         False, False, (), ())
     assert all(item.details == () and item.actions == () for item in content.attention)
+
+
+def test_positions_on_request_list_each_risks_inherent_residual_and_target(depth_paper, tmp_path, read_paper):
+    register_path, plain = depth_paper
+    assert "Heading 3: Inherent, residual and target positions" not in read_paper(plain)  # only when asked
+    paper = tmp_path / "positions.docx"
+    result = build_paper(register_path, paper, force=True, positions=True)
+    risks, _, _ = depth_risks()
+    assert len(result.content.position_rows) == len(risks)  # every risk has all three positions
+    lines = read_paper(paper)
+    start = lines.index("Heading 3: Inherent, residual and target positions")
+    assert lines[start + 2] == "| Risk | Inherent | Residual | Target | Target date |"
+    crr18 = next(r for r in risks if r["id"] == "CRR18")
+    l, i = RESIDUAL[crr18["rating"]]
+    inherent = min(4, l + 1)  # the sample's inherent likelihood is one above the residual, on a 4×4 matrix
+    assert lines[start + 3] == (f"| CRR18 {crr18['name']} | {inherent} × 4 = {inherent * 4} | {l} × {i} = {l * i} | "
+                                f"{l - 1} × {i - 1} = {(l - 1) * (i - 1)} | 30 September 2021 |")
