@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from workbook.core import matrix
 from workbook.core.model import Register, Risk, SheetRow, as_text, once_per_register
-from workbook.core.schema import ACTION_DONE_STATUS, DEPTH_LISTS, POSITION_KEYS, POSITIONS
+from workbook.core.schema import ACTION_DONE_STATUS, ACTION_OPEN_STATUSES, DEPTH_LISTS, POSITION_KEYS, POSITIONS
 from workbook.core.values import as_date, as_number
 
-CLOSED_ACTION_STATUSES = tuple(s.casefold() for s in DEPTH_LISTS["ActionStatuses"]
-                               if s not in ("Not started", "In progress"))
+# Done and Cancelled: every default status that is not still to do.
+CLOSED_ACTION_STATUSES = tuple(s.casefold() for s in DEPTH_LISTS["ActionStatuses"] if s not in ACTION_OPEN_STATUSES)
 
 
 def has_position(register: Register, position: str) -> bool:
