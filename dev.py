@@ -56,8 +56,8 @@ def ensure_libreoffice() -> None:
         return
     can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
     if not can_install:
-        say("LibreOffice (soffice) not found and cannot be installed here: the tests that convert files "
-            "with it will be skipped. Install LibreOffice to run them.")
+        say("LibreOffice (soffice) or poppler (pdftoppm) not found and cannot be installed here (apt-get as root): "
+            "the tests that open files with them will fail. Install both to run them.")
         return
     say("installing LibreOffice headless and poppler with apt-get (used by the tests as a real client)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -74,10 +74,7 @@ def demo(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_venv()
     ensure_libreoffice()
-    env = dict(os.environ)
-    if env.get("CI"):
-        env["RISKREG_REQUIRE_SOFFICE"] = "1"  # in CI a missing LibreOffice is a failure, not a skip
-    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
 
 
 def bench(args: list[str]) -> int:

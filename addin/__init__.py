@@ -1,1 +1,1 @@
-"""The Excel side: the ribbon add-in, its entry points, and the `riskreg` command line that mirrors it."""
+"""The front ends: the riskreg command line, the Excel ribbon and the tooling that builds its add-in."""

@@ -1,1 +1,1 @@
-"""The register workbook: schema, model, checks, trends and the Excel file adapter."""
+"""The register: its pure core, the use cases every front end calls (jobs), and its file formats (xlsx, export)."""

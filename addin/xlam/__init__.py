@@ -1,0 +1,1 @@
+"""Building and installing riskreg.xlam without Excel: the ribbon and VBA project patched into xlwings' template."""

@@ -26,16 +26,6 @@ def test_new_creates_the_workbook_for_the_period(tmp_path):
     assert wb["Settings"]["B5"].value == "2022/23 Q1"
 
 
-def test_new_refuses_to_replace_without_force(tmp_path):
-    path = tmp_path / "register.xlsx"
-    path.write_bytes(b"theirs")
-    result = run("new", str(path))
-    assert (result.exit_code, result.output) == (
-        2, f"Error: {path}: already exists. Choose another name, or pass --force to replace it.\n")
-    assert path.read_bytes() == b"theirs"
-    assert run("new", str(path), "--force").exit_code == 0
-
-
 def test_new_with_a_bad_period(tmp_path):
     path = tmp_path / "register.xlsx"
     result = run("new", str(path), "--period", "2021 Q2")

@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT))  # bench/ is a tool beside the package, not instal
 
 from bench import alternatives, synthetic  # noqa: E402
 
+pytestmark = pytest.mark.slow  # runs the benchmark's every stage once: `-m "not slow"` leaves it out
+
 # Every row the table must have, whatever the machine: (stage, implementation).
 REQUIRED_ROWS = (
     ("read", "ours"), ("read", "openpyxl"), ("read", "python-calamine"), ("read", "python-calamine + our layout"),

@@ -1,7 +1,6 @@
 """The Word paper as written: read back with python-docx, and opened by LibreOffice."""
 
 import re
-import shutil
 import subprocess
 import zipfile
 
@@ -10,6 +9,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from support.riskreg_testing import required_tool
 
 from report_builder.build import pictures_for
 from report_builder.content import build_content
@@ -239,22 +239,22 @@ def test_same_content_renders_the_same_text_twice(tmp_path, paper_content, read_
     assert read_paper(first) == read_paper(second)
 
 
-def test_a_thousand_risks_make_a_thousand_rows_in_register_order(tmp_path, register_factory, rows, movements):
+def test_a_thousand_risks_make_a_thousand_rows_most_severe_first(tmp_path, register_factory, rows, movements):
     # speed is the benchmark's business (bench/), not a test's
     many = [[f"CRR{n:04d}", *row[1:]] for n in range(1000) for row in rows[n % len(rows):][:1]]
     content = build_content(register_factory(rows=many), movements=movements)
     render(content, BOARD_PAPER, tmp_path / "big.docx")
     table = _appendix(tmp_path / "big.docx")
-    open_ids = [row[0] for row in many if row[-1] != "Closed"]
-    assert len(table.rows) == 1 + len(open_ids)
-    assert sorted(_text(row._tr.tc_lst[0]) for row in table.rows[1:]) == sorted(open_ids)
+    severity = ["Critical", "High", "Medium", "Low"]  # the order a committee reads: most severe first, then ID
+    expected = [row[0] for row in sorted((r for r in many if r[-1] != "Closed"),
+                                         key=lambda r: (severity.index(r[8]), r[0]))]
+    assert len(table.rows) == 1 + len(expected)
+    assert [_text(row._tr.tc_lst[0]) for row in table.rows[1:]] == expected
 
 
 def test_libreoffice_lays_out_the_paper_with_arrows_and_markings(paper, soffice):
     pdf = soffice(paper)
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("poppler's pdftotext is not installed")
+    pdftotext = required_tool("pdftotext")
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")[:-1]
     assert len(pages) >= 3

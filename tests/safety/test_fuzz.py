@@ -11,6 +11,7 @@ import re
 import string
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from workbook.export.html_text import fragment_to_text, text_to_fragment
 from workbook.export.sample import SAMPLE_PERIOD, sample_text
 from workbook.export.text_format import export_text, parse_export, parse_lines, to_register
 
+pytestmark = pytest.mark.slow  # about 7,600 examples: `-m "not slow"` leaves them out of a quick run
 SCALE = int(os.environ.get("RISKREG_FUZZ_EXAMPLES", "1500"))
 FUZZ = settings(max_examples=SCALE, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

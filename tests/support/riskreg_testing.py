@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,19 +9,20 @@ from pathlib import Path
 import pytest
 
 
-def _soffice_or_skip() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    if os.environ.get("RISKREG_REQUIRE_SOFFICE"):
-        pytest.fail("LibreOffice (soffice) is required in CI but not installed: `python3 dev.py test` installs it.")
-    pytest.skip("LibreOffice (soffice) is not installed; `python3 dev.py test` installs it when run as root.")
+def required_tool(*names: str) -> str:
+    """Return the path of the first of `names` on PATH; fail (never skip) when none is: the tests need it."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(f"{names[0]} is not installed: `python3 dev.py test` installs LibreOffice and poppler "
+                "(apt-get, as root); install them to run these tests.")
 
 
 @pytest.fixture
 def soffice():
     """Return a function converting a file with LibreOffice headless: convert(path, "pdf") -> output path."""
-    binary = _soffice_or_skip()
+    binary = required_tool("soffice", "libreoffice")
 
     def convert(path: Path, to: str = "pdf", outdir: Path | None = None) -> Path:
         path = Path(path)

@@ -1,0 +1,1 @@
+"""Files, safely: the one guard of Office packages, atomic writes and backups; used by every writer."""

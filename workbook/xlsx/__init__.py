@@ -1,0 +1,1 @@
+"""The register workbook file: read it (python-calamine), build it and write into it (openpyxl)."""

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from workbook.core.errors import OutputError, TemplateError
+from workbook.core.errors import TemplateError
 from workbook.core.periods import Period
 from workbook.core.schema import COLUMNS, HISTORY_COLUMNS, RATINGS, SETTINGS
 from workbook.xlsx.builder import build_workbook, row_height, trend_headers, write_workbook
@@ -137,19 +137,6 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path):
     assert ws["B2"].value == "=HYPERLINK(\"http://evil\",\"x\")"
     with zipfile.ZipFile(path) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
-
-
-def test_existing_file_is_kept_without_force(tmp_path):
-    path = tmp_path / "register.xlsx"
-    path.write_bytes(b"keep me")
-    with pytest.raises(OutputError) as caught:
-        write_workbook(path)
-    assert caught.value.user_message == (
-        f"{path}: already exists. Choose another name, or pass --force to replace it.")
-    assert path.read_bytes() == b"keep me"
-    write_workbook(path, force=True)
-    assert load_workbook(path).sheetnames == ["Register", "Lists", "History", "Settings"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
 
 
 def test_row_height_fits_wrapped_text_within_excel_limit():
