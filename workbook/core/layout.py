@@ -15,6 +15,8 @@ from workbook.core.schema import (
     ALL_COLUMNS,
     APPETITE_COLUMNS,
     APPETITE_SHEET,
+    MATRIX_BANDS_HEADER,
+    MATRIX_SCORING_LABEL,
     MATRIX_SHEET,
     CORE_COLUMNS,
     DEFAULT_LISTS,
@@ -223,6 +225,14 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
 
 # Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.
 OPTIONAL_SHEET_COLUMNS = ("update", "statement")
+# The headers that make an Actions or Appetite sheet riskreg's: a sheet of that name without them is the user's own.
+SHEET_MARKS = {ACTIONS_SHEET: ("risk_id", "action"), APPETITE_SHEET: ("category", "tolerance")}
+
+
+def is_matrix_sheet(grid: Grid) -> bool:
+    """Return whether a sheet named Matrix is riskreg's: column A holds the Scoring row or the bands' header."""
+    marks = {MATRIX_SCORING_LABEL.casefold(), MATRIX_BANDS_HEADER[0].casefold()}
+    return any(row and _clean_header(row[0]).casefold() in marks for row in grid)
 
 
 def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColumn],
@@ -233,6 +243,8 @@ def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColum
         return None, {}
     header = [_clean_header(v).lower() for v in (grid[0] if grid else ())]
     positions = {c.key: header.index(c.header.lower()) + 1 for c in columns if c.header.lower() in header}
+    if not all(key in positions for key in SHEET_MARKS[sheet]):
+        return None, {}
     missing = [c.header for c in columns if c.key not in positions and c.key not in OPTIONAL_SHEET_COLUMNS]
     if missing:
         raise RegisterFormatError(
@@ -283,6 +295,8 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
     appetite, appetite_columns = read_table_sheet(grids.get(APPETITE_SHEET), APPETITE_SHEET, APPETITE_COLUMNS,
                                                   source)
     matrix_grid = grids.get(MATRIX_SHEET)
+    if matrix_grid is not None and not is_matrix_sheet(matrix_grid):
+        matrix_grid = None  # a sheet of the user's own that happens to be called Matrix
     return Register(
         risks=risks,
         trend_periods=periods,
