@@ -400,6 +400,26 @@ def demo_command(outdir: Path) -> None:
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; keep 127.0.0.1 behind a "
+              "reverse proxy that terminates TLS.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (the server is stateless: any worker answers any request).")
+@user_errors
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Run the Risk Register server for Excel without Python on the PC (settings: RISKREG_* variables, README)."""
+    import uvicorn
+
+    from addin.server.config import ServerConfig
+
+    ServerConfig.from_environment()  # refuse a server that would accept no one before any worker starts
+    click.echo(f"Risk Register server on http://{host}:{port} ({workers} worker{'s' if workers != 1 else ''}); "
+               f"manifest at /manifest.")
+    uvicorn.run("addin.server.app:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line (entry point of the `riskreg` script)."""
     cli.main(args=argv, prog_name="riskreg")

@@ -72,7 +72,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("trends", "Trends (movements + rating distribution)"),
     Stage("appendix", "Word appendix table (one row per risk, bullets, rating colours) → .docx",
           baseline="floor: string join + zip"),
-    Stage("paper", "Whole board paper, `riskreg paper` process (charts included)"),
+    Stage("paper", "Whole board paper, `riskreg paper` process (charts included)",
+          baseline="floor: python process, string join + zip"),
     Stage("startup", "Command start-up on the 18-risk sample (whole process)", baseline="python -c pass"),
 )
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
@@ -182,6 +183,28 @@ def _floor_setup(inputs: Inputs):
     return inputs.appendix(), alternatives.floor_parts()
 
 
+# The floor of the whole paper, as a process: Python starts, loads the appendix's content, joins the document as
+# strings and zips it. The content is handed over pickled (written before the clock).
+FLOOR_PROCESS = ("import pickle, sys\nfrom pathlib import Path\nfrom bench.alternatives import floor_string_join\n"
+                 "with open(sys.argv[1], 'rb') as f:\n    appendix, parts = pickle.load(f)\n"
+                 "floor_string_join(appendix, Path(sys.argv[2]), parts)\n")
+PAPER_IMPORTS = "import docx, lxml, jinja2"
+
+
+def _floor_process_setup(inputs: Inputs) -> Path:
+    import pickle
+
+    path = inputs.folder / "appendix.pickle"
+    path.write_bytes(pickle.dumps((inputs.appendix(), alternatives.floor_parts())))
+    return path
+
+
+def _floor_process(path: Path, out: Path) -> None:
+    root = str(Path(__file__).resolve().parents[1])
+    _run_process([sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r})\n{FLOOR_PROCESS}", str(path),
+                  str(out)])
+
+
 def _docx_setup(inputs: Inputs):
     import docx  # noqa: F401  (import outside the clock, as for ours)
 
@@ -260,6 +283,9 @@ MEASURES: tuple[Measure, ...] = (
             process=True),
     Measure("paper", "ours", OURS, _path, _paper_process, "riskreg paper REGISTER -o paper.docx (new process)",
             missing=_module_missing("report_builder.render"), process=True, once_above=1000),
+    Measure("paper", "floor: python process, string join + zip", FLOOR, _floor_process_setup, _floor_process,
+            "a Python process loading the appendix content and writing it by string join + zip", process=True,
+            once_above=1000),
 )
 STARTUP: tuple[Measure, ...] = (
     Measure("startup", "python -c pass", FLOOR, _path, lambda p, o: _run_process([sys.executable, "-c", "pass"]),
@@ -274,6 +300,9 @@ STARTUP: tuple[Measure, ...] = (
             "riskreg paper sample.xlsx -o paper.docx --force", process=True, on_sample=True,
             baseline="import the paper's libraries only",
             missing=_module_missing("report_builder.render")),
+    Measure("startup", PAPER_IMPORTS, FLOOR, _path,
+            lambda p, o: _run_process([sys.executable, "-c", PAPER_IMPORTS]),
+            f'python -c "{PAPER_IMPORTS}": the libraries any docx paper needs', process=True, on_sample=True),
     Measure("startup", "import the paper's libraries only", FLOOR, _paper_modules,
             lambda names, o: _run_process([sys.executable, "-c", IMPORT_ONLY, *names]),
             "python importing exactly the third-party modules `riskreg paper` ends up with", process=True,

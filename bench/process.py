@@ -28,7 +28,7 @@ taken: dict[str, float] = {"seconds": 0.0, "cpu": 0.0, "peak_mb": 0.0}
 
 def run(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> None:
     """Run `command`, adding its time and peak memory to `taken`; raise when it fails."""
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+    env = dict(os.environ)
     done = subprocess.run([sys.executable, "-I", "-S", "-c", _STARTER, *command], stderr=subprocess.PIPE,
                           stdout=subprocess.DEVNULL, text=True, env=env)
     lines = done.stderr.strip().splitlines()

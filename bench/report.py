@@ -14,8 +14,8 @@ from importlib import metadata
 from bench.harness import Result
 from bench.measures import FLOOR, OURS, STAGE_BY_KEY, STAGES
 
-PACKAGES = ("openpyxl", "python-calamine", "python-docx", "docxtpl", "lxml", "matplotlib", "pandas", "xlwings",
-            "click")
+PACKAGES = ("openpyxl", "python-calamine", "python-docx", "docxtpl", "lxml", "python-pptx", "XlsxWriter", "pandas",
+            "xlwings", "click")
 NOT_RUN = "—"
 
 
@@ -133,6 +133,9 @@ def _hot(profiles: dict[str, dict] | None, key: str, kind: str = "ours", count: 
     return "; ".join(f"{short(name)} ×{calls:,} {share:.0%}" for name, calls, share in found[kind][:count])
 
 
+PAPER_10K_BEFORE, PAPER_10K_BEFORE_MB = 8.5, 402  # `riskreg paper` at 10,000 risks with matplotlib's charts
+
+
 def targets(results: Sequence[Result], imports: dict[str, dict], actions: dict | None,
             profiles: dict[str, dict] | None = None) -> list[Verdict]:
     """Return the issue's targets, each against this run's numbers."""
@@ -211,6 +214,31 @@ def targets(results: Sequence[Result], imports: dict[str, dict], actions: dict |
                                 _verdict(paper_1k.median < 2, paper_1k.median / 2, "over"), limit))
     else:
         verdicts.append(_not_measured(target, need_1k))
+    floor_1k = get("paper", "floor: python process, string join + zip", 1000)
+    target = "Whole paper, 1,000 risks: ≤ 3× the floor process (issue 15)"
+    if paper_1k and floor_1k:
+        ratio = paper_1k.median / floor_1k.median
+        verdicts.append(Verdict(target, f"{paper_1k.median:.2f} s vs {floor_1k.median:.2f} s = {ratio:.2f}×",
+                                _verdict(ratio <= 3, ratio / 3, "over")))
+    else:
+        verdicts.append(_not_measured(target, need_1k))
+    paper_10k = get("paper", "ours", 10000)
+    target = (f"Whole paper, 10,000 risks: no slower than before issue 15 ({PAPER_10K_BEFORE} s, "
+              f"{PAPER_10K_BEFORE_MB} MB, run of 26 Nov 2026)")
+    if paper_10k:
+        verdicts.append(Verdict(target, f"{paper_10k.median:.1f} s, {paper_10k.peak:.0f} MB",
+                                _verdict(paper_10k.median <= PAPER_10K_BEFORE * 1.1,
+                                         paper_10k.median / PAPER_10K_BEFORE, "over")))
+    else:
+        verdicts.append(_not_measured(target, need_10k))
+    paper_s, light_s = get("startup", "riskreg paper", "sample"), get("startup", "import docx, lxml, jinja2", "sample")
+    target = "Whole paper, 18-risk sample: ≤ 1.3× `python -c \"import docx, lxml, jinja2\"` (issue 15)"
+    if paper_s and light_s:
+        ratio = paper_s.median / light_s.median
+        verdicts.append(Verdict(target, f"{paper_s.median:.2f} s vs {light_s.median:.2f} s = {ratio:.2f}×",
+                                _verdict(ratio <= 1.3, ratio / 1.3, "over")))
+    else:
+        verdicts.append(_not_measured(target, "riskreg paper not available"))
     paper_s, imports_s = get("startup", "riskreg paper", "sample"), get("startup", "import the paper's libraries only",
                                                                         "sample")
     target = "Whole paper, 18-risk sample: ≤ 1.5× the time to import the libraries it uses"

@@ -14,17 +14,20 @@ from report_builder.content import AppendixColumn, AppendixRow, Text
 from report_builder.wordml import ParagraphWriter
 from workbook.core.schema import RATING_BY_NAME
 
-# A4 landscape with 2 cm margins leaves 25.7 cm; narrow columns get fixed widths and the text columns share the
-# rest by weight.
+# A4 landscape with 2 cm margins leaves 25.7 cm: the default when the template's section does not say.
 WIDTH_CM = 25.6
-FIXED_WIDTH_CM = {"id": 1.45, "trend": 1.0, "rating": 1.9, "score": 1.0, "date": 1.9, "status": 1.5}
-FIXED_KEY_CM = {"name": 2.6, "owner": 2.0, "portfolio": 2.2, "proximity": 1.9}  # a long word ("Cybersecurity") fits a line
-TEXT_WEIGHT = {"description": 60, "impact": 48, "controls": 80, "owner": 20, "portfolio": 20}
-ROTATED_KINDS = ("trend", "score")  # narrow columns: their headers read bottom to top
+# Rough widths of 8 pt text, in ems, generous enough for Arial and for DejaVu Sans (LibreOffice's stand-in for
+# Arial where Arial is not installed), so no word is split; and a cell's padding.
+EM_CM = 8 / 72 * 2.54
+NARROW, WIDE = set("fijlrt.,:;'!|()- "), set("mwMW")
+BOLD = 1.1
+PADDING_CM = 0.45
+SHORT_KINDS = ("id", "trend", "rating", "score", "date", "status")  # as wide as their longest word, no more
+TEXT_MIN_CM = 2.0  # a text column never shrinks below about a dozen characters a line
+SHORT_TEXT_CHARS = 160  # a text column this short on average is measured word by word
+WORD_CAP_CM = 3.6  # a longer word may break: better than starving the columns beside it
 CENTRED_KINDS = ("trend", "rating", "score", "id")
 ARROW_CELL_PT = 12  # an arrow alone in a cell reads better larger than the 8 pt text
-# Rough 8 pt metrics, to leave rows taller than a page free to break (Word cannot keep them whole).
-CHAR_CM, LINE_CM, PARA_CM, PAGE_BODY_CM = 0.15, 0.33, 0.07, 14.5
 
 # Where the rows go: a comment left in the table, replaced by the rows when the document part is written.
 ROWS_COMMENT = "riskreg:appendix-rows"
@@ -32,31 +35,57 @@ ROWS_MARK = f"<!--{ROWS_COMMENT}-->".encode()
 DOCUMENT_PART = "word/document.xml"
 
 
-def widths(kinds: Sequence[tuple[str, str]], total_cm: float = WIDTH_CM) -> list[float]:
-    """Return a width per (key, kind) column that adds up to `total_cm`."""
-    fixed = [FIXED_KEY_CM.get(key) or (FIXED_WIDTH_CM.get(kind) if kind != "text" else None) for key, kind in kinds]
-    spare = total_cm - sum(w for w in fixed if w)
-    weights = {key: TEXT_WEIGHT.get(key, 20) for (key, kind), w in zip(kinds, fixed) if w is None}
-    return [w if w else round(spare * weights[key] / sum(weights.values()), 2) for (key, _), w in zip(kinds, fixed)]
+def word_cm(word: str, bold: bool = False) -> float:
+    """Return about how wide `word` prints in the 8 pt table text."""
+    ems = sum(0.35 if ch in NARROW else 0.95 if ch in WIDE else 0.75 if ch.isupper() else
+              0.64 if ch.isdigit() else 0.62 for ch in word)
+    return ems * EM_CM * (BOLD if bold else 1.0)
 
 
-def column_widths(columns: Sequence[AppendixColumn]) -> list[float]:
-    """Return the width of each appendix column, in cm."""
-    return widths([(column.key, column.kind) for column in columns])
+def _widest_word_cm(texts: Iterable[str], bold: bool = False) -> float:
+    # a line may break after a slash as well as at a space ("Portfolio/ Department")
+    words = {word for text in texts for word in text.replace("/", "/ ").split()}
+    return max((word_cm(word, bold) for word in words), default=0.0)
 
 
-def estimated_height_cm(cells: Sequence[Text], widths_cm: Sequence[float]) -> float:
-    """Return roughly how tall a row of `cells` prints, from the text's length."""
-    return max((_text_height_cm(text, _chars_per_line(width)) for text, width in zip(cells, widths_cm)), default=0.0)
+def column_widths(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
+                  total_cm: float = WIDTH_CM) -> list[float]:
+    """Return each column's width in cm, from its content, adding up to `total_cm`.
 
-
-def _chars_per_line(width_cm: float) -> int:
-    return max(1, int((width_cm - 0.4) / CHAR_CM))
-
-
-def _text_height_cm(text: Text, per_line: int) -> float:
-    lines = sum(max(1, -(-len(p.text) // per_line)) for p in text)
-    return lines * LINE_CM + len(text) * PARA_CM
+    No header breaks inside a word; short columns (IDs, arrows, ratings, dates) are as wide as their longest
+    word; the text columns share the rest by how much text they hold.
+    """
+    header_cm = [_widest_word_cm([c.header], bold=True) + PADDING_CM for c in columns]
+    widths: list[float | None] = []
+    weights: dict[int, float] = {}
+    for index, column in enumerate(columns):
+        if column.kind in SHORT_KINDS:
+            widest = _widest_word_cm((p.text for row in rows for p in row.cells[index]), column.kind == "rating")
+            widths.append(max(header_cm[index], widest + PADDING_CM))
+        else:
+            widths.append(None)
+            mean = sum(len(p.text) for row in rows for p in row.cells[index]) / max(1, len(rows))
+            weights[index] = max(1.0, mean) ** 0.5  # long text gets more, not all
+            if mean <= SHORT_TEXT_CHARS:  # names, owners, details: keep their words whole too
+                widest = _widest_word_cm(p.text for row in rows for p in row.cells[index])
+                header_cm[index] = max(header_cm[index], min(widest + PADDING_CM, WORD_CAP_CM))
+    floors = {i: max(header_cm[i], TEXT_MIN_CM) for i in weights}
+    spare = total_cm - sum(w for w in widths if w is not None)
+    free = dict(weights)
+    while free:  # share by weight; a column its share leaves under its floor takes the floor instead
+        share = {i: spare * w / sum(free.values()) for i, w in free.items()}
+        low = [i for i, cm in share.items() if cm < floors[i]]
+        if not low:
+            for i, cm in share.items():
+                widths[i] = cm
+            break
+        for i in low:
+            widths[i] = floors[i]
+            spare -= floors[i]
+            del free[i]
+    result = [float(w) for w in widths]  # type: ignore[arg-type]
+    scale = total_cm / sum(result) if result and sum(result) > total_cm else 1.0
+    return [round(w * scale, 2) for w in result]
 
 
 def twips(cm: float) -> int:
@@ -91,16 +120,14 @@ class _Column:
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
 
-def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow]) -> Iterator[bytes]:
-    """Yield each risk's w:tr as UTF-8: rows that fit a page are kept whole, the rating cell is shaded."""
-    widths_cm = column_widths(columns)
+def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
+             widths_cm: Sequence[float]) -> Iterator[bytes]:
+    """Yield each risk's w:tr as UTF-8, its rating cell shaded; a row may break across pages, so none leaves a
+    page mostly empty."""
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
-    per_line = [_chars_per_line(width) for width in widths_cm]
     for row in rows:
-        whole = max(map(_text_height_cm, row.cells, per_line), default=0.0) < PAGE_BODY_CM
         cells = "".join(writer.cell(text, row.rating) for writer, text in zip(writers, row.cells))
-        properties = "<w:trPr><w:cantSplit/></w:trPr>" if whole else ""
-        yield f"<w:tr>{properties}{cells}</w:tr>".encode()
+        yield f"<w:tr>{cells}</w:tr>".encode()
 
 
 def write_with_rows(docx: bytes, target: Path, rows: Iterable[bytes]) -> None:

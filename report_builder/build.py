@@ -17,6 +17,10 @@ from workbook.core.errors import OutputError, RiskregError
 from workbook.files.atomic import atomic_path, check_writable
 
 PDF_TIMEOUT_SECONDS = 300
+# LibreOffice's PDF export options for a tagged PDF/UA file: headings, tables, figures and their alternative text
+# reach the PDF's structure tree, where screen readers find them.
+PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"PDFUACompliance":{"type":"boolean","value":"true"}}')
 
 
 class RegisterErrorsError(RiskregError):
@@ -73,8 +77,45 @@ def soffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(docx_path: Path, target: Path) -> Path:
-    """Convert `docx_path` to PDF at `target` with LibreOffice headless; raise when it is not installed."""
+def _structure(node, seen: set) -> list:
+    """Return the structure elements under `node`, depth first (marked-content numbers are skipped)."""
+    import pikepdf
+
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Array):
+            stack.extend(reversed(list(item)))
+        elif isinstance(item, pikepdf.Dictionary) and item.objgen not in seen:
+            if item.objgen != (0, 0):
+                seen.add(item.objgen)
+            if "/S" in item:
+                found.append(item)
+            if "/K" in item:
+                stack.append(item.K)
+    return found
+
+
+def label_figures(pdf_path: Path, alt_texts: list[str]) -> None:
+    """Give the PDF's figures that LibreOffice left without alternative text the paper's own, in order.
+
+    LibreOffice carries a picture's description into the tagged PDF but not a chart's.
+    """
+    import pikepdf
+
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None or "/K" not in root:
+            return
+        bare = [n for n in _structure(root.K, set()) if n.S == "/Figure" and "/Alt" not in n]
+        for node, text in zip(bare, alt_texts):
+            node.Alt = pikepdf.String(text)
+        pdf.save(pdf_path)
+
+
+def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = None) -> Path:
+    """Convert `docx_path` to a tagged PDF/UA file at `target` with LibreOffice headless; raise when it is not
+    installed."""
     binary = soffice_binary()
     if binary is None:
         raise OutputError(f"{docx_path}: written, but no PDF was made: LibreOffice (soffice) is not installed. "
@@ -86,7 +127,7 @@ def convert_to_pdf(docx_path: Path, target: Path) -> Path:
         try:
             result = subprocess.run(
                 [binary, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(work_dir), str(source)],
+                 "--convert-to", PDF_FILTER, "--outdir", str(work_dir), str(source)],
                 capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within "
@@ -96,26 +137,18 @@ def convert_to_pdf(docx_path: Path, target: Path) -> Path:
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise OutputError(f"{docx_path}: written, but LibreOffice could not convert it to PDF"
                               f"{': ' + detail[-1] if detail else ''}. Open the paper in Word and save it as PDF.")
+        if alt_texts:
+            label_figures(made, alt_texts)
         with atomic_path(target) as temp:
             shutil.copyfile(made, temp)
     return target
 
 
-def pictures_for(content: PaperContent):
-    """Return the charts the paper shows: the rating distribution and, when scored, the heat map."""
+def figure_alt_texts(content: PaperContent) -> list[str]:
+    """Return the alternative text of each picture-like figure of the paper, in page order."""
     from report_builder import charts
-    from report_builder.render import Picture
 
-    pictures = []
-    if content.distribution:
-        pictures.append(Picture(charts.rating_distribution(content.distribution), 15.0,
-                                "Open risks by residual rating, by quarter"))
-    if content.heat_points:
-        caption = ("Residual likelihood and impact: open risks in each cell"
-                   if len(content.heat_points) > charts.LABELLED_RISKS
-                   else "Residual likelihood and impact; arrows show each risk's move since last quarter")
-        pictures.append(Picture(charts.heat_map(content.heat_points, content.score_scale), 11.0, caption))
-    return pictures
+    return [charts.distribution_alt_text(content.distribution)] if content.distribution else []
 
 
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
@@ -142,8 +175,8 @@ def build_paper(register_path: Path | str, output_path: Path | str, template: Pa
     content = build_content(register, movements=movements, distribution=distribution,
                             provenance=provenance(register_path), forced_errors=errors, positions=positions)
     with atomic_path(output) as temp:
-        render(content, Path(template) if template else BOARD_PAPER, temp, pictures_for(content))
-    made_pdf = convert_to_pdf(output, pdf_target) if pdf else None
+        render(content, Path(template) if template else BOARD_PAPER, temp)
+    made_pdf = convert_to_pdf(output, pdf_target, figure_alt_texts(content)) if pdf else None
     return PaperResult(output, made_pdf, content, len(errors))
 
 

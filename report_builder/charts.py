@@ -1,143 +1,191 @@
-"""The paper's pictures: rating distribution over the periods and the likelihood × impact heat map (PNG)."""
+"""The paper's figures as Word can edit them: a native chart of ratings by quarter, and the heat map's cells.
+
+The chart is DrawingML (the `c:chartSpace` Word, PowerPoint and LibreOffice share) written by python-pptx's
+chart XML writer, with its data in an embedded workbook written by XlsxWriter, so Word's *Edit Data* works.
+"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from report_builder.content import Distribution, HeatPoint
-from workbook.core.schema import RATINGS
+from workbook.core.schema import RATINGS, Rating
 
-DPI = 200  # print resolution
-FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same picture
-MIN_BAR_SLOTS = 4
-CELL_LABELS = 10  # labels one matrix cell can hold; more are summed up as '+N more'
+CELL_LABELS = 10  # risk IDs one matrix cell can name; more are summed up as '+N more'
 LABELLED_RISKS = 60  # a larger register's heat map counts the risks in each cell instead of naming them
+CHART_FONT = "Arial"
+CHART_FONT_PT = 9
+AXIS_TEXT = "1F2A44"
+
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _pyplot():
-    import matplotlib
+@dataclass(frozen=True)
+class NativeChart:
+    """A chart part's XML, the workbook holding its data, and the alternative text that says what it shows."""
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcdefaults()
-    plt.rcParams.update({"font.family": FONT, "font.size": 9, "svg.hashsalt": "riskreg",
-                         "axes.spines.top": False, "axes.spines.right": False})
-    return plt
-
-
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    # No Software/date metadata: the same content gives the same bytes.
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    xml: bytes
+    workbook: bytes
+    alt_text: str
+    width_cm: float
+    height_cm: float
+    caption: str
 
 
-def rating_distribution(distribution: Sequence[Distribution], width_cm: float = 15.0) -> bytes:
-    """Return a stacked bar chart of how many risks held each rating, one bar per period, as PNG."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(width_cm / 2.54, width_cm / 2.54 * 0.5))
-    try:
-        labels = [d.period for d in distribution]
-        bottoms = [0] * len(labels)
-        for rating in reversed(RATINGS):  # least severe at the bottom, Critical on top
-            values = [int(d.counts.get(rating.name, 0)) for d in distribution]
-            bars = axes.bar(labels, values, bottom=bottoms, color=f"#{rating.fill}", label=rating.name,
-                            width=0.55, edgecolor="white", linewidth=0.6)
-            for bar, value, bottom in zip(bars, values, bottoms):
-                if value:
-                    axes.text(bar.get_x() + bar.get_width() / 2, bottom + value / 2, str(value), ha="center",
-                              va="center", color=f"#{rating.font}", fontsize=8, fontweight="bold")
-            bottoms = [b + v for b, v in zip(bottoms, values)]
-        # Room for four bars at least, so a register with one quarter of history does not draw a slab.
-        spare = max(0, MIN_BAR_SLOTS - len(labels)) / 2
-        axes.set_xlim(-0.5 - spare, len(labels) - 0.5 + spare)
-        axes.set_ylabel("Open risks")
-        axes.set_ylim(0, max(bottoms + [1]) * 1.1)
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        handles, names = axes.get_legend_handles_labels()
-        axes.legend(handles[::-1], names[::-1], title="Residual rating", loc="upper left",
-                    bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8, title_fontsize=8)
-        figure.tight_layout()
-        return _png(figure)
-    finally:
-        plt.close(figure)
+def _count_words(counts: dict[str, int]) -> str:
+    return ", ".join(f"{int(counts.get(r.name, 0))} {r.name}" for r in RATINGS)
 
 
-def _zone_colour(likelihood: int, impact: int, scale: int) -> str:
-    """Shade a matrix cell by its score band, using the register's rating colours."""
+def distribution_alt_text(distribution: Sequence[Distribution]) -> str:
+    """Return what the ratings chart shows, in words: each quarter's count of open risks by rating."""
+    quarters = "; ".join(f"{d.period}: {sum(int(v) for v in d.counts.values())} open risks, "
+                         f"{_count_words(dict(d.counts))}" for d in distribution)
+    return f"Stacked column chart of open risks by residual rating, one column per quarter. {quarters}."
+
+
+def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0) -> NativeChart:
+    """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`."""
+    from lxml import etree
+    from pptx.chart.chart import Chart
+    from pptx.chart.data import CategoryChartData
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+    from pptx.oxml import parse_xml
+    from pptx.util import Pt
+
+    data = CategoryChartData(number_format="0")
+    data.categories = [d.period for d in distribution]
+    order = tuple(reversed(RATINGS))  # least severe at the bottom of each column, Critical on top
+    for rating in order:
+        data.add_series(rating.name, [int(d.counts.get(rating.name, 0)) for d in distribution])
+    chart_type = XL_CHART_TYPE.COLUMN_STACKED
+    space = parse_xml(data.xml_bytes(chart_type))
+    chart = Chart(space, None)
+    chart.font.name, chart.font.size = CHART_FONT, Pt(CHART_FONT_PT)
+    chart.font.color.rgb = RGBColor.from_string(AXIS_TEXT)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.RIGHT
+    chart.legend.include_in_layout = False
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 60, 100
+    for series, rating in zip(plot.series, order):
+        _colour_series(series, rating, RGBColor, XL_LABEL_POSITION)
+    axis = chart.value_axis
+    axis.has_major_gridlines = True
+    axis.major_unit = max(1, _nice_unit(max((sum(int(v) for v in d.counts.values()) for d in distribution),
+                                           default=1)))
+    axis.has_title = True
+    axis.axis_title.text_frame.text = "Open risks"
+    chart.category_axis.has_title = True
+    chart.category_axis.axis_title.text_frame.text = "Quarter"
+    _finish(space, package_rid, etree)
+    return NativeChart(etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True),
+                       data.xlsx_blob, distribution_alt_text(distribution), width_cm, width_cm * 0.5,
+                       "Open risks by residual rating, by quarter")
+
+
+def _colour_series(series, rating: Rating, RGBColor, XL_LABEL_POSITION) -> None:
+    """Fill a rating's bars with its register colour and label them with its count in its contrasting text."""
+    series.format.fill.solid()
+    series.format.fill.fore_color.rgb = RGBColor.from_string(rating.fill)
+    series.format.line.color.rgb = RGBColor.from_string("FFFFFF")
+    labels = series.data_labels
+    labels.show_value = True
+    labels.number_format, labels.number_format_is_linked = "0;;;", False  # no label on an empty slice
+    labels.position = XL_LABEL_POSITION.CENTER
+    labels.font.bold = True
+    labels.font.color.rgb = RGBColor.from_string(rating.font)
+
+
+def _nice_unit(top: int) -> int:
+    """Return a gridline step that gives at most about eight lines up to `top`."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
+        if top / step <= 8:
+            return step
+    return 10_000
+
+
+def _finish(space, package_rid: str, etree) -> None:
+    """Square corners (Word rounds them when unsaid), UK English, and the link to the embedded workbook."""
+    c = f"{{{C_NS}}}"
+    date1904 = space.find(f"{c}date1904")
+    lang = etree.Element(f"{c}lang")
+    lang.set("val", "en-GB")
+    corners = etree.Element(f"{c}roundedCorners")
+    corners.set("val", "0")
+    date1904.addnext(lang)
+    lang.addnext(corners)
+    external = etree.SubElement(space, f"{c}externalData")
+    external.set(f"{{{R_NS}}}id", package_rid)
+    etree.SubElement(external, f"{c}autoUpdate").set("val", "0")
+    # externalData stands after txPr in the schema's order
+    tx = space.find(f"{c}txPr")
+    if tx is not None:
+        tx.addnext(external)
+
+
+# The heat map: a table of the likelihood × impact matrix, each cell naming its risks and its rating band.
+
+@dataclass(frozen=True)
+class HeatCell:
+    likelihood: int
+    impact: int
+    band: Rating  # the rating the cell's score falls in
+    lines: tuple[str, ...]  # risk IDs (with last quarter's cell when moved), or the count
+
+
+def zone(likelihood: int, impact: int, scale: int) -> Rating:
+    """Return the rating band a matrix cell stands in, by its share of the highest score."""
     share = likelihood * impact / (scale * scale)
-    bands = ((0.6, RATINGS[0]), (0.35, RATINGS[1]), (0.15, RATINGS[2]))
-    for limit, rating in bands:
+    for limit, rating in ((0.6, RATINGS[0]), (0.35, RATINGS[1]), (0.15, RATINGS[2])):
         if share >= limit:
-            return f"#{rating.fill}"
-    return f"#{RATINGS[-1].fill}"
+            return rating
+    return RATINGS[-1]
 
 
-def _count_cells(axes, points: Sequence[HeatPoint]) -> None:
-    """Write how many risks stand in each cell: hundreds of names would hide the matrix."""
-    counts: dict[tuple[int, int], int] = {}
-    for point in points:
-        counts[point.after] = counts.get(point.after, 0) + 1
-    for (likelihood, impact), count in sorted(counts.items()):
-        axes.text(likelihood, impact, str(count), ha="center", va="center", fontsize=11, fontweight="bold",
-                  color="#1F2A44")
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _label_risks(axes, points: Sequence[HeatPoint]) -> None:
-    """Name each risk in its cell, with an arrow from where it stood last quarter."""
-    # Risks sharing a cell stand in two columns from the top of the cell down, so every label stays readable.
+def heat_cells(points: Sequence[HeatPoint], scale: int) -> list[list[HeatCell]]:
+    """Return the matrix rows, highest impact first, each cell listing its risks (or their count)."""
     cells: dict[tuple[int, int], list[HeatPoint]] = {}
     for point in points:
         cells.setdefault(point.after, []).append(point)
-    placed: dict[str, tuple[float, float]] = {}
-    for (likelihood, impact), group in sorted(cells.items()):
-        group = sorted(group, key=lambda p: p.risk_id)
-        shown = group if len(group) <= CELL_LABELS else group[:CELL_LABELS - 1]
-        for index, point in enumerate(shown):
-            dx = 0.0 if len(group) == 1 else (-0.22 if index % 2 == 0 else 0.22)
-            placed[point.risk_id] = (likelihood + dx, impact + 0.36 - (index // 2) * 0.17)
-        if len(shown) < len(group):
-            axes.text(likelihood + 0.22, impact + 0.36 - ((CELL_LABELS - 1) // 2) * 0.17,
-                      f"+{len(group) - len(shown)} more", ha="center", va="center", fontsize=6)
-    for point in sorted(points, key=lambda p: p.risk_id):
-        if point.risk_id not in placed:
-            continue
-        x, y = placed[point.risk_id]
-        if point.before and point.before != point.after:
-            axes.annotate("", xy=(x, y), xytext=point.before,
-                          arrowprops={"arrowstyle": "-|>", "color": "#1F2A44", "lw": 1.3, "mutation_scale": 11,
-                                      "shrinkA": 0, "shrinkB": 9})
-            axes.plot(*point.before, marker="o", markersize=3, color="#1F2A44")
-        axes.text(x, y, point.risk_id, ha="center", va="center", fontsize=6,
-                  bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#1F2A44",
-                        "linewidth": 0.5})
-
-
-def heat_map(points: Sequence[HeatPoint], scale: int, width_cm: float = 12.0) -> bytes:
-    """Return the likelihood × impact matrix with each risk in its cell and an arrow for each move, as PNG."""
-    plt = _pyplot()
-    size = width_cm / 2.54
-    figure, axes = plt.subplots(figsize=(size, size * 0.9))
-    try:
+    counted = len(points) > LABELLED_RISKS
+    rows = []
+    for impact in range(scale, 0, -1):
+        row = []
         for likelihood in range(1, scale + 1):
-            for impact in range(1, scale + 1):
-                axes.add_patch(plt.Rectangle((likelihood - 0.5, impact - 0.5), 1, 1, alpha=0.35,
-                                             facecolor=_zone_colour(likelihood, impact, scale),
-                                             edgecolor="white", linewidth=1.5))
-        if len(points) > LABELLED_RISKS:
-            _count_cells(axes, points)
-        else:
-            _label_risks(axes, points)
-        axes.set_xlim(0.5, scale + 0.5)
-        axes.set_ylim(0.5, scale + 0.5)
-        axes.set_xticks(range(1, scale + 1))
-        axes.set_yticks(range(1, scale + 1))
-        axes.set_xlabel("Likelihood")
-        axes.set_ylabel("Impact")
-        axes.set_aspect("equal")
-        figure.tight_layout()
-        return _png(figure)
-    finally:
-        plt.close(figure)
+            group = sorted(cells.get((likelihood, impact), ()), key=lambda p: p.risk_id)
+            if counted:
+                lines = (_plural(len(group), "risk"),) if group else ()
+            elif len(group) > CELL_LABELS:
+                lines = tuple(map(_label, group[:CELL_LABELS - 1])) + (f"+{len(group) - CELL_LABELS + 1} more",)
+            else:
+                lines = tuple(map(_label, group))
+            row.append(HeatCell(likelihood, impact, zone(likelihood, impact, scale), lines))
+        rows.append(row)
+    return rows
+
+
+def _label(point: HeatPoint) -> str:
+    if point.before and point.before != point.after:
+        return f"{point.risk_id} (was {point.before[0]}×{point.before[1]})"
+    return point.risk_id
+
+
+def heat_map_alt_text(points: Sequence[HeatPoint], scale: int) -> str:
+    """Return what the heat map says, in words: the risks in each rating band."""
+    bands = {r.name: 0 for r in RATINGS}
+    for point in points:
+        bands[zone(*point.after, scale).name] += 1
+    moved = sum(1 for p in points if p.before and p.before != p.after)
+    return (f"Likelihood by impact matrix of {_plural(len(points), 'scored open risk')} on a {scale} by {scale} "
+            f"scale: {_count_words(bands)} by score band; {_plural(moved, 'risk')} moved cell since last quarter.")
+
+
+__all__ = ["NativeChart", "rating_chart", "HeatCell", "heat_cells", "zone", "heat_map_alt_text",
+           "distribution_alt_text", "LABELLED_RISKS", "CELL_LABELS"]

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from report_builder import depth_content
 from report_builder.dates import date_text
-from workbook.core.model import Register, Risk, as_text
-from workbook.core.schema import COLUMN_BY_KEY, DEESCALATING, ESCALATING, RATING_BY_NAME, RATINGS, TRENDS, UNCHANGED
+from workbook.core.errors import RegisterFormatError
+from workbook.core.model import Register, Risk, address, as_text
+from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATING_BY_NAME, RATINGS,
+                                  SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED)
 from workbook.core.trends import entry_periods
-from workbook.core.values import matrix_cell, score_scale
+from workbook.core.values import as_date, matrix_cell, score_scale
 
 BULLET = "• "
 ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
@@ -313,20 +315,63 @@ def attention_items(register: Register, open_risks: Sequence[Risk],
 
 # Columns the paper leaves out of the appendix: every risk there is open.
 APPENDIX_SKIP = ("status",)
+NO_COLUMNS = "none"
+
+
+def chosen_optional_columns(register: Register) -> tuple[str, ...]:
+    """Return the keys of the optional columns Settings asks the appendix to show; raise naming a bad name."""
+    text = as_text(register.setting("appendix_columns")).strip()
+    if text.lower() == NO_COLUMNS:
+        return ()
+    known = {}
+    for column in OPTIONAL_COLUMNS + DEPTH_COLUMNS:  # Proximity too, when Settings asks for it
+        if column.key not in APPENDIX_SKIP and column.key not in depth_content.APPENDIX_SKIP:
+            known[column.header.lower()] = known[register.header_of(column.key).lower()] = column.key
+    keys = []
+    for name in filter(None, (part.strip() for part in text.split(","))):
+        if name.lower() not in known:
+            cell = address(SETTINGS_SHEET, register.settings_rows.get("appendix_columns", 1), 2)
+            choices = ", ".join(c.header for c in OPTIONAL_COLUMNS if c.key not in APPENDIX_SKIP)
+            raise RegisterFormatError(
+                f"{register.source or 'register'}: {cell} ({SETTING_BY_KEY['appendix_columns'].label}) names "
+                f"{name!r}, which is not an optional column the appendix can show. Use headers from: {choices}; "
+                "separate them with commas, or write None.")
+        keys.append(known[name.lower()])
+    return tuple(keys)
+
+
+def short_date(value: object) -> str:
+    """Return a date cell as the appendix prints it ('30 Sep 2021'); text that is not a date is kept as typed."""
+    day = as_date(value)
+    return f"{day.day} {day:%b %Y}" if day else as_text(value).strip()
+
+
+DETAILS = AppendixColumn("details", "Details", "text")  # the chosen optional columns, one labelled line each
 
 
 def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[AppendixColumn, ...],
                                                                        tuple[AppendixRow, ...]]:
-    """Return the appendix columns (the sheet's in sheet order; optional ones only when filled in) and rows."""
-    keys = [key for key, _ in sorted(register.columns.items(), key=lambda kv: kv[1])
-            if key in COLUMN_BY_KEY and key not in APPENDIX_SKIP and key not in depth_content.APPENDIX_SKIP
-            and (not COLUMN_BY_KEY[key].optional or any(risk.text(key) for risk in open_risks))]
+    """Return the appendix columns (the sheet's core columns in sheet order, then a Details column holding the
+    optional ones Settings choose, when filled in) and rows."""
+    chosen = chosen_optional_columns(register)
+    in_order = [key for key, _ in sorted(register.columns.items(), key=lambda kv: kv[1]) if key in COLUMN_BY_KEY]
+    keys = [key for key in in_order if not COLUMN_BY_KEY[key].optional]
+    details = [key for key in chosen if key in register.columns and any(risk.text(key) for risk in open_risks)]
     columns = tuple(AppendixColumn(key, register.header_of(key), COLUMN_BY_KEY[key].kind) for key in keys)
-    rows = tuple(
-        AppendixRow(risk.id, risk.rating, tuple(
-            paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else (Para(risk.text(key)),)
-            for key in keys))
-        for risk in appendix_order(open_risks))
+    columns += (DETAILS,) if details else ()
+
+    def value(risk: Risk, key: str) -> str:
+        return short_date(risk.values.get(key)) if COLUMN_BY_KEY[key].kind == "date" else risk.text(key)
+
+    def cells(risk: Risk) -> tuple[Text, ...]:
+        core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else (Para(risk.text(key)),)
+                     for key in keys)
+        if not details:
+            return core
+        lines = tuple(Para(f"{register.header_of(key)}: {value(risk, key)}") for key in details if value(risk, key))
+        return core + (lines,)
+
+    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk)) for risk in appendix_order(open_risks))
     return columns, rows
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import io
+from xml.sax.saxutils import escape
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from report_builder import appendix, wordml
+from report_builder import appendix, charts, wordml
 from report_builder.content import PaperContent, Text
+from workbook.core import palette
 from workbook.core.errors import TemplateError
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
+QUOTE = {'"': "&quot;", "\n": "&#10;"}
 
 # Placeholders that stand alone in a paragraph and are replaced by generated tables, lists and pictures.
 BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences", "charts", "trend_key",
@@ -20,23 +22,26 @@ BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences"
 
 # Styles the generated parts use, by style id (fast, and independent of the names Word shows).
 STYLE_IDS = {
-    "paragraph": ("Normal", "Heading3", "ListBullet", "Caption", "FieldLabel", "TableText", "TableHeading",
+    "paragraph": ("Normal", "Heading2", "ListBullet", "Caption", "FieldLabel", "TableText", "TableHeading",
                   "TableBullet", "DataQualityNote", "Provenance"),
     "character": ("TrendArrow",),
     "table": ("TableGrid",),
 }
 
-HEADER_FILL = "1F2A44"
-HEADER_FONT = "FFFFFF"
+HEADER_FILL = palette.NAVY
+HEADER_FONT = palette.WHITE
+LANGUAGE = "en-GB"
+EMU_PER_CM = 360_000
+HEAT_MAP_CM = 16.0  # the matrix and its impact column, inside the portrait page's 17 cm
+HEAT_LABEL_CM = 2.4
+KEEP_TOGETHER_CHARS = 1500  # about a third of a page of 8 pt table text
 
-ROTATED_HEADER_CM = 1.9  # tall enough for 'Impact Score' on one rotated line
-
-
-@dataclass(frozen=True)
-class Picture:
-    png: bytes
-    width_cm: float
-    caption: str
+CHART_TYPE = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EMBEDDED_WORKBOOK = "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"
+CHART_PART = "/word/charts/chart%d.xml"
 
 
 def _sentinel(name: str) -> str:
@@ -186,7 +191,7 @@ def _table(widths_cm: Sequence[float], rows: int):
     return tbl
 
 
-def _row_props(tr, header: bool = False, cant_split: bool = True, min_height_cm: float | None = None) -> None:
+def _row_props(tr, header: bool = False, cant_split: bool = False, min_height_cm: float | None = None) -> None:
     """Set the row properties, in the order the schema requires (cantSplit, trHeight, tblHeader)."""
     from lxml import etree
 
@@ -211,15 +216,22 @@ def _fill_cell(tc, paragraphs: list) -> None:
         tc.append(p)
 
 
-def _header_row(tr, headers: Sequence[str], keep_next: bool = False, rotated: Sequence[int] = ()) -> None:
-    from lxml import etree
-
-    _row_props(tr, header=True, min_height_cm=ROTATED_HEADER_CM if rotated else None)
+def _header_row(tr, headers: Sequence[str], keep_next: bool = False, centred: Sequence[int] = ()) -> None:
+    """Mark `tr` as the table's header row (repeated on each page, never split) and write its headers."""
+    _row_props(tr, header=True, cant_split=True)
     for index, (tc, header) in enumerate(zip(tr.findall(_w("tc")), headers)):
         _shade(tc, HEADER_FILL)
-        if index in rotated:
-            etree.SubElement(tc.find(_w("tcPr")), _w("textDirection")).set(_w("val"), "btLr")
-        _fill_cell(tc, [_paragraph(header, "TableHeading", colour=HEADER_FONT, keep_next=keep_next)])
+        _fill_cell(tc, [_paragraph(header, "TableHeading", colour=HEADER_FONT, keep_next=keep_next,
+                                   centre=index in centred)])
+
+
+def _describe(tbl, caption: str, description: str) -> None:
+    """Give a table the caption and description Word shows as its alternative text."""
+    from lxml import etree
+
+    tblpr = tbl.tblPr
+    etree.SubElement(tblpr, _w("tblCaption")).set(_w("val"), wordml.clean(caption))
+    etree.SubElement(tblpr, _w("tblDescription")).set(_w("val"), wordml.clean(description))
 
 
 def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_cm: Sequence[float],
@@ -228,9 +240,11 @@ def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_
     tbl = _table(widths_cm, len(rows) + 1)
     trs = tbl.findall(_w("tr"))
     _header_row(trs[0], headers, keep_next=True)
+    # a small table is kept on one page; a long one (a register's every name) flows on instead of leaving a gap
+    small = sum(len(value) for values in rows for value in values) <= KEEP_TOGETHER_CHARS
     for index, (tr, values) in enumerate(zip(trs[1:], rows)):
         _row_props(tr)
-        last = index == len(rows) - 1
+        last = index == len(rows) - 1 or not small
         fill = fills[index] if index < len(fills) else None
         for column, (tc, value) in enumerate(zip(tr.findall(_w("tc")), values)):
             shaded = fill is not None and fill[0] == column
@@ -267,18 +281,75 @@ def _movement_sentences(content: PaperContent) -> list:
             for index, sentence in enumerate(content.movement_sentences)]
 
 
-def _charts(document, pictures: Sequence[Picture]) -> list:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
+def _new_docpr_id(document) -> int:
+    ids = [int(e.get("id")) for e in document.element.iter(f"{{{WP_NS}}}docPr") if (e.get("id") or "").isdigit()]
+    return max(ids, default=0) + 1
 
+
+def _chart_paragraph(document, content: PaperContent):
+    """Return a paragraph holding the native ratings chart; add its chart part and embedded workbook."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import Part
+
+    package = document.part.package
+    chart_part = Part(package.next_partname(CHART_PART), CT.DML_CHART, b"", package)
+    chart_rid = document.part.relate_to(chart_part, RT.CHART)
+    data_part = Part(package.next_partname(EMBEDDED_WORKBOOK), CT.SML_SHEET, b"", package)
+    chart = charts.rating_chart(content.distribution, chart_part.relate_to(data_part, RT.PACKAGE))
+    chart_part._blob, data_part._blob = chart.xml, chart.workbook
+    number = _new_docpr_id(document)
+    drawing = (
+        f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" xmlns:wp="{WP_NS}">'
+        f'<wp:extent cx="{round(chart.width_cm * EMU_PER_CM)}" cy="{round(chart.height_cm * EMU_PER_CM)}"/>'
+        f'<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{number}" name="Chart {number}" title="{escape(chart.caption)}" '
+        f'descr="{escape(chart.alt_text, QUOTE)}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic xmlns:a="{A_NS}"><a:graphicData uri="{CHART_TYPE}">'
+        f'<c:chart xmlns:c="{CHART_TYPE}" xmlns:r="{R_NS}" r:id="{chart_rid}"/>'
+        f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+    paragraph = wordml.element(
+        f'<w:p>{wordml.paragraph_properties("Normal", keep_next=True, centre=True)}{drawing}</w:p>')
+    return paragraph, chart.caption
+
+
+def _heat_map(content: PaperContent):
+    """Return the likelihood × impact matrix as a table: each cell its rating band in words and colour, and its
+    risks."""
+    scale = content.score_scale
+    width = round(min(2.6, (HEAT_MAP_CM - HEAT_LABEL_CM) / scale), 2)
+    headers = ["Impact", *(f"Likelihood {n}" for n in range(1, scale + 1))]
+    tbl = _table([HEAT_LABEL_CM] + [width] * scale, scale + 1)
+    trs = tbl.findall(_w("tr"))
+    _header_row(trs[0], headers, keep_next=True, centred=range(1, scale + 1))
+    for tr, cells in zip(trs[1:], charts.heat_cells(content.heat_points, scale)):
+        _row_props(tr, cant_split=True)
+        tcs = tr.findall(_w("tc"))
+        _fill_cell(tcs[0], [_paragraph(f"Impact {cells[0].impact}", "TableHeading", keep_next=True)])
+        for tc, cell in zip(tcs[1:], cells):
+            _shade(tc, cell.band.fill)
+            look = {"colour": cell.band.font, "centre": True, "keep_next": True}
+            _fill_cell(tc, [_paragraph(cell.band.name, "TableHeading", **look),
+                            *(_paragraph(line, "TableText", **look) for line in cell.lines)])
+    alt = charts.heat_map_alt_text(content.heat_points, scale)
+    _describe(tbl, "Likelihood and impact of open risks", alt)
+    return tbl
+
+
+def _charts(document, content: PaperContent) -> list:
     elements = []
-    for number, picture in enumerate(pictures, start=1):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.keep_with_next = True
-        paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Cm(picture.width_cm))
-        elements.append(paragraph._p)
-        elements.append(_paragraph(f"Figure {number}: {picture.caption}", "Caption", centre=True))
+    number = 0
+    if content.distribution:
+        paragraph, caption = _chart_paragraph(document, content)
+        number += 1
+        elements += [paragraph, _paragraph(f"Figure {number}: {caption}", "Caption", centre=True)]
+    if content.heat_points:
+        number += 1
+        counted = len(content.heat_points) > charts.LABELLED_RISKS
+        caption = ("Residual likelihood and impact: the number of open risks in each cell" if counted else
+                   "Residual likelihood and impact: each risk in its cell; (was L×I) gives last quarter's "
+                   "cell of a risk that moved")
+        elements += [_paragraph(f"Figure {number}: {caption}", "Caption", keep_next=True), _heat_map(content)]
     return elements
 
 
@@ -329,7 +400,7 @@ def _attention(content: PaperContent) -> list:
             else "Critical, new or escalating"
         return elements + [_paragraph(f"No risk is {reasons} this quarter.", "Normal")]
     for item in content.attention:
-        elements.append(_paragraph(item.heading, "Heading3"))
+        elements.append(_paragraph(item.heading, "Heading2"))
         elements.append(_paragraph(f"Residual risk rating: {item.rating}. Brought to the Committee for: "
                                    f"{', '.join(item.reasons)}.", "Normal", keep_next=True))
         elements.extend(_paragraph(line, "Normal", keep_next=True) for line in item.details)
@@ -353,20 +424,50 @@ def _provenance(content: PaperContent) -> list:
     return [_paragraph(content.provenance.sentence, "Provenance")] if content.provenance else []
 
 
-def _appendix(content: PaperContent) -> list:
+NO_RISKS = "There are no open risks on the register this quarter, so the appendix lists none."
+
+
+def _appendix(content: PaperContent, widths: Sequence[float]) -> list:
     """Return the full-register table: its header row, and the mark where the rows are streamed in on saving."""
     from lxml import etree
 
+    if not content.appendix_rows:
+        return [_paragraph(NO_RISKS, "Normal")]
     columns = content.appendix_columns
-    widths = appendix.column_widths(columns)
     tbl = _table(widths, 1)
     _header_row(tbl.find(_w("tr")), [c.header for c in columns],
-                rotated=[i for i, c in enumerate(columns) if c.kind in appendix.ROTATED_KINDS])
+                centred=[i for i, c in enumerate(columns) if c.kind in appendix.CENTRED_KINDS])
+    _describe(tbl, "The register", f"Every open risk on the register, {len(content.appendix_rows)} rows, most "
+                                   "severe rating first, then by ID.")
     tbl.append(etree.Comment(appendix.ROWS_COMMENT))
     return [tbl]
 
 
-def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture], path: Path) -> set[str]:
+def _printable_width_cm(document, block: str) -> float:
+    """Return the width between the margins of the section that holds `block`'s placeholder."""
+    from docx.section import Section
+
+    body = document.element.body
+    mark = _sentinel(block)
+    found = False
+    for element in body.iterchildren():
+        if not found and element.tag == _w("p") and mark in "".join(t.text or "" for t in element.iter(_w("t"))):
+            found = True
+        if found:
+            sect = element.find(f"{_w('pPr')}/{_w('sectPr')}") if element.tag == _w("p") else None
+            if sect is not None:
+                break
+    else:
+        sect = body.find(_w("sectPr"))
+    if sect is None:
+        return appendix.WIDTH_CM
+    section = Section(sect, document.part)
+    if not (section.page_width and section.left_margin is not None and section.right_margin is not None):
+        return appendix.WIDTH_CM
+    return round((section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM - 0.1, 2)
+
+
+def _replace_blocks(document, content: PaperContent, path: Path, widths: Sequence[float] = ()) -> set[str]:
     """Put each block's generated elements where its placeholder paragraph stands; return the blocks placed."""
     body = document.element.body
     builders = {
@@ -374,11 +475,11 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
         "rating_table": lambda: _rating_table(content),
         "movement_table": lambda: _movement_table(content),
         "movement_sentences": lambda: _movement_sentences(content),
-        "charts": lambda: _charts(document, pictures),
+        "charts": lambda: _charts(document, content),
         "trend_key": lambda: _trend_key(content),
         "attention": lambda: _attention(content),
         "provenance": lambda: _provenance(content),
-        "appendix": lambda: _appendix(content),
+        "appendix": lambda: _appendix(content, widths),
     }
     sentinels = {_sentinel(name): name for name in BLOCKS}
     for rel in document.part.rels.values():
@@ -404,6 +505,8 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
                                 "tables and pictures, so move it to a paragraph of its own outside the table.")
         placed.add(found[0])
         elements = builders[found[0]]()
+        if found[0] == "provenance" and elements:
+            _keep_with_next(paragraph.getprevious())  # the line never stands alone on a page
         for element in elements:
             paragraph.addprevious(element)
         ppr = paragraph.find(_w("pPr"))
@@ -417,6 +520,21 @@ def _replace_blocks(document, content: PaperContent, pictures: Sequence[Picture]
         else:
             paragraph.getparent().remove(paragraph)
     return placed
+
+
+def _keep_with_next(element) -> None:
+    from lxml import etree
+
+    if element is None or element.tag != _w("p"):
+        return
+    ppr = _ppr(element)
+    if ppr.find(_w("keepNext")) is None:
+        style = ppr.find(_w("pStyle"))
+        keep = etree.Element(_w("keepNext"))
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
 
 
 def _ppr(p):
@@ -448,12 +566,13 @@ def _set_properties(document, content: PaperContent) -> None:
     props = document.core_properties
     for name, value in values.items():
         setattr(props, name, wordml.clean(value))
+    props.language = LANGUAGE
     props.revision = 1  # Word raises it on save: how build.is_previous_paper tells an edited paper
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
 
 
-def render(content: PaperContent, template: Path, target: Path, pictures: Sequence[Picture] = ()) -> None:
+def render(content: PaperContent, template: Path, target: Path) -> None:
     """Write the paper for `content` to `target`, laid out by the Word `template`."""
     template = Path(template)
     context = {**{key: wordml.clean(value) for key, value in content.placeholders().items()},
@@ -461,12 +580,14 @@ def render(content: PaperContent, template: Path, target: Path, pictures: Sequen
     doc_template = _open_template(template, context)
     document = doc_template.docx
     _check_styles(document, template)
-    placed = _replace_blocks(document, content, pictures, template)
+    widths = appendix.column_widths(content.appendix_columns, content.appendix_rows,
+                                    _printable_width_cm(document, "appendix"))
+    placed = _replace_blocks(document, content, template, widths)
     _set_properties(document, content)
-    if "appendix" in placed:
+    if "appendix" in placed and content.appendix_rows:
         saved = io.BytesIO()
         doc_template.save(saved)
-        rows = appendix.rows_xml(content.appendix_columns, content.appendix_rows)
+        rows = appendix.rows_xml(content.appendix_columns, content.appendix_rows, widths)
         appendix.write_with_rows(saved.getvalue(), Path(target), rows)
     else:
         doc_template.save(str(target))

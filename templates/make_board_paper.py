@@ -12,8 +12,7 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -22,10 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from templates import BOARD_PAPER  # noqa: E402
 from templates.wording import DEFAULT_WORDING  # noqa: E402
+from workbook.core import palette  # noqa: E402
 
 FONT = "Arial"
 ARROW_FONT = "Segoe UI Symbol"  # has ↗ ↘ →; LibreOffice falls back to DejaVu Sans, which has them too
-NAVY = RGBColor(0x1F, 0x2A, 0x44)
+NAVY = RGBColor.from_string(palette.NAVY)
+LANGUAGE = "en-GB"
 
 
 def set_fonts(rpr_owner, name: str) -> None:
@@ -77,18 +78,14 @@ def add_field(paragraph, instruction: str) -> None:
     fld_char("end")
 
 
-def no_borders(table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr = table._tbl.tblPr
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is not None:  # the schema puts borders before the table look
-        look.addprevious(borders)
-    else:
-        tbl_pr.append(borders)
+def set_language(rpr, language: str) -> None:
+    """Set the language of text in `rpr` (spell-check, hyphenation, and what a screen reader speaks)."""
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attr in ("val", "eastAsia"):
+        lang.set(qn(f"w:{attr}"), language)
 
 
 def styles(doc) -> None:
@@ -99,6 +96,7 @@ def styles(doc) -> None:
         fonts.attrib.pop(qn(f"w:{attr}"), None)
     for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
         fonts.set(qn(f"w:{attr}"), FONT)
+    set_language(fonts.getparent(), LANGUAGE)
 
     normal = doc.styles["Normal"]
     normal.font.size = Pt(11)
@@ -138,8 +136,8 @@ def styles(doc) -> None:
     bullet.paragraph_format.left_indent = Cm(0.35)
     bullet.paragraph_format.first_line_indent = Cm(-0.3)
     note = paragraph_style(doc, "Data Quality Note", size=10, bold=True, after=4)
-    note.font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
-    paragraph_style(doc, "Provenance", size=8, before=18).font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    note.font.color.rgb = RGBColor.from_string(palette.DATA_QUALITY_TEXT)
+    paragraph_style(doc, "Provenance", size=8, before=18).font.color.rgb = RGBColor.from_string(palette.PROVENANCE_TEXT)
     arrow = doc.styles.add_style("Trend Arrow", WD_STYLE_TYPE.CHARACTER)
     set_fonts(arrow.element, ARROW_FONT)
 
@@ -159,29 +157,23 @@ def header_footer(section) -> None:
 
 
 def body(doc) -> None:
-    top = doc.add_table(rows=1, cols=2)
-    no_borders(top)
-    top.columns[0].width, top.columns[1].width = Cm(11), Cm(6)
-    left, right = top.rows[0].cells
-    left.width, right.width = Cm(11), Cm(6)
-    # Logo place: the secretariat pastes the force logo into this cell, above or instead of the name.
-    left.paragraphs[0].text = "{{ organisation }}"
-    left.paragraphs[0].style = "Organisation"
-    right.paragraphs[0].text = "{% if agenda_item %}Agenda item {{ agenda_item }}{% endif %}"
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # The title block is paragraphs with tab stops, not a layout table: a screen reader reads it in order and a
+    # tagged PDF has no table without headers. The secretariat may paste the force logo before the name.
+    top = doc.add_paragraph(style="Organisation")
+    top.paragraph_format.tab_stops.add_tab_stop(Cm(17), WD_TAB_ALIGNMENT.RIGHT)
+    top.add_run("{{ organisation }}")
+    item = top.add_run("\t{% if agenda_item %}Agenda item {{ agenda_item }}{% endif %}")
+    item.bold, item.font.size = False, Pt(11)
     doc.add_paragraph("{{ title }}", style="Title")
 
-    details = doc.add_table(rows=0, cols=2)
-    details.alignment = WD_TABLE_ALIGNMENT.LEFT
-    details.columns[0].width, details.columns[1].width = Cm(4.5), Cm(12.5)
-    no_borders(details)
     for label, value in (("Committee", "{{ committee }}"), ("Date of meeting", "{{ meeting_date }}"),
                          ("Report of", "{{ report_of }}"), ("Author", "{{ author }}"),
                          ("Protective marking", "{{ marking }}")):
-        cells = details.add_row().cells
-        cells[0].width, cells[1].width = Cm(4.5), Cm(12.5)
-        cells[0].paragraphs[0].add_run(label).bold = True
-        cells[1].paragraphs[0].text = value
+        line = doc.add_paragraph()
+        line.paragraph_format.tab_stops.add_tab_stop(Cm(4.5))
+        line.paragraph_format.space_after = Pt(2)
+        line.add_run(label).bold = True
+        line.add_run(f"\t{value}")
     doc.add_paragraph("{{ data_quality }}")
 
     doc.add_heading("1. Purpose", 1)
@@ -237,6 +229,7 @@ def build(target: Path = BOARD_PAPER) -> Path:
     props.title = "Board paper template"
     props.comments = "Template of the riskreg board paper; placeholders are listed in templates/PLACEHOLDERS.md."
     props.last_modified_by = "riskreg"
+    props.language = LANGUAGE
     props.revision = 1
     doc.save(target)
     return target

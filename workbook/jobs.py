@@ -159,3 +159,59 @@ def build_paper(register_path: Path, output: Path | None = None, *, template: Pa
 
     return build(register_path, output or default_paper_path(register_path), template=template, force=force,
                  pdf=pdf, positions=positions)
+
+
+# ---- working on values only (a server has the client's values, not its file) ---------------------------------
+
+@dataclass(frozen=True)
+class ValuesRoll:
+    """A roll-over worked out on a scratch copy of the client's values: what to write back, and what to drop."""
+
+    roll: Roll
+    values: dict[str, object]  # 'Sheet!A1' -> new value, for every cell the roll-over writes
+    removed_sheets: tuple[str, ...]
+
+
+def roll_quarter_values(grids: dict, source: str, period: Period, register: Register) -> ValuesRoll:
+    """Roll the quarter of the workbook whose sheets hold `grids`, on a scratch copy; return the cells to write."""
+    import tempfile
+
+    from workbook.xlsx.grids import read_values, sheet_names, write_grids
+
+    with tempfile.TemporaryDirectory(prefix="riskreg-") as folder:
+        scratch = write_grids(Path(folder) / _scratch_name(source), grids)
+        roll = roll_quarter(scratch, period, register=register)
+        values = read_values(scratch, roll.written.cells)
+        kept = set(sheet_names(scratch))
+    return ValuesRoll(roll, values, tuple(name for name in grids if name not in kept))
+
+
+def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False) -> tuple[object, dict]:
+    """Build the board paper of the workbook whose sheets hold `grids`; return the PaperResult and file name -> bytes."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="riskreg-") as folder:
+        from workbook.xlsx.grids import write_grids
+
+        scratch = write_grids(Path(folder) / _scratch_name(source), grids)
+        result = build_paper(scratch, force=force, pdf=pdf)
+        files = {result.paper.name: result.paper.read_bytes()}
+        if result.pdf:
+            files[result.pdf.name] = result.pdf.read_bytes()
+    return result, files
+
+
+def new_register_bytes(period: Period) -> tuple[str, bytes]:
+    """Return the file name and bytes of an empty register workbook reporting `period`."""
+    import tempfile
+
+    name = f"Risk register {period.label.replace('/', '-')}.xlsx"
+    with tempfile.TemporaryDirectory(prefix="riskreg-") as folder:
+        return name, new_register(Path(folder) / name, period).read_bytes()
+
+
+def _scratch_name(source: str) -> str:
+    """Return a safe file name for the scratch copy of the workbook named `source` (the paper is named after it)."""
+    stem = Path(str(source).replace("\\", "/")).stem
+    stem = "".join(ch for ch in stem if ch.isalnum() or ch in " -_()").strip() or "register"
+    return f"{stem[:100]}.xlsx"

@@ -432,3 +432,34 @@ def open_book(book, path: Path) -> bool:
         return False
     book.app.books.open(str(path))
     return True
+
+
+def value_blocks(values: Mapping[tuple[int, int], object]) -> list[tuple[tuple[int, int], list[list]]]:
+    """Return (top-left, rows) rectangles covering exactly the cells of `values`: runs per row, stacked when equal."""
+    spans: list[tuple[int, int, int]] = []  # row, first column, last column
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for row, column in values:
+        by_row[row].append(column)
+    for row in sorted(by_row):
+        spans.extend((row, first, last) for first, last in _runs(by_row[row]))
+    blocks: list[tuple[int, int, int, int]] = []  # top, first, last, bottom
+    for row, first, last in spans:
+        if blocks and blocks[-1][1:3] == (first, last) and blocks[-1][3] == row - 1:
+            top, first, last, _ = blocks[-1]
+            blocks[-1] = (top, first, last, row)
+        else:
+            blocks.append((row, first, last, row))
+    return [((top, first), [[safe_value(values[(r, c)]) for c in range(first, last + 1)]
+                            for r in range(top, bottom + 1)]) for top, first, last, bottom in blocks]
+
+
+def write_values(book, values: Mapping[str, object]) -> None:
+    """Write each 'Sheet!A1' -> value, one call per rectangle of cells (no cell outside `values` is touched)."""
+    by_sheet: dict[str, dict[tuple[int, int], object]] = defaultdict(dict)
+    for cell, value in values.items():
+        sheet, row, column = split_address(cell)
+        by_sheet[sheet][(row, column)] = value
+    for sheet_name in sorted(by_sheet):
+        sheet = book.sheets[sheet_name]
+        for (top, left), rows in value_blocks(by_sheet[sheet_name]):
+            sheet.range((top, left), (top + len(rows) - 1, left + len(rows[0]) - 1)).value = rows

@@ -25,6 +25,10 @@ MODULE_SOURCE = RIBBON_DIR / "RiskRegister.bas"
 
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 TEMPLATE_MODULE = "RibbonMyAddin"  # the template's demo callback module, replaced by ours
+# xlwings' own add-in carries the VBA client of a server (RunServerPython) and the web classes it needs; the ribbon
+# template does not. Copied from the same xlwings, so remote mode matches the installed version exactly.
+REMOTE_DONOR = "addin/xlwings.xlam"
+REMOTE_MODULES = ["Remote", "WebHelpers", "IWebAuthenticator", "WebClient", "WebRequest", "WebResponse"]
 MODULE_NAME = "RiskRegister"
 PROJECT_NAME = "RiskReg"  # the VBA project's name, as the VBA editor shows it
 CONFIG_NAME = "riskreg"  # xlwings reads riskreg.conf (sheet or file) for this add-in
@@ -141,7 +145,19 @@ def vba_project(template_bin: bytes, module_source: str) -> bytes:
     streams = read_streams(template_bin)
     streams = ovba.replace_module(streams, TEMPLATE_MODULE, MODULE_NAME, module_source, project_name=PROJECT_NAME)
     streams = ovba.replace_in_module(streams, "xlwings", TEMPLATE_CONFIG_LINE, CONFIG_LINE)
+    streams = ovba.add_modules(streams, remote_donor_streams(), REMOTE_MODULES)
     return write_compound_file(streams)
+
+
+def remote_donor_streams() -> dict[str, bytes]:
+    """Return the VBA streams of xlwings' own add-in, which has the server client modules."""
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / REMOTE_DONOR
+    if not path.is_file():
+        raise TemplateMissingError(f"{path}: xlwings {xlwings.__version__} ships no {REMOTE_DONOR}")
+    with zipfile.ZipFile(path) as donor:
+        return read_streams(donor.read(VBA_PART))
 
 
 def addin_bytes(sources: Sources | None = None) -> bytes:

@@ -58,6 +58,16 @@ def settings_for(platform: str, python: PurePath, project_root: PurePath) -> dic
     return {key: str(python), "PYTHONPATH": str(project_root), "ADD_WORKBOOK_TO_PYTHONPATH": "false"}
 
 
+def remote_settings(server_url: str, api_key: str | None = None) -> dict[str, str]:
+    """Return the settings that put the add-in in remote mode: its buttons call the riskreg server at `server_url`.
+
+    Without Python on the PC the file is written by IT; `"AUTH"` is the server's API key, where one is used.
+    """
+    if not server_url.startswith("https://") and not server_url.startswith("http://127.0.0.1"):
+        raise InstallError(f"{server_url}: the server must be reached over https:// (or http://127.0.0.1 for a test).")
+    return {"SERVER_URL": server_url.rstrip("/"), **({"AUTH": api_key} if api_key else {})}
+
+
 def plan(sys_platform: str, env: Mapping[str, str], python: str, project_root: str, xlwings_dir: str,
          xlwings_version: str) -> InstallPlan:
     """Return where everything goes on `sys_platform`, from the environment alone (no Excel needed)."""

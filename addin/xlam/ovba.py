@@ -287,3 +287,65 @@ def replace_in_module(streams: dict[str, bytes], name: str, old_line: str, new_l
     result["VBA/dir"] = compress(pack_dir(patched))
     result[f"VBA/{stream}"] = compress("".join(lines).encode(encoding))
     return result
+
+
+PROJECT_MODULES, DIR_TERMINATOR = 0x0F, 0x10
+
+
+def _module_records(records: list[Record], name: str, encoding: str) -> list[Record]:
+    """Return the records of module `name`, MODULENAME to MODULETERMINATOR, from a parsed `dir` stream."""
+    found, inside = [], False
+    for record in records:
+        if record.id == MODULE_NAME:
+            inside = record.data.decode(encoding) == name
+        if inside:
+            found.append(record)
+            if record.id == MODULE_TERMINATOR:
+                return found
+    raise VbaProjectError(f"no module named {name!r} in the VBA project")
+
+
+def add_modules(streams: dict[str, bytes], donor: dict[str, bytes], names: list[str]) -> dict[str, bytes]:
+    """Return `streams` with modules `names` copied from the `donor` project (source only, no p-code).
+
+    Each module keeps its `dir` records (name, stream, type: procedural or class) with its source offset set to 0,
+    its `Module=`/`Class=` line of the donor's PROJECT stream and its PROJECTwm names.
+    """
+    records = parse_dir(decompress(streams["VBA/dir"]))
+    donor_records = parse_dir(decompress(donor["VBA/dir"]))
+    encoding, donor_encoding = codepage(records), codepage(donor_records)
+    present = {m.name for m in modules(records)}
+    clash = sorted(set(names) & present)
+    if clash:
+        raise VbaProjectError(f"the project already has a module {clash[0]!r}")
+    added: list[Record] = []
+    result = dict(streams)
+    project = streams["PROJECT"].decode(encoding)
+    donor_project = donor["PROJECT"].decode(donor_encoding)
+    wm = streams["PROJECTwm"]
+    if not wm.endswith(b"\0\0"):
+        raise VbaProjectError("PROJECTwm stream: no terminator")
+    for name in names:
+        copied = [Record(MODULE_OFFSET, struct.pack("<I", 0)) if r.id == MODULE_OFFSET else r
+                  for r in _module_records(donor_records, name, donor_encoding)]
+        added.extend(copied)
+        stream = next(r.data.decode(donor_encoding) for r in copied if r.id == MODULE_STREAM_NAME)
+        source = module_source(donor_records, donor, name)
+        result[f"VBA/{stream}"] = compress(source.encode(encoding))
+        line = re.search(rf"(?m)^(Module|Class)={re.escape(name)}\r$", donor_project)
+        if line is None:
+            raise VbaProjectError(f"donor PROJECT stream: no Module= or Class= line for {name!r}")
+        last = list(re.finditer(r"(?m)^(Document|Module|Class|Package)=[^\r]*\r\n", project))[-1]
+        project = project[:last.end()] + line.group(0) + "\n" + project[last.end():]
+        wm = wm[:-2] + name.encode(encoding) + b"\0" + name.encode("utf-16-le") + b"\0\0" + b"\0\0"
+    patched = []
+    for record in records:
+        if record.id == PROJECT_MODULES:
+            record = Record(PROJECT_MODULES, struct.pack("<H", struct.unpack("<H", record.data)[0] + len(names)))
+        if record.id == DIR_TERMINATOR:
+            patched.extend(added)
+        patched.append(record)
+    result["VBA/dir"] = compress(pack_dir(patched))
+    result["PROJECT"] = project.encode(encoding)
+    result["PROJECTwm"] = wm
+    return result

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from workbook.core.layout import register_from_grids
@@ -67,7 +68,9 @@ def rows():
 def _text(element) -> str:
     from docx.oxml.ns import qn
 
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+    # a tab in a run is text a reader sees (the title block's label and value); a tab stop in w:tabs is not
+    return "".join("\t" if e.tag == qn("w:tab") else e.text or "" for e in element.iter(qn("w:t"), qn("w:tab"))
+                   if e.tag == qn("w:t") or e.getparent().tag == qn("w:r"))
 
 
 def normalised(path: Path) -> list[str]:
@@ -157,3 +160,12 @@ def paper_content(scored_register, movements):
                             "3f2a9c1b7d0e" + "0" * 52)
     return build_content(scored_register, movements=movements, provenance=provenance,
                          distribution=[Distribution("2021/22 Q1", {"High": 3, "Medium": 1})])
+
+
+@pytest.fixture
+def clean_workbook(sample_workbook):
+    """Return the sample with its one error corrected (CRR03 was New in two quarters)."""
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Register"]["G3"] = "→"
+    book.save(sample_workbook)
+    return sample_workbook

@@ -19,21 +19,35 @@ def _row(risk_id: str, controls: tuple[Para, ...], rating: str = "High") -> Appe
 
 
 def _trs(rows) -> list:
-    xml = b"".join(appendix.rows_xml(COLUMNS, rows)).decode()
+    xml = b"".join(appendix.rows_xml(COLUMNS, rows, appendix.column_widths(COLUMNS, rows))).decode()
     return list(wordml.element(f"<w:tbl>{xml}</w:tbl>"))
 
 
-def test_widths_fill_the_landscape_page_and_narrow_columns_keep_theirs():
-    widths = appendix.column_widths(COLUMNS)
-    assert sum(widths) == pytest.approx(appendix.WIDTH_CM, abs=0.05)
-    assert widths[0] == appendix.FIXED_WIDTH_CM["id"] and widths[2] == appendix.FIXED_WIDTH_CM["trend"]
+def test_widths_fill_the_page_short_columns_fit_their_longest_word_and_text_shares_the_rest():
+    rows = [_row("CRR01", (Para("Daily meeting " * 20),)), _row("CRR1234567", (Para("Plan"),), rating="Critical")]
+    widths = appendix.column_widths(COLUMNS, rows, 20.0)
+    assert sum(widths) == pytest.approx(20.0, abs=0.05)
+    # no header or short value breaks inside a word: each column holds its widest word and the padding
+    assert widths[0] >= appendix.word_cm("CRR1234567") + appendix.PADDING_CM - 0.01
+    assert widths[2] >= appendix.word_cm("Trending", bold=True) + appendix.PADDING_CM - 0.01
+    assert widths[3] >= appendix.word_cm("Critical", bold=True) + appendix.PADDING_CM - 0.01
+    assert widths[1] == pytest.approx(20.0 - widths[0] - widths[2] - widths[3], abs=0.02)
 
 
-def test_each_row_is_whole_unless_taller_than_a_page_and_bullets_are_list_paragraphs():
+def test_a_text_column_with_little_text_keeps_its_floor_while_the_wordy_one_takes_the_rest():
+    columns = COLUMNS[:2] + (AppendixColumn("owner", "Risk Owner", "text"),) + COLUMNS[2:]
+    rows = [AppendixRow("CRR01", "High", ((Para("CRR01"),), (Para("word " * 400),), (Para("Chief"),),
+                                          (Para("↗"),), (Para("High"),)))]
+    widths = appendix.column_widths(columns, rows, 25.0)
+    assert widths[2] == pytest.approx(appendix.TEXT_MIN_CM, abs=0.01)
+    assert widths[1] > 3 * widths[2]
+
+
+def test_rows_may_break_across_pages_and_bullets_are_list_paragraphs():
     short = _row("CRR01", (Para("Daily meeting", bullet=True), Para("Plan agreed", bullet=True)))
     tall = _row("CRR02", tuple(Para("word " * 200, bullet=True) for _ in range(8)))
     first, second = _trs([short, tall])
-    assert first.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+    assert first.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
     assert second.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
     styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in first.findall(f"{qn('w:tc')}[2]/{qn('w:p')}")]
     assert styles == ["TableBullet", "TableBullet"]

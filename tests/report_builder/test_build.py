@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import docx
-import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -18,15 +17,6 @@ from workbook.xlsx.reader import read_register
 GOLDEN = Path(__file__).parent / "golden" / "sample_paper.txt"
 SAMPLE_ERROR = ("Register!G3: Q1 Trending is New, but Q4 Trending already marks the risk New. A risk is "
                 "New only in the quarter it joins the register: use ↗, → or ↘ here, or correct Q4 Trending.")
-
-
-@pytest.fixture
-def clean_workbook(sample_workbook):
-    """Return the sample with its one error corrected (CRR03 was New in two quarters)."""
-    book = openpyxl.load_workbook(sample_workbook)
-    book["Register"]["G3"] = "→"
-    book.save(sample_workbook)
-    return sample_workbook
 
 
 def test_a_register_with_errors_is_refused_listing_each_error(sample_workbook, tmp_path):

@@ -1,59 +1,70 @@
-"""The paper's pictures: print resolution, register colours, the same bytes for the same data."""
+"""The paper's figures: a native chart with its data workbook and alt text, and the heat map's cells."""
 
 import io
 
-from PIL import Image
+import openpyxl
+from lxml import etree
 
 from report_builder import charts
 from report_builder.content import Distribution, HeatPoint
+from workbook.core.schema import RATING_BY_NAME
 
+C = {"c": charts.C_NS, "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+     "r": charts.R_NS}
 DISTRIBUTION = (Distribution("2021/22 Q1", {"Critical": 0, "High": 9, "Medium": 4, "Low": 0}),
-                Distribution("2021/22 Q2", {"Critical": 1, "High": 13, "Medium": 4, "Low": 0}))
+                Distribution("2021/22 Q2", {"Critical": 1, "High": 13, "Medium": 4, "Low": 2}))
 POINTS = (HeatPoint("CRR02", (3, 4), (2, 4)), HeatPoint("CRR05", (2, 2)), HeatPoint("CRR11", (2, 2), (2, 3)))
 
 
-def _image(png: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(png))
-    image.load()
-    return image
+def test_the_chart_is_a_stacked_column_chart_in_the_rating_colours_linked_to_its_data():
+    chart = charts.rating_chart(DISTRIBUTION, "rId7")
+    space = etree.fromstring(chart.xml)
+    assert space.find("c:chart/c:plotArea/c:barChart/c:grouping", C).get("val") == "stacked"
+    series = space.findall(".//c:ser", C)
+    names = [s.find("c:tx//c:v", C).text for s in series]
+    assert names == ["Low", "Medium", "High", "Critical"]  # Critical stacked on top
+    for ser, name in zip(series, names):
+        assert ser.find("c:spPr/a:solidFill/a:srgbClr", C).get("val") == RATING_BY_NAME[name].fill
+        label = ser.find("c:dLbls/c:txPr//a:defRPr/a:solidFill/a:srgbClr", C)
+        assert label.get("val") == RATING_BY_NAME[name].font
+    high = series[2].findall("c:val//c:pt/c:v", C)
+    assert [v.text for v in high] == ["9", "13"]
+    assert space.find("c:externalData", C).get(f"{{{charts.R_NS}}}id") == "rId7"
+    assert space.find("c:lang", C).get("val") == "en-GB"
+    assert space.find("c:roundedCorners", C).get("val") == "0"
 
 
-def test_rating_distribution_is_a_print_resolution_png_in_register_colours():
-    png = charts.rating_distribution(DISTRIBUTION, width_cm=15)
-    image = _image(png)
-    assert image.format == "PNG"
-    assert round(image.info["dpi"][0]) == charts.DPI
-    assert abs(image.size[0] - 15 / 2.54 * charts.DPI) <= 1
-    colours = {colour[:3] for _, colour in image.convert("RGB").getcolors(maxcolors=1_000_000)}
-    assert (0xE0, 0x30, 0x1E) in colours  # High
-    assert (0x8B, 0x00, 0x00) in colours  # Critical
-    assert (0xFF, 0xBF, 0x00) in colours  # Medium
+def test_the_embedded_workbook_holds_the_same_numbers_for_edit_data():
+    chart = charts.rating_chart(DISTRIBUTION, "rId1")
+    sheet = openpyxl.load_workbook(io.BytesIO(chart.workbook)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows == [[None, "Low", "Medium", "High", "Critical"], ["2021/22 Q1", 0, 4, 9, 0],
+                    ["2021/22 Q2", 2, 4, 13, 1]]
 
 
-def test_pictures_carry_no_timestamp_or_software_and_repeat_byte_for_byte():
-    first = charts.rating_distribution(DISTRIBUTION)
-    assert first == charts.rating_distribution(DISTRIBUTION)
-    assert charts.heat_map(POINTS, 5) == charts.heat_map(POINTS, 5)
-    for png in (first, charts.heat_map(POINTS, 5)):
-        assert b"tIME" not in png and b"Software" not in png and b"matplotlib" not in png
+def test_alt_text_states_each_quarters_counts():
+    assert charts.distribution_alt_text(DISTRIBUTION) == (
+        "Stacked column chart of open risks by residual rating, one column per quarter. 2021/22 Q1: 13 open risks, "
+        "0 Critical, 9 High, 4 Medium, 0 Low; 2021/22 Q2: 20 open risks, 1 Critical, 13 High, 4 Medium, 2 Low.")
 
 
-def test_heat_map_is_drawn_for_the_scale():
-    image = _image(charts.heat_map(POINTS, 4, width_cm=12))
-    assert abs(image.size[0] - 12 / 2.54 * charts.DPI) <= 1
-    assert charts.heat_map(POINTS, 4) != charts.heat_map(POINTS, 5)
-    # moving CRR02 back to where it was drops its arrow and changes the picture
-    still = (HeatPoint("CRR02", (3, 4), (3, 4)),) + POINTS[1:]
-    assert charts.heat_map(still, 5) != charts.heat_map(POINTS, 5)
+def test_heat_cells_name_each_risk_its_move_and_the_band_in_words():
+    rows = charts.heat_cells(POINTS, 4)
+    assert [cell.impact for cell in rows[0]] == [4, 4, 4, 4]  # highest impact first
+    cell = rows[0][2]
+    assert (cell.likelihood, cell.impact, cell.lines, cell.band.name) == (3, 4, ("CRR02 (was 2×4)",), "Critical")
+    assert rows[2][1].lines == ("CRR05", "CRR11 (was 2×3)")
+    assert rows[2][1].band.name == "Medium" and rows[3][0].band.name == "Low" and rows[3][0].lines == ()
+    assert charts.heat_map_alt_text(POINTS, 4) == (
+        "Likelihood by impact matrix of 3 scored open risks on a 4 by 4 scale: 1 Critical, 0 High, 2 Medium, 0 Low "
+        "by score band; 2 risks moved cell since last quarter.")
 
 
-def test_a_large_registers_heat_map_counts_risks_per_cell_instead_of_naming_them():
-    def register(prefix, cells):
-        return tuple(HeatPoint(f"{prefix}{n:04d}", cell, (1, 1)) for n, cell in enumerate(cells))
-
-    cells = [(1 + n % 5, 1 + n % 3) for n in range(charts.LABELLED_RISKS + 40)]
-    counted = charts.heat_map(register("CRR", cells), 5)
-    assert counted == charts.heat_map(register("DEP", cells), 5)  # names and moves are not drawn, counts are
-    assert counted != charts.heat_map(register("CRR", cells[:-1]), 5)
-    named = register("CRR", cells[:charts.LABELLED_RISKS])
-    assert charts.heat_map(named, 5) != charts.heat_map(register("DEP", cells[:charts.LABELLED_RISKS]), 5)
+def test_a_large_registers_heat_map_counts_risks_per_cell_and_a_full_cell_sums_up_the_rest():
+    many = tuple(HeatPoint(f"CRR{n:04d}", (1 + n % 5, 1 + n % 3)) for n in range(charts.LABELLED_RISKS + 40))
+    counted = charts.heat_cells(many, 5)
+    expected = sum(1 for p in many if p.after == (1, 1))
+    assert counted[4][0].lines == (f"{expected} risks",)
+    crowded = tuple(HeatPoint(f"CRR{n:02d}", (2, 2)) for n in range(charts.CELL_LABELS + 3))
+    lines = charts.heat_cells(crowded, 5)[3][1].lines
+    assert len(lines) == charts.CELL_LABELS and lines[-1] == "+4 more" and lines[0] == "CRR00"

@@ -58,11 +58,51 @@ def test_appendix_holds_open_risks_by_rating_then_id_with_the_sheet_columns(cont
     assert paper.risk_count == 4
 
 
-def test_optional_columns_join_the_appendix_only_when_filled_in(content, register_factory, headers, rows):
-    rows = [row + ["ACC Crime" if row[0] == "CRR02" else None, None] for row in rows]
-    paper = content(register_factory(rows=rows, headers=headers + ["Status", "Risk Owner", "Portfolio/Department"]))
-    assert [c.header for c in paper.appendix_columns] == headers + ["Risk Owner"]
-    assert paper.appendix_rows[1].cells[-1] == (Para("ACC Crime"),)
+def test_optional_columns_settings_choose_join_the_appendix_as_details_only_when_filled_in(
+        content, register_factory, headers, rows):
+    rows = [row + ["ACC Crime" if row[0] == "CRR02" else None, None, dt.datetime(2021, 9, 30)] for row in rows]
+    extra = ["Status", "Risk Owner", "Portfolio/Department", "Last Reviewed"]
+    paper = content(register_factory(rows=rows, headers=headers + extra))  # default: Risk Owner, Last Reviewed
+    assert [c.header for c in paper.appendix_columns] == headers + ["Details"]
+    assert paper.appendix_rows[1].cells[-1] == (Para("Risk Owner: ACC Crime"), Para("Last Reviewed: 30 Sep 2021"))
+    assert paper.appendix_rows[0].cells[-1] == (Para("Last Reviewed: 30 Sep 2021"),)
+
+
+@pytest.mark.parametrize(("choice", "details"), [
+    ("None", None),
+    ("last reviewed", ("Last Reviewed: 30 Sep 2021",)),
+    ("Portfolio/Department, Risk Owner", ("Risk Owner: ACC Crime",)),  # the sheet's order; empty ones left out
+])
+def test_settings_choose_the_optional_columns(content, register_factory, headers, rows, choice, details):
+    rows = [row + ["ACC Crime" if row[0] == "CRR02" else None, None, "2021-09-30"] for row in rows]
+    settings = [["Setting", "Value"], ["Appendix columns", choice]]
+    paper = content(register_factory(rows=rows, headers=headers + ["Status", "Risk Owner", "Portfolio/Department",
+                                                                    "Last Reviewed"], settings=settings))
+    got = tuple(p.text for p in paper.appendix_rows[1].cells[-1]) if paper.appendix_columns[-1].key == "details" \
+        else None
+    assert got == details
+
+
+def test_an_unknown_appendix_column_is_refused_naming_the_settings_cell(content, register_factory):
+    from workbook.core.errors import RegisterFormatError
+
+    settings = [["Setting", "Value"], ["Appendix columns", "Risk Owner, Budget"]]
+    with pytest.raises(RegisterFormatError) as err:
+        content(register_factory(settings=settings))
+    assert err.value.user_message == (
+        "reg.xlsx: Settings!B2 (Appendix columns) names 'Budget', which is not an optional column the appendix can "
+        "show. Use headers from: Risk Owner, Portfolio/Department, Date Raised, Last Reviewed, Likelihood, Impact "
+        "Score; separate them with commas, or write None.")
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (dt.datetime(2021, 9, 30), "30 Sep 2021"), (dt.date(2022, 3, 1), "1 Mar 2022"), ("2022-03-01", "1 Mar 2022"),
+    ("end of March", "end of March"), (None, ""),
+])
+def test_appendix_dates_read_as_day_month_year(value, text):
+    from report_builder.content import short_date
+
+    assert short_date(value) == text
 
 
 def test_rating_table_counts_open_risks_this_period_after_earlier_periods(content):

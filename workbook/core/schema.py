@@ -132,9 +132,9 @@ class Rating:
 # Most severe first: the order the committee reads them.
 RATINGS: tuple[Rating, ...] = (
     Rating("Critical", 4, "8B0000", "FFFFFF"),
-    Rating("High", 3, "E0301E", "FFFFFF"),
+    Rating("High", 3, "C62828", "FFFFFF"),
     Rating("Medium", 2, "FFBF00", "000000"),
-    Rating("Low", 1, "3A9D23", "FFFFFF"),
+    Rating("Low", 1, "2E7D32", "FFFFFF"),
 )
 RATING_BY_NAME = {r.name: r for r in RATINGS}
 
@@ -253,6 +253,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("score_scale", "Likelihood and impact scale", 4, "Highest score on the matrix: 4 or 5."),
     Setting("trend_basis", "Trend basis", "score",
             "Compare scores (when the register has them) or rating bands to work out arrows.", "TrendBasis"),
+    Setting("appendix_columns", "Appendix columns", "Risk Owner, Last Reviewed",
+            "Optional Register columns the board paper's appendix shows, by header, separated by commas "
+            "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -11,6 +11,7 @@ from typing import TypeVar
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.model import Register, column_letter
+from workbook.core.palette import WORKBOOK_HEADER_FILL
 from workbook.core.periods import Period, parse_period
 from workbook.core.result_sheets import (
     CELL_COLUMN,
@@ -51,7 +52,7 @@ AUTHOR = NOTE_AUTHOR
 # How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
 WRITTEN_BY = "riskreg"
 GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
-HEADER_FILL = "1F4E78"
+HEADER_FILL = WORKBOOK_HEADER_FILL
 NOTE_SIZE = (420, 160)  # width, height in pixels: long enough for two messages without scrolling
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
 

@@ -160,8 +160,9 @@ def test_olefile_opens_the_vba_project_in_strict_mode(parts):
     with olefile.OleFileIO(io.BytesIO(parts[build.VBA_PART]), raise_defects=olefile.DEFECT_INCORRECT) as ole:
         assert ole.parsing_issues == []
         streams = sorted("/".join(path) for path in ole.listdir())
-    assert streams == ["PROJECT", "PROJECTwm", "VBA/Dictionary", "VBA/RiskRegister", "VBA/Sheet2",
-                       "VBA/ThisWorkbook", "VBA/_VBA_PROJECT", "VBA/dir", "VBA/xlwings"]
+    assert streams == sorted(["PROJECT", "PROJECTwm", "VBA/Dictionary", "VBA/RiskRegister", "VBA/Sheet2",
+                              "VBA/ThisWorkbook", "VBA/_VBA_PROJECT", "VBA/dir", "VBA/xlwings",
+                              *(f"VBA/{name}" for name in build.REMOTE_MODULES)])
 
 
 def test_our_module_decodes_to_exactly_the_source_in_git(macros):
@@ -228,7 +229,7 @@ def test_libreoffice_imports_the_vba_modules(built, tmp_path, soffice):
     with zipfile.ZipFile(ods) as archive:
         modules = {name.split("/")[-1][:-4]: archive.read(name) for name in archive.namelist()
                    if name.startswith(f"Basic/{build.PROJECT_NAME}/") and not name.endswith("script-lb.xml")}
-    assert set(modules) == {"Dictionary", MODULE_NAME, "Sheet2", "ThisWorkbook", "xlwings"}
+    assert set(modules) == {"Dictionary", MODULE_NAME, "Sheet2", "ThisWorkbook", "xlwings", *build.REMOTE_MODULES}
     text = etree.fromstring(modules[MODULE_NAME]).text
     body = MODULE_SOURCE.read_text(encoding="utf-8").split("\n", 1)[1]  # LibreOffice drops Attribute lines
     # LibreOffice marks the module as VBA and ends it with an empty line.

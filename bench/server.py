@@ -1,0 +1,215 @@
+"""Load on `riskreg serve`: many users pressing Validate at once, and one Validate against the desktop path.
+
+Loopback only, bounded in count (users × rounds requests) and time (LOAD_TIMEOUT). Run as
+`python -m bench.server [--users 50] [--rounds 2] [--size 1000] [--workers 2]`; writes bench/SERVER.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+API_KEY = "bench-" + "b" * 40
+LOAD_TIMEOUT = 900.0  # seconds for the whole load run
+REQUEST_TIMEOUT = 600.0
+SINGLE_RUNS = 5
+ROUTE = "/xlwings/custom-scripts-call/validate"
+
+# The desktop path of one click: RunPython starts Python, which imports riskreg and xlwings and runs the entry point.
+DESKTOP = ("import json, sys, xlwings as xw\n"
+           "from addin.ribbon import entry\n"
+           "book = xw.Book(json=json.load(open(sys.argv[1], encoding='utf-8')))\n"
+           "entry.validate(book)\n"
+           "print(book.json()['actions'][-1]['args'][0])\n")
+
+
+def expected_answer(path: Path) -> tuple[str, int]:
+    """Return the message Validate must show for the workbook at `path`, and its number of findings."""
+    from workbook import jobs
+
+    validation = jobs.validate_file(path)
+    text = f"{validation.summary} — see the Validation sheet." if validation.findings else validation.summary
+    return text, len(validation.findings)
+
+
+def check_answer(response, message: str, findings: int) -> str | None:
+    """Return what is wrong with one answer, or None when it is the right one."""
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    actions = response.json()["actions"]
+    said = [a["args"][0] for a in actions if a["func"] == "alert"]
+    if said != [message]:
+        return f"message {said[:1]!r}"
+    rows = [a for a in actions if a["func"] == "setValues"]
+    if findings and (len(rows) != 1 or len(rows[0]["values"]) != findings + 4):
+        return "Validation sheet of the wrong length"
+    return None
+
+
+def worker_memory(pid: int) -> list[dict]:
+    """Return peak and current resident memory (MB) of the server's worker processes (Linux /proc)."""
+    found = []
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = children.read_text().split() if children.exists() else []
+    for child in pids or [str(pid)]:  # one worker: uvicorn serves in the process it was started in
+        status = Path(f"/proc/{child}/status")
+        if not status.exists():
+            continue
+        fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        mb = lambda key: int(fields.get(key, "0 kB").split()[0]) / 1024  # noqa: E731
+        found.append({"pid": int(child), "peak_mb": round(mb("VmHWM"), 1), "rss_mb": round(mb("VmRSS"), 1)})
+    return [w for w in found if w["peak_mb"] > 30]  # uvicorn's process watcher is no worker
+
+
+async def load(url: str, body: bytes, users: int, rounds: int, message: str, findings: int) -> dict:
+    """Run `users` concurrent users pressing Validate `rounds` times each; return timings and wrong answers."""
+    import httpx
+
+    latencies, wrong = [], []
+
+    async def user(client):
+        for _ in range(rounds):
+            started = time.perf_counter()
+            try:
+                response = await client.post(url + ROUTE, content=body, headers={"Authorization": API_KEY})
+            except httpx.TransportError as err:
+                wrong.append(f"connection: {type(err).__name__}")
+                continue
+            latencies.append(time.perf_counter() - started)
+            problem = check_answer(response, message, findings)
+            if problem:
+                wrong.append(problem)
+
+    # A connection per request, as separate Excel clients open: no reuse of one the server is closing as idle.
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.wait_for(asyncio.gather(*(user(client) for _ in range(users))), LOAD_TIMEOUT)
+        wall = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(latencies) + sum(w.startswith("connection") for w in wrong), "wall_s": round(wall, 2), "throughput_rps": round(len(latencies) / wall, 2),
+            "median_s": round(statistics.median(latencies), 3),
+            "p95_s": round(latencies[max(0, int(len(latencies) * 0.95 + 0.5) - 1)], 3),
+            "max_s": round(latencies[-1], 3), "wrong": wrong}
+
+
+def single(url: str, sample_payload: Path, message: str, findings: int) -> dict:
+    """Return the median time of one Validate on the sample: over HTTP to the running server, and as the desktop does."""
+    import httpx
+
+    body = sample_payload.read_bytes()
+    server_times, desktop_times = [], []
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    for _ in range(SINGLE_RUNS):
+        started = time.perf_counter()
+        response = httpx.post(url + ROUTE, content=body, headers={"Authorization": API_KEY}, timeout=60)
+        server_times.append(time.perf_counter() - started)
+        assert check_answer(response, message, findings) is None, response.text[:300]
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", DESKTOP, str(sample_payload)], capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120)
+        desktop_times.append(time.perf_counter() - started)
+        assert done.stdout.strip() == message, done.stderr[-500:]
+    server, desktop = statistics.median(server_times), statistics.median(desktop_times)
+    return {"server_s": round(server, 3), "desktop_s": round(desktop, 3), "ratio": round(server / desktop, 3)}
+
+
+def report(result: dict) -> str:
+    load_, one, memory = result["load"], result["single"], result["memory"]
+    lines = [
+        "# riskreg serve under load",
+        "",
+        f"Run {result['when']} on {result['machine']}; {result['workers']} uvicorn workers on 127.0.0.1, client and "
+        "server on the same machine (they share its cores). `python -m bench.server` writes this file.",
+        "",
+        f"## {result['users']} users pressing Validate on a {result['size']:,}-risk register",
+        "",
+        f"Each user sends the payload xlwings' Excel client sends for the register ({result['payload_mb']} MB of JSON, "
+        f"{result['findings']:,} findings) {result['rounds']} time(s); every answer is checked: status 200, the "
+        "message box text, and a Validation sheet with one row per finding.",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| requests | {load_['requests']} |",
+        f"| wrong answers | {len(load_['wrong'])} |",
+        f"| wall time | {load_['wall_s']} s |",
+        f"| throughput | {load_['throughput_rps']} requests/s |",
+        f"| median latency | {load_['median_s']} s |",
+        f"| 95th-percentile latency | {load_['p95_s']} s |",
+        f"| slowest | {load_['max_s']} s |",
+    ]
+    for i, worker in enumerate(memory, start=1):
+        lines.append(f"| worker {i} memory: peak / after | {worker['peak_mb']} MB / {worker['rss_mb']} MB |")
+    lines += [
+        "",
+        "## One Validate on the 18-risk sample: server against desktop",
+        "",
+        f"Medians of {SINGLE_RUNS}. Server: one HTTP request to the running server (payload in, actions out). "
+        "Desktop: what RunPython does per click, a fresh Python process that imports riskreg and xlwings and runs "
+        "the same entry point (process start included; Excel's own COM time is not in either).",
+        "",
+        "| path | time |",
+        "|---|---:|",
+        f"| server | {one['server_s']} s |",
+        f"| desktop | {one['desktop_s']} s |",
+        f"| server ÷ desktop | {one['ratio']} |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m bench.server", description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2, help="Validate presses per user")
+    parser.add_argument("--size", type=int, default=1000, help="risks in the register")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=HERE / "out")
+    parser.add_argument("--out", type=Path, default=HERE / "SERVER.md")
+    args = parser.parse_args(argv)
+    if args.users * args.rounds > 1000:
+        parser.error("at most 1,000 requests per run")
+
+    from bench.actions import payload
+    from bench.prepare import SAMPLE, prepare
+    from tests.support.server_process import running_server
+    from workbook.files.atomic import write_text_atomic
+
+    scratch = args.workdir / "server"
+    scratch.mkdir(parents=True, exist_ok=True)
+    big, sample = prepare(args.size, args.workdir, log=print), prepare(SAMPLE, args.workdir, log=print)
+    body = json.dumps(payload(big.xlsx)).encode()
+    sample_payload = scratch / "sample-payload.json"
+    sample_payload.write_text(json.dumps(payload(sample.xlsx)), encoding="utf-8")
+    message, findings = expected_answer(big.xlsx)
+    sample_message, sample_findings = expected_answer(sample.xlsx)
+    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY,
+           "RISKREG_MAX_BODY_MB": str(max(32, len(body) // (1024 * 1024) * 2))}
+    with running_server(env, scratch, workers=args.workers) as server:
+        asyncio.run(load(server.url, body, args.workers, 1, message, findings))  # warm each worker's imports
+        measured = asyncio.run(load(server.url, body, args.users, args.rounds, message, findings))
+        memory = worker_memory(server.process.pid)
+        one = single(server.url, sample_payload, sample_message, sample_findings)
+    result = {"when": dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y %H:%M UTC"),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+              "workers": args.workers, "users": args.users, "rounds": args.rounds, "size": args.size,
+              "findings": findings, "payload_mb": round(len(body) / 1e6, 1), "load": measured, "memory": memory,
+              "single": one}
+    write_text_atomic(args.out, report(result))
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

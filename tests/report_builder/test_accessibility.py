@@ -1,0 +1,213 @@
+"""The paper is accessible by construction: checked on the written file and its tagged PDF, not by eye."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lxml import etree
+
+from report_builder.build import build_paper
+from workbook.core.palette import MIN_CONTRAST, contrast
+from workbook.core.schema import OPTIONAL_COLUMNS, SETTING_BY_KEY
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+      "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _part(path: Path, name: str):
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(name))
+
+
+def _parts(path: Path, pattern: str) -> list:
+    with zipfile.ZipFile(path) as archive:
+        return [etree.fromstring(archive.read(n)) for n in archive.namelist() if re.fullmatch(pattern, n)]
+
+
+def problems(paper: Path, marking: str) -> list[str]:
+    """Return every accessibility problem found in the written paper (empty when it passes)."""
+    found = []
+    document = _part(paper, "word/document.xml")
+    styles = _part(paper, "word/styles.xml")
+    names = {s.get(_w("styleId")): s.find("w:name", NS).get(_w("val")) for s in styles.iter(_w("style"))}
+    # every picture and chart says what it shows, with numbers
+    for doc_pr in document.iter(f"{{{NS['wp']}}}docPr"):
+        if not re.search(r"\d", doc_pr.get("descr", "")):
+            found.append(f"drawing {doc_pr.get('name')} has no alternative text stating counts")
+    # every table has a header row that repeats; no data row is kept from breaking across pages
+    for number, tbl in enumerate(document.iter(_w("tbl")), start=1):
+        rows = tbl.findall("w:tr", NS)
+        if not rows or rows[0].find("w:trPr/w:tblHeader", NS) is None:
+            found.append(f"table {number} has no repeating header row")
+        if any(tr.find("w:trPr/w:tblHeader", NS) is None and tr.find("w:trPr/w:cantSplit", NS) is not None
+               and len(rows) > 12 for tr in rows):
+            found.append(f"table {number} keeps rows from breaking across pages")
+    # headings in order: start at level 1, never skip a level going down
+    level = 0
+    for p in document.iter(_w("p")):
+        style = p.find("w:pPr/w:pStyle", NS)
+        name = names.get(style.get(_w("val")) if style is not None else "Normal", "")
+        if match := re.fullmatch(r"[Hh]eading (\d)", name):
+            new = int(match.group(1))
+            if new > level + 1:
+                text = "".join(t.text or "" for t in p.iter(_w("t")))
+                found.append(f"heading '{text}' at level {new} follows level {level}")
+            level = new
+    # every shaded cell's text contrasts with its fill (runs without a colour are black)
+    for tc in document.iter(_w("tc")):
+        shd = tc.find("w:tcPr/w:shd", NS)
+        fill = shd.get(_w("fill")) if shd is not None else None
+        if not fill or fill == "auto":
+            continue
+        for r in tc.iter(_w("r")):
+            colour = r.find("w:rPr/w:color", NS)
+            text = colour.get(_w("val")) if colour is not None else "000000"
+            if contrast(text, fill) < MIN_CONTRAST and "".join(t.text or "" for t in r.iter(_w("t"))).strip():
+                found.append(f"text {text} on fill {fill}: {contrast(text, fill):.2f}:1")
+    for space in _parts(paper, r"word/charts/chart\d+\.xml"):
+        for ser in space.iter(f"{{{NS['c']}}}ser"):
+            fill = ser.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val")
+            label = ser.find("c:dLbls/c:txPr//a:defRPr/a:solidFill/a:srgbClr", NS).get("val")
+            if contrast(label, fill) < MIN_CONTRAST:
+                found.append(f"chart label {label} on {fill}")
+    # title, language and author in the properties; language of the text in the styles
+    core = _part(paper, "docProps/core.xml")
+    for tag in ("dc:title", "dc:creator", "dc:language"):
+        element = core.find(tag, NS)
+        if element is None or not (element.text or "").strip():
+            found.append(f"document property {tag} is empty")
+    if core.findtext("dc:language", namespaces=NS) != "en-GB":
+        found.append("document language is not en-GB")
+    lang = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    if lang is None or lang.get(_w("val")) != "en-GB":
+        found.append("text language in the styles is not en-GB")
+    # the protective marking in the header and the footer of every section (a section without its own
+    # header or footer shows the previous section's)
+    found += _marking_problems(paper, document, marking)
+    return found
+
+
+def _marking_problems(paper: Path, document, marking: str) -> list[str]:
+    import docx
+
+    found = []
+    for number, section in enumerate(docx.Document(str(paper)).sections, start=1):
+        for kind, part in (("header", section.header), ("footer", section.footer)):
+            if marking not in [p.text.strip() for p in part.paragraphs]:
+                found.append(f"section {number} {kind} lacks the marking {marking}")
+    return found
+
+
+def _all_columns_workbook(path: Path, size: int) -> Path:
+    from bench.prepare import write_synthetic_workbook
+
+    write_synthetic_workbook(size, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Settings"]
+    label = SETTING_BY_KEY["appendix_columns"].label
+    row = next(r for r in range(1, sheet.max_row + 2) if sheet.cell(r, 1).value in (label, None))
+    sheet.cell(row, 1, label)
+    sheet.cell(row, 2, ", ".join(c.header for c in OPTIONAL_COLUMNS if c.key != "status"))
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def all_columns_paper(tmp_path) -> Path:
+    register = _all_columns_workbook(tmp_path / "all columns.xlsx", 24)
+    return build_paper(register, tmp_path / "all columns.docx", force=True).paper
+
+
+def test_the_sample_paper_passes_every_check_on_the_file(clean_workbook, tmp_path):
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
+    assert problems(paper, "OFFICIAL") == []
+
+
+def test_a_paper_with_every_optional_column_passes_and_shows_them_with_short_dates(all_columns_paper):
+    import docx
+
+    assert problems(all_columns_paper, "OFFICIAL") == []
+    table = docx.Document(str(all_columns_paper)).tables[-1]
+    headers = [cell.text for cell in table.rows[0].cells]
+    assert headers == ["ID", "Risk Name", "Description", "Impact", "Key Controls and Activities", "Q4 Trending",
+                       "Q1 Trending", "Q2 Trending", "Residual Risk Rating", "Details"]
+    details = [p.text for p in table.rows[1].cells[-1].paragraphs]
+    assert [line.split(":")[0] for line in details] == [
+        "Risk Owner", "Portfolio/Department", "Date Raised", "Last Reviewed", "Likelihood", "Impact Score"]
+    for line in details[2:4]:
+        assert re.fullmatch(r"[^:]+: \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}", line), line
+
+
+def test_a_thousand_risk_paper_passes_every_check_on_the_file(tmp_path):
+    from bench.prepare import write_synthetic_workbook
+
+    write_synthetic_workbook(1000, tmp_path / "big.xlsx")
+    paper = build_paper(tmp_path / "big.xlsx", tmp_path / "big.docx", force=True).paper
+    assert problems(paper, "OFFICIAL") == []
+
+
+def test_the_check_finds_what_it_looks_for(clean_workbook, tmp_path):
+    """A paper spoiled in each way the checks look for is caught on each count."""
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
+    spoiled = tmp_path / "spoiled.docx"
+    with zipfile.ZipFile(paper) as source, zipfile.ZipFile(spoiled, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb'descr="[^"]*"', b'descr="chart"', data)
+                data = data.replace(b"<w:tblHeader/>", b"", 1)
+                data = data.replace(b'w:fill="2E7D32"', b'w:fill="3A9D23"').replace(
+                    b'w:fill="C62828"', b'w:fill="7FD0FF"')
+                data = data.replace(b'<w:pStyle w:val="Heading2"/>', b'<w:pStyle w:val="Heading3"/>', 1)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dc:language>[^<]*</dc:language>", b"<dc:language>en-US</dc:language>", data)
+            out.writestr(info, data)
+    found = problems(spoiled, "OFFICIAL")
+    assert "drawing Chart 1 has no alternative text stating counts" in found
+    assert "table 1 has no repeating header row" in found
+    assert "text FFFFFF on fill 7FD0FF: 1.70:1" in found
+    assert "document language is not en-GB" in found
+    assert any(line.startswith("heading ") and "at level 3 follows level 1" in line for line in found)
+    assert problems(spoiled, "SECRET") == [*found, *(f"section {n} {kind} lacks the marking SECRET"
+                                                     for n in (1, 2) for kind in ("header", "footer"))]
+
+
+@pytest.mark.parametrize("which", ["sample", "all columns"])
+def test_pdf_is_tagged_pdf_ua_and_passes_the_checker(which, clean_workbook, tmp_path, soffice):
+    import pikepdf
+    from pdfua import validate
+
+    register = clean_workbook if which == "sample" else _all_columns_workbook(tmp_path / "all.xlsx", 12)
+    result = build_paper(register, tmp_path / "paper.docx", pdf=True, force=True)
+    report = validate(str(result.pdf))
+    assert report.exit_code == 0, [f"{f.rule_id}: {f.message}" for f in report.findings]
+    assert not [f for f in report.findings if str(f.severity).lower().endswith(("error", "warning"))]
+    with pikepdf.open(result.pdf) as pdf:
+        assert pdf.Root.MarkInfo.Marked
+        assert b"pdfuaid" in pdf.Root.Metadata.read_bytes()
+        assert pdf.Root.Lang == "en-GB"
+
+
+def test_the_chart_opens_as_a_chart_in_libreoffice_with_its_data(clean_workbook, tmp_path, soffice):
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
+    odt = soffice(paper, "odt")
+    with zipfile.ZipFile(odt) as archive:
+        charts = [n for n in archive.namelist() if n.endswith("content.xml") and n != "content.xml"]
+        assert charts, archive.namelist()
+        chart = archive.read(charts[0]).decode()
+    assert "chart:chart" in chart and 'chart:class="chart:bar"' in chart
+    # the sample's quarter: 1 Critical, 13 High, 4 Medium, 0 Low
+    values = re.findall(r'office:value="(\d+)"', chart)
+    assert sorted(map(int, values)) == sorted([0, 4, 13, 1])

@@ -1,0 +1,77 @@
+"""A real `riskreg serve` process on a free loopback port, for the server tests and the load bench."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+START_TIMEOUT = 60.0  # seconds: importing xlwings, FastAPI and the core takes a few on a busy 2-core machine
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running server: its base URL, its log file and its process."""
+
+    url: str
+    log: Path
+    process: subprocess.Popen
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    import httpx
+
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:  # bounded in time; one try every 0.2 s
+        if process.poll() is not None:
+            raise RuntimeError(f"riskreg serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"riskreg serve did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def running_server(env: Mapping[str, str], folder: Path, workers: int = 1) -> Iterator[Server]:
+    """Start `riskreg serve` on 127.0.0.1 with `env` added to the environment; stop it (and its workers) after."""
+    port = free_port()
+    log = folder / f"server-{port}.log"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("RISKREG_", "XLWINGS_"))}
+    environment.update(env)
+    with open(log, "wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "addin", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
+             str(workers)], stdout=sink, stderr=subprocess.STDOUT, env=environment, cwd=folder,
+            start_new_session=True)  # its own process group: the workers stop with it
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield Server(url, log, process)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
