@@ -81,7 +81,7 @@ def test_the_rendered_paper_shows_both_tables_and_each_risks_actions(depth_paper
     assert lines[actions + 1] == "| Risk | Action | Owner | Due | Status | State |"
     assert lines[actions + 2] == ("| CRR02 | Review the controls of Serious Violence in Under 25s | Strategic Risk "
                                   "Manager | 31 August 2021 | In progress | Overdue by 30 days |")
-    item = lines.index("Heading 3: CRR18 Core Skills Resilience & Training Risk")
+    item = lines.index("Heading 2: CRR18 Core Skills Resilience & Training Risk")  # issue-15: risks are Heading 2
     assert lines[item + 1] == ("Normal: Residual risk rating: Critical. Brought to the Committee for: Critical rating, "
                                "New this quarter, Outside appetite.")
     assert lines[item + 2] == "Normal: Scores: Inherent 16 → residual 12 → target 6 by 30 September 2021."
