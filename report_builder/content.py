@@ -7,13 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from report_builder import depth_content
-from report_builder.dates import date_text
+from report_builder.dates import date_text, setting_text
 from workbook.core.errors import RegisterFormatError
 from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATING_BY_NAME, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED)
 from workbook.core.trends import entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
+from workbook.core.words import plural
 
 BULLET = "• "
 ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
@@ -194,16 +195,16 @@ class PaperContent:
     has_actions: bool = False
     position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
 
-    def placeholders(self) -> dict[str, str]:
-        """Return the values of the template's text placeholders."""
+    def placeholders(self) -> dict[str, str | int]:
+        """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
         counts = {row.kind: row.count for row in self.movement_rows}
         current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
         values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
         values.update({
-            "risk_count": str(self.risk_count),
-            "attention_count": str(len(self.attention)),
-            **{f"{r.name.lower()}_count": str(current.get(r.name, 0)) for r in RATINGS},
-            **{f"{kind.replace('-', '')}_count": str(counts.get(kind, 0)) for kind, _ in MOVEMENT_KINDS},
+            "risk_count": self.risk_count,
+            "attention_count": len(self.attention),
+            **{f"{r.name.lower()}_count": current.get(r.name, 0) for r in RATINGS},
+            **{f"{kind.replace('-', '')}_count": counts.get(kind, 0) for kind, _ in MOVEMENT_KINDS},
             "source_file": self.provenance.file_name if self.provenance else "",
             "source_modified": self.provenance.modified_text if self.provenance else "",
             "source_sha256": self.provenance.short_sha if self.provenance else "",
@@ -224,12 +225,12 @@ def appendix_order(risks: Iterable[Risk]) -> list[Risk]:
 
 def title_block(register: Register) -> TitleBlock:
     """Return the title block fields from the register's Settings."""
-    setting = lambda key: as_text(register.setting(key)).strip()  # noqa: E731
+    setting = lambda key: setting_text(register.setting(key))  # noqa: E731
     period = register.period
     return TitleBlock(
         organisation=setting("organisation"),
         committee=setting("committee"),
-        meeting_date=date_text(register.setting("meeting_date")) or "To be confirmed",
+        meeting_date=date_text(register.setting("meeting_date")),
         agenda_item=setting("agenda_item"),
         title=f"{setting('title')} – {period.long_label}",
         register_title=setting("title"),
@@ -379,8 +380,8 @@ def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
     """Return the data-quality note: what it means, then one line per error (cell and message)."""
     if not errors:
         return ()
-    lines = [f"Data quality: this paper was built although the register has {len(errors)} "
-             f"error{'s' if len(errors) != 1 else ''} that should be corrected before it is relied on:"]
+    lines = [f"Data quality: this paper was built although the register has "
+             f"{plural(errors, 'error')} that should be corrected before it is relied on:"]
     for finding in errors:
         cell = getattr(finding, "cell", "") or ""
         lines.append(f"{cell}: {getattr(finding, 'message', finding)}" if cell else str(getattr(finding, "message", finding)))

@@ -12,6 +12,7 @@ from report_builder import appendix, charts, wordml
 from report_builder.content import PaperContent, Text
 from workbook.core import palette
 from workbook.core.errors import TemplateError
+from workbook.core.words import is_are, plural, them_it
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
 QUOTE = {'"': "&quot;", "\n": "&#10;"}
@@ -59,14 +60,40 @@ def _environment():
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=False)
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=False)
+    env.filters.update(plural=plural, is_are=is_are)
+    return env
+
+
+# A Word Template (.dotx) is a document package whose main part says "template": python-docx opens documents only.
+DOTX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_document(path: Path) -> str | io.BytesIO:
+    """Return what python-docx should open for the template at `path`: the file itself, or for a Word Template
+    (.dotx) a copy in memory whose main part is declared a document, so the paper made from it is a .docx."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        types = package.read("[Content_Types].xml")
+        if DOTX_MAIN not in types:
+            return str(path)
+        copy = io.BytesIO()
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as converted:
+            for member in package.infolist():
+                data = types.replace(DOTX_MAIN, DOCX_MAIN) if member.filename == "[Content_Types].xml" \
+                    else package.read(member)
+                converted.writestr(member, data)
+    copy.seek(0)
+    return copy
 
 
 def _template_paragraphs(path: Path) -> Iterator[str]:
     """Yield the text of every paragraph of the template: body, tables, headers and footers."""
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(_as_document(path))
     elements = [document.element.body]
     for rel in document.part.rels.values():
         if rel.reltype.endswith(("/header", "/footer")):
@@ -103,7 +130,13 @@ def _open_template(path: Path, context: dict[str, str]):
 
     check_package(path, DOCUMENT, TemplateError)  # a wrong, damaged or hostile file stops here, named
     env = _environment()
-    template = DocxTemplate(str(path))
+    try:
+        template = DocxTemplate(_as_document(path))
+        template.init_docx()
+    except Exception as err:  # the package passed the guard; what python-docx trips on is in the template
+        detail = " ".join(str(err).split())[:200] or type(err).__name__
+        raise TemplateError(f"{path.name}: cannot be opened as a Word template ({detail}). Open it in Word and "
+                            f"save it as a Word Document (.docx) or Word Template (.dotx), then try again.") from None
     try:
         unknown = template.get_undeclared_template_variables(jinja_env=env, context=context)
     except TemplateSyntaxError as exc:
@@ -111,14 +144,17 @@ def _open_template(path: Path, context: dict[str, str]):
     if unknown:
         names = ", ".join("{{ " + name + " }}" for name in sorted(unknown))
         raise TemplateError(
-            f"{path.name}: unknown placeholder{'s' if len(unknown) > 1 else ''} {names}. Use the names "
-            f"listed in {PLACEHOLDERS_DOC}, or remove {'them' if len(unknown) > 1 else 'it'} in Word.")
+            f"{path.name}: unknown {plural(unknown, 'placeholder', with_count=False)} {names}. Use the names "
+            f"listed in {PLACEHOLDERS_DOC}, or remove {them_it(unknown)} in Word.")
     try:
         template.render(context, jinja_env=env, autoescape=True)
     except TemplateSyntaxError as exc:
         raise _syntax_error(path, env, exc) from None
     except JinjaError as exc:
         raise TemplateError(f"{path.name}: placeholder error: {exc.message.rstrip('.')}. See {PLACEHOLDERS_DOC}.") from None
+    except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. {% if risk_count > 'ten' %}: a tag's own mistake
+        raise TemplateError(f"{path.name}: placeholder error: {exc}. Counts are numbers and other placeholders "
+                            f"text; see {PLACEHOLDERS_DOC}.") from None
     return template
 
 
@@ -130,7 +166,7 @@ def _check_styles(document, path: Path) -> None:
     present = {(s.type, s.style_id) for s in document.styles}
     missing = [sid for kind, ids in STYLE_IDS.items() for sid in ids if (kinds[kind], sid) not in present]
     if missing:
-        raise TemplateError(f"{path.name}: the template lacks the style{'s' if len(missing) > 1 else ''} "
+        raise TemplateError(f"{path.name}: the template lacks the {plural(missing, 'style', with_count=False)} "
                             f"{', '.join(missing)} (style ids) the paper uses. Restore them, or rebuild the "
                             "template with `python templates/make_board_paper.py` and redo your edits.")
 
@@ -575,7 +611,8 @@ def _set_properties(document, content: PaperContent) -> None:
 def render(content: PaperContent, template: Path, target: Path) -> None:
     """Write the paper for `content` to `target`, laid out by the Word `template`."""
     template = Path(template)
-    context = {**{key: wordml.clean(value) for key, value in content.placeholders().items()},
+    context = {**{key: wordml.clean(value) if isinstance(value, str) else value
+                  for key, value in content.placeholders().items()},
                **{name: _sentinel(name) for name in BLOCKS}}
     doc_template = _open_template(template, context)
     document = doc_template.docx

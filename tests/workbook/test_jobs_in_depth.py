@@ -42,8 +42,8 @@ def found(path):
     rows = register.actions
     overdue = [a.row for a in rows if depth.overdue(register, a) is not None]
     upcoming = [a.row for a in rows if depth.due_next_quarter(register, a)]
-    r041 = [f.cell for f in checks.check(register) if f.rule_id == "R041"]
-    assert r041 == [f"Actions!D{row}" for row in overdue]  # the check and the paper count the same actions
+    r042 = [f.cell for f in checks.check(register) if f.rule_id == "R042"]
+    assert r042 == [f"Actions!D{row}" for row in overdue]  # the check and the paper count the same actions
     assert len(build_content(register).action_rows) == len(overdue) + len(upcoming)
     return register, overdue, upcoming
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.model import HistoryEntry, Register, Risk, SheetRow, as_text
+from workbook.core.model import Formula, HistoryEntry, Register, Risk, SheetRow, as_text
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
     ACTION_COLUMNS,
@@ -32,6 +32,7 @@ from workbook.core.schema import (
     SheetColumn,
     trend_header,
 )
+from workbook.core.words import plural
 
 Grid = Sequence[Sequence[object]]
 
@@ -52,7 +53,9 @@ def _is_blank(row: Sequence[object]) -> bool:
 
 
 def _text(value: object) -> str:
-    return value.strip() if type(value) is str else as_text(value).strip()
+    if type(value) is str:
+        return value.strip()
+    return value if isinstance(value, Formula) else as_text(value).strip()  # a formula stays one, for the checks
 
 
 def _picker(positions: Sequence[int | None]):
@@ -136,7 +139,7 @@ def map_columns(headers: Sequence[object], header_row: int, source: str) -> tupl
             close = difflib.get_close_matches(column.header, unknown, n=1, cutoff=0.6)
             details.append(f"'{column.header}'" + (f" (found '{close[0]}': is it misspelt?)" if close else ""))
         raise RegisterFormatError(
-            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing {plural(missing, 'column', with_count=False)} "
             f"{', '.join(details)}. Expected headers: {', '.join(c.header for c in CORE_COLUMNS if c.kind != 'trend')} "
             f"and {len(TREND_KEYS)} trend columns; found: {', '.join(found)}. {REBUILD_HINT}")
     return columns, texts
@@ -162,8 +165,9 @@ def trend_periods(headers: Mapping[str, str], current: Period, source: str) -> t
 
 
 def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]:
-    """Return settings by key (defaults where absent) and the row each was found on."""
-    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    """Return settings by key (defaults where absent, but none for a setting the paper needs) and the row each was
+    found on."""
+    settings: dict[str, object] = {s.key: "" if s.paper else s.default for s in SETTINGS}
     rows: dict[str, int] = {}
     by_label = {s.label.lower(): s.key for s in SETTINGS}
     for index, row in enumerate(grid or [], start=1):
@@ -179,7 +183,7 @@ def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]
         default = SETTING_BY_KEY[key].default
         if isinstance(default, int) and isinstance(value, float) and value.is_integer():
             value = int(value)
-        settings[key] = value.strip() if isinstance(value, str) else value
+        settings[key] = value.strip() if isinstance(value, str) and not isinstance(value, Formula) else value
     return settings, rows
 
 
@@ -258,8 +262,10 @@ def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColum
     return rows, positions
 
 
-def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
-    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong."""
+def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Sequence[int] = ()) -> Register:
+    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong.
+
+    `totals_rows` are the sheet rows of the Register table's Total Row: part of the table, not risks."""
     if REGISTER_SHEET not in grids:
         # The sheet holding the register's headers is the best guess; a name like 'Registr' the next best.
         similar = [name for name, grid in grids.items() if _header_index(grid) is not None] or \
@@ -284,8 +290,11 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
     risks: list[Risk] = []
     blank_rows: list[int] = []
     keys, pick = list(columns), _picker([position - 1 for position in columns.values()])
+    skipped = frozenset(totals_rows)
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
+        if index + 1 in skipped:
+            continue
         if _is_blank(row):
             blank_rows.append(index + 1)
             continue

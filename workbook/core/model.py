@@ -124,7 +124,8 @@ class Register:
 
     risks: list[Risk]
     trend_periods: tuple[Period, ...]
-    settings: dict[str, object] = field(default_factory=lambda: {s.key: s.default for s in SETTINGS})
+    settings: dict[str, object] = field(
+        default_factory=lambda: {s.key: "" if s.paper else s.default for s in SETTINGS})
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # column key -> 1-based column on the sheet
@@ -150,8 +151,10 @@ class Register:
         return self.trend_periods[-1]
 
     def setting(self, key: str) -> object:
+        """Return a Settings value; a blank one is its default, except a setting the paper needs (never filled)."""
         value = self.settings.get(key)
-        return SETTING_BY_KEY[key].default if value in (None, "") else value
+        setting = SETTING_BY_KEY[key]
+        return setting.default if value in (None, "") and not setting.paper else value
 
     def has_column(self, key: str) -> bool:
         return key in self.columns

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -17,8 +18,10 @@ from workbook.core.schema import (
     HISTORY_COLUMNS,
     NEW,
     NOT_APPLICABLE,
+    PAPER_SETTINGS,
     REGISTER_SHEET,
     SETTING_BY_KEY,
+    SETTINGS,
     SETTINGS_SHEET,
     ACTION_COLUMNS,
     APPETITE_COLUMNS,
@@ -27,6 +30,7 @@ from workbook.core.schema import (
     TREND_KEYS,
 )
 from workbook.core.values import SCALE_RANGE, UNSAVEABLE, as_date, as_number, score_scale, whole_setting
+from workbook.core.words import plural
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -370,14 +374,37 @@ def too_long(register: Register) -> Iterable[Hit]:
         yield _at(register, risk, key, length=f"{len(value):,}", limit=f"{EXCEL_CELL_LIMIT:,}")
 
 
+@once_per_register
+def _other_cells(register: Register) -> list[Hit]:
+    """Return every Settings value and History cell as a Hit (cell, value, column as a user names it), for the
+    rules that look at every cell: Settings and History are read into the paper and the trends too."""
+    cells = [Hit(_setting_cell(register, key), register.settings.get(key), "",
+                 f"Settings {SETTING_BY_KEY[key].label}")
+             for key in sorted(register.settings_rows, key=register.settings_rows.__getitem__)]
+    columns = [(c.key, f"History {c.header}", _history_column(register, c.key), c.key == "reviewed_on")
+               for c in HISTORY_COLUMNS if c.key in register.history_columns]
+    for entry in register.history:
+        for key, label, column, is_date in columns:
+            value = getattr(entry, key)
+            # A formula, text that may be an error value, or a date to check: most History cells are none of them.
+            if type(value) is Formula or (type(value) is str and (value[:1] == "#" or is_date)) \
+                    or (is_date and value is not None and not isinstance(value, (str, dt.date))):
+                cells.append(Hit(register.history_cell(entry, column), value, entry.risk_id, label))
+    return cells
+
+
 def formula(register: Register) -> Iterable[Hit]:
     for risk, key, _ in _text_cell_problems(register)["formula"]:
         yield _at(register, risk, key)
+    yield from (hit for hit in _other_cells(register) if isinstance(hit.value, Formula))
 
 
 def error_value(register: Register) -> Iterable[Hit]:
     for risk, key, _ in _text_cell_problems(register)["error"]:
         yield _at(register, risk, key)
+    yield from (hit for hit in _other_cells(register)
+                if isinstance(hit.value, str) and not isinstance(hit.value, Formula)
+                and _is_error_text(hit.value.strip()))
 
 
 def blank_rows(register: Register) -> Iterable[Hit]:
@@ -392,6 +419,27 @@ def date_invalid(register: Register) -> Iterable[Hit]:
             value = risk.values.get(key)
             if _typed(value) and as_date(value) is None:
                 yield _at(register, risk, key)
+    dates = {f"Settings {s.label}" for s in SETTINGS if s.kind == "date"} | {"History Reviewed on"}
+    for hit in _other_cells(register):
+        if hit.column in dates and _typed(hit.value) and as_date(hit.value) is None:
+            yield hit
+
+
+def paper_settings_missing(register: Register) -> Iterable[Hit]:
+    for setting in PAPER_SETTINGS:
+        value = register.settings.get(setting.key)
+        row = register.settings_rows.get(setting.key)
+        if row is None:
+            problem, fix = "is missing", (f"Add a row with '{setting.label}' in column A of sheet "
+                                          f"'{SETTINGS_SHEET}' and the value in column B.")
+        elif _blank(value):
+            problem, fix = "is empty", f"Type it in cell B{row}."
+        elif as_text(value).strip().casefold() == setting.placeholder.casefold():
+            problem, fix = f"is still the placeholder {quoted(setting.placeholder)}", f"Type your own in cell B{row}."
+        else:
+            continue
+        yield Hit(_setting_cell(register, setting.key), value, "", "Value",
+                  {"label": setting.label, "problem": problem, "fix": fix})
 
 
 def review_overdue(register: Register) -> Iterable[Hit]:
@@ -404,8 +452,8 @@ def review_overdue(register: Register) -> Iterable[Hit]:
             continue
         reviewed = as_date(risk.values.get("last_reviewed"))
         if reviewed is not None and (end - reviewed).days > cycle:
-            yield _at(register, risk, "last_reviewed", days=(end - reviewed).days, period=register.period.label,
-                      end=end.isoformat(), cycle=cycle)
+            yield _at(register, risk, "last_reviewed", days=plural((end - reviewed).days, "day"),
+                      period=register.period.label, end=end.isoformat(), cycle=plural(cycle, "day"))
 
 
 def history_incomplete(register: Register) -> Iterable[Hit]:
@@ -672,6 +720,7 @@ def serious_risk_no_action(register: Register) -> Iterable[Hit]:
 _TRENDS = "Trend columns (Qn Trending)"
 _TEXT = "Risk Name, Description, Impact, Key Controls and Activities, Risk Owner, Portfolio/Department"
 _EVERY = "Every Register column"
+_OTHER = "Settings values and History cells"
 _LIST_MESSAGE = "{column} {value} is not in the {list} list ({allowed}).{hint} Choose a value from the drop-down."
 
 RULES: tuple[Rule, ...] = (
@@ -718,7 +767,7 @@ RULES: tuple[Rule, ...] = (
          "The recorded trend agrees with History (scores or ratings, as Settings says), where History has "
          "the data.",
          "{column} shows {value}, but {reason}, which makes it {expected}. Correct the arrow, or the History "
-         "row(s).", trend_contradicts_history),
+         "rows it compares.", trend_contradicts_history),
     Rule("R015", WARNING, (_TEXT,), "Text holds no leftover markup or HTML entities from the export.",
          "{column} still holds the markup {markup} left over from the export. Remove it, or re-import the "
          "export with `riskreg import`, which converts it to plain text.", markup_left),
@@ -727,22 +776,24 @@ RULES: tuple[Rule, ...] = (
          unsaveable_characters),
     Rule("R017", ERROR, (_EVERY,), "No cell holds more than Excel's 32,767 characters.",
          "{column} is {length} characters long; an Excel cell holds at most {limit}. Shorten it.", too_long),
-    Rule("R018", ERROR, (_EVERY,), "Cells hold typed values, not formulas.",
+    Rule("R018", ERROR, (_EVERY, _OTHER), "Cells hold typed values, not formulas.",
          "{column} holds the formula {value}; riskreg and the board paper read the formula, not its result. "
          "Replace it with the value itself (Copy, then Paste Special > Values).", formula),
-    Rule("R019", ERROR, (_EVERY,), "No cell holds an Excel error value such as #REF! or #N/A.",
+    Rule("R019", ERROR, (_EVERY, _OTHER), "No cell holds an Excel error value such as #REF! or #N/A.",
          "{column} holds the error value {value}. Type the value in, or mend what the formula refers to.",
          error_value),
     Rule("R020", WARNING, ("Every Register row",), "No blank rows inside the register.",
          "Row {row} is blank inside the register. Delete the row so that sorting, filters and the board paper "
          "see one table.", blank_rows),
-    Rule("R021", ERROR, ("Date Raised", "Last Reviewed", "Target Date"), "Dates, when the register has those columns, are dates.",
+    Rule("R021", ERROR, ("Date Raised", "Last Reviewed", "Target Date", "Settings: Meeting date",
+                         "History: Reviewed on"),
+         "Dates, when the register has those columns, are dates.",
          "{column} {value} is not a date. Enter it as a date, e.g. 30/09/2021.", date_invalid),
     Rule("R022", WARNING, ("Last Reviewed", "Settings: Review cycle (days)", "Settings: Reporting period"),
          "An open risk was reviewed within the review cycle in Settings, counted back from the end of the "
          "reporting period.",
-         "Last Reviewed {value} is {days} days before the end of {period} ({end}); the review cycle in Settings "
-         "is {cycle} days. Review the risk and update the date.", review_overdue),
+         "Last Reviewed {value} is {days} before the end of {period} ({end}); the review cycle in Settings "
+         "is {cycle}. Review the risk and update the date.", review_overdue),
     Rule("R023", ERROR, ("History: Risk ID, Period",), "Every History row names a risk and a period.",
          "History row {row} has no {what}. Fill it in, or delete the row.", history_incomplete),
     Rule("R024", ERROR, ("History: Period",), "History periods are labels such as 2021/22 Q2.",
@@ -768,53 +819,57 @@ RULES: tuple[Rule, ...] = (
                          "Trend basis",),
          "Settings the checks rely on hold usable values.",
          "Settings {label} {value} {problem}.", settings_invalid),
-    Rule("R030", WARNING, ("Residual Risk Rating", "Likelihood", "Impact Score", "Residual Score", "Matrix"),
+    Rule("R030", ERROR, ("Settings: " + ", ".join(s.label for s in PAPER_SETTINGS),),
+         "Settings the board paper prints are filled in; none is taken from anywhere else.",
+         "Settings {label} {problem}, and the board paper prints it. {fix}",
+         paper_settings_missing),
+    Rule("R031", WARNING, ("Residual Risk Rating", "Likelihood", "Impact Score", "Residual Score", "Matrix"),
          "When the register has a Matrix sheet, a scored risk's rating is the one its residual score earns there.",
          "Residual Risk Rating {value} disagrees with the matrix: the residual score {score} ({score_cells}) is "
          "rated {expected} on the Matrix sheet. Correct the rating, or the scores.", rating_follows_matrix),
-    Rule("R031", ERROR, ("Matrix",), "The Matrix sheet's scoring, bands and grid hold usable values.",
+    Rule("R032", ERROR, ("Matrix",), "The Matrix sheet's scoring, bands and grid hold usable values.",
          "Matrix sheet value {value} {problem}. Correct it; until then riskreg scores likelihood × impact, and "
          "a band it cannot read is left out.", matrix_sheet),
-    Rule("R032", WARNING, ("Inherent, Residual and Target Likelihood, Impact and Score",),
+    Rule("R033", WARNING, ("Inherent, Residual and Target Likelihood, Impact and Score",),
          "A risk's target score is at most its residual score, and its residual at most its inherent score.",
          "The {which} score {score} ({cells}) is above the {other} score {other_score} ({other_cells}). A "
          "risk's target is at most its residual, and its residual at most its inherent: correct the scores.",
          positions_order),
-    Rule("R033", WARNING, ("Target Date", "Residual and Target Score", "Settings: Reporting period"),
+    Rule("R034", WARNING, ("Target Date", "Residual and Target Score", "Settings: Reporting period"),
          "An open risk whose target date has passed (by the end of the reporting period) has reached its target.",
          "Target Date {value} has passed (the reporting period {period} ends {end}), but the residual score "
          "{residual} is still above the target score {target}. Agree a new target date, or the actions that "
          "reach the target.", target_date_passed),
-    Rule("R034", WARNING, ("Residual and Target Score", "Actions"),
+    Rule("R035", WARNING, ("Residual and Target Score", "Actions"),
          "When the register has an Actions sheet, an open risk above its target score has an open action.",
          "The residual score {residual} of {risk_id} is above its target score {target}, but the Actions sheet "
          "has no open action for it. Add the action that will bring it to target.", above_target_no_action),
-    Rule("R035", WARNING, ("Category", "Residual Risk Rating", "Residual Score", "Appetite"),
+    Rule("R036", WARNING, ("Category", "Residual Risk Rating", "Residual Score", "Appetite"),
          "An open risk is within the tolerance the Appetite sheet sets for its category.",
          "{risk_id} is outside the appetite for {category} ({appetite}): {how} ({appetite_cell}). Bring it "
          "within tolerance, or to the Committee's attention as outside appetite.", outside_appetite),
-    Rule("R036", ERROR, ("Category", "Lists: Categories"), "The category, when the register has a Category "
+    Rule("R037", ERROR, ("Category", "Lists: Categories"), "The category, when the register has a Category "
          "column, is in the Categories list.", _LIST_MESSAGE, category_in_list),
-    Rule("R037", ERROR, ("Proximity", "Lists: Proximities"), "The proximity, when the register has a Proximity "
+    Rule("R038", ERROR, ("Proximity", "Lists: Proximities"), "The proximity, when the register has a Proximity "
          "column, is in the Proximities list.", _LIST_MESSAGE, proximity_in_list),
-    Rule("R038", ERROR, ("Appetite: Category, Appetite, Tolerance", "Lists: Categories, AppetiteLevels"),
+    Rule("R039", ERROR, ("Appetite: Category, Appetite, Tolerance", "Lists: Categories, AppetiteLevels"),
          "Each Appetite row names a category from the list, an appetite level from the list, and a tolerance "
          "that is a score on the matrix or a rating.",
          "Appetite {column} {value} in row {row} {problem}. Correct it on the Appetite sheet.", appetite_invalid),
-    Rule("R039", ERROR, ("Actions: Risk ID",), "Every action is for a risk on the Register.",
+    Rule("R040", ERROR, ("Actions: Risk ID",), "Every action is for a risk on the Register.",
          "Action in row {row} is for {value}, but no risk on the Register has that ID. Correct the Risk ID, or "
          "delete the action.", action_unknown_risk),
-    Rule("R040", ERROR, ("Actions: Status, Due date, Completed on", "Lists: ActionStatuses"),
+    Rule("R041", ERROR, ("Actions: Status, Due date, Completed on", "Lists: ActionStatuses"),
          "Action statuses are in the ActionStatuses list, and their dates are dates.",
          "Actions {column} {value} in row {row} {problem}.", action_invalid),
-    Rule("R041", WARNING, ("Actions: Due date, Status", "Settings: Reporting period"),
+    Rule("R042", WARNING, ("Actions: Due date, Status", "Settings: Reporting period"),
          "No action still to do fell due before the end of the reporting period.",
          "Action in row {row} for {risk_id} was due {value}, {days} days before the end of {period} ({end}), and "
          "{state}. Complete it, or agree a new due date and say why in Update.", action_overdue),
-    Rule("R042", WARNING, ("Actions: Status, Completed on",), "A Done action has its completion date.",
+    Rule("R043", WARNING, ("Actions: Status, Completed on",), "A Done action has its completion date.",
          "Action in row {row} for {risk_id} is Done but has no Completed on date. Enter the date it was "
          "completed.", action_done_undated),
-    Rule("R043", WARNING, ("Residual Risk Rating", "Actions"),
+    Rule("R044", WARNING, ("Residual Risk Rating", "Actions"),
          "When the register has an Actions sheet, every open risk rated High or worse has an open action.",
          "{risk_id} is rated {value}, but the Actions sheet has no open action for it. Add the action that "
          "treats it, or record why none is needed.", serious_risk_no_action),

@@ -111,6 +111,9 @@ POSITION_KEYS: dict[str, tuple[str, str, str]] = {
 }
 
 COLUMNS: tuple[Column, ...] = CORE_COLUMNS + OPTIONAL_COLUMNS
+# An import keeps columns of another layout that have no place here after these, under their own headers;
+# their values travel in a risk's values under this prefix and the header.
+USER_COLUMN_PREFIX = "user:"
 ALL_COLUMNS: tuple[Column, ...] = COLUMNS + DEPTH_COLUMNS
 COLUMN_BY_KEY = {column.key: column for column in ALL_COLUMNS}
 TEXT_KEYS = tuple(c.key for c in COLUMNS if c.kind == "text")
@@ -229,22 +232,31 @@ DEFAULT_BAND_SHARES = (0.6, 0.35, 0.15)
 class Setting:
     key: str
     label: str
-    default: object
+    default: object  # what `riskreg new` writes; a setting the paper needs has no default when read
     help: str = ""
     list_name: str | None = None
+    paper: bool = False  # the board paper prints it: blank is an error, never filled in from elsewhere
+    kind: str = "text"  # text | date
+
+    @property
+    def placeholder(self) -> str:
+        """What `riskreg new` writes for a setting the paper needs and nobody gave: validation flags it."""
+        return f"[{self.label}]"
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("title", "Register title", "Corporate Risk Register", "Title used on the board paper."),
-    Setting("organisation", "Organisation", "West Midlands Police", "Organisation that owns the register."),
-    Setting("committee", "Committee", "Joint Audit Committee", "Committee the board paper goes to."),
+    Setting("title", "Register title", "Corporate Risk Register", "Title used on the board paper.", paper=True),
+    Setting("organisation", "Organisation", "", "Organisation that owns the register.", paper=True),
+    Setting("committee", "Committee", "", "Committee the board paper goes to, e.g. Joint Audit Committee.",
+            paper=True),
     Setting("period", "Reporting period", "2021/22 Q2",
             "Financial-year quarter the register reports, e.g. 2021/22 Q2 (April–June is Q1)."),
-    Setting("marking", "Protective marking", "OFFICIAL", "Shown on every page of the paper.", "Markings"),
-    Setting("author", "Report of", "Director of Commercial Services",
-            "Who the paper is from (post title or name)."),
-    Setting("contact", "Author", "Strategic Risk Manager", "Contact officer named on the paper."),
-    Setting("meeting_date", "Meeting date", "", "Date of the committee meeting, e.g. 30 September 2021."),
+    Setting("marking", "Protective marking", "OFFICIAL", "Shown on every page of the paper.", "Markings",
+            paper=True),
+    Setting("author", "Report of", "", "Who the paper is from (post title or name).", paper=True),
+    Setting("contact", "Author", "", "Contact officer named on the paper.", paper=True),
+    Setting("meeting_date", "Meeting date", "", "Date of the committee meeting, e.g. 30 September 2021.",
+            kind="date"),
     Setting("agenda_item", "Agenda item", "", "Agenda item number for the paper."),
     Setting("id_pattern", "Risk ID pattern", r"CRR\d{2}",
             "Regular expression every risk ID must match, e.g. CRR\\d{2} for CRR01."),
@@ -258,6 +270,7 @@ SETTINGS: tuple[Setting, ...] = (
             "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+PAPER_SETTINGS = tuple(s for s in SETTINGS if s.paper)
 
 
 @dataclass(frozen=True)

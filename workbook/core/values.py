@@ -49,12 +49,22 @@ def as_whole(value: object) -> int | None:
     return int(number) if number is not None and number.is_integer() else None
 
 
+# A date stored as a plain number is Excel's day count from 30 December 1899; only counts in this span (1990 to
+# 2100) are taken as dates, so that a score or a stray small number is not read as one.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+SERIAL_DATES = range(32_874, 73_051)
+
+
 def as_date(value: object) -> dt.date | None:
-    """Return the date a cell holds: a real date, or text in ISO or day/month/year form."""
+    """Return the date a cell holds: a real date, a date stored as Excel's day number (a cell that lost its date
+    format), or text in ISO or day/month/year form."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and int(value) in SERIAL_DATES:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip()
         for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):

@@ -369,7 +369,7 @@ def to_register(export: Export, period: Period) -> Register:
     risks = [Risk(row=index, values={c.key: (_cell_text(row, c.key, export.source) if c.key in row.cells else None)
                                      for c in COLUMNS})
              for index, row in enumerate(export.rows, start=2)]
-    settings = {s.key: s.default for s in SETTINGS}
+    settings = {s.key: s.default for s in SETTINGS}  # what `new` writes; the paper's own details are given
     settings["period"] = period.label
     headers = {c.key: c.header for c in COLUMNS} | {key: export.headers[key] for key in TREND_KEYS}
     return Register(risks=risks, trend_periods=periods, settings=settings, lists=dict(DEFAULT_LISTS),

@@ -41,14 +41,17 @@ from workbook.core.schema import (
     RATINGS,
     REGISTER_SHEET,
     REGISTER_TABLE,
+    PAPER_SETTINGS,
     SETTINGS,
     SETTINGS_SHEET,
     TREND_KEYS,
+    USER_COLUMN_PREFIX,
     Column,
     SheetColumn,
     trend_header,
 )
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.lock import one_writer
 from workbook.xlsx.cells import put
 
 # Validation and formats reach this far down, well past the table, so rows added in Excel are covered.
@@ -65,6 +68,8 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CHARS_PER_WIDTH = 1.3
 LINE_POINTS = 13
 MAX_ROW_POINTS = 409
+# Columns an import keeps from another organisation's layout follow the register's own, under their own headers.
+USER_COLUMN_WIDTH = 24
 
 
 def trend_headers(period: Period) -> dict[str, str]:
@@ -159,9 +164,11 @@ def _cell_value(column: Column, value: object) -> object:
 
 
 def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], headers: Mapping[str, str],
-                    settings: Mapping[str, object], columns: Sequence[Column] = COLUMNS) -> None:
+                    settings: Mapping[str, object], columns: Sequence[Column] = COLUMNS,
+                    user_columns: Sequence[str] = ()) -> None:
     ws.title = REGISTER_SHEET
-    _header_row(ws, [headers[c.key] for c in columns], [c.width for c in columns])
+    _header_row(ws, [headers[c.key] for c in columns] + list(user_columns),
+                [c.width for c in columns] + [USER_COLUMN_WIDTH] * len(user_columns))
     for row, risk in enumerate(risks or [{}], start=2):  # an empty register still gets a formatted first row
         for position, column in enumerate(columns, start=1):
             cell = ws.cell(row=row, column=position)
@@ -170,9 +177,14 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
             cell.font = BODY_FONT
             if column.kind == "date":
                 cell.number_format = "dd/mm/yyyy"
+        for position, header in enumerate(user_columns, start=len(columns) + 1):
+            cell = ws.cell(row=row, column=position)
+            put(cell, risk.get(f"{USER_COLUMN_PREFIX}{header}") or None)
+            cell.alignment = WRAP_TOP
+            cell.font = BODY_FONT
         texts = {c.width: str(risk.get(c.key)) for c in columns if c.kind == "text" and risk.get(c.key)}
         ws.row_dimensions[row].height = row_height(texts)
-    _table(ws, REGISTER_TABLE, len(columns), len(risks))
+    _table(ws, REGISTER_TABLE, len(columns) + len(user_columns), len(risks))
     for position, column in enumerate(columns, start=1):
         cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
         if column.list_name:
@@ -320,6 +332,16 @@ def _matrix_sheet(wb: Workbook, settings: Mapping[str, object], ratings: Sequenc
     return ws
 
 
+def _notes_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    ws = wb.create_sheet(name)
+    _header_row(ws, headers, [16, 40, 30, 80][:len(headers)] + [20] * max(0, len(headers) - 4))
+    for row, values in enumerate(rows, start=2):
+        for position, value in enumerate(values, start=1):
+            put(ws.cell(row=row, column=position), value or None)
+            ws.cell(row=row, column=position).alignment = WRAP_TOP
+    ws.freeze_panes = "A2"
+
+
 def reporting_period(settings: Mapping[str, object]) -> Period:
     """Return the reporting period in `settings`; raise TemplateError when it does not parse."""
     try:
@@ -332,14 +354,21 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
                    settings: Mapping[str, object] | None = None,
                    lists: Mapping[str, Sequence[str]] | None = None, *, full: bool = False,
                    actions: Sequence[Mapping[str, object]] = (),
-                   appetite: Sequence[Mapping[str, object]] = ()) -> Workbook:
-    """Return the register workbook holding `risks` (values by column key), `history` and `settings`; `full`
-    adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix, Appetite
-    and Actions sheets."""
+                   appetite: Sequence[Mapping[str, object]] = (), user_columns: Sequence[str] = (),
+                   notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None) -> Workbook:
+    """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
+
+    `full` adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix,
+    Appetite and Actions sheets; `user_columns` are headers of the user's own columns after the register's
+    (values under 'user:<header>'); `notes` is a sheet (name, headers, rows) put last, such as an import's
+    report."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
+    for setting in PAPER_SETTINGS:  # nobody gave it: a placeholder validation flags, never another body's value
+        if merged.get(setting.key) in (None, ""):
+            merged[setting.key] = setting.placeholder
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
-    _register_sheet(wb.active, risks, headers, merged, COLUMNS + DEPTH_COLUMNS if full else COLUMNS)
+    _register_sheet(wb.active, risks, headers, merged, COLUMNS + DEPTH_COLUMNS if full else COLUMNS, user_columns)
     lists = dict(lists or DEFAULT_LISTS)
     if full:
         lists = lists | {name: values for name, values in DEPTH_LISTS.items() if name not in lists}
@@ -352,6 +381,8 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
         _table_sheet(wb, ACTIONS_SHEET, ACTIONS_TABLE, ACTION_COLUMNS, actions, merged)
     for ws, what in ((lists_sheet, "lists"), (settings_sheet, "settings")):
         _print_setup(ws, f"{merged.get('title') or ''}: {what}", str(merged.get("marking") or ""))
+    if notes:
+        _notes_sheet(wb, *notes)
     wb.active = 0
     return wb
 
@@ -364,11 +395,12 @@ def register_rows(register: Register) -> tuple[list[dict], list[dict], dict]:
 
 
 def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
-    """Save `wb` at `path` atomically; refuse to replace an existing file unless `force`."""
+    """Save `wb` at `path` atomically, holding its lock; refuse to replace an existing file unless `force`."""
     path = Path(path)
-    check_writable(path, force=force)
-    with atomic_path(path) as temp:
-        wb.save(temp)
+    with one_writer(path):
+        check_writable(path, force=force)
+        with atomic_path(path) as temp:
+            wb.save(temp)
     return path
 
 
@@ -388,8 +420,9 @@ def write_register(path: Path | str, register: Register, *, force: bool = False)
 
 
 def import_export(export_path: Path | str, target: Path | str, period: Period | None, *,
-                  force: bool = False) -> Register:
-    """Read the export at `export_path` and write it as a register workbook at `target` (`riskreg import`)."""
+                  force: bool = False, settings: Mapping[str, object] | None = None) -> Register:
+    """Read the export at `export_path` and write it as a register workbook at `target` (`riskreg import`), with
+    the Settings values given in `settings`."""
     from workbook.export.text_format import read_export, to_register
 
     check_writable(Path(target), force=force)
@@ -400,5 +433,6 @@ def import_export(export_path: Path | str, target: Path | str, period: Period | 
             f"{export_path}: give the reporting period of the export with --period, e.g. --period \"2021/22 Q2\": "
             f"its trend headers ({headers}) name quarters, not the financial year.")
     register = to_register(export, period)
+    register.settings.update(settings or {})
     write_register(target, register, force=force)
     return register

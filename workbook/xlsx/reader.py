@@ -248,6 +248,9 @@ def load_grids(path: Path | str) -> dict[str, list[tuple]]:
 
 def read_register(path: Path | str) -> Register:
     """Return the register in the workbook at `path`; raise RegisterFormatError naming the file and the fix."""
+    from workbook.xlsx.tables import register_table
+
     grids = load_grids(path)
     with _damage_named_first(Path(path)):
-        return register_from_grids(grids, str(path))
+        table = register_table(path)
+        return register_from_grids(grids, str(path), table.totals if table else ())

@@ -29,9 +29,9 @@ def test_validate_covers_the_actions_and_appetite_and_marks_their_cells(depth_wo
     findings = checks.check(register)
     rows = remote.written(payload, actions)["Validation"]["values"]
     assert [(r[1], r[4], r[6]) for r in rows[4:]] == [(f.rule_id, f.cell, f.message) for f in findings]
-    assert {"R035", "R041", "R043"} <= {f.rule_id for f in findings}
+    assert {"R036", "R042", "R044"} <= {f.rule_id for f in findings}
     colours = remote.colours(payload, actions)
-    overdue = [f.cell for f in findings if f.rule_id == "R041"]
+    overdue = [f.cell for f in findings if f.rule_id == "R042"]
     risks, _, _ = depth_risks()
     due_before_the_end = [f"Actions!D{row}" for row, action in enumerate(depth_actions(risks), start=2)
                           if action["status"] != "Done" and action["due"] < dt.datetime(2021, 9, 30)]
