@@ -66,15 +66,19 @@ def paper_options(command: Callable) -> Callable:
 @click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
 @paper_options
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--full", is_flag=True, help="Add inherent and target positions, Category, Target Date and Proximity "
+              "columns, and the Matrix, Appetite and Actions sheets.")
 @user_errors
 def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
-                report_of: str | None, author: str | None, force: bool) -> None:
+                report_of: str | None, author: str | None, force: bool, full: bool) -> None:
     """Create an empty register workbook.
 
-    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
+    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings; with --full also
+    Matrix, Appetite and Actions.
     """
     chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force, settings=jobs.paper_settings(organisation, committee, report_of, author))
+    jobs.new_register(path, chosen, force=force, full=full,
+                      settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 
@@ -382,15 +386,18 @@ def rules_command(output: Path | None) -> None:
               "note).")
 @click.option("--overwrite", is_flag=True, help="Replace the output files even when they are not riskreg's "
               "unchanged previous paper (a paper edited since riskreg wrote it is otherwise kept).")
+@click.option("--positions", is_flag=True, help="Add a table of each risk's inherent, residual and target "
+              "positions (likelihood × impact = score).")
 @user_errors
 def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
-                  overwrite: bool) -> None:
+                  overwrite: bool, positions: bool) -> None:
     """Build the committee's board paper (Word) from a REGISTER workbook.
 
     riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
     paper edited since, is kept unless --overwrite.
     """
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite)
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                              positions=positions)
     content = result.content
     click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
                f"{len(content.attention)} for the Committee's attention.")

@@ -205,18 +205,20 @@ def figure_alt_texts(content: PaperContent) -> list[str]:
 
 
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
-                force: bool = False, pdf: bool = False, overwrite: bool = False) -> PaperResult:
+                force: bool = False, pdf: bool = False, overwrite: bool = False,
+                positions: bool = False) -> PaperResult:
     """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it): despite
-    register errors when `force`, over a file that is not riskreg's unchanged paper when `overwrite`."""
+    register errors when `force`, over a file that is not riskreg's unchanged paper when `overwrite`; `positions`
+    adds the table of each risk's inherent, residual and target positions."""
     register_path, output = Path(register_path), Path(output_path)
     if output.suffix.lower() != ".docx":
         raise OutputError(f"{output}: the board paper is a Word document; give an output name ending in .docx.")
     with one_writer(output):
-        return _build_locked(register_path, output, template, force, pdf, overwrite)
+        return _build_locked(register_path, output, template, force, pdf, overwrite, positions)
 
 
 def _build_locked(register_path: Path, output: Path, template: Path | str | None, force: bool,
-                  pdf: bool, overwrite: bool) -> PaperResult:
+                  pdf: bool, overwrite: bool, positions: bool) -> PaperResult:
     from report_builder.render import render
     from templates import BOARD_PAPER
     from workbook.xlsx.reader import read_register
@@ -231,7 +233,7 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
         raise refusal(register_path.name, errors)
     movements, distribution = movements_of(register)
     content = build_content(register, movements=movements, distribution=distribution,
-                            provenance=provenance(register_path), forced_errors=errors)
+                            provenance=provenance(register_path), forced_errors=errors, positions=positions)
     with atomic_path(output) as temp:
         render(content, Path(template) if template else BOARD_PAPER, temp)
         _stamp_as_written(temp)

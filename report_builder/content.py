@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from report_builder import depth_content
+from report_builder.dates import date_text, setting_text
 from workbook.core.errors import RegisterFormatError
-from workbook.core.model import Formula, Register, Risk, address, as_text
-from workbook.core.rules import ERROR_VALUES
-from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, ESCALATING, OPTIONAL_COLUMNS, RATING_BY_NAME, RATINGS,
+from workbook.core.model import Register, Risk, address, as_text
+from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATING_BY_NAME, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED)
 from workbook.core.trends import entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
@@ -145,6 +146,8 @@ class AttentionItem:
     rating: str
     reasons: tuple[str, ...]  # "Critical rating", "New this quarter", "Escalating this quarter"
     sections: tuple[tuple[str, Text], ...]  # (column header, text): description, impact, controls
+    details: tuple[str, ...] = ()  # positions and proximity, when the register records them
+    actions: tuple[str, ...] = ()  # its actions overdue or due next quarter
 
     @property
     def heading(self) -> str:
@@ -185,6 +188,12 @@ class PaperContent:
     provenance: Provenance | None
     data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
     identifier: str = field(default="")
+    # Risk management in depth, when the register has an Appetite or Actions sheet (report_builder/depth_content.py).
+    appetite_rows: tuple[depth_content.AppetiteRow, ...] = ()
+    action_rows: tuple[depth_content.ActionRow, ...] = ()
+    has_appetite: bool = False
+    has_actions: bool = False
+    position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
@@ -212,22 +221,6 @@ def severity(rating: str) -> int:
 def appendix_order(risks: Iterable[Risk]) -> list[Risk]:
     """Return `risks` as the committee reads them: most severe rating first, then by ID."""
     return sorted(risks, key=lambda r: (-severity(r.rating), r.id))
-
-
-def date_text(value: object) -> str:
-    """Return a Settings date as a paper writes it ('30 September 2021'), a date stored as a number too; other
-    text is kept as typed."""
-    date = as_date(value)
-    if date is not None:
-        return f"{date.day} {date:%B %Y}"
-    return setting_text(value)
-
-
-def setting_text(value: object) -> str:
-    """Return a Settings value as the paper prints it: a formula or an error value never reaches the paper as
-    its text (validation lists it), so it prints as empty."""
-    text = as_text(value).strip()
-    return "" if isinstance(value, Formula) or text.upper() in ERROR_VALUES else text
 
 
 def title_block(register: Register) -> TitleBlock:
@@ -303,18 +296,21 @@ ATTENTION_KEYS = ("description", "impact", "controls")
 
 def attention_items(register: Register, open_risks: Sequence[Risk],
                     movements: Sequence[Movement]) -> tuple[AttentionItem, ...]:
-    """Return every Critical, new or escalated risk, most severe first, with its full text."""
+    """Return every Critical, new, escalated or outside-appetite risk, most severe first, with its full text."""
     kinds = {m.risk_id: m.kind for m in movements}
+    outside = depth_content.outside_appetite_ids(register)
     items = []
     for risk in appendix_order(open_risks):
         reasons = tuple(reason for reason, applies in (
             (f"{risk.rating} rating", risk.rating == RATINGS[0].name),
             ("New this quarter", kinds.get(risk.id) == "new"),
             ("Escalating this quarter", kinds.get(risk.id) == "escalated"),
+            (depth_content.OUTSIDE_APPETITE, risk.id in outside),
         ) if applies)
         if reasons:
             items.append(AttentionItem(risk.id, risk.name, risk.rating, reasons, tuple(
-                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS)))
+                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS),
+                depth_content.risk_details(register, risk), depth_content.risk_actions(register, risk)))
     return tuple(items)
 
 
@@ -329,8 +325,8 @@ def chosen_optional_columns(register: Register) -> tuple[str, ...]:
     if text.lower() == NO_COLUMNS:
         return ()
     known = {}
-    for column in OPTIONAL_COLUMNS:
-        if column.key not in APPENDIX_SKIP:
+    for column in OPTIONAL_COLUMNS + DEPTH_COLUMNS:  # Proximity too, when Settings asks for it
+        if column.key not in APPENDIX_SKIP and column.key not in depth_content.APPENDIX_SKIP:
             known[column.header.lower()] = known[register.header_of(column.key).lower()] = column.key
     keys = []
     for name in filter(None, (part.strip() for part in text.split(","))):
@@ -394,7 +390,7 @@ def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
 
 def build_content(register: Register, *, movements: Sequence[Movement] = (),
                   distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
-                  forced_errors: Sequence[object] = ()) -> PaperContent:
+                  forced_errors: Sequence[object] = (), positions: bool = False) -> PaperContent:
     """Return what the paper for `register` says; the same inputs always give the same content."""
     open_risks = [risk for risk in register.risks if not risk.is_closed]
     block = title_block(register)
@@ -417,4 +413,9 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         provenance=provenance,
         data_quality=data_quality_lines(forced_errors),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
+        appetite_rows=depth_content.appetite_rows(register),
+        action_rows=depth_content.action_rows(register, open_risks),
+        has_appetite=bool(register.appetite),
+        has_actions=register.actions is not None,
+        position_rows=depth_content.position_rows(register, appendix_order(open_risks)) if positions else (),
     )

@@ -394,17 +394,58 @@ def _trend_key(content: PaperContent) -> list:
                           arrow_size_pt=appendix.ARROW_CELL_PT)]
 
 
+def _appetite_table(content: PaperContent) -> list:
+    """Return the risks outside appetite, by category, when the register has an Appetite sheet."""
+    if not content.has_appetite:
+        return []
+    elements = [_paragraph("Risks outside appetite", "Heading3")]
+    if not content.appetite_rows:
+        return elements + [_paragraph("Every open risk is within its category's tolerance.", "Normal")]
+    rows = [[r.category, r.appetite, r.tolerance, r.risk, r.residual, r.beyond] for r in content.appetite_rows]
+    return elements + [_simple_table(["Category", "Appetite", "Tolerance", "Risk", "Residual", "Outside by"], rows,
+                                     [2.6, 2.0, 2.3, 4.9, 2.2, 3.0])]
+
+
+def _action_table(content: PaperContent) -> list:
+    """Return the actions overdue at the end of the quarter or due in the next, when the register has actions."""
+    if not content.has_actions:
+        return []
+    elements = [_paragraph("Actions overdue or due next quarter", "Heading3")]
+    if not content.action_rows:
+        return elements + [_paragraph("No action is overdue or due next quarter.", "Normal")]
+    rows = [[r.risk_id, r.action, r.owner, r.due, r.status, r.state] for r in content.action_rows]
+    return elements + [_simple_table(["Risk", "Action", "Owner", "Due", "Status", "State"], rows,
+                                     [1.6, 6.0, 2.6, 2.4, 2.0, 2.4])]
+
+
+def _positions_table(content: PaperContent) -> list:
+    """Return each risk's inherent, residual and target positions, when the paper was asked for them."""
+    if not content.position_rows:
+        return []
+    rows = [[r.risk, r.inherent, r.residual, r.target, r.target_date] for r in content.position_rows]
+    return [_paragraph("Inherent, residual and target positions", "Heading3"),
+            _paragraph("Likelihood × impact = score on the register's matrix.", "Normal", keep_next=True),
+            _simple_table(["Risk", "Inherent", "Residual", "Target", "Target date"], rows,
+                          [5.2, 2.8, 2.8, 2.8, 3.4])]
+
+
 def _attention(content: PaperContent) -> list:
+    elements = _appetite_table(content) + _action_table(content) + _positions_table(content)
     if not content.attention:
-        return [_paragraph("No risk is Critical, new or escalating this quarter.", "Normal")]
-    elements = []
+        reasons = "Critical, new, escalating or outside appetite" if content.has_appetite \
+            else "Critical, new or escalating"
+        return elements + [_paragraph(f"No risk is {reasons} this quarter.", "Normal")]
     for item in content.attention:
         elements.append(_paragraph(item.heading, "Heading2"))
         elements.append(_paragraph(f"Residual risk rating: {item.rating}. Brought to the Committee for: "
                                    f"{', '.join(item.reasons)}.", "Normal", keep_next=True))
+        elements.extend(_paragraph(line, "Normal", keep_next=True) for line in item.details)
         for label, text in item.sections:
             elements.append(_paragraph(label, "FieldLabel", keep_next=True))
             elements.extend(_text_paragraphs(text, "Normal", "ListBullet"))
+        if item.actions:
+            elements.append(_paragraph("Actions overdue or due next quarter", "FieldLabel", keep_next=True))
+            elements.extend(_paragraph(line, "ListBullet") for line in item.actions)
     return elements
 
 

@@ -63,12 +63,13 @@ def paper_settings(organisation: str | None = None, committee: str | None = None
     return {key: value.strip() for key, value in given.items() if value and value.strip()}
 
 
-def new_register(path: Path, period: Period, *, force: bool = False,
+def new_register(path: Path, period: Period, *, force: bool = False, full: bool = False,
                  settings: dict[str, object] | None = None) -> Path:
-    """Create an empty register workbook reporting `period`, with the Settings values in `settings`."""
+    """Create an empty register workbook reporting `period`, with the Settings values in `settings`; `full` adds
+    the in-depth columns and sheets."""
     from workbook.xlsx.builder import write_workbook
 
-    return write_workbook(path, settings={**(settings or {}), "period": period.label}, force=force)
+    return write_workbook(path, settings={**(settings or {}), "period": period.label}, force=force, full=full)
 
 
 @dataclass(frozen=True)
@@ -251,13 +252,14 @@ def default_paper_path(register_path: Path) -> Path:
 
 
 def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
-                force: bool = False, pdf: bool = False, overwrite: bool = False):
+                force: bool = False, pdf: bool = False, overwrite: bool = False, positions: bool = False):
     """Write the board paper of the register at `register_path` (despite its errors when `force`, replacing a
-    changed output file when `overwrite`); return report_builder's PaperResult."""
+    changed output file when `overwrite`, with the positions table when `positions`); return report_builder's
+    PaperResult."""
     from report_builder.build import build_paper as build
 
     return build(register_path, output or default_paper_path(register_path), template=template, force=force,
-                 pdf=pdf, overwrite=overwrite)
+                 pdf=pdf, overwrite=overwrite, positions=positions)
 
 
 # ---- working on values only (a server has the client's values, not its file) ---------------------------------

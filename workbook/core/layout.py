@@ -7,10 +7,17 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.model import Formula, HistoryEntry, Register, Risk, as_text
+from workbook.core.model import Formula, HistoryEntry, Register, Risk, SheetRow, as_text
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
-    COLUMNS,
+    ACTION_COLUMNS,
+    ACTIONS_SHEET,
+    ALL_COLUMNS,
+    APPETITE_COLUMNS,
+    APPETITE_SHEET,
+    MATRIX_BANDS_HEADER,
+    MATRIX_SCORING_LABEL,
+    MATRIX_SHEET,
     CORE_COLUMNS,
     DEFAULT_LISTS,
     HISTORY_COLUMNS,
@@ -22,6 +29,7 @@ from workbook.core.schema import (
     SETTINGS_SHEET,
     TREND_HEADER_PATTERN,
     TREND_KEYS,
+    SheetColumn,
     trend_header,
 )
 from workbook.core.words import plural
@@ -94,7 +102,7 @@ def map_columns(headers: Sequence[object], header_row: int, source: str) -> tupl
     texts: dict[str, str] = {}
     seen: dict[str, int] = {}
     trend_positions: list[int] = []
-    by_header = {c.header.lower(): c for c in COLUMNS if c.kind != "trend"}
+    by_header = {c.header.lower(): c for c in ALL_COLUMNS if c.kind != "trend"}
     for position, value in enumerate(headers, start=1):
         text = _clean_header(value)
         if not text:
@@ -219,6 +227,41 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
     return entries
 
 
+# Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.
+OPTIONAL_SHEET_COLUMNS = ("update", "statement")
+# The headers that make an Actions or Appetite sheet riskreg's: a sheet of that name without them is the user's own.
+SHEET_MARKS = {ACTIONS_SHEET: ("risk_id", "action"), APPETITE_SHEET: ("category", "tolerance")}
+
+
+def is_matrix_sheet(grid: Grid) -> bool:
+    """Return whether a sheet named Matrix is riskreg's: column A holds the Scoring row or the bands' header."""
+    marks = {MATRIX_SCORING_LABEL.casefold(), MATRIX_BANDS_HEADER[0].casefold()}
+    return any(row and _clean_header(row[0]).casefold() in marks for row in grid)
+
+
+def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColumn],
+                     source: str) -> tuple[list[SheetRow] | None, dict[str, int]]:
+    """Return the rows of a sheet headed by `columns` in row 1 (None when there is no such sheet) and each
+    column's 1-based position; raise naming the headers it lacks."""
+    if grid is None:
+        return None, {}
+    header = [_clean_header(v).lower() for v in (grid[0] if grid else ())]
+    positions = {c.key: header.index(c.header.lower()) + 1 for c in columns if c.header.lower() in header}
+    if not all(key in positions for key in SHEET_MARKS[sheet]):
+        return None, {}
+    missing = [c.header for c in columns if c.key not in positions and c.key not in OPTIONAL_SHEET_COLUMNS]
+    if missing:
+        raise RegisterFormatError(
+            f"{source}: sheet '{sheet}' row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)}. Its headers are {', '.join(c.header for c in columns)}: "
+            f"restore them, or copy the sheet from a workbook made by `riskreg new --full`.")
+    keys = list(positions)
+    pick = _picker([positions[key] - 1 for key in keys])
+    rows = [SheetRow(index, dict(zip(keys, pick(row))))
+            for index, row in enumerate(grid[1:], start=2) if not _is_blank(row)]
+    return rows, positions
+
+
 def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Sequence[int] = ()) -> Register:
     """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong.
 
@@ -257,6 +300,12 @@ def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Seq
             continue
         risks.append(Risk(row=index + 1, values=dict(zip(keys, pick(row)))))
     last_row = risks[-1].row if risks else header_row
+    actions, action_columns = read_table_sheet(grids.get(ACTIONS_SHEET), ACTIONS_SHEET, ACTION_COLUMNS, source)
+    appetite, appetite_columns = read_table_sheet(grids.get(APPETITE_SHEET), APPETITE_SHEET, APPETITE_COLUMNS,
+                                                  source)
+    matrix_grid = grids.get(MATRIX_SHEET)
+    if matrix_grid is not None and not is_matrix_sheet(matrix_grid):
+        matrix_grid = None  # a sheet of the user's own that happens to be called Matrix
     return Register(
         risks=risks,
         trend_periods=periods,
@@ -270,4 +319,9 @@ def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Seq
         header_row=header_row,
         blank_rows=[r for r in blank_rows if r < last_row],
         source=source,
+        actions=actions,
+        action_columns=action_columns,
+        appetite=appetite,
+        appetite_columns=appetite_columns,
+        matrix_sheet=[tuple(row) for row in matrix_grid] if matrix_grid is not None else None,
     )

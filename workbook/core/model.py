@@ -10,6 +10,8 @@ from typing import TypeVar
 
 from workbook.core.periods import Period
 from workbook.core.schema import (
+    ACTIONS_SHEET,
+    APPETITE_SHEET,
     COLUMN_BY_KEY,
     HISTORY_SHEET,
     REGISTER_SHEET,
@@ -106,6 +108,17 @@ class HistoryEntry:
 
 
 @dataclass
+class SheetRow:
+    """One row of the Actions or Appetite sheet: values by column key, as typed."""
+
+    row: int
+    values: dict[str, object]
+
+    def text(self, key: str) -> str:
+        return as_text(self.values.get(key)).strip()
+
+
+@dataclass
 class Register:
     """The whole workbook's content: risks, trend periods, history, settings and lists."""
 
@@ -122,6 +135,12 @@ class Register:
     source: str = ""
     settings_rows: dict[str, int] = field(default_factory=dict)  # setting key -> row on Settings
     history_columns: dict[str, int] = field(default_factory=dict)  # History column key -> 1-based column
+    # The optional in-depth sheets: None when the workbook has no such sheet.
+    actions: list[SheetRow] | None = None
+    action_columns: dict[str, int] = field(default_factory=dict)
+    appetite: list[SheetRow] | None = None
+    appetite_columns: dict[str, int] = field(default_factory=dict)
+    matrix_sheet: list[tuple] | None = None  # the Matrix sheet's values, row by row
     # What the pure core derives from this register (trends, snapshots), kept so that checks, trends and the
     # paper work it out once. A Register is read, then only read from; build a new one after a change.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
@@ -147,6 +166,12 @@ class Register:
 
     def history_cell(self, entry: HistoryEntry, column: int) -> str:
         return address(HISTORY_SHEET, entry.row, column)
+
+    def action_cell(self, action: SheetRow, key: str) -> str:
+        return address(ACTIONS_SHEET, action.row, self.action_columns[key])
+
+    def appetite_cell(self, entry: SheetRow, key: str) -> str:
+        return address(APPETITE_SHEET, entry.row, self.appetite_columns[key])
 
     def by_id(self) -> dict[str, Risk]:
         return {risk.id: risk for risk in self.risks if risk.id}

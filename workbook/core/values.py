@@ -99,15 +99,20 @@ def score(likelihood: object, impact: object) -> float | None:
     return likelihood * impact if likelihood is not None and impact is not None else None
 
 
-def risk_score(risk: Risk) -> float | None:
-    """Return the score of a register risk: its likelihood × impact."""
-    return score(risk.values.get("likelihood"), risk.values.get("impact_score"))
+def _scored(likelihood: object, impact: object, matrix=None) -> float | None:
+    # `matrix` is the register's workbook.core.matrix.Matrix (its Scoring: likelihood × impact or a grid).
+    return matrix.score(likelihood, impact) if matrix is not None else score(likelihood, impact)
 
 
-def entry_score(entry: HistoryEntry) -> float | None:
-    """Return the score of a History row: its Score, else its likelihood × impact."""
+def risk_score(risk: Risk, matrix=None) -> float | None:
+    """Return the residual score of a register risk: its likelihood × impact, or the matrix's score of them."""
+    return _scored(risk.values.get("likelihood"), risk.values.get("impact_score"), matrix)
+
+
+def entry_score(entry: HistoryEntry, matrix=None) -> float | None:
+    """Return the score of a History row: its Score, else its likelihood and impact scored on `matrix`."""
     recorded = as_number(entry.score)
-    return recorded if recorded is not None else score(entry.likelihood, entry.impact)
+    return recorded if recorded is not None else _scored(entry.likelihood, entry.impact, matrix)
 
 
 def matrix_cell(likelihood: object, impact: object, scale: int) -> tuple[int, int] | None:

@@ -13,6 +13,7 @@ from workbook.core.errors import ExportFormatError, PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk
 from workbook.core.periods import Period
 from workbook.core.schema import (
+    ALL_COLUMNS,
     COLUMNS,
     CORE_COLUMNS,
     DEFAULT_LISTS,
@@ -381,7 +382,7 @@ def to_register(export: Export, period: Period) -> Register:
 def dropped_columns(register: Register) -> list[str]:
     """Return the headers of columns holding values that the export format has no place for."""
     core = {c.key for c in CORE_COLUMNS}
-    return [register.header_of(c.key) for c in COLUMNS
+    return [register.header_of(c.key) for c in ALL_COLUMNS
             if c.key not in core and c.key in register.columns and any(r.text(c.key) for r in register.risks)]
 
 

@@ -16,9 +16,23 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook.core.errors import PeriodError, TemplateError
 from workbook.core.model import Register, column_letter
 from workbook.core.periods import Period, parse_period
+from workbook.core.matrix import default_bands
 from workbook.core.schema import (
+    ACTION_COLUMNS,
+    ACTIONS_SHEET,
+    ACTIONS_TABLE,
+    APPETITE_COLUMNS,
+    APPETITE_SHEET,
+    APPETITE_TABLE,
     COLUMNS,
     DEFAULT_LISTS,
+    DEPTH_COLUMNS,
+    DEPTH_LISTS,
+    MATRIX_BANDS_HEADER,
+    MATRIX_GRID_CORNER,
+    MATRIX_PRODUCT,
+    MATRIX_SCORING_LABEL,
+    MATRIX_SHEET,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_SOURCES,
@@ -33,6 +47,7 @@ from workbook.core.schema import (
     TREND_KEYS,
     USER_COLUMN_PREFIX,
     Column,
+    SheetColumn,
     trend_header,
 )
 from workbook.files.atomic import atomic_path, check_writable
@@ -65,7 +80,7 @@ def trend_headers(period: Period) -> dict[str, str]:
 
 def register_headers(period: Period) -> dict[str, str]:
     """Return every Register column's header, trend headers carrying the quarters up to `period`."""
-    return {c.key: c.header for c in COLUMNS} | trend_headers(period)
+    return {c.key: c.header for c in COLUMNS + DEPTH_COLUMNS} | trend_headers(period)
 
 
 def _footer_text(text: str) -> str:
@@ -96,6 +111,13 @@ def _list_validation(list_name: str, title: str, help_text: str) -> DataValidati
         showErrorMessage=True, errorStyle="stop", errorTitle=f"Not in the {list_name} list"[:32],
         error=f"Choose a value from the list. The allowed values are on the {LISTS_SHEET} sheet "
               f"(list {list_name}); an administrator can add to it there."[:255],
+        showInputMessage=bool(help_text), promptTitle=title[:32], prompt=help_text[:255])
+
+
+def _date_validation(title: str, help_text: str) -> DataValidation:
+    return DataValidation(
+        type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True,
+        errorStyle="stop", errorTitle="Not a date", error="Enter a date, e.g. 30/09/2021.",
         showInputMessage=bool(help_text), promptTitle=title[:32], prompt=help_text[:255])
 
 
@@ -142,27 +164,28 @@ def _cell_value(column: Column, value: object) -> object:
 
 
 def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], headers: Mapping[str, str],
-                    settings: Mapping[str, object], user_columns: Sequence[str] = ()) -> None:
+                    settings: Mapping[str, object], columns: Sequence[Column] = COLUMNS,
+                    user_columns: Sequence[str] = ()) -> None:
     ws.title = REGISTER_SHEET
-    _header_row(ws, [headers[c.key] for c in COLUMNS] + list(user_columns),
-                [c.width for c in COLUMNS] + [USER_COLUMN_WIDTH] * len(user_columns))
+    _header_row(ws, [headers[c.key] for c in columns] + list(user_columns),
+                [c.width for c in columns] + [USER_COLUMN_WIDTH] * len(user_columns))
     for row, risk in enumerate(risks or [{}], start=2):  # an empty register still gets a formatted first row
-        for position, column in enumerate(COLUMNS, start=1):
+        for position, column in enumerate(columns, start=1):
             cell = ws.cell(row=row, column=position)
             put(cell, _cell_value(column, risk.get(column.key)))
             cell.alignment = WRAP_TOP
             cell.font = BODY_FONT
             if column.kind == "date":
                 cell.number_format = "dd/mm/yyyy"
-        for position, header in enumerate(user_columns, start=len(COLUMNS) + 1):
+        for position, header in enumerate(user_columns, start=len(columns) + 1):
             cell = ws.cell(row=row, column=position)
             put(cell, risk.get(f"{USER_COLUMN_PREFIX}{header}") or None)
             cell.alignment = WRAP_TOP
             cell.font = BODY_FONT
-        texts = {c.width: str(risk.get(c.key)) for c in COLUMNS if c.kind == "text" and risk.get(c.key)}
+        texts = {c.width: str(risk.get(c.key)) for c in columns if c.kind == "text" and risk.get(c.key)}
         ws.row_dimensions[row].height = row_height(texts)
-    _table(ws, REGISTER_TABLE, len(COLUMNS) + len(user_columns), len(risks))
-    for position, column in enumerate(COLUMNS, start=1):
+    _table(ws, REGISTER_TABLE, len(columns) + len(user_columns), len(risks))
+    for position, column in enumerate(columns, start=1):
         cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
         if column.list_name:
             validation = _list_validation(column.list_name, headers[column.key], column.help)
@@ -170,11 +193,15 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
             ws.add_data_validation(validation)
         if column.kind == "rating":
             _rating_formats(ws, cells)
+        if column.kind == "date" and column in DEPTH_COLUMNS:
+            validation = _date_validation(headers[column.key], column.help)
+            validation.add(cells)
+            ws.add_data_validation(validation)
     ws.freeze_panes = "C2"
     _print_setup(ws, str(settings.get("title") or ""), str(settings.get("marking") or ""))
     # The committee's columns fill a landscape page; the optional ones would shrink the print to unreadable.
     # The area ends at the last risk: Excel would print blank pages for empty rows inside it.
-    core = sum(1 for c in COLUMNS if not c.optional)
+    core = sum(1 for c in columns if not c.optional)
     ws.print_area = f"A1:{column_letter(core)}{max(len(risks), 1) + 1}"
 
 
@@ -238,6 +265,73 @@ def _settings_sheet(wb: Workbook, settings: Mapping[str, object]) -> Worksheet:
     return ws
 
 
+def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetColumn],
+                 rows: Sequence[Mapping[str, object]], settings: Mapping[str, object]) -> Worksheet:
+    """Add a sheet that is one Excel Table headed by `columns` (Actions, Appetite), with drop-downs and dates."""
+    ws = wb.create_sheet(title)
+    _header_row(ws, [c.header for c in columns], [c.width for c in columns])
+    for row, values in enumerate(rows, start=2):
+        for position, column in enumerate(columns, start=1):
+            cell = ws.cell(row=row, column=position)
+            put(cell, values.get(column.key))
+            cell.alignment = WRAP_TOP
+            if column.kind == "date":
+                cell.number_format = "dd/mm/yyyy"
+    _table(ws, table, len(columns), len(rows))
+    for position, column in enumerate(columns, start=1):
+        cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
+        if column.list_name:
+            validation = _list_validation(column.list_name, column.header, column.help)
+        elif column.kind == "date":
+            validation = _date_validation(column.header, column.help)
+        else:
+            continue
+        validation.add(cells)
+        ws.add_data_validation(validation)
+        if column.kind == "date":
+            for (cell,) in ws.iter_rows(min_row=2, max_row=FORMATTED_ROWS, min_col=position, max_col=position):
+                cell.number_format = "dd/mm/yyyy"
+    ws.freeze_panes = "A2"
+    _print_setup(ws, f"{settings.get('title') or ''}: {title.lower()}", str(settings.get("marking") or ""))
+    return ws
+
+
+def _matrix_sheet(wb: Workbook, settings: Mapping[str, object], ratings: Sequence[str]) -> Worksheet:
+    """Add the Matrix sheet: the scoring method, the bands from score to rating, and the grid of scores."""
+    ws = wb.create_sheet(MATRIX_SHEET)
+    size = int(settings.get("score_scale") or 4)
+    ws.cell(row=1, column=1, value=MATRIX_SCORING_LABEL).font = HEADER_FONT
+    ws.cell(row=1, column=2, value=MATRIX_PRODUCT)
+    ws.cell(row=1, column=3, value=f"{MATRIX_PRODUCT}, or Grid to score each cell as the grid below says. "
+                                   f"The matrix is {size}×{size}: the Likelihood and impact scale in Settings.")
+    validation = _list_validation("Scoring", MATRIX_SCORING_LABEL, "How likelihood and impact make a score.")
+    validation.add("B1")
+    ws.add_data_validation(validation)
+    for position, header in enumerate(MATRIX_BANDS_HEADER, start=1):
+        ws.cell(row=3, column=position, value=header).font = HEADER_FONT
+    ws.cell(row=3, column=3, value="A score at or above a rating's lowest score earns that rating; most severe "
+                                   "first. The ratings follow from the scores: validate flags a typed rating "
+                                   "that disagrees.")
+    bands = default_bands(size, ratings)
+    for row, (rating, lowest) in enumerate(bands, start=4):
+        ws.cell(row=row, column=1, value=rating)
+        ws.cell(row=row, column=2, value=int(lowest))
+    _rating_formats(ws, f"A4:A{3 + len(bands)}")
+    top = 5 + len(bands)
+    ws.cell(row=top, column=1, value=MATRIX_GRID_CORNER).font = HEADER_FONT
+    for impact in range(1, size + 1):
+        ws.cell(row=top, column=impact + 1, value=impact).font = HEADER_FONT
+    for likelihood in range(1, size + 1):
+        ws.cell(row=top + likelihood, column=1, value=likelihood).font = HEADER_FONT
+        for impact in range(1, size + 1):
+            ws.cell(row=top + likelihood, column=impact + 1, value=likelihood * impact)
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 12
+    _print_setup(ws, f"{settings.get('title') or ''}: matrix", str(settings.get("marking") or ""))
+    return ws
+
+
 def _notes_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     ws = wb.create_sheet(name)
     _header_row(ws, headers, [16, 40, 30, 80][:len(headers)] + [20] * max(0, len(headers) - 4))
@@ -258,22 +352,33 @@ def reporting_period(settings: Mapping[str, object]) -> Period:
 
 def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence[Mapping[str, object]] = (),
                    settings: Mapping[str, object] | None = None,
-                   lists: Mapping[str, Sequence[str]] | None = None, *, user_columns: Sequence[str] = (),
+                   lists: Mapping[str, Sequence[str]] | None = None, *, full: bool = False,
+                   actions: Sequence[Mapping[str, object]] = (),
+                   appetite: Sequence[Mapping[str, object]] = (), user_columns: Sequence[str] = (),
                    notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None) -> Workbook:
     """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
 
-    `user_columns` are headers of the user's own columns after the register's (values under 'user:<header>');
-    `notes` is a sheet (name, headers, rows) put last, such as an import's report."""
+    `full` adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix,
+    Appetite and Actions sheets; `user_columns` are headers of the user's own columns after the register's
+    (values under 'user:<header>'); `notes` is a sheet (name, headers, rows) put last, such as an import's
+    report."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
     for setting in PAPER_SETTINGS:  # nobody gave it: a placeholder validation flags, never another body's value
         if merged.get(setting.key) in (None, ""):
             merged[setting.key] = setting.placeholder
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
-    _register_sheet(wb.active, risks, headers, merged, user_columns)
-    lists_sheet = _lists_sheet(wb, lists or DEFAULT_LISTS)
+    _register_sheet(wb.active, risks, headers, merged, COLUMNS + DEPTH_COLUMNS if full else COLUMNS, user_columns)
+    lists = dict(lists or DEFAULT_LISTS)
+    if full:
+        lists = lists | {name: values for name, values in DEPTH_LISTS.items() if name not in lists}
+    lists_sheet = _lists_sheet(wb, lists)
     _history_sheet(wb, history, merged)
     settings_sheet = _settings_sheet(wb, merged)
+    if full:
+        _matrix_sheet(wb, merged, lists.get("Ratings") or DEFAULT_LISTS["Ratings"])
+        _table_sheet(wb, APPETITE_SHEET, APPETITE_TABLE, APPETITE_COLUMNS, appetite, merged)
+        _table_sheet(wb, ACTIONS_SHEET, ACTIONS_TABLE, ACTION_COLUMNS, actions, merged)
     for ws, what in ((lists_sheet, "lists"), (settings_sheet, "settings")):
         _print_setup(ws, f"{merged.get('title') or ''}: {what}", str(merged.get("marking") or ""))
     if notes:
@@ -301,10 +406,10 @@ def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
 
 def write_workbook(path: Path | str, risks: Sequence[Mapping[str, object]] = (),
                    history: Sequence[Mapping[str, object]] = (), settings: Mapping[str, object] | None = None,
-                   *, force: bool = False) -> Path:
+                   *, force: bool = False, full: bool = False) -> Path:
     """Build the register workbook and save it at `path` (the `riskreg new` command)."""
     check_writable(Path(path), force=force)
-    return save(build_workbook(risks, history, settings), path, force=force)
+    return save(build_workbook(risks, history, settings, full=full), path, force=force)
 
 
 def write_register(path: Path | str, register: Register, *, force: bool = False) -> Path:

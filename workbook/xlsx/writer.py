@@ -46,6 +46,7 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
+from workbook.core.matrix import matrix_of
 from workbook.core.trends import Movements, Refresh
 from workbook.core.values import looks_like_formula, risk_score
 from workbook.core.words import plural
@@ -496,7 +497,7 @@ def snapshot_values(register: Register) -> tuple[list[dict[str, object]], list[s
                              f"{entry.rating or 'no rating'}, but the Register says {risk.rating or 'nothing'}; "
                              f"left as it is: correct one of them.")
             continue
-        score = risk_score(risk)
+        score = risk_score(risk, matrix_of(register))
         if isinstance(score, float) and score.is_integer():
             score = int(score)
         rows.append({"risk_id": risk.id, "period": closing.label, "rating": risk.rating or None,
