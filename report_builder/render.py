@@ -394,28 +394,32 @@ def _trend_key(content: PaperContent) -> list:
                           arrow_size_pt=appendix.ARROW_CELL_PT)]
 
 
+def _titled_table(title: str, when_empty: str, headers: list[str], rows: list[list], widths: list[float]) -> list:
+    """Return a Heading 3 and its table, or the sentence that says the table would be empty."""
+    heading = _paragraph(title, "Heading3")
+    if not rows:
+        return [heading, _paragraph(when_empty, "Normal")]
+    return [heading, _simple_table(headers, rows, widths)]
+
+
 def _appetite_table(content: PaperContent) -> list:
     """Return the risks outside appetite, by category, when the register has an Appetite sheet."""
     if not content.has_appetite:
         return []
-    elements = [_paragraph("Risks outside appetite", "Heading3")]
-    if not content.appetite_rows:
-        return elements + [_paragraph("Every open risk is within its category's tolerance.", "Normal")]
-    rows = [[r.category, r.appetite, r.tolerance, r.risk, r.residual, r.beyond] for r in content.appetite_rows]
-    return elements + [_simple_table(["Category", "Appetite", "Tolerance", "Risk", "Residual", "Outside by"], rows,
-                                     [2.6, 2.0, 2.3, 4.9, 2.2, 3.0])]
+    return _titled_table("Risks outside appetite", "Every open risk is within its category's tolerance.",
+                         ["Category", "Appetite", "Tolerance", "Risk", "Residual", "Outside by"],
+                         [[r.category, r.appetite, r.tolerance, r.risk, r.residual, r.beyond]
+                          for r in content.appetite_rows], [2.6, 2.0, 2.3, 4.9, 2.2, 3.0])
 
 
 def _action_table(content: PaperContent) -> list:
     """Return the actions overdue at the end of the quarter or due in the next, when the register has actions."""
     if not content.has_actions:
         return []
-    elements = [_paragraph("Actions overdue or due next quarter", "Heading3")]
-    if not content.action_rows:
-        return elements + [_paragraph("No action is overdue or due next quarter.", "Normal")]
-    rows = [[r.risk_id, r.action, r.owner, r.due, r.status, r.state] for r in content.action_rows]
-    return elements + [_simple_table(["Risk", "Action", "Owner", "Due", "Status", "State"], rows,
-                                     [1.6, 6.0, 2.6, 2.4, 2.0, 2.4])]
+    return _titled_table("Actions overdue or due next quarter", "No action is overdue or due next quarter.",
+                         ["Risk", "Action", "Owner", "Due", "Status", "State"],
+                         [[r.risk_id, r.action, r.owner, r.due, r.status, r.state] for r in content.action_rows],
+                         [1.6, 6.0, 2.6, 2.4, 2.0, 2.4])
 
 
 def _positions_table(content: PaperContent) -> list:
