@@ -11,6 +11,7 @@ import click
 
 from workbook import jobs
 from workbook.core.errors import RiskregError
+from workbook.core.words import plural
 
 
 class UserError(click.ClickException):
@@ -34,8 +35,12 @@ def user_errors(command: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="riskreg")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Keep the corporate risk register in Excel, check it, work out trends and build the board paper."""
+    from workbook.files.lock import set_command
+
+    set_command(f"riskreg {ctx.invoked_subcommand}")  # what a second writer is told holds the workbook
 
 
 # --- register workbook: new, import, export (workbook/xlsx/builder.py, workbook/export/text_format.py, workbook/xlsx/reader.py) ---
@@ -45,56 +50,117 @@ OUTPUT_FILE = click.Path(path_type=Path)
 PERIOD_HELP = "Reporting period, e.g. '2021/22 Q2' (financial year, then quarter; Q1 is April to June)."
 
 
+def paper_options(command: Callable) -> Callable:
+    """Add --organisation, --committee, --report-of and --author: the Settings the board paper names."""
+    for name, what in (("--author", "Contact officer named on the board paper, for Settings 'Author'."),
+                       ("--report-of", "Who the board paper is from (post title or name), for Settings 'Report of'."),
+                       ("--committee", "Committee the board paper goes to, e.g. 'Joint Audit Committee'."),
+                       ("--organisation", "Organisation that owns the register, e.g. 'Avon and Somerset Police'.")):
+        command = click.option(name, help=what + " Without it Settings holds a placeholder that validate flags "
+                               "until it is filled in.")(command)
+    return command
+
+
 @cli.command("new")
 @click.argument("path", type=OUTPUT_FILE)
 @click.option("--period", help=PERIOD_HELP + " Default: the current quarter.")
+@paper_options
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--full", is_flag=True, help="Add inherent and target positions, Category, Target Date and Proximity "
+              "columns, and the Matrix, Appetite and Actions sheets.")
 @user_errors
-def new_command(path: Path, period: str | None, force: bool) -> None:
+def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
+                report_of: str | None, author: str | None, force: bool, full: bool) -> None:
     """Create an empty register workbook.
 
-    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings.
+    Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings; with --full also
+    Matrix, Appetite and Actions.
     """
     chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force)
+    jobs.new_register(path, chosen, force=force, full=full,
+                      settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(f"Created {path} (reporting period {chosen.label}).")
 
 
 @cli.command("import")
-@click.argument("export", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Register workbook (.xlsx) to create.")
-@click.option("--period", help=PERIOD_HELP + " Required: the export's headers give quarters, not the year.")
+@click.option("--period", help=PERIOD_HELP + " Required unless the table has quarter columns (e.g. '24/25 Q4'): "
+              "the export's headers give quarters, not the year.")
+@click.option("--sheet", help="The worksheet (or, in a Word document, the table number) holding the register. "
+              "Default: the one whose headers name the most register columns.")
+@click.option("--mapping", type=click.Path(path_type=Path), help="TOML file saying what columns mean where the "
+              "automatic match is wrong (see README, 'Bringing your own register').")
+@click.option("--dry-run", is_flag=True, help="Print the column mapping and the import report; write nothing.")
+@click.option("--strict", is_flag=True, help="Refuse when any value would be changed or not understood.")
+@paper_options
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def import_command(export: Path, output: Path, period: str | None, force: bool) -> None:
-    """Import a register export (.txt) into a new register workbook.
+def import_command(source: Path, output: Path, period: str | None, sheet: str | None, mapping: Path | None,
+                   dry_run: bool, strict: bool, organisation: str | None, committee: str | None,
+                   report_of: str | None, author: str | None, force: bool) -> None:
+    """Import a register into a new register workbook.
 
-    EXPORT is the tab-separated export with HTML cells. Its trends and ratings are also recorded in History.
+    SOURCE is the tab-separated export (.txt), or another organisation's register: a workbook (.xlsx, .xlsm),
+    a CSV/TSV file or the table of a Word board paper (.docx). Columns are found by meaning; what was changed,
+    joined or kept is listed, and put on an 'Import report' sheet.
     """
-    register = jobs.import_register(export, output, jobs.period_or_none(period), force=force)
-    click.echo(f"Imported {len(register.risks)} risks ({jobs.rating_counts(register)}) from {export} into {output}.")
+    imported = jobs.import_register(source, output, jobs.period_or_none(period), sheet=sheet, mapping=mapping,
+                                    dry_run=dry_run, strict=strict, force=force,
+                                    settings=jobs.paper_settings(organisation, committee, report_of, author))
+    register, plan = imported.register, imported.plan
+    if plan is not None:
+        from workbook.importers.report import mapping_lines, summary
+
+        for line in mapping_lines(plan) + [entry.line() for entry in plan.report]:
+            click.echo(line)
+        verb = "Would import" if dry_run else "Imported"
+        click.echo(f"{verb} {summary(plan)} from {source}" + ("." if dry_run else f" into {output}."))
+        return
+    click.echo(f"Imported {jobs.risks_with_ratings(register)} from {source} into {output}.")
 
 
 @cli.command("export")
 @click.argument("register", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Tab-separated text file to write.")
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["text", "xlsx", "csv", "tsv"]), default="text",
+              show_default=True, help="text: the tab-separated export with HTML cells; xlsx, csv, tsv: one flat "
+              "table, a row per risk and a column of ratings per History quarter.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @user_errors
-def export_command(register: Path, output: Path, force: bool) -> None:
-    """Write a register workbook's risks out in the export format.
+def export_command(register: Path, output: Path, fmt: str, force: bool) -> None:
+    """Write a register workbook's risks out in the export format or as a flat table.
 
-    The tab-separated format with HTML cells that `riskreg import` reads.
+    The tab-separated format with HTML cells, or a flat .xlsx/.csv/.tsv table; `riskreg import` reads them all.
     """
-    content, dropped = jobs.export_register(register, output, force=force)
-    click.echo(f"Exported {len(content.risks)} risks from {register} to {output}.")
-    if dropped:
-        click.echo(f"Note: the export format has no {', '.join(dropped)} column{'s' if len(dropped) > 1 else ''}; "
+    content, dropped = jobs.export_register(register, output, fmt=fmt, force=force)
+    click.echo(f"Exported {plural(content.risks, 'risk')} from {register} to {output}.")
+    if dropped and fmt == "text":
+        click.echo(f"Note: the export format has no {', '.join(dropped)} "
+                   f"{plural(dropped, 'column', with_count=False)}; "
                    "those values stay in the workbook only.")
+    elif dropped:
+        click.echo(f"Note: a flat table does not carry {'; '.join(dropped)}; those stay in the workbook only.")
 
 
 # --- checks and trends: validate, trends, roll-quarter, rules (workbook/core/checks.py, trends.py, workbook/xlsx/writer.py) ---
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+# More rows than this and a table costs more than it helps (rich takes seconds over thousands): plain lines instead.
+HANDFUL = 30
+
+
+def _as_table(rows: int) -> bool:
+    """Return whether to draw a table: for a person at a terminal, with a handful of rows."""
+    return sys.stdout.isatty() and rows <= HANDFUL
+
+
+def _settle() -> None:
+    """Keep the cycle collector off the register just read: its objects live until the command ends, and walking
+    them on every collection cost about 12 % of a write command at 10,000 risks."""
+    import gc
+
+    gc.freeze()
 
 
 def _console():
@@ -104,6 +170,10 @@ def _console():
 
 
 def _show_findings(findings, line: str) -> None:
+    if not _as_table(len(findings)):
+        lines = [f"{f.severity}\t{f.rule_id}\t{f.cell}\t{f.risk_id}\t{f.message}" for f in findings]
+        click.echo("\n".join([*lines, line]))
+        return
     from rich.table import Table
     from rich.text import Text
 
@@ -124,6 +194,11 @@ def _wrote(result, what: str) -> None:
     click.echo(f"Wrote {what} to {result.path}.", err=True)
     if result.backup:
         click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
+
+
+def _one_writer(path: Path | None) -> None:
+    """Hold the workbook's one-writer lock from here to the end of the command: its read and its write."""
+    click.get_current_context().with_resource(jobs.writing(path))
 
 
 WRITE_COPY_HELP = "With --write: write a copy to this file instead of changing REGISTER."
@@ -148,7 +223,9 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     """
     import json
 
+    _one_writer(register if write and output is None else None)
     validation = jobs.validate_file(register)
+    _settle()
     content, findings, line = validation.register, validation.findings, validation.summary
     if as_json:
         click.echo(json.dumps({"register": str(register), "period": content.period.label, "summary": line,
@@ -179,41 +256,65 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
 
     from workbook.xlsx.reader import read_register
 
-    refresh = jobs.refresh_trends(read_register(register))
-    content, computed = refresh.register, refresh.computed
+    _one_writer(register if write and output is None else None)
+    content = read_register(register)
+    _settle()
+    refresh = jobs.refresh_trends(content)
+    computed = refresh.computed
     console = _console()
-    table = Table(header_style="bold", title=f"Trends, {content.period.label}")
-    table.add_column("Risk")
-    table.add_column("Name", overflow="fold")
-    for key in ("trend1", "trend2", "trend3"):
-        table.add_column(content.header_of(key))
-    table.add_column("Rating")
-    for risk in content.risks:
-        cells = []
-        for trend in computed.get(risk.id, ()):
-            if trend.computed is None:
-                cells.append(f"{escape(trend.recorded) or '-'} (as recorded)")
-            elif trend.agrees:
-                cells.append(escape(trend.recorded))
-            else:
-                cells.append(f"[red]{escape(trend.recorded) or 'empty'} → History: {trend.computed}[/]")
-        table.add_row(escape(risk.id), escape(risk.name), *cells, escape(risk.rating))
-    console.print(table)
+    if _as_table(len(content.risks)):
+        table = Table(header_style="bold", title=f"Trends, {content.period.label}")
+        table.add_column("Risk")
+        table.add_column("Name", overflow="fold")
+        for key in ("trend1", "trend2", "trend3"):
+            table.add_column(content.header_of(key))
+        table.add_column("Rating")
+        for risk in content.risks:
+            table.add_row(escape(risk.id), escape(risk.name), *_trend_cells(computed.get(risk.id, ()), escape),
+                          escape(risk.rating))
+        console.print(table)
+    else:
+        headers = "\t".join(content.header_of(key) for key in ("trend1", "trend2", "trend3"))
+        lines = [f"Trends, {content.period.label}: {len(content.risks)} risks", f"Risk\tName\t{headers}\tRating"]
+        lines += ["\t".join([risk.id, risk.name, *_trend_cells(computed.get(risk.id, ())), risk.rating])
+                  for risk in content.risks]
+        click.echo("\n".join(lines))
+    lines = []
     for label, group in refresh.movements.groups():
         names = "; ".join(f"{m.risk_id} {m.name}".strip() for m in group) or "none"
-        console.print(f"{label} ({len(group)}): {names}", markup=False)
+        lines.append(f"{label} ({len(group)}): {names}")
     for period, by_rating in refresh.distribution.items():
-        console.print(f"{period}: " + ", ".join(f"{n} {rating}" for rating, n in by_rating.items()), markup=False)
-    for finding in refresh.conflicts:
-        console.print(f"{finding.cell}: {finding.message}", markup=False)
+        lines.append(f"{period}: " + ", ".join(f"{n} {rating}" for rating, n in by_rating.items()))
+    lines += [f"{finding.cell}: {finding.message}" for finding in refresh.conflicts]
+    if _as_table(len(content.risks)):
+        for line in lines:
+            console.print(line, markup=False)
+    else:
+        click.echo("\n".join(lines))
     if write:
         result = jobs.write_trends(register, refresh, output=output, force=force)
         filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
         click.echo(f"Trend cells filled: {filled}.", err=True)
         if result.findings:
-            click.echo(f"Left as typed: {len(result.findings)} arrow(s) that History contradicts (listed above).",
+            click.echo(f"Left as typed: {plural(result.findings, 'arrow')} that History contradicts (listed above).",
                        err=True)
         _wrote(result, "the Summary sheet")
+
+
+def _trend_cells(trends, escape=None) -> list[str]:
+    """Return each trend as shown: the arrow, marked where it is only as recorded or History says otherwise."""
+    mark = escape or (lambda text: text)
+    cells = []
+    for trend in trends:
+        if trend.computed is None:
+            cells.append(f"{mark(trend.recorded) or '-'} (as recorded)")
+        elif trend.agrees:
+            cells.append(mark(trend.recorded))
+        elif escape:
+            cells.append(f"[red]{mark(trend.recorded) or 'empty'} → History: {trend.computed}[/]")
+        else:
+            cells.append(f"{trend.recorded or 'empty'} → History: {trend.computed}")
+    return cells
 
 
 @cli.command("roll-quarter")
@@ -232,17 +333,18 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     Settings. Refused if the register already reports that quarter. A backup is kept.
     """
     from workbook.core.schema import TREND_COUNT, trend_header
+    from workbook.xlsx.reader import read_register
 
     new_period = jobs.period_or_none(period)
-    roll = jobs.roll_quarter(register, new_period, output=output, force=force)
+    roll = jobs.roll_quarter(register, new_period, output=output, force=force)  # reads under the writer's lock
     content, result = roll.register, roll.written
     kept, already = roll.history_rows_added, roll.history_rows_kept
     headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
     click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
     plan = roll.plan
-    click.echo(f"History: {kept} {content.period.label} row(s) recorded (Source 'rolled')"
-               + (f"; {already} risk(s) already had a {content.period.label} row, brought up to date from the "
-                  f"Register ({plan.updated} with a value changed, listed below)." if already else "."))
+    click.echo(f"History: {plural(kept, content.period.label + ' row')} recorded (Source 'rolled')"
+               + (f"; {plural(already, 'risk')} already had a {content.period.label} row, brought up to date from "
+                  f"the Register ({plan.updated} with a value changed, listed below)." if already else "."))
     click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
                f"reviewed and `riskreg trends --write` fills it.")
     click.echo(f"Settings: reporting period {new_period.label}.")
@@ -281,21 +383,29 @@ def rules_command(output: Path | None) -> None:
               help="Word template to use instead of the bundled one (see templates/PLACEHOLDERS.md).")
 @click.option("--pdf", is_flag=True, help="Also save a PDF beside the paper (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Build even when the register has errors (adds a data-quality "
-              "note), and replace existing output files.")
+              "note).")
+@click.option("--overwrite", is_flag=True, help="Replace the output files even when they are not riskreg's "
+              "unchanged previous paper (a paper edited since riskreg wrote it is otherwise kept).")
+@click.option("--positions", is_flag=True, help="Add a table of each risk's inherent, residual and target "
+              "positions (likelihood × impact = score).")
 @click.option("--period", help="A closed quarter, e.g. '2021/22 Q3': build its paper again as History recorded it "
               "at the close. Default name: REGISTER's name with ' board paper 2021-22 Q3.docx'.")
 @user_errors
 def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
-                  period: str | None) -> None:
-    """Build the committee's board paper (Word) from a REGISTER workbook."""
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf,
-                              period=jobs.period_or_none(period))
+                  overwrite: bool, positions: bool, period: str | None) -> None:
+    """Build the committee's board paper (Word) from a REGISTER workbook.
+
+    riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
+    paper edited since, is kept unless --overwrite.
+    """
+    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                              positions=positions, period=jobs.period_or_none(period))
     content = result.content
-    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {content.risk_count} risks, "
+    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
                f"{len(content.attention)} for the Committee's attention.")
     if result.forced_errors:
         click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
-                   f"{result.forced_errors} register error{'s' if result.forced_errors != 1 else ''}.")
+                   f"{plural(result.forced_errors, 'register error')}.")
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
 
@@ -372,14 +482,14 @@ def demo_command(outdir: Path) -> None:
     works out the trends and writes the Summary sheet, then builds the Word board paper. Files from an
     earlier demo in OUTDIR are replaced.
     """
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
     from workbook.xlsx.reader import read_register
 
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"
     imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
-                                    force=True)
-    click.echo(f"1. Register: imported {len(imported.risks)} risks ({jobs.rating_counts(imported)}) "
+                                    force=True, settings=SAMPLE_SETTINGS).register
+    click.echo(f"1. Register: imported {jobs.risks_with_ratings(imported)} "
                f"into {workbook_path}.")
 
     validation = jobs.validate_file(workbook_path)
@@ -390,11 +500,11 @@ def demo_command(outdir: Path) -> None:
     refresh = jobs.refresh_trends(read_register(workbook_path))
     trends = jobs.write_trends(workbook_path, refresh)
     click.echo(f"3. Trends: worked out from History for {refresh.register.period.label}; Summary sheet and chart "
-               "written" + (f"; {len(trends.findings)} recorded arrow(s) History contradicts." if trends.findings
+               "written" + (f"; {plural(trends.findings, 'recorded arrow')} History contradicts." if trends.findings
                             else "."))
 
-    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True)
-    note = (f" It carries a data-quality note: the register has {paper.forced_errors} error(s) to fix "
+    paper = jobs.build_paper(workbook_path, outdir / "board paper.docx", force=True, overwrite=True)
+    note = (f" It carries a data-quality note: the register has {plural(paper.forced_errors, 'error')} to fix "
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")

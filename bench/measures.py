@@ -74,7 +74,9 @@ STAGES: tuple[Stage, ...] = (
           baseline="floor: string join + zip"),
     Stage("paper", "Whole board paper, `riskreg paper` process (charts included)",
           baseline="floor: python process, string join + zip"),
+    Stage("import", "Import another layout: a flat CSV of the register → register workbook", baseline="pandas.read_csv"),
     Stage("startup", "Command start-up on the 18-risk sample (whole process)", baseline="python -c pass"),
+    Stage("write", "Writing commands on the same workbook (whole process)", baseline="validate --json"),
 )
 STAGE_BY_KEY = {stage.key: stage for stage in STAGES}
 
@@ -218,7 +220,7 @@ def riskreg_command() -> list[str]:
 
 
 def _paper_process(path: Path, out: Path) -> None:
-    _run_process([*riskreg_command(), "paper", str(path), "-o", str(out), "--force"])
+    _run_process([*riskreg_command(), "paper", str(path), "-o", str(out), "--force", "--overwrite"])
 
 
 def _run_process(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> None:
@@ -244,6 +246,33 @@ def _paper_modules(inputs: Inputs) -> list[str]:
 # Some entries of sys.modules are not importable by name (cython_runtime, aliases); those are skipped.
 IMPORT_ONLY = ("import importlib, sys\nfor name in sys.argv[1:]:\n    try:\n        importlib.import_module(name)\n"
                "    except Exception:\n        pass\n")
+
+
+def _import_setup(inputs: Inputs):
+    """Write the register as the flat CSV `riskreg export --format csv` gives, before the clock starts."""
+    import pandas  # noqa: F401
+
+    import workbook.jobs  # noqa: F401
+    from workbook.importers.flat import write_flat
+
+    register = inputs.register()
+    source = inputs.folder / "register-flat.csv"
+    if not source.exists():
+        write_flat(register, source, "csv", force=True)
+    return source, register.period
+
+
+def _import_ours(state, out: Path) -> None:
+    from workbook import jobs
+
+    source, period = state
+    jobs.import_register(source, out.with_suffix(".xlsx"), period, force=True)
+
+
+def _import_floor(state, out: Path) -> None:
+    import pandas as pd
+
+    pd.read_csv(state[0], dtype=str, keep_default_na=False)
 
 
 def _pandoc_missing() -> str | None:
@@ -286,6 +315,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("paper", "floor: python process, string join + zip", FLOOR, _floor_process_setup, _floor_process,
             "a Python process loading the appendix content and writing it by string join + zip", process=True,
             once_above=1000),
+    Measure("import", "ours", OURS, _import_setup, _import_ours,
+            "workbook.jobs.import_register: read, plan, report, write the workbook", once_above=1000,
+            missing=_module_missing("workbook.importers.planner")),
+    Measure("import", "pandas.read_csv", FLOOR, _import_setup, _import_floor, "reading the CSV alone"),
 )
 STARTUP: tuple[Measure, ...] = (
     Measure("startup", "python -c pass", FLOOR, _path, lambda p, o: _run_process([sys.executable, "-c", "pass"]),
@@ -308,7 +341,59 @@ STARTUP: tuple[Measure, ...] = (
             "python importing exactly the third-party modules `riskreg paper` ends up with", process=True,
             on_sample=True, missing=_module_missing("report_builder.render")),
 )
-MEASURES = MEASURES + STARTUP
+
+
+def _scratch(inputs: Inputs) -> tuple[Path, str]:
+    """Return a fresh copy of the size's register (no backups beside it) and the quarter after its period."""
+    folder = inputs.folder / "write"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    copy = folder / "register.xlsx"
+    shutil.copyfile(inputs.xlsx, copy)
+    return copy, inputs.register().period.next().label
+
+
+# Runs the command line with one of its edge behaviours switched off, to measure what that behaviour saves.
+WITHOUT = ("import sys, addin.cli as cli\nchange = sys.argv.pop(1)\n"
+           "if change == 'no-freeze': cli._settle = lambda: None\n"
+           "if change == 'rich-table': cli._as_table = lambda rows: True\n"
+           "cli.main(sys.argv[1:])\n")
+
+
+def _command(*args: str, without: str | None = None) -> Callable[[tuple[Path, str], Path], None]:
+    def run(state: tuple[Path, str], out: Path) -> None:
+        path, period = state
+        filled = [a.format(path=path, period=period) for a in args]
+        start = [sys.executable, "-c", WITHOUT, without] if without else riskreg_command()
+        _run_process([*start, *filled], ok_codes=(0, 1))
+    return run
+
+
+WRITES: tuple[Measure, ...] = (
+    Measure("write", "validate --json", FLOOR, _scratch, _command("validate", "{path}", "--json"),
+            "riskreg validate REGISTER --json: read and check, the floor a writing command builds on", process=True),
+    Measure("write", "validate (plain lines)", OURS, _scratch, _command("validate", "{path}"),
+            "riskreg validate REGISTER, output not a terminal: one line per finding", process=True),
+    Measure("write", "validate (rich table)", ALTERNATIVE, _scratch,
+            _command("validate", "{path}", without="rich-table"),
+            "the same with the findings drawn as a rich table, as before", process=True, once_above=1000,
+            baseline="validate (plain lines)"),
+    Measure("write", "validate --write", OURS, _scratch, _command("validate", "{path}", "--write"),
+            "Validation sheet, highlights and notes written part by part", process=True),
+    Measure("write", "validate --write, no gc.freeze", ALTERNATIVE, _scratch,
+            _command("validate", "{path}", "--write", without="no-freeze"),
+            "the same with the cycle collector walking the register's objects", process=True,
+            baseline="validate --write"),
+    Measure("write", "trends --write", OURS, _scratch, _command("trends", "{path}", "--write"),
+            "trend cells and the Summary sheet with its chart", process=True),
+    Measure("write", "roll-quarter", OURS, _scratch, _command("roll-quarter", "{path}", "--period", "{period}"),
+            "History rows appended, trend columns shifted, Settings moved on", process=True),
+    Measure("write", "roll-quarter, no gc.freeze", ALTERNATIVE, _scratch,
+            _command("roll-quarter", "{path}", "--period", "{period}", without="no-freeze"),
+            "the same with the cycle collector walking the register's objects", process=True,
+            baseline="roll-quarter"),
+)
+MEASURES = MEASURES + STARTUP + WRITES
 
 
 def _paper_setup(inputs: Inputs):

@@ -50,12 +50,12 @@ def write_synthetic_workbook(size: int, path: Path) -> None:
 def write_sample_workbook(path: Path) -> None:
     """Write the bundled sample (18 risks) as a register workbook, the way `riskreg import` does."""
     from workbook.core.periods import parse_period
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
     from workbook.xlsx.builder import import_export
 
     if path.exists():
         path.unlink()
-    import_export(sample_export_path(), path, parse_period(SAMPLE_PERIOD))
+    import_export(sample_export_path(), path, parse_period(SAMPLE_PERIOD), settings=SAMPLE_SETTINGS)
 
 
 def _content(register):

@@ -83,6 +83,10 @@ def _ratio(result: Result, results: Sequence[Result]) -> str:
         baseline = (measure.baseline if measure else None) or STAGE_BY_KEY[result.stage].baseline
         base = _find(results, result.stage, baseline, result.size) if baseline else None
         return f"{result.median / base.median:.2f}× {baseline.split(':')[0]}" if base else ""
+    measure = MEASURE_BY_KEY.get(f"{result.stage}/{result.name}")
+    if measure and measure.baseline:  # an alternative to one of several of our rows in the stage
+        base = _find(results, result.stage, measure.baseline, result.size)
+        return f"{result.median / base.median:.2f}× {measure.baseline}" if base else ""
     ours = _ours(results, result.stage, result.size)
     return f"{result.median / ours.median:.2f}× ours" if ours else ""
 

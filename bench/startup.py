@@ -68,7 +68,7 @@ def command_imports(sample: Inputs, scratch: Path) -> dict[str, dict]:
     commands = {
         "riskreg --help": ["--help"],
         "riskreg validate": ["validate", str(copy)],
-        "riskreg paper": ["paper", str(sample.xlsx), "-o", str(scratch / "probe.docx"), "--force"],
+        "riskreg paper": ["paper", str(sample.xlsx), "-o", str(scratch / "probe.docx"), "--force", "--overwrite"],
     }
     found = {name: probe(arguments) for name, arguments in commands.items()}
     paper = found["riskreg paper"]

@@ -18,6 +18,7 @@ from workbook.core.schema import (
     TREND_KEYS,
     trend_header,
 )
+from workbook.export.sample import SAMPLE_SETTINGS
 
 SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "export" / "sample" / "corporate_risk_register_2021-22_Q2.txt"
 PERIOD = parse_period("2021/22 Q2")
@@ -199,7 +200,7 @@ def generate(size: int, seed: int = 2021) -> SyntheticRegister:
                                                       dt.time()),
                    "source": "recorded", "status": "Open"}  # typed rows: no owner or text fingerprint
             history.append([row.get(c.key) for c in HISTORY_COLUMNS])
-    settings = {s.key: s.default for s in SETTINGS}
+    settings = {s.key: s.default for s in SETTINGS} | SAMPLE_SETTINGS
     settings.update(period=PERIOD.label, id_pattern=ID_PATTERN, meeting_date="30 September 2021",
                     agenda_item="7", title=f"Corporate Risk Register ({size:,} risks, synthetic)")
     return SyntheticRegister(register, history, settings, dict(DEFAULT_LISTS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -16,9 +17,10 @@ from report_builder.sources import error_findings, findings_of, movements_of
 from workbook.core.errors import OutputError, RiskregError
 from workbook.core.history import register_as_of
 from workbook.core.periods import Period
+from workbook.core.words import plural, them_it
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.lock import one_writer
 
-PDF_TIMEOUT_SECONDS = 300
 # LibreOffice's PDF export options for a tagged PDF/UA file: headings, tables, figures and their alternative text
 # reach the PDF's structure tree, where screen readers find them.
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
@@ -65,17 +67,60 @@ def provenance(path: Path) -> Provenance:
     return Provenance(path.name, modified, digest)
 
 
-def is_previous_paper(path: Path) -> bool:
-    """Return whether `path` is a paper riskreg wrote and nobody has saved since (Word raises the revision)."""
+# A file system may keep times to 2 s (FAT); nobody edits and saves a paper that fast.
+SAME_TIME_SECONDS = 2
+
+
+def _paper_properties(path: Path) -> dict[str, str]:
     from defusedxml import ElementTree
 
     try:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("docProps/core.xml"))
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return {element.tag.rsplit("}", 1)[-1]: (element.text or "").strip() for element in root}
+
+
+def _written_at(values: dict[str, str]) -> float | None:
+    """Return when riskreg wrote the paper (its 'modified' property, UTC) as a file time."""
+    try:
+        stamp = dt.datetime.fromisoformat(values.get("modified", "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).timestamp()
+
+
+def is_previous_paper(path: Path) -> bool:
+    """Return whether `path` is a paper riskreg wrote and nobody has saved since: Word raises the revision, and
+    any program that saves it gives the file a time later than the one riskreg gave it."""
+    values = _paper_properties(path)
+    written = _written_at(values)
+    if not values.get("identifier", "").startswith(PAPER_MARKER) or values.get("revision") != "1" or written is None:
         return False
-    values = {element.tag.rsplit("}", 1)[-1]: (element.text or "").strip() for element in root}
-    return values.get("identifier", "").startswith(PAPER_MARKER) and values.get("revision") == "1"
+    try:
+        return abs(path.stat().st_mtime - written) <= SAME_TIME_SECONDS
+    except OSError:
+        return False
+
+
+def _stamp_as_written(path: Path) -> None:
+    """Give the paper file the time its properties say riskreg wrote it, which an edit then changes."""
+    written = _written_at(_paper_properties(path))
+    if written is not None:
+        os.utime(path, (written, written))
+
+
+def _check_replaceable(output: Path, overwrite: bool) -> bool:
+    """Refuse to replace a file that is not riskreg's unchanged paper unless `overwrite`; return whether it is ours."""
+    ours = output.exists() and is_previous_paper(output)
+    if output.exists() and not (ours or overwrite) and _paper_properties(output).get(
+            "identifier", "").startswith(PAPER_MARKER):
+        raise OutputError(f"{output}: has changed since riskreg wrote it (edited and saved?), so it was not replaced "
+                          f"and those edits are kept. Write the new paper under another name with -o, or pass "
+                          f"--overwrite to replace it.")
+    check_writable(output, force=overwrite, ours=ours, option="--overwrite")
+    return ours
 
 
 def refusal(source: str, errors: list) -> RegisterErrorsError:
@@ -83,10 +128,10 @@ def refusal(source: str, errors: list) -> RegisterErrorsError:
     items = [f"{finding.cell}: {finding.message}" if finding.cell else finding.message for finding in errors]
     if len(items) > 1:
         items = [f"({number}) {item}" for number, item in enumerate(items, start=1)]
-    listing = (f"{source}: the register has {len(errors)} error{'s' if len(errors) != 1 else ''}, so the board "
+    listing = (f"{source}: the register has {plural(errors, 'error')}, so the board "
                f"paper was not built: {' '.join(items)}")
     return RegisterErrorsError(
-        f"{listing} Correct {'them' if len(errors) != 1 else 'it'} in the register "
+        f"{listing} Correct {them_it(errors)} in the register "
         f"(`riskreg validate {source}` lists every finding), or pass --force to build the paper with a "
         "data-quality note.", errors, listing)
 
@@ -131,9 +176,15 @@ def label_figures(pdf_path: Path, alt_texts: list[str]) -> None:
         pdf.save(pdf_path)
 
 
-def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = None) -> Path:
+def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = None,
+                   timeout: float | None = None) -> Path:
     """Convert `docx_path` to a tagged PDF/UA file at `target` with LibreOffice headless; raise when it is not
-    installed."""
+    installed.
+
+    LibreOffice runs in a process group of its own that is ended whole on a timeout (by default one that follows
+    the document's size) or an interrupt."""
+    from report_builder.soffice import conversion_timeout, run_group
+
     binary = soffice_binary()
     if binary is None:
         raise OutputError(f"{docx_path}: written, but no PDF was made: LibreOffice (soffice) is not installed. "
@@ -142,14 +193,16 @@ def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = 
         work_dir = Path(work)
         source = work_dir / "paper.docx"
         shutil.copyfile(docx_path, source)
+        allowed = conversion_timeout(source) if timeout is None else timeout
         try:
-            result = subprocess.run(
+            result = run_group(
                 [binary, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--convert-to", PDF_FILTER, "--outdir", str(work_dir), str(source)],
-                capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS)
+                 "--convert-to", PDF_FILTER, "--outdir", str(work_dir), str(source)], allowed)
         except subprocess.TimeoutExpired:
-            raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within "
-                              f"{PDF_TIMEOUT_SECONDS} s. Open the paper in Word and save it as PDF.") from None
+            size = source.stat().st_size / 1_000_000
+            raise OutputError(f"{docx_path}: written, but LibreOffice did not finish the PDF within {allowed:g} s "
+                              f"(the time allowed for a paper of {size:.1f} MB) and was stopped. Open the paper in "
+                              f"Word and save it as PDF.") from None
         made = work_dir / "paper.pdf"
         if result.returncode != 0 or not made.exists():
             detail = (result.stderr or result.stdout).strip().splitlines()
@@ -170,21 +223,29 @@ def figure_alt_texts(content: PaperContent) -> list[str]:
 
 
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
-                force: bool = False, pdf: bool = False, period: Period | None = None) -> PaperResult:
-    """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it); with
-    `period`, the paper of that closed quarter as History recorded it at the close."""
+                force: bool = False, pdf: bool = False, overwrite: bool = False,
+                positions: bool = False, period: Period | None = None) -> PaperResult:
+    """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it): despite
+    register errors when `force`, over a file that is not riskreg's unchanged paper when `overwrite`; `positions`
+    adds the table of each risk's inherent, residual and target positions; with `period`, the paper of that closed
+    quarter as History recorded it at the close."""
+    register_path, output = Path(register_path), Path(output_path)
+    if output.suffix.lower() != ".docx":
+        raise OutputError(f"{output}: the board paper is a Word document; give an output name ending in .docx.")
+    with one_writer(output):
+        return _build_locked(register_path, output, template, force, pdf, overwrite, positions, period)
+
+
+def _build_locked(register_path: Path, output: Path, template: Path | str | None, force: bool,
+                  pdf: bool, overwrite: bool, positions: bool, period: Period | None) -> PaperResult:
     from report_builder.render import render
     from templates import BOARD_PAPER
     from workbook.xlsx.reader import read_register
 
-    register_path, output = Path(register_path), Path(output_path)
-    if output.suffix.lower() != ".docx":
-        raise OutputError(f"{output}: the board paper is a Word document; give an output name ending in .docx.")
-    ours = output.exists() and is_previous_paper(output)
-    check_writable(output, force=force, ours=ours)
+    ours = _check_replaceable(output, overwrite)
     pdf_target = output.with_suffix(".pdf")
     if pdf:
-        check_writable(pdf_target, force=force, ours=ours)
+        check_writable(pdf_target, force=overwrite, ours=ours, option="--overwrite")
     register = read_register(register_path)
     if period is not None:
         register = register_as_of(register, period)
@@ -193,10 +254,11 @@ def build_paper(register_path: Path | str, output_path: Path | str, template: Pa
         raise refusal(register_path.name, errors)
     movements, distribution = movements_of(register)
     content = build_content(register, movements=movements, distribution=distribution,
-                            provenance=provenance(register_path), forced_errors=errors)
+                            provenance=provenance(register_path), forced_errors=errors, positions=positions)
     check_totals(register_path.name, content)
     with atomic_path(output) as temp:
         render(content, Path(template) if template else BOARD_PAPER, temp)
+        _stamp_as_written(temp)
     made_pdf = convert_to_pdf(output, pdf_target, figure_alt_texts(content)) if pdf else None
     return PaperResult(output, made_pdf, content, len(errors))
 

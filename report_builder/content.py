@@ -6,15 +6,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from report_builder import depth_content
+from report_builder.dates import date_text, setting_text
 from workbook.core.changes import RiskChanges, changes_since_last, stale_controls
 from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import quoted
 from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.ratings import rating_scale
-from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
+from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
 from workbook.core.trends import entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
+from workbook.core.words import plural
 
 BULLET = "• "
 ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
@@ -146,6 +149,8 @@ class AttentionItem:
     rating: str
     reasons: tuple[str, ...]  # "Critical rating", "New this quarter", "Escalating this quarter"
     sections: tuple[tuple[str, Text], ...]  # (column header, text): description, impact, controls
+    details: tuple[str, ...] = ()  # positions and proximity, when the register records them
+    actions: tuple[str, ...] = ()  # its actions overdue or due next quarter
 
     @property
     def heading(self) -> str:
@@ -202,21 +207,27 @@ class PaperContent:
         """Return '1 Critical, 13 High, 4 Medium and 0 Low': this period's counts on the register's scale."""
         parts = [f"{row.counts[-1] if row.counts else 0} {row.rating}" for row in self.rating_rows]
         return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+    # Risk management in depth, when the register has an Appetite or Actions sheet (report_builder/depth_content.py).
+    appetite_rows: tuple[depth_content.AppetiteRow, ...] = ()
+    action_rows: tuple[depth_content.ActionRow, ...] = ()
+    has_appetite: bool = False
+    has_actions: bool = False
+    position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
 
-    def placeholders(self) -> dict[str, str]:
-        """Return the values of the template's text placeholders."""
+    def placeholders(self) -> dict[str, str | int]:
+        """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
         counts = {row.kind: row.count for row in self.movement_rows}
         current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
         values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
         names = [row.rating for row in self.rating_rows]
         values.update({
-            "risk_count": str(self.risk_count),
-            "attention_count": str(len(self.attention)),
-            **{f"{r.name.lower()}_count": str(current.get(r.name, 0)) for r in RATINGS},
-            **{f"{'_'.join(name.lower().split())}_count": str(count) for name, count in current.items()},
+            "risk_count": self.risk_count,
+            "attention_count": len(self.attention),
+            **{f"{r.name.lower()}_count": current.get(r.name, 0) for r in RATINGS},
+            **{f"{'_'.join(name.lower().split())}_count": count for name, count in current.items()},
             "rating_counts": self.rating_counts_text(),
             "rating_bands": " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names),
-            **{f"{kind.replace('-', '')}_count": str(counts.get(kind, 0)) for kind, _ in MOVEMENT_KINDS},
+            **{f"{kind.replace('-', '')}_count": counts.get(kind, 0) for kind, _ in MOVEMENT_KINDS},
             "source_file": self.provenance.file_name if self.provenance else "",
             "source_modified": self.provenance.modified_text if self.provenance else "",
             "source_sha256": self.provenance.short_sha if self.provenance else "",
@@ -234,23 +245,14 @@ def appendix_order(risks: Iterable[Risk], scale: Sequence[Rating] = RATINGS) -> 
     return sorted(risks, key=lambda r: (-severity(r.rating, scale), r.id))
 
 
-def date_text(value: object) -> str:
-    """Return a Settings date as a paper writes it ('30 September 2021'); text is kept as typed."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    return as_text(value).strip()
-
-
 def title_block(register: Register) -> TitleBlock:
     """Return the title block fields from the register's Settings."""
-    setting = lambda key: as_text(register.setting(key)).strip()  # noqa: E731
+    setting = lambda key: setting_text(register.setting(key))  # noqa: E731
     period = register.period
     return TitleBlock(
         organisation=setting("organisation"),
         committee=setting("committee"),
-        meeting_date=date_text(register.setting("meeting_date")) or "To be confirmed",
+        meeting_date=date_text(register.setting("meeting_date")),
         agenda_item=setting("agenda_item"),
         title=f"{setting('title')} – {period.long_label}",
         register_title=setting("title"),
@@ -316,19 +318,23 @@ ATTENTION_KEYS = ("description", "impact", "controls")
 
 def attention_items(register: Register, open_risks: Sequence[Risk],
                     movements: Sequence[Movement]) -> tuple[AttentionItem, ...]:
-    """Return every risk in the most severe band, new or escalated, most severe first, with its full text."""
+    """Return every risk in the most severe band, new, escalated or outside appetite, most severe first, with its
+    full text."""
     kinds = {m.risk_id: m.kind for m in movements}
     scale = rating_scale(register)
+    outside = depth_content.outside_appetite_ids(register)
     items = []
     for risk in appendix_order(open_risks, scale):
         reasons = tuple(reason for reason, applies in (
             (f"{risk.rating} rating", bool(scale) and risk.rating == scale[0].name),
             ("New this quarter", kinds.get(risk.id) == "new"),
             ("Escalating this quarter", kinds.get(risk.id) == "escalated"),
+            (depth_content.OUTSIDE_APPETITE, risk.id in outside),
         ) if applies)
         if reasons:
             items.append(AttentionItem(risk.id, risk.name, risk.rating, reasons, tuple(
-                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS)))
+                (register.header_of(key), paragraphs(risk.text(key))) for key in ATTENTION_KEYS),
+                depth_content.risk_details(register, risk), depth_content.risk_actions(register, risk)))
     return tuple(items)
 
 
@@ -343,8 +349,8 @@ def chosen_optional_columns(register: Register) -> tuple[str, ...]:
     if text.lower() == NO_COLUMNS:
         return ()
     known = {}
-    for column in OPTIONAL_COLUMNS:
-        if column.key not in APPENDIX_SKIP:
+    for column in OPTIONAL_COLUMNS + DEPTH_COLUMNS:  # Proximity too, when Settings asks for it
+        if column.key not in APPENDIX_SKIP and column.key not in depth_content.APPENDIX_SKIP:
             known[column.header.lower()] = known[register.header_of(column.key).lower()] = column.key
     keys = []
     for name in filter(None, (part.strip() for part in text.split(","))):
@@ -401,8 +407,8 @@ def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
     """Return the data-quality note: what it means, then one line per error (cell and message)."""
     if not errors:
         return ()
-    lines = [f"Data quality: this paper was built although the register has {len(errors)} "
-             f"error{'s' if len(errors) != 1 else ''} that should be corrected before it is relied on:"]
+    lines = [f"Data quality: this paper was built although the register has "
+             f"{plural(errors, 'error')} that should be corrected before it is relied on:"]
     for finding in errors:
         cell = getattr(finding, "cell", "") or ""
         lines.append(f"{cell}: {getattr(finding, 'message', finding)}" if cell else str(getattr(finding, "message", finding)))
@@ -411,7 +417,7 @@ def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
 
 def build_content(register: Register, *, movements: Sequence[Movement] = (),
                   distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
-                  forced_errors: Sequence[object] = ()) -> PaperContent:
+                  forced_errors: Sequence[object] = (), positions: bool = False) -> PaperContent:
     """Return what the paper for `register` says; the same inputs always give the same content."""
     open_risks = [risk for risk in register.risks if not risk.is_closed]
     block = title_block(register)
@@ -440,6 +446,11 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
                         f"({quoted(risk.rating) if risk.rating else 'no rating'})"
                         for risk in open_risks if risk.rating not in on_scale),
         **changes_content(register),
+        appetite_rows=depth_content.appetite_rows(register),
+        action_rows=depth_content.action_rows(register, open_risks),
+        has_appetite=bool(register.appetite),
+        has_actions=register.actions is not None,
+        position_rows=depth_content.position_rows(register, appendix_order(open_risks)) if positions else (),
     )
 
 

@@ -13,6 +13,7 @@ from report_builder.content import PaperContent, Text
 from workbook.core import palette
 from workbook.core.errors import TemplateError
 from workbook.core.schema import Rating
+from workbook.core.words import is_are, plural, them_it
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
 QUOTE = {'"': "&quot;", "\n": "&#10;"}
@@ -60,14 +61,40 @@ def _environment():
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=False)
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=False)
+    env.filters.update(plural=plural, is_are=is_are)
+    return env
+
+
+# A Word Template (.dotx) is a document package whose main part says "template": python-docx opens documents only.
+DOTX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_document(path: Path) -> str | io.BytesIO:
+    """Return what python-docx should open for the template at `path`: the file itself, or for a Word Template
+    (.dotx) a copy in memory whose main part is declared a document, so the paper made from it is a .docx."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        types = package.read("[Content_Types].xml")
+        if DOTX_MAIN not in types:
+            return str(path)
+        copy = io.BytesIO()
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as converted:
+            for member in package.infolist():
+                data = types.replace(DOTX_MAIN, DOCX_MAIN) if member.filename == "[Content_Types].xml" \
+                    else package.read(member)
+                converted.writestr(member, data)
+    copy.seek(0)
+    return copy
 
 
 def _template_paragraphs(path: Path) -> Iterator[str]:
     """Yield the text of every paragraph of the template: body, tables, headers and footers."""
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(_as_document(path))
     elements = [document.element.body]
     for rel in document.part.rels.values():
         if rel.reltype.endswith(("/header", "/footer")):
@@ -104,7 +131,13 @@ def _open_template(path: Path, context: dict[str, str]):
 
     check_package(path, DOCUMENT, TemplateError)  # a wrong, damaged or hostile file stops here, named
     env = _environment()
-    template = DocxTemplate(str(path))
+    try:
+        template = DocxTemplate(_as_document(path))
+        template.init_docx()
+    except Exception as err:  # the package passed the guard; what python-docx trips on is in the template
+        detail = " ".join(str(err).split())[:200] or type(err).__name__
+        raise TemplateError(f"{path.name}: cannot be opened as a Word template ({detail}). Open it in Word and "
+                            f"save it as a Word Document (.docx) or Word Template (.dotx), then try again.") from None
     try:
         unknown = template.get_undeclared_template_variables(jinja_env=env, context=context)
     except TemplateSyntaxError as exc:
@@ -112,14 +145,17 @@ def _open_template(path: Path, context: dict[str, str]):
     if unknown:
         names = ", ".join("{{ " + name + " }}" for name in sorted(unknown))
         raise TemplateError(
-            f"{path.name}: unknown placeholder{'s' if len(unknown) > 1 else ''} {names}. Use the names "
-            f"listed in {PLACEHOLDERS_DOC}, or remove {'them' if len(unknown) > 1 else 'it'} in Word.")
+            f"{path.name}: unknown {plural(unknown, 'placeholder', with_count=False)} {names}. Use the names "
+            f"listed in {PLACEHOLDERS_DOC}, or remove {them_it(unknown)} in Word.")
     try:
         template.render(context, jinja_env=env, autoescape=True)
     except TemplateSyntaxError as exc:
         raise _syntax_error(path, env, exc) from None
     except JinjaError as exc:
         raise TemplateError(f"{path.name}: placeholder error: {exc.message.rstrip('.')}. See {PLACEHOLDERS_DOC}.") from None
+    except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. {% if risk_count > 'ten' %}: a tag's own mistake
+        raise TemplateError(f"{path.name}: placeholder error: {exc}. Counts are numbers and other placeholders "
+                            f"text; see {PLACEHOLDERS_DOC}.") from None
     return template
 
 
@@ -131,7 +167,7 @@ def _check_styles(document, path: Path) -> None:
     present = {(s.type, s.style_id) for s in document.styles}
     missing = [sid for kind, ids in STYLE_IDS.items() for sid in ids if (kinds[kind], sid) not in present]
     if missing:
-        raise TemplateError(f"{path.name}: the template lacks the style{'s' if len(missing) > 1 else ''} "
+        raise TemplateError(f"{path.name}: the template lacks the {plural(missing, 'style', with_count=False)} "
                             f"{', '.join(missing)} (style ids) the paper uses. Restore them, or rebuild the "
                             "template with `python templates/make_board_paper.py` and redo your edits.")
 
@@ -361,17 +397,62 @@ def _trend_key(content: PaperContent) -> list:
                           arrow_size_pt=appendix.ARROW_CELL_PT)]
 
 
+def _titled_table(title: str, when_empty: str, headers: list[str], rows: list[list], widths: list[float]) -> list:
+    """Return a Heading 3 and its table, or the sentence that says the table would be empty."""
+    heading = _paragraph(title, "Heading3")
+    if not rows:
+        return [heading, _paragraph(when_empty, "Normal")]
+    return [heading, _simple_table(headers, rows, widths)]
+
+
+def _appetite_table(content: PaperContent) -> list:
+    """Return the risks outside appetite, by category, when the register has an Appetite sheet."""
+    if not content.has_appetite:
+        return []
+    return _titled_table("Risks outside appetite", "Every open risk is within its category's tolerance.",
+                         ["Category", "Appetite", "Tolerance", "Risk", "Residual", "Outside by"],
+                         [[r.category, r.appetite, r.tolerance, r.risk, r.residual, r.beyond]
+                          for r in content.appetite_rows], [2.6, 2.0, 2.3, 4.9, 2.2, 3.0])
+
+
+def _action_table(content: PaperContent) -> list:
+    """Return the actions overdue at the end of the quarter or due in the next, when the register has actions."""
+    if not content.has_actions:
+        return []
+    return _titled_table("Actions overdue or due next quarter", "No action is overdue or due next quarter.",
+                         ["Risk", "Action", "Owner", "Due", "Status", "State"],
+                         [[r.risk_id, r.action, r.owner, r.due, r.status, r.state] for r in content.action_rows],
+                         [1.6, 6.0, 2.6, 2.4, 2.0, 2.4])
+
+
+def _positions_table(content: PaperContent) -> list:
+    """Return each risk's inherent, residual and target positions, when the paper was asked for them."""
+    if not content.position_rows:
+        return []
+    rows = [[r.risk, r.inherent, r.residual, r.target, r.target_date] for r in content.position_rows]
+    return [_paragraph("Inherent, residual and target positions", "Heading3"),
+            _paragraph("Likelihood × impact = score on the register's matrix.", "Normal", keep_next=True),
+            _simple_table(["Risk", "Inherent", "Residual", "Target", "Target date"], rows,
+                          [5.2, 2.8, 2.8, 2.8, 3.4])]
+
+
 def _attention(content: PaperContent) -> list:
+    elements = _appetite_table(content) + _action_table(content) + _positions_table(content)
     if not content.attention:
-        return [_paragraph("No risk is Critical, new or escalating this quarter.", "Normal")]
-    elements = []
+        reasons = "Critical, new, escalating or outside appetite" if content.has_appetite \
+            else "Critical, new or escalating"
+        return elements + [_paragraph(f"No risk is {reasons} this quarter.", "Normal")]
     for item in content.attention:
         elements.append(_paragraph(item.heading, "Heading2"))
         elements.append(_paragraph(f"Residual risk rating: {item.rating}. Brought to the Committee for: "
                                    f"{', '.join(item.reasons)}.", "Normal", keep_next=True))
+        elements.extend(_paragraph(line, "Normal", keep_next=True) for line in item.details)
         for label, text in item.sections:
             elements.append(_paragraph(label, "FieldLabel", keep_next=True))
             elements.extend(_text_paragraphs(text, "Normal", "ListBullet"))
+        if item.actions:
+            elements.append(_paragraph("Actions overdue or due next quarter", "FieldLabel", keep_next=True))
+            elements.extend(_paragraph(line, "ListBullet") for line in item.actions)
     return elements
 
 
@@ -538,7 +619,8 @@ def _set_properties(document, content: PaperContent) -> None:
 def render(content: PaperContent, template: Path, target: Path) -> None:
     """Write the paper for `content` to `target`, laid out by the Word `template`."""
     template = Path(template)
-    context = {**{key: wordml.clean(value) for key, value in content.placeholders().items()},
+    context = {**{key: wordml.clean(value) if isinstance(value, str) else value
+                  for key, value in content.placeholders().items()},
                **{name: _sentinel(name) for name in BLOCKS}}
     doc_template = _open_template(template, context)
     document = doc_template.docx

@@ -166,7 +166,8 @@ def body(doc) -> None:
     item.bold, item.font.size = False, Pt(11)
     doc.add_paragraph("{{ title }}", style="Title")
 
-    for label, value in (("Committee", "{{ committee }}"), ("Date of meeting", "{{ meeting_date }}"),
+    meeting_date = "{% if meeting_date %}{{ meeting_date }}{% else %}To be confirmed{% endif %}"
+    for label, value in (("Committee", "{{ committee }}"), ("Date of meeting", meeting_date),
                          ("Report of", "{{ report_of }}"), ("Author", "{{ author }}"),
                          ("Protective marking", "{{ marking }}")):
         line = doc.add_paragraph()
@@ -187,7 +188,8 @@ def body(doc) -> None:
         doc.add_paragraph(text)
 
     doc.add_heading("4. Summary of the register", 1)
-    doc.add_paragraph("There are {{ risk_count }} open risks on the register this quarter: {{ rating_counts }}.")
+    doc.add_paragraph("There {{ risk_count | is_are }} {{ risk_count | plural('open risk') }} on the register this "
+                      "quarter: {{ rating_counts }}.")
     doc.add_heading("4.1 Risks by residual rating", 2)
     doc.add_paragraph("{{ rating_table }}")
     doc.add_heading("4.2 Movement this quarter", 2)
@@ -202,7 +204,7 @@ def body(doc) -> None:
 
     doc.add_heading("5. Risks requiring the Committee's attention", 1)
     doc.add_paragraph("Every Critical risk and every risk that is new or escalating this quarter "
-                      "({{ attention_count }} risks), with its description, impact and key controls."
+                      "({{ attention_count | plural('risk') }}), with its description, impact and key controls."
                       ).paragraph_format.keep_with_next = True
     doc.add_paragraph("{{ attention }}")
     doc.add_paragraph("{{ provenance }}")

@@ -4,12 +4,13 @@
 DEFAULT_WORDING: dict[str, tuple[str, ...]] = {
     "purpose": (
         "To present the {{ committee }} with the {{ register_title }} for {{ period_long }}: the "
-        "{{ risk_count }} risks on the register, how they moved this quarter and the risks that need the "
-        "Committee's attention.",
+        "{{ risk_count | plural('risk') }} on the register, how they moved this quarter and the risks that "
+        "need the Committee's attention.",
     ),
     "recommendation": (
         "The Committee is asked to note the {{ register_title }} for {{ period_long }}, the movement of "
-        "risks this quarter and the {{ attention_count }} risks brought to its attention in section 5.",
+        "risks this quarter and the {{ attention_count | plural('risk') }} brought to its attention in "
+        "section 5.",
     ),
     "background": (
         "{{ organisation }} manages risk under its Risk Management Framework. Each corporate risk has "

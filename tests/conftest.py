@@ -14,7 +14,7 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 from workbook.core.periods import parse_period
-from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
 from workbook.xlsx.builder import import_export
 
 
@@ -28,5 +28,5 @@ def sample_export() -> Path:
 def sample_workbook(tmp_path: Path) -> Path:
     """Return a fresh register workbook (.xlsx) imported from the sample: 18 risks, reporting 2021/22 Q2."""
     target = tmp_path / "register.xlsx"
-    import_export(sample_export_path(), target, parse_period(SAMPLE_PERIOD))
+    import_export(sample_export_path(), target, parse_period(SAMPLE_PERIOD), settings=SAMPLE_SETTINGS)
     return target

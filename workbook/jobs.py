@@ -19,6 +19,8 @@ from workbook.core.periods import Period, parse_period, period_of_date
 from workbook.core.rules import RULE_BY_ID
 from workbook.core.ratings import rating_scale
 from workbook.core.rollover import RollPlan, plan_roll
+from workbook.core.schema import COLUMNS, HISTORY_COLUMNS
+from workbook.core.words import plural
 
 
 def period_or_none(text: str | None) -> Period | None:
@@ -39,30 +41,127 @@ def rating_counts(register: Register) -> str:
     return ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
 
 
+def risks_with_ratings(register: Register) -> str:
+    """Return '18 risks (1 Critical, 13 High, 4 Medium)', '1 risk (1 High)' or '0 risks'."""
+    counts = rating_counts(register)
+    return plural(register.risks, "risk") + (f" ({counts})" if counts else "")
+
+
+def writing(path: Path | None):
+    """Hold the one-writer lock of the workbook at `path` (none when None) around a read and the write that
+    follows it, so that no other command changes the file in between."""
+    import contextlib
+
+    from workbook.files.lock import one_writer
+
+    return one_writer(path) if path is not None else contextlib.nullcontext()
+
+
 # ---- register workbook: new, import, export -------------------------------------------------------------------
 
-def new_register(path: Path, period: Period, *, force: bool = False) -> Path:
-    """Create an empty register workbook reporting `period`."""
+def paper_settings(organisation: str | None = None, committee: str | None = None, report_of: str | None = None,
+                   author: str | None = None) -> dict[str, str]:
+    """Return the Settings values a new register is given for its paper (those given; the rest get placeholders)."""
+    given = {"organisation": organisation, "committee": committee, "author": report_of, "contact": author}
+    return {key: value.strip() for key, value in given.items() if value and value.strip()}
+
+
+def new_register(path: Path, period: Period, *, force: bool = False, full: bool = False,
+                 settings: dict[str, object] | None = None) -> Path:
+    """Create an empty register workbook reporting `period`, with the Settings values in `settings`; `full` adds
+    the in-depth columns and sheets."""
     from workbook.xlsx.builder import write_workbook
 
-    return write_workbook(path, settings={"period": period.label}, force=force)
+    return write_workbook(path, settings={**(settings or {}), "period": period.label}, force=force, full=full)
 
 
-def import_register(source: Path, output: Path, period: Period | None, *, force: bool = False) -> Register:
-    """Build a register workbook at `output` from the export at `source`; return the register imported."""
-    from workbook.xlsx.builder import import_export
+@dataclass(frozen=True)
+class Imported:
+    """A finished (or, with dry_run, planned) import: the register, and for other layouts the plan and report."""
 
-    return import_export(source, output, period, force=force)
+    register: Register
+    plan: object | None = None  # workbook.importers.planner.Plan; None for the tab-separated export
+    written: Path | None = None
 
 
-def export_register(path: Path, output: Path, *, force: bool = False) -> tuple[Register, tuple[str, ...]]:
-    """Write the register at `path` out in the export format; return it and the columns the format has not."""
-    from workbook.export.text_format import dropped_columns, export_text
+EXPORT_SNIFF_LINES = 200  # the export's header is in its first few lines
+
+
+def is_register_export(source: Path) -> bool:
+    """Return whether `source` is (or is meant to be) the tab-separated register export rather than another layout."""
+    if source.suffix.lower() != ".txt":
+        return False
+    from workbook.core.errors import RiskregError
+    from workbook.export.text_format import iter_lines
+    from workbook.importers.planner import ImportMapping, choose_table
+    from workbook.importers.sources import read_tables
+
+    export_header = [c.header for c in COLUMNS[:2]]
+    try:
+        for number, line in enumerate(iter_lines(source, str(source))):
+            if [cell.strip() for cell in line.split("\t")[:2]] == export_header:
+                return True
+            if number > EXPORT_SNIFF_LINES:
+                break
+        choose_table(read_tables(source), ImportMapping())
+    except RiskregError:
+        return True  # no other layout found in it: the export reader names what is wrong
+    return False
+
+
+def import_register(source: Path, output: Path, period: Period | None, *, sheet: str | None = None,
+                    mapping: Path | None = None, dry_run: bool = False, strict: bool = False,
+                    force: bool = False, settings: dict[str, object] | None = None) -> Imported:
+    """Build a register workbook at `output` from `source`: the export, a workbook, CSV/TSV or a Word table; the
+    Settings values in `settings` (organisation, committee, …) are written as given."""
+    from workbook.files.atomic import check_writable
+
+    if is_register_export(source) and not (sheet or mapping):
+        if dry_run or strict:
+            from workbook.core.errors import ImportSourceError
+
+            raise ImportSourceError(f"{source}: is the tab-separated register export, read exactly by its headers: "
+                                    "--dry-run and --strict are for other layouts. Import it without them.")
+        from workbook.xlsx.builder import import_export
+
+        return Imported(import_export(source, output, period, force=force, settings=settings))
+    from workbook.importers.mapping import read_mapping
+    from workbook.importers.planner import plan_import
+    from workbook.importers.sources import read_tables
+    from workbook.importers.write import fill_trends, plan_register, write_plan
+
+    if not dry_run:
+        check_writable(output, force=force)
+    plan = plan_import(read_tables(source, sheet), period, read_mapping(mapping) if mapping else None)
+    fill_trends(plan)
+    plan.settings.update(settings or {})
+    if strict and plan.losses() and not dry_run:
+        from workbook.core.errors import ImportSourceError
+
+        first = plan.losses()[0]
+        raise ImportSourceError(f"{first.place}: {first.what} ('{first.value}'); with --strict nothing may change "
+                                f"on the way in ({len(plan.losses())} value(s) would). Run with --dry-run to see "
+                                "them all, fix the source or drop --strict.")
+    written = None if dry_run else write_plan(plan, output, force=force)
+    return Imported(plan_register(plan), plan, written)
+
+
+def export_register(path: Path, output: Path, *, fmt: str = "text",
+                    force: bool = False) -> tuple[Register, tuple[str, ...]]:
+    """Write the register at `path` out in the export format, or as a flat xlsx/csv/tsv table (`fmt`); return it
+    and what the format does not carry."""
     from workbook.files.atomic import check_writable, write_text_atomic
     from workbook.xlsx.reader import read_register
 
     check_writable(output, force=force)
     register = read_register(path)
+    if fmt != "text":
+        from workbook.importers.flat import not_carried, write_flat
+
+        write_flat(register, output, fmt, force=force)
+        return register, tuple(not_carried(register))
+    from workbook.export.text_format import dropped_columns, export_text
+
     write_text_atomic(output, export_text(register))
     return register, tuple(dropped_columns(register))
 
@@ -144,10 +243,11 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
     from workbook.xlsx.reader import read_register
     from workbook.xlsx.writer import roll_quarter as roll
 
-    register = register or read_register(path)
-    plan = plan_roll(register) if period == register.period.next() else None  # the writer refuses other periods
-    written = roll(path, period, register=register, plan=plan, output=output, force=force)
-    return Roll(register, period, written, plan)  # type: ignore[arg-type]
+    with writing(path if output is None else None):
+        register = register or read_register(path)
+        plan = plan_roll(register) if period == register.period.next() else None  # the writer refuses the rest
+        written = roll(path, period, register=register, plan=plan, output=output, force=force)
+        return Roll(register, period, written, plan)  # type: ignore[arg-type]
 
 
 # ---- board paper ----------------------------------------------------------------------------------------------
@@ -160,13 +260,15 @@ def default_paper_path(register_path: Path, period: Period | None = None) -> Pat
 
 
 def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
-                force: bool = False, pdf: bool = False, period: Period | None = None):
-    """Write the board paper of the register at `register_path` (of the closed quarter `period`, when given);
-    return report_builder's PaperResult."""
+                force: bool = False, pdf: bool = False, overwrite: bool = False, positions: bool = False,
+                period: Period | None = None):
+    """Write the board paper of the register at `register_path` (of the closed quarter `period`, when given;
+    despite its errors when `force`, replacing a changed output file when `overwrite`, with the positions table
+    when `positions`); return report_builder's PaperResult."""
     from report_builder.build import build_paper as build
 
     return build(register_path, output or default_paper_path(register_path, period), template=template,
-                 force=force, pdf=pdf, period=period)
+                 force=force, pdf=pdf, overwrite=overwrite, positions=positions, period=period)
 
 
 # ---- working on values only (a server has the client's values, not its file) ---------------------------------

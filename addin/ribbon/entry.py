@@ -14,6 +14,7 @@ from workbook import jobs
 from workbook.core.errors import PeriodError
 from workbook.core.periods import parse_period
 from workbook.core.schema import REGISTER_SHEET
+from workbook.core.words import plural, them_it
 
 
 def validate(book=None) -> None:
@@ -35,11 +36,13 @@ def refresh_trends(book=None) -> None:
         live_io.fill_values(book, REGISTER_SHEET, filled)
         live_io.write_summary(book, register, refresh.movements, refresh.distribution)
     lines = [f"Summary sheet rebuilt for {register.period.label}."]
-    lines.append(f"Filled {len(filled)} empty trend cell{'s' if len(filled) != 1 else ''} from History."
+    lines.append(f"Filled {plural(filled, 'empty trend cell')} from History."
                  if filled else "No empty trend cell that History can fill.")
     if conflicts:
-        lines.append(f"{len(conflicts)} arrow{'s' if len(conflicts) != 1 else ''} you typed disagree with History "
-                     "and were left as typed: Validate lists them.")
+        verb, kept = (plural(conflicts, one, many, with_count=False) for one, many in (("disagrees", "disagree"),
+                                                                                         ("was", "were")))
+        lines.append(f"{plural(conflicts, 'arrow')} you typed {verb} with History and {kept} left as typed: "
+                     f"Validate lists {them_it(conflicts)}.")
     live_io.message(book, " ".join(lines))
 
 
@@ -94,8 +97,11 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
             if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
                 raise
             result = jobs.build_paper(source, output, force=True)
-    note = (f" It carries a data-quality note listing {result.forced_errors} register error"
-            f"{'s' if result.forced_errors != 1 else ''}." if result.forced_errors else "")
+    note = (f" It carries a data-quality note listing {plural(result.forced_errors, 'register error')}."
+            if result.forced_errors else "")
+    default = jobs.default_paper_path(source)
+    if result.paper != default:
+        note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
     live_io.message(book, f"Board paper written to {result.paper}.{note}")
     return result.paper
 

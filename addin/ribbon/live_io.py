@@ -28,7 +28,7 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.schema import REGISTER_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.core.schema import REGISTER_SHEET, REGISTER_TABLE, SUMMARY_SHEET, VALIDATION_SHEET
 from workbook.core.values import looks_like_formula
 from workbook.files.atomic import write_text_atomic
 
@@ -98,7 +98,18 @@ def read_register(book) -> Register:
             raise RegisterFormatError(
                 f"{err.user_message} Is the register workbook the active one? Click into it and press the "
                 "button again.") from None
-    return register_from_grids(grids, source_name(book))
+    return register_from_grids(grids, source_name(book), totals_rows(book))
+
+
+def totals_rows(book) -> tuple[int, ...]:
+    """Return the sheet rows of the Register table's Total Row: part of the table, not a risk (none when hidden)."""
+    for table in book.sheets[REGISTER_SHEET].tables:
+        if table.name.casefold() == REGISTER_TABLE.casefold():
+            if not table.show_totals:
+                return ()
+            totals = table.totals_row_range
+            return tuple(range(totals.row, totals.row + totals.shape[0]))
+    return ()
 
 
 def safe_value(value: object) -> object:

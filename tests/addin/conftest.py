@@ -19,7 +19,8 @@ def sheet_names(payload: dict, actions: list[dict]) -> list[str]:
     """Return the sheet names by position after the actions' addSheet calls."""
     names = [sheet["name"] for sheet in payload["sheets"]]
     for action in actions:
-        if action["func"] == "addSheet":
+        # The remote engine adds the sheet to the payload it was opened with, too: count it once.
+        if action["func"] == "addSheet" and action["args"][1] not in names:
             names.insert(action["args"][0], action["args"][1])
     return names
 

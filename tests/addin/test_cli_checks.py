@@ -75,7 +75,7 @@ def test_roll_quarter_reports_what_it_did_and_refuses_a_second_run(sample_workbo
     lines = result.output.splitlines()
     assert lines[:4] == [
         f"Rolled {sample_workbook} from 2021/22 Q2 to 2021/22 Q3.",
-        "History: 0 2021/22 Q2 row(s) recorded (Source 'rolled'); 18 risk(s) already had a 2021/22 Q2 row, brought "
+        "History: 0 2021/22 Q2 rows recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, brought "
         "up to date from the Register (0 with a value changed, listed below).",
         "Trend columns: Q1 Trending, Q2 Trending, Q3 Trending; Q3 Trending is empty until the ratings are reviewed "
         "and `riskreg trends --write` fills it.",
@@ -112,3 +112,48 @@ def test_square_brackets_in_the_register_are_printed_as_typed(sample_workbook):
     wb.save(sample_workbook)
     assert "Core Skills [/bold] Risk." in run("validate", sample_workbook).output.replace("\n", " ")
     assert "Core Skills [/bold] Risk." in run("trends", sample_workbook).output
+
+
+# ---- output for people and for pipes ------------------------------------------------------------------------
+
+def at_a_terminal(*args) -> str:
+    """Run riskreg in a real pseudo-terminal (util-linux `script`), as a person at a terminal would."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = shlex.join([sys.executable, "-m", "addin", *map(str, args)])
+    result = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "COLUMNS": "160", "LINES": "50", "TERM": "dumb"})
+    return result.stdout.replace("\r\n", "\n")
+
+
+def test_validate_piped_prints_one_plain_line_per_finding_and_the_count(sample_workbook):
+    result = run("validate", sample_workbook)
+    assert result.output.splitlines() == [
+        "warning\tR005\tRegister!B3\tCRR03\tRisk Name 'Operational Training and Embedded Learning.' ends with '.'. "
+        "Remove it: a risk name is a title, and the board paper adds its own punctuation.",
+        "error\tR010\tRegister!G3\tCRR03\tQ1 Trending is New, but Q4 Trending already marks the risk New. A risk is "
+        "New only in the quarter it joins the register: use ↗, → or ↘ here, or correct Q4 Trending.",
+        "1 error, 1 warning in 18 risks"]
+
+
+def test_validate_at_a_terminal_draws_a_table_for_a_handful_of_findings(sample_workbook):
+    output = at_a_terminal("validate", sample_workbook)
+    assert "│ R010 │ Register!G3 │ CRR03 │" in output  # a rich table's row
+    assert "\tR010\t" not in output and output.rstrip().endswith("1 error, 1 warning in 18 risks")
+
+
+def test_validate_at_a_terminal_prints_plain_lines_for_many_findings(tmp_path):
+    from workbook.xlsx.builder import write_workbook
+
+    path = tmp_path / "many.xlsx"
+    risks = [{"id": f"CRR{n:02d}", "name": f"Risk {n}.", "description": "d", "impact": "i", "controls": "c",
+              "trend1": "→", "trend2": "→", "trend3": "→", "rating": "High"} for n in range(1, 41)]
+    write_workbook(path, risks=risks, settings={"period": "2021/22 Q2", "organisation": "Any Council",
+                                                "committee": "Audit Committee", "author": "Chief Executive",
+                                                "contact": "Risk Manager"})
+    lines = at_a_terminal("validate", path).splitlines()
+    assert lines[-1] == "0 errors, 40 warnings in 40 risks"
+    assert [line.split("\t")[:3] for line in lines[:-1]] == [["warning", "R005", f"Register!B{row}"]
+                                                            for row in range(2, 42)]

@@ -115,3 +115,43 @@ def test_every_command_has_help_text(name, command):
         if isinstance(parameter, click.Option):
             assert parameter.help, f"`riskreg {name}` option {parameter.opts[0]} has no help text"
     assert run(*name.split(), "--help").exit_code == 0
+
+
+# ---- no silent defaults (issue 12, item 4) ----------------------------------------------------------------------
+
+def _settings(path) -> dict[str, object]:
+    ws = load_workbook(path)["Settings"]
+    return {row[0]: row[1] for row in ws.iter_rows(min_row=2, values_only=True)}
+
+
+def test_new_takes_the_papers_details_and_leaves_placeholders_that_validate_flags(tmp_path):
+    path = tmp_path / "register.xlsx"
+    result = run("new", str(path), "--period", "2022/23 Q1", "--organisation", "Avon and Somerset Police",
+                 "--committee", "Joint Audit Committee")
+    assert result.exit_code == 0, result.output
+    settings = _settings(path)
+    assert (settings["Organisation"], settings["Committee"], settings["Report of"], settings["Author"]) == (
+        "Avon and Somerset Police", "Joint Audit Committee", "[Report of]", "[Author]")
+    assert "West Midlands Police" not in str(settings) and "Director of Commercial Services" not in str(settings)
+    checked = run("validate", str(path), "--json")
+    import json
+
+    found = [(f["rule_id"], f["cell"], f["message"]) for f in json.loads(checked.output)["findings"]]
+    assert found == [
+        ("R030", "Settings!B7", "Settings Report of is still the placeholder '[Report of]', and the board paper "
+                                "prints it. Type your own in cell B7."),
+        ("R030", "Settings!B8", "Settings Author is still the placeholder '[Author]', and the board paper prints "
+                                "it. Type your own in cell B8."),
+    ]
+    assert checked.exit_code == 1
+
+
+def test_import_takes_the_papers_details(tmp_path):
+    path = tmp_path / "register.xlsx"
+    result = run("import", SAMPLE, "-o", str(path), "--period", "2021/22 Q2", "--organisation", "Kent Police",
+                 "--committee", "Audit Committee", "--report-of", "Chief Finance Officer", "--author", "Risk Lead")
+    assert result.exit_code == 0, result.output
+    settings = _settings(path)
+    assert (settings["Organisation"], settings["Committee"], settings["Report of"], settings["Author"]) == (
+        "Kent Police", "Audit Committee", "Chief Finance Officer", "Risk Lead")
+

@@ -33,7 +33,12 @@ ROWS = [
 SETTINGS = [["Setting", "Value", "What it means"],
             ["Meeting date", dt.datetime(2021, 9, 30)],
             ["Agenda item", "7"],
-            ["Protective marking", "official-sensitive"]]
+            ["Protective marking", "official-sensitive"],
+            ["Register title", "Corporate Risk Register"],
+            ["Organisation", "West Midlands Police"],
+            ["Committee", "Joint Audit Committee"],
+            ["Report of", "Director of Commercial Services"],
+            ["Author", "Strategic Risk Manager"]]
 
 
 def make_register(rows=ROWS, headers=HEADERS + ["Status"], settings=SETTINGS, history=None, source="reg.xlsx"):

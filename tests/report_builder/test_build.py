@@ -5,8 +5,8 @@ import re
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
-from openpyxl import load_workbook
 from click.testing import CliRunner
 
 from addin.cli import cli
@@ -87,24 +87,66 @@ def test_provenance_names_the_register_file_its_time_and_hash(clean_workbook, tm
     assert document.core_properties.comments == sentence
 
 
-def test_an_existing_file_is_replaced_only_with_force_or_when_it_is_our_unedited_paper(clean_workbook, tmp_path):
+def test_an_existing_file_is_replaced_only_with_overwrite_or_when_it_is_our_unedited_paper(clean_workbook, tmp_path):
     other = tmp_path / "notes.docx"
     other.write_bytes(b"someone else's file")
-    with pytest.raises(OutputError) as err:
-        build_paper(clean_workbook, other)
-    assert err.value.user_message == f"{other}: already exists. Choose another name, or pass --force to replace it."
+    for force in (False, True):  # --force builds despite register errors; it replaces nothing
+        with pytest.raises(OutputError) as err:
+            build_paper(clean_workbook, other, force=force)
+        assert err.value.user_message == (f"{other}: already exists. Choose another name, or pass --overwrite to "
+                                          "replace it.")
     assert other.read_bytes() == b"someone else's file"
+    build_paper(clean_workbook, other, overwrite=True)
+    assert docx.Document(str(other)).core_properties.identifier.startswith("riskreg:board-paper")
 
     paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
-    build_paper(clean_workbook, paper)  # our own previous output: replaced without --force
+    build_paper(clean_workbook, paper)  # our own previous output: replaced without --overwrite
 
     edited = docx.Document(str(paper))
     edited.core_properties.revision = 2  # what Word does when someone saves their edits
     edited.save(str(paper))
     with pytest.raises(OutputError):
         build_paper(clean_workbook, paper)
-    build_paper(clean_workbook, paper, force=True)
+    build_paper(clean_workbook, paper, overwrite=True)
     assert docx.Document(str(paper)).core_properties.revision == 1
+
+
+def _edit_keeping_the_revision(paper, text):
+    """Edit and save the paper as a program that leaves the revision alone would (LibreOffice, a script)."""
+    document = docx.Document(str(paper))
+    document.add_paragraph(text)
+    document.save(str(paper))
+    later = paper.stat().st_mtime + 60
+    os.utime(paper, (later, later))  # saved a minute after riskreg wrote it
+
+
+def test_a_paper_changed_since_riskreg_wrote_it_is_kept_whatever_saved_it(clean_workbook, tmp_path):
+    paper = build_paper(clean_workbook, tmp_path / "register board paper.docx").paper
+    _edit_keeping_the_revision(paper, "The secretary's note for the chair.")
+    edited = paper.read_bytes()
+    for force in (False, True):
+        with pytest.raises(OutputError) as err:
+            build_paper(clean_workbook, paper, force=force)
+        assert err.value.user_message == (
+            f"{paper}: has changed since riskreg wrote it (edited and saved?), so it was not replaced and those "
+            "edits are kept. Write the new paper under another name with -o, or pass --overwrite to replace it.")
+        assert paper.read_bytes() == edited
+    build_paper(clean_workbook, paper, overwrite=True)
+    assert "The secretary's note for the chair." not in [p.text for p in docx.Document(str(paper)).paragraphs]
+
+
+def test_the_cli_keeps_an_edited_default_paper_and_overwrite_replaces_it(clean_workbook):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["paper", str(clean_workbook)]).exit_code == 0
+    paper = clean_workbook.with_name("register board paper.docx")
+    assert runner.invoke(cli, ["paper", str(clean_workbook)]).exit_code == 0  # unchanged: rebuilt in place
+    _edit_keeping_the_revision(paper, "Edited.")
+    refused = runner.invoke(cli, ["paper", str(clean_workbook), "--force"])
+    assert (refused.exit_code, refused.output) == (2, (
+        f"Error: {paper}: has changed since riskreg wrote it (edited and saved?), so it was not replaced and those "
+        "edits are kept. Write the new paper under another name with -o, or pass --overwrite to replace it.\n"))
+    assert runner.invoke(cli, ["paper", str(clean_workbook), "--overwrite"]).exit_code == 0
+    assert "Edited." not in [p.text for p in docx.Document(str(paper)).paragraphs]
 
 
 def test_output_must_be_a_docx(clean_workbook, tmp_path):
@@ -165,7 +207,7 @@ def test_every_error_is_numbered_on_the_one_line_of_the_refusal():
 
 
 def test_a_paper_whose_total_would_not_be_its_open_risks_is_refused_even_forced(sample_workbook, tmp_path):
-    book = load_workbook(sample_workbook)
+    book = openpyxl.load_workbook(sample_workbook)
     book["Register"]["I3"] = "Severe"  # CRR03: a rating the Lists sheet does not have
     book.save(sample_workbook)
     with pytest.raises(build.PaperTotalError) as err:
@@ -187,3 +229,32 @@ def test_a_past_paper_needs_a_closed_quarter_history_has(sample_workbook, tmp_pa
         f"Error: {sample_workbook}: History has no rows for 2020/21 Q1 (it holds 2020/21 Q4 to 2021/22 Q1), so its "
         "paper "
         "cannot be built again.\n"))
+# ---- Settings cells: no silent defaults, no formula text, dates as dates (issue 12, item 4) ------------------
+
+def _setting_rows(book) -> dict[str, int]:
+    return {row[0].value: row[0].row for row in book["Settings"].iter_rows(min_row=2) if row[0].value}
+
+
+def test_settings_formulas_blanks_and_numbered_dates_in_a_real_workbook(clean_workbook, tmp_path, read_paper):
+    book = openpyxl.load_workbook(clean_workbook)
+    rows = _setting_rows(book)
+    book["Settings"][f"B{rows['Agenda item']}"] = "=1+6"  # a formula: openpyxl writes it as one
+    book["Settings"][f"B{rows['Meeting date']}"] = 44469  # a date that lost its date format
+    book["Settings"][f"B{rows['Organisation']}"] = None
+    book.save(clean_workbook)
+
+    with pytest.raises(RegisterErrorsError) as err:
+        build_paper(clean_workbook, tmp_path / "paper.docx")
+    assert err.value.user_message == (
+        "register.xlsx: the register has 2 errors, so the board paper was not built: "
+        f"(1) Settings!B{rows['Organisation']}: Settings Organisation is empty, and the board paper prints it. Type it in cell B{rows['Organisation']}. "
+        f"(2) Settings!B{rows['Agenda item']}: Settings Agenda item holds the formula '=1+6'; riskreg and the board "
+        "paper read the formula, not its result. Replace it with the value itself (Copy, then Paste Special > "
+        "Values). Correct them in the register (`riskreg validate register.xlsx` lists every "
+        "finding), or pass --force to build the paper with a data-quality note.")
+
+    lines = read_paper(build_paper(clean_workbook, tmp_path / "paper.docx", force=True).paper)
+    assert "Normal: Date of meeting\t30 September 2021" in lines
+    assert not [line for line in lines if "=1+6" in line and "Settings Agenda item" not in line]
+    assert not [line for line in lines if "Agenda item 7" in line or "44469" in line]
+    assert not [line for line in lines if "West Midlands Police" in line]  # the blank is never filled in

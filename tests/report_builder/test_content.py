@@ -37,10 +37,10 @@ def test_title_block_comes_from_settings(content):
         "Director of Commercial Services", "Strategic Risk Manager", "OFFICIAL-SENSITIVE")
 
 
-def test_meeting_date_left_empty_reads_to_be_confirmed(content, register_factory):
+def test_meeting_date_left_empty_is_empty_for_the_template_to_word(content, register_factory):
     register = register_factory(settings=[["Setting", "Value"]])
-    assert content(register).title_block.meeting_date == "To be confirmed"
-    assert content(register).title_block.marking == "OFFICIAL"
+    assert content(register).title_block.meeting_date == ""
+    assert content(register).title_block.marking == ""  # no silent default: validation flags it (R030)
 
 
 def test_cell_text_becomes_paragraphs_and_bullets(content):
@@ -179,8 +179,8 @@ def test_every_placeholder_is_documented(content):
     table_rows = [line.split("|")[1] for line in text.splitlines() if line.startswith("| `")]
     documented = {name for cell in table_rows for name in re.findall(r"`\{\{ (\w+) \}\}`", cell)}
     assert documented == set(content().placeholders()) | set(BLOCKS)
-    assert content().placeholders()["critical_count"] == "1"
-    assert content().placeholders()["closed_count"] == "1"
+    assert content().placeholders()["critical_count"] == 1
+    assert content().placeholders()["closed_count"] == 1
 
 
 def test_heat_map_finds_last_quarter_however_its_period_label_is_typed():

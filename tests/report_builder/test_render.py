@@ -352,3 +352,77 @@ def test_the_provenance_line_keeps_with_the_paragraph_before_it(paper):
     paragraphs = document.paragraphs
     (index,) = [i for i, p in enumerate(paragraphs) if p.style.name == "Provenance"]
     assert paragraphs[index - 1].paragraph_format.keep_with_next
+
+
+# ---- templates get real values (issue 12, item 8) and the paper's words agree with its numbers (item 9) ----------
+
+def test_counts_reach_the_template_as_numbers_and_an_empty_date_as_empty(tmp_path, register_factory, rows,
+                                                                         read_paper):
+    def edit(document):
+        document.add_paragraph("{% if new_count > 0 %}New: {{ new_count + 0 }}.{% else %}Nothing new.{% endif %}")
+        document.add_paragraph("{% if meeting_date %}Meets {{ meeting_date }}{% else %}Date to follow{% endif %}")
+        document.add_paragraph("{% if closed_count %}Some closed{% else %}None closed{% endif %}")
+
+    settings = [["Setting", "Value"], ["Meeting date", ""]]
+    content = build_content(register_factory(rows=rows[:1], settings=settings))
+    render(content, _edited_template(tmp_path, edit), tmp_path / "paper.docx")
+    lines = read_paper(tmp_path / "paper.docx")
+    assert "Normal: Nothing new." in lines
+    assert "Normal: Date to follow" in lines
+    assert "Normal: None closed" in lines
+    assert "Normal: Date of meeting\tTo be confirmed" in lines  # the default template words the empty date itself
+
+
+def test_one_open_risk_is_worded_in_the_singular(tmp_path, register_factory, rows, read_paper):
+    content = build_content(register_factory(rows=rows[1:2]))  # CRR18, Critical and new
+    render(content, BOARD_PAPER, tmp_path / "paper.docx")
+    lines = read_paper(tmp_path / "paper.docx")
+    assert ("Normal: There is 1 open risk on the register this quarter: 1 Critical, 0 High, 0 Medium and 0 Low."
+            in lines)
+    assert any("the 1 risk on the register, how they moved" in line for line in lines)
+    assert any("the 1 risk brought to its attention in section 5." in line for line in lines)
+    assert any("escalating this quarter (1 risk), with its description" in line for line in lines)
+
+
+def test_a_template_filter_words_any_count(tmp_path, paper_content, read_paper):
+    template = _edited_template(tmp_path, lambda document: document.add_paragraph(
+        "{{ closed_count | plural('closed risk') }} {{ closed_count | is_are }} listed; "
+        "{{ unchanged_count | plural('risk') }} unchanged."))
+    render(paper_content, template, tmp_path / "paper.docx")
+    assert "Normal: 1 closed risk is listed; 2 risks unchanged." in read_paper(tmp_path / "paper.docx")
+
+
+def _as_word_template(source, target):
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for member in package.infolist():
+            data = package.read(member)
+            if member.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
+            copy.writestr(member, data)
+    return target
+
+
+def test_a_word_template_dotx_makes_a_word_document(tmp_path, paper_content, read_paper):
+    template = _as_word_template(BOARD_PAPER, tmp_path / "board paper.dotx")
+    render(paper_content, template, tmp_path / "paper.docx")
+    with zipfile.ZipFile(tmp_path / "paper.docx") as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    assert "wordprocessingml.document.main+xml" in types and "template.main" not in types
+    assert read_paper(tmp_path / "paper.docx") == read_paper(_rendered(tmp_path, paper_content))
+
+
+def _rendered(tmp_path, content):
+    target = tmp_path / "from docx.docx"
+    render(content, BOARD_PAPER, target)
+    return target
+
+
+def test_a_comparison_a_count_cannot_make_is_one_error_line(tmp_path, paper_content):
+    template = _edited_template(tmp_path, lambda document: document.add_paragraph(
+        "{% if risk_count > 'ten' %}Many{% endif %}"))
+    with pytest.raises(TemplateError) as err:
+        render(paper_content, template, tmp_path / "paper.docx")
+    assert err.value.user_message == (
+        "my_template.docx: placeholder error: '>' not supported between instances of 'int' and 'str'. Counts are "
+        "numbers and other placeholders text; see templates/PLACEHOLDERS.md.")
+    assert not (tmp_path / "paper.docx").exists()

@@ -40,7 +40,7 @@ COMMANDS = {
     "import": (["import", str(sample_export_path()), "-o", "{target}", "--period", SAMPLE_PERIOD, "--force"],
                "register.xlsx"),
     "export": (["export", "{register}", "-o", "{target}", "--force"], "export.txt"),
-    "paper": (["paper", "{register}", "-o", "{target}", "--force"], "paper.docx"),
+    "paper": (["paper", "{register}", "-o", "{target}", "--force", "--overwrite"], "paper.docx"),
     "validate --write": (["validate", "{target}", "--write"], "register.xlsx"),
     "trends --write": (["trends", "{target}", "--write"], "register.xlsx"),
     "roll-quarter": (["roll-quarter", "{target}", "--period", "2021/22 Q3"], "register.xlsx"),

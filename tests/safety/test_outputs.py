@@ -16,12 +16,20 @@ WRITERS = {
     "new": ("new", "{out}.xlsx", "--period", SAMPLE_PERIOD),
     "import": ("import", "{export}", "-o", "{out}.xlsx", "--period", SAMPLE_PERIOD),
     "export": ("export", "{register}", "-o", "{out}.txt"),
-    "paper": ("paper", "{register}", "-o", "{out}.docx"),
+    "paper": ("paper", "{register}", "-o", "{out}.docx", "--force"),  # --force: despite the sample's one error
     "addin build": ("addin", "build", "-o", "{out}.xlam"),
     "validate --write -o": ("validate", "{register}", "--write", "-o", "{out}.xlsx"),
     "trends --write -o": ("trends", "{register}", "--write", "-o", "{out}.xlsx"),
     "roll-quarter -o": ("roll-quarter", "{register}", "--period", "2021/22 Q3", "-o", "{out}.xlsx"),
 }
+
+
+# The option that replaces an existing output: the paper's --force means "build despite register errors".
+REPLACE_OPTION = {"paper": "--overwrite"}
+
+
+def replace_option(name: str) -> str:
+    return REPLACE_OPTION.get(name, "--force")
 
 
 def invoke(name: str, out: str, register: Path, *extra: str):
@@ -99,9 +107,10 @@ def test_existing_output_needs_force(name, good_register, outdir):
     target = outdir / f"result{suffix}"
     target.write_bytes(b"previous")
     line = one_error(invoke(name, str(outdir / "result"), good_register))
-    assert line == f"Error: {target}: already exists. Choose another name, or pass --force to replace it."
+    assert line == (f"Error: {target}: already exists. Choose another name, or pass {replace_option(name)} to "
+                    "replace it.")
     assert target.read_bytes() == b"previous" and tree(outdir) == [target.name]
-    replaced = invoke(name, str(outdir / "result"), good_register, "--force")
+    replaced = invoke(name, str(outdir / "result"), good_register, replace_option(name))
     assert replaced.exit_code in (0, 1), replaced.output
     assert target.read_bytes() != b"previous" and tree(outdir) == [target.name]
 
@@ -117,7 +126,7 @@ def test_output_locked_by_another_program(name, good_register, outdir, monkeypat
         raise PermissionError(13, "The process cannot access the file because it is being used by another process")
 
     monkeypatch.setattr(os, "replace", locked)
-    line = one_error(invoke(name, str(outdir / "result"), good_register, "--force"))
+    line = one_error(invoke(name, str(outdir / "result"), good_register, replace_option(name)))
     assert line == (f"Error: {target}: cannot be replaced; is it open in Excel or Word? Close it and run the "
                     f"command again.")
     assert target.read_bytes() == b"previous" and tree(outdir) == [target.name]

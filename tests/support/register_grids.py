@@ -33,6 +33,11 @@ CLEAN = {
         ["Review cycle (days)", 92, ""],
         ["Likelihood and impact scale", 4, ""],
         ["Trend basis", "score", ""],
+        ["Organisation", "West Midlands Police", ""],
+        ["Committee", "Joint Audit Committee", ""],
+        ["Protective marking", "OFFICIAL", ""],
+        ["Report of", "Director of Commercial Services", ""],
+        ["Author", "Strategic Risk Manager", ""],
     ],
     "Lists": [
         ["Ratings", "Trends", "Statuses", "Scores", "Markings", "TrendBasis"],

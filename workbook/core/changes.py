@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from workbook.core import trends
+from workbook.core.matrix import matrix_of
 from workbook.core.model import Register, Risk, as_text, once_per_register
 from workbook.core.periods import Period
 from workbook.core.rollover import risk_texts
@@ -75,6 +76,7 @@ def changes_since_last(register: Register) -> tuple[RiskChanges, ...]:
     """Return, per open risk the last closed quarter recorded, the fields that differ from it (register order)."""
     last = register.period.previous()
     rows = recorded_rows(register)
+    on = matrix_of(register)
     result = []
     for risk in register.risks:
         if not risk.id or risk.is_closed or last not in rows.get(risk.id, {}):
@@ -86,7 +88,7 @@ def changes_since_last(register: Register) -> tuple[RiskChanges, ...]:
         fields = []
         for key, label, before, after in (
                 ("rating", register.header_of("rating"), entry.rating, risk.rating),
-                ("score", "Score", _score_text(entry_score(entry)), _score_text(risk_score(risk))),
+                ("score", "Score", _score_text(entry_score(entry, on)), _score_text(risk_score(risk, on))),
                 ("owner", register.header_of("owner"), entry.owner, risk.text("owner"))):
             if not entry.fingerprint and not as_text(before).strip():
                 continue  # a row not recorded at a close (imported, typed) says nothing of what it leaves empty

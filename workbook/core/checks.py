@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from workbook.core.findings import Finding, printable, sort_key
 from workbook.core.model import Register
 from workbook.core.rules import RULES, Rule
+from workbook.core.words import plural
 
 __all__ = ["Finding", "check", "counts", "summary", "exit_code"]
 
@@ -27,17 +28,13 @@ def counts(findings: Iterable[Finding]) -> Counter:
     return Counter(finding.severity for finding in findings)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary(findings: list[Finding], register: Register) -> str:
     """Return the one-line summary users read first: '2 errors, 5 warnings in 18 risks'."""
     found = counts(findings)
-    risks = _plural(len(register.risks), "risk")
+    risks = plural(register.risks, "risk")
     if not findings:
         return f"No problems found in {risks}."
-    parts = [_plural(found["error"], "error"), _plural(found["warning"], "warning")]
+    parts = [plural(found["error"], "error"), plural(found["warning"], "warning")]
     if found["info"]:
         parts.append(f"{found['info']} for information")
     return f"{', '.join(parts)} in {risks}"

@@ -31,3 +31,7 @@ class TemplateError(RiskregError):
 
 class UnsafeInputError(RiskregError):
     """Input refused because reading it could harm the machine or lose data."""
+
+
+class ImportSourceError(RiskregError):
+    """Another organisation's register (a workbook, CSV or Word table) cannot be imported as it stands."""

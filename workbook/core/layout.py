@@ -7,10 +7,17 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.model import HistoryEntry, Register, Risk, as_text
+from workbook.core.model import Formula, HistoryEntry, Register, Risk, SheetRow, as_text
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
-    COLUMNS,
+    ACTION_COLUMNS,
+    ACTIONS_SHEET,
+    ALL_COLUMNS,
+    APPETITE_COLUMNS,
+    APPETITE_SHEET,
+    MATRIX_BANDS_HEADER,
+    MATRIX_SCORING_LABEL,
+    MATRIX_SHEET,
     CORE_COLUMNS,
     DEFAULT_LISTS,
     HISTORY_COLUMNS,
@@ -24,8 +31,10 @@ from workbook.core.schema import (
     TEXT_SHEET,
     TREND_HEADER_PATTERN,
     TREND_KEYS,
+    SheetColumn,
     trend_header,
 )
+from workbook.core.words import plural
 
 Grid = Sequence[Sequence[object]]
 
@@ -46,7 +55,9 @@ def _is_blank(row: Sequence[object]) -> bool:
 
 
 def _text(value: object) -> str:
-    return value.strip() if type(value) is str else as_text(value).strip()
+    if type(value) is str:
+        return value.strip()
+    return value if isinstance(value, Formula) else as_text(value).strip()  # a formula stays one, for the checks
 
 
 def _picker(positions: Sequence[int | None]):
@@ -93,7 +104,7 @@ def map_columns(headers: Sequence[object], header_row: int, source: str) -> tupl
     texts: dict[str, str] = {}
     seen: dict[str, int] = {}
     trend_positions: list[int] = []
-    by_header = {c.header.lower(): c for c in COLUMNS if c.kind != "trend"}
+    by_header = {c.header.lower(): c for c in ALL_COLUMNS if c.kind != "trend"}
     for position, value in enumerate(headers, start=1):
         text = _clean_header(value)
         if not text:
@@ -130,7 +141,7 @@ def map_columns(headers: Sequence[object], header_row: int, source: str) -> tupl
             close = difflib.get_close_matches(column.header, unknown, n=1, cutoff=0.6)
             details.append(f"'{column.header}'" + (f" (found '{close[0]}': is it misspelt?)" if close else ""))
         raise RegisterFormatError(
-            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{source}: sheet '{REGISTER_SHEET}' row {header_row}: missing {plural(missing, 'column', with_count=False)} "
             f"{', '.join(details)}. Expected headers: {', '.join(c.header for c in CORE_COLUMNS if c.kind != 'trend')} "
             f"and {len(TREND_KEYS)} trend columns; found: {', '.join(found)}. {REBUILD_HINT}")
     return columns, texts
@@ -156,8 +167,9 @@ def trend_periods(headers: Mapping[str, str], current: Period, source: str) -> t
 
 
 def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]:
-    """Return settings by key (defaults where absent) and the row each was found on."""
-    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    """Return settings by key (defaults where absent, but none for a setting the paper needs) and the row each was
+    found on."""
+    settings: dict[str, object] = {s.key: "" if s.paper else s.default for s in SETTINGS}
     rows: dict[str, int] = {}
     by_label = {s.label.lower(): s.key for s in SETTINGS}
     for index, row in enumerate(grid or [], start=1):
@@ -173,7 +185,7 @@ def read_settings(grid: Grid | None) -> tuple[dict[str, object], dict[str, int]]
         default = SETTING_BY_KEY[key].default
         if isinstance(default, int) and isinstance(value, float) and value.is_integer():
             value = int(value)
-        settings[key] = value.strip() if isinstance(value, str) else value
+        settings[key] = value.strip() if isinstance(value, str) and not isinstance(value, Formula) else value
     return settings, rows
 
 
@@ -236,8 +248,45 @@ def read_recorded_text(grid: Grid | None) -> dict[str, dict[str, str]]:
     return texts
 
 
-def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
-    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong."""
+# Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.
+OPTIONAL_SHEET_COLUMNS = ("update", "statement")
+# The headers that make an Actions or Appetite sheet riskreg's: a sheet of that name without them is the user's own.
+SHEET_MARKS = {ACTIONS_SHEET: ("risk_id", "action"), APPETITE_SHEET: ("category", "tolerance")}
+
+
+def is_matrix_sheet(grid: Grid) -> bool:
+    """Return whether a sheet named Matrix is riskreg's: column A holds the Scoring row or the bands' header."""
+    marks = {MATRIX_SCORING_LABEL.casefold(), MATRIX_BANDS_HEADER[0].casefold()}
+    return any(row and _clean_header(row[0]).casefold() in marks for row in grid)
+
+
+def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColumn],
+                     source: str) -> tuple[list[SheetRow] | None, dict[str, int]]:
+    """Return the rows of a sheet headed by `columns` in row 1 (None when there is no such sheet) and each
+    column's 1-based position; raise naming the headers it lacks."""
+    if grid is None:
+        return None, {}
+    header = [_clean_header(v).lower() for v in (grid[0] if grid else ())]
+    positions = {c.key: header.index(c.header.lower()) + 1 for c in columns if c.header.lower() in header}
+    if not all(key in positions for key in SHEET_MARKS[sheet]):
+        return None, {}
+    missing = [c.header for c in columns if c.key not in positions and c.key not in OPTIONAL_SHEET_COLUMNS]
+    if missing:
+        raise RegisterFormatError(
+            f"{source}: sheet '{sheet}' row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)}. Its headers are {', '.join(c.header for c in columns)}: "
+            f"restore them, or copy the sheet from a workbook made by `riskreg new --full`.")
+    keys = list(positions)
+    pick = _picker([positions[key] - 1 for key in keys])
+    rows = [SheetRow(index, dict(zip(keys, pick(row))))
+            for index, row in enumerate(grid[1:], start=2) if not _is_blank(row)]
+    return rows, positions
+
+
+def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Sequence[int] = ()) -> Register:
+    """Return the Register held in `grids` (sheet name -> rows of values); raise naming what is wrong.
+
+    `totals_rows` are the sheet rows of the Register table's Total Row: part of the table, not risks."""
     if REGISTER_SHEET not in grids:
         # The sheet holding the register's headers is the best guess; a name like 'Registr' the next best.
         similar = [name for name, grid in grids.items() if _header_index(grid) is not None] or \
@@ -262,13 +311,22 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
     risks: list[Risk] = []
     blank_rows: list[int] = []
     keys, pick = list(columns), _picker([position - 1 for position in columns.values()])
+    skipped = frozenset(totals_rows)
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
+        if index + 1 in skipped:
+            continue
         if _is_blank(row):
             blank_rows.append(index + 1)
             continue
         risks.append(Risk(row=index + 1, values=dict(zip(keys, pick(row)))))
     last_row = risks[-1].row if risks else header_row
+    actions, action_columns = read_table_sheet(grids.get(ACTIONS_SHEET), ACTIONS_SHEET, ACTION_COLUMNS, source)
+    appetite, appetite_columns = read_table_sheet(grids.get(APPETITE_SHEET), APPETITE_SHEET, APPETITE_COLUMNS,
+                                                  source)
+    matrix_grid = grids.get(MATRIX_SHEET)
+    if matrix_grid is not None and not is_matrix_sheet(matrix_grid):
+        matrix_grid = None  # a sheet of the user's own that happens to be called Matrix
     return Register(
         risks=risks,
         trend_periods=periods,
@@ -283,4 +341,9 @@ def register_from_grids(grids: Mapping[str, Grid], source: str) -> Register:
         header_row=header_row,
         blank_rows=[r for r in blank_rows if r < last_row],
         source=source,
+        actions=actions,
+        action_columns=action_columns,
+        appetite=appetite,
+        appetite_columns=appetite_columns,
+        matrix_sheet=[tuple(row) for row in matrix_grid] if matrix_grid is not None else None,
     )

@@ -10,6 +10,8 @@ from typing import TypeVar
 
 from workbook.core.periods import Period
 from workbook.core.schema import (
+    ACTIONS_SHEET,
+    APPETITE_SHEET,
     COLUMN_BY_KEY,
     HISTORY_SHEET,
     REGISTER_SHEET,
@@ -113,12 +115,24 @@ class HistoryEntry:
 
 
 @dataclass
+class SheetRow:
+    """One row of the Actions or Appetite sheet: values by column key, as typed."""
+
+    row: int
+    values: dict[str, object]
+
+    def text(self, key: str) -> str:
+        return as_text(self.values.get(key)).strip()
+
+
+@dataclass
 class Register:
     """The whole workbook's content: risks, trend periods, history, settings and lists."""
 
     risks: list[Risk]
     trend_periods: tuple[Period, ...]
-    settings: dict[str, object] = field(default_factory=lambda: {s.key: s.default for s in SETTINGS})
+    settings: dict[str, object] = field(
+        default_factory=lambda: {s.key: "" if s.paper else s.default for s in SETTINGS})
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # column key -> 1-based column on the sheet
@@ -130,6 +144,12 @@ class Register:
     history_columns: dict[str, int] = field(default_factory=dict)  # History column key -> 1-based column
     # Each closed quarter's words, by text fingerprint (the RecordedText sheet): column key -> text.
     recorded_text: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The optional in-depth sheets: None when the workbook has no such sheet.
+    actions: list[SheetRow] | None = None
+    action_columns: dict[str, int] = field(default_factory=dict)
+    appetite: list[SheetRow] | None = None
+    appetite_columns: dict[str, int] = field(default_factory=dict)
+    matrix_sheet: list[tuple] | None = None  # the Matrix sheet's values, row by row
     # What the pure core derives from this register (trends, snapshots), kept so that checks, trends and the
     # paper work it out once. A Register is read, then only read from; build a new one after a change.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
@@ -140,8 +160,10 @@ class Register:
         return self.trend_periods[-1]
 
     def setting(self, key: str) -> object:
+        """Return a Settings value; a blank one is its default, except a setting the paper needs (never filled)."""
         value = self.settings.get(key)
-        return SETTING_BY_KEY[key].default if value in (None, "") else value
+        setting = SETTING_BY_KEY[key]
+        return setting.default if value in (None, "") and not setting.paper else value
 
     def has_column(self, key: str) -> bool:
         return key in self.columns
@@ -153,6 +175,12 @@ class Register:
 
     def history_cell(self, entry: HistoryEntry, column: int) -> str:
         return address(HISTORY_SHEET, entry.row, column)
+
+    def action_cell(self, action: SheetRow, key: str) -> str:
+        return address(ACTIONS_SHEET, action.row, self.action_columns[key])
+
+    def appetite_cell(self, entry: SheetRow, key: str) -> str:
+        return address(APPETITE_SHEET, entry.row, self.appetite_columns[key])
 
     def by_id(self) -> dict[str, Risk]:
         return {risk.id: risk for risk in self.risks if risk.id}

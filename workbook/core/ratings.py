@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbook.core.model import Register, once_per_register
+from workbook.core.palette import BLACK, WHITE, contrast
 from workbook.core.schema import DEFAULT_LISTS, RATING_BY_NAME, RATINGS, Rating
 
-BLACK, WHITE = "000000", "FFFFFF"
 # A band more severe than the most severe known colour is darkened, a milder one than the mildest lightened,
 # by this share per step: Very High beside High still reads as worse, Very Low beside Low as milder.
 STEP = 0.3
@@ -26,19 +26,9 @@ def _mix(a: str, b: str, share: float) -> str:
     return _hex([x + (y - x) * share for x, y in zip(_rgb(a), _rgb(b))])
 
 
-def _luminance(hex_colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in _rgb(hex_colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def text_colour(fill: str) -> str:
-    """Return black or white, whichever contrasts more with `fill` (WCAG relative luminance)."""
-    light = _luminance(fill)
-    return BLACK if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else WHITE
+    """Return black or white, whichever contrasts more with `fill`: one of them always reaches WCAG's 4.5:1."""
+    return BLACK if contrast(BLACK, fill) >= contrast(WHITE, fill) else WHITE
 
 
 def _ramp(position: float) -> str:

@@ -7,14 +7,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbook.core.changes import DELETE, INSERT, FieldChange, changes_since_last, stale_controls
+from workbook.core.depth import appetite_text, outside_appetite
 from workbook.core.findings import Finding, split_address
 from workbook.core.model import Register
-from workbook.core.schema import HISTORY_SHEET, LISTS_SHEET, REGISTER_SHEET, SETTINGS_SHEET
+from workbook.core.schema import (
+    ACTIONS_SHEET,
+    APPETITE_SHEET,
+    HISTORY_SHEET,
+    LISTS_SHEET,
+    MATRIX_SHEET,
+    REGISTER_SHEET,
+    SETTINGS_SHEET,
+)
 from workbook.core.trends import Movements, allowed
 
 # Text starting with one of these is a formula to Excel: every writer stores such text as text.
 # The user's sheets: findings point into them, and results are never written over them.
-REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET)
+REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET, MATRIX_SHEET, APPETITE_SHEET,
+                   ACTIONS_SHEET)
 Rows = list[list[object]]
 
 VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")
@@ -96,6 +106,22 @@ class SummaryRows:
         return len(self.periods) + 1
 
 
+APPETITE_HEADERS = ("Category", "Appetite", "Tolerance", "Risk ID", "Risk Name", "Residual", "Outside by")
+
+
+def appetite_rows(register: Register) -> Rows:
+    """Return the Summary sheet's 'Risks outside appetite' rows, by category; none without an Appetite sheet."""
+    if register.appetite is None:
+        return []
+    found = sorted(outside_appetite(register), key=lambda o: (o.risk.text("category").casefold(), o.risk.id))
+    rows: Rows = [[], [f"Risks outside appetite in {register.period.label}"], list(APPETITE_HEADERS)]
+    rows += [[o.risk.text("category"), appetite_text(o.entry), o.tolerance.text, o.risk.id, o.risk.name, o.residual,
+              o.beyond] for o in found]
+    if not found:
+        rows.append(["None: every open risk is within its category's tolerance."])
+    return rows
+
+
 def summary_rows(register: Register, moves: Movements, counts: Mapping[str, Mapping[str, int]], built_by: str,
                  now: dt.datetime) -> SummaryRows:
     """Return the Summary sheet: open risks by rating per period, then this period's movements."""
@@ -133,6 +159,7 @@ def summary_rows(register: Register, moves: Movements, counts: Mapping[str, Mapp
         rows += [[], ["Arrows as recorded on the Register, because History does not have both quarters' ratings: "
                       + ", ".join(kept) + "."]]
     rows += changes_rows(register)
+    rows += appetite_rows(register)
     return SummaryRows(rows, periods, tuple(ratings), counts_header_row, total_row, movements_title_row,
                        movements_title_row + 1, tuple(group_rows), (COUNTS_TITLE_ROW, len(periods) + 3))
 

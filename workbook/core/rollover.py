@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from workbook.core import trends
 from workbook.core.errors import RegisterFormatError
+from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
 from workbook.core.periods import Period
 from workbook.core.values import as_number, risk_score
+from workbook.core.words import plural
 from workbook.core.schema import (
     HISTORY_ADDED_KEYS,
     HISTORY_COLUMNS,
@@ -52,9 +54,10 @@ class RollPlan:
     """Everything a roll-over records for the closing quarter; the writer applies it as it stands."""
 
     closing: Period
+    positions: dict[str, int]  # History column key -> 1-based column, the added ones included
     headers: tuple[CellWrite, ...]  # History headers added (columns a workbook made earlier lacks)
-    cells: tuple[CellWrite, ...]  # History cells: new rows, and existing rows brought up to date
-    last_row: int  # the History sheet's last row once written: its table reaches this far
+    rows: tuple[dict[str, object], ...]  # new History rows (column key -> value), appended below the last
+    updates: tuple[CellWrite, ...]  # cells of the closing quarter's existing rows brought up to date
     record: tuple[tuple[str, str, str], ...]  # new Record sheet rows: key, field, text
     added: int  # History rows added
     updated: int  # existing rows of the closing quarter with at least one value changed
@@ -88,7 +91,7 @@ def risk_state(register: Register, risk: Risk, fingerprint_of: str) -> dict[str,
     """Return the History row that records `risk` at the close of the register's reporting quarter."""
     latest = trends.latest_trends(register).get(risk.id)
     trend = risk.text(TREND_KEYS[-1]) or (latest.computed if latest is not None and latest.computed else "")
-    score = risk_score(risk)
+    score = risk_score(risk, matrix_of(register))
     return {
         "risk_id": risk.id, "period": register.period.label, "rating": risk.rating or None,
         "trend": trend or None, "likelihood": _number(risk.values.get("likelihood")),
@@ -119,10 +122,11 @@ def history_columns(register: Register) -> tuple[dict[str, int], tuple[CellWrite
                                   "so the quarter's ratings cannot be kept. Add it (copy it from a workbook made by "
                                   "`riskreg new`).")
     if missing:
+        needed = ", ".join(c.header for c in HISTORY_COLUMNS if c.key not in HISTORY_ADDED_KEYS)
         raise RegisterFormatError(
-            f"sheet '{HISTORY_SHEET}' row 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
-            f"Restore the header{'s' if len(missing) > 1 else ''} (Risk ID, Period, Rating, Trend, Likelihood, "
-            f"Impact, Score, Reviewed on, Source) and run roll-quarter again.")
+            f"sheet '{HISTORY_SHEET}' row 1: missing {plural(missing, 'column', with_count=False)} "
+            f"{', '.join(missing)}. Restore the {plural(missing, 'header', with_count=False)} ({needed}) and run "
+            f"roll-quarter again.")
     headers = []
     for column in HISTORY_COLUMNS:
         if column.key not in positions:
@@ -153,9 +157,9 @@ def plan_roll(register: Register) -> RollPlan:
     gone = trends.closed_in(register)
     recorded = set(register.recorded_text)
     record: list[tuple[str, str, str]] = []
-    cells: list[CellWrite] = []
+    rows: list[dict[str, object]] = []
+    updates: list[CellWrite] = []
     notes: list[str] = []
-    last_row = max([1] + [entry.row for entry in register.history])
     added = updated = kept = 0
     seen: set[str] = set()
     for risk in register.risks:
@@ -174,9 +178,8 @@ def plan_roll(register: Register) -> RollPlan:
         state = risk_state(register, risk, key)
         entry = existing.get(risk.id.casefold())
         if entry is None:
-            last_row += 1
             added += 1
-            cells.extend(CellWrite(HISTORY_SHEET, last_row, positions[name], value) for name, value in state.items())
+            rows.append(state)
             continue
         changed = False
         for name, value in state.items():
@@ -186,7 +189,7 @@ def plan_roll(register: Register) -> RollPlan:
             if _same(old, value):
                 continue
             cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value)
-            cells.append(cell)
+            updates.append(cell)
             if old not in (None, ""):
                 changed = True
                 header = next(c.header for c in HISTORY_COLUMNS if c.key == name)
@@ -197,7 +200,8 @@ def plan_roll(register: Register) -> RollPlan:
     quarter = QUARTER_KEY.format(label=closing.label)
     if quarter not in register.recorded_text:
         record.extend((quarter, name, text) for name, text in quarter_record(register).items())
-    return RollPlan(closing, headers, tuple(cells), last_row, tuple(record), added, updated, kept, tuple(notes))
+    return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
+                    tuple(notes))
 
 
 def record_columns() -> tuple[str, ...]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from workbook.core import changes, trends
+from workbook.core import changes, depth, matrix, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.periods import Period
@@ -17,13 +18,19 @@ from workbook.core.schema import (
     HISTORY_COLUMNS,
     NEW,
     NOT_APPLICABLE,
+    PAPER_SETTINGS,
     REGISTER_SHEET,
     SETTING_BY_KEY,
+    SETTINGS,
     SETTINGS_SHEET,
+    ACTION_COLUMNS,
+    APPETITE_COLUMNS,
+    POSITION_KEYS,
     TEXT_KEYS,
     TREND_KEYS,
 )
 from workbook.core.values import SCALE_RANGE, UNSAVEABLE, as_date, as_number, score_scale, whole_setting
+from workbook.core.words import plural
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_VALUES = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -246,7 +253,7 @@ def status_in_list(register: Register) -> Iterable[Hit]:
 
 def score_range(register: Register) -> Iterable[Hit]:
     scale = score_scale(register)
-    for key in _present(register, ("likelihood", "impact_score")):
+    for key in _present(register, _SCORE_KEYS):
         for risk in register.risks:
             value = risk.values.get(key)
             if not _typed(value):
@@ -373,14 +380,37 @@ def too_long(register: Register) -> Iterable[Hit]:
         yield _at(register, risk, key, length=f"{len(value):,}", limit=f"{EXCEL_CELL_LIMIT:,}")
 
 
+@once_per_register
+def _other_cells(register: Register) -> list[Hit]:
+    """Return every Settings value and History cell as a Hit (cell, value, column as a user names it), for the
+    rules that look at every cell: Settings and History are read into the paper and the trends too."""
+    cells = [Hit(_setting_cell(register, key), register.settings.get(key), "",
+                 f"Settings {SETTING_BY_KEY[key].label}")
+             for key in sorted(register.settings_rows, key=register.settings_rows.__getitem__)]
+    columns = [(c.key, f"History {c.header}", _history_column(register, c.key), c.key == "reviewed_on")
+               for c in HISTORY_COLUMNS if c.key in register.history_columns]
+    for entry in register.history:
+        for key, label, column, is_date in columns:
+            value = getattr(entry, key)
+            # A formula, text that may be an error value, or a date to check: most History cells are none of them.
+            if type(value) is Formula or (type(value) is str and (value[:1] == "#" or is_date)) \
+                    or (is_date and value is not None and not isinstance(value, (str, dt.date))):
+                cells.append(Hit(register.history_cell(entry, column), value, entry.risk_id, label))
+    return cells
+
+
 def formula(register: Register) -> Iterable[Hit]:
     for risk, key, _ in _text_cell_problems(register)["formula"]:
         yield _at(register, risk, key)
+    yield from (hit for hit in _other_cells(register) if isinstance(hit.value, Formula))
 
 
 def error_value(register: Register) -> Iterable[Hit]:
     for risk, key, _ in _text_cell_problems(register)["error"]:
         yield _at(register, risk, key)
+    yield from (hit for hit in _other_cells(register)
+                if isinstance(hit.value, str) and not isinstance(hit.value, Formula)
+                and _is_error_text(hit.value.strip()))
 
 
 def blank_rows(register: Register) -> Iterable[Hit]:
@@ -390,11 +420,32 @@ def blank_rows(register: Register) -> Iterable[Hit]:
 
 
 def date_invalid(register: Register) -> Iterable[Hit]:
-    for key in _present(register, ("date_raised", "last_reviewed")):
+    for key in _present(register, ("date_raised", "last_reviewed", "target_date")):
         for risk in register.risks:
             value = risk.values.get(key)
             if _typed(value) and as_date(value) is None:
                 yield _at(register, risk, key)
+    dates = {f"Settings {s.label}" for s in SETTINGS if s.kind == "date"} | {"History Reviewed on"}
+    for hit in _other_cells(register):
+        if hit.column in dates and _typed(hit.value) and as_date(hit.value) is None:
+            yield hit
+
+
+def paper_settings_missing(register: Register) -> Iterable[Hit]:
+    for setting in PAPER_SETTINGS:
+        value = register.settings.get(setting.key)
+        row = register.settings_rows.get(setting.key)
+        if row is None:
+            problem, fix = "is missing", (f"Add a row with '{setting.label}' in column A of sheet "
+                                          f"'{SETTINGS_SHEET}' and the value in column B.")
+        elif _blank(value):
+            problem, fix = "is empty", f"Type it in cell B{row}."
+        elif as_text(value).strip().casefold() == setting.placeholder.casefold():
+            problem, fix = f"is still the placeholder {quoted(setting.placeholder)}", f"Type your own in cell B{row}."
+        else:
+            continue
+        yield Hit(_setting_cell(register, setting.key), value, "", "Value",
+                  {"label": setting.label, "problem": problem, "fix": fix})
 
 
 def controls_stale(register: Register) -> Iterable[Hit]:
@@ -417,8 +468,8 @@ def review_overdue(register: Register) -> Iterable[Hit]:
             continue
         reviewed = as_date(risk.values.get("last_reviewed"))
         if reviewed is not None and (end - reviewed).days > cycle:
-            yield _at(register, risk, "last_reviewed", days=(end - reviewed).days, period=register.period.label,
-                      end=end.isoformat(), cycle=cycle)
+            yield _at(register, risk, "last_reviewed", days=plural((end - reviewed).days, "day"),
+                      period=register.period.label, end=end.isoformat(), cycle=plural(cycle, "day"))
 
 
 def history_incomplete(register: Register) -> Iterable[Hit]:
@@ -513,11 +564,179 @@ def settings_invalid(register: Register) -> Iterable[Hit]:
         yield hit("trend_basis", f"must be one of {_allowed_text(choices)}; arrows compare ratings until it is")
 
 
+# ---- risk management in depth: matrix, positions, appetite, actions ---------------------------------------------
+
+_SCORE_KEYS = ("likelihood", "impact_score", "inherent_likelihood", "inherent_impact", "target_likelihood",
+               "target_impact")
+_POSITION_WORDS = {"inherent": "inherent", "residual": "residual", "target": "target"}
+
+
+def _position_hit(register: Register, risk: Risk, position: str, **fields: object) -> Hit:
+    """Return a hit on the first cell a position's score comes from."""
+    likelihood, impact, score = POSITION_KEYS[position]
+    on = matrix.matrix_of(register)
+    key = likelihood if on.score(risk.values.get(likelihood), risk.values.get(impact)) is not None else score
+    return _at(register, risk, key, **fields)
+
+
+def rating_follows_matrix(register: Register) -> Iterable[Hit]:
+    on = matrix.matrix_of(register)
+    if not on.defined or not depth.has_position(register, "residual"):
+        return
+    spellings = trends.rating_spellings(register)
+    for risk in register.risks:
+        score = matrix.position_score(register, risk, "residual")
+        expected = on.rating(score)
+        typed = trends.spelt_rating(spellings, risk.values.get("rating"))
+        if expected is not None and typed is not None and typed != expected:
+            yield _at(register, risk, "rating", score=f"{score:g}", expected=expected,
+                      score_cells=matrix.position_cells(register, risk, "residual"))
+
+
+def matrix_sheet(register: Register) -> Iterable[Hit]:
+    for problem in matrix.matrix_of(register).problems:
+        yield Hit(problem.cell, problem.value, "", "Matrix", {"problem": problem.problem})
+
+
+def positions_order(register: Register) -> Iterable[Hit]:
+    for risk in register.risks:
+        scores = depth.positions(register, risk)
+        for lower, upper in (("target", "residual"), ("residual", "inherent")):
+            if lower in scores and upper in scores and scores[lower] > scores[upper]:
+                yield _position_hit(register, risk, lower, which=lower, score=f"{scores[lower]:g}",
+                                    cells=matrix.position_cells(register, risk, lower),
+                                    other=upper, other_score=f"{scores[upper]:g}",
+                                    other_cells=matrix.position_cells(register, risk, upper))
+
+
+def target_date_passed(register: Register) -> Iterable[Hit]:
+    if not register.has_column("target_date"):
+        return
+    end = register.period.end_date
+    for risk in register.risks:
+        target_date = as_date(risk.values.get("target_date"))
+        scores = depth.positions(register, risk)
+        if risk.is_closed or target_date is None or target_date > end or "target" not in scores \
+                or "residual" not in scores or scores["residual"] <= scores["target"]:
+            continue
+        yield _at(register, risk, "target_date", period=register.period.label, end=end.isoformat(),
+                  residual=f"{scores['residual']:g}", target=f"{scores['target']:g}")
+
+
+def above_target_no_action(register: Register) -> Iterable[Hit]:
+    if register.actions is None:
+        return
+    for risk in register.risks:
+        scores = depth.positions(register, risk)
+        if risk.is_closed or "target" not in scores or "residual" not in scores \
+                or scores["residual"] <= scores["target"] or depth.open_actions(register, risk):
+            continue
+        yield _position_hit(register, risk, "residual", residual=f"{scores['residual']:g}",
+                            target=f"{scores['target']:g}")
+
+
+def outside_appetite(register: Register) -> Iterable[Hit]:
+    for found in depth.outside_appetite(register):
+        yield _at(register, found.risk, "rating", category=found.risk.text("category"), how=found.how,
+                  appetite=depth.appetite_text(found.entry) or "not stated",
+                  appetite_cell=register.appetite_cell(found.entry, "tolerance"))
+
+
+def category_in_list(register: Register) -> Iterable[Hit]:
+    return _not_in_list(register, ("category",), "Categories") if register.has_column("category") else ()
+
+
+def proximity_in_list(register: Register) -> Iterable[Hit]:
+    return _not_in_list(register, ("proximity",), "Proximities") if register.has_column("proximity") else ()
+
+
+def _sheet_hit(register: Register, row, key: str, cell: str, header: str, **fields: object) -> Hit:
+    return Hit(cell, row.values.get(key), row.text("risk_id"), header, {"row": row.row, **fields})
+
+
+def appetite_invalid(register: Register) -> Iterable[Hit]:
+    headers = {c.key: c.header for c in APPETITE_COLUMNS}
+    categories = trends.allowed(register, "Categories")
+    levels = trends.allowed(register, "AppetiteLevels")
+    for entry in register.appetite or ():
+        cell = lambda key: register.appetite_cell(entry, key)  # noqa: E731
+        category, level = entry.text("category"), entry.text("level")
+        if not category:
+            yield _sheet_hit(register, entry, "category", cell("category"), headers["category"],
+                             problem="is empty: name the category this row sets the appetite for")
+        elif category not in categories:
+            yield _sheet_hit(register, entry, "category", cell("category"), headers["category"],
+                             problem=f"is not in the Categories list ({_allowed_text(categories)})")
+        if level and level not in levels:
+            yield _sheet_hit(register, entry, "level", cell("level"), headers["level"],
+                             problem=f"is not in the AppetiteLevels list ({_allowed_text(levels)})")
+        if depth.tolerance(register, entry) is None:
+            top = matrix.matrix_of(register).highest
+            yield _sheet_hit(register, entry, "tolerance", cell("tolerance"), headers["tolerance"],
+                             problem=f"is neither a score from 1 to {top:g} nor a rating from the Ratings list")
+
+
+def action_unknown_risk(register: Register) -> Iterable[Hit]:
+    on_register = {risk.id.casefold() for risk in register.risks if risk.id}
+    header = next(c.header for c in ACTION_COLUMNS if c.key == "risk_id")
+    for action in register.actions or ():
+        if action.text("risk_id").casefold() not in on_register:
+            yield _sheet_hit(register, action, "risk_id", register.action_cell(action, "risk_id"), header)
+
+
+def action_invalid(register: Register) -> Iterable[Hit]:
+    headers = {c.key: c.header for c in ACTION_COLUMNS}
+    statuses = trends.allowed(register, "ActionStatuses")
+    for action in register.actions or ():
+        status = action.values.get("status")
+        if _typed(status) and as_text(status).strip() not in statuses:
+            guess = suggest(status, statuses)
+            yield _sheet_hit(register, action, "status", register.action_cell(action, "status"), headers["status"],
+                             problem=f"is not in the ActionStatuses list ({_allowed_text(statuses)})."
+                                     f"{f' Did you mean {guess!r}?' if guess else ''} Choose one from the drop-down")
+        for key in ("due", "completed_on"):
+            value = action.values.get(key)
+            if _typed(value) and as_date(value) is None:
+                yield _sheet_hit(register, action, key, register.action_cell(action, key), headers[key],
+                                 problem="is not a date. Enter it as a date, e.g. 30/09/2021")
+
+
+def action_overdue(register: Register) -> Iterable[Hit]:
+    header = next(c.header for c in ACTION_COLUMNS if c.key == "due")
+    end = register.period.end_date
+    for action in register.actions or ():
+        days = depth.overdue(register, action)
+        if days is not None:
+            yield _sheet_hit(register, action, "due", register.action_cell(action, "due"), header, days=days,
+                             period=register.period.label, end=end.isoformat(),
+                             state=f"is {action.text('status')}" if action.text("status") else "has no status")
+
+
+def action_done_undated(register: Register) -> Iterable[Hit]:
+    header = next(c.header for c in ACTION_COLUMNS if c.key == "completed_on")
+    for action in register.actions or ():
+        if depth.is_done(action) and _blank(action.values.get("completed_on")):
+            yield _sheet_hit(register, action, "completed_on", register.action_cell(action, "completed_on"), header)
+
+
+def serious_risk_no_action(register: Register) -> Iterable[Hit]:
+    if register.actions is None:
+        return
+    ratings = trends.allowed(register, "Ratings")
+    # High or worse: the Ratings list runs most severe first, High second in the default list.
+    serious = set(ratings[:2])
+    for risk in register.risks:
+        rating = trends.canonical_rating(register, risk.values.get("rating"))
+        if not risk.is_closed and rating in serious and not depth.open_actions(register, risk):
+            yield _at(register, risk, "rating")
+
+
 # ---- the registry -------------------------------------------------------------------------------------------
 
 _TRENDS = "Trend columns (Qn Trending)"
 _TEXT = "Risk Name, Description, Impact, Key Controls and Activities, Risk Owner, Portfolio/Department"
 _EVERY = "Every Register column"
+_OTHER = "Settings values and History cells"
 _LIST_MESSAGE = "{column} {value} is not in the {list} list ({allowed}).{hint} Choose a value from the drop-down."
 
 RULES: tuple[Rule, ...] = (
@@ -543,7 +762,8 @@ RULES: tuple[Rule, ...] = (
          trend_in_list),
     Rule("R008", ERROR, ("Status", "Lists: Statuses"), "The status, when the register has a Status column, "
          "is in the Statuses list.", _LIST_MESSAGE, status_in_list),
-    Rule("R009", ERROR, ("Likelihood", "Impact Score", "Settings: Likelihood and impact scale"),
+    Rule("R009", ERROR, ("Likelihood", "Impact Score", "Inherent and Target Likelihood and Impact",
+                         "Settings: Likelihood and impact scale"),
          "Likelihood and impact scores are whole numbers from 1 to the scale in Settings.",
          "{column} {value} is not a whole number from 1 to {scale} (the likelihood and impact scale in "
          "Settings). Correct the score, or the scale in Settings.", score_range),
@@ -563,7 +783,7 @@ RULES: tuple[Rule, ...] = (
          "The recorded trend agrees with History (scores or ratings, as Settings says), where History has "
          "the data.",
          "{column} shows {value}, but {reason}, which makes it {expected}. Correct the arrow, or the History "
-         "row(s).", trend_contradicts_history),
+         "rows it compares.", trend_contradicts_history),
     Rule("R015", WARNING, (_TEXT,), "Text holds no leftover markup or HTML entities from the export.",
          "{column} still holds the markup {markup} left over from the export. Remove it, or re-import the "
          "export with `riskreg import`, which converts it to plain text.", markup_left),
@@ -572,22 +792,24 @@ RULES: tuple[Rule, ...] = (
          unsaveable_characters),
     Rule("R017", ERROR, (_EVERY,), "No cell holds more than Excel's 32,767 characters.",
          "{column} is {length} characters long; an Excel cell holds at most {limit}. Shorten it.", too_long),
-    Rule("R018", ERROR, (_EVERY,), "Cells hold typed values, not formulas.",
+    Rule("R018", ERROR, (_EVERY, _OTHER), "Cells hold typed values, not formulas.",
          "{column} holds the formula {value}; riskreg and the board paper read the formula, not its result. "
          "Replace it with the value itself (Copy, then Paste Special > Values).", formula),
-    Rule("R019", ERROR, (_EVERY,), "No cell holds an Excel error value such as #REF! or #N/A.",
+    Rule("R019", ERROR, (_EVERY, _OTHER), "No cell holds an Excel error value such as #REF! or #N/A.",
          "{column} holds the error value {value}. Type the value in, or mend what the formula refers to.",
          error_value),
     Rule("R020", WARNING, ("Every Register row",), "No blank rows inside the register.",
          "Row {row} is blank inside the register. Delete the row so that sorting, filters and the board paper "
          "see one table.", blank_rows),
-    Rule("R021", ERROR, ("Date Raised", "Last Reviewed"), "Dates, when the register has those columns, are dates.",
+    Rule("R021", ERROR, ("Date Raised", "Last Reviewed", "Target Date", "Settings: Meeting date",
+                         "History: Reviewed on"),
+         "Dates, when the register has those columns, are dates.",
          "{column} {value} is not a date. Enter it as a date, e.g. 30/09/2021.", date_invalid),
     Rule("R022", WARNING, ("Last Reviewed", "Settings: Review cycle (days)", "Settings: Reporting period"),
          "An open risk was reviewed within the review cycle in Settings, counted back from the end of the "
          "reporting period.",
-         "Last Reviewed {value} is {days} days before the end of {period} ({end}); the review cycle in Settings "
-         "is {cycle} days. Review the risk and update the date.", review_overdue),
+         "Last Reviewed {value} is {days} before the end of {period} ({end}); the review cycle in Settings "
+         "is {cycle}. Review the risk and update the date.", review_overdue),
     Rule("R023", ERROR, ("History: Risk ID, Period",), "Every History row names a risk and a period.",
          "History row {row} has no {what}. Fill it in, or delete the row.", history_incomplete),
     Rule("R024", ERROR, ("History: Period",), "History periods are labels such as 2021/22 Q2.",
@@ -613,7 +835,61 @@ RULES: tuple[Rule, ...] = (
                          "Trend basis",),
          "Settings the checks rely on hold usable values.",
          "Settings {label} {value} {problem}.", settings_invalid),
-    Rule("R030", WARNING, ("Key Controls and Activities", "History: Text fingerprint",
+    Rule("R030", ERROR, ("Settings: " + ", ".join(s.label for s in PAPER_SETTINGS),),
+         "Settings the board paper prints are filled in; none is taken from anywhere else.",
+         "Settings {label} {problem}, and the board paper prints it. {fix}",
+         paper_settings_missing),
+    Rule("R031", WARNING, ("Residual Risk Rating", "Likelihood", "Impact Score", "Residual Score", "Matrix"),
+         "When the register has a Matrix sheet, a scored risk's rating is the one its residual score earns there.",
+         "Residual Risk Rating {value} disagrees with the matrix: the residual score {score} ({score_cells}) is "
+         "rated {expected} on the Matrix sheet. Correct the rating, or the scores.", rating_follows_matrix),
+    Rule("R032", ERROR, ("Matrix",), "The Matrix sheet's scoring, bands and grid hold usable values.",
+         "Matrix sheet value {value} {problem}. Correct it; until then riskreg scores likelihood × impact, and "
+         "a band it cannot read is left out.", matrix_sheet),
+    Rule("R033", WARNING, ("Inherent, Residual and Target Likelihood, Impact and Score",),
+         "A risk's target score is at most its residual score, and its residual at most its inherent score.",
+         "The {which} score {score} ({cells}) is above the {other} score {other_score} ({other_cells}). A "
+         "risk's target is at most its residual, and its residual at most its inherent: correct the scores.",
+         positions_order),
+    Rule("R034", WARNING, ("Target Date", "Residual and Target Score", "Settings: Reporting period"),
+         "An open risk whose target date has passed (by the end of the reporting period) has reached its target.",
+         "Target Date {value} has passed (the reporting period {period} ends {end}), but the residual score "
+         "{residual} is still above the target score {target}. Agree a new target date, or the actions that "
+         "reach the target.", target_date_passed),
+    Rule("R035", WARNING, ("Residual and Target Score", "Actions"),
+         "When the register has an Actions sheet, an open risk above its target score has an open action.",
+         "The residual score {residual} of {risk_id} is above its target score {target}, but the Actions sheet "
+         "has no open action for it. Add the action that will bring it to target.", above_target_no_action),
+    Rule("R036", WARNING, ("Category", "Residual Risk Rating", "Residual Score", "Appetite"),
+         "An open risk is within the tolerance the Appetite sheet sets for its category.",
+         "{risk_id} is outside the appetite for {category} ({appetite}): {how} ({appetite_cell}). Bring it "
+         "within tolerance, or to the Committee's attention as outside appetite.", outside_appetite),
+    Rule("R037", ERROR, ("Category", "Lists: Categories"), "The category, when the register has a Category "
+         "column, is in the Categories list.", _LIST_MESSAGE, category_in_list),
+    Rule("R038", ERROR, ("Proximity", "Lists: Proximities"), "The proximity, when the register has a Proximity "
+         "column, is in the Proximities list.", _LIST_MESSAGE, proximity_in_list),
+    Rule("R039", ERROR, ("Appetite: Category, Appetite, Tolerance", "Lists: Categories, AppetiteLevels"),
+         "Each Appetite row names a category from the list, an appetite level from the list, and a tolerance "
+         "that is a score on the matrix or a rating.",
+         "Appetite {column} {value} in row {row} {problem}. Correct it on the Appetite sheet.", appetite_invalid),
+    Rule("R040", ERROR, ("Actions: Risk ID",), "Every action is for a risk on the Register.",
+         "Action in row {row} is for {value}, but no risk on the Register has that ID. Correct the Risk ID, or "
+         "delete the action.", action_unknown_risk),
+    Rule("R041", ERROR, ("Actions: Status, Due date, Completed on", "Lists: ActionStatuses"),
+         "Action statuses are in the ActionStatuses list, and their dates are dates.",
+         "Actions {column} {value} in row {row} {problem}.", action_invalid),
+    Rule("R042", WARNING, ("Actions: Due date, Status", "Settings: Reporting period"),
+         "No action still to do fell due before the end of the reporting period.",
+         "Action in row {row} for {risk_id} was due {value}, {days} days before the end of {period} ({end}), and "
+         "{state}. Complete it, or agree a new due date and say why in Update.", action_overdue),
+    Rule("R043", WARNING, ("Actions: Status, Completed on",), "A Done action has its completion date.",
+         "Action in row {row} for {risk_id} is Done but has no Completed on date. Enter the date it was "
+         "completed.", action_done_undated),
+    Rule("R044", WARNING, ("Residual Risk Rating", "Actions"),
+         "When the register has an Actions sheet, every open risk rated High or worse has an open action.",
+         "{risk_id} is rated {value}, but the Actions sheet has no open action for it. Add the action that "
+         "treats it, or record why none is needed.", serious_risk_no_action),
+    Rule("R045", WARNING, ("Key Controls and Activities", "History: Text fingerprint",
                            "Settings: Stale controls after (quarters)"),
          "An open risk's Key Controls text has changed within the number of closed quarters Settings allows.",
          "{column} unchanged since {since} ({quarters} closed quarters; Settings allows {threshold}). Review the "

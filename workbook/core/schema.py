@@ -12,8 +12,13 @@ HISTORY_SHEET = "History"
 SETTINGS_SHEET = "Settings"
 VALIDATION_SHEET = "Validation"
 SUMMARY_SHEET = "Summary"
+MATRIX_SHEET = "Matrix"
+APPETITE_SHEET = "Appetite"
+ACTIONS_SHEET = "Actions"
 REGISTER_TABLE = "RiskRegister"
 HISTORY_TABLE = "RatingHistory"
+APPETITE_TABLE = "RiskAppetite"
+ACTIONS_TABLE = "RiskActions"
 
 # Excel's own limit for the text of one cell.
 EXCEL_CELL_LIMIT = 32_767
@@ -73,8 +78,44 @@ OPTIONAL_COLUMNS: tuple[Column, ...] = (
            help="Open or Closed. Closed risks leave the board paper."),
 )
 
+# Risk management in depth: inherent, residual and target positions, category and proximity. Each group is
+# optional: `riskreg new` writes them only when asked (`--full`), and a register without them reads as before.
+POSITIONS = ("inherent", "residual", "target")
+DEPTH_COLUMNS: tuple[Column, ...] = (
+    Column("category", "Category", "category", optional=True, list_name="Categories", width=16,
+           help="Risk category; its appetite and tolerance are on the Appetite sheet."),
+    Column("inherent_likelihood", "Inherent Likelihood", "score", optional=True, list_name="Scores", width=10,
+           help="Likelihood before any controls (1 = lowest)."),
+    Column("inherent_impact", "Inherent Impact", "score", optional=True, list_name="Scores", width=10,
+           help="Impact before any controls (1 = lowest)."),
+    Column("inherent_score", "Inherent Score", "number", optional=True, width=9,
+           help="Inherent score; worked out from likelihood and impact on the Matrix sheet when both are given."),
+    Column("residual_score", "Residual Score", "number", optional=True, width=9,
+           help="Residual score; worked out from Likelihood and Impact Score on the Matrix sheet when both are given."),
+    Column("target_likelihood", "Target Likelihood", "score", optional=True, list_name="Scores", width=10,
+           help="Likelihood the planned actions should bring the risk to."),
+    Column("target_impact", "Target Impact", "score", optional=True, list_name="Scores", width=10,
+           help="Impact the planned actions should bring the risk to."),
+    Column("target_score", "Target Score", "number", optional=True, width=9,
+           help="Target score; worked out from the target likelihood and impact when both are given."),
+    Column("target_date", "Target Date", "date", optional=True, width=12,
+           help="Date by which the risk should be at its target."),
+    Column("proximity", "Proximity", "proximity", optional=True, list_name="Proximities", width=14,
+           help="When the risk could happen: Imminent, Within 6 months, Within a year or Beyond a year."),
+)
+# (likelihood, impact, score) column keys of each position; the residual one is the register's own pair.
+POSITION_KEYS: dict[str, tuple[str, str, str]] = {
+    "inherent": ("inherent_likelihood", "inherent_impact", "inherent_score"),
+    "residual": ("likelihood", "impact_score", "residual_score"),
+    "target": ("target_likelihood", "target_impact", "target_score"),
+}
+
 COLUMNS: tuple[Column, ...] = CORE_COLUMNS + OPTIONAL_COLUMNS
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+# An import keeps columns of another layout that have no place here after these, under their own headers;
+# their values travel in a risk's values under this prefix and the header.
+USER_COLUMN_PREFIX = "user:"
+ALL_COLUMNS: tuple[Column, ...] = COLUMNS + DEPTH_COLUMNS
+COLUMN_BY_KEY = {column.key: column for column in ALL_COLUMNS}
 TEXT_KEYS = tuple(c.key for c in COLUMNS if c.kind == "text")
 
 
@@ -130,26 +171,92 @@ DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The lists the in-depth sheets and columns use; on the Lists sheet of a register made with `riskreg new --full`.
+# Categories: the risk categories of HM Treasury's Orange Book (2020). Appetite levels: its Risk Appetite
+# Guidance Note, least risk first.
+APPETITE_LEVELS = ("Averse", "Minimal", "Cautious", "Open", "Eager")
+ACTION_OPEN_STATUSES = ("Not started", "In progress")
+ACTION_DONE_STATUS = "Done"
+DEPTH_LISTS: dict[str, tuple[str, ...]] = {
+    "Categories": ("Strategy", "Governance", "Operations", "Legal", "Property", "Financial", "Commercial",
+                   "People", "Technology", "Information", "Security", "Project", "Reputational"),
+    "AppetiteLevels": APPETITE_LEVELS,
+    "ActionStatuses": ACTION_OPEN_STATUSES + (ACTION_DONE_STATUS, "Cancelled"),
+    "Proximities": ("Imminent", "Within 6 months", "Within a year", "Beyond a year"),
+    "Scoring": ("Likelihood × Impact", "Grid"),
+}
+ALL_DEFAULT_LISTS: dict[str, tuple[str, ...]] = DEFAULT_LISTS | DEPTH_LISTS
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column of a sheet that is an Excel Table of its own (Actions, Appetite)."""
+
+    key: str
+    header: str
+    kind: str = "text"  # text | id | date | list
+    width: float = 14
+    list_name: str | None = None
+    help: str = ""
+
+
+ACTION_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("risk_id", "Risk ID", "id", 10, help="ID of the risk on the Register the action treats."),
+    SheetColumn("action", "Action", "text", 50, help="What will be done."),
+    SheetColumn("owner", "Owner", "text", 18, help="Who is doing it."),
+    SheetColumn("due", "Due date", "date", 12, help="When it is due; overdue once the reporting period ends."),
+    SheetColumn("status", "Status", "list", 12, "ActionStatuses", "Not started, In progress, Done or Cancelled."),
+    SheetColumn("completed_on", "Completed on", "date", 13, help="Date a Done action was completed."),
+    SheetColumn("update", "Update", "text", 50, help="Latest progress, for the board paper."),
+)
+APPETITE_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("category", "Category", "list", 18, "Categories", "A category from the Categories list."),
+    SheetColumn("level", "Appetite", "list", 12, "AppetiteLevels", "Averse, Minimal, Cautious, Open or Eager."),
+    SheetColumn("tolerance", "Tolerance", "text", 12,
+                help="The highest acceptable residual score (e.g. 8) or rating (e.g. Medium)."),
+    SheetColumn("statement", "Appetite statement", "text", 60, help="The appetite in words, as the board agreed it."),
+)
+
+# The Matrix sheet: scoring method, then bands (rating, lowest score), then for the Grid method the score of each
+# likelihood (rows) and impact (columns). The matrix's size is the Likelihood and impact scale in Settings.
+MATRIX_SCORING_LABEL = "Scoring"
+MATRIX_BANDS_HEADER = ("Rating", "Lowest score")
+MATRIX_GRID_CORNER = "Likelihood \\ Impact"
+MATRIX_PRODUCT, MATRIX_GRID = DEPTH_LISTS["Scoring"]
+# Default bands, as shares of the highest score, most severe rating first: on 5×5, 15+ Critical, 9+ High,
+# 4+ Medium; on 4×4, 10+ Critical, 6+ High, 3+ Medium. The heat map has always been shaded this way.
+DEFAULT_BAND_SHARES = (0.6, 0.35, 0.15)
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
     label: str
-    default: object
+    default: object  # what `riskreg new` writes; a setting the paper needs has no default when read
     help: str = ""
     list_name: str | None = None
+    paper: bool = False  # the board paper prints it: blank is an error, never filled in from elsewhere
+    kind: str = "text"  # text | date
+
+    @property
+    def placeholder(self) -> str:
+        """What `riskreg new` writes for a setting the paper needs and nobody gave: validation flags it."""
+        return f"[{self.label}]"
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("title", "Register title", "Corporate Risk Register", "Title used on the board paper."),
-    Setting("organisation", "Organisation", "West Midlands Police", "Organisation that owns the register."),
-    Setting("committee", "Committee", "Joint Audit Committee", "Committee the board paper goes to."),
+    Setting("title", "Register title", "Corporate Risk Register", "Title used on the board paper.", paper=True),
+    Setting("organisation", "Organisation", "", "Organisation that owns the register.", paper=True),
+    Setting("committee", "Committee", "", "Committee the board paper goes to, e.g. Joint Audit Committee.",
+            paper=True),
     Setting("period", "Reporting period", "2021/22 Q2",
             "Financial-year quarter the register reports, e.g. 2021/22 Q2 (April–June is Q1)."),
-    Setting("marking", "Protective marking", "OFFICIAL", "Shown on every page of the paper.", "Markings"),
-    Setting("author", "Report of", "Director of Commercial Services",
-            "Who the paper is from (post title or name)."),
-    Setting("contact", "Author", "Strategic Risk Manager", "Contact officer named on the paper."),
-    Setting("meeting_date", "Meeting date", "", "Date of the committee meeting, e.g. 30 September 2021."),
+    Setting("marking", "Protective marking", "OFFICIAL", "Shown on every page of the paper.", "Markings",
+            paper=True),
+    Setting("author", "Report of", "", "Who the paper is from (post title or name).", paper=True),
+    Setting("contact", "Author", "", "Contact officer named on the paper.", paper=True),
+    Setting("meeting_date", "Meeting date", "", "Date of the committee meeting, e.g. 30 September 2021.",
+            kind="date"),
     Setting("agenda_item", "Agenda item", "", "Agenda item number for the paper."),
     Setting("id_pattern", "Risk ID pattern", r"CRR\d{2}",
             "Regular expression every risk ID must match, e.g. CRR\\d{2} for CRR01."),
@@ -165,6 +272,7 @@ SETTINGS: tuple[Setting, ...] = (
             "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+PAPER_SETTINGS = tuple(s for s in SETTINGS if s.paper)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from workbook.core import matrix
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, once_per_register
 from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
     DEESCALATING,
-    DEFAULT_LISTS,
+    ALL_DEFAULT_LISTS,
     ESCALATING,
     NEW,
     NOT_APPLICABLE,
@@ -89,7 +90,7 @@ class Movements:
 
 def allowed(register: Register, list_name: str) -> tuple[str, ...]:
     """Return the values of a list on the Lists sheet (the default list when the sheet leaves it empty)."""
-    return tuple(register.lists.get(list_name) or DEFAULT_LISTS[list_name])
+    return tuple(register.lists.get(list_name) or ALL_DEFAULT_LISTS[list_name])
 
 
 def rating_spellings(register: Register) -> dict[str, str]:
@@ -168,6 +169,7 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
     reporting = register.period
     compared = compared_periods(register)
     periods = entry_periods(register)
+    on = matrix.matrix_of(register)
     # Whether each period History names is before the reporting one, and compared: once a period, not once a row.
     earlier = {p: p in compared for p in history_periods(register) if p is not None and p < reporting}
     for entry, period in zip(register.history, periods):
@@ -178,17 +180,17 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
         if period in seen:
             continue
         if is_compared:
-            rating, score = spelt_rating(spellings, entry.rating), entry_score(entry)
+            rating, score = spelt_rating(spellings, entry.rating), entry_score(entry, on)
             snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
             found.setdefault(entry.risk_id, {})[period] = snap
             seen[period] = snap.present
         else:  # rating and score only matter to an N/A row
             seen[period] = not entry.is_closed and (entry.trend.upper() != _NA or _row_present(
-                entry, spelt_rating(spellings, entry.rating), entry_score(entry)))
+                entry, spelt_rating(spellings, entry.rating), entry_score(entry, on)))
     for risk in register.risks:
         if risk.id:
             found.setdefault(risk.id, {})[reporting] = Snapshot(
-                reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk), True, "register")
+                reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk, on), True, "register")
     return found, present_in
 
 

@@ -49,12 +49,22 @@ def as_whole(value: object) -> int | None:
     return int(number) if number is not None and number.is_integer() else None
 
 
+# A date stored as a plain number is Excel's day count from 30 December 1899; only counts in this span (1990 to
+# 2100) are taken as dates, so that a score or a stray small number is not read as one.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+SERIAL_DATES = range(32_874, 73_051)
+
+
 def as_date(value: object) -> dt.date | None:
-    """Return the date a cell holds: a real date, or text in ISO or day/month/year form."""
+    """Return the date a cell holds: a real date, a date stored as Excel's day number (a cell that lost its date
+    format), or text in ISO or day/month/year form."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and int(value) in SERIAL_DATES:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip()
         for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
@@ -89,15 +99,20 @@ def score(likelihood: object, impact: object) -> float | None:
     return likelihood * impact if likelihood is not None and impact is not None else None
 
 
-def risk_score(risk: Risk) -> float | None:
-    """Return the score of a register risk: its likelihood × impact."""
-    return score(risk.values.get("likelihood"), risk.values.get("impact_score"))
+def _scored(likelihood: object, impact: object, matrix=None) -> float | None:
+    # `matrix` is the register's workbook.core.matrix.Matrix (its Scoring: likelihood × impact or a grid).
+    return matrix.score(likelihood, impact) if matrix is not None else score(likelihood, impact)
 
 
-def entry_score(entry: HistoryEntry) -> float | None:
-    """Return the score of a History row: its Score, else its likelihood × impact."""
+def risk_score(risk: Risk, matrix=None) -> float | None:
+    """Return the residual score of a register risk: its likelihood × impact, or the matrix's score of them."""
+    return _scored(risk.values.get("likelihood"), risk.values.get("impact_score"), matrix)
+
+
+def entry_score(entry: HistoryEntry, matrix=None) -> float | None:
+    """Return the score of a History row: its Score, else its likelihood and impact scored on `matrix`."""
     recorded = as_number(entry.score)
-    return recorded if recorded is not None else score(entry.likelihood, entry.impact)
+    return recorded if recorded is not None else _scored(entry.likelihood, entry.impact, matrix)
 
 
 def matrix_cell(likelihood: object, impact: object, scale: int) -> tuple[int, int] | None:

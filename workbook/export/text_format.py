@@ -13,6 +13,7 @@ from workbook.core.errors import ExportFormatError, PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk
 from workbook.core.periods import Period
 from workbook.core.schema import (
+    ALL_COLUMNS,
     COLUMNS,
     CORE_COLUMNS,
     DEFAULT_LISTS,
@@ -368,7 +369,7 @@ def to_register(export: Export, period: Period) -> Register:
     risks = [Risk(row=index, values={c.key: (_cell_text(row, c.key, export.source) if c.key in row.cells else None)
                                      for c in COLUMNS})
              for index, row in enumerate(export.rows, start=2)]
-    settings = {s.key: s.default for s in SETTINGS}
+    settings = {s.key: s.default for s in SETTINGS}  # what `new` writes; the paper's own details are given
     settings["period"] = period.label
     headers = {c.key: c.header for c in COLUMNS} | {key: export.headers[key] for key in TREND_KEYS}
     return Register(risks=risks, trend_periods=periods, settings=settings, lists=dict(DEFAULT_LISTS),
@@ -381,7 +382,7 @@ def to_register(export: Export, period: Period) -> Register:
 def dropped_columns(register: Register) -> list[str]:
     """Return the headers of columns holding values that the export format has no place for."""
     core = {c.key for c in CORE_COLUMNS}
-    return [register.header_of(c.key) for c in COLUMNS
+    return [register.header_of(c.key) for c in ALL_COLUMNS
             if c.key not in core and c.key in register.columns and any(r.text(c.key) for r in register.risks)]
 
 

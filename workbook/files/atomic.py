@@ -12,12 +12,13 @@ from pathlib import Path
 from workbook.core.errors import OutputError
 
 
-def check_writable(target: Path, *, force: bool = False, ours: bool = False) -> None:
-    """Refuse to replace an existing `target` unless `force` (or the file is our own previous output)."""
+def check_writable(target: Path, *, force: bool = False, ours: bool = False, option: str = "--force") -> None:
+    """Refuse to replace an existing `target` unless `force` (or the file is our own previous output); the
+    message names the command's `option` that replaces it."""
     if target.is_dir():
         raise OutputError(f"{target}: is a folder. Give a file name for the output.")
     if target.exists() and not (force or ours):
-        raise OutputError(f"{target}: already exists. Choose another name, or pass --force to replace it.")
+        raise OutputError(f"{target}: already exists. Choose another name, or pass {option} to replace it.")
     if not target.parent.exists():
         raise OutputError(f"{target}: folder {target.parent} does not exist. Create it first or choose another path.")
     if not target.parent.is_dir():

@@ -17,10 +17,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook.core.errors import PeriodError, TemplateError
 from workbook.core.model import Register, column_letter
 from workbook.core.periods import Period, parse_period
+from workbook.core.matrix import default_bands
 from workbook.core.ratings import scale_of
 from workbook.core.schema import (
+    ACTION_COLUMNS,
+    ACTIONS_SHEET,
+    ACTIONS_TABLE,
+    APPETITE_COLUMNS,
+    APPETITE_SHEET,
+    APPETITE_TABLE,
     COLUMNS,
     DEFAULT_LISTS,
+    DEPTH_COLUMNS,
+    DEPTH_LISTS,
+    MATRIX_BANDS_HEADER,
+    MATRIX_GRID_CORNER,
+    MATRIX_PRODUCT,
+    MATRIX_SCORING_LABEL,
+    MATRIX_SHEET,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_SOURCES,
@@ -28,13 +42,17 @@ from workbook.core.schema import (
     LISTS_SHEET,
     REGISTER_SHEET,
     REGISTER_TABLE,
+    PAPER_SETTINGS,
     SETTINGS,
     SETTINGS_SHEET,
     TREND_KEYS,
+    USER_COLUMN_PREFIX,
     Column,
+    SheetColumn,
     trend_header,
 )
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.lock import one_writer
 from workbook.xlsx.cells import put
 
 # Validation and formats reach this far down, well past the table, so rows added in Excel are covered.
@@ -53,6 +71,8 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CHARS_PER_WIDTH = 1.3
 LINE_POINTS = 13
 MAX_ROW_POINTS = 409
+# Columns an import keeps from another organisation's layout follow the register's own, under their own headers.
+USER_COLUMN_WIDTH = 24
 
 
 def trend_headers(period: Period) -> dict[str, str]:
@@ -63,7 +83,7 @@ def trend_headers(period: Period) -> dict[str, str]:
 
 def register_headers(period: Period) -> dict[str, str]:
     """Return every Register column's header, trend headers carrying the quarters up to `period`."""
-    return {c.key: c.header for c in COLUMNS} | trend_headers(period)
+    return {c.key: c.header for c in COLUMNS + DEPTH_COLUMNS} | trend_headers(period)
 
 
 def _footer_text(text: str) -> str:
@@ -94,6 +114,13 @@ def _list_validation(list_name: str, title: str, help_text: str) -> DataValidati
         showErrorMessage=True, errorStyle="stop", errorTitle=f"Not in the {list_name} list"[:32],
         error=f"Choose a value from the list. The allowed values are on the {LISTS_SHEET} sheet "
               f"(list {list_name}); an administrator can add to it there."[:255],
+        showInputMessage=bool(help_text), promptTitle=title[:32], prompt=help_text[:255])
+
+
+def _date_validation(title: str, help_text: str) -> DataValidation:
+    return DataValidation(
+        type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True,
+        errorStyle="stop", errorTitle="Not a date", error="Enter a date, e.g. 30/09/2021.",
         showInputMessage=bool(help_text), promptTitle=title[:32], prompt=help_text[:255])
 
 
@@ -140,21 +167,28 @@ def _cell_value(column: Column, value: object) -> object:
 
 
 def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], headers: Mapping[str, str],
-                    settings: Mapping[str, object], ratings: Sequence[str]) -> None:
+                    settings: Mapping[str, object], ratings: Sequence[str], columns: Sequence[Column] = COLUMNS,
+                    user_columns: Sequence[str] = ()) -> None:
     ws.title = REGISTER_SHEET
-    _header_row(ws, [headers[c.key] for c in COLUMNS], [c.width for c in COLUMNS])
+    _header_row(ws, [headers[c.key] for c in columns] + list(user_columns),
+                [c.width for c in columns] + [USER_COLUMN_WIDTH] * len(user_columns))
     for row, risk in enumerate(risks or [{}], start=2):  # an empty register still gets a formatted first row
-        for position, column in enumerate(COLUMNS, start=1):
+        for position, column in enumerate(columns, start=1):
             cell = ws.cell(row=row, column=position)
             put(cell, _cell_value(column, risk.get(column.key)))
             cell.alignment = WRAP_TOP
             cell.font = BODY_FONT
             if column.kind == "date":
                 cell.number_format = "dd/mm/yyyy"
-        texts = {c.width: str(risk.get(c.key)) for c in COLUMNS if c.kind == "text" and risk.get(c.key)}
+        for position, header in enumerate(user_columns, start=len(columns) + 1):
+            cell = ws.cell(row=row, column=position)
+            put(cell, risk.get(f"{USER_COLUMN_PREFIX}{header}") or None)
+            cell.alignment = WRAP_TOP
+            cell.font = BODY_FONT
+        texts = {c.width: str(risk.get(c.key)) for c in columns if c.kind == "text" and risk.get(c.key)}
         ws.row_dimensions[row].height = row_height(texts)
-    _table(ws, REGISTER_TABLE, len(COLUMNS), len(risks))
-    for position, column in enumerate(COLUMNS, start=1):
+    _table(ws, REGISTER_TABLE, len(columns) + len(user_columns), len(risks))
+    for position, column in enumerate(columns, start=1):
         cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
         if column.list_name:
             validation = _list_validation(column.list_name, headers[column.key], column.help)
@@ -162,11 +196,15 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
             ws.add_data_validation(validation)
         if column.kind == "rating":
             _rating_formats(ws, cells, ratings)
+        if column.kind == "date" and column in DEPTH_COLUMNS:
+            validation = _date_validation(headers[column.key], column.help)
+            validation.add(cells)
+            ws.add_data_validation(validation)
     ws.freeze_panes = "C2"
     _print_setup(ws, str(settings.get("title") or ""), str(settings.get("marking") or ""))
     # The committee's columns fill a landscape page; the optional ones would shrink the print to unreadable.
     # The area ends at the last risk: Excel would print blank pages for empty rows inside it.
-    core = sum(1 for c in COLUMNS if not c.optional)
+    core = sum(1 for c in columns if not c.optional)
     ws.print_area = f"A1:{column_letter(core)}{max(len(risks), 1) + 1}"
 
 
@@ -233,6 +271,83 @@ def _settings_sheet(wb: Workbook, settings: Mapping[str, object]) -> Worksheet:
     return ws
 
 
+def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetColumn],
+                 rows: Sequence[Mapping[str, object]], settings: Mapping[str, object]) -> Worksheet:
+    """Add a sheet that is one Excel Table headed by `columns` (Actions, Appetite), with drop-downs and dates."""
+    ws = wb.create_sheet(title)
+    _header_row(ws, [c.header for c in columns], [c.width for c in columns])
+    for row, values in enumerate(rows, start=2):
+        for position, column in enumerate(columns, start=1):
+            cell = ws.cell(row=row, column=position)
+            put(cell, values.get(column.key))
+            cell.alignment = WRAP_TOP
+            if column.kind == "date":
+                cell.number_format = "dd/mm/yyyy"
+    _table(ws, table, len(columns), len(rows))
+    for position, column in enumerate(columns, start=1):
+        cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
+        if column.list_name:
+            validation = _list_validation(column.list_name, column.header, column.help)
+        elif column.kind == "date":
+            validation = _date_validation(column.header, column.help)
+        else:
+            continue
+        validation.add(cells)
+        ws.add_data_validation(validation)
+        if column.kind == "date":
+            for (cell,) in ws.iter_rows(min_row=2, max_row=FORMATTED_ROWS, min_col=position, max_col=position):
+                cell.number_format = "dd/mm/yyyy"
+    ws.freeze_panes = "A2"
+    _print_setup(ws, f"{settings.get('title') or ''}: {title.lower()}", str(settings.get("marking") or ""))
+    return ws
+
+
+def _matrix_sheet(wb: Workbook, settings: Mapping[str, object], ratings: Sequence[str]) -> Worksheet:
+    """Add the Matrix sheet: the scoring method, the bands from score to rating, and the grid of scores."""
+    ws = wb.create_sheet(MATRIX_SHEET)
+    size = int(settings.get("score_scale") or 4)
+    ws.cell(row=1, column=1, value=MATRIX_SCORING_LABEL).font = HEADER_FONT
+    ws.cell(row=1, column=2, value=MATRIX_PRODUCT)
+    ws.cell(row=1, column=3, value=f"{MATRIX_PRODUCT}, or Grid to score each cell as the grid below says. "
+                                   f"The matrix is {size}×{size}: the Likelihood and impact scale in Settings.")
+    validation = _list_validation("Scoring", MATRIX_SCORING_LABEL, "How likelihood and impact make a score.")
+    validation.add("B1")
+    ws.add_data_validation(validation)
+    for position, header in enumerate(MATRIX_BANDS_HEADER, start=1):
+        ws.cell(row=3, column=position, value=header).font = HEADER_FONT
+    ws.cell(row=3, column=3, value="A score at or above a rating's lowest score earns that rating; most severe "
+                                   "first. The ratings follow from the scores: validate flags a typed rating "
+                                   "that disagrees.")
+    bands = default_bands(size, ratings)
+    for row, (rating, lowest) in enumerate(bands, start=4):
+        ws.cell(row=row, column=1, value=rating)
+        ws.cell(row=row, column=2, value=int(lowest))
+    _rating_formats(ws, f"A4:A{3 + len(bands)}", ratings)
+    top = 5 + len(bands)
+    ws.cell(row=top, column=1, value=MATRIX_GRID_CORNER).font = HEADER_FONT
+    for impact in range(1, size + 1):
+        ws.cell(row=top, column=impact + 1, value=impact).font = HEADER_FONT
+    for likelihood in range(1, size + 1):
+        ws.cell(row=top + likelihood, column=1, value=likelihood).font = HEADER_FONT
+        for impact in range(1, size + 1):
+            ws.cell(row=top + likelihood, column=impact + 1, value=likelihood * impact)
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 12
+    _print_setup(ws, f"{settings.get('title') or ''}: matrix", str(settings.get("marking") or ""))
+    return ws
+
+
+def _notes_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    ws = wb.create_sheet(name)
+    _header_row(ws, headers, [16, 40, 30, 80][:len(headers)] + [20] * max(0, len(headers) - 4))
+    for row, values in enumerate(rows, start=2):
+        for position, value in enumerate(values, start=1):
+            put(ws.cell(row=row, column=position), value or None)
+            ws.cell(row=row, column=position).alignment = WRAP_TOP
+    ws.freeze_panes = "A2"
+
+
 def reporting_period(settings: Mapping[str, object]) -> Period:
     """Return the reporting period in `settings`; raise TemplateError when it does not parse."""
     try:
@@ -243,19 +358,39 @@ def reporting_period(settings: Mapping[str, object]) -> Period:
 
 def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence[Mapping[str, object]] = (),
                    settings: Mapping[str, object] | None = None,
-                   lists: Mapping[str, Sequence[str]] | None = None) -> Workbook:
-    """Return the register workbook holding `risks` (values by column key), `history` and `settings`."""
+                   lists: Mapping[str, Sequence[str]] | None = None, *, full: bool = False,
+                   actions: Sequence[Mapping[str, object]] = (),
+                   appetite: Sequence[Mapping[str, object]] = (), user_columns: Sequence[str] = (),
+                   notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None) -> Workbook:
+    """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
+
+    `full` adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix,
+    Appetite and Actions sheets; `user_columns` are headers of the user's own columns after the register's
+    (values under 'user:<header>'); `notes` is a sheet (name, headers, rows) put last, such as an import's
+    report."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
+    for setting in PAPER_SETTINGS:  # nobody gave it: a placeholder validation flags, never another body's value
+        if merged.get(setting.key) in (None, ""):
+            merged[setting.key] = setting.placeholder
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
-    lists = lists or DEFAULT_LISTS
+    lists = dict(lists or DEFAULT_LISTS)
+    if full:
+        lists = lists | {name: values for name, values in DEPTH_LISTS.items() if name not in lists}
     ratings = lists.get("Ratings") or DEFAULT_LISTS["Ratings"]
-    _register_sheet(wb.active, risks, headers, merged, ratings)
+    _register_sheet(wb.active, risks, headers, merged, ratings, COLUMNS + DEPTH_COLUMNS if full else COLUMNS,
+                    user_columns)
     lists_sheet = _lists_sheet(wb, lists)
     _history_sheet(wb, history, merged, ratings)
     settings_sheet = _settings_sheet(wb, merged)
+    if full:
+        _matrix_sheet(wb, merged, ratings)
+        _table_sheet(wb, APPETITE_SHEET, APPETITE_TABLE, APPETITE_COLUMNS, appetite, merged)
+        _table_sheet(wb, ACTIONS_SHEET, ACTIONS_TABLE, ACTION_COLUMNS, actions, merged)
     for ws, what in ((lists_sheet, "lists"), (settings_sheet, "settings")):
         _print_setup(ws, f"{merged.get('title') or ''}: {what}", str(merged.get("marking") or ""))
+    if notes:
+        _notes_sheet(wb, *notes)
     wb.active = 0
     return wb
 
@@ -268,20 +403,21 @@ def register_rows(register: Register) -> tuple[list[dict], list[dict], dict]:
 
 
 def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
-    """Save `wb` at `path` atomically; refuse to replace an existing file unless `force`."""
+    """Save `wb` at `path` atomically, holding its lock; refuse to replace an existing file unless `force`."""
     path = Path(path)
-    check_writable(path, force=force)
-    with atomic_path(path) as temp:
-        wb.save(temp)
+    with one_writer(path):
+        check_writable(path, force=force)
+        with atomic_path(path) as temp:
+            wb.save(temp)
     return path
 
 
 def write_workbook(path: Path | str, risks: Sequence[Mapping[str, object]] = (),
                    history: Sequence[Mapping[str, object]] = (), settings: Mapping[str, object] | None = None,
-                   *, force: bool = False) -> Path:
+                   *, force: bool = False, full: bool = False) -> Path:
     """Build the register workbook and save it at `path` (the `riskreg new` command)."""
     check_writable(Path(path), force=force)
-    return save(build_workbook(risks, history, settings), path, force=force)
+    return save(build_workbook(risks, history, settings, full=full), path, force=force)
 
 
 def write_register(path: Path | str, register: Register, *, force: bool = False) -> Path:
@@ -292,8 +428,9 @@ def write_register(path: Path | str, register: Register, *, force: bool = False)
 
 
 def import_export(export_path: Path | str, target: Path | str, period: Period | None, *,
-                  force: bool = False) -> Register:
-    """Read the export at `export_path` and write it as a register workbook at `target` (`riskreg import`)."""
+                  force: bool = False, settings: Mapping[str, object] | None = None) -> Register:
+    """Read the export at `export_path` and write it as a register workbook at `target` (`riskreg import`), with
+    the Settings values given in `settings`."""
     from workbook.export.text_format import read_export, to_register
 
     check_writable(Path(target), force=force)
@@ -304,5 +441,6 @@ def import_export(export_path: Path | str, target: Path | str, period: Period | 
             f"{export_path}: give the reporting period of the export with --period, e.g. --period \"2021/22 Q2\": "
             f"its trend headers ({headers}) name quarters, not the financial year.")
     register = to_register(export, period)
+    register.settings.update(settings or {})
     write_register(target, register, force=force)
     return register

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -156,6 +157,14 @@ def _refuse_hidden_register(path: Path, hidden: list[str]) -> None:
 
 
 def _load_with_openpyxl(path: Path) -> dict[str, list[tuple]]:
+    # Reading only: openpyxl's "extension is not supported and will be removed" is about a save that never happens
+    # (riskreg writes part by part and keeps every extension), so it is not the user's to see.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".* is not supported and will be removed", category=UserWarning)
+        return _grids_with_openpyxl(path)
+
+
+def _grids_with_openpyxl(path: Path) -> dict[str, list[tuple]]:
     wb = _open(path)
     try:
         _refuse_hidden_register(path, [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"])
@@ -248,6 +257,9 @@ def load_grids(path: Path | str) -> dict[str, list[tuple]]:
 
 def read_register(path: Path | str) -> Register:
     """Return the register in the workbook at `path`; raise RegisterFormatError naming the file and the fix."""
+    from workbook.xlsx.tables import register_table
+
     grids = load_grids(path)
     with _damage_named_first(Path(path)):
-        return register_from_grids(grids, str(path))
+        table = register_table(path)
+        return register_from_grids(grids, str(path), table.totals if table else ())

@@ -1,12 +1,20 @@
-"""Write findings, trends, the Summary sheet and the quarter roll-over into a register workbook (openpyxl)."""
+"""Write findings, trends, the Summary sheet and the quarter roll-over into a register workbook, part by part.
+
+Only the parts a command changes are rewritten (the sheets whose cells it writes, the Validation and Summary sheets,
+styles, notes, tables, the sheet list, relationships and content types); every other part is copied byte for byte,
+so charts, pivot tables, slicers, pictures, macros and parts riskreg has never heard of stay as they were.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+
+from lxml import etree
 
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
@@ -21,13 +29,12 @@ from workbook.core.result_sheets import (
     VALIDATION_HEADER_ROW,
     VALIDATION_HEADERS,
     VALIDATION_WIDTHS,
-    Rows,
     previous_marks,
     summary_rows,
     validation_rows,
 )
 from workbook.core.ratings import rating_of
-from workbook.core.rollover import CellWrite, RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -41,19 +48,30 @@ from workbook.core.schema import (
     trend_header,
 )
 from workbook.core.trends import Movements, Refresh
+from workbook.core.values import looks_like_formula
+from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
-from workbook.xlsx.cells import put
-from workbook.xlsx.preserve import check_in_place
+from workbook.files.lock import one_writer
+from workbook.xlsx.book import Book
+from workbook.xlsx.package import M, REL_COMMENTS, REL_NS, WORKBOOK_PART
+from workbook.xlsx.preserve import check_editable
+from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.reader import check_workbook_file, read_register
+from workbook.xlsx.result_parts import SheetSpec, add_chart, add_results_sheet, bar_chart, worksheet
+from workbook.xlsx.styles import fill_from_spec, fill_spec, font, is_our_fill, solid_fill
 
 AUTHOR = NOTE_AUTHOR
 # How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
 WRITTEN_BY = "riskreg"
 GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
 HEADER_FILL = WORKBOOK_HEADER_FILL
+LINK_COLOUR = "0563C1"
 NOTE_SIZE = (420, 160)  # width, height in pixels: long enough for two messages without scrolling
+CHART_SIZE_CM = (16, 8)
+DATE_FORMAT = "dd/mm/yyyy"
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
+REL_TABLE = f"{REL_NS}/table"
 
 T = TypeVar("T")
 
@@ -71,214 +89,199 @@ class WriteResult:
 
 # ---- opening and saving -------------------------------------------------------------------------------------
 
-def _edit(path: Path | str, edit: Callable[[object], T], output: Path | str | None = None,
+def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None = None,
           force: bool = False) -> tuple[T, Path, Path | None]:
-    """Load the workbook, apply `edit`, and save it (in place after a backup, or to `output`)."""
-    from openpyxl import load_workbook
-
+    """Open the workbook's package, apply `edit`, and save it (in place after a backup, or to `output`), holding
+    the lock of the file written."""
     path = Path(path)
-    check_workbook_file(path)
     target = Path(output) if output else path
+    with one_writer(target):
+        return _edit_locked(path, edit, target, output, force)
+
+
+def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
+                 force: bool) -> tuple[T, Path, Path | None]:
+    check_workbook_file(path)
     backup = None
     if output:
         check_writable(target, force=force)
     else:
-        check_in_place(path)
         backup = backup_register(path)
     try:
-        wb = load_workbook(path, rich_text=True)
-    except Exception as err:  # python-calamine read it; openpyxl, which must write it, cannot
+        book = Book(path)
+        check_editable(book)
+        result = edit(book)
+    except Exception:
         if backup is not None:
             discard_backup(backup)  # nothing was written, so there is nothing to go back to
-        detail = " ".join(str(err).split())[:200] or type(err).__name__
-        raise RegisterFormatError(
-            f"{path}: riskreg can read this workbook but cannot write into it ({detail}). Open it in Excel, save "
-            f"it as an Excel Workbook (.xlsx) and run the command again, or use the riskreg add-in.") from None
-    result = edit(wb)
+        raise
     if backup is not None:
         check_unchanged(path, backup)
     with atomic_path(target) as temp:
-        wb.save(temp)
+        book.save(temp)
     return result, target, backup
 
 
-def _write_rows(ws, rows: Rows) -> None:
-    """Write a results sheet's rows from A1; empty positions stay empty cells."""
-    for row, values in enumerate(rows, start=1):
-        for position, value in enumerate(values, start=1):
-            if value is not None:
-                put(ws.cell(row=row, column=position), value)
+def _store(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
+    """Write `value` into one cell, keeping its format; text that Excel would read as a formula stays text."""
+    cells = book.cells(sheet)
+    cell = cells.cell(row, column)
+    style = int(cell.get("s") or 0)
+    if looks_like_formula(value):
+        style = book.styles.derive(style, quotePrefix=True)
+    if number_format and isinstance(value, (dt.date, dt.datetime)):
+        style = book.styles.derive(style, numFmt=number_format)
+    if style:
+        cell.set("s", str(style))
+    set_value(cell, value)
+    return f"{sheet}!{column_letter(column)}{row}"
 
 
-def _header(cell, fill: str = HEADER_FILL) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    cell.font = Font(bold=True, color="FFFFFF")
-    cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
-    cell.alignment = Alignment(vertical="center", wrap_text=True)
-
-
-def _print_wide(ws, title_rows: str) -> None:
-    """Print landscape, one page wide, repeating the header rows: how the committee secretary prints it."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-
-
-def _fresh_sheet(wb, title: str, after: str | None = None):
-    """Return an empty sheet `title`, replacing riskreg's previous one, placed after `after` when given."""
-    if title in wb.sheetnames:
-        index = wb.sheetnames.index(title)
-        del wb[title]
-    else:
-        index = wb.sheetnames.index(after) + 1 if after in wb.sheetnames else len(wb.sheetnames)
-    return wb.create_sheet(title, index)
+def _tables(book: Book, sheet: str) -> dict[str, tuple[str, etree._Element]]:
+    """Return table name -> (table part, its XML) for the tables on `sheet`."""
+    part = book.part(sheet)
+    found = {}
+    for _, target in book.package.related(part, REL_TABLE):
+        root = book.package.xml(target)
+        found[root.get("name") or root.get("displayName") or ""] = (target, root)
+    return found
 
 
 # ---- findings: the Validation sheet and marked cells --------------------------------------------------------
 
-def _fill_spec(fill) -> str:
-    """Return a cell's fill as text the Validation sheet can keep, so the next run can put it back."""
-    if fill is None or fill.fill_type is None:
-        return "none"
-    color = fill.fgColor
-    if fill.fill_type == "solid" and color is not None:
-        if color.type == "rgb":
-            return f"rgb:{color.rgb}"
-        if color.type == "theme":
-            return f"theme:{color.theme}:{color.tint}"
-        if color.type == "indexed":
-            return f"indexed:{color.indexed}"
-    return "other"
-
-
-def _fill_from_spec(spec: str):
-    from openpyxl.styles import PatternFill
-    from openpyxl.styles.colors import Color
-
-    kind, _, rest = spec.partition(":")
-    try:
-        if kind == "rgb":
-            return PatternFill("solid", fgColor=Color(rgb=rest), bgColor=Color(indexed=64))
-        if kind == "theme":
-            theme, _, tint = rest.partition(":")
-            return PatternFill("solid", fgColor=Color(theme=int(theme), tint=float(tint)), bgColor=Color(indexed=64))
-        if kind == "indexed":
-            return PatternFill("solid", fgColor=Color(indexed=int(rest)), bgColor=Color(indexed=64))
-    except (TypeError, ValueError):
-        pass  # the hidden column was edited: no fill is the safe guess
-    return PatternFill()
-
-
-def _is_our_fill(fill) -> bool:
-    color = fill.fgColor if fill is not None and fill.fill_type == "solid" else None
-    return color is not None and color.type == "rgb" and str(color.rgb)[-6:].upper() in SEVERITY_FILLS.values()
-
-
-def _cell(wb, address: str):
+def _cell_at(book: Book, address: str) -> tuple[str, int, int] | None:
+    """Return (sheet, row, column) of a finding's cell that can take a mark, else None."""
     try:
         sheet, row, column = split_address(address)
     except ValueError:
         return None
-    if sheet not in wb.sheetnames or not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
+    if sheet not in book.sheetnames or not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
         return None
-    cell = wb[sheet].cell(row=row, column=column)
-    # A cell hidden under a merge takes no fill or note; the Validation sheet still lists its finding.
-    return None if type(cell).__name__ == "MergedCell" else cell
+    if _merged_away(book, sheet, row, column):
+        return None  # a cell hidden under a merge takes no fill or note; the Validation sheet still lists it
+    return sheet, row, column
 
 
-def _previous_marks(wb) -> dict[str, str]:
+def _merged_away(book: Book, sheet: str, row: int, column: int) -> bool:
+    merges = book.package.xml(book.part(sheet)).find(f"{M}mergeCells")
+    for merge in merges if merges is not None else ():
+        first, _, last = merge.get("ref", "").partition(":")
+        if not last:
+            continue
+        (top, left), (bottom, right) = split_ref(first), split_ref(last)
+        if top <= row <= bottom and left <= column <= right and (row, column) != (top, left):
+            return True
+    return False
+
+
+def _previous_marks(book: Book) -> dict[str, str]:
     """Return cell address -> fill before riskreg marked it, from the previous Validation sheet."""
-    if VALIDATION_SHEET not in wb.sheetnames:
+    if VALIDATION_SHEET not in book.sheetnames:
         return {}
-    return previous_marks(wb[VALIDATION_SHEET].iter_rows(values_only=True))
+    return previous_marks(book.grid(VALIDATION_SHEET))
 
 
-def clear_marks(wb) -> list[str]:
+def _set_fill(book: Book, sheet: str, row: int, column: int, fill) -> None:
+    cell = book.cells(sheet).cell(row, column)
+    cell.set("s", str(book.styles.derive(int(cell.get("s") or 0), fill=fill)))
+
+
+def clear_marks(book: Book) -> list[str]:
     """Undo the previous run's highlights and notes (only where they are still riskreg's); return the cells."""
     cleared = []
-    for address, spec in _previous_marks(wb).items():
-        cell = _cell(wb, address)
-        if cell is None:
+    for address, spec in _previous_marks(book).items():
+        place = _cell_at(book, address)
+        if place is None:
             continue
-        if cell.comment is not None and cell.comment.author == AUTHOR:
-            cell.comment = None
-        if _is_our_fill(cell.fill):
-            cell.fill = _fill_from_spec(spec)
+        sheet, row, column = place
+        if is_our_fill(book.styles.fill(book.cells(sheet, edit=False).style(row, column))):
+            _set_fill(book, sheet, row, column, fill_from_spec(spec))
         cleared.append(address)
     # Notes signed by riskreg are ours even when the Validation sheet that listed them was deleted.
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is not None and cell.comment.author == AUTHOR:
-                    cell.comment = None
+    for sheet in book.sheetnames:
+        part = book.part(sheet)
+        if sheet in (VALIDATION_SHEET, SUMMARY_SHEET) or not book.package.related(part, REL_COMMENTS):
+            continue
+        notes = book.notes(sheet)
+        ours = {ref for ref, author in notes.authors().items() if author == AUTHOR}
+        notes.remove(ours)
     return cleared
 
 
-def mark_cells(wb, findings: Iterable[Finding]) -> dict[str, str]:
+def mark_cells(book: Book, findings: Iterable[Finding]) -> dict[str, str]:
     """Fill each finding's cell by its worst severity and attach a note; return address -> fill before."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
     by_cell: dict[str, list[Finding]] = {}
     for finding in findings:
         by_cell.setdefault(finding.cell, []).append(finding)
     before: dict[str, str] = {}
+    notes: dict[str, dict[str, str]] = {}
     for address, found in by_cell.items():
-        cell = _cell(wb, address)
-        if cell is None:
+        place = _cell_at(book, address)
+        if place is None:
             continue
-        before[address] = _fill_spec(cell.fill)
+        sheet, row, column = place
+        before[address] = fill_spec(book.styles.fill(book.cells(sheet, edit=False).style(row, column)))
         if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
-            colour = SEVERITY_FILLS[worst(found)]
-            cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+            _set_fill(book, sheet, row, column, solid_fill(SEVERITY_FILLS[worst(found)]))
+        ref = f"{column_letter(column)}{row}"
         # A note the user wrote stays: the Validation sheet still lists the finding.
-        if cell.comment is None or cell.comment.author == AUTHOR:
-            note = Comment(note_text(found), AUTHOR)
-            note.width, note.height = NOTE_SIZE
-            cell.comment = note
+        if ref not in book.notes(sheet).authors():
+            notes.setdefault(sheet, {})[ref] = note_text(found)
+    for sheet, texts in notes.items():
+        book.notes(sheet).add(texts, AUTHOR, NOTE_SIZE)
     return before
 
 
-def _validation_sheet(wb, findings: Sequence[Finding], summary: str, before: dict[str, str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
+def _replace_sheet(book: Book, name: str, after: str | None) -> int:
+    """Remove riskreg's previous sheet `name`; return the position the new one takes."""
+    names = book.sheetnames
+    if name in names:
+        index = names.index(name)
+        book.package.remove_sheet(name)
+        return index
+    return names.index(after) + 1 if after in names else len(names)
 
-    ws = _fresh_sheet(wb, VALIDATION_SHEET, after=REGISTER_SHEET)
-    _write_rows(ws, validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO))
-    ws["A1"].font = Font(bold=True, size=13)
-    for position, width in enumerate(VALIDATION_WIDTHS, start=1):
-        _header(ws.cell(row=VALIDATION_HEADER_ROW, column=position))
-        ws.column_dimensions[column_letter(position)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+
+def _header_style(book: Book) -> int:
+    return book.styles.derive(0, font=font(bold=True, color="FFFFFF"), fill=solid_fill(HEADER_FILL),
+                              alignment={"vertical": "center", "wrapText": "1"})
+
+
+def _validation_sheet(book: Book, findings: Sequence[Finding], summary: str, before: dict[str, str]) -> None:
+    styles = book.styles
+    rows = validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
+    spec = SheetSpec(rows, frozen_rows=VALIDATION_HEADER_ROW,
+                     widths=dict(enumerate(VALIDATION_WIDTHS, start=1)),
+                     hidden_columns={len(VALIDATION_HEADERS)},
+                     tab_color={"error": "C00000", "warning": "FFC000"}.get(worst(findings) or "", "3A9D23"))
+    spec.styles[(1, 1)] = styles.derive(0, font=font(bold=True, size=13))
+    header = _header_style(book)
+    for position in range(1, len(VALIDATION_HEADERS) + 1):
+        spec.styles[(VALIDATION_HEADER_ROW, position)] = header
+    wrap = styles.derive(0, alignment={"vertical": "top", "wrapText": "1"})
+    link = styles.derive(wrap, font=font(underline=True, color=LINK_COLOUR))
+    severity = {name: styles.derive(wrap, fill=solid_fill(colour)) for name, colour in SEVERITY_FILLS.items()}
     for row, finding in enumerate(findings, start=VALIDATION_HEADER_ROW + 1):
         for position in range(1, len(VALIDATION_HEADERS) + 1):
-            ws.cell(row=row, column=position).alignment = wrap
-        severity = ws.cell(row=row, column=1)
-        colour = SEVERITY_FILLS.get(finding.severity, "FFFFFF")
-        severity.fill = PatternFill("solid", start_color=colour, end_color=colour)
-        link = ws.cell(row=row, column=CELL_COLUMN)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=finding.cell, tooltip=f"Go to {finding.cell}")
-        link.style = "Hyperlink"  # a named style replaces the alignment: wrap again below
-        link.alignment = wrap
+            spec.styles[(row, position)] = wrap
+        spec.styles[(row, 1)] = severity.get(finding.severity, wrap)
+        spec.styles[(row, CELL_COLUMN)] = link
+        spec.links[(row, CELL_COLUMN)] = finding.cell
     last = VALIDATION_HEADER_ROW + max(len(findings), 1)
-    ws.auto_filter.ref = f"A{VALIDATION_HEADER_ROW}:{column_letter(len(VALIDATION_HEADERS))}{last}"
-    ws.freeze_panes = f"A{VALIDATION_HEADER_ROW + 1}"
-    ws.column_dimensions[column_letter(len(VALIDATION_HEADERS))].hidden = True
-    ws.sheet_properties.tabColor = {"error": "C00000", "warning": "FFC000"}.get(worst(findings) or "", "3A9D23")
-    _print_wide(ws, f"{VALIDATION_HEADER_ROW}:{VALIDATION_HEADER_ROW}")
+    spec.auto_filter = f"A{VALIDATION_HEADER_ROW}:{column_letter(len(VALIDATION_HEADERS))}{last}"
+    index = _replace_sheet(book, VALIDATION_SHEET, after=REGISTER_SHEET)
+    add_results_sheet(book.package, VALIDATION_SHEET, index, worksheet(spec, styles),
+                      f"{VALIDATION_HEADER_ROW}:{VALIDATION_HEADER_ROW}")
 
 
 def write_findings(path: Path | str, findings: Sequence[Finding], summary: str = "", *,
                    output: Path | str | None = None, force: bool = False) -> WriteResult:
     """Put `findings` into the workbook: a Validation sheet and marked cells, last run's marks cleared first."""
 
-    def edit(wb) -> tuple[str, ...]:
-        cleared = clear_marks(wb)
-        before = mark_cells(wb, findings)
-        _validation_sheet(wb, findings, summary or f"{len(findings)} findings", before)
+    def edit(book: Book) -> tuple[str, ...]:
+        cleared = clear_marks(book)
+        before = mark_cells(book, findings)
+        _validation_sheet(book, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
     cells, target, backup = _edit(path, edit, output, force)
@@ -287,18 +290,9 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def fill_trend_cells(wb, fills: dict[tuple[int, int], str]) -> list[str]:
+def fill_trend_cells(book: Book, fills: dict[tuple[int, int], str]) -> list[str]:
     """Write the arrows of `fills` (trends.trend_fills: empty trend cells only); return the cells written."""
-    ws = wb[REGISTER_SHEET]
-    written = []
-    for (row, column), arrow in fills.items():
-        ws.cell(row=row, column=column).value = arrow
-        written.append(f"{REGISTER_SHEET}!{column_letter(column)}{row}")
-    return written
+    return [_store(book, REGISTER_SHEET, row, column, arrow) for (row, column), arrow in fills.items()]
 
 
 def _rating_colour(register: Register, rating: str) -> str:
@@ -306,63 +300,50 @@ def _rating_colour(register: Register, rating: str) -> str:
     return known.fill if known else "7F7F7F"
 
 
-def summary_sheet(wb, register: Register, moves: Movements, counts: dict[str, dict[str, int]]) -> None:
+def summary_sheet(book: Book, register: Register, moves: Movements, counts: dict[str, dict[str, int]]) -> None:
     """Rebuild the Summary sheet: risks by rating per period with a chart, and this period's movements."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
-    ws = _fresh_sheet(wb, SUMMARY_SHEET, after=VALIDATION_SHEET if VALIDATION_SHEET in wb.sheetnames
-                      else REGISTER_SHEET)
+    styles = book.styles
     sheet = summary_rows(register, moves, counts, WRITTEN_BY, dt.datetime.now())
-    _write_rows(ws, sheet.rows)
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.cell(row=COUNTS_TITLE_ROW, column=1).font = Font(bold=True, size=12)
+    spec = SheetSpec(sheet.rows, frozen_rows=COUNTS_TITLE_ROW - 1)
+    spec.styles[(1, 1)] = styles.derive(0, font=font(bold=True, size=14))
+    subtitle = styles.derive(0, font=font(bold=True, size=12))
+    bold = styles.derive(0, font=font(bold=True))
+    header = _header_style(book)
+    spec.styles[(COUNTS_TITLE_ROW, 1)] = subtitle
     for position in range(1, sheet.counts_width + 1):
-        _header(ws.cell(row=sheet.counts_header_row, column=position))
-        ws.cell(row=sheet.total_row, column=position).font = Font(bold=True)
-    ws.column_dimensions["A"].width = 16
+        spec.styles[(sheet.counts_header_row, position)] = header
+        spec.styles[(sheet.total_row, position)] = bold
+    spec.widths[1] = 16
     for position in range(2, sheet.counts_width + 1):
-        ws.column_dimensions[column_letter(position)].width = 12
-
+        spec.widths[position] = 12
+    spec.styles[(sheet.movements_title_row, 1)] = subtitle
+    for position in range(1, len(MOVEMENT_HEADERS) + 1):
+        spec.styles[(sheet.movements_header_row, position)] = header
+    for position, width in enumerate(MOVEMENT_WIDTHS, start=1):
+        spec.widths[position] = max(spec.widths.get(position, 0), width)
+    for row in sheet.group_rows:
+        spec.styles[(row, 1)] = bold
+    after = VALIDATION_SHEET if VALIDATION_SHEET in book.sheetnames else REGISTER_SHEET
+    index = _replace_sheet(book, SUMMARY_SHEET, after=after)
+    root = worksheet(spec, styles)
+    part = add_results_sheet(book.package, SUMMARY_SHEET, index, root, "1:1")
     periods, ratings = sheet.periods, sheet.ratings
     if periods:
-        chart = BarChart()
-        chart.type, chart.grouping = "col", "clustered"
-        chart.title = f"Open risks by residual rating, {periods[0]} to {periods[-1]}" if len(periods) > 1 \
+        title = f"Open risks by residual rating, {periods[0]} to {periods[-1]}" if len(periods) > 1 \
             else f"Open risks by residual rating, {periods[0]}"
-        chart.y_axis.title, chart.x_axis.title = "Risks", "Quarter"
-        chart.y_axis.majorUnit = 1
-        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides the axes otherwise
-        data = Reference(ws, min_col=1, max_col=sheet.counts_width, min_row=sheet.counts_header_row + 1,
-                         max_row=sheet.counts_header_row + len(ratings))
-        chart.add_data(data, from_rows=True, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, max_col=sheet.counts_width, min_row=sheet.counts_header_row))
-        for series, rating in zip(chart.series, ratings):
-            series.graphicalProperties.solidFill = _rating_colour(register, rating)
-            series.graphicalProperties.line.solidFill = _rating_colour(register, rating)
-        chart.width, chart.height = 16, 8
-        row, column = sheet.chart_at
-        ws.add_chart(chart, f"{column_letter(column)}{row}")
-
-    ws.cell(row=sheet.movements_title_row, column=1).font = Font(bold=True, size=12)
-    for position in range(1, len(MOVEMENT_HEADERS) + 1):
-        _header(ws.cell(row=sheet.movements_header_row, column=position))
-    for position, width in enumerate(MOVEMENT_WIDTHS, start=1):
-        letter = column_letter(position)
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
-    for row in sheet.group_rows:
-        ws.cell(row=row, column=1).font = Font(bold=True)
-    ws.freeze_panes = f"A{COUNTS_TITLE_ROW}"
-    _print_wide(ws, "1:1")
+        series = [(sheet.counts_header_row + 1 + i, _rating_colour(register, rating)) for i, rating in enumerate(ratings)]
+        chart = bar_chart(SUMMARY_SHEET, title, sheet.counts_header_row, 2, sheet.counts_width, series,
+                          ("Risks", "Quarter"))
+        add_chart(book.package, part, root, chart, sheet.chart_at, CHART_SIZE_CM)
 
 
 def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | None = None,
                  force: bool = False) -> WriteResult:
     """Fill empty trend cells from History and rebuild the Summary sheet; report arrows that disagree."""
 
-    def edit(wb) -> list[str]:
-        written = fill_trend_cells(wb, refresh.fills)
-        summary_sheet(wb, refresh.register, refresh.movements, refresh.distribution)
+    def edit(book: Book) -> list[str]:
+        written = fill_trend_cells(book, refresh.fills)
+        summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
     written, target, backup = _edit(path, edit, output, force)
@@ -371,98 +352,180 @@ def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | Non
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
 
-def _last_used_row(ws, columns: Iterable[int]) -> int:
-    columns = list(columns)
-    for row in range(ws.max_row, 1, -1):
-        if any(not _blank(ws.cell(row=row, column=c).value) for c in columns):
-            return row
-    return 1
-
-
-def _extend_table(ws, name: str, last_row: int, headers: Sequence[str] = ()) -> None:
-    """Stretch table `name` down to `last_row` and across the `headers` added to its right."""
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.worksheet.table import TableColumn
-
-    table = ws.tables.get(name)
-    if table is None:
+def _extend_table(book: Book, sheet: str, name: str, last_row: int, headers: Sequence[str] = ()) -> None:
+    """Grow table `name` on `sheet` down to `last_row` and across the `headers` added to its right (its filter
+    with it)."""
+    found = _tables(book, sheet).get(name)
+    if found is None:
         return
-    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    part, table = found
+    first, _, last = table.get("ref", "").partition(":")
+    (top, left), (bottom, right) = split_ref(first), split_ref(last or first)
+    if last_row <= bottom and not headers:
+        return
+    columns = table.find(f"{M}tableColumns")
     for header in headers:
-        max_col += 1
-        if table.tableColumns:
-            table.tableColumns.append(TableColumn(id=max(c.id for c in table.tableColumns) + 1, name=header))
-    table.ref = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max(last_row, max_row)}"
-    if table.autoFilter is not None:
-        table.autoFilter.ref = table.ref
+        right += 1
+        if columns is not None:
+            ids = [int(c.get("id") or 0) for c in columns]
+            etree.SubElement(columns, f"{M}tableColumn", id=str(max(ids, default=0) + 1), name=header)
+            columns.set("count", str(len(columns)))
+    ref = f"{column_letter(left)}{top}:{column_letter(right)}{max(bottom, last_row)}"
+    table.set("ref", ref)
+    autofilter = table.find(f"{M}autoFilter")
+    if autofilter is not None:
+        autofilter.set("ref", ref)
+    book.package.changed(part)
 
 
-def _apply(wb, writes: Iterable[CellWrite]) -> list[str]:
-    """Write each planned cell; dates get the register's date format. Return the cells written."""
-    written = []
-    for write in writes:
-        cell = wb[write.sheet].cell(row=write.row, column=write.column)
-        put(cell, write.value)
-        if isinstance(write.value, (dt.date, dt.datetime)):
-            cell.number_format = "dd/mm/yyyy"
-        written.append(write.address)
+def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequence[dict[str, object]],
+                table: str | None = None, number_formats: dict[str, str] | None = None,
+                headers: Sequence[str] = ()) -> list[str]:
+    """Append `rows` (column key -> value) below the sheet's last used row; return the cells written. `headers`
+    are the columns just added to the right of `table`: it grows across them."""
+    number_formats = number_formats or {}
+    spliced = splice_rows(book, sheet, positions, rows, number_formats) if rows else None
+    if spliced is not None:
+        last, written = spliced
+    else:
+        cells = book.cells(sheet)
+        last = cells.last_row(positions.values())
+        written = []
+        for values in rows:
+            last += 1
+            for key, value in values.items():
+                written.append(_store(book, sheet, last, positions[key], value, number_formats.get(key)))
+        _grow_dimension(cells.root, last, max(positions.values(), default=1))
+    if table:
+        _extend_table(book, sheet, table, last, headers)
     return written
 
 
-def _record_rows(wb, rows: Sequence[tuple[str, str, str]]) -> None:
-    """Append `rows` to the very hidden Record sheet, adding the sheet when the workbook has none."""
+_LAST_ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
+_CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+)\d+\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
+_DIMENSION = re.compile(rb"<dimension ref=\"([A-Z]+\d+)(?::([A-Z]+\d+))?\"")
+
+
+def splice_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequence[dict[str, object]],
+                number_formats: dict[str, str]) -> tuple[int, list[str]] | None:
+    """Append `rows` by inserting their XML before </sheetData>, without parsing the sheet (History grows by a
+    quarter of rows each roll-over); return the last row and the cells written, or None when the sheet is not
+    laid out as riskreg and Excel write it (then the caller edits the parsed sheet)."""
+    part = book.part(sheet)
+    if part in book.package._trees:
+        return None
+    data = book.package.read(part)
+    end = data.rfind(b"</sheetData>")
+    start = data.rfind(b"<row ", 0, end)
+    if end < 0 or start < 0:
+        return None
+    found = _LAST_ROW.match(data, start)
+    if found is None:
+        return None
+    last = int(found.group(1))
+    columns = set(positions.values())
+    used = any(split_ref(f"{c.group(1).decode()}1")[1] in columns and c.group(2) and
+               (b"<v>" in c.group(2) and b"<v></v>" not in c.group(2) or b"<is>" in c.group(2) or b"<f" in c.group(2))
+               for c in _CELL.finditer(data, start, end))
+    if not used:
+        return None  # blank rows at the end: the first empty row is further up
+    styles: dict[tuple[str, bool], int] = {}
+    pieces, written = [], []
+    for values in rows:
+        last += 1
+        cells = []
+        for key in sorted(values, key=lambda k: positions[k]):
+            value, column = values[key], positions[key]
+            ref = f"{column_letter(column)}{last}"
+            style = 0
+            dated = isinstance(value, (dt.date, dt.datetime)) and key in number_formats
+            quoted = looks_like_formula(value)
+            if dated or quoted:
+                style_key = (number_formats.get(key, "") if dated else "", quoted)
+                if style_key not in styles:
+                    styles[style_key] = book.styles.derive(0, **({"numFmt": style_key[0]} if dated else {}),
+                                                           **({"quotePrefix": True} if quoted else {}))
+                style = styles[style_key]
+            cells.append(cell_xml(ref, value, style))
+            written.append(f"{sheet}!{ref}")
+        pieces.append(f'<row r="{last}">{"".join(cells)}</row>'.encode())
+    text = data[:end] + b"".join(pieces) + data[end:]
+    book.package.put(part, _DIMENSION.sub(lambda m: _grown(m, last, max(columns, default=1)), text, count=1))
+    return last, written
+
+
+def _grown(match: re.Match, last_row: int, last_column: int) -> bytes:
+    first, last = match.group(1).decode(), (match.group(2) or match.group(1)).decode()
+    (top, left), (bottom, right) = split_ref(first), split_ref(last)
+    return f'<dimension ref="{column_letter(left)}{top}:{column_letter(max(right, last_column))}' \
+           f'{max(bottom, last_row)}"'.encode()
+
+
+def _grow_dimension(root: etree._Element, last_row: int, last_column: int) -> None:
+    dimension = root.find(f"{M}dimension")
+    if dimension is None:
+        return
+    first, _, last = dimension.get("ref", "A1").partition(":")
+    try:
+        (top, left), (bottom, right) = split_ref(first), split_ref(last or first)
+    except ValueError:
+        return
+    bottom, right = max(bottom, last_row), max(right, last_column)
+    dimension.set("ref", f"{column_letter(left)}{top}:{column_letter(right)}{bottom}")
+
+
+def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Append `rows` (key, field, text) to the very hidden Record sheet, adding the sheet when the workbook has
+    none: it stays out of the user's way, and Excel's Unhide does not list it."""
     if not rows:
         return
-    if TEXT_SHEET in wb.sheetnames:
-        ws = wb[TEXT_SHEET]
-        last = _last_used_row(ws, range(1, len(record_columns()) + 1))
-    else:
-        ws = wb.create_sheet(TEXT_SHEET)
-        for position, header in enumerate(record_columns(), start=1):
-            ws.cell(row=1, column=position).value = header
-        last = 1
-    ws.sheet_state = "veryHidden"
-    for row, values in enumerate(rows, start=last + 1):
-        for position, value in enumerate(values, start=1):
-            put(ws.cell(row=row, column=position), value)
+    positions = {header: column for column, header in enumerate(record_columns(), start=1)}
+    values = [dict(zip(positions, row)) for row in rows]
+    if TEXT_SHEET in book.sheetnames:
+        append_rows(book, TEXT_SHEET, positions, values)
+        return
+    root = worksheet(SheetSpec([list(positions), *[list(row) for row in rows]]), book.styles)
+    book.package.add_sheet(TEXT_SHEET, len(book.sheetnames), root)
+    for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
+        if sheet.get("name") == TEXT_SHEET:
+            sheet.set("state", "veryHidden")
 
 
-def _snapshot_rows(wb, register: Register, plan: RollPlan) -> list[str]:
+def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
     """Apply the roll-over plan to History and the Record sheet; return the History cells written."""
-    if HISTORY_SHEET not in wb.sheetnames:
+    if HISTORY_SHEET not in book.sheetnames:
         raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
                                   f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
-    ws = wb[HISTORY_SHEET]
-    written = _apply(wb, (*plan.headers, *plan.cells))
-    _extend_table(ws, HISTORY_TABLE, plan.last_row, [str(h.value) for h in plan.headers])
-    _record_rows(wb, plan.record)
+    formats = {"reviewed_on": DATE_FORMAT}
+    written = [_store(book, HISTORY_SHEET, w.row, w.column, w.value) for w in plan.headers]
+    written += [_store(book, HISTORY_SHEET, w.row, w.column, w.value, DATE_FORMAT) for w in plan.updates]
+    written += append_rows(book, HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, formats,
+                           [str(w.value) for w in plan.headers])
+    _record_rows(book, plan.record)
     return written
 
 
-def _shift_trends(wb, register: Register, new_period: Period) -> list[str]:
+def _shift_trends(book: Book, register: Register, new_period: Period) -> list[str]:
     """Move each trend one column older, empty the newest, and rename the headers; return the cells written."""
-    ws = wb[REGISTER_SHEET]
     positions = [register.columns[key] for key in TREND_KEYS]
-    written = []
     first = 1 - len(TREND_KEYS)
-    table = ws.tables.get(REGISTER_TABLE)
+    written = []
+    table = _tables(book, REGISTER_SHEET).get(REGISTER_TABLE)
+    columns = table[1].find(f"{M}tableColumns") if table else None
+    left = split_ref(table[1].get("ref", "A1").partition(":")[0])[1] if table else 1
     for index, position in enumerate(positions):
-        header = ws.cell(row=register.header_row, column=position)
-        header.value = trend_header(new_period.shifted(first + index).quarter)
-        written.append(f"{REGISTER_SHEET}!{header.coordinate}")
-        if table is not None:
-            from openpyxl.utils.cell import range_boundaries
-
-            min_col = range_boundaries(table.ref)[0]
-            if 0 <= position - min_col < len(table.tableColumns):
-                table.tableColumns[position - min_col].name = header.value
-    rows = [risk.row for risk in register.risks]
-    for row in rows:
-        cells = [ws.cell(row=row, column=p) for p in positions]
-        for older, newer in zip(cells, cells[1:]):
-            older.value = newer.value
-        cells[-1].value = None
-        written.extend(f"{REGISTER_SHEET}!{c.coordinate}" for c in cells)
+        header = trend_header(new_period.shifted(first + index).quarter)
+        written.append(_store(book, REGISTER_SHEET, register.header_row, position, header))
+        if columns is not None and 0 <= position - left < len(columns):
+            columns[position - left].set("name", header)
+            book.package.changed(table[0])
+    cells = book.cells(REGISTER_SHEET)
+    for risk in register.risks:
+        targets = [cells.cell(risk.row, p) for p in positions]
+        for older, newer in zip(targets, targets[1:]):
+            move_value(newer, older)
+        move_value(None, targets[-1])
+        written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
     return written
 
 
@@ -490,21 +553,18 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
             f"roll-quarter again.")
     plan = plan or plan_roll(register)
 
-    def edit(wb) -> tuple[list[str], list[str]]:
+    def edit(book: Book) -> tuple[list[str], list[str]]:
         # Last quarter's findings and summary point at cells that now hold other quarters: start clean.
-        clear_marks(wb)
-        stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in wb.sheetnames]
+        clear_marks(book)
+        stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in book.sheetnames]
         for name in stale:
-            del wb[name]
-        written, notes = _snapshot_rows(wb, register, plan), list(plan.notes)
+            book.package.remove_sheet(name)
+        written, notes = _snapshot_rows(book, register, plan), list(plan.notes)
         if stale:
-            notes.append(f"Removed the {' and '.join(stale)} sheet{'s' if len(stale) > 1 else ''} of "
+            notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")
-        written += _shift_trends(wb, register, new_period)
-        settings = wb[SETTINGS_SHEET]
-        cell = settings.cell(row=register.settings_rows["period"], column=2)
-        cell.value = new_period.label
-        written.append(f"{SETTINGS_SHEET}!{cell.coordinate}")
+        written += _shift_trends(book, register, new_period)
+        written.append(_store(book, SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
         return written, notes
 
     (written, notes), target, backup = _edit(path, edit, output, force)

@@ -183,6 +183,10 @@ def test_build_paper_writes_beside_the_register_and_never_over_an_edited_paper(s
     document.save(paper)
     edited = entry.build_paper(book, register_path=sample_workbook, force=True)
     assert edited == sample_workbook.with_name("register board paper (2).docx")
+    assert "The secretary's edit." in [p.text for p in docx.Document(paper).paragraphs]
+    assert alerts(book.json()["actions"])[-1] == (
+        f"Board paper written to {edited}. It carries a data-quality note listing 1 register error. The paper "
+        "register board paper.docx was changed since riskreg wrote it, so it was kept as it is.")
 
 
 def test_build_paper_through_the_dispatcher_shows_the_clis_refusal(sample_workbook, remote):

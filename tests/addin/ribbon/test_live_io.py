@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from support.excel_tables import with_total_row
 from support.remote_payload import payload
 
 from addin.ribbon import live_io
+from workbook import jobs
 from workbook.core.findings import split_address
 from workbook.core.model import column_letter
 
@@ -114,3 +116,13 @@ def test_free_path_numbers_new_files_instead_of_replacing_work(tmp_path):
     (tmp_path / "paper.docx").write_text("edited")
     assert live_io.free_path(tmp_path, "paper", ".docx") == tmp_path / "paper (2).docx"
     assert live_io.free_path(tmp_path, "paper", ".docx", reusable=lambda p: True) == tmp_path / "paper.docx"
+
+
+def test_the_ribbon_reads_a_total_row_as_excel_describes_it(sample_workbook, remote):
+    total_row = with_total_row(sample_workbook)
+    book = remote.open(remote.payload_from_xlsx(sample_workbook))
+    assert live_io.totals_rows(book) == (total_row,)
+    register = live_io.read_register(book)
+    assert len(register.risks) == 18
+    assert sorted((f.rule_id, f.cell) for f in jobs.validate(register).findings) == [
+        ("R005", "Register!B3"), ("R010", "Register!G3")]

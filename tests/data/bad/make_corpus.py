@@ -503,7 +503,8 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput("export_duplicate_id_paragraphs.txt", "export", "error", "the same two-paragraph ID on two rows",
              _edited_export(lambda rows: rows[0].__setitem__(0, "<p>CRR01</p><p>draft</p>") or
                             rows[1].__setitem__(0, "<p>CRR01</p><p>draft</p>"))),
-    BadInput("export_is.xlsx", "export", "error", "a workbook given as the export",
+    # Since issue 13 a workbook is a source `riskreg import` reads (its Register sheet, by meaning), not a mistake.
+    BadInput("export_is.xlsx", "export", "ok", "a register workbook given to import: read as another layout",
              lambda target, bases: shutil.copyfile(bases.register, target)),
     BadInput("export_huge.txt", "export", "error", f"{HUGE_MB} MB of risk rows", write_huge_export),
     # the template slot
@@ -530,13 +531,13 @@ def make_bases(folder: Path) -> Bases:
     """Write the good register, export and template the corpus is made from into `folder`."""
     from templates import BOARD_PAPER
     from workbook.core.periods import parse_period
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
+    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
     from workbook.xlsx.builder import import_export
 
     folder.mkdir(parents=True, exist_ok=True)
     register = folder / "good_register.xlsx"
     if not register.exists():
-        import_export(sample_export_path(), register, parse_period(SAMPLE_PERIOD))
+        import_export(sample_export_path(), register, parse_period(SAMPLE_PERIOD), settings=SAMPLE_SETTINGS)
     export = folder / "good_export.txt"
     shutil.copyfile(sample_export_path(), export)
     template = folder / "good_template.docx"

@@ -1,6 +1,8 @@
 """The register parsed from value grids: columns, periods, settings, history and the errors users see."""
 
 import pytest
+from support.depth_grids import depth_clean
+from support.register_grids import clean
 
 from workbook.core.errors import RegisterFormatError
 from workbook.core.layout import register_from_grids
@@ -116,3 +118,22 @@ def test_history_rows_keep_their_sheet_rows():
     register = register_from_grids(grids(history=history), "reg.xlsx")
     assert [(h.row, h.period, h.trend, entry_score(h)) for h in register.history] == [
         (2, "2021/22 Q1", "→", 12.0), (4, "2021/22 Q2", "→", None)]
+
+
+def test_sheets_of_the_users_own_named_actions_appetite_or_matrix_are_left_alone():
+    grids = clean()
+    grids["Actions"] = [["Owner", "What", "When"], ["ACC Crime", "Chase the audit", "Friday"]]
+    grids["Appetite"] = [["Notes"], ["Board away day in May"]]
+    grids["Matrix"] = [["Our 5x5 matrix, as agreed in 2019"], [None, 1, 2, 3]]
+    register = register_from_grids(grids, "register.xlsx")
+    assert (register.actions, register.appetite, register.matrix_sheet) == (None, None, None)
+
+
+def test_riskregs_own_sheets_are_read_as_data():
+    register = register_from_grids(depth_clean(), "register.xlsx")
+    assert [(a.row, a.text("risk_id"), a.text("status")) for a in register.actions] == [
+        (2, "CRR01", "In progress"), (3, "CRR02", "Not started"), (4, "CRR03", "Done")]
+    assert register.action_columns == {"risk_id": 1, "action": 2, "owner": 3, "due": 4, "status": 5,
+                                       "completed_on": 6, "update": 7}
+    assert [e.text("tolerance") for e in register.appetite] == ["9", "Medium"]
+    assert register.matrix_sheet[0] == ("Scoring", "Likelihood × Impact")

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from support.depth_grids import depth_clean
 from support.register_grids import clean, put, register
 
 from workbook.core.checks import check
@@ -33,6 +34,11 @@ def apply(changes):
 
 
 HISTORY_ROW = ["CRR01", "2021/22 Q1", "High", "→", 3, 2, 6, None, "recorded"]
+
+
+def DEPTH(grids):  # noqa: N802 - reads as a marker in the case lists: start from the in-depth register
+    grids.clear()
+    grids.update(depth_clean())
 
 FAILING = [
     ("R001", [("Register!B2", "  ")], "Register!B2", "Risk Name is empty. Fill it in: the board paper prints it."),
@@ -98,10 +104,10 @@ FAILING = [
      "register, or correct the earlier quarter."),
     ("R014", [("Register!H2", "→")], "Register!H2",
      "Q2 Trending shows '→', but the score of CRR01 went from 6 in 2021/22 Q1 to 9 in 2021/22 Q2, which makes "
-     "it ↗. Correct the arrow, or the History row(s)."),
+     "it ↗. Correct the arrow, or the History rows it compares."),
     ("R014", [("Register!F3", "→")], "Register!F3",
      "Q4 Trending shows '→', but History does not have CRR02 on the register in 2020/21 Q4, which makes it "
-     "N/A. Correct the arrow, or the History row(s)."),
+     "N/A. Correct the arrow, or the History rows it compares."),
     ("R015", [("Register!C2", "Hidden harm &amp; more")], "Register!C2",
      "Description still holds the markup '&amp;' left over from the export. Remove it, or re-import the export "
      "with `riskreg import`, which converts it to plain text."),
@@ -150,7 +156,87 @@ FAILING = [
     ("R029", [("Settings!B4", "CRR(")], "Settings!B4",
      "Settings Risk ID pattern 'CRR(' is not a pattern riskreg can use (missing ), unterminated subpattern at "
      r"position 3); IDs are not checked until it is corrected, e.g. CRR\d{2}."),
-    ("R030", [lambda g: recorded_controls(g, {"fp-q4": "• Training\n• Audits", "fp-q1": "• Training\n• Audits"})],
+    ("R022", [("Settings!B5", 1), ("Register!K2", dt.datetime(2021, 9, 28)), ("Register!K3", None),
+              ("Register!K4", None)], "Register!K2",
+     "Last Reviewed '2021-09-28' is 2 days before the end of 2021/22 Q2 (2021-09-30); the review cycle in Settings "
+     "is 1 day. Review the risk and update the date."),
+    # Settings and History cells get the Register's formula, error-value and date checks (issue 12).
+    ("R018", [("Settings!B8", Formula('=A1&" Police"'))], "Settings!B8",
+     "Settings Organisation holds the formula '=A1&\" Police\"'; riskreg and the board paper read the formula, "
+     "not its result. Replace it with the value itself (Copy, then Paste Special > Values)."),
+    ("R018", [("History!G2", Formula("=E2*F2"))], "History!G2",
+     "History Score holds the formula '=E2*F2'; riskreg and the board paper read the formula, not its result. "
+     "Replace it with the value itself (Copy, then Paste Special > Values)."),
+    ("R019", [("Settings!B9", "#REF!")], "Settings!B9",
+     "Settings Committee holds the error value '#REF!'. Type the value in, or mend what the formula refers to."),
+    ("R019", [("History!A3", "#N/A")], "History!A3",
+     "History Risk ID holds the error value '#N/A'. Type the value in, or mend what the formula refers to."),
+    ("R021", [lambda g: g["Settings"].append(["Meeting date", "next Tuesday", ""])], "Settings!B13",
+     "Settings Meeting date 'next Tuesday' is not a date. Enter it as a date, e.g. 30/09/2021."),
+    ("R021", [("History!H2", "last week")], "History!H2",
+     "History Reviewed on 'last week' is not a date. Enter it as a date, e.g. 30/09/2021."),
+    # No silent defaults: a setting the paper prints is never another body's value.
+    ("R030", [("Settings!B8", None)], "Settings!B8",
+     "Settings Organisation is empty, and the board paper prints it. Type it in cell B8."),
+    ("R030", [("Settings!B11", "[Report of]")], "Settings!B11",
+     "Settings Report of is still the placeholder '[Report of]', and the board paper prints it. Type your own in "
+     "cell B11."),
+    ("R030", [lambda g: g["Settings"].__delitem__(11)], "Settings!B1",
+     "Settings Author is missing, and the board paper prints it. Add a row with 'Author' in column A of sheet "
+     "'Settings' and the value in column B."),
+    ("R031", [DEPTH, ("Register!I2", "Medium")], "Register!I2",
+     "Residual Risk Rating 'Medium' disagrees with the matrix: the residual score 9 (Register!L2 and "
+     "Register!M2) is rated High on the Matrix sheet. Correct the rating, or the scores."),
+    ("R032", [DEPTH, ("Matrix!B4", "lots")], "Matrix!B4",
+     "Matrix sheet value 'lots' must be the lowest score rated Critical, a number. Correct it; until then "
+     "riskreg scores likelihood × impact, and a band it cannot read is left out."),
+    ("R032", [DEPTH, ("Matrix!B1", "Grid"), ("Matrix!C12", None)], "Matrix!C12",
+     "Matrix sheet value '' must be the score of likelihood 3 and impact 2. Correct it; until then riskreg "
+     "scores likelihood × impact, and a band it cannot read is left out."),
+    ("R033", [DEPTH, ("Register!R3", 3), ("Register!S3", 3)], "Register!R3",
+     "The target score 9 (Register!R3 and Register!S3) is above the residual score 6 (Register!L3 and "
+     "Register!M3). A risk's target is at most its residual, and its residual at most its inherent: correct the "
+     "scores."),
+    ("R034", [DEPTH, ("Register!T2", dt.datetime(2021, 9, 1))], "Register!T2",
+     "Target Date '2021-09-01' has passed (the reporting period 2021/22 Q2 ends 2021-09-30), but the residual "
+     "score 9 is still above the target score 4. Agree a new target date, or the actions that reach the target."),
+    ("R035", [DEPTH, ("Actions!E3", "Cancelled")], "Register!L3",
+     "The residual score 6 of CRR02 is above its target score 4, but the Actions sheet has no open action for "
+     "it. Add the action that will bring it to target."),
+    ("R036", [DEPTH, ("Appetite!C2", 8)], "Register!I2",
+     "CRR01 is outside the appetite for Operations (Cautious): residual score 9 is 1 point above the tolerance "
+     "of 8 (Appetite!C2). Bring it within tolerance, or to the Committee's attention as outside appetite."),
+    ("R036", [DEPTH, ("Register!I4", "High"), ("Register!L4", 3), ("Register!M4", 3),
+              ("Register!P4", 3), ("Register!Q4", 3)], "Register!I4",
+     "CRR03 is outside the appetite for Technology (Minimal): residual High is 1 band above the tolerance of "
+     "Medium (Appetite!C3). Bring it within tolerance, or to the Committee's attention as outside appetite."),
+    ("R037", [DEPTH, ("Register!O2", "Ops")], "Register!O2",
+     "Category 'Ops' is not in the Categories list (Strategy, Governance, Operations, Legal, Property, "
+     "Financial, Commercial, People, Technology, Information, Security, Project, Reputational). Choose a value "
+     "from the drop-down."),
+    ("R038", [DEPTH, ("Register!U2", "Soon")], "Register!U2",
+     "Proximity 'Soon' is not in the Proximities list (Imminent, Within 6 months, Within a year, Beyond a "
+     "year). Choose a value from the drop-down."),
+    ("R039", [DEPTH, ("Appetite!C3", "lots")], "Appetite!C3",
+     "Appetite Tolerance 'lots' in row 3 is neither a score from 1 to 16 nor a rating from the Ratings list. "
+     "Correct it on the Appetite sheet."),
+    ("R040", [DEPTH, ("Actions!A2", "CRR09")], "Actions!A2",
+     "Action in row 2 is for 'CRR09', but no risk on the Register has that ID. Correct the Risk ID, or delete "
+     "the action."),
+    ("R041", [DEPTH, ("Actions!E2", "Finishd")], "Actions!E2",
+     "Actions Status 'Finishd' in row 2 is not in the ActionStatuses list (Not started, In progress, Done, "
+     "Cancelled). Choose one from the drop-down."),
+    ("R041", [DEPTH, ("Actions!D2", "soon")], "Actions!D2",
+     "Actions Due date 'soon' in row 2 is not a date. Enter it as a date, e.g. 30/09/2021."),
+    ("R042", [DEPTH, ("Actions!D3", dt.datetime(2021, 9, 15))], "Actions!D3",
+     "Action in row 3 for CRR02 was due '2021-09-15', 15 days before the end of 2021/22 Q2 (2021-09-30), and is "
+     "Not started. Complete it, or agree a new due date and say why in Update."),
+    ("R043", [DEPTH, ("Actions!F4", None)], "Actions!F4",
+     "Action in row 4 for CRR03 is Done but has no Completed on date. Enter the date it was completed."),
+    ("R044", [DEPTH, ("Actions!E2", "Done"), ("Actions!F2", dt.datetime(2021, 9, 1))], "Register!I2",
+     "CRR01 is rated 'High', but the Actions sheet has no open action for it. Add the action that treats it, "
+     "or record why none is needed."),
+    ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training\n• Audits", "fp-q1": "• Training\n• Audits"})],
      "Register!E2", "Key Controls and Activities unchanged since 2020/21 Q4 (2 closed quarters; Settings allows 2). "
      "Review the controls and record what has been done since."),
 ]
@@ -196,7 +282,27 @@ PASSING = [
     ("R027", [("History!C2", "High"), ("History!D2", "")]),
     ("R028", [lambda g: g["History"].append(["CRR01", "2021/22 Q2", "high"] + [None] * 6)]),
     ("R029", [("Settings!B5", 30.0), ("Settings!B7", "rating")]),
-    ("R030", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
+    ("R030", [("Settings!B8", "Avon and Somerset Police"), ("Settings!B10", "OFFICIAL-SENSITIVE")]),
+    # A date stored as Excel's day number (the cell lost its date format) is a date.
+    ("R021", [lambda g: g["Settings"].append(["Meeting date", 44469, ""]), ("History!H2", 44400)]),
+    ("R031", [DEPTH, ("Register!L2", 2), ("Register!M2", 4)]),  # 8: the lowest score rated High
+    ("R031", [("Register!I2", "Medium")]),  # no Matrix sheet: the bands are not the register's own
+    ("R032", [DEPTH, ("Matrix!B1", "grid"), ("Matrix!C12", 5)]),  # a full grid, any scores
+    ("R033", [DEPTH, ("Register!R2", 3), ("Register!S2", 3)]),  # target at the residual score
+    ("R034", []),  # in DEPTH, CRR03's target date has passed, but it stands at its target
+    ("R034", [DEPTH, ("Register!T2", dt.datetime(2021, 10, 1))]),  # the day after the period ends
+    ("R035", [DEPTH, ("Actions!E3", "In progress")]),
+    ("R036", [DEPTH, ("Appetite!C3", "low"), ("Register!O2", "")]),  # at tolerance; no category, no appetite
+    ("R037", [DEPTH, ("Register!O3", None)]),
+    ("R038", [DEPTH, ("Register!U3", None)]),
+    ("R039", [DEPTH, ("Appetite!C2", "high"), ("Appetite!B2", None)]),
+    ("R040", [DEPTH, ("Actions!A2", "crr01")]),
+    ("R041", [DEPTH, ("Actions!E2", "Cancelled"), ("Actions!D2", "31/12/2021")]),
+    ("R042", [DEPTH, ("Actions!D3", dt.datetime(2021, 9, 30))]),  # due on the period's last day
+    ("R043", [DEPTH, ("Actions!E2", "Cancelled")]),  # cancelled, not done: no date needed
+    ("R044", [("Register!I2", "Critical")]),  # no Actions sheet: nothing to say about actions
+    ("R044", [DEPTH, ("Actions!E3", "Done"), ("Actions!F3", dt.datetime(2021, 9, 1))]),  # CRR02 is Medium
+    ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
 ]
 
 

@@ -1,4 +1,4 @@
-"""What openpyxl would drop is found, so commands refuse to save over it; what it keeps passes."""
+"""Writes keep what riskreg does not write inside the parts it edits; what it cannot edit safely is refused."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from openpyxl import load_workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 
 from workbook.core.errors import OutputError
-from workbook.xlsx.preserve import check_in_place, features_lost
+from workbook.core.checks import check, summary
+from workbook.xlsx.book import Book
+from workbook.xlsx.preserve import check_editable
+from workbook.xlsx.reader import read_register
+from workbook.xlsx.writer import write_findings
 
 X14_VALIDATION = (
     b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
@@ -19,17 +23,6 @@ X14_VALIDATION = (
     b'<x14:dataValidations xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1">'
     b'<x14:dataValidation type="list"><x14:formula1><xm:f>Lists!$A$2:$A$5</xm:f></x14:formula1>'
     b'<xm:sqref>I2:I19</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
-
-
-def add_chart(path: Path, sheet: str) -> None:
-    wb = load_workbook(path)
-    ws = wb.create_sheet(sheet) if sheet not in wb.sheetnames else wb[sheet]
-    for row in (("Rating", "Risks"), ("High", 13), ("Medium", 4)):
-        ws.append(row)
-    chart = BarChart()
-    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=3), titles_from_data=True)
-    ws.add_chart(chart, "D2")
-    wb.save(path)
 
 
 def patch_zip(path: Path, change: dict[str, callable], add: dict[str, bytes] | None = None) -> None:
@@ -42,68 +35,96 @@ def patch_zip(path: Path, change: dict[str, callable], add: dict[str, bytes] | N
             out.writestr(name, data)
 
 
-def test_user_edits_openpyxl_keeps_are_not_reported(sample_workbook):
-    wb = load_workbook(sample_workbook)
-    ws = wb["Register"]
-    ws["B2"].comment = Comment("Check with the owner", "Risk Manager")
-    ws.column_dimensions["C"].width = 80
-    wb.create_sheet("Notes")["A1"] = "Actions from the last meeting"
-    wb.save(sample_workbook)
-    assert features_lost(sample_workbook) == []
-    check_in_place(sample_workbook)
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def test_chart_on_a_user_sheet_is_reported(sample_workbook):
-    add_chart(sample_workbook, "Dashboard")
-    assert features_lost(sample_workbook) == ["a chart on sheet 'Dashboard'"]
-    with pytest.raises(OutputError) as err:
-        check_in_place(sample_workbook)
-    assert err.value.user_message == (
-        f"{sample_workbook}: not written, because saving this workbook from riskreg would remove a chart on sheet "
-        f"'Dashboard' (the file library riskreg uses cannot keep them). Write a copy instead with -o (e.g. -o "
-        f"register-checked.xlsx), or use the riskreg add-in in Excel, which edits the open workbook and keeps "
-        f"everything.")
+def validate_write(path: Path):
+    register = read_register(path)
+    findings = check(register)
+    return write_findings(path, findings, summary(findings, register))
 
 
-def test_chart_on_the_summary_sheet_is_ours_to_rebuild(sample_workbook):
-    add_chart(sample_workbook, "Summary")
-    assert features_lost(sample_workbook) == []
+def test_x14_validation_and_header_picture_stay_in_the_register_sheet_riskreg_writes_into(sample_workbook):
+    header_picture = (b'<legacyDrawingHF xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      b'relationships" r:id="rIdHF"/>')
+    patch_zip(sample_workbook, {"xl/worksheets/sheet1.xml": lambda d: d.replace(
+        b"<tableParts", header_picture + b"<tableParts").replace(b"</worksheet>", X14_VALIDATION + b"</worksheet>")})
+    validate_write(sample_workbook)
+    register = parts(sample_workbook)["xl/worksheets/sheet1.xml"]
+    root = etree.fromstring(register)
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ext = root.find(f"{main}extLst/{main}ext")
+    assert ext.get("uri") == "{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"
+    sqref = ext.find(".//{http://schemas.microsoft.com/office/excel/2006/main}sqref")
+    assert sqref is not None and sqref.text == "I2:I19"
+    # The notes riskreg adds go where the schema puts them: before the header picture and the extensions.
+    order = [etree.QName(child).localname for child in root]
+    assert order[-4:] == ["legacyDrawing", "legacyDrawingHF", "tableParts", "extLst"]
 
 
-def test_x14_validation_is_reported_and_openpyxl_really_drops_it(sample_workbook, tmp_path):
-    patch_zip(sample_workbook, {"xl/worksheets/sheet1.xml": lambda d: d.replace(b"</worksheet>",
-                                                                                 X14_VALIDATION + b"</worksheet>")})
-    assert features_lost(sample_workbook) == [
-        "drop-down lists that refer to another sheet (x14 data validation) on sheet 'Register'"]
-    saved = tmp_path / "saved.xlsx"
-    with pytest.warns(UserWarning, match="Data Validation extension is not supported"):
-        load_workbook(sample_workbook).save(saved)
-    assert features_lost(saved) == []  # gone: this is what the refusal protects
-
-
-def test_ribbon_and_macros_are_reported(sample_workbook):
+def test_ribbon_macros_threaded_comments_and_external_links_are_copied_as_they_were(sample_workbook):
     rels = (b'<Relationship Id="rIdUI" Type="http://schemas.microsoft.com/office/2007/relationships/ui/'
             b'extensibility" Target="customUI/customUI14.xml"/></Relationships>')
-    patch_zip(sample_workbook, {"_rels/.rels": lambda d: d.replace(b"</Relationships>", rels)},
-              add={"customUI/customUI14.xml": b"<customUI xmlns='http://schemas.microsoft.com/office/2009/07/customui'/>",
-                   "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
-    assert features_lost(sample_workbook) == ["a custom ribbon (customUI)", "macros (a VBA project)"]
+    added = {"customUI/customUI14.xml": b"<customUI xmlns='http://schemas.microsoft.com/office/2009/07/customui'/>",
+             "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0",
+             "xl/threadedComments/threadedComment1.xml": b"<ThreadedComments/>",
+             "xl/externalLinks/externalLink1.xml": b"<externalLink/>"}
+    patch_zip(sample_workbook, {"_rels/.rels": lambda d: d.replace(b"</Relationships>", rels)}, add=added)
+    before = parts(sample_workbook)
+    validate_write(sample_workbook)
+    after = parts(sample_workbook)
+    assert {name: after[name] for name in [*added, "_rels/.rels"]} == {name: before[name] for name in
+                                                                      [*added, "_rels/.rels"]}
 
 
-def test_threaded_comments_and_external_links_are_reported(sample_workbook):
-    patch_zip(sample_workbook, {}, add={"xl/threadedComments/threadedComment1.xml": b"<ThreadedComments/>",
-                                        "xl/externalLinks/externalLink1.xml": b"<externalLink/>"})
-    assert features_lost(sample_workbook) == ["links to other workbooks",
-                                              "threaded comments (they would become plain notes)"]
+def note_box(vml: bytes, row: int, column: int) -> bytes:
+    """Return the canonical XML of the note box on the 0-based (`row`, `column`)."""
+    excel = "{urn:schemas-microsoft-com:office:excel}"
+    boxes = [shape for shape in etree.fromstring(vml).iter("{urn:schemas-microsoft-com:vml}shape")
+             if shape.findtext(f"{excel}ClientData/{excel}Row") == str(row)
+             and shape.findtext(f"{excel}ClientData/{excel}Column") == str(column)]
+    assert len(boxes) == 1
+    return etree.tostring(boxes[0], method="c14n")
 
 
-def test_header_picture_is_reported_and_openpyxl_really_drops_it(sample_workbook, tmp_path):
-    element = (b'<legacyDrawingHF xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-               b'r:id="rIdHF"/>')
-    patch_zip(sample_workbook, {"xl/worksheets/sheet1.xml": lambda d: d.replace(b"</worksheet>",
-                                                                                 element + b"</worksheet>")})
-    assert features_lost(sample_workbook) == ["a picture in the page header or footer (e.g. a crest) on sheet "
-                                              "'Register'"]
-    saved = tmp_path / "saved.xlsx"
-    load_workbook(sample_workbook).save(saved)
-    assert features_lost(saved) == []
+def test_a_user_note_box_keeps_its_size_and_colour(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    note = Comment("Check with the owner", "Risk Manager", width=300, height=90)
+    wb["Register"]["A2"].comment = note
+    wb.save(sample_workbook)
+    vml = "xl/drawings/commentsDrawing1.vml"
+    before = parts(sample_workbook)[vml]
+    validate_write(sample_workbook)
+    validate_write(sample_workbook)
+    after = parts(sample_workbook)[vml]
+    assert note_box(after, 1, 0) == note_box(before, 1, 0)  # the same box, byte for byte in canonical form
+    assert b"width:300px;height:90px" in note_box(after, 1, 0)
+    assert load_workbook(sample_workbook)["Register"]["A2"].comment.text == "Check with the owner"
+
+
+def test_note_boxes_riskreg_cannot_parse_are_refused_and_nothing_is_written(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb["Register"]["A2"].comment = Comment("Check with the owner", "Risk Manager")
+    wb.save(sample_workbook)
+    vml = "xl/drawings/commentsDrawing1.vml"
+    patch_zip(sample_workbook, {vml: lambda d: d.replace(b"</xml>", b"<br></xml>")})
+    before = sample_workbook.read_bytes()
+    with pytest.raises(Exception) as err:
+        validate_write(sample_workbook)
+    assert err.value.user_message == (
+        f"{sample_workbook}: the note boxes of sheet 'Register' ({vml}) are in a form riskreg cannot edit safely, "
+        f"so nothing was written. Open the workbook in Excel, save it again, and run the command again.")
+    assert sample_workbook.read_bytes() == before
+    assert not (sample_workbook.parent / "riskreg backups").exists()
+
+
+def test_a_strict_open_xml_workbook_is_refused(sample_workbook):
+    patch_zip(sample_workbook, {"xl/workbook.xml": lambda d: d.replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")})
+    with pytest.raises(OutputError) as err:
+        check_editable(Book(sample_workbook))
+    assert err.value.user_message == (
+        f"{sample_workbook}: not written, because it is saved as a Strict Open XML Spreadsheet, which riskreg cannot "
+        f"edit without changing how Excel reads it. Open it in Excel and save it as an Excel Workbook (.xlsx).")

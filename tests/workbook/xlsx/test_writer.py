@@ -158,7 +158,7 @@ def test_trends_fill_only_empty_cells_and_report_the_ones_history_contradicts(sa
     assert [(f.rule_id, f.cell, f.message) for f in result.findings] == [(
         "R014", "Register!H4",
         "Q2 Trending shows '→', but History first has CRR15 on the register in 2021/22 Q2, after recording other "
-        "risks in 2021/22 Q1, which makes it New. Correct the arrow, or the History row(s).")]
+        "risks in 2021/22 Q1, which makes it New. Correct the arrow, or the History rows it compares.")]
     after = values(sample_workbook)
     assert after["Register"].pop("H2") == "New"
     assert {k: v for k, v in after.items() if k != "Summary"} == before

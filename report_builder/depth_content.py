@@ -1,0 +1,143 @@
+"""What the paper says of risk management in depth: appetite, actions, positions, proximity (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from report_builder.dates import date_text
+from workbook.core import depth
+from workbook.core.matrix import position_score
+from workbook.core.model import Register, Risk, SheetRow
+from workbook.core.schema import POSITION_KEYS
+
+OUTSIDE_APPETITE = "Outside appetite"
+POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
+# Columns of the in-depth groups the appendix leaves out: the positions are shown in the attention section and the
+# categories in the appetite table, and nine more narrow columns would crowd the register's text off the page.
+APPENDIX_SKIP = ("category", "inherent_likelihood", "inherent_impact", "inherent_score", "residual_score", "target_likelihood",
+                 "target_impact", "target_score", "target_date")
+
+
+@dataclass(frozen=True)
+class AppetiteRow:
+    """A risk outside its category's appetite, as the paper's table shows it."""
+
+    category: str
+    appetite: str
+    tolerance: str
+    risk: str  # "CRR05 Demand Management"
+    residual: str
+    beyond: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action overdue at the end of the reporting period, or due in the next quarter."""
+
+    risk_id: str
+    risk: str
+    action: str
+    owner: str
+    due: str
+    status: str
+    state: str  # "Overdue by 15 days" or "Due next quarter"
+
+    @property
+    def line(self) -> str:
+        owner = f" ({self.owner})" if self.owner else ""
+        return f"{self.action}{owner}: due {self.due}, {self.status or 'no status'}. {self.state}."
+
+
+def _date(value: object) -> str:
+    day = depth.as_date(value)
+    return date_text(day) if day is not None else date_text(value)
+
+
+def appetite_rows(register: Register) -> tuple[AppetiteRow, ...]:
+    """Return the open risks outside appetite, by category then most severe first."""
+    found = sorted(depth.outside_appetite(register), key=lambda o: (o.risk.text("category").casefold(), o.risk.id))
+    return tuple(AppetiteRow(o.risk.text("category"), depth.appetite_text(o.entry), o.tolerance.text,
+                             f"{o.risk.id} {o.risk.name}", o.residual, o.beyond) for o in found)
+
+
+def outside_appetite_ids(register: Register) -> set[str]:
+    return {found.risk.id for found in depth.outside_appetite(register)}
+
+
+def _action_row(register: Register, action: SheetRow, names: dict[str, str]) -> ActionRow | None:
+    days = depth.overdue(register, action)
+    if days is not None:
+        state = f"Overdue by {days} day{'s' if days != 1 else ''}"
+    elif depth.due_next_quarter(register, action):
+        state = "Due next quarter"
+    else:
+        return None
+    risk_id = action.text("risk_id")
+    return ActionRow(risk_id, f"{risk_id} {names.get(risk_id.casefold(), '')}".strip(), action.text("action"),
+                     action.text("owner"), _date(action.values.get("due")), action.text("status"), state)
+
+
+def action_rows(register: Register, open_risks: Sequence[Risk]) -> tuple[ActionRow, ...]:
+    """Return the actions of open risks that are overdue or due next quarter: overdue first, then by due date."""
+    names = {risk.id.casefold(): risk.name for risk in open_risks if risk.id}
+    rows = []
+    for action in register.actions or ():
+        if action.text("risk_id").casefold() in names and (row := _action_row(register, action, names)):
+            rows.append((row.state == "Due next quarter", depth.as_date(action.values.get("due")), row.risk_id, row))
+    return tuple(row for *_, row in sorted(rows, key=lambda r: r[:3]))
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A risk's inherent, residual and target positions (likelihood × impact = score), for the paper's table."""
+
+    risk: str
+    inherent: str
+    residual: str
+    target: str
+    target_date: str
+
+
+def _position_text(register: Register, risk: Risk, position: str) -> str:
+    likelihood, impact, _ = POSITION_KEYS[position]
+    score = position_score(register, risk, position) if depth.has_position(register, position) else None
+    if score is None:
+        return ""
+    if risk.text(likelihood) and risk.text(impact):
+        return f"{risk.text(likelihood)} × {risk.text(impact)} = {score:g}"
+    return f"{score:g}"
+
+
+def position_rows(register: Register, ordered: Sequence[Risk]) -> tuple[PositionRow, ...]:
+    """Return the positions of each of the `ordered` risks that has more than its residual one."""
+    rows = []
+    for risk in ordered:
+        texts = {p: _position_text(register, risk, p) for p in ("inherent", "residual", "target")}
+        if sum(1 for text in texts.values() if text) > 1:
+            day = depth.as_date(risk.values.get("target_date"))
+            rows.append(PositionRow(f"{risk.id} {risk.name}", texts["inherent"], texts["residual"], texts["target"],
+                                    date_text(day) if day else ""))
+    return tuple(rows)
+
+
+def risk_details(register: Register, risk: Risk) -> tuple[str, ...]:
+    """Return the lines the attention section adds for a risk: its positions and target date, its proximity."""
+    lines = []
+    scores = depth.positions(register, risk)
+    if len(scores) > 1 or "inherent" in scores or "target" in scores:
+        text = " → ".join(f"{POSITION_WORDS[p]} {scores[p]:g}" for p in ("inherent", "residual", "target")
+                          if p in scores)
+        target_date = risk.values.get("target_date")
+        when = f" by {_date(target_date)}" if "target" in scores and depth.as_date(target_date) else ""
+        lines.append(f"Scores: {text[0].upper()}{text[1:]}{when}.")
+    if risk.text("proximity"):
+        lines.append(f"Proximity: {risk.text('proximity')}.")
+    return tuple(lines)
+
+
+def risk_actions(register: Register, risk: Risk) -> tuple[str, ...]:
+    """Return a line per action of `risk` that is overdue or due next quarter."""
+    names = {risk.id.casefold(): risk.name}
+    rows = [_action_row(register, action, names) for action in depth.actions_by_risk(register).get(risk.id.casefold(), ())]
+    return tuple(row.line for row in rows if row is not None)

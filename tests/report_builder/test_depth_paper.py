@@ -1,0 +1,114 @@
+"""The paper of a register with appetite, actions and targets: what it says, worked out here independently."""
+
+import datetime as dt
+
+import pytest
+from support.depth_register import APPETITE, CATEGORIES, RESIDUAL, depth_actions, depth_risks, write_depth_sample
+
+from report_builder.build import build_paper
+from report_builder.content import build_content
+from workbook.xlsx.reader import read_register
+
+SEVERITY = {"Critical": 4, "High": 3, "Medium": 2, "Low": 1}
+
+
+@pytest.fixture(scope="module")
+def depth_paper(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("depth")
+    register_path = write_depth_sample(folder / "depth.xlsx")
+    paper = folder / "depth.docx"
+    build_paper(register_path, paper, force=True)
+    return register_path, paper
+
+
+def expected_outside() -> list[tuple]:
+    """Each risk against its category's tolerance, from the sample's rows: (category, risk ID, residual, beyond)."""
+    risks, _, _ = depth_risks()
+    appetite = {a["category"]: a["tolerance"] for a in APPETITE}
+    found = []
+    for index, risk in enumerate(risks):
+        category = CATEGORIES[index % len(CATEGORIES)]
+        limit = appetite[category]
+        likelihood, impact = RESIDUAL[risk["rating"]]
+        if isinstance(limit, int) and likelihood * impact > limit:
+            found.append((category, risk["id"], f"score {likelihood * impact}", f"{likelihood * impact - limit} "
+                          f"point{'s' if likelihood * impact - limit != 1 else ''} above"))
+        elif isinstance(limit, str) and SEVERITY[risk["rating"]] > SEVERITY[limit]:
+            bands = SEVERITY[risk["rating"]] - SEVERITY[limit]
+            found.append((category, risk["id"], risk["rating"], f"{bands} band{'s' if bands != 1 else ''} above"))
+    return sorted(found, key=lambda f: (f[0].casefold(), f[1]))
+
+
+def test_the_paper_lists_the_risks_outside_appetite_by_category(depth_paper):
+    register_path, _ = depth_paper
+    content = build_content(read_register(register_path))
+    assert [(r.category, r.risk.split()[0], r.residual, r.beyond) for r in content.appetite_rows] == expected_outside()
+    assert len(content.appetite_rows) == 5  # the test's own count: a change to the sample shows here
+
+
+def test_the_paper_lists_overdue_actions_then_those_due_next_quarter(depth_paper):
+    register_path, _ = depth_paper
+    content = build_content(read_register(register_path))
+    risks, _, _ = depth_risks()
+    actions = depth_actions(risks)
+    end, next_end = dt.datetime(2021, 9, 30), dt.datetime(2021, 12, 31)
+    overdue = sorted((a["due"], a["risk_id"]) for a in actions if a["status"] != "Done" and a["due"] < end)
+    upcoming = sorted((a["due"], a["risk_id"]) for a in actions if a["status"] != "Done" and end < a["due"] <= next_end)
+    assert [(r.risk_id, r.state) for r in content.action_rows] == (
+        [(risk_id, f"Overdue by {(end - due).days} days") for due, risk_id in overdue]
+        + [(risk_id, "Due next quarter") for _, risk_id in upcoming])
+    assert (len(overdue), len(upcoming)) == (4, 4)
+
+
+def test_outside_appetite_is_a_reason_for_the_committees_attention(depth_paper):
+    register_path, _ = depth_paper
+    content = build_content(read_register(register_path))
+    reasons = {item.risk_id: item.reasons for item in content.attention}
+    for _, risk_id, _, _ in expected_outside():
+        assert "Outside appetite" in reasons[risk_id]
+    crr18 = next(item for item in content.attention if item.risk_id == "CRR18")
+    assert crr18.details == ("Scores: Inherent 16 → residual 12 → target 6 by 30 September 2021.",
+                             "Proximity: Imminent.")
+
+
+def test_the_rendered_paper_shows_both_tables_and_each_risks_actions(depth_paper, read_paper):
+    _, paper = depth_paper
+    lines = read_paper(paper)
+    start = lines.index("Heading 3: Risks outside appetite")
+    assert lines[start + 1] == "| Category | Appetite | Tolerance | Risk | Residual | Outside by |"
+    assert lines[start + 2] == "| Financial | Averse | Medium | CRR05 Demand Management | High | 1 band above |"
+    actions = lines.index("Heading 3: Actions overdue or due next quarter")
+    assert lines[actions + 1] == "| Risk | Action | Owner | Due | Status | State |"
+    assert lines[actions + 2] == ("| CRR02 | Review the controls of Serious Violence in Under 25s | Strategic Risk "
+                                  "Manager | 31 August 2021 | In progress | Overdue by 30 days |")
+    item = lines.index("Heading 2: CRR18 Core Skills Resilience & Training Risk")  # issue-15: risks are Heading 2
+    assert lines[item + 1] == ("Normal: Residual risk rating: Critical. Brought to the Committee for: Critical rating, "
+                               "New this quarter, Outside appetite.")
+    assert lines[item + 2] == "Normal: Scores: Inherent 16 → residual 12 → target 6 by 30 September 2021."
+    label = lines.index("Field Label: Actions overdue or due next quarter", item)
+    assert lines[label + 1] == ("List Bullet: Review the controls of Core Skills Resilience & Training Risk (Strategic "
+                                "Risk Manager): due 31 August 2021, In progress. Overdue by 30 days.")
+
+
+def test_a_register_without_appetite_or_actions_says_nothing_of_them(sample_workbook):
+    content = build_content(read_register(sample_workbook))
+    assert (content.has_appetite, content.has_actions, content.appetite_rows, content.action_rows) == (
+        False, False, (), ())
+    assert all(item.details == () and item.actions == () for item in content.attention)
+
+
+def test_positions_on_request_list_each_risks_inherent_residual_and_target(depth_paper, tmp_path, read_paper):
+    register_path, plain = depth_paper
+    assert "Heading 3: Inherent, residual and target positions" not in read_paper(plain)  # only when asked
+    paper = tmp_path / "positions.docx"
+    result = build_paper(register_path, paper, force=True, positions=True)
+    risks, _, _ = depth_risks()
+    assert len(result.content.position_rows) == len(risks)  # every risk has all three positions
+    lines = read_paper(paper)
+    start = lines.index("Heading 3: Inherent, residual and target positions")
+    assert lines[start + 2] == "| Risk | Inherent | Residual | Target | Target date |"
+    crr18 = next(r for r in risks if r["id"] == "CRR18")
+    l, i = RESIDUAL[crr18["rating"]]
+    inherent = min(4, l + 1)  # the sample's inherent likelihood is one above the residual, on a 4×4 matrix
+    assert lines[start + 3] == (f"| CRR18 {crr18['name']} | {inherent} × 4 = {inherent * 4} | {l} × {i} = {l * i} | "
+                                f"{l - 1} × {i - 1} = {(l - 1) * (i - 1)} | 30 September 2021 |")

@@ -1,0 +1,1 @@
+"""Import other organisations' register layouts: read a table, find its columns by meaning, plan the register."""

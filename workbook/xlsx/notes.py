@@ -1,0 +1,164 @@
+"""Cell notes (legacy comments) in a worksheet's comments part and its VML drawing, edited note by note."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from workbook.core.errors import RegisterFormatError
+from workbook.xlsx.sheet_xml import split_ref
+from workbook.core.values import storable
+from workbook.xlsx.package import (CT_COMMENTS, CT_VML, MAIN_NS, M, R_ID, REL_COMMENTS, REL_NS,
+                                   REL_VML, Package)
+
+_V = "urn:schemas-microsoft-com:vml"
+_O = "urn:schemas-microsoft-com:office:office"
+_X = "urn:schemas-microsoft-com:office:excel"
+# Worksheet elements that come after <legacyDrawing> (ECMA-376 Part 1, CT_Worksheet).
+_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+                 "extLst")
+
+
+class SheetNotes:
+    """The notes of one sheet: who wrote each, removed and added without touching the others' boxes."""
+
+    def __init__(self, package: Package, sheet_part: str, sheet_root: etree._Element, sheet: str):
+        self.package, self.part, self.sheet_root, self.sheet = package, sheet_part, sheet_root, sheet
+        found = package.related(sheet_part, REL_COMMENTS)
+        self.comments_part = found[0][1] if found else None
+        legacy = sheet_root.find(f"{M}legacyDrawing")
+        targets = dict(package.related(sheet_part, REL_VML))
+        self.vml_part = targets.get(legacy.get(R_ID)) if legacy is not None else None
+
+    def authors(self) -> dict[str, str]:
+        """Return cell reference -> author of each note."""
+        if self.comments_part is None:
+            return {}
+        root = self.package.xml(self.comments_part)
+        names = [a.text or "" for a in root.iterfind(f"{M}authors/{M}author")]
+        result = {}
+        for comment in root.iterfind(f"{M}commentList/{M}comment"):
+            author = int(comment.get("authorId") or 0)
+            result[comment.get("ref", "")] = names[author] if author < len(names) else ""
+        return result
+
+    def remove(self, refs: set[str]) -> None:
+        """Remove the notes on the cells `refs`."""
+        if not refs or self.comments_part is None:
+            return
+        root = self.package.xml(self.comments_part)
+        listing = root.find(f"{M}commentList")
+        for comment in list(listing):
+            if comment.get("ref") in refs:
+                listing.remove(comment)
+        self.package.changed(self.comments_part)
+        positions = {split_ref(ref) for ref in refs}
+        if self.vml_part is not None:
+            vml = self._vml()
+            for shape in list(vml.iter(f"{{{_V}}}shape")):
+                data = shape.find(f"{{{_X}}}ClientData")
+                if data is None or data.get("ObjectType") != "Note":
+                    continue
+                row, column = data.findtext(f"{{{_X}}}Row"), data.findtext(f"{{{_X}}}Column")
+                if row is not None and column is not None and (int(row) + 1, int(column) + 1) in positions:
+                    shape.getparent().remove(shape)
+            self.package.changed(self.vml_part)
+
+    def _vml(self) -> etree._Element:
+        try:
+            return self.package.xml(self.vml_part)
+        except RegisterFormatError:
+            raise RegisterFormatError(
+                    f"{self.package.path}: the note boxes of sheet '{self.sheet}' ({self.vml_part}) are in a form "
+                    f"riskreg cannot edit safely, so nothing was written. Open the workbook in Excel, save it "
+                f"again, and run the command again.") from None
+
+    def add(self, notes: dict[str, str], author: str, size: tuple[int, int]) -> None:
+        """Add a note with `author` to each cell of `notes` (reference -> text)."""
+        if not notes:
+            return
+        self._ensure_parts()
+        root = self.package.xml(self.comments_part)
+        authors = root.find(f"{M}authors")
+        names = [a.text for a in authors]
+        if author not in names:
+            etree.SubElement(authors, f"{M}author").text = author
+            names.append(author)
+        listing = root.find(f"{M}commentList")
+        for ref, text in notes.items():
+            comment = etree.SubElement(listing, f"{M}comment", ref=ref, authorId=str(names.index(author)))
+            run = etree.SubElement(etree.SubElement(comment, f"{M}text"), f"{M}t")
+            run.text = storable(text)
+            run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        self.package.changed(self.comments_part)
+        vml = self._vml()
+        shapetype = next((t.get("id") for t in vml.iter(f"{{{_V}}}shapetype")), None)
+        if shapetype is None:
+            shapetype = "_x0000_t202"
+            vml.insert(0, _shapetype())
+        ids = [s.get("id", "") for s in vml.iter(f"{{{_V}}}shape")]
+        number = 1024 + len(ids)
+        width, height = size
+        for ref in notes:
+            row, column = split_ref(ref)
+            number += 1
+            while f"_x0000_s{number}" in ids:
+                number += 1
+            vml.append(_note_shape(f"_x0000_s{number}", shapetype, row - 1, column - 1, width, height))
+        self.package.changed(self.vml_part)
+
+    def _ensure_parts(self) -> None:
+        package = self.package
+        if self.comments_part is None:
+            self.comments_part = package.unique_name("xl/comments{}.xml")
+            root = etree.Element(f"{M}comments", nsmap={None: MAIN_NS})
+            etree.SubElement(root, f"{M}authors")
+            etree.SubElement(root, f"{M}commentList")
+            package.put_xml(self.comments_part, root)
+            package.set_content_type(self.comments_part, CT_COMMENTS)
+            package.relate(self.part, self.comments_part, REL_COMMENTS)
+        if self.vml_part is None:
+            self.vml_part = package.unique_name("xl/drawings/commentsDrawing{}.vml")
+            root = etree.Element("xml", nsmap={"v": _V, "o": _O, "x": _X})
+            package.put_xml(self.vml_part, root)
+            package.set_default_type("vml", CT_VML)
+            rel_id = package.relate(self.part, self.vml_part, REL_VML)
+            legacy = etree.Element(f"{M}legacyDrawing", nsmap={"r": REL_NS})
+            legacy.set(R_ID, rel_id)
+            for child in self.sheet_root:
+                if etree.QName(child).localname in _AFTER_LEGACY:
+                    child.addprevious(legacy)
+                    break
+            else:
+                self.sheet_root.append(legacy)
+            package.changed(self.part)
+
+
+def _shapetype() -> etree._Element:
+    shapetype = etree.Element(f"{{{_V}}}shapetype", id="_x0000_t202", coordsize="21600,21600", path="m,l,21600r21600,l21600,xe")
+    shapetype.set(f"{{{_O}}}spt", "202")
+    etree.SubElement(shapetype, f"{{{_V}}}stroke", joinstyle="miter")
+    path = etree.SubElement(shapetype, f"{{{_V}}}path", gradientshapeok="t")
+    path.set(f"{{{_O}}}connecttype", "rect")
+    return shapetype
+
+
+def _note_shape(shape_id: str, shapetype: str, row: int, column: int, width: int, height: int) -> etree._Element:
+    shape = etree.Element(f"{{{_V}}}shape", id=shape_id, type=f"#{shapetype}", fillcolor="#ffffe1",
+                          style=f"position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:{width * 0.75:g}pt;"
+                                f"height:{height * 0.75:g}pt;z-index:1;visibility:hidden")
+    shape.set(f"{{{_O}}}insetmode", "auto")
+    etree.SubElement(shape, f"{{{_V}}}fill", color2="#ffffe1")
+    etree.SubElement(shape, f"{{{_V}}}shadow", on="t", color="black", obscured="t")
+    path = etree.SubElement(shape, f"{{{_V}}}path")
+    path.set(f"{{{_O}}}connecttype", "none")
+    box = etree.SubElement(shape, f"{{{_V}}}textbox", style="mso-direction-alt:auto")
+    etree.SubElement(box, "div", style="text-align:left")
+    data = etree.SubElement(shape, f"{{{_X}}}ClientData", ObjectType="Note")
+    etree.SubElement(data, f"{{{_X}}}MoveWithCells")
+    etree.SubElement(data, f"{{{_X}}}SizeWithCells")
+    anchor = f"{column + 1}, 15, {max(row - 1, 0)}, 10, {column + 4}, 15, {row + 5}, 4"
+    etree.SubElement(data, f"{{{_X}}}Anchor").text = anchor
+    etree.SubElement(data, f"{{{_X}}}AutoFill").text = "False"
+    etree.SubElement(data, f"{{{_X}}}Row").text = str(row)
+    etree.SubElement(data, f"{{{_X}}}Column").text = str(column)
+    return shape

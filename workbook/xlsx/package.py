@@ -1,0 +1,340 @@
+"""Edit an .xlsx package part by part: parts riskreg changes are rewritten, every other part is copied as it was."""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import struct
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from workbook.core.errors import RegisterFormatError
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+M = f"{{{MAIN_NS}}}"
+R_ID = f"{{{REL_NS}}}id"
+WORKBOOK_PART = "xl/workbook.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+
+REL_WORKSHEET = f"{REL_NS}/worksheet"
+REL_COMMENTS = f"{REL_NS}/comments"
+REL_VML = f"{REL_NS}/vmlDrawing"
+REL_DRAWING = f"{REL_NS}/drawing"
+REL_CHART = f"{REL_NS}/chart"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+
+# The guard (workbook/files/package_guard.py) has already refused DTDs and entities; this parser fetches nothing.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+
+
+def rels_path(part: str) -> str:
+    """Return the relationships part of `part` ('xl/worksheets/sheet1.xml' → 'xl/worksheets/_rels/sheet1.xml.rels')."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve(part: str, target: str) -> str:
+    """Return the part a relationship of `part` points at."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+
+def relative(source: str, target: str) -> str:
+    """Return `target` as a relationship target written from `source`."""
+    return posixpath.relpath(target, posixpath.dirname(source))
+
+
+class Package:
+    """The parts of one .xlsx file: bytes as read, XML trees riskreg edits, parts added and removed."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        # The file is held in memory: parts are unpacked only when a command reads them, and the others are
+        # copied into the new package still compressed.
+        self._file = self.path.read_bytes()
+        self._archive = zipfile.ZipFile(io.BytesIO(self._file))
+        self.infos = self._archive.infolist()
+        self._raw = {info.filename: info for info in self.infos}
+        self._unpacked: dict[str, bytes] = {}
+        self._trees: dict[str, etree._Element] = {}
+        self._changed: set[str] = set()
+        self._added: dict[str, bytes] = {}
+        self._removed: set[str] = set()
+        self._new: dict[str, None] = {}  # parts added, in the order they were added
+
+    # ---- parts ----------------------------------------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        """Return every part name, in the package's order, parts added last."""
+        kept = [info.filename for info in self.infos if info.filename not in self._removed]
+        return kept + [name for name in self._new if name not in self._removed]
+
+    def has(self, name: str) -> bool:
+        return name not in self._removed and (name in self._raw or name in self._added or name in self._trees)
+
+    def read(self, name: str) -> bytes:
+        if name in self._trees:
+            return self._serialise(name)
+        if name in self._added:
+            return self._added[name]
+        if name not in self._unpacked:
+            self._unpacked[name] = self._archive.read(self._raw[name])
+        return self._unpacked[name]
+
+    def xml(self, name: str) -> etree._Element:
+        """Return the parsed part `name`, to edit in place (mark it with `changed`)."""
+        if name not in self._trees:
+            try:
+                self._trees[name] = etree.fromstring(self.read(name), _PARSER)
+            except etree.XMLSyntaxError as err:
+                raise RegisterFormatError(
+                    f"{self.path}: part {name} is not well-formed XML ({err}), so riskreg cannot write into it. "
+                    f"Open the workbook in Excel, save it again and run the command again.") from None
+        return self._trees[name]
+
+    def changed(self, name: str) -> None:
+        self._changed.add(name)
+
+    def put(self, name: str, data: bytes) -> None:
+        """Add or replace part `name` with `data`."""
+        self._trees.pop(name, None)
+        self._changed.discard(name)
+        self._removed.discard(name)
+        self._added[name] = data
+        if name not in self._raw:
+            self._new[name] = None
+
+    def put_xml(self, name: str, root: etree._Element) -> None:
+        self._removed.discard(name)
+        self._added.pop(name, None)
+        self._trees[name] = root
+        self._changed.add(name)
+        if name not in self._raw:
+            self._new[name] = None
+
+    def remove(self, name: str) -> None:
+        self._removed.add(name)
+        self._trees.pop(name, None)
+        self._added.pop(name, None)
+        self._changed.discard(name)
+
+    def untouched(self) -> set[str]:
+        """Return the parts that will be copied as they were read."""
+        return {name for name in self._raw if name not in self._removed and name not in self._added
+                and name not in self._changed}
+
+    def unique_name(self, pattern: str) -> str:
+        """Return the first free part name of `pattern`, e.g. 'xl/worksheets/sheet{}.xml'."""
+        number = 1
+        while self.has(pattern.format(number)) or pattern.format(number) in self._raw:
+            number += 1
+        return pattern.format(number)
+
+    def _serialise(self, name: str) -> bytes:
+        return etree.tostring(self._trees[name], xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def save(self, target: Path) -> None:
+        """Write the package to `target`: untouched parts copied, the others written from their trees."""
+        untouched = self.untouched()
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for name in self.names():
+                info = self._raw.get(name)
+                if name in untouched:
+                    self._copy_compressed(info, out)
+                    continue
+                data = self.read(name)
+                info = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(info, data)
+
+    def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+        """Copy part `info` into `out` as it is stored (compressed bytes, checksum and sizes unchanged).
+
+        zipfile has no public call for this; the local header is rebuilt from the part's own ZipInfo."""
+        name_length, extra_length = struct.unpack("<HH", self._file[info.header_offset + 26:info.header_offset + 30])
+        start = info.header_offset + 30 + name_length + extra_length
+        data = self._file[start:start + info.compress_size]
+        entry = copy.copy(info)
+        entry.flag_bits &= ~0x08  # sizes and checksum go in the local header, not in a trailing descriptor
+        entry.extra = b""
+        entry.header_offset = out.fp.tell()
+        out.fp.write(entry.FileHeader(zip64=entry.file_size > zipfile.ZIP64_LIMIT
+                                      or entry.compress_size > zipfile.ZIP64_LIMIT))
+        out.fp.write(data)
+        out.filelist.append(entry)
+        out.NameToInfo[entry.filename] = entry
+        out.start_dir = out.fp.tell()
+        out._didModify = True
+
+    # ---- relationships and content types -------------------------------------------------------------------
+
+    def rels(self, part: str) -> etree._Element:
+        """Return the relationships of `part` (an empty set when it has none yet)."""
+        name = rels_path(part)
+        if not self.has(name):
+            self.put_xml(name, etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS}))
+        return self.xml(name)
+
+    def related(self, part: str, kind: str | None = None) -> list[tuple[str, str]]:
+        """Return (relationship id, target part) of `part`'s internal relationships, of type `kind` when given."""
+        name = rels_path(part)
+        if not self.has(name):
+            return []
+        return [(rel.get("Id"), resolve(part, rel.get("Target", "")))
+                for rel in self.xml(name).iter(f"{{{PKG_REL_NS}}}Relationship")
+                if rel.get("TargetMode") != "External" and (kind is None or rel.get("Type") == kind)]
+
+    def relate(self, source: str, target: str, kind: str) -> str:
+        """Add a relationship from `source` to `target`; return its id."""
+        rels = self.rels(source)
+        used = {rel.get("Id") for rel in rels}
+        number = len(used) + 1
+        while f"rId{number}" in used:
+            number += 1
+        rel_id = f"rId{number}"
+        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=rel_id, Type=kind,
+                         Target=relative(source, target))
+        self.changed(rels_path(source))
+        return rel_id
+
+    def unrelate(self, source: str, rel_id: str) -> None:
+        rels = self.rels(source)
+        for rel in rels.findall(f"{{{PKG_REL_NS}}}Relationship"):
+            if rel.get("Id") == rel_id:
+                rels.remove(rel)
+        self.changed(rels_path(source))
+
+    def set_content_type(self, part: str, content_type: str) -> None:
+        types = self.xml(CONTENT_TYPES)
+        for override in types.findall(f"{{{CT_NS}}}Override"):
+            if override.get("PartName") == "/" + part:
+                override.set("ContentType", content_type)
+                break
+        else:
+            etree.SubElement(types, f"{{{CT_NS}}}Override", PartName="/" + part, ContentType=content_type)
+        self.changed(CONTENT_TYPES)
+
+    def set_default_type(self, extension: str, content_type: str) -> None:
+        types = self.xml(CONTENT_TYPES)
+        if any(d.get("Extension", "").lower() == extension for d in types.findall(f"{{{CT_NS}}}Default")):
+            return
+        types.insert(0, etree.Element(f"{{{CT_NS}}}Default", Extension=extension, ContentType=content_type))
+        self.changed(CONTENT_TYPES)
+
+    def drop_content_type(self, part: str) -> None:
+        types = self.xml(CONTENT_TYPES)
+        for override in types.findall(f"{{{CT_NS}}}Override"):
+            if override.get("PartName") == "/" + part:
+                types.remove(override)
+                self.changed(CONTENT_TYPES)
+
+    # ---- the workbook's sheet list ---------------------------------------------------------------------------
+
+    def sheets(self) -> list[tuple[str, str]]:
+        """Return (sheet name, worksheet part) in the workbook's order (chart sheets included)."""
+        targets = dict(self.related(WORKBOOK_PART))
+        return [(sheet.get("name", ""), targets.get(sheet.get(R_ID), ""))
+                for sheet in self.xml(WORKBOOK_PART).iter(f"{M}sheet")]
+
+    def sheet_names(self) -> list[str]:
+        return [name for name, _ in self.sheets()]
+
+    def sheet_part(self, name: str) -> str | None:
+        return dict(self.sheets()).get(name)
+
+    def remove_sheet(self, name: str) -> None:
+        """Remove sheet `name` and the parts that hang from it alone (drawings, charts, notes)."""
+        book = self.xml(WORKBOOK_PART)
+        sheets = book.find(f"{M}sheets")
+        elements = list(sheets)
+        index = next(i for i, s in enumerate(elements) if s.get("name") == name)
+        element = elements[index]
+        part = dict(self.related(WORKBOOK_PART))[element.get(R_ID)]
+        sheets.remove(element)
+        self.unrelate(WORKBOOK_PART, element.get(R_ID))
+        self._shift_sheet_indexes(index, -1)
+        self._remove_tree(part)
+        self.changed(WORKBOOK_PART)
+
+    def _remove_tree(self, part: str) -> None:
+        others = set()
+        for name in self.names():
+            if name.endswith(".rels") and name != rels_path(part):
+                source = name.replace("_rels/", "")[: -len(".rels")]
+                others.update(target for _, target in self.related(source))
+        for _, target in self.related(part):
+            if target not in others and self.has(target):
+                self._remove_tree(target)
+        for name in (part, rels_path(part)):
+            if self.has(name):
+                self.remove(name)
+                self.drop_content_type(name)
+
+    def add_sheet(self, name: str, index: int, root: etree._Element) -> str:
+        """Add worksheet `name` at position `index` with the XML `root`; return its part name."""
+        part = self.unique_name("xl/worksheets/sheet{}.xml")
+        self.put_xml(part, root)
+        self.set_content_type(part, CT_WORKSHEET)
+        rel_id = self.relate(WORKBOOK_PART, part, REL_WORKSHEET)
+        book = self.xml(WORKBOOK_PART)
+        sheets = book.find(f"{M}sheets")
+        ids = [int(s.get("sheetId", "0")) for s in sheets]
+        element = etree.Element(f"{M}sheet", name=name, sheetId=str(max(ids, default=0) + 1))
+        element.set(R_ID, rel_id)
+        self._shift_sheet_indexes(index, +1)
+        sheets.insert(index, element)
+        self.changed(WORKBOOK_PART)
+        return part
+
+    def _shift_sheet_indexes(self, index: int, step: int) -> None:
+        """Keep sheet-local names and the active tab on their sheets when a sheet is added or removed at `index`."""
+        book = self.xml(WORKBOOK_PART)
+        names = book.find(f"{M}definedNames")
+        for defined in list(names) if names is not None else []:
+            local = defined.get("localSheetId")
+            if local is None:
+                continue
+            if step < 0 and int(local) == index:
+                names.remove(defined)
+            elif int(local) >= index:
+                defined.set("localSheetId", str(int(local) + step))
+        if names is not None and not len(names):
+            book.remove(names)
+        count = len(book.find(f"{M}sheets")) + (1 if step > 0 else 0)
+        for view in book.iter(f"{M}workbookView"):
+            for key in ("activeTab", "firstSheet"):
+                value = view.get(key)
+                if value is not None and int(value) >= index and (step > 0 or int(value) > 0):
+                    view.set(key, str(min(max(int(value) + step, 0), max(count - 1, 0))))
+
+    def set_defined_name(self, name: str, local_index: int, text: str) -> None:
+        book = self.xml(WORKBOOK_PART)
+        names = book.find(f"{M}definedNames")
+        if names is None:
+            names = etree.Element(f"{M}definedNames")
+            anchor = book.find(f"{M}sheets")
+            anchor.addnext(names)
+            # definedNames follow sheets and any functionGroups/externalReferences
+            for tag in ("functionGroups", "externalReferences"):
+                found = book.find(f"{M}{tag}")
+                if found is not None:
+                    found.addnext(names)
+        for defined in names:
+            if defined.get("name") == name and defined.get("localSheetId") == str(local_index):
+                defined.text = text
+                break
+        else:
+            element = etree.SubElement(names, f"{M}definedName", name=name, localSheetId=str(local_index))
+            element.text = text
+        self.changed(WORKBOOK_PART)

@@ -1,0 +1,214 @@
+"""The Validation and Summary sheets as worksheet parts (and the Summary's chart), written straight as XML."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from workbook.core.model import column_letter
+from workbook.core.result_sheets import Rows
+from workbook.core.values import looks_like_formula
+from workbook.xlsx.sheet_xml import set_value
+from workbook.xlsx.package import (CT_CHART, CT_DRAWING, MAIN_NS, REL_CHART, REL_DRAWING, REL_NS, M, R_ID,
+                                   Package)
+from workbook.xlsx.styles import Styles
+
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+EMU_PER_CM = 360_000
+
+
+@dataclass
+class SheetSpec:
+    """What a results sheet looks like besides its values: formats, widths, panes, filter, links, printing."""
+
+    rows: Rows
+    styles: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, column) -> cell format index
+    widths: dict[int, float] = field(default_factory=dict)
+    hidden_columns: set[int] = field(default_factory=set)
+    frozen_rows: int = 0
+    auto_filter: str | None = None
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> location to go to
+    tab_color: str | None = None
+    has_drawing: bool = False
+
+
+def _sub(parent: etree._Element, tag: str, **attributes) -> etree._Element:
+    return etree.SubElement(parent, f"{M}{tag}", {k: str(v) for k, v in attributes.items()})
+
+
+def worksheet(spec: SheetSpec, styles: Styles) -> etree._Element:
+    """Return the worksheet XML for `spec`."""
+    root = etree.Element(f"{M}worksheet", nsmap={None: MAIN_NS, "r": REL_NS})
+    properties = _sub(root, "sheetPr")
+    if spec.tab_color:
+        _sub(properties, "tabColor", rgb="FF" + spec.tab_color)
+    _sub(properties, "pageSetUpPr", fitToPage=1)
+    width = max((len(r) for r in spec.rows), default=1) or 1
+    _sub(root, "dimension", ref=f"A1:{column_letter(width)}{max(len(spec.rows), 1)}")
+    view = _sub(_sub(root, "sheetViews"), "sheetView", workbookViewId=0)
+    if spec.frozen_rows:
+        top = f"A{spec.frozen_rows + 1}"
+        _sub(view, "pane", ySplit=spec.frozen_rows, topLeftCell=top, activePane="bottomLeft", state="frozen")
+        _sub(view, "selection", pane="bottomLeft", activeCell=top, sqref=top)
+    _sub(root, "sheetFormatPr", defaultRowHeight=15)
+    if spec.widths or spec.hidden_columns:
+        cols = _sub(root, "cols")
+        for column in sorted(set(spec.widths) | spec.hidden_columns):
+            attributes = {"min": column, "max": column, "width": spec.widths.get(column, 9.140625), "customWidth": 1}
+            if column in spec.hidden_columns:
+                attributes["hidden"] = 1
+            _sub(cols, "col", **attributes)
+    data = _sub(root, "sheetData")
+    for number, values in enumerate(spec.rows, start=1):
+        row = _sub(data, "row", r=number)
+        for position, value in enumerate(values, start=1):
+            style = spec.styles.get((number, position))
+            if value in (None, "") and style is None:
+                continue
+            cell = _sub(row, "c", r=f"{column_letter(position)}{number}")
+            if looks_like_formula(value):
+                style = styles.derive(style or 0, quotePrefix=True)
+            if style:
+                cell.set("s", str(style))
+            set_value(cell, value)
+    if spec.auto_filter:
+        _sub(root, "autoFilter", ref=spec.auto_filter)
+    if spec.links:
+        links = _sub(root, "hyperlinks")
+        for (row, column), location in sorted(spec.links.items()):
+            _sub(links, "hyperlink", ref=f"{column_letter(column)}{row}", location=location,
+                 tooltip=f"Go to {location}", display=location)
+    _sub(root, "pageMargins", left=0.7, right=0.7, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    _sub(root, "pageSetup", paperSize=9, orientation="landscape", fitToWidth=1, fitToHeight=0)
+    return root
+
+
+def add_results_sheet(package: Package, name: str, index: int, root: etree._Element, print_rows: str) -> str:
+    """Put worksheet `root` in the package as sheet `name` at `index`, printing `print_rows` on every page."""
+    part = package.add_sheet(name, index, root)
+    first, _, last = print_rows.partition(":")
+    package.set_defined_name("_xlnm.Print_Titles", index, f"'{name}'!${first}:${last or first}")
+    return part
+
+
+def add_chart(package: Package, sheet_part: str, sheet_root: etree._Element, chart: etree._Element,
+              at: tuple[int, int], size_cm: tuple[float, float]) -> None:
+    """Anchor `chart` on the sheet with its top-left corner in cell `at` (row, column)."""
+    chart_part = package.unique_name("xl/charts/chart{}.xml")
+    drawing_part = package.unique_name("xl/drawings/drawing{}.xml")
+    package.put_xml(chart_part, chart)
+    package.set_content_type(chart_part, CT_CHART)
+    drawing = etree.Element(f"{{{_XDR}}}wsDr", nsmap={"xdr": _XDR, "a": _A, "r": REL_NS, "c": _C})
+    package.put_xml(drawing_part, drawing)
+    package.set_content_type(drawing_part, CT_DRAWING)
+    chart_id = package.relate(drawing_part, chart_part, REL_CHART)
+    drawing_id = package.relate(sheet_part, drawing_part, REL_DRAWING)
+
+    anchor = etree.SubElement(drawing, f"{{{_XDR}}}oneCellAnchor")
+    start = etree.SubElement(anchor, f"{{{_XDR}}}from")
+    for tag, value in (("col", at[1] - 1), ("colOff", 0), ("row", at[0] - 1), ("rowOff", 0)):
+        etree.SubElement(start, f"{{{_XDR}}}{tag}").text = str(value)
+    etree.SubElement(anchor, f"{{{_XDR}}}ext", cx=str(int(size_cm[0] * EMU_PER_CM)),
+                     cy=str(int(size_cm[1] * EMU_PER_CM)))
+    frame = etree.SubElement(anchor, f"{{{_XDR}}}graphicFrame", macro="")
+    properties = etree.SubElement(frame, f"{{{_XDR}}}nvGraphicFramePr")
+    etree.SubElement(properties, f"{{{_XDR}}}cNvPr", id="1", name="Chart 1")
+    etree.SubElement(properties, f"{{{_XDR}}}cNvGraphicFramePr")
+    transform = etree.SubElement(frame, f"{{{_XDR}}}xfrm")
+    etree.SubElement(transform, f"{{{_A}}}off", x="0", y="0")
+    etree.SubElement(transform, f"{{{_A}}}ext", cx="0", cy="0")
+    graphic = etree.SubElement(etree.SubElement(frame, f"{{{_A}}}graphic"), f"{{{_A}}}graphicData",
+                               uri=_C)
+    reference = etree.SubElement(graphic, f"{{{_C}}}chart")
+    reference.set(R_ID, chart_id)
+    etree.SubElement(anchor, f"{{{_XDR}}}clientData")
+
+    element = etree.Element(f"{M}drawing")
+    element.set(R_ID, drawing_id)
+    sheet_root.append(element)
+
+
+def _c(parent: etree._Element, tag: str, val: object | None = None) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{_C}}}{tag}")
+    if val is not None:
+        element.set("val", str(val))
+    return element
+
+
+def _rich(parent: etree._Element, text: str, bold: bool = True) -> None:
+    rich = _c(_c(parent, "tx"), "rich")
+    etree.SubElement(rich, f"{{{_A}}}bodyPr")
+    paragraph = etree.SubElement(rich, f"{{{_A}}}p")
+    run = etree.SubElement(paragraph, f"{{{_A}}}r")
+    etree.SubElement(run, f"{{{_A}}}rPr", lang="en-GB", b="1" if bold else "0")
+    etree.SubElement(run, f"{{{_A}}}t").text = text
+
+
+def _solid(parent: etree._Element, rgb: str) -> None:
+    shape = _c(parent, "spPr")
+    etree.SubElement(etree.SubElement(shape, f"{{{_A}}}solidFill"), f"{{{_A}}}srgbClr", val=rgb)
+    line = etree.SubElement(shape, f"{{{_A}}}ln")
+    etree.SubElement(etree.SubElement(line, f"{{{_A}}}solidFill"), f"{{{_A}}}srgbClr", val=rgb)
+
+
+def bar_chart(sheet: str, title: str, header_row: int, first_column: int, last_column: int,
+              series: Sequence[tuple[int, str]], axis_titles: tuple[str, str]) -> etree._Element:
+    """Return a clustered column chart, one series per row (row, colour), categories from `header_row`."""
+    space = etree.Element(f"{{{_C}}}chartSpace", nsmap={"c": _C, "a": _A, "r": REL_NS})
+    _c(space, "roundedCorners", 0)
+    chart = _c(space, "chart")
+    _rich(_c(chart, "title"), title)
+    _c(chart, "autoTitleDeleted", 0)
+    area = _c(chart, "plotArea")
+    _c(area, "layout")
+    bars = _c(area, "barChart")
+    _c(bars, "barDir", "col")
+    _c(bars, "grouping", "clustered")
+    _c(bars, "varyColors", 0)
+    first, last = column_letter(first_column), column_letter(last_column)
+    categories = f"'{sheet}'!${first}${header_row}" + (f":${last}${header_row}" if last != first else "")
+    for index, (row, colour) in enumerate(series):
+        ser = _c(bars, "ser")
+        _c(ser, "idx", index)
+        _c(ser, "order", index)
+        _c(_c(_c(ser, "tx"), "strRef"), "f").text = f"'{sheet}'!A{row}"
+        _solid(ser, colour)
+        _c(ser, "invertIfNegative", 0)
+        _c(_c(_c(ser, "cat"), "strRef"), "f").text = categories
+        _c(_c(_c(ser, "val"), "numRef"), "f").text = f"'{sheet}'!${first}${row}:${last}${row}"
+    _c(bars, "gapWidth", 150)
+    _c(bars, "axId", 10)
+    _c(bars, "axId", 100)
+    for axis, ident, cross, position, name in (("catAx", 10, 100, "b", axis_titles[1]),
+                                               ("valAx", 100, 10, "l", axis_titles[0])):
+        ax = _c(area, axis)
+        _c(ax, "axId", ident)
+        _c(_c(ax, "scaling"), "orientation", "minMax")
+        _c(ax, "delete", 0)
+        _c(ax, "axPos", position)
+        if axis == "valAx":
+            _c(ax, "majorGridlines")
+        _rich(_c(ax, "title"), name, bold=False)
+        _c(ax, "numFmt").attrib.update({"formatCode": "General", "sourceLinked": "1"})
+        _c(ax, "majorTickMark", "out")
+        _c(ax, "minorTickMark", "none")
+        _c(ax, "tickLblPos", "nextTo")
+        _c(ax, "crossAx", cross)
+        _c(ax, "crosses", "autoZero")
+        if axis == "valAx":
+            _c(ax, "crossBetween", "between")
+            _c(ax, "majorUnit", 1)
+        else:
+            _c(ax, "auto", 1)
+            _c(ax, "lblAlgn", "ctr")
+            _c(ax, "lblOffset", 100)
+    legend = _c(chart, "legend")
+    _c(legend, "legendPos", "r")
+    _c(legend, "overlay", 0)
+    _c(chart, "plotVisOnly", 1)
+    _c(chart, "dispBlanksAs", "gap")
+    return space

@@ -1,0 +1,210 @@
+"""Read and write single cells of a worksheet part's XML, leaving every other row, cell and element as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from lxml import etree
+
+from workbook.core.model import column_letter
+from workbook.core.values import storable
+from workbook.xlsx.package import M
+
+_ADDRESS = re.compile(r"([A-Z]+)(\d+)")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+EPOCH = dt.datetime(1899, 12, 30)
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """Return (row, column) of an A1 reference."""
+    match = _ADDRESS.fullmatch(ref.replace("$", ""))
+    if match is None:
+        raise ValueError(ref)
+    return int(match.group(2)), column_number(match.group(1))
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _column_of(ref: str) -> int:
+    """Return the column number of a cell reference such as 'AB12' (letters looked up once each)."""
+    letters = ref.rstrip("0123456789")
+    number = _COLUMNS.get(letters)
+    if number is None:
+        number = _COLUMNS[letters] = column_number(letters.replace("$", ""))
+    return number
+
+
+def excel_serial(value: dt.date | dt.datetime) -> float | int:
+    """Return the date as Excel's day number (1900 date system)."""
+    if not isinstance(value, dt.datetime):
+        return (dt.datetime(value.year, value.month, value.day) - EPOCH).days
+    delta = value - EPOCH
+    serial = delta.days + delta.seconds / 86_400 + delta.microseconds / 86_400e6
+    return int(serial) if float(serial).is_integer() else serial
+
+
+class Cells:
+    """The cells of one worksheet part: found by row and column, created in order when written."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.data = root.find(f"{M}sheetData")
+        self._rows: dict[int, etree._Element] | None = None
+        self._cells: dict[int, dict[int, etree._Element]] = {}
+
+    def rows(self) -> dict[int, etree._Element]:
+        if self._rows is None:
+            self._rows = {}
+            last = 0
+            for row in self.data.iterfind(f"{M}row"):
+                number = row.get("r")
+                if number is None:
+                    number = str(last + 1)
+                    row.set("r", number)
+                last = int(number)
+                self._rows[last] = row
+        return self._rows
+
+    def row_cells(self, number: int) -> dict[int, etree._Element]:
+        if number not in self._cells:
+            cells, last = {}, 0
+            row = self.rows().get(number)
+            for cell in row.iterfind(f"{M}c") if row is not None else ():
+                ref = cell.get("r")
+                if ref:
+                    last = _column_of(ref)
+                else:
+                    last += 1
+                    cell.set("r", f"{column_letter(last)}{number}")
+                cells[last] = cell
+            self._cells[number] = cells
+        return self._cells[number]
+
+    def get(self, row: int, column: int) -> etree._Element | None:
+        return self.row_cells(row).get(column)
+
+    def cell(self, row: int, column: int) -> etree._Element:
+        """Return the cell element at (`row`, `column`), created (empty, styled as its row) when missing."""
+        found = self.get(row, column)
+        if found is not None:
+            return found
+        rows = self.rows()
+        element = rows.get(row)
+        if element is None:
+            element = etree.Element(f"{M}row", r=str(row))
+            later = [r for r in rows if r > row]
+            if later:
+                rows[min(later)].addprevious(element)
+            else:
+                self.data.append(element)
+            rows[row] = element
+        cells = self.row_cells(row)
+        cell = etree.Element(f"{M}c", r=f"{column_letter(column)}{row}")
+        if element.get("customFormat") == "1" and element.get("s"):
+            cell.set("s", element.get("s"))
+        later = [c for c in cells if c > column]
+        if later:
+            cells[min(later)].addprevious(cell)
+        else:
+            element.append(cell)
+        cells[column] = cell
+        return cell
+
+    def last_row(self, columns) -> int:
+        """Return the last row with a value in any of `columns` (1 when none below the header)."""
+        columns = set(columns)
+        for number in sorted(self.rows(), reverse=True):
+            if number <= 1:
+                break
+            if any(has_value(c) for col, c in self.row_cells(number).items() if col in columns):
+                return number
+        return 1
+
+    def style(self, row: int, column: int) -> int:
+        found = self.get(row, column)
+        if found is not None:
+            return int(found.get("s") or 0)
+        element = self.rows().get(row)
+        if element is not None and element.get("customFormat") == "1":
+            return int(element.get("s") or 0)
+        return 0
+
+
+def has_value(cell: etree._Element) -> bool:
+    if cell.find(f"{M}f") is not None:
+        return True
+    if cell.get("t") == "inlineStr":
+        return bool("".join(cell.find(f"{M}is").itertext()).strip()) if cell.find(f"{M}is") is not None else False
+    value = cell.find(f"{M}v")
+    return value is not None and value.text not in (None, "")
+
+
+def clear_value(cell: etree._Element) -> None:
+    """Empty the cell, keeping its style."""
+    for child in list(cell):
+        if child.tag in (f"{M}v", f"{M}is", f"{M}f"):
+            cell.remove(child)
+    cell.attrib.pop("t", None)
+
+
+def set_value(cell: etree._Element, value: object) -> None:
+    """Store `value` (text as an inline string, numbers, booleans, dates as day numbers) in `cell`."""
+    clear_value(cell)
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        etree.SubElement(cell, f"{M}v").text = "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        etree.SubElement(cell, f"{M}v").text = repr(value) if isinstance(value, float) else str(value)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        etree.SubElement(cell, f"{M}v").text = str(excel_serial(value))
+    else:
+        text = storable(str(value))
+        cell.set("t", "inlineStr")
+        inline = etree.SubElement(etree.SubElement(cell, f"{M}is"), f"{M}t")
+        inline.text = text
+        if text != text.strip():
+            inline.set(_XML_SPACE, "preserve")
+
+
+def move_value(source: etree._Element | None, target: etree._Element) -> None:
+    """Give `target` the value `source` holds (a shared string stays a shared string); keep `target`'s style."""
+    clear_value(target)
+    if source is None:
+        return
+    if source.get("t"):
+        target.set("t", source.get("t"))
+    for child in source:
+        if child.tag in (f"{M}f", f"{M}v", f"{M}is"):
+            copy = etree.fromstring(etree.tostring(child))
+            if copy.tag == f"{M}f" and copy.get("t") == "shared":
+                continue  # a shared formula's master stays where it is: keep the value it last computed
+            target.append(copy)
+
+
+def cell_xml(ref: str, value: object, style: int = 0) -> str:
+    """Return the XML of one cell holding `value`, as `set_value` stores it (for rows appended as text)."""
+    from xml.sax.saxutils import escape
+
+    styled = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{styled}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{styled}><v>{repr(value) if isinstance(value, float) else value}</v></c>'
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f'<c r="{ref}"{styled}><v>{excel_serial(value)}</v></c>'
+    text = storable(str(value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
