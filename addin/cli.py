@@ -344,7 +344,8 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     plan = roll.plan
     click.echo(f"History: {plural(kept, content.period.label + ' row')} recorded (Source 'rolled')"
                + (f"; {plural(already, 'risk')} already had a {content.period.label} row, brought up to date from "
-                  f"the Register ({plan.updated} with a value changed, listed below)." if already else "."))
+                  f"the Register" + (f" ({plan.updated} with a value changed, listed below)." if plan.updated else
+                                     ": none had a value changed.") if already else "."))
     click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
                f"reviewed and `riskreg trends --write` fills it.")
     click.echo(f"Settings: reporting period {new_period.label}.")

@@ -219,7 +219,7 @@ def figure_alt_texts(content: PaperContent) -> list[str]:
     """Return the alternative text of each picture-like figure of the paper, in page order."""
     from report_builder import charts
 
-    return [charts.distribution_alt_text(content.distribution)] if content.distribution else []
+    return [charts.distribution_alt_text(content.distribution, content.scale())] if content.distribution else []
 
 
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,

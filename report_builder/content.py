@@ -203,6 +203,11 @@ class PaperContent:
         """The rating table's total for this period: equal to `risk_count` when every open risk is counted."""
         return sum(row.counts[-1] for row in self.rating_rows if row.counts)
 
+    def scale(self) -> tuple[Rating, ...]:
+        """Return the register's rating scale as the rating table has it, most severe first."""
+        return tuple(Rating(row.rating, len(self.rating_rows) - i, row.fill, row.font)
+                     for i, row in enumerate(self.rating_rows))
+
     def rating_counts_text(self) -> str:
         """Return '1 Critical, 13 High, 4 Medium and 0 Low': this period's counts on the register's scale."""
         parts = [f"{row.counts[-1] if row.counts else 0} {row.rating}" for row in self.rating_rows]

@@ -12,7 +12,6 @@ from report_builder import appendix, charts, redline, wordml
 from report_builder.content import PaperContent, Text
 from workbook.core import palette
 from workbook.core.errors import TemplateError
-from workbook.core.schema import Rating
 from workbook.core.words import is_are, plural, them_it
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
@@ -333,9 +332,8 @@ def _chart_paragraph(document, content: PaperContent):
     chart_part = Part(package.next_partname(CHART_PART), CT.DML_CHART, b"", package)
     chart_rid = document.part.relate_to(chart_part, RT.CHART)
     data_part = Part(package.next_partname(EMBEDDED_WORKBOOK), CT.SML_SHEET, b"", package)
-    ratings = [Rating(row.rating, len(content.rating_rows) - i, row.fill, row.font)
-               for i, row in enumerate(content.rating_rows)]  # the register's scale, most severe first
-    chart = charts.rating_chart(content.distribution, chart_part.relate_to(data_part, RT.PACKAGE), ratings=ratings)
+    chart = charts.rating_chart(content.distribution, chart_part.relate_to(data_part, RT.PACKAGE),
+                                ratings=content.scale())
     chart_part._blob, data_part._blob = chart.xml, chart.workbook
     number = _new_docpr_id(document)
     drawing = (

@@ -280,6 +280,7 @@ class ValuesRoll:
     roll: Roll
     values: dict[str, object]  # 'Sheet!A1' -> new value, for every cell the roll-over writes
     removed_sheets: tuple[str, ...]
+    added_sheets: tuple[str, ...] = ()  # the Record sheet, the first time: the client adds it (hidden) first
 
 
 def roll_quarter_values(grids: dict, source: str, period: Period, register: Register) -> ValuesRoll:
@@ -292,8 +293,9 @@ def roll_quarter_values(grids: dict, source: str, period: Period, register: Regi
         scratch = write_grids(Path(folder) / _scratch_name(source), grids)
         roll = roll_quarter(scratch, period, register=register)
         values = read_values(scratch, roll.written.cells)
-        kept = set(sheet_names(scratch))
-    return ValuesRoll(roll, values, tuple(name for name in grids if name not in kept))
+        kept = sheet_names(scratch)
+    return ValuesRoll(roll, values, tuple(name for name in grids if name not in kept),
+                      tuple(name for name in kept if name not in grids))
 
 
 def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False) -> tuple[object, dict]:

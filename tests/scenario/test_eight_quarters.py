@@ -188,6 +188,7 @@ def first_register(path: Path) -> None:
               "owner": f"Owner of {risk_id}"}
              for risk_id, (lk, im, status) in STATES[0].items()]
     write_workbook(path, risks=risks, settings={"period": PERIODS[0], "organisation": "Test Constabulary",
+                                                "committee": "Joint Audit Committee", "contact": "Risk Manager",
                                                 "author": "Chief Finance Officer"})
 
 

@@ -18,13 +18,14 @@ from workbook.core.schema import (
     MATRIX_SHEET,
     REGISTER_SHEET,
     SETTINGS_SHEET,
+    TEXT_SHEET,
 )
 from workbook.core.trends import Movements, allowed
 
 # Text starting with one of these is a formula to Excel: every writer stores such text as text.
 # The user's sheets: findings point into them, and results are never written over them.
 REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET, MATRIX_SHEET, APPETITE_SHEET,
-                   ACTIONS_SHEET)
+                   ACTIONS_SHEET, TEXT_SHEET)
 Rows = list[list[object]]
 
 VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")

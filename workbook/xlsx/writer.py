@@ -474,25 +474,25 @@ def _grow_dimension(root: etree._Element, last_row: int, last_column: int) -> No
     dimension.set("ref", f"{column_letter(left)}{top}:{column_letter(right)}{bottom}")
 
 
-def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> None:
+def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> list[str]:
     """Append `rows` (key, field, text) to the very hidden Record sheet, adding the sheet when the workbook has
-    none: it stays out of the user's way, and Excel's Unhide does not list it."""
+    none (it stays out of the user's way: Excel's Unhide does not list it); return the cells written."""
     if not rows:
-        return
+        return []
     positions = {header: column for column, header in enumerate(record_columns(), start=1)}
-    values = [dict(zip(positions, row)) for row in rows]
     if TEXT_SHEET in book.sheetnames:
-        append_rows(book, TEXT_SHEET, positions, values)
-        return
-    root = worksheet(SheetSpec([list(positions), *[list(row) for row in rows]]), book.styles)
-    book.package.add_sheet(TEXT_SHEET, len(book.sheetnames), root)
+        return append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
+    grid = [list(positions), *[list(row) for row in rows]]
+    book.package.add_sheet(TEXT_SHEET, len(book.sheetnames), worksheet(SheetSpec(grid), book.styles))
     for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
         if sheet.get("name") == TEXT_SHEET:
             sheet.set("state", "veryHidden")
+    return [f"{TEXT_SHEET}!{column_letter(column)}{row}" for row, values in enumerate(grid, start=1)
+            for column, value in enumerate(values, start=1) if value not in (None, "")]
 
 
 def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
-    """Apply the roll-over plan to History and the Record sheet; return the History cells written."""
+    """Apply the roll-over plan to History and the Record sheet; return the cells written."""
     if HISTORY_SHEET not in book.sheetnames:
         raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
                                   f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
@@ -501,8 +501,7 @@ def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
     written += [_store(book, HISTORY_SHEET, w.row, w.column, w.value, DATE_FORMAT) for w in plan.updates]
     written += append_rows(book, HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, formats,
                            [str(w.value) for w in plan.headers])
-    _record_rows(book, plan.record)
-    return written
+    return written + _record_rows(book, plan.record)
 
 
 def _shift_trends(book: Book, register: Register, new_period: Period) -> list[str]:
