@@ -34,18 +34,20 @@ class NativeChart:
     caption: str
 
 
-def _count_words(counts: dict[str, int]) -> str:
-    return ", ".join(f"{int(counts.get(r.name, 0))} {r.name}" for r in RATINGS)
+def _count_words(counts: dict[str, int], ratings: Sequence[Rating] = RATINGS) -> str:
+    return ", ".join(f"{int(counts.get(r.name, 0))} {r.name}" for r in ratings)
 
 
-def distribution_alt_text(distribution: Sequence[Distribution]) -> str:
-    """Return what the ratings chart shows, in words: each quarter's count of open risks by rating."""
-    quarters = "; ".join(f"{d.period}: {sum(int(v) for v in d.counts.values())} open risks, "
-                         f"{_count_words(dict(d.counts))}" for d in distribution)
+def distribution_alt_text(distribution: Sequence[Distribution], ratings: Sequence[Rating] = RATINGS) -> str:
+    """Return what the ratings chart shows, in words: each quarter's count of open risks by rating (the
+    register's scale, most severe first)."""
+    quarters = "; ".join(f"{d.period}: {_plural(sum(int(v) for v in d.counts.values()), 'open risk')}, "
+                         f"{_count_words(dict(d.counts), ratings)}" for d in distribution)
     return f"Stacked column chart of open risks by residual rating, one column per quarter. {quarters}."
 
 
-def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0) -> NativeChart:
+def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0,
+                 ratings: Sequence[Rating] = RATINGS) -> NativeChart:
     """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`."""
     from lxml import etree
     from pptx.chart.chart import Chart
@@ -57,7 +59,7 @@ def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_c
 
     data = CategoryChartData(number_format="0")
     data.categories = [d.period for d in distribution]
-    order = tuple(reversed(RATINGS))  # least severe at the bottom of each column, Critical on top
+    order = tuple(reversed(ratings))  # least severe at the bottom of each column, the most severe on top
     for rating in order:
         data.add_series(rating.name, [int(d.counts.get(rating.name, 0)) for d in distribution])
     chart_type = XL_CHART_TYPE.COLUMN_STACKED
@@ -82,7 +84,7 @@ def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_c
     chart.category_axis.axis_title.text_frame.text = "Quarter"
     _finish(space, package_rid, etree)
     return NativeChart(etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True),
-                       data.xlsx_blob, distribution_alt_text(distribution), width_cm, width_cm * 0.5,
+                       data.xlsx_blob, distribution_alt_text(distribution, ratings), width_cm, width_cm * 0.5,
                        "Open risks by residual rating, by quarter")
 
 
