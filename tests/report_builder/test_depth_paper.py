@@ -112,3 +112,28 @@ def test_positions_on_request_list_each_risks_inherent_residual_and_target(depth
     inherent = min(4, l + 1)  # the sample's inherent likelihood is one above the residual, on a 4×4 matrix
     assert lines[start + 3] == (f"| CRR18 {crr18['name']} | {inherent} × 4 = {inherent * 4} | {l} × {i} = {l * i} | "
                                 f"{l - 1} × {i - 1} = {(l - 1) * (i - 1)} | 30 September 2021 |")
+
+
+def test_a_past_papers_actions_are_the_actions_as_they_stood_at_its_close(depth_paper, tmp_path):
+    """Roll the quarter, then finish every action: the closed quarter's paper still lists what was overdue."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from workbook import jobs
+    from workbook.core.periods import parse_period
+
+    register_path, _ = depth_paper
+    path = shutil.copyfile(register_path, tmp_path / "depth.xlsx")
+    at_close = build_content(read_register(path)).action_rows
+    jobs.roll_quarter(path, parse_period("2021/22 Q3"))
+    book = load_workbook(path)
+    sheet = book["Actions"]
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, 1).value:
+            sheet.cell(row, 5).value, sheet.cell(row, 6).value = "Done", dt.datetime(2021, 10, 4)
+    book.save(path)
+
+    assert build_content(read_register(path)).action_rows == ()  # this quarter: nothing overdue or due
+    past = build_paper(path, tmp_path / "q2.docx", force=True, period=parse_period("2021/22 Q2")).content
+    assert past.action_rows == at_close and len(at_close) == 8  # 4 overdue, 4 due next quarter, as worked out above

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from workbook.core import trends
 from workbook.core.errors import PeriodError
-from workbook.core.model import HistoryEntry, Register, Risk
+from workbook.core.model import HistoryEntry, Register, Risk, SheetRow
 from workbook.core.periods import Period
-from workbook.core.rollover import QUARTER_KEY, RATINGS_FIELD, TRENDS_FIELD
+from workbook.core.rollover import ACTIONS_FIELD, QUARTER_KEY, RATINGS_FIELD, TRENDS_FIELD
 from workbook.core.schema import (
+    ACTION_COLUMNS,
     NOT_APPLICABLE,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
@@ -88,8 +90,26 @@ def register_as_of(register: Register, period: Period) -> Register:
     headers.update({key: trend_header(p.quarter) for key, p in zip(TREND_KEYS, periods)})
     earlier = [entry for entry, p in zip(register.history, trends.entry_periods(register))
                if p is not None and p < period]
+    actions, action_columns = recorded_actions(register, quarter)
     return Register(
         risks=risks, trend_periods=periods, settings=settings, lists=lists, history=earlier,
         columns=dict(register.columns), headers=headers, header_row=register.header_row, source=register.source,
         settings_rows=dict(register.settings_rows), history_columns=dict(register.history_columns),
-        recorded_text=register.recorded_text)
+        recorded_text=register.recorded_text, actions=actions, action_columns=action_columns,
+        appetite=register.appetite, appetite_columns=dict(register.appetite_columns),
+        matrix_sheet=register.matrix_sheet)
+
+
+def recorded_actions(register: Register, quarter: dict[str, str]) -> tuple[list[SheetRow] | None, dict[str, int]]:
+    """Return the Actions sheet as the quarter's close recorded it (dates as dates), and its columns; a quarter
+    closed before actions were recorded gives today's sheet."""
+    if ACTIONS_FIELD not in quarter:
+        return register.actions, dict(register.action_columns)
+    dates = {c.key for c in ACTION_COLUMNS if c.kind == "date"}
+    rows = []
+    for item in json.loads(quarter[ACTIONS_FIELD] or "[]"):
+        row = int(item.pop("row"))
+        rows.append(SheetRow(row, {key: _date(value) if key in dates and isinstance(value, str) and value else value
+                                   for key, value in item.items()}))
+    columns = dict(register.action_columns) or {c.key: i for i, c in enumerate(ACTION_COLUMNS, start=1)}
+    return rows, columns

@@ -9,6 +9,7 @@ from operator import itemgetter
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, SheetRow, as_text
 from workbook.core.periods import Period, parse_period
+from workbook.core.record_text import read_record
 from workbook.core.schema import (
     ACTION_COLUMNS,
     ACTIONS_SHEET,
@@ -233,19 +234,14 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
 
 
 def read_recorded_text(grid: Grid | None) -> dict[str, dict[str, str]]:
-    """Return the Record sheet's text by key, then field (the first row of a key and field counts)."""
+    """Return the Record sheet's text by key, then field (long texts joined from their parts)."""
     if not grid:
         return {}
     header = [_clean_header(v).lower() for v in grid[0]]
     if any(c.header.lower() not in header for c in TEXT_COLUMNS):
         return {}
     pick = _picker([header.index(c.header.lower()) for c in TEXT_COLUMNS])
-    texts: dict[str, dict[str, str]] = {}
-    for row in grid[1:]:
-        key, name, text = (as_text(v) for v in pick(row))
-        if key and name:
-            texts.setdefault(key, {}).setdefault(name, text)
-    return texts
+    return read_record(tuple(as_text(v) for v in pick(row)) for row in grid[1:])
 
 
 # Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 
 from workbook.core import trends
@@ -17,6 +18,7 @@ from workbook.core.errors import RegisterFormatError
 from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
 from workbook.core.periods import Period
+from workbook.core.record_text import record_rows
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
 from workbook.core.schema import (
@@ -33,6 +35,7 @@ FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: ample for the few thousand tex
 QUARTER_KEY = "quarter {label}"
 RATINGS_FIELD = "ratings"
 TRENDS_FIELD = "trends"
+ACTIONS_FIELD = "actions"  # the Actions sheet at the close, as JSON: a past paper lists that quarter's actions
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,18 @@ def quarter_record(register: Register) -> dict[str, str]:
     fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
     # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
     fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
+    if register.actions is not None:
+        fields[ACTIONS_FIELD] = json.dumps([{"row": action.row, **{key: _plain(value) for key, value in
+                                                                  action.values.items()}}
+                                            for action in register.actions], ensure_ascii=False)
     return fields  # empty ones too: a past paper must not take a value typed since
+
+
+def _plain(value: object) -> object:
+    """Return a cell value JSON can hold: dates as ISO text, numbers and text as they are."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    return value if isinstance(value, (str, int, float, bool)) or value is None else as_text(value)
 
 
 def plan_roll(register: Register) -> RollPlan:
@@ -174,7 +188,7 @@ def plan_roll(register: Register) -> RollPlan:
         key = fingerprint(texts)
         if key not in recorded:
             recorded.add(key)
-            record.extend((key, name, text) for name, text in texts.items() if text)
+            record.extend(record_rows(key, ((name, text) for name, text in texts.items() if text)))
         state = risk_state(register, risk, key)
         entry = existing.get(risk.id.casefold())
         if entry is None:
@@ -199,7 +213,7 @@ def plan_roll(register: Register) -> RollPlan:
         kept += not changed
     quarter = QUARTER_KEY.format(label=closing.label)
     if quarter not in register.recorded_text:
-        record.extend((quarter, name, text) for name, text in quarter_record(register).items())
+        record.extend(record_rows(quarter, quarter_record(register).items()))
     return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
                     tuple(notes))
 
