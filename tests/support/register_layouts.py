@@ -220,8 +220,10 @@ def pcc_workbook(path: Path) -> Expected:
 
 DEPTH_RISKS = [  # ref, title, category, inherent L×I, residual L×I, target L×I, target date, proximity
     ("SR01", "Funding gap", "Finance", (5, 4), (4, 3), (2, 3), dt.date(2025, 3, 31), "Within a year"),
-    ("SR02", "Workforce shortages", "People", (4, 4), (3, 3), (4, 3), dt.date(2025, 6, 30), "Imminent"),  # target > residual
-    ("SR03", "Cyber attack", "Finance", (3, 3), (3, 2), (1, 2), dt.date(2024, 9, 30), "Soon"),  # date passed; not a proximity
+    # the target above the residual
+    ("SR02", "Workforce shortages", "People", (4, 4), (3, 3), (4, 3), dt.date(2025, 6, 30), "Imminent"),
+    # the target date passed by the end of 2024/25 Q3; 'Soon' is no proximity on the list
+    ("SR03", "Cyber attack", "Finance", (3, 3), (3, 2), (1, 2), dt.date(2024, 9, 30), "Soon"),
 ]
 # Header families in use: a council's Inherent/Residual/Target and a force's Gross/Current/Target (score only).
 COUNCIL_DEPTH_HEADERS = ["Ref", "Risk Title", "Description", "Risk Category", "Inherent Likelihood",
@@ -233,7 +235,7 @@ FORCE_DEPTH_HEADERS = ["Risk Ref", "Risk", "Gross Likelihood", "Gross Impact", "
 
 
 def council_depth_workbook(path: Path) -> list[str]:
-    """Write a council register (.xlsx) with inherent, residual and target L × I, real date cells; return its headers."""
+    """Write a council register (.xlsx): inherent, residual and target L × I, real date cells; return its headers."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Strategic Risks"

@@ -6,7 +6,15 @@ from pathlib import Path
 
 from workbook.core import trends
 from workbook.core.model import HistoryEntry, Register, Risk
-from workbook.core.schema import COLUMNS, DEFAULT_LISTS, DEPTH_COLUMNS, DEPTH_LISTS, HISTORY_COLUMNS, SETTINGS, TREND_KEYS
+from workbook.core.schema import (
+    COLUMNS,
+    DEFAULT_LISTS,
+    DEPTH_COLUMNS,
+    DEPTH_LISTS,
+    HISTORY_COLUMNS,
+    SETTINGS,
+    TREND_KEYS,
+)
 from workbook.importers.planner import Plan
 from workbook.importers.report import REPORT_HEADERS, REPORT_SHEET, Entry
 

@@ -360,7 +360,8 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
     """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
 
     `full` adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix,
-    Appetite and Actions sheets (`depth_columns` the columns alone, as an import of them does); `user_columns` are headers of the user's own columns after the register's
+    Appetite and Actions sheets (`depth_columns` the columns alone, as an import of them does); `user_columns` are
+    headers of the user's own columns after the register's
     (values under 'user:<header>'); `notes` is a sheet (name, headers, rows) put last, such as an import's
     report."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
