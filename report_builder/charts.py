@@ -244,7 +244,8 @@ def movement_alt_text(points: Sequence[MovementPoint], scale: int,
              for position in POSITION_MARKS if any(p.position == position for p in points)]
     said = "; ".join(parts)
     return (f"Likelihood by impact matrix of the inherent, residual and target positions of "
-            f"{_plural(risks, 'open risk')} on a {scale} by {scale} scale, by score band. {said[:1].upper()}{said[1:]}.")
+            f"{_plural(risks, 'open risk')} on a {scale} by {scale} scale, by score band. "
+            f"{said[:1].upper()}{said[1:]}.")
 
 
 __all__ = ["NativeChart", "rating_chart", "HeatCell", "heat_cells", "movement_cells", "zone", "heat_map_alt_text",
