@@ -287,15 +287,17 @@ def roll_quarter_values(grids: dict, source: str, period: Period, register: Regi
     return ValuesRoll(roll, values, tuple(name for name in grids if name not in kept))
 
 
-def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False) -> tuple[object, dict]:
-    """Build the board paper of the workbook whose sheets hold `grids`; return the PaperResult and file name -> bytes."""
+def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False,
+                       positions: bool = False) -> tuple[object, dict]:
+    """Build the board paper of the workbook whose sheets hold `grids` (with the positions when `positions`);
+    return the PaperResult and file name -> bytes."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="riskreg-") as folder:
         from workbook.xlsx.grids import write_grids
 
         scratch = write_grids(Path(folder) / _scratch_name(source), grids)
-        result = build_paper(scratch, force=force, pdf=pdf)
+        result = build_paper(scratch, force=force, pdf=pdf, positions=positions)
         files = {result.paper.name: result.paper.read_bytes()}
         if result.pdf:
             files[result.pdf.name] = result.pdf.read_bytes()
