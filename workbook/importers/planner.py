@@ -48,7 +48,8 @@ TITLE_LIMIT = 100  # a longer line above the header is a note, not the register'
 KEEP = "keep"  # a mapping file's word for "the user's own column"
 IGNORE = "ignore"
 GENERATED_ID = "R{number:02d}"
-DEPTH_SCORES = ("inherent_likelihood", "inherent_impact", "target_likelihood", "target_impact")
+# The in-depth positions' likelihood and impact, read as whole numbers like the register's own pair.
+POSITION_AXES = ("inherent_likelihood", "inherent_impact", "target_likelihood", "target_impact")
 _QUARTER = (
     re.compile(r"^(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*[ ,:-]*\s*(?:q|quarter\s*)([1-4])$", re.I),
     re.compile(r"^(?:q|quarter\s*)([1-4])\s*[ ,:-]*\s*(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I),
@@ -462,7 +463,7 @@ class _Planner:
         highest = 0
         for first, rows, _ in groups:
             for row in (self.table.rows[i] for i in rows):
-                for key in ("likelihood", "impact_score", *DEPTH_SCORES):
+                for key in ("likelihood", "impact_score", *POSITION_AXES):
                     number = _whole(self.cell(row, key)[0])
                     highest = max(highest, number or 0)
                 score = as_number(self.cell(row, "score")[0])
@@ -512,7 +513,7 @@ class _Planner:
             elif key in ("name", "category"):
                 text = self.clean(first, plan.position, text)
             values[key] = text
-        for key in ("likelihood", "impact_score", *DEPTH_SCORES):
+        for key in ("likelihood", "impact_score", *POSITION_AXES):
             if values.get(key):
                 number = _whole(str(values[key]))
                 if number is None:
