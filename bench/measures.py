@@ -157,6 +157,12 @@ def _depth_every_rule(state, out: Path):
     return check(register)
 
 
+def _plain_setup(inputs: Inputs):
+    from workbook.core.checks import check
+
+    return inputs.register(), check, ()
+
+
 def _trends_setup(inputs: Inputs):
     from workbook.core.trends import movements, rating_distribution
 
@@ -317,7 +323,9 @@ MEASURES: tuple[Measure, ...] = (
             "workbook.core.checks.check(register, the rules R031–R044) on bench.synthetic.add_depth's register",
             missing=_module_missing("workbook.core.depth")),
     Measure("depth", "every rule", OURS, _depth_setup, _depth_every_rule,
-            "workbook.core.checks.check(register): R001–R044 on the same register (compare checks/ours)"),
+            "workbook.core.checks.check(register): R001–R044 on the same register"),
+    Measure("depth", "every rule, no in-depth groups", OURS, _plain_setup, _depth_every_rule,
+            "workbook.core.checks.check(register) on the register before add_depth (checks/ours, in this run)"),
     Measure("trends", "ours", OURS, _trends_setup, _trends,
             "workbook.core.trends.movements + rating_distribution", missing=_module_missing("workbook.core.trends")),
     Measure("appendix", "ours", OURS, _appendix_setup, _appendix_ours,
