@@ -327,7 +327,8 @@ def _trend_cells(trends, escape=None) -> list[str]:
 def roll_quarter_command(register: Path, period: str, output: Path | None, force: bool) -> None:
     """Close the reporting quarter of a REGISTER and start the next one.
 
-    Keeps each risk's rating, trend and scores in History (Source 'rolled'), moves the trend columns one
+    Records each risk's full state in History (Source 'rolled': rating, trend, scores, status, owner, text
+    fingerprint; rows already there are brought up to date and each change named), moves the trend columns one
     quarter on (the oldest drops off, the new quarter's column starts empty) and sets the period in
     Settings. Refused if the register already reports that quarter. A backup is kept.
     """
@@ -335,16 +336,16 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     from workbook.xlsx.reader import read_register
 
     new_period = jobs.period_or_none(period)
-    content = read_register(register)
-    _settle()
-    roll = jobs.roll_quarter(register, new_period, register=content, output=output, force=force)
+    roll = jobs.roll_quarter(register, new_period, output=output, force=force)  # reads under the writer's lock
     content, result = roll.register, roll.written
     kept, already = roll.history_rows_added, roll.history_rows_kept
     headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
     click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
-    click.echo(f"History: {plural(kept, content.period.label + ' rating')} added (Source 'rolled')"
-               + (f"; {plural(already, 'risk')} already had a {content.period.label} row, left as it was."
-                  if already else "."))
+    plan = roll.plan
+    click.echo(f"History: {plural(kept, content.period.label + ' row')} recorded (Source 'rolled')"
+               + (f"; {plural(already, 'risk')} already had a {content.period.label} row, brought up to date from "
+                  f"the Register" + (f" ({plan.updated} with a value changed, listed below)." if plan.updated else
+                                     ": none had a value changed.") if already else "."))
     click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
                f"reviewed and `riskreg trends --write` fills it.")
     click.echo(f"Settings: reporting period {new_period.label}.")
@@ -388,16 +389,18 @@ def rules_command(output: Path | None) -> None:
               "unchanged previous paper (a paper edited since riskreg wrote it is otherwise kept).")
 @click.option("--positions", is_flag=True, help="Add a table of each risk's inherent, residual and target "
               "positions (likelihood × impact = score).")
+@click.option("--period", help="A closed quarter, e.g. '2021/22 Q3': build its paper again as History recorded it "
+              "at the close. Default name: REGISTER's name with ' board paper 2021-22 Q3.docx'.")
 @user_errors
 def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
-                  overwrite: bool, positions: bool) -> None:
+                  overwrite: bool, positions: bool, period: str | None) -> None:
     """Build the committee's board paper (Word) from a REGISTER workbook.
 
     riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
     paper edited since, is kept unless --overwrite.
     """
     result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
-                              positions=positions)
+                              positions=positions, period=jobs.period_or_none(period))
     content = result.content
     click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
                f"{len(content.attention)} for the Committee's attention.")

@@ -198,8 +198,8 @@ def generate(size: int, seed: int = 2021) -> SyntheticRegister:
                    "likelihood": h_likelihood, "impact": h_impact, "score": score,
                    "reviewed_on": dt.datetime.combine(period.end_date - dt.timedelta(days=rng.randint(3, 40)),
                                                       dt.time()),
-                   "source": "recorded"}
-            history.append([row[c.key] for c in HISTORY_COLUMNS])
+                   "source": "recorded", "status": "Open"}  # typed rows: no owner or text fingerprint
+            history.append([row.get(c.key) for c in HISTORY_COLUMNS])
     settings = {s.key: s.default for s in SETTINGS} | SAMPLE_SETTINGS
     settings.update(period=PERIOD.label, id_pattern=ID_PATTERN, meeting_date="30 September 2021",
                     agenda_item="7", title=f"Corporate Risk Register ({size:,} risks, synthetic)")

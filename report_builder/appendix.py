@@ -12,7 +12,6 @@ from pathlib import Path
 
 from report_builder.content import AppendixColumn, AppendixRow, Text
 from report_builder.wordml import ParagraphWriter
-from workbook.core.schema import RATING_BY_NAME
 
 # A4 landscape with 2 cm margins leaves 25.7 cm: the default when the template's section does not say.
 WIDTH_CM = 25.6
@@ -104,18 +103,18 @@ class _Column:
                      "arrow_size_pt": ARROW_CELL_PT if column.kind == "trend" else None}
         self.writers: dict[str | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
 
-    def _writers(self, rating_name: str):
-        rating = RATING_BY_NAME.get(rating_name) if self.rated else None
-        key = rating.name if rating else None
+    def _writers(self, row: AppendixRow):
+        rating = (row.fill, row.font) if self.rated and row.fill else None
+        key = rating
         if key not in self.writers:
-            look = dict(self.look, bold=True, colour=rating.font) if rating else self.look
-            shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{rating.fill}"/>' if rating else ""
+            look = dict(self.look, bold=True, colour=rating[1]) if rating else self.look
+            shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{rating[0]}"/>' if rating else ""
             self.writers[key] = (f"<w:tc><w:tcPr>{self.width}{shade}</w:tcPr>",
                                  ParagraphWriter("TableText", **look), ParagraphWriter("TableBullet", **look))
         return self.writers[key]
 
-    def cell(self, text: Text, rating_name: str) -> str:
-        opening, plain, bullet = self._writers(rating_name)
+    def cell(self, text: Text, row: AppendixRow) -> str:
+        opening, plain, bullet = self._writers(row)
         paragraphs = [(bullet if para.bullet else plain)(para.text) for para in text] or [plain("")]
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
@@ -126,7 +125,7 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
     page mostly empty."""
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
     for row in rows:
-        cells = "".join(writer.cell(text, row.rating) for writer, text in zip(writers, row.cells))
+        cells = "".join(writer.cell(text, row) for writer, text in zip(writers, row.cells))
         yield f"<w:tr>{cells}</w:tr>".encode()
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content
 from report_builder.sources import error_findings, findings_of, movements_of
 from workbook.core.errors import OutputError, RiskregError
+from workbook.core.history import register_as_of
+from workbook.core.periods import Period
 from workbook.core.words import plural, them_it
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.lock import one_writer
@@ -32,6 +34,22 @@ class RegisterErrorsError(RiskregError):
         super().__init__(message)
         self.errors = errors
         self.listing = listing  # the errors alone, for a caller that asks its own question
+
+
+class PaperTotalError(RiskregError):
+    """The paper's rating table would not count every open risk, so no paper is written, forced or not."""
+
+
+def check_totals(source: str, content: PaperContent) -> None:
+    """Refuse a paper whose rating table's total is not its number of open risks."""
+    if content.rating_total == content.risk_count:
+        return
+    bands = ", ".join(row.rating for row in content.rating_rows)
+    raise PaperTotalError(
+        f"{source}: the paper's rating table would total {content.rating_total} but {content.risk_count} risks are "
+        f"open: {', '.join(content.uncounted)} {'has a rating' if len(content.uncounted) == 1 else 'have ratings'} "
+        f"not on the Lists sheet's Ratings list ({bands}). Add the band to that list in its place (most severe "
+        "first) or correct the rating; the paper was not built.")
 
 
 @dataclass(frozen=True)
@@ -201,24 +219,25 @@ def figure_alt_texts(content: PaperContent) -> list[str]:
     """Return the alternative text of each picture-like figure of the paper, in page order."""
     from report_builder import charts
 
-    return [charts.distribution_alt_text(content.distribution)] if content.distribution else []
+    return [charts.distribution_alt_text(content.distribution, content.scale())] if content.distribution else []
 
 
 def build_paper(register_path: Path | str, output_path: Path | str, template: Path | str | None = None,
                 force: bool = False, pdf: bool = False, overwrite: bool = False,
-                positions: bool = False) -> PaperResult:
+                positions: bool = False, period: Period | None = None) -> PaperResult:
     """Write the board paper for the register at `register_path` to `output_path` (and a PDF beside it): despite
     register errors when `force`, over a file that is not riskreg's unchanged paper when `overwrite`; `positions`
-    adds the table of each risk's inherent, residual and target positions."""
+    adds the table of each risk's inherent, residual and target positions; with `period`, the paper of that closed
+    quarter as History recorded it at the close."""
     register_path, output = Path(register_path), Path(output_path)
     if output.suffix.lower() != ".docx":
         raise OutputError(f"{output}: the board paper is a Word document; give an output name ending in .docx.")
     with one_writer(output):
-        return _build_locked(register_path, output, template, force, pdf, overwrite, positions)
+        return _build_locked(register_path, output, template, force, pdf, overwrite, positions, period)
 
 
 def _build_locked(register_path: Path, output: Path, template: Path | str | None, force: bool,
-                  pdf: bool, overwrite: bool, positions: bool) -> PaperResult:
+                  pdf: bool, overwrite: bool, positions: bool, period: Period | None) -> PaperResult:
     from report_builder.render import render
     from templates import BOARD_PAPER
     from workbook.xlsx.reader import read_register
@@ -228,12 +247,15 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     if pdf:
         check_writable(pdf_target, force=overwrite, ours=ours, option="--overwrite")
     register = read_register(register_path)
+    if period is not None:
+        register = register_as_of(register, period)
     errors = error_findings(findings_of(register))
     if errors and not force:
         raise refusal(register_path.name, errors)
     movements, distribution = movements_of(register)
     content = build_content(register, movements=movements, distribution=distribution,
                             provenance=provenance(register_path), forced_errors=errors, positions=positions)
+    check_totals(register_path.name, content)
     with atomic_path(output) as temp:
         render(content, Path(template) if template else BOARD_PAPER, temp)
         _stamp_as_written(temp)

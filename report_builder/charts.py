@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from report_builder.content import Distribution, HeatPoint
 from report_builder.depth_content import POSITION_MARKS, MovementPoint
 from workbook.core import palette
-from workbook.core.schema import RATING_BY_NAME, RATINGS, Rating
+from workbook.core.schema import RATINGS, Rating
 
 CELL_LABELS = 10  # risk IDs one matrix cell can name; more are summed up as '+N more'
 LABELLED_RISKS = 60  # a larger register's heat map counts the risks in each cell instead of naming them
@@ -36,18 +36,20 @@ class NativeChart:
     caption: str
 
 
-def _count_words(counts: dict[str, int]) -> str:
-    return ", ".join(f"{int(counts.get(r.name, 0))} {r.name}" for r in RATINGS)
+def _count_words(counts: dict[str, int], ratings: Sequence[Rating] = RATINGS) -> str:
+    return ", ".join(f"{int(counts.get(r.name, 0))} {r.name}" for r in ratings)
 
 
-def distribution_alt_text(distribution: Sequence[Distribution]) -> str:
-    """Return what the ratings chart shows, in words: each quarter's count of open risks by rating."""
-    quarters = "; ".join(f"{d.period}: {sum(int(v) for v in d.counts.values())} open risks, "
-                         f"{_count_words(dict(d.counts))}" for d in distribution)
+def distribution_alt_text(distribution: Sequence[Distribution], ratings: Sequence[Rating] = RATINGS) -> str:
+    """Return what the ratings chart shows, in words: each quarter's count of open risks by rating (the
+    register's scale, most severe first)."""
+    quarters = "; ".join(f"{d.period}: {_plural(sum(int(v) for v in d.counts.values()), 'open risk')}, "
+                         f"{_count_words(dict(d.counts), ratings)}" for d in distribution)
     return f"Stacked column chart of open risks by residual rating, one column per quarter. {quarters}."
 
 
-def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0) -> NativeChart:
+def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0,
+                 ratings: Sequence[Rating] = RATINGS) -> NativeChart:
     """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`."""
     from lxml import etree
     from pptx.chart.chart import Chart
@@ -59,7 +61,7 @@ def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_c
 
     data = CategoryChartData(number_format="0")
     data.categories = [d.period for d in distribution]
-    order = tuple(reversed(RATINGS))  # least severe at the bottom of each column, Critical on top
+    order = tuple(reversed(ratings))  # least severe at the bottom of each column, the most severe on top
     for rating in order:
         data.add_series(rating.name, [int(d.counts.get(rating.name, 0)) for d in distribution])
     chart_type = XL_CHART_TYPE.COLUMN_STACKED
@@ -84,7 +86,7 @@ def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_c
     chart.category_axis.axis_title.text_frame.text = "Quarter"
     _finish(space, package_rid, etree)
     return NativeChart(etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True),
-                       data.xlsx_blob, distribution_alt_text(distribution), width_cm, width_cm * 0.5,
+                       data.xlsx_blob, distribution_alt_text(distribution, ratings), width_cm, width_cm * 0.5,
                        "Open risks by residual rating, by quarter")
 
 
@@ -138,20 +140,16 @@ class HeatCell:
     lines: tuple[str, ...]  # risk IDs (with last quarter's cell when moved), or the count
 
 
-# A cell whose Matrix band has no colour of its own (a rating outside the four, or a score below every band) is
-# left white: its word still says what it is.
-UNBANDED = "No band"
+# A cell whose score is below every band of the Matrix sheet is left white, and says so.
+UNBANDED = Rating("No band", 0, palette.WHITE, palette.NAVY)
+Bands = Mapping[tuple[int, int], Rating | None]  # (likelihood, impact) -> the Matrix sheet's band of that cell
 
 
-def _band_look(rating: str) -> Rating:
-    return RATING_BY_NAME.get(rating) or Rating(rating or UNBANDED, 0, palette.WHITE, palette.NAVY)
-
-
-def zone(likelihood: int, impact: int, scale: int, ratings: Mapping[tuple[int, int], str] | None = None) -> Rating:
-    """Return the rating band a matrix cell stands in: the register's Matrix sheet's band when `ratings` (cell ->
-    rating) holds it, else by its share of the highest score."""
+def zone(likelihood: int, impact: int, scale: int, ratings: Bands | None = None) -> Rating:
+    """Return the rating band a matrix cell stands in: the register's Matrix sheet's band when `ratings` gives
+    the cells', else by its share of the highest score."""
     if ratings:
-        return _band_look(ratings.get((likelihood, impact), ""))
+        return ratings.get((likelihood, impact)) or UNBANDED
     share = likelihood * impact / (scale * scale)
     for limit, rating in ((0.6, RATINGS[0]), (0.35, RATINGS[1]), (0.15, RATINGS[2])):
         if share >= limit:
@@ -163,7 +161,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _grid(lines_of, scale: int, ratings: Mapping[tuple[int, int], str] | None) -> list[list[HeatCell]]:
+def _grid(lines_of, scale: int, ratings: Bands | None) -> list[list[HeatCell]]:
     """Return the matrix rows, highest impact first, each cell with its band and `lines_of(cell)`."""
     return [[HeatCell(likelihood, impact, zone(likelihood, impact, scale, ratings), lines_of((likelihood, impact)))
              for likelihood in range(1, scale + 1)] for impact in range(scale, 0, -1)]
@@ -176,7 +174,7 @@ def _capped(labels: Sequence[str]) -> tuple[str, ...]:
 
 
 def heat_cells(points: Sequence[HeatPoint], scale: int,
-               ratings: Mapping[tuple[int, int], str] | None = None) -> list[list[HeatCell]]:
+               ratings: Bands | None = None) -> list[list[HeatCell]]:
     """Return the matrix rows, highest impact first, each cell listing its risks (or their count)."""
     cells: dict[tuple[int, int], list[HeatPoint]] = {}
     for point in points:
@@ -192,7 +190,7 @@ def heat_cells(points: Sequence[HeatPoint], scale: int,
 
 
 def movement_cells(points: Sequence[MovementPoint], scale: int,
-                   ratings: Mapping[tuple[int, int], str] | None = None) -> list[list[HeatCell]]:
+                   ratings: Bands | None = None) -> list[list[HeatCell]]:
     """Return the matrix rows, highest impact first, each cell naming the risks with a position there and which
     ('CRR03 I', 'CRR03 R T'); on a larger register, how many positions of each kind."""
     cells: dict[tuple[int, int], dict[str, list[str]]] = {}
@@ -217,7 +215,7 @@ def _label(point: HeatPoint) -> str:
     return point.risk_id
 
 
-def _band_counts(cells: Sequence[tuple[int, int]], scale: int, ratings: Mapping[tuple[int, int], str] | None) -> str:
+def _band_counts(cells: Sequence[tuple[int, int]], scale: int, ratings: Bands | None) -> str:
     """Return '2 Critical, 1 High, 0 Medium, 0 Low': how many of `cells` stand in each band, the matrix's when given."""
     names = [zone(*cell, scale, ratings).name for cell in cells]
     every = sorted(((likelihood, impact) for likelihood in range(1, scale + 1) for impact in range(1, scale + 1)),
@@ -228,7 +226,7 @@ def _band_counts(cells: Sequence[tuple[int, int]], scale: int, ratings: Mapping[
 
 
 def heat_map_alt_text(points: Sequence[HeatPoint], scale: int,
-                      ratings: Mapping[tuple[int, int], str] | None = None) -> str:
+                      ratings: Bands | None = None) -> str:
     """Return what the heat map says, in words: the risks in each rating band."""
     moved = sum(1 for p in points if p.before and p.before != p.after)
     return (f"Likelihood by impact matrix of {_plural(len(points), 'scored open risk')} on a {scale} by {scale} "
@@ -237,7 +235,7 @@ def heat_map_alt_text(points: Sequence[HeatPoint], scale: int,
 
 
 def movement_alt_text(points: Sequence[MovementPoint], scale: int,
-                      ratings: Mapping[tuple[int, int], str] | None = None) -> str:
+                      ratings: Bands | None = None) -> str:
     """Return what the movement grid says, in words: for each position, how many risks stand in each band."""
     risks = len({p.risk_id for p in points})
     parts = [f"{position}: {_band_counts([p.cell for p in points if p.position == position], scale, ratings)}"

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 
 from report_builder import depth_content
 from report_builder.dates import date_text, setting_text
+from workbook.core.changes import RiskChanges, changes_since_last, stale_controls
 from workbook.core.errors import RegisterFormatError
+from workbook.core.findings import quoted
 from workbook.core.model import Register, Risk, address, as_text
-from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATING_BY_NAME, RATINGS,
-                                  SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED)
+from workbook.core.ratings import rating_scale
+from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
+                                  SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
 from workbook.core.trends import entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
 from workbook.core.words import plural
@@ -166,6 +169,8 @@ class AppendixRow:
     risk_id: str
     rating: str
     cells: tuple[Text, ...]  # one per appendix column
+    fill: str = ""  # the rating's colours on the register's scale; empty when the rating is not on it
+    font: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,25 @@ class PaperContent:
     provenance: Provenance | None
     data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
     identifier: str = field(default="")
+    uncounted: tuple[str, ...] = ()  # open risks whose rating is not on the scale: the tables cannot count them
+    changes: tuple[RiskChanges, ...] = ()  # what changed since the last paper (the closed quarter), per risk
+    changes_since: str = ""  # that quarter's label; empty when History has no earlier quarter
+    stale: tuple[str, ...] = ()  # "CRR02 Demand: controls unchanged since 2021/22 Q4."
+
+    @property
+    def rating_total(self) -> int:
+        """The rating table's total for this period: equal to `risk_count` when every open risk is counted."""
+        return sum(row.counts[-1] for row in self.rating_rows if row.counts)
+
+    def scale(self) -> tuple[Rating, ...]:
+        """Return the register's rating scale as the rating table has it, most severe first."""
+        return tuple(Rating(row.rating, len(self.rating_rows) - i, row.fill, row.font)
+                     for i, row in enumerate(self.rating_rows))
+
+    def rating_counts_text(self) -> str:
+        """Return '1 Critical, 13 High, 4 Medium and 0 Low': this period's counts on the register's scale."""
+        parts = [f"{row.counts[-1] if row.counts else 0} {row.rating}" for row in self.rating_rows]
+        return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
     # Risk management in depth, when the register has an Appetite or Actions sheet (report_builder/depth_content.py).
     appetite_rows: tuple[depth_content.AppetiteRow, ...] = ()
     action_rows: tuple[depth_content.ActionRow, ...] = ()
@@ -195,17 +219,21 @@ class PaperContent:
     has_actions: bool = False
     position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
     movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
-    cell_ratings: tuple[tuple[tuple[int, int], str], ...] = ()  # the Matrix sheet's band of each cell, when it has one
+    cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
         counts = {row.kind: row.count for row in self.movement_rows}
         current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
         values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
+        names = [row.rating for row in self.rating_rows]
         values.update({
             "risk_count": self.risk_count,
             "attention_count": len(self.attention),
             **{f"{r.name.lower()}_count": current.get(r.name, 0) for r in RATINGS},
+            **{f"{'_'.join(name.lower().split())}_count": count for name, count in current.items()},
+            "rating_counts": self.rating_counts_text(),
+            "rating_bands": " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names),
             **{f"{kind.replace('-', '')}_count": counts.get(kind, 0) for kind, _ in MOVEMENT_KINDS},
             "source_file": self.provenance.file_name if self.provenance else "",
             "source_modified": self.provenance.modified_text if self.provenance else "",
@@ -214,15 +242,14 @@ class PaperContent:
         return values
 
 
-def severity(rating: str) -> int:
-    """Return how severe `rating` is (0 for a rating the register does not know)."""
-    known = RATING_BY_NAME.get(rating)
-    return known.severity if known else 0
+def severity(rating: str, scale: Sequence[Rating] = RATINGS) -> int:
+    """Return how severe `rating` is on `scale` (0 for a rating the scale does not have)."""
+    return next((r.severity for r in scale if r.name == rating), 0)
 
 
-def appendix_order(risks: Iterable[Risk]) -> list[Risk]:
+def appendix_order(risks: Iterable[Risk], scale: Sequence[Rating] = RATINGS) -> list[Risk]:
     """Return `risks` as the committee reads them: most severe rating first, then by ID."""
-    return sorted(risks, key=lambda r: (-severity(r.rating), r.id))
+    return sorted(risks, key=lambda r: (-severity(r.rating, scale), r.id))
 
 
 def title_block(register: Register) -> TitleBlock:
@@ -244,16 +271,16 @@ def title_block(register: Register) -> TitleBlock:
     )
 
 
-def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution],
-                 period: str) -> tuple[tuple[str, ...], tuple[RatingRow, ...]]:
-    """Return the periods shown and one row per rating: counts over the periods, this period's last."""
+def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution], period: str,
+                 scale: Sequence[Rating] = RATINGS) -> tuple[tuple[str, ...], tuple[RatingRow, ...]]:
+    """Return the periods shown and one row per band of `scale`: counts over the periods, this period's last."""
     earlier = [d for d in distribution if d.period != period]
     periods = tuple(d.period for d in earlier) + (period,)
-    current = {r.name: sum(1 for risk in open_risks if risk.rating == r.name) for r in RATINGS}
+    current = {r.name: sum(1 for risk in open_risks if risk.rating == r.name) for r in scale}
     rows = tuple(
         RatingRow(r.name, r.fill, r.font,
                   tuple(int(d.counts.get(r.name, 0)) for d in earlier) + (current[r.name],))
-        for r in RATINGS)
+        for r in scale)
     return periods, rows
 
 
@@ -298,13 +325,15 @@ ATTENTION_KEYS = ("description", "impact", "controls")
 
 def attention_items(register: Register, open_risks: Sequence[Risk],
                     movements: Sequence[Movement]) -> tuple[AttentionItem, ...]:
-    """Return every Critical, new, escalated or outside-appetite risk, most severe first, with its full text."""
+    """Return every risk in the most severe band, new, escalated or outside appetite, most severe first, with its
+    full text."""
     kinds = {m.risk_id: m.kind for m in movements}
+    scale = rating_scale(register)
     outside = depth_content.outside_appetite_ids(register)
     items = []
-    for risk in appendix_order(open_risks):
+    for risk in appendix_order(open_risks, scale):
         reasons = tuple(reason for reason, applies in (
-            (f"{risk.rating} rating", risk.rating == RATINGS[0].name),
+            (f"{risk.rating} rating", bool(scale) and risk.rating == scale[0].name),
             ("New this quarter", kinds.get(risk.id) == "new"),
             ("Escalating this quarter", kinds.get(risk.id) == "escalated"),
             (depth_content.OUTSIDE_APPETITE, risk.id in outside),
@@ -374,7 +403,10 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
         lines = tuple(Para(f"{register.header_of(key)}: {value(risk, key)}") for key in details if value(risk, key))
         return core + (lines,)
 
-    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk)) for risk in appendix_order(open_risks))
+    scale = rating_scale(register)
+    colours = {r.name: (r.fill, r.font) for r in scale}
+    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk), *colours.get(risk.rating, ("", "")))
+                 for risk in appendix_order(open_risks, scale))
     return columns, rows
 
 
@@ -396,7 +428,9 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     """Return what the paper for `register` says; the same inputs always give the same content."""
     open_risks = [risk for risk in register.risks if not risk.is_closed]
     block = title_block(register)
-    periods, ratings = rating_table(open_risks, distribution, block.period)
+    scale = rating_scale(register)
+    periods, ratings = rating_table(open_risks, distribution, block.period, scale)
+    on_scale = {r.name for r in scale}
     columns, rows = appendix(register, open_risks)
     return PaperContent(
         title_block=block,
@@ -415,6 +449,10 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         provenance=provenance,
         data_quality=data_quality_lines(forced_errors),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
+        uncounted=tuple(f"{risk.id or register.cell(risk, 'id')} "
+                        f"({quoted(risk.rating) if risk.rating else 'no rating'})"
+                        for risk in open_risks if risk.rating not in on_scale),
+        **changes_content(register),
         appetite_rows=depth_content.appetite_rows(register),
         action_rows=depth_content.action_rows(register, open_risks),
         has_appetite=bool(register.appetite),
@@ -423,3 +461,14 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         movement_points=depth_content.movement_points(register, open_risks) if positions else (),
         cell_ratings=depth_content.cell_ratings(register),
     )
+
+
+def changes_content(register: Register) -> dict[str, object]:
+    """Return the paper's changes since the last paper and its stale controls, as PaperContent fields."""
+    last = register.period.previous()
+    recorded = any(entry.fingerprint and entry.period.strip() == last.label for entry in register.history)
+    names = {risk.id: risk.name for risk in register.risks}
+    stale = tuple(" ".join(filter(None, (risk_id, names.get(risk_id)))) + f": controls unchanged since {since.label}."
+                  for risk_id, (since, _) in stale_controls(register).items())
+    return {"changes": changes_since_last(register), "changes_since": last.label if recorded else "",
+            "stale": stale}

@@ -9,7 +9,8 @@ from report_builder.dates import date_text
 from workbook.core import depth
 from workbook.core.matrix import matrix_of, position_score
 from workbook.core.model import Register, Risk, SheetRow
-from workbook.core.schema import POSITION_KEYS, POSITIONS
+from workbook.core.ratings import rating_of
+from workbook.core.schema import POSITION_KEYS, POSITIONS, Rating
 from workbook.core.values import matrix_cell, score_scale
 
 OUTSIDE_APPETITE = "Outside appetite"
@@ -157,13 +158,14 @@ def movement_points(register: Register, ordered: Sequence[Risk]) -> tuple[Moveme
     return tuple(points)
 
 
-def cell_ratings(register: Register) -> tuple[tuple[tuple[int, int], str], ...]:
-    """Return each matrix cell's rating as the register's Matrix sheet bands its score ('' below every band);
-    none without a Matrix sheet, where the heat map keeps its default shading."""
+def cell_ratings(register: Register) -> tuple[tuple[tuple[int, int], Rating | None], ...]:
+    """Return each matrix cell's rating, with its colours on the register's scale, as the Matrix sheet bands the
+    cell's score (None below every band); none without a Matrix sheet, where the heat map keeps its default
+    shading."""
     if register.matrix_sheet is None:
         return ()
     matrix = matrix_of(register)
-    return tuple(((likelihood, impact), matrix.rating(matrix.score(likelihood, impact)) or "")
+    return tuple(((likelihood, impact), rating_of(register, matrix.rating(matrix.score(likelihood, impact)) or ""))
                  for likelihood in range(1, matrix.size + 1) for impact in range(1, matrix.size + 1))
 
 

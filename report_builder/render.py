@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from report_builder import appendix, charts, depth_content, wordml
+from report_builder import appendix, charts, depth_content, redline, wordml
 from report_builder.content import PaperContent, Text
 from workbook.core import palette
 from workbook.core.errors import TemplateError
@@ -18,7 +18,7 @@ PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
 QUOTE = {'"': "&quot;", "\n": "&#10;"}
 
 # Placeholders that stand alone in a paragraph and are replaced by generated tables, lists and pictures.
-BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences", "charts", "trend_key",
+BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences", "changes", "charts", "trend_key",
           "attention", "provenance", "appendix")
 
 # Styles the generated parts use, by style id (fast, and independent of the names Word shows).
@@ -332,7 +332,8 @@ def _chart_paragraph(document, content: PaperContent):
     chart_part = Part(package.next_partname(CHART_PART), CT.DML_CHART, b"", package)
     chart_rid = document.part.relate_to(chart_part, RT.CHART)
     data_part = Part(package.next_partname(EMBEDDED_WORKBOOK), CT.SML_SHEET, b"", package)
-    chart = charts.rating_chart(content.distribution, chart_part.relate_to(data_part, RT.PACKAGE))
+    chart = charts.rating_chart(content.distribution, chart_part.relate_to(data_part, RT.PACKAGE),
+                                ratings=content.scale())
     chart_part._blob, data_part._blob = chart.xml, chart.workbook
     number = _new_docpr_id(document)
     drawing = (
@@ -534,6 +535,7 @@ def _replace_blocks(document, content: PaperContent, path: Path, widths: Sequenc
         "rating_table": lambda: _rating_table(content),
         "movement_table": lambda: _movement_table(content),
         "movement_sentences": lambda: _movement_sentences(content),
+        "changes": lambda: redline.changes_block(content),
         "charts": lambda: _charts(document, content),
         "trend_key": lambda: _trend_key(content),
         "attention": lambda: _attention(content),

@@ -189,16 +189,17 @@ def body(doc) -> None:
 
     doc.add_heading("4. Summary of the register", 1)
     doc.add_paragraph("There {{ risk_count | is_are }} {{ risk_count | plural('open risk') }} on the register this "
-                      "quarter: {{ critical_count }} "
-                      "Critical, {{ high_count }} High, {{ medium_count }} Medium and {{ low_count }} Low.")
+                      "quarter: {{ rating_counts }}.")
     doc.add_heading("4.1 Risks by residual rating", 2)
     doc.add_paragraph("{{ rating_table }}")
     doc.add_heading("4.2 Movement this quarter", 2)
     doc.add_paragraph("{{ movement_table }}")
     doc.add_paragraph("{{ movement_sentences }}")
-    doc.add_heading("4.3 Risk profile", 2)
+    doc.add_heading("4.3 What changed since the last paper", 2)
+    doc.add_paragraph("{{ changes }}")
+    doc.add_heading("4.4 Risk profile", 2)
     doc.add_paragraph("{{ charts }}")
-    doc.add_heading("4.4 Trend key", 2)
+    doc.add_heading("4.5 Trend key", 2)
     doc.add_paragraph("{{ trend_key }}")
 
     doc.add_heading("5. Risks requiring the Committee's attention", 1)

@@ -16,7 +16,7 @@ DEFAULT_WORDING: dict[str, tuple[str, ...]] = {
         "{{ organisation }} manages risk under its Risk Management Framework. Each corporate risk has "
         "an accountable owner who reviews it every quarter, records the controls in place and the actions "
         "under way, and assesses the residual risk: the risk that remains once those controls work.",
-        "Residual risks are rated Critical, High, Medium or Low. The trend arrows show the direction of "
+        "Residual risks are rated {{ rating_bands }}. The trend arrows show the direction of "
         "travel in each quarter. The register is reviewed by the Force Executive Team before it comes to "
         "this Committee.",
     ),

@@ -17,7 +17,9 @@ from workbook.core.findings import Finding
 from workbook.core.model import Register
 from workbook.core.periods import Period, parse_period, period_of_date
 from workbook.core.rules import RULE_BY_ID
-from workbook.core.schema import COLUMNS, HISTORY_COLUMNS, RATINGS
+from workbook.core.ratings import rating_scale
+from workbook.core.rollover import RollPlan, plan_roll
+from workbook.core.schema import COLUMNS, HISTORY_COLUMNS
 from workbook.core.words import plural
 
 
@@ -34,7 +36,8 @@ def period_or_today(text: str | None) -> Period:
 def rating_counts(register: Register) -> str:
     """Return '1 Critical, 13 High, 4 Medium': the register's risks per rating, most severe first."""
     counts = Counter(risk.rating or "no rating" for risk in register.risks)
-    order = [r.name for r in RATINGS] + sorted(set(counts) - {r.name for r in RATINGS})
+    scale = [r.name for r in rating_scale(register)]
+    order = scale + sorted(set(counts) - set(scale))
     return ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
 
 
@@ -218,19 +221,20 @@ def write_trends(path: Path, refresh: trends.Refresh, *, output: Path | None = N
 
 @dataclass(frozen=True)
 class Roll:
-    """A finished roll-over: the register as it was, the new period and what was written."""
+    """A finished roll-over: the register as it was, the new period, what was recorded and what was written."""
 
     register: Register
     period: Period
     written: object  # xlsx.writer.WriteResult
+    plan: RollPlan
 
     @property
     def history_rows_added(self) -> int:
-        return sum(1 for cell in self.written.cells if cell.startswith("History!")) // len(HISTORY_COLUMNS)
+        return self.plan.added
 
     @property
     def history_rows_kept(self) -> int:
-        return sum(1 for risk in self.register.risks if risk.id) - self.history_rows_added
+        return self.plan.updated + self.plan.kept
 
 
 def roll_quarter(path: Path, period: Period, *, register: Register | None = None, output: Path | None = None,
@@ -241,25 +245,30 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
 
     with writing(path if output is None else None):
         register = register or read_register(path)
-        return Roll(register, period, roll(path, period, register=register, output=output, force=force))
+        plan = plan_roll(register) if period == register.period.next() else None  # the writer refuses the rest
+        written = roll(path, period, register=register, plan=plan, output=output, force=force)
+        return Roll(register, period, written, plan)  # type: ignore[arg-type]
 
 
 # ---- board paper ----------------------------------------------------------------------------------------------
 
-def default_paper_path(register_path: Path) -> Path:
-    """Return where the paper goes when no name is given: beside the workbook, named after it."""
-    return register_path.with_name(f"{register_path.stem} board paper.docx")
+def default_paper_path(register_path: Path, period: Period | None = None) -> Path:
+    """Return where the paper goes when no name is given: beside the workbook, named after it (and the quarter,
+    for a past quarter's paper)."""
+    quarter = f" {period.label.replace('/', '-')}" if period is not None else ""
+    return register_path.with_name(f"{register_path.stem} board paper{quarter}.docx")
 
 
 def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
-                force: bool = False, pdf: bool = False, overwrite: bool = False, positions: bool = False):
-    """Write the board paper of the register at `register_path` (despite its errors when `force`, replacing a
-    changed output file when `overwrite`, with the positions table when `positions`); return report_builder's
-    PaperResult."""
+                force: bool = False, pdf: bool = False, overwrite: bool = False, positions: bool = False,
+                period: Period | None = None):
+    """Write the board paper of the register at `register_path` (of the closed quarter `period`, when given;
+    despite its errors when `force`, replacing a changed output file when `overwrite`, with the positions table
+    when `positions`); return report_builder's PaperResult."""
     from report_builder.build import build_paper as build
 
-    return build(register_path, output or default_paper_path(register_path), template=template, force=force,
-                 pdf=pdf, overwrite=overwrite, positions=positions)
+    return build(register_path, output or default_paper_path(register_path, period), template=template,
+                 force=force, pdf=pdf, overwrite=overwrite, positions=positions, period=period)
 
 
 # ---- working on values only (a server has the client's values, not its file) ---------------------------------
@@ -271,6 +280,7 @@ class ValuesRoll:
     roll: Roll
     values: dict[str, object]  # 'Sheet!A1' -> new value, for every cell the roll-over writes
     removed_sheets: tuple[str, ...]
+    added_sheets: tuple[str, ...] = ()  # the Record sheet, the first time: the client adds it (hidden) first
 
 
 def roll_quarter_values(grids: dict, source: str, period: Period, register: Register) -> ValuesRoll:
@@ -283,8 +293,9 @@ def roll_quarter_values(grids: dict, source: str, period: Period, register: Regi
         scratch = write_grids(Path(folder) / _scratch_name(source), grids)
         roll = roll_quarter(scratch, period, register=register)
         values = read_values(scratch, roll.written.cells)
-        kept = set(sheet_names(scratch))
-    return ValuesRoll(roll, values, tuple(name for name in grids if name not in kept))
+        kept = sheet_names(scratch)
+    return ValuesRoll(roll, values, tuple(name for name in grids if name not in kept),
+                      tuple(name for name in kept if name not in grids))
 
 
 def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False,

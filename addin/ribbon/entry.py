@@ -59,12 +59,12 @@ def roll_quarter(book=None, period: str | None = None, register_path: Path | Non
         return
     app = live_io.release(book, source)  # Excel locks the file it has open: close it while it is rewritten
     try:
-        result = jobs.roll_quarter(source, new_period, register=register).written
+        result = jobs.roll_quarter(source, new_period).written  # read again under the writer's lock
     finally:
         reopened = live_io.reopen(app, source)
-    text = (f"Rolled {source.name} from {register.period.label} to {new_period.label}: this quarter's ratings are "
-            f"on the History sheet and the trend columns have moved on. Fill in the {new_period.label} trends, then "
-            f"Validate. A copy of the workbook before the roll is in {result.backup}.")
+    text = (f"Rolled {source.name} from {register.period.label} to {new_period.label}: each risk's state this "
+            f"quarter is on the History sheet and the trend columns have moved on. Fill in the {new_period.label} "
+            f"trends, then Validate. A copy of the workbook before the roll is in {result.backup}.")
     live_io.message(app if app is not None else book, "\n\n".join([text, *result.notes]) +
                     ("" if reopened else f"\n\nOpen {source} again to see the changes."))
 

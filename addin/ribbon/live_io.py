@@ -125,6 +125,13 @@ def rectangular(rows: Sequence[Sequence[object]]) -> Grid:
     return [[safe_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
 
 
+def add_hidden_sheet(book, name: str) -> None:
+    """Add sheet `name` after the last, hidden: xlwings can hide a sheet but not make it very hidden, so Excel's
+    Unhide lists it (a file rolled by `riskreg roll-quarter` keeps it very hidden)."""
+    sheet = book.sheets.add(name, after=book.sheets[sheet_names(book)[-1]])
+    sheet.visible = False
+
+
 def write_sheet(book, name: str, rows: Sequence[Sequence[object]], after: str | None = None) -> None:
     """Replace the values of riskreg's own sheet `name` with `rows` in one write (adding it after `after`)."""
     if name in REGISTER_SHEETS:

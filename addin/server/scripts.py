@@ -17,6 +17,7 @@ from addin.ribbon import entry, live_io
 from addin.server.config import PAPER_ROLE, ROLL_ROLE
 from workbook import jobs
 from workbook.core.errors import PeriodError, RiskregError
+from workbook.core.words import plural
 from workbook.core.periods import parse_period
 from workbook.core.result_sheets import previous_marks, restored_fill
 from workbook.core.schema import VALIDATION_SHEET
@@ -68,15 +69,17 @@ def roll_quarter(book: xw.Book, period: str = ""):
     # Last quarter's highlights point at cells that now hold other quarters: put back the fills they replaced.
     marks = previous_marks(grids.get(VALIDATION_SHEET))
     live_io.paint(book, {cell: restored_fill(spec) for cell, spec in marks.items()})
+    for name in rolled.added_sheets:  # the Record sheet: the closed quarters' words, out of the user's way
+        live_io.add_hidden_sheet(book, name)
     live_io.write_values(book, rolled.values)
     for name in rolled.removed_sheets:
         book.sheets[name].delete()
     written = rolled.roll.written
     added, kept = rolled.roll.history_rows_added, rolled.roll.history_rows_kept
     live_io.message(book, "\n\n".join([
-        f"Rolled {book.name} from {register.period.label} to {new_period.label}: {added} {register.period.label} "
-        f"rating{'s' if added != 1 else ''} added to the History sheet"
-        + (f" ({kept} already there, left as {'they were' if kept != 1 else 'it was'})" if kept else "")
+        f"Rolled {book.name} from {register.period.label} to {new_period.label}: "
+        f"{plural(added, register.period.label + ' row')} added to the History sheet"
+        + (f" ({plural(kept, 'risk')} already had one, brought up to date from the Register)" if kept else "")
         + f", and the trend columns have moved on. Fill in the {new_period.label} trends, then Validate. The server "
         "keeps no copy: to go back, use the workbook's version history (File > Info > Version History).",
         *written.notes]))

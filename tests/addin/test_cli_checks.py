@@ -75,8 +75,8 @@ def test_roll_quarter_reports_what_it_did_and_refuses_a_second_run(sample_workbo
     lines = result.output.splitlines()
     assert lines[:4] == [
         f"Rolled {sample_workbook} from 2021/22 Q2 to 2021/22 Q3.",
-        "History: 0 2021/22 Q2 ratings added (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, left "
-        "as it was.",
+        "History: 0 2021/22 Q2 rows recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, brought "
+        "up to date from the Register: none had a value changed.",
         "Trend columns: Q1 Trending, Q2 Trending, Q3 Trending; Q3 Trending is empty until the ratings are reviewed "
         "and `riskreg trends --write` fills it.",
         "Settings: reporting period 2021/22 Q3.",

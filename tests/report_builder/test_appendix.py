@@ -14,8 +14,12 @@ COLUMNS = (AppendixColumn("id", "ID", "id"), AppendixColumn("controls", "Key Con
            AppendixColumn("q2", "Q2 Trending", "trend"), AppendixColumn("rating", "Residual Risk Rating", "rating"))
 
 
+COLOURS = {"Critical": ("8B0000", "FFFFFF"), "High": ("E0301E", "FFFFFF")}  # as content gives them
+
+
 def _row(risk_id: str, controls: tuple[Para, ...], rating: str = "High") -> AppendixRow:
-    return AppendixRow(risk_id, rating, ((Para(risk_id),), controls, (Para("↗"),), (Para(rating),)))
+    return AppendixRow(risk_id, rating, ((Para(risk_id),), controls, (Para("↗"),), (Para(rating),)),
+                       *COLOURS.get(rating, ("", "")))
 
 
 def _trs(rows) -> list:

@@ -206,6 +206,29 @@ def test_every_error_is_numbered_on_the_one_line_of_the_refusal():
         "reg.xlsx` lists every finding), or pass --force to build the paper with a data-quality note.")
 
 
+def test_a_paper_whose_total_would_not_be_its_open_risks_is_refused_even_forced(sample_workbook, tmp_path):
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Register"]["I3"] = "Severe"  # CRR03: a rating the Lists sheet does not have
+    book.save(sample_workbook)
+    with pytest.raises(build.PaperTotalError) as err:
+        build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
+    assert err.value.user_message == (
+        "register.xlsx: the paper's rating table would total 17 but 18 risks are open: CRR03 ('Severe') has a rating "
+        "not on the Lists sheet's Ratings list (Critical, High, Medium, Low). Add the band to that list in its place "
+        "(most severe first) or correct the rating; the paper was not built.")
+    assert not (tmp_path / "paper.docx").exists()
+
+
+def test_a_past_paper_needs_a_closed_quarter_history_has(sample_workbook, tmp_path):
+    result = CliRunner().invoke(cli, ["paper", str(sample_workbook), "--period", "2021/22 Q2"])
+    assert (result.exit_code, result.output) == (2, (
+        f"Error: {sample_workbook}: 2021/22 Q2 is not a closed quarter: the register reports 2021/22 Q2. Leave out "
+        "--period for this quarter's paper.\n"))
+    result = CliRunner().invoke(cli, ["paper", str(sample_workbook), "--period", "2020/21 Q1"])
+    assert (result.exit_code, result.output) == (2, (
+        f"Error: {sample_workbook}: History has no rows for 2020/21 Q1 (it holds 2020/21 Q4 to 2021/22 Q1), so its "
+        "paper "
+        "cannot be built again.\n"))
 # ---- Settings cells: no silent defaults, no formula text, dates as dates (issue 12, item 4) ------------------
 
 def _setting_rows(book) -> dict[str, int]:

@@ -89,7 +89,9 @@ def test_movement_cells_name_each_risk_with_the_positions_it_holds_there():
 
 
 def test_a_matrix_sheets_bands_shade_the_cells_instead_of_the_default_shares():
-    custom = {(4, 4): "High", (2, 2): "Low", (1, 1): ""}  # on the default 5×5 shares: Critical, Medium, Low
-    assert [charts.zone(*cell, 5).name for cell in custom] == ["Critical", "Medium", "Low"]
-    assert [charts.zone(*cell, 5, custom).name for cell in custom] == ["High", "Low", charts.UNBANDED]
+    from workbook.core.schema import RATING_BY_NAME
+
+    custom = {(4, 4): RATING_BY_NAME["High"], (2, 2): RATING_BY_NAME["Low"], (1, 1): None}
+    assert [charts.zone(*cell, 5).name for cell in custom] == ["Critical", "Medium", "Low"]  # the default shares
+    assert [charts.zone(*cell, 5, custom).name for cell in custom] == ["High", "Low", "No band"]
     assert charts.zone(1, 1, 5, custom).fill == "FFFFFF"

@@ -207,3 +207,27 @@ def test_the_heat_map_is_shaded_by_the_matrix_sheets_bands(tmp_path):
         assert cells[(impact, likelihood)][0] == band, (impact, likelihood)
         assert fills[(impact, likelihood)] == RATING_BY_NAME[band].fill
     assert len(cells) == 25  # sized from the 5×5 matrix
+
+
+def test_matrix_bands_of_a_five_level_scale_have_its_words_and_colours():
+    """A Ratings list of five words banded on the Matrix sheet: each cell is its band's, coloured as the scale is."""
+    from support.depth_grids import depth_clean
+    from support.register_grids import register
+
+    from report_builder import charts
+    from report_builder.depth_content import cell_ratings
+    from workbook.core.ratings import rating_scale
+
+    grids = depth_clean()
+    names = ["Very High", "High", "Medium", "Low", "Very Low"]
+    lists = grids["Lists"]
+    for row, name in zip(lists[1:], names):
+        row[0] = name
+    lists += [[name] + [None] * (len(lists[0]) - 1) for name in names[len(lists) - 1:]]
+    grids["Matrix"][3:7] = [["Very High", 12], ["High", 8], ["Medium", 4], ["Low", 2], ["Very Low", 1]]
+    reg = register(grids)
+    bands = dict(cell_ratings(reg))
+    scale = {r.name: r for r in rating_scale(reg)}
+    assert [bands[cell].name for cell in ((4, 4), (2, 4), (2, 2), (1, 2), (1, 1))] == names
+    assert all(bands[cell] == scale[bands[cell].name] for cell in bands)
+    assert charts.zone(1, 1, 4, bands).fill == scale["Very Low"].fill

@@ -6,7 +6,8 @@ import copy
 
 
 def apply_actions(payload: dict, actions: list[dict]) -> dict:
-    """Return a copy of `payload` with the value actions applied (setValues, addSheet, sheetDelete, sheetClear).
+    """Return a copy of `payload` with the value actions applied (setValues, addSheet, sheetDelete, sheetClear,
+    setSheetVisibility).
 
     Fills, alerts and callbacks change no value and are left out; any other action is refused, so a test
     notices when the server starts sending something this client does not know.
@@ -18,6 +19,8 @@ def apply_actions(payload: dict, actions: list[dict]) -> dict:
         if func == "addSheet":
             sheets.insert(action["args"][0], {"name": action["args"][1], "values": [[""]], "pictures": [],
                                               "tables": []})
+        elif func == "setSheetVisibility":
+            sheets[action["sheet_position"]]["visibility"] = action["args"][0]
         elif func == "sheetDelete":
             del sheets[action["sheet_position"]]
         elif func in ("sheetClear", "sheetClearContents"):

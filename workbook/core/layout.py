@@ -27,6 +27,8 @@ from workbook.core.schema import (
     SETTING_BY_KEY,
     SETTINGS,
     SETTINGS_SHEET,
+    TEXT_COLUMNS,
+    TEXT_SHEET,
     TREND_HEADER_PATTERN,
     TREND_KEYS,
     SheetColumn,
@@ -214,17 +216,36 @@ def read_history(grid: Grid | None) -> list[HistoryEntry]:
     if not grid:
         return []
     positions = history_positions(grid)
-    keys = ("risk_id", "period", "rating", "trend", "likelihood", "impact", "score", "reviewed_on", "source")
+    keys = ("risk_id", "period", "rating", "trend", "likelihood", "impact", "score", "reviewed_on", "source",
+            "status", "owner", "fingerprint")
     pick = _picker([positions.get(key) for key in keys])
     entries = []
     for index, row in enumerate(grid[1:], start=2):
         if _is_blank(row):
             continue
-        risk_id, period, rating, trend, likelihood, impact, score, reviewed_on, source = pick(row)
+        (risk_id, period, rating, trend, likelihood, impact, score, reviewed_on, source, status, owner,
+         fingerprint) = pick(row)
         entries.append(HistoryEntry(
             row=index, risk_id=_text(risk_id), period=_text(period), rating=_text(rating), trend=_text(trend),
-            likelihood=likelihood, impact=impact, score=score, reviewed_on=reviewed_on, source=_text(source)))
+            likelihood=likelihood, impact=impact, score=score, reviewed_on=reviewed_on, source=_text(source),
+            status=_text(status), owner=_text(owner), fingerprint=_text(fingerprint)))
     return entries
+
+
+def read_recorded_text(grid: Grid | None) -> dict[str, dict[str, str]]:
+    """Return the Record sheet's text by key, then field (the first row of a key and field counts)."""
+    if not grid:
+        return {}
+    header = [_clean_header(v).lower() for v in grid[0]]
+    if any(c.header.lower() not in header for c in TEXT_COLUMNS):
+        return {}
+    pick = _picker([header.index(c.header.lower()) for c in TEXT_COLUMNS])
+    texts: dict[str, dict[str, str]] = {}
+    for row in grid[1:]:
+        key, name, text = (as_text(v) for v in pick(row))
+        if key and name:
+            texts.setdefault(key, {}).setdefault(name, text)
+    return texts
 
 
 # Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.
@@ -314,6 +335,7 @@ def register_from_grids(grids: Mapping[str, Grid], source: str, totals_rows: Seq
         lists=read_lists(grids.get(LISTS_SHEET)),
         history=read_history(grids.get(HISTORY_SHEET)),
         history_columns={key: position + 1 for key, position in history_positions(grids.get(HISTORY_SHEET)).items()},
+        recorded_text=read_recorded_text(grids.get(TEXT_SHEET)),
         columns=columns,
         headers=headers,
         header_row=header_row,

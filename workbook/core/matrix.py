@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from workbook.core.ratings import rating_scale
 from workbook.core.model import Register, Risk, address, as_text, once_per_register
 from workbook.core.schema import (
     DEFAULT_BAND_SHARES,
@@ -74,7 +75,7 @@ def default_bands(size: int, ratings: Sequence[str]) -> tuple[tuple[str, float],
 
 
 def _ratings(register: Register) -> tuple[str, ...]:
-    return tuple(register.lists.get("Ratings") or DEFAULT_LISTS["Ratings"])
+    return tuple(rating.name for rating in rating_scale(register))
 
 
 def _label(value: object) -> str:

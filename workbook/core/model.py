@@ -105,6 +105,13 @@ class HistoryEntry:
     score: object = None
     reviewed_on: object = None
     source: str = ""
+    status: str = ""  # Open or Closed at the close of that quarter; empty on rows written before issue 12
+    owner: str = ""
+    fingerprint: str = ""  # of the risk's text that quarter: the key of its words on the RecordedText sheet
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status.strip().lower() == "closed"
 
 
 @dataclass
@@ -135,6 +142,8 @@ class Register:
     source: str = ""
     settings_rows: dict[str, int] = field(default_factory=dict)  # setting key -> row on Settings
     history_columns: dict[str, int] = field(default_factory=dict)  # History column key -> 1-based column
+    # Each closed quarter's words, by text fingerprint (the RecordedText sheet): column key -> text.
+    recorded_text: dict[str, dict[str, str]] = field(default_factory=dict)
     # The optional in-depth sheets: None when the workbook has no such sheet.
     actions: list[SheetRow] | None = None
     action_columns: dict[str, int] = field(default_factory=dict)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from workbook.core.changes import DELETE, INSERT, FieldChange, changes_since_last, stale_controls
 from workbook.core.depth import appetite_text, outside_appetite
 from workbook.core.findings import Finding, split_address
 from workbook.core.model import Register
@@ -17,13 +18,14 @@ from workbook.core.schema import (
     MATRIX_SHEET,
     REGISTER_SHEET,
     SETTINGS_SHEET,
+    TEXT_SHEET,
 )
 from workbook.core.trends import Movements, allowed
 
 # Text starting with one of these is a formula to Excel: every writer stores such text as text.
 # The user's sheets: findings point into them, and results are never written over them.
 REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET, MATRIX_SHEET, APPETITE_SHEET,
-                   ACTIONS_SHEET)
+                   ACTIONS_SHEET, TEXT_SHEET)
 Rows = list[list[object]]
 
 VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")
@@ -157,6 +159,38 @@ def summary_rows(register: Register, moves: Movements, counts: Mapping[str, Mapp
     if kept:
         rows += [[], ["Arrows as recorded on the Register, because History does not have both quarters' ratings: "
                       + ", ".join(kept) + "."]]
+    rows += changes_rows(register)
     rows += appetite_rows(register)
     return SummaryRows(rows, periods, tuple(ratings), counts_header_row, total_row, movements_title_row,
                        movements_title_row + 1, tuple(group_rows), (COUNTS_TITLE_ROW, len(periods) + 3))
+
+
+CHANGES_HEADERS = ("Risk", "Name", "What changed", "Before", "Now")
+
+
+def _words(change: FieldChange) -> tuple[str, str]:
+    """Return a text change as the words removed and the words added."""
+    removed = " ".join(" ".join(text.split()) for op, text in change.words if op == DELETE and text.strip())
+    added = " ".join(" ".join(text.split()) for op, text in change.words if op == INSERT and text.strip())
+    return (f"removed: {removed}" if removed else "", f"added: {added}" if added else "")
+
+
+def changes_rows(register: Register) -> Rows:
+    """Return the Summary sheet's "what changed since the last paper" rows, and the stale controls."""
+    found = changes_since_last(register)
+    stale = stale_controls(register)
+    if not found and not stale:
+        return []
+    rows: Rows = [[], [f"Changed since {register.period.previous().label}"], list(CHANGES_HEADERS)]
+    for risk in found:
+        for index, change in enumerate(risk.fields):
+            before, after = _words(change) if change.words else (change.before, change.after)
+            rows.append([risk.risk_id if index == 0 else None, risk.name if index == 0 else None, change.label,
+                         before or None, after or None])
+    if not found:
+        rows.append([None, None, "Nothing changed"])
+    names = {risk.id: risk.name for risk in register.risks}
+    for risk_id, (since, quarters) in stale.items():
+        rows.append([risk_id, names.get(risk_id), "Controls unchanged", f"since {since.label}",
+                     f"{quarters} closed quarter{'s' if quarters != 1 else ''}"])
+    return rows

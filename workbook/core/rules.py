@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from workbook.core import depth, matrix, trends
+from workbook.core import changes, depth, matrix, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.periods import Period
@@ -177,8 +177,12 @@ _REQUIRED_FIX = {
 
 def required_fields(register: Register) -> Iterable[Hit]:
     required = [column for column in CORE_COLUMNS if column.required]
+    period_of = dict(zip(TREND_KEYS, register.trend_periods))
     for risk in register.risks:
         for column in required:
+            if column.kind == "trend" and (risk.is_closed or trends.closed_at(register, risk.id,
+                                                                              period_of[column.key])):
+                continue  # a closed risk gets no further trends, nor a reopened one for the quarters it was closed
             if _blank(risk.values.get(column.key)):
                 yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
 
@@ -270,6 +274,8 @@ def _sequence_problems(register: Register) -> list[tuple[str, Risk, str, str]]:
         for key in TREND_KEYS:
             value = as_text(risk.values.get(key))
             found, earlier = None, None
+            if not value:  # a quarter the risk was closed: it may come back as New
+                first_new = last_arrow = last_present = None
             if value == NOT_APPLICABLE and last_present:
                 found, earlier = "na_after", last_present
             elif value == NEW and first_new:
@@ -440,6 +446,16 @@ def paper_settings_missing(register: Register) -> Iterable[Hit]:
             continue
         yield Hit(_setting_cell(register, setting.key), value, "", "Value",
                   {"label": setting.label, "problem": problem, "fix": fix})
+
+
+def controls_stale(register: Register) -> Iterable[Hit]:
+    stale = changes.stale_controls(register)
+    for risk in register.risks:
+        if risk.id in stale and register.has_column("controls"):
+            since, quarters = stale[risk.id]
+            yield _at(register, risk, "controls", since=since.label, quarters=quarters,
+                      threshold=changes.stale_quarters(register))
+            stale = {k: v for k, v in stale.items() if k != risk.id}  # a duplicated ID: its first row only
 
 
 def review_overdue(register: Register) -> Iterable[Hit]:
@@ -873,6 +889,11 @@ RULES: tuple[Rule, ...] = (
          "When the register has an Actions sheet, every open risk rated High or worse has an open action.",
          "{risk_id} is rated {value}, but the Actions sheet has no open action for it. Add the action that "
          "treats it, or record why none is needed.", serious_risk_no_action),
+    Rule("R045", WARNING, ("Key Controls and Activities", "History: Text fingerprint",
+                           "Settings: Stale controls after (quarters)"),
+         "An open risk's Key Controls text has changed within the number of closed quarters Settings allows.",
+         "{column} unchanged since {since} ({quarters} closed quarters; Settings allows {threshold}). Review the "
+         "controls and record what has been done since.", controls_stale),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 

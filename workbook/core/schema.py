@@ -265,6 +265,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("score_scale", "Likelihood and impact scale", 4, "Highest score on the matrix: 4 or 5."),
     Setting("trend_basis", "Trend basis", "score",
             "Compare scores (when the register has them) or rating bands to work out arrows.", "TrendBasis"),
+    Setting("stale_quarters", "Stale controls after (quarters)", 2,
+            "A risk whose Key Controls text has not changed for this many closed quarters is flagged."),
     Setting("appendix_columns", "Appendix columns", "Risk Owner, Last Reviewed",
             "Optional Register columns the board paper's appendix shows, by header, separated by commas "
             "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
@@ -290,8 +292,25 @@ HISTORY_COLUMNS: tuple[HistoryColumn, ...] = (
     HistoryColumn("score", "Score", 8),
     HistoryColumn("reviewed_on", "Reviewed on", 13),
     HistoryColumn("source", "Source", 11),
+    # Recorded at roll-over since issue 12; a History sheet without them still reads (old rows count as open).
+    HistoryColumn("status", "Status", 9),
+    HistoryColumn("owner", "Owner", 18),
+    HistoryColumn("fingerprint", "Text fingerprint", 14),
 )
 HISTORY_SOURCES = ("recorded", "imported", "rolled")
+# History columns a workbook made before they existed may lack: roll-over adds their headers.
+HISTORY_ADDED_KEYS = ("status", "owner", "fingerprint")
+
+# The words of each closed quarter, on a very hidden sheet, one row per key and field: each risk's text once per
+# text fingerprint (History names the fingerprint), and each quarter's paper settings and rating scale under
+# 'quarter 2021/22 Q3'. History stays one short row per risk and quarter.
+TEXT_SHEET = "Record"
+TEXT_COLUMNS: tuple[HistoryColumn, ...] = (
+    HistoryColumn("key", "Key", 22), HistoryColumn("field", "Field", 14), HistoryColumn("text", "Text", 80))
+RECORDED_TEXT_KEYS = ("name", "description", "impact", "controls", "portfolio", "date_raised")
+# The settings a paper shows, recorded with each closed quarter so that its paper can be built again the same.
+RECORDED_SETTING_KEYS = ("title", "organisation", "committee", "marking", "author", "contact", "meeting_date",
+                         "agenda_item")
 
 
 @dataclass(frozen=True)

@@ -146,8 +146,9 @@ _NA = NOT_APPLICABLE.upper()
 
 
 def _row_present(entry: HistoryEntry, rating: str | None, score: float | None) -> bool:
-    """Whether a History row has its risk on the register: all but an N/A trend with no rating and no score."""
-    return not (entry.trend.upper() == _NA and rating is None and score is None)
+    """Whether a History row has its risk open on the register: all but a closed risk, or an N/A trend with no
+    rating and no score."""
+    return not entry.is_closed and not (entry.trend.upper() == _NA and rating is None and score is None)
 
 
 def compared_periods(register: Register) -> set[Period]:
@@ -184,8 +185,8 @@ def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]]
             found.setdefault(entry.risk_id, {})[period] = snap
             seen[period] = snap.present
         else:  # rating and score only matter to an N/A row
-            seen[period] = entry.trend.upper() != _NA or _row_present(entry, spelt_rating(spellings, entry.rating),
-                                                                      entry_score(entry, on))
+            seen[period] = not entry.is_closed and (entry.trend.upper() != _NA or _row_present(
+                entry, spelt_rating(spellings, entry.rating), entry_score(entry, on)))
     for risk in register.risks:
         if risk.id:
             found.setdefault(risk.id, {})[reporting] = Snapshot(
@@ -254,6 +255,9 @@ def computed_trend(register: Register, risk_id: str, period: Period, history: di
     now, before = state(this_snap, period), state(previous_snap, previous)
     if now == UNKNOWN:
         return None, "", f"History has no rows for {period.label}"
+    closed = closed_in(register).get(risk_id)
+    if now == PRESENT and before != PRESENT and closed is not None and closed < period:
+        return NEW, "history", f"History records {risk_id} closed in {closed.label}: reopened in {period.label}"
     seen_earlier = [p for p, there in present.items() if there and p < previous]
     if now == ABSENT:
         if before == PRESENT or seen_earlier:
@@ -306,10 +310,42 @@ def compute_trends(register: Register) -> dict[str, tuple[ComputedTrend, ...]]:
 
 
 @once_per_register
+def closed_in(register: Register) -> dict[str, Period]:
+    """Return, for each risk whose latest History row before the reporting period records it closed, that period."""
+    latest: dict[str, tuple[Period, HistoryEntry]] = {}
+    reporting = register.period
+    for entry, period in zip(register.history, entry_periods(register)):
+        if period is None or period >= reporting or not entry.risk_id:
+            continue
+        seen = latest.get(entry.risk_id)
+        if seen is None or period > seen[0]:
+            latest[entry.risk_id] = (period, entry)
+    return {risk_id: period for risk_id, (period, entry) in latest.items() if entry.is_closed}
+
+
+@once_per_register
+def _statuses(register: Register) -> dict[str, list[tuple[Period, bool]]]:
+    """Return each risk's History rows before the reporting period as (period, closed), oldest first."""
+    rows: dict[str, dict[Period, bool]] = {}
+    for entry, period in zip(register.history, entry_periods(register)):
+        if period is not None and period < register.period and entry.risk_id:
+            rows.setdefault(entry.risk_id, {}).setdefault(period, entry.is_closed)
+    return {risk_id: sorted(by_period.items()) for risk_id, by_period in rows.items()}
+
+
+def closed_at(register: Register, risk_id: str, period: Period) -> bool:
+    """Return whether History has `risk_id` closed in `period`: its latest row up to then records it closed."""
+    latest = [closed for p, closed in _statuses(register).get(risk_id, ()) if p <= period]
+    return bool(latest) and latest[-1]
+
+
+@once_per_register
 def closed_risks(register: Register) -> list[tuple[str, str]]:
-    """Return (risk id, name) of risks closed this period: Status Closed, or on History last period and gone now."""
+    """Return (risk id, name) of risks closed this period: Status Closed (unless History has it closed already),
+    or on History last period and gone now."""
     on_register = register.by_id()
-    closed = [(risk.id, risk.name) for risk in register.risks if risk.id and risk.is_closed]
+    earlier = closed_in(register)
+    closed = [(risk.id, risk.name) for risk in register.risks if risk.id and risk.is_closed and risk.id not in earlier]
     previous = register.period.previous()
     gone = sorted(risk_id for risk_id, history in snapshots(register).items()
                   if risk_id not in on_register and previous in history and history[previous].present)
@@ -375,7 +411,7 @@ def trend_fills(register: Register, computed: dict[str, tuple[ComputedTrend, ...
     """Return the arrows History gives for trend cells that are still empty, by (row, column): typed ones stay."""
     return {(risk.row, register.columns[trend.key]): trend.computed
             for risk, trend in trend_cells(register, computed)
-            if trend.computed is not None and not risk.text(trend.key)}
+            if trend.computed is not None and not risk.text(trend.key) and not risk.is_closed}
 
 
 def trend_cells(register: Register,

@@ -4,8 +4,8 @@
 exclusively (O_EXCL), so of two writers exactly one gets it; the other waits a few seconds for it to go, then
 stops with a message naming the command that holds it. A lock whose process has ended (same computer) or that
 is older than a day (another computer, whose processes cannot be seen from here) is stale and is taken over.
-A process that already holds the lock of a file may take it again (a job that reads and writes takes it around
-both; the write inside takes it too).
+A thread that already holds the lock of a file may take it again (a job that reads and writes takes it around
+both; the write inside takes it too); another thread of the same process waits like any other writer.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ POLL_SECONDS = 0.05
 STALE_OTHER_HOST = dt.timedelta(days=1)
 HALF_WRITTEN_SECONDS = 10.0  # a lock file still empty this long after it was made lost its writer mid-way
 
-_held: dict[Path, int] = {}  # lock file -> how many times this process holds it
+_held: dict[tuple[Path, int], int] = {}  # (lock file, thread) -> how many times that thread holds it
 _held_guard = threading.Lock()
 _command = ""
 
@@ -183,23 +183,24 @@ def one_writer(target: Path | str, command: str | None = None, wait: float | Non
     if not path.parent.is_dir():  # nothing can be written there; the writer's own check says why, naming the folder
         yield path
         return
+    key = (path, threading.get_ident())  # another thread of this process is another writer: it waits
     with _held_guard:
-        again = _held.get(path, 0) > 0
+        again = _held.get(key, 0) > 0
         if again:
-            _held[path] += 1
+            _held[key] += 1
     if again:
         try:
             yield path
         finally:
             with _held_guard:
-                _held[path] -= 1
+                _held[key] -= 1
         return
     mine = _acquire(target, path, command or command_label(), WAIT_SECONDS if wait is None else wait)
     with _held_guard:
-        _held[path] = 1
+        _held[key] = 1
     try:
         yield path
     finally:
         with _held_guard:
-            del _held[path]
+            del _held[key]
         _release(path, mine)

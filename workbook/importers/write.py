@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 from workbook.core import trends
@@ -30,8 +32,8 @@ def plan_register(plan: Plan) -> Register:
     settings = {s.key: s.default for s in SETTINGS} | plan.settings
     lists = plan_lists(plan)
     columns = COLUMNS + DEPTH_COLUMNS if plan.depth else COLUMNS
-    history = [HistoryEntry(row=i, **{c.key: h.get(c.key, "" if c.key in ("rating", "trend", "source") else None)
-                                      for c in HISTORY_COLUMNS})
+    blank = {f.name: f.default for f in dataclasses.fields(HistoryEntry)}  # "" for text, None for the rest
+    history = [HistoryEntry(row=i, **{c.key: h.get(c.key, blank[c.key]) for c in HISTORY_COLUMNS})
                for i, h in enumerate(plan.history, start=2)]
     return Register(risks=[Risk(row=i, values=dict(v)) for i, v in enumerate(plan.risks, start=2)],
                     trend_periods=plan.trend_periods, settings=settings, lists=lists, history=history,

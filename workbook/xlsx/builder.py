@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
@@ -17,6 +18,7 @@ from workbook.core.errors import PeriodError, TemplateError
 from workbook.core.model import Register, column_letter
 from workbook.core.periods import Period, parse_period
 from workbook.core.matrix import default_bands
+from workbook.core.ratings import scale_of
 from workbook.core.schema import (
     ACTION_COLUMNS,
     ACTIONS_SHEET,
@@ -38,7 +40,6 @@ from workbook.core.schema import (
     HISTORY_SOURCES,
     HISTORY_TABLE,
     LISTS_SHEET,
-    RATINGS,
     REGISTER_SHEET,
     REGISTER_TABLE,
     PAPER_SETTINGS,
@@ -59,6 +60,8 @@ FORMATTED_ROWS = 1000
 # Each named list spans this many rows of the Lists sheet, so an administrator can add values below.
 LIST_ROWS = 200
 SETTINGS_HEADERS = ("Setting", "Value", "What it means")
+RATINGS_NOTE = ("The rating scale, most severe first: every count, chart, colour and trend follows this order. "
+                "To add a band, insert it in its place in the list.")
 TABLE_STYLE = "TableStyleMedium2"
 HEADER_FONT = Font(bold=True)
 BODY_FONT = Font(size=10)
@@ -121,8 +124,8 @@ def _date_validation(title: str, help_text: str) -> DataValidation:
         showInputMessage=bool(help_text), promptTitle=title[:32], prompt=help_text[:255])
 
 
-def _rating_formats(ws: Worksheet, cells: str) -> None:
-    for rating in RATINGS:
+def _rating_formats(ws: Worksheet, cells: str, ratings: Sequence[str]) -> None:
+    for rating in scale_of(ratings):
         ws.conditional_formatting.add(cells, CellIsRule(
             operator="equal", formula=[f'"{rating.name}"'],
             fill=PatternFill(fill_type="solid", start_color=rating.fill, end_color=rating.fill, bgColor=rating.fill),
@@ -164,7 +167,7 @@ def _cell_value(column: Column, value: object) -> object:
 
 
 def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], headers: Mapping[str, str],
-                    settings: Mapping[str, object], columns: Sequence[Column] = COLUMNS,
+                    settings: Mapping[str, object], ratings: Sequence[str], columns: Sequence[Column] = COLUMNS,
                     user_columns: Sequence[str] = ()) -> None:
     ws.title = REGISTER_SHEET
     _header_row(ws, [headers[c.key] for c in columns] + list(user_columns),
@@ -192,7 +195,7 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
             validation.add(cells)
             ws.add_data_validation(validation)
         if column.kind == "rating":
-            _rating_formats(ws, cells)
+            _rating_formats(ws, cells, ratings)
         if column.kind == "date" and column in DEPTH_COLUMNS:
             validation = _date_validation(headers[column.key], column.help)
             validation.add(cells)
@@ -214,12 +217,15 @@ def _lists_sheet(wb: Workbook, lists: Mapping[str, Sequence[str]]) -> Worksheet:
         for row, value in enumerate(values, start=2):
             put(ws.cell(row=row, column=position), int(value) if name == "Scores" and value.isdigit() else value)
         ws.column_dimensions[letter].width = max(14, *(len(str(v)) + 4 for v in (name, *values)))
+        if name == "Ratings":
+            header.comment = Comment(RATINGS_NOTE, "riskreg")
         wb.defined_names[name] = DefinedName(name, attr_text=f"{LISTS_SHEET}!${letter}$2:${letter}${LIST_ROWS}")
     ws.freeze_panes = "A2"
     return ws
 
 
-def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settings: Mapping[str, object]) -> None:
+def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settings: Mapping[str, object],
+                   ratings: Sequence[str]) -> None:
     ws = wb.create_sheet(HISTORY_SHEET)
     _header_row(ws, [c.header for c in HISTORY_COLUMNS], [c.width for c in HISTORY_COLUMNS])
     for row, entry in enumerate(history, start=2):
@@ -242,7 +248,7 @@ def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settin
         validation.add(cells)
         ws.add_data_validation(validation)
         if column.key == "rating":
-            _rating_formats(ws, cells)
+            _rating_formats(ws, cells, ratings)
     ws.freeze_panes = "A2"
     _print_setup(ws, f"{settings.get('title') or ''}: rating history", str(settings.get("marking") or ""))
     ws.page_setup.orientation = "portrait"
@@ -316,7 +322,7 @@ def _matrix_sheet(wb: Workbook, settings: Mapping[str, object], ratings: Sequenc
     for row, (rating, lowest) in enumerate(bands, start=4):
         ws.cell(row=row, column=1, value=rating)
         ws.cell(row=row, column=2, value=int(lowest))
-    _rating_formats(ws, f"A4:A{3 + len(bands)}")
+    _rating_formats(ws, f"A4:A{3 + len(bands)}", ratings)
     top = 5 + len(bands)
     ws.cell(row=top, column=1, value=MATRIX_GRID_CORNER).font = HEADER_FONT
     for impact in range(1, size + 1):
@@ -370,16 +376,17 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
             merged[setting.key] = setting.placeholder
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
-    _register_sheet(wb.active, risks, headers, merged, COLUMNS + DEPTH_COLUMNS if full or depth_columns else COLUMNS,
-                    user_columns)
     lists = dict(lists or DEFAULT_LISTS)
     if full or depth_columns:
         lists = lists | {name: values for name, values in DEPTH_LISTS.items() if name not in lists}
+    ratings = lists.get("Ratings") or DEFAULT_LISTS["Ratings"]
+    _register_sheet(wb.active, risks, headers, merged, ratings,
+                    COLUMNS + DEPTH_COLUMNS if full or depth_columns else COLUMNS, user_columns)
     lists_sheet = _lists_sheet(wb, lists)
-    _history_sheet(wb, history, merged)
+    _history_sheet(wb, history, merged, ratings)
     settings_sheet = _settings_sheet(wb, merged)
     if full:
-        _matrix_sheet(wb, merged, lists.get("Ratings") or DEFAULT_LISTS["Ratings"])
+        _matrix_sheet(wb, merged, ratings)
         _table_sheet(wb, APPETITE_SHEET, APPETITE_TABLE, APPETITE_COLUMNS, appetite, merged)
         _table_sheet(wb, ACTIONS_SHEET, ACTIONS_TABLE, ACTION_COLUMNS, actions, merged)
     for ws, what in ((lists_sheet, "lists"), (settings_sheet, "settings")):

@@ -33,28 +33,28 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
+from workbook.core.ratings import rating_of
+from workbook.core.rollover import RollPlan, plan_roll, record_columns
 from workbook.core.schema import (
-    HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_TABLE,
-    RATING_BY_NAME,
     REGISTER_SHEET,
     REGISTER_TABLE,
     SETTINGS_SHEET,
     SUMMARY_SHEET,
+    TEXT_SHEET,
     TREND_KEYS,
     VALIDATION_SHEET,
     trend_header,
 )
-from workbook.core.matrix import matrix_of
 from workbook.core.trends import Movements, Refresh
-from workbook.core.values import looks_like_formula, risk_score
+from workbook.core.values import looks_like_formula
 from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.files.lock import one_writer
 from workbook.xlsx.book import Book
-from workbook.xlsx.package import M, REL_COMMENTS, REL_NS
+from workbook.xlsx.package import M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.preserve import check_editable
 from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.reader import check_workbook_file, read_register
@@ -295,8 +295,8 @@ def fill_trend_cells(book: Book, fills: dict[tuple[int, int], str]) -> list[str]
     return [_store(book, REGISTER_SHEET, row, column, arrow) for (row, column), arrow in fills.items()]
 
 
-def _rating_colour(rating: str) -> str:
-    known = RATING_BY_NAME.get(rating)
+def _rating_colour(register: Register, rating: str) -> str:
+    known = rating_of(register, rating)
     return known.fill if known else "7F7F7F"
 
 
@@ -331,7 +331,7 @@ def summary_sheet(book: Book, register: Register, moves: Movements, counts: dict
     if periods:
         title = f"Open risks by residual rating, {periods[0]} to {periods[-1]}" if len(periods) > 1 \
             else f"Open risks by residual rating, {periods[0]}"
-        series = [(sheet.counts_header_row + 1 + i, _rating_colour(rating)) for i, rating in enumerate(ratings)]
+        series = [(sheet.counts_header_row + 1 + i, _rating_colour(register, rating)) for i, rating in enumerate(ratings)]
         chart = bar_chart(SUMMARY_SHEET, title, sheet.counts_header_row, 2, sheet.counts_width, series,
                           ("Risks", "Quarter"))
         add_chart(book.package, part, root, chart, sheet.chart_at, CHART_SIZE_CM)
@@ -352,28 +352,25 @@ def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | Non
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
 
-def _history_positions(register: Register) -> dict[str, int]:
-    """Return History column key -> 1-based column, refusing a History sheet without one of its columns."""
-    missing = [c.header for c in HISTORY_COLUMNS if c.key not in register.history_columns]
-    if missing:
-        raise RegisterFormatError(
-            f"sheet '{HISTORY_SHEET}' row 1: missing {plural(missing, 'column', with_count=False)} "
-            f"{', '.join(missing)}. Restore the {plural(missing, 'header', with_count=False)} "
-            f"({', '.join(c.header for c in HISTORY_COLUMNS)}) and run roll-quarter again.")
-    return {c.key: register.history_columns[c.key] for c in HISTORY_COLUMNS}
-
-
-def _extend_table(book: Book, sheet: str, name: str, last_row: int) -> None:
-    """Grow table `name` on `sheet` down to `last_row` (its filter with it)."""
+def _extend_table(book: Book, sheet: str, name: str, last_row: int, headers: Sequence[str] = ()) -> None:
+    """Grow table `name` on `sheet` down to `last_row` and across the `headers` added to its right (its filter
+    with it)."""
     found = _tables(book, sheet).get(name)
     if found is None:
         return
     part, table = found
     first, _, last = table.get("ref", "").partition(":")
     (top, left), (bottom, right) = split_ref(first), split_ref(last or first)
-    if last_row <= bottom:
+    if last_row <= bottom and not headers:
         return
-    ref = f"{column_letter(left)}{top}:{column_letter(right)}{last_row}"
+    columns = table.find(f"{M}tableColumns")
+    for header in headers:
+        right += 1
+        if columns is not None:
+            ids = [int(c.get("id") or 0) for c in columns]
+            etree.SubElement(columns, f"{M}tableColumn", id=str(max(ids, default=0) + 1), name=header)
+            columns.set("count", str(len(columns)))
+    ref = f"{column_letter(left)}{top}:{column_letter(right)}{max(bottom, last_row)}"
     table.set("ref", ref)
     autofilter = table.find(f"{M}autoFilter")
     if autofilter is not None:
@@ -382,10 +379,12 @@ def _extend_table(book: Book, sheet: str, name: str, last_row: int) -> None:
 
 
 def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequence[dict[str, object]],
-                table: str | None = None, number_formats: dict[str, str] | None = None) -> list[str]:
-    """Append `rows` (column key -> value) below the sheet's last used row; return the cells written."""
+                table: str | None = None, number_formats: dict[str, str] | None = None,
+                headers: Sequence[str] = ()) -> list[str]:
+    """Append `rows` (column key -> value) below the sheet's last used row; return the cells written. `headers`
+    are the columns just added to the right of `table`: it grows across them."""
     number_formats = number_formats or {}
-    spliced = splice_rows(book, sheet, positions, rows, number_formats)
+    spliced = splice_rows(book, sheet, positions, rows, number_formats) if rows else None
     if spliced is not None:
         last, written = spliced
     else:
@@ -398,7 +397,7 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
                 written.append(_store(book, sheet, last, positions[key], value, number_formats.get(key)))
         _grow_dimension(cells.root, last, max(positions.values(), default=1))
     if table:
-        _extend_table(book, sheet, table, last)
+        _extend_table(book, sheet, table, last, headers)
     return written
 
 
@@ -475,47 +474,34 @@ def _grow_dimension(root: etree._Element, last_row: int, last_column: int) -> No
     dimension.set("ref", f"{column_letter(left)}{top}:{column_letter(right)}{bottom}")
 
 
-def snapshot_values(register: Register) -> tuple[list[dict[str, object]], list[str]]:
-    """Return the History rows that keep the reporting period's ratings (Source 'rolled'), and notes on those
-    History already holds differently."""
-    closing = register.period
-    existing = {}
-    for entry in register.history:
-        try:
-            if parse_period(entry.period) == closing:
-                existing.setdefault(entry.risk_id.casefold(), entry)
-        except PeriodError:
-            continue
-    rows, notes = [], []
-    for risk in register.risks:
-        if not risk.id:
-            continue
-        entry = existing.get(risk.id.casefold())
-        if entry is not None:
-            if entry.rating.casefold() != risk.rating.casefold():
-                notes.append(f"History row {entry.row} already records {risk.id} for {closing.label} as "
-                             f"{entry.rating or 'no rating'}, but the Register says {risk.rating or 'nothing'}; "
-                             f"left as it is: correct one of them.")
-            continue
-        score = risk_score(risk, matrix_of(register))
-        if isinstance(score, float) and score.is_integer():
-            score = int(score)
-        rows.append({"risk_id": risk.id, "period": closing.label, "rating": risk.rating or None,
-                     "trend": risk.text(TREND_KEYS[-1]) or None, "likelihood": risk.values.get("likelihood"),
-                     "impact": risk.values.get("impact_score"), "score": score,
-                     "reviewed_on": risk.values.get("last_reviewed"), "source": "rolled"})
-    return rows, notes
+def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> list[str]:
+    """Append `rows` (key, field, text) to the very hidden Record sheet, adding the sheet when the workbook has
+    none (it stays out of the user's way: Excel's Unhide does not list it); return the cells written."""
+    if not rows:
+        return []
+    positions = {header: column for column, header in enumerate(record_columns(), start=1)}
+    if TEXT_SHEET in book.sheetnames:
+        return append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
+    grid = [list(positions), *[list(row) for row in rows]]
+    book.package.add_sheet(TEXT_SHEET, len(book.sheetnames), worksheet(SheetSpec(grid), book.styles))
+    for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
+        if sheet.get("name") == TEXT_SHEET:
+            sheet.set("state", "veryHidden")
+    return [f"{TEXT_SHEET}!{column_letter(column)}{row}" for row, values in enumerate(grid, start=1)
+            for column, value in enumerate(values, start=1) if value not in (None, "")]
 
 
-def _snapshot_rows(book: Book, register: Register) -> tuple[list[str], list[str]]:
-    """Append the reporting period's ratings to History; return cells written and notes."""
+def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
+    """Apply the roll-over plan to History and the Record sheet; return the cells written."""
     if HISTORY_SHEET not in book.sheetnames:
         raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
                                   f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
-    positions = _history_positions(register)
-    rows, notes = snapshot_values(register)
-    written = append_rows(book, HISTORY_SHEET, positions, rows, HISTORY_TABLE, {"reviewed_on": DATE_FORMAT})
-    return written, notes
+    formats = {"reviewed_on": DATE_FORMAT}
+    written = [_store(book, HISTORY_SHEET, w.row, w.column, w.value) for w in plan.headers]
+    written += [_store(book, HISTORY_SHEET, w.row, w.column, w.value, DATE_FORMAT) for w in plan.updates]
+    written += append_rows(book, HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, formats,
+                           [str(w.value) for w in plan.headers])
+    return written + _record_rows(book, plan.record)
 
 
 def _shift_trends(book: Book, register: Register, new_period: Period) -> list[str]:
@@ -543,8 +529,8 @@ def _shift_trends(book: Book, register: Register, new_period: Period) -> list[st
 
 
 def roll_quarter(path: Path | str, new_period: Period | str, *, register: Register | None = None,
-                 output: Path | str | None = None, force: bool = False) -> WriteResult:
-    """Close the reporting period: snapshot ratings to History, shift the trend columns, move Settings on."""
+                 plan: RollPlan | None = None, output: Path | str | None = None, force: bool = False) -> WriteResult:
+    """Close the reporting period: apply the roll-over plan to History, shift the trend columns, move Settings on."""
     register = register or read_register(path)
     new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
     current = register.period
@@ -564,6 +550,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
             f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
             f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
             f"roll-quarter again.")
+    plan = plan or plan_roll(register)
 
     def edit(book: Book) -> tuple[list[str], list[str]]:
         # Last quarter's findings and summary point at cells that now hold other quarters: start clean.
@@ -571,7 +558,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in book.sheetnames]
         for name in stale:
             book.package.remove_sheet(name)
-        written, notes = _snapshot_rows(book, register)
+        written, notes = _snapshot_rows(book, register, plan), list(plan.notes)
         if stale:
             notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")

@@ -253,7 +253,7 @@ def test_roll_quarter_rolls_the_saved_file_as_the_cli_does(sample_workbook, remo
     [backup] = (sample_workbook.parent / "riskreg backups").iterdir()
     [text] = alerts(book.json()["actions"])
     assert text.startswith(
-        "Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3: this quarter's ratings are on the History sheet and "
+        "Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3: each risk's state this quarter is on the History sheet and "
         "the trend columns have moved on. Fill in the 2021/22 Q3 trends, then Validate. A copy of the workbook "
         f"before the roll is in {backup}.")
     assert text.endswith(f"Open {sample_workbook} again to see the changes.")

@@ -139,11 +139,13 @@ def test_roll_quarter_over_three_quarters_gives_the_workbook_the_cli_gives(serve
         added = 0 if quarter == 0 else 18  # the sample's History already holds its own quarter, 2021/22 Q2
         assert alerts(actions)[0].startswith(
             f"Rolled register.xlsx from {period.previous().label} to {period.label}: {added} "
-            f"{period.previous().label} ratings added to the History sheet"
-            + (" (18 already there, left as they were)," if not added else ","))
+            f"{period.previous().label} rows added to the History sheet"
+            + (" (18 risks already had one, brought up to date from the Register)," if not added else ","))
         on_file = payload_from_xlsx(cli_file)
-        for sheet in ("Register", "History", "Settings"):
+        for sheet in ("Register", "History", "Settings", "Record"):
             assert grid(payload, sheet) == grid(on_file, sheet), f"{sheet} after rolling to {period.label}"
+        # The closed quarters' words: kept out of the way (hidden: Office.js is asked for no more than that).
+        assert [s.get("visibility") for s in payload["sheets"] if s["name"] == "Record"] == ["Hidden"]
 
     # Worked out here, not by riskreg: three quarters closed, each with every risk's rating of that quarter.
     history = grid(payload, "History")

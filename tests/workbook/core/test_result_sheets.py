@@ -130,6 +130,10 @@ def test_summary_rows_count_open_risks_by_rating_per_quarter_then_list_the_movem
         ["De-escalated (0)", None, "None"],
         ["Unchanged (1)", "CRR02", "- Fleet replacement", "Medium", "Medium", "→", ""],
         ["Closed (0)", None, "None"],
+        [],
+        ["Changed since 2021/22 Q1"],
+        ["Risk", "Name", "What changed", "Before", "Now"],
+        ["CRR01", "Cyber attack", "Residual Risk Rating", "Medium", "High"],
     ]
     assert (sheet.periods, sheet.ratings) == (("2021/22 Q1", "2021/22 Q2"), ("Critical", "High", "Medium", "Low"))
     assert (sheet.counts_header_row, sheet.total_row, sheet.counts_width) == (5, 10, 3)

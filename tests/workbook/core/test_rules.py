@@ -236,7 +236,20 @@ FAILING = [
     ("R044", [DEPTH, ("Actions!E2", "Done"), ("Actions!F2", dt.datetime(2021, 9, 1))], "Register!I2",
      "CRR01 is rated 'High', but the Actions sheet has no open action for it. Add the action that treats it, "
      "or record why none is needed."),
+    ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training\n• Audits", "fp-q1": "• Training\n• Audits"})],
+     "Register!E2", "Key Controls and Activities unchanged since 2020/21 Q4 (2 closed quarters; Settings allows 2). "
+     "Review the controls and record what has been done since."),
 ]
+
+
+def recorded_controls(grids: dict, texts: dict[str, str]) -> None:
+    """Give CRR01's History rows of 2020/21 Q4 and 2021/22 Q1 the recorded controls `texts` (by fingerprint)."""
+    history = grids["History"]
+    history[0] = history[0] + ["Status", "Owner", "Text fingerprint"]
+    for index, row in enumerate(history[1:], start=1):
+        fingerprint = {("CRR01", "2020/21 Q4"): "fp-q4", ("CRR01", "2021/22 Q1"): "fp-q1"}.get((row[0], row[1]))
+        history[index] = row + ["Open", "ACC Crime", fingerprint]
+    grids["Record"] = [["Key", "Field", "Text"], *([key, "controls", text] for key, text in texts.items())]
 
 # Near misses each rule must let through.
 PASSING = [
@@ -289,6 +302,7 @@ PASSING = [
     ("R043", [DEPTH, ("Actions!E2", "Cancelled")]),  # cancelled, not done: no date needed
     ("R044", [("Register!I2", "Critical")]),  # no Actions sheet: nothing to say about actions
     ("R044", [DEPTH, ("Actions!E3", "Done"), ("Actions!F3", dt.datetime(2021, 9, 1))]),  # CRR02 is Medium
+    ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
 ]
 
 

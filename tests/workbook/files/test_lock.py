@@ -63,6 +63,31 @@ def test_the_lock_names_its_owner_while_held_and_is_gone_after(tmp_path):
     assert not path.exists()
 
 
+def test_another_thread_of_the_same_process_is_another_writer(tmp_path):
+    """A process serving many users (a server's threads) gets no free pass from one thread's lock."""
+    import threading
+
+    target = tmp_path / "register.xlsx"
+    outcome = []
+
+    def second_writer():
+        try:
+            with one_writer(target, wait=0.2):
+                outcome.append("wrote")
+        except OutputError as err:
+            outcome.append(err.user_message)
+
+    with one_writer(target, command="riskreg roll-quarter"):
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join()
+    assert len(outcome) == 1 and "riskreg roll-quarter" in outcome[0] and outcome[0] != "wrote"
+    thread = threading.Thread(target=second_writer)  # once released, the other thread writes
+    thread.start()
+    thread.join()
+    assert outcome[1] == "wrote"
+
+
 def test_a_second_writer_is_refused_naming_the_command_that_holds_the_workbook(tmp_path, other_process,
                                                                                monkeypatch):
     target = tmp_path / "register.xlsx"

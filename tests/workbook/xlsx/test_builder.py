@@ -109,10 +109,10 @@ def test_marking_from_settings_reaches_the_footer():
 
 def test_history_sheet_is_its_own_table(sample_book):
     ws = sample_book["History"]
-    assert ws.tables["RatingHistory"].ref == "A1:I41"
+    assert ws.tables["RatingHistory"].ref == "A1:L41"
     assert [cell.value for cell in ws[1]] == [c.header for c in HISTORY_COLUMNS]
     assert [cell.value for cell in ws[4]] == ["CRR03", "2021/22 Q1", None, "New", None, None, None, None,
-                                              "imported"]
+                                              "imported", None, None, None]
     assert validations(ws)["C2:C4000"] == ("list", "Ratings")
     assert validations(ws)["I2:I4000"] == ("list", '"recorded,imported,rolled"')
 

@@ -1,5 +1,6 @@
 """Writing into a real register workbook: findings, trends, Summary, roll-over; nothing else changes."""
 
+import re
 import zipfile
 from xml.etree import ElementTree
 
@@ -192,7 +193,7 @@ def test_summary_sheet_has_counts_movements_and_a_native_bar_chart(sample_workbo
 def test_roll_quarter_snapshots_shifts_and_moves_the_period_and_touches_nothing_else(sample_workbook):
     def empty_history(wb):  # as `riskreg new` leaves it: no rows yet
         wb["History"].delete_rows(2, wb["History"].max_row)
-        wb["History"].tables["RatingHistory"].ref = "A1:I2"
+        wb["History"].tables["RatingHistory"].ref = "A1:L2"
 
     edit(sample_workbook, empty_history)
     before, before_structure = values(sample_workbook), structure(sample_workbook)
@@ -206,8 +207,9 @@ def test_roll_quarter_snapshots_shifts_and_moves_the_period_and_touches_nothing_
     history = load_workbook(sample_workbook)["History"]
     rows = list(history.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 18
-    assert rows[1] == ("CRR03", "2021/22 Q2", "High", "→", None, None, None, None, "rolled")
-    assert history.tables["RatingHistory"].ref == "A1:I19"
+    assert rows[1][:10] == ("CRR03", "2021/22 Q2", "High", "→", None, None, None, None, "rolled", "Open")
+    assert rows[1][10] is None and re.fullmatch(r"[0-9a-f]{16}", rows[1][11])  # no owner; the text's fingerprint
+    assert history.tables["RatingHistory"].ref == "A1:L19"
     assert load_workbook(sample_workbook)["Register"].tables["RiskRegister"].tableColumns[7].name == "Q3 Trending"
 
     documented = set(result.cells)
@@ -232,13 +234,18 @@ def test_roll_quarter_twice_is_refused(sample_workbook):
     assert sample_workbook.read_bytes() == rolled
 
 
-def test_roll_quarter_keeps_existing_rows_and_says_where_they_disagree(sample_workbook):
+def test_roll_quarter_records_the_register_at_the_close_over_imported_rows_and_says_which_cells(sample_workbook):
     edit(sample_workbook, lambda wb: wb["Register"]["I2"].__setattr__("value", "High"))  # CRR18 was Critical
     result = roll_quarter(sample_workbook, "2021/22 Q3")
-    assert not [c for c in result.cells if c.startswith("History!")]
-    assert result.notes == (
-        "History row 2 already records CRR18 for 2021/22 Q2 as Critical, but the Register says High; left as it "
-        "is: correct one of them.",)
+    history = [c for c in result.cells if c.startswith("History!")]
+    # The imported rows of 2021/22 Q2 (rows 2, 5, 6, … in sheet order) gain Status and the text's fingerprint;
+    # CRR18's rating is brought up to date.
+    assert history[:3] == ["History!C2", "History!J2", "History!L2"]
+    assert len(history) == 1 + 18 * 2
+    assert result.notes[0] == ("History!C2 (CRR18 2021/22 Q2 Rating): Critical → High, as the Register has it at "
+                               "the close.")
+    wb = load_workbook(sample_workbook)
+    assert [wb["History"][a].value for a in ("A2", "C2", "I2", "J2")] == ["CRR18", "High", "imported", "Open"]
 
 
 def test_roll_quarter_clears_last_quarters_marks(sample_workbook):
@@ -288,7 +295,8 @@ def test_roll_quarter_keeps_scores_and_review_dates(tmp_path):
     write_workbook(path, risks=[risk], settings={"period": "2021/22 Q2"})
     roll_quarter(path, "2021/22 Q3")
     row = next(load_workbook(path)["History"].iter_rows(min_row=2, values_only=True))
-    assert row == ("CRR01", "2021/22 Q2", "High", "↗", 3, 4, 12, dt.datetime(2021, 9, 1), "rolled")
+    assert row[:11] == ("CRR01", "2021/22 Q2", "High", "↗", 3, 4, 12, dt.datetime(2021, 9, 1), "rolled", "Open",
+                        None)
     register = read_register(path)
     assert register.period.label == "2021/22 Q3" and register.risks[0].trends == ("→", "↗", "")
     computed = compute_trends(register)["CRR01"][-1]

@@ -1,0 +1,95 @@
+"""A closed quarter as History and the Record sheet keep it: the register as it stood at that close (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workbook.core import trends
+from workbook.core.errors import PeriodError
+from workbook.core.model import HistoryEntry, Register, Risk
+from workbook.core.periods import Period
+from workbook.core.rollover import QUARTER_KEY, RATINGS_FIELD, TRENDS_FIELD
+from workbook.core.schema import (
+    NOT_APPLICABLE,
+    RECORDED_SETTING_KEYS,
+    RECORDED_TEXT_KEYS,
+    TREND_COUNT,
+    TREND_KEYS,
+    trend_header,
+)
+
+DATE_SETTINGS = ("meeting_date",)  # recorded as ISO text, given back as dates
+
+
+def closed_periods(register: Register) -> list[Period]:
+    """Return the periods History records before the reporting one, oldest first."""
+    return sorted(p for p in trends.history_periods(register) if p is not None and p < register.period)
+
+
+def rows_of(register: Register, period: Period) -> list[HistoryEntry]:
+    """Return History's rows for `period`, one per risk (the first), in sheet order: the register's order then."""
+    rows, seen = [], set()
+    for entry, entry_period in zip(register.history, trends.entry_periods(register)):
+        if entry_period == period and entry.risk_id and entry.risk_id.casefold() not in seen:
+            seen.add(entry.risk_id.casefold())
+            rows.append(entry)
+    return rows
+
+
+def _date(text: str) -> object:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def register_as_of(register: Register, period: Period) -> Register:
+    """Return the register as it stood when `period` closed, rebuilt from History and the Record sheet."""
+    closed = closed_periods(register)
+    if period >= register.period:
+        raise PeriodError(
+            f"{register.source}: {period.label} is not a closed quarter: the register reports {register.period.label}. "
+            f"Leave out --period for this quarter's paper.")
+    if period not in closed:
+        held = f"{closed[0].label} to {closed[-1].label}" if closed else "no closed quarter"
+        raise PeriodError(f"{register.source}: History has no rows for {period.label} (it holds {held}), so its "
+                          "paper cannot be built again.")
+    periods = tuple(period.shifted(i) for i in range(1 - TREND_COUNT, 1))
+    trend_of = {(entry.risk_id, p): entry.trend for p in periods[:-1] for entry in rows_of(register, p)}
+    covered = set(closed)  # a quarter History records without a row for a risk did not have it on the register
+    quarter = register.recorded_text.get(QUARTER_KEY.format(label=period.label), {})
+    typed = {line.split("\t")[0]: line.split("\t")[1:] for line in quarter.get(TRENDS_FIELD, "").split("\n")}
+    risks = []
+    for row, entry in enumerate(rows_of(register, period), start=register.header_row + 1):
+        texts = register.recorded_text.get(entry.fingerprint, {})
+        values: dict[str, object] = {key: texts.get(key, "") for key in RECORDED_TEXT_KEYS}
+        values["date_raised"] = _date(str(values["date_raised"])) if values["date_raised"] else None
+        values.update({
+            "id": entry.risk_id, "rating": entry.rating, "likelihood": entry.likelihood,
+            "impact_score": entry.impact, "last_reviewed": entry.reviewed_on, "owner": entry.owner,
+            "status": entry.status or "Open",
+            **{key: trend_of.get((entry.risk_id, p), NOT_APPLICABLE if p in covered else "")
+               for key, p in zip(TREND_KEYS[:-1], periods[:-1])},
+            TREND_KEYS[-1]: entry.trend,
+        })
+        cells = typed.get(entry.risk_id, [])
+        if len(cells) == len(TREND_KEYS):  # the cells as typed at the close, when the Record sheet has them
+            values.update(zip(TREND_KEYS, cells))
+        risks.append(Risk(row=row, values=values))
+    settings = dict(register.settings)
+    if quarter:  # recorded at the close: what the paper said then, blanks included
+        settings.update({key: _date(quarter.get(key, "")) if key in DATE_SETTINGS else quarter.get(key, "")
+                         for key in RECORDED_SETTING_KEYS})
+    settings["period"] = period.label
+    lists = dict(register.lists)
+    if quarter.get(RATINGS_FIELD):
+        lists["Ratings"] = tuple(quarter[RATINGS_FIELD].split("\n"))
+    headers = dict(register.headers)
+    headers.update({key: trend_header(p.quarter) for key, p in zip(TREND_KEYS, periods)})
+    earlier = [entry for entry, p in zip(register.history, trends.entry_periods(register))
+               if p is not None and p < period]
+    return Register(
+        risks=risks, trend_periods=periods, settings=settings, lists=lists, history=earlier,
+        columns=dict(register.columns), headers=headers, header_row=register.header_row, source=register.source,
+        settings_rows=dict(register.settings_rows), history_columns=dict(register.history_columns),
+        recorded_text=register.recorded_text)

@@ -1,0 +1,76 @@
+"""The register's rating scale: the Lists sheet's Ratings, most severe first, each with its colours (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbook.core.model import Register, once_per_register
+from workbook.core.palette import BLACK, WHITE, contrast
+from workbook.core.schema import DEFAULT_LISTS, RATING_BY_NAME, RATINGS, Rating
+
+# A band more severe than the most severe known colour is darkened, a milder one than the mildest lightened,
+# by this share per step: Very High beside High still reads as worse, Very Low beside Low as milder.
+STEP = 0.3
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
+
+
+def _hex(rgb: Sequence[float]) -> str:
+    return "".join(f"{max(0, min(255, round(c))):02X}" for c in rgb)
+
+
+def _mix(a: str, b: str, share: float) -> str:
+    """Return colour `a` moved `share` (0–1) of the way to `b`."""
+    return _hex([x + (y - x) * share for x, y in zip(_rgb(a), _rgb(b))])
+
+
+def text_colour(fill: str) -> str:
+    """Return black or white, whichever contrasts more with `fill`: one of them always reaches WCAG's 4.5:1."""
+    return BLACK if contrast(BLACK, fill) >= contrast(WHITE, fill) else WHITE
+
+
+def _ramp(position: float) -> str:
+    """Return the colour at `position` (0 most severe, 1 least) along the default scale's colours."""
+    fills = [r.fill for r in RATINGS]
+    at = position * (len(fills) - 1)
+    low = min(int(at), len(fills) - 2)
+    return _mix(fills[low], fills[low + 1], at - low)
+
+
+def scale_of(names: Sequence[str]) -> tuple[Rating, ...]:
+    """Return `names` (most severe first) as ratings: known names keep their colours, others get one by place."""
+    known = {name.casefold(): RATING_BY_NAME[name] for name in RATING_BY_NAME}
+    fills: list[str | None] = [known[n.casefold()].fill if n.casefold() in known else None for n in names]
+    anchors = [i for i, fill in enumerate(fills) if fill is not None]
+    for i, fill in enumerate(fills):
+        if fill is not None:
+            continue
+        before = [a for a in anchors if a < i]
+        after = [a for a in anchors if a > i]
+        if before and after:
+            a, b = before[-1], after[0]
+            fills[i] = _mix(fills[a], fills[b], (i - a) / (b - a))  # type: ignore[arg-type]
+        elif after:  # more severe than any known band
+            fills[i] = _mix(fills[after[0]], BLACK, min(0.9, STEP * (after[0] - i)))  # type: ignore[arg-type]
+        elif before:  # milder than any known band
+            fills[i] = _mix(fills[before[-1]], WHITE, min(0.9, STEP * (i - before[-1])))  # type: ignore[arg-type]
+        else:
+            fills[i] = _ramp(i / (len(names) - 1) if len(names) > 1 else 0.5)
+    count = len(names)
+    return tuple(Rating(name, count - i, fill, known[name.casefold()].font if name.casefold() in known
+                        else text_colour(fill))  # type: ignore[arg-type]
+                 for i, (name, fill) in enumerate(zip(names, fills)))
+
+
+@once_per_register
+def rating_scale(register: Register) -> tuple[Rating, ...]:
+    """Return the register's rating scale: its Ratings list (the default one when the sheet leaves it empty)."""
+    names = register.lists.get("Ratings") or DEFAULT_LISTS["Ratings"]
+    return scale_of(list(dict.fromkeys(names)))
+
+
+def rating_of(register: Register, name: str) -> Rating | None:
+    """Return the band `name` is on the register's scale, None when it is not on it."""
+    return next((r for r in rating_scale(register) if r.name == name), None)

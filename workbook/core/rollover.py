@@ -1,0 +1,209 @@
+"""What a quarter roll-over records in History and on the Record sheet, worked out as a plan (pure).
+
+The Register as it stands at the close is the truth for the closing quarter: each risk's full state becomes its
+History row; a row History already has for that quarter (one `import` wrote, say) is brought up to date cell by
+cell, and each value that differed is named. A risk History recorded closed in an earlier quarter, and still
+closed, is not recorded again: it was reported closed once, in the quarter it closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from workbook.core import trends
+from workbook.core.errors import RegisterFormatError
+from workbook.core.matrix import matrix_of
+from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
+from workbook.core.periods import Period
+from workbook.core.values import as_number, risk_score
+from workbook.core.words import plural
+from workbook.core.schema import (
+    HISTORY_ADDED_KEYS,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    RECORDED_SETTING_KEYS,
+    RECORDED_TEXT_KEYS,
+    TEXT_COLUMNS,
+    TREND_KEYS,
+)
+
+FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: ample for the few thousand texts a register has in its life
+QUARTER_KEY = "quarter {label}"
+RATINGS_FIELD = "ratings"
+TRENDS_FIELD = "trends"
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One cell the roll-over writes: sheet, 1-based row and column, value."""
+
+    sheet: str
+    row: int
+    column: int
+    value: object
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.column)
+
+
+@dataclass(frozen=True)
+class RollPlan:
+    """Everything a roll-over records for the closing quarter; the writer applies it as it stands."""
+
+    closing: Period
+    positions: dict[str, int]  # History column key -> 1-based column, the added ones included
+    headers: tuple[CellWrite, ...]  # History headers added (columns a workbook made earlier lacks)
+    rows: tuple[dict[str, object], ...]  # new History rows (column key -> value), appended below the last
+    updates: tuple[CellWrite, ...]  # cells of the closing quarter's existing rows brought up to date
+    record: tuple[tuple[str, str, str], ...]  # new Record sheet rows: key, field, text
+    added: int  # History rows added
+    updated: int  # existing rows of the closing quarter with at least one value changed
+    kept: int  # existing rows of the closing quarter already up to date
+    notes: tuple[str, ...]
+
+
+def _clean(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
+
+
+def risk_texts(risk: Risk) -> dict[str, str]:
+    """Return the risk's recorded text fields, as the paper reads them (trimmed, one newline per line)."""
+    return {key: _clean(as_text(risk.values.get(key))) for key in RECORDED_TEXT_KEYS}
+
+
+def fingerprint(texts: dict[str, str]) -> str:
+    """Return the fingerprint of a risk's text fields: the same words give the same fingerprint."""
+    joined = "\x1f".join(f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def _number(value: object) -> object:
+    number = as_number(value)
+    if number is None:
+        return value if value not in ("",) else None
+    return int(number) if number.is_integer() else number
+
+
+def risk_state(register: Register, risk: Risk, fingerprint_of: str) -> dict[str, object]:
+    """Return the History row that records `risk` at the close of the register's reporting quarter."""
+    latest = trends.latest_trends(register).get(risk.id)
+    trend = risk.text(TREND_KEYS[-1]) or (latest.computed if latest is not None and latest.computed else "")
+    score = risk_score(risk, matrix_of(register))
+    return {
+        "risk_id": risk.id, "period": register.period.label, "rating": risk.rating or None,
+        "trend": trend or None, "likelihood": _number(risk.values.get("likelihood")),
+        "impact": _number(risk.values.get("impact_score")), "score": _number(score),
+        "reviewed_on": risk.values.get("last_reviewed") or None, "source": "rolled",
+        "status": "Closed" if risk.is_closed else "Open", "owner": risk.text("owner") or None,
+        "fingerprint": fingerprint_of,
+    }
+
+
+def _same(old: object, new: object) -> bool:
+    if old in (None, "") and new in (None, ""):
+        return True
+    a, b = as_number(old), as_number(new)
+    if a is not None and b is not None:
+        return a == b
+    if isinstance(old, dt.datetime) and isinstance(new, dt.date):
+        return as_text(old) == as_text(new)
+    return as_text(old).strip() == as_text(new).strip()
+
+
+def history_columns(register: Register) -> tuple[dict[str, int], tuple[CellWrite, ...]]:
+    """Return History column key -> column, and the headers to add for columns a workbook made earlier lacks."""
+    positions = dict(register.history_columns)
+    missing = [c.header for c in HISTORY_COLUMNS if c.key not in positions and c.key not in HISTORY_ADDED_KEYS]
+    if not positions:
+        raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}' (or it has no header row), "
+                                  "so the quarter's ratings cannot be kept. Add it (copy it from a workbook made by "
+                                  "`riskreg new`).")
+    if missing:
+        needed = ", ".join(c.header for c in HISTORY_COLUMNS if c.key not in HISTORY_ADDED_KEYS)
+        raise RegisterFormatError(
+            f"sheet '{HISTORY_SHEET}' row 1: missing {plural(missing, 'column', with_count=False)} "
+            f"{', '.join(missing)}. Restore the {plural(missing, 'header', with_count=False)} ({needed}) and run "
+            f"roll-quarter again.")
+    headers = []
+    for column in HISTORY_COLUMNS:
+        if column.key not in positions:
+            positions[column.key] = max(positions.values()) + 1
+            headers.append(CellWrite(HISTORY_SHEET, 1, positions[column.key], column.header))
+    return positions, tuple(headers)
+
+
+def quarter_record(register: Register) -> dict[str, str]:
+    """Return what the Record sheet keeps of the closing quarter itself: its paper settings and rating scale."""
+    from workbook.core.ratings import rating_scale
+
+    fields = {key: as_text(register.settings.get(key)).strip() for key in RECORDED_SETTING_KEYS}
+    fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
+    # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
+    fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
+    return fields  # empty ones too: a past paper must not take a value typed since
+
+
+def plan_roll(register: Register) -> RollPlan:
+    """Return what closing the register's reporting quarter records (History rows, Record sheet rows)."""
+    closing = register.period
+    positions, headers = history_columns(register)
+    existing: dict[str, HistoryEntry] = {}
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        if period == closing and entry.risk_id:
+            existing.setdefault(entry.risk_id.casefold(), entry)
+    gone = trends.closed_in(register)
+    recorded = set(register.recorded_text)
+    record: list[tuple[str, str, str]] = []
+    rows: list[dict[str, object]] = []
+    updates: list[CellWrite] = []
+    notes: list[str] = []
+    added = updated = kept = 0
+    seen: set[str] = set()
+    for risk in register.risks:
+        if not risk.id or risk.id.casefold() in seen:
+            continue
+        seen.add(risk.id.casefold())
+        if risk.is_closed and risk.id in gone:
+            notes.append(f"{risk.id} was closed in {gone[risk.id].label} and is still closed: not recorded for "
+                         f"{closing.label}.")
+            continue
+        texts = risk_texts(risk)
+        key = fingerprint(texts)
+        if key not in recorded:
+            recorded.add(key)
+            record.extend((key, name, text) for name, text in texts.items() if text)
+        state = risk_state(register, risk, key)
+        entry = existing.get(risk.id.casefold())
+        if entry is None:
+            added += 1
+            rows.append(state)
+            continue
+        changed = False
+        for name, value in state.items():
+            if name == "source":
+                continue
+            old = getattr(entry, name)
+            if _same(old, value):
+                continue
+            cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value)
+            updates.append(cell)
+            if old not in (None, ""):
+                changed = True
+                header = next(c.header for c in HISTORY_COLUMNS if c.key == name)
+                notes.append(f"{cell.address} ({risk.id} {closing.label} {header}): {as_text(old)} → "
+                             f"{as_text(value) or 'empty'}, as the Register has it at the close.")
+        updated += changed
+        kept += not changed
+    quarter = QUARTER_KEY.format(label=closing.label)
+    if quarter not in register.recorded_text:
+        record.extend((quarter, name, text) for name, text in quarter_record(register).items())
+    return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
+                    tuple(notes))
+
+
+def record_columns() -> tuple[str, ...]:
+    """Return the Record sheet's headers, in order."""
+    return tuple(c.header for c in TEXT_COLUMNS)
