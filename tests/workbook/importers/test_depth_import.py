@@ -5,23 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from addin.cli import cli
+from support.riskreg_testing import run_cli as run
 from support.register_layouts import DEPTH_RISKS, council_depth_workbook, county_summary, force_depth_csv
 from workbook.core import checks
 from workbook.core.schema import COLUMNS, DEPTH_COLUMNS, DEPTH_LISTS
 from workbook.xlsx.reader import read_register
 
 PERIOD = "2024/25 Q3"  # ends 31 December 2024: SR03's target date (30 September 2024) has passed
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def imported(tmp_path, build, name, *extra):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from addin.cli import cli
+from support.riskreg_testing import run_cli as run
 from support.register_layouts import (
     PCC_RISKS,
     county_summary,
@@ -16,13 +15,6 @@ from support.register_layouts import (
     pcc_workbook,
 )
 from workbook.xlsx.reader import read_register
-
-
-def run(*args: str):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def imported(tmp_path, build, name, *extra):
