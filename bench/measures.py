@@ -69,6 +69,8 @@ class Measure:
 STAGES: tuple[Stage, ...] = (
     Stage("read", "Read the register workbook (.xlsx → values)", baseline="python-calamine"),
     Stage("checks", "Checks (all rules → findings)"),
+    Stage("depth", "In-depth checks (R031–R044) on the register with inherent and target positions, category, "
+          "target date, proximity, a Matrix and an Appetite sheet and ~2 actions per risk"),
     Stage("trends", "Trends (movements + rating distribution)"),
     Stage("appendix", "Word appendix table (one row per risk, bullets, rating colours) → .docx",
           baseline="floor: string join + zip"),
@@ -132,6 +134,33 @@ def _checks_setup(inputs: Inputs):
 def _checks(state, out: Path):
     register, check = state
     return check(register)
+
+
+DEPTH_RULES = tuple(f"R{n:03d}" for n in range(31, 45))
+
+
+def _depth_setup(inputs: Inputs):
+    from bench.synthetic import add_depth
+    from workbook.core.checks import check
+    from workbook.core.rules import RULES
+
+    return add_depth(inputs.register()), check, [rule for rule in RULES if rule.id in DEPTH_RULES]
+
+
+def _depth_checks(state, out: Path):
+    register, check, rules = state
+    return check(register, rules)
+
+
+def _depth_every_rule(state, out: Path):
+    register, check, _ = state
+    return check(register)
+
+
+def _plain_setup(inputs: Inputs):
+    from workbook.core.checks import check
+
+    return inputs.register(), check, ()
 
 
 def _trends_setup(inputs: Inputs):
@@ -290,6 +319,13 @@ MEASURES: tuple[Measure, ...] = (
             "calamine grids → workbook.core.layout.register_from_grids: what ours would take on calamine"),
     Measure("checks", "ours", OURS, _checks_setup, _checks, "workbook.core.checks.check",
             missing=_module_missing("workbook.core.checks")),
+    Measure("depth", "ours", OURS, _depth_setup, _depth_checks,
+            "workbook.core.checks.check(register, the rules R031–R044) on bench.synthetic.add_depth's register",
+            missing=_module_missing("workbook.core.depth")),
+    Measure("depth", "every rule", OURS, _depth_setup, _depth_every_rule,
+            "workbook.core.checks.check(register): R001–R044 on the same register"),
+    Measure("depth", "every rule, no in-depth groups", OURS, _plain_setup, _depth_every_rule,
+            "workbook.core.checks.check(register) on the register before add_depth (checks/ours, in this run)"),
     Measure("trends", "ours", OURS, _trends_setup, _trends,
             "workbook.core.trends.movements + rating_distribution", missing=_module_missing("workbook.core.trends")),
     Measure("appendix", "ours", OURS, _appendix_setup, _appendix_ours,

@@ -205,3 +205,65 @@ def generate(size: int, seed: int = 2021) -> SyntheticRegister:
                     agenda_item="7", title=f"Corporate Risk Register ({size:,} risks, synthetic)")
     return SyntheticRegister(register, history, settings, dict(DEFAULT_LISTS))
 
+
+
+def add_depth(register, seed: int = 2021):
+    """Return `register` with the in-depth groups a `riskreg new --full` register holds: inherent and target
+    positions, category, target date and proximity on every risk, a Matrix sheet, an Appetite row per category
+    and about two actions per risk, with the slips the checks look for at a few per cent (the same for the same
+    seed)."""
+    import copy
+
+    from workbook.core.model import SheetRow
+    from workbook.core.schema import (
+        ACTION_COLUMNS,
+        APPETITE_COLUMNS,
+        APPETITE_LEVELS,
+        DEPTH_COLUMNS,
+        DEPTH_LISTS,
+        MATRIX_BANDS_HEADER,
+        MATRIX_GRID_CORNER,
+        MATRIX_PRODUCT,
+        MATRIX_SCORING_LABEL,
+    )
+
+    rng = random.Random(seed * 7 + len(register.risks))
+    register = copy.deepcopy(register)
+    register.derived.clear()
+    last = max(register.columns.values())
+    register.columns |= {c.key: last + n for n, c in enumerate(DEPTH_COLUMNS, start=1)}
+    register.lists = dict(register.lists) | DEPTH_LISTS
+    categories, proximities = DEPTH_LISTS["Categories"], DEPTH_LISTS["Proximities"]
+    end = PERIOD.end_date
+    actions: list[SheetRow] = []
+    for risk in register.risks:
+        likelihood, impact = int(risk.values["likelihood"]), int(risk.values["impact_score"])
+        lower = 1 if rng.random() < 0.03 else 0  # a few targets above the residual (R033)
+        risk.values.update({
+            "category": rng.choice(categories), "proximity": rng.choice(proximities),
+            "inherent_likelihood": min(SCALE, likelihood + rng.randint(0, 1)),
+            "inherent_impact": min(SCALE, impact + 1),
+            "target_likelihood": max(1, likelihood - rng.randint(0, 2)) + lower,
+            "target_impact": max(1, impact - 1),
+            "target_date": dt.datetime.combine(end + dt.timedelta(days=rng.randint(-60, 400)), dt.time()),
+        })
+        for _ in range(rng.choice((1, 2, 2, 3))):
+            due = end + dt.timedelta(days=rng.randint(-90, 200))
+            status = rng.choice(("Not started", "In progress", "In progress", "Done"))
+            completed = due - dt.timedelta(days=3) if status == "Done" and rng.random() < 0.95 else None
+            actions.append(SheetRow(len(actions) + 2, {
+                "risk_id": risk.id if rng.random() < 0.995 else "CRR99999",  # a few for no risk (R040)
+                "action": f"Review the controls of {risk.id}",
+                "owner": rng.choice(OWNERS), "due": dt.datetime.combine(due, dt.time()), "status": status,
+                "completed_on": dt.datetime.combine(completed, dt.time()) if completed else None, "update": ""}))
+    register.actions = actions
+    register.action_columns = {c.key: n for n, c in enumerate(ACTION_COLUMNS, start=1)}
+    register.appetite = [SheetRow(n, {"category": category, "level": rng.choice(APPETITE_LEVELS),
+                                      "tolerance": rng.choice((6, 8, 9, 12, "Medium", "High")), "statement": ""})
+                         for n, category in enumerate(categories, start=2)]
+    register.appetite_columns = {c.key: n for n, c in enumerate(APPETITE_COLUMNS, start=1)}
+    bands = [(rating, floor) for floor, rating in RATING_BANDS]
+    register.matrix_sheet = [(MATRIX_SCORING_LABEL, MATRIX_PRODUCT), (), MATRIX_BANDS_HEADER, *bands, (),
+                             (MATRIX_GRID_CORNER, *range(1, SCALE + 1)),
+                             *((n, *(n * i for i in range(1, SCALE + 1))) for n in range(1, SCALE + 1))]
+    return register

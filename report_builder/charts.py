@@ -6,10 +6,12 @@ chart XML writer, with its data in an embedded workbook written by XlsxWriter, s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from report_builder.content import Distribution, HeatPoint
+from report_builder.depth_content import POSITION_MARKS, MovementPoint
+from workbook.core import palette
 from workbook.core.schema import RATINGS, Rating
 
 CELL_LABELS = 10  # risk IDs one matrix cell can name; more are summed up as '+N more'
@@ -138,8 +140,16 @@ class HeatCell:
     lines: tuple[str, ...]  # risk IDs (with last quarter's cell when moved), or the count
 
 
-def zone(likelihood: int, impact: int, scale: int) -> Rating:
-    """Return the rating band a matrix cell stands in, by its share of the highest score."""
+# A cell whose score is below every band of the Matrix sheet is left white, and says so.
+UNBANDED = Rating("No band", 0, palette.WHITE, palette.NAVY)
+Bands = Mapping[tuple[int, int], Rating | None]  # (likelihood, impact) -> the Matrix sheet's band of that cell
+
+
+def zone(likelihood: int, impact: int, scale: int, ratings: Bands | None = None) -> Rating:
+    """Return the rating band a matrix cell stands in: the register's Matrix sheet's band when `ratings` gives
+    the cells', else by its share of the highest score."""
+    if ratings:
+        return ratings.get((likelihood, impact)) or UNBANDED
     share = likelihood * impact / (scale * scale)
     for limit, rating in ((0.6, RATINGS[0]), (0.35, RATINGS[1]), (0.15, RATINGS[2])):
         if share >= limit:
@@ -151,26 +161,52 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def heat_cells(points: Sequence[HeatPoint], scale: int) -> list[list[HeatCell]]:
+def _grid(lines_of, scale: int, ratings: Bands | None) -> list[list[HeatCell]]:
+    """Return the matrix rows, highest impact first, each cell with its band and `lines_of(cell)`."""
+    return [[HeatCell(likelihood, impact, zone(likelihood, impact, scale, ratings), lines_of((likelihood, impact)))
+             for likelihood in range(1, scale + 1)] for impact in range(scale, 0, -1)]
+
+
+def _capped(labels: Sequence[str]) -> tuple[str, ...]:
+    if len(labels) > CELL_LABELS:
+        return tuple(labels[:CELL_LABELS - 1]) + (f"+{len(labels) - CELL_LABELS + 1} more",)
+    return tuple(labels)
+
+
+def heat_cells(points: Sequence[HeatPoint], scale: int,
+               ratings: Bands | None = None) -> list[list[HeatCell]]:
     """Return the matrix rows, highest impact first, each cell listing its risks (or their count)."""
     cells: dict[tuple[int, int], list[HeatPoint]] = {}
     for point in points:
         cells.setdefault(point.after, []).append(point)
     counted = len(points) > LABELLED_RISKS
-    rows = []
-    for impact in range(scale, 0, -1):
-        row = []
-        for likelihood in range(1, scale + 1):
-            group = sorted(cells.get((likelihood, impact), ()), key=lambda p: p.risk_id)
-            if counted:
-                lines = (_plural(len(group), "risk"),) if group else ()
-            elif len(group) > CELL_LABELS:
-                lines = tuple(map(_label, group[:CELL_LABELS - 1])) + (f"+{len(group) - CELL_LABELS + 1} more",)
-            else:
-                lines = tuple(map(_label, group))
-            row.append(HeatCell(likelihood, impact, zone(likelihood, impact, scale), lines))
-        rows.append(row)
-    return rows
+
+    def lines(cell):
+        group = sorted(cells.get(cell, ()), key=lambda p: p.risk_id)
+        if counted:
+            return (_plural(len(group), "risk"),) if group else ()
+        return _capped(list(map(_label, group)))
+    return _grid(lines, scale, ratings)
+
+
+def movement_cells(points: Sequence[MovementPoint], scale: int,
+                   ratings: Bands | None = None) -> list[list[HeatCell]]:
+    """Return the matrix rows, highest impact first, each cell naming the risks with a position there and which
+    ('CRR03 I', 'CRR03 R T'); on a larger register, how many positions of each kind."""
+    cells: dict[tuple[int, int], dict[str, list[str]]] = {}
+    for point in points:
+        cells.setdefault(point.cell, {}).setdefault(point.risk_id, []).append(point.mark)
+    counted = len({p.risk_id for p in points}) > LABELLED_RISKS
+    order = list(POSITION_MARKS.values())
+
+    def lines(cell):
+        held = cells.get(cell, {})
+        if counted:
+            marks = [m for risk_marks in held.values() for m in risk_marks]
+            return (", ".join(f"{marks.count(m)} {m}" for m in order if m in marks),) if marks else ()
+        return _capped([f"{risk_id} {' '.join(sorted(marks, key=order.index))}"
+                        for risk_id, marks in sorted(held.items())])
+    return _grid(lines, scale, ratings)
 
 
 def _label(point: HeatPoint) -> str:
@@ -179,15 +215,37 @@ def _label(point: HeatPoint) -> str:
     return point.risk_id
 
 
-def heat_map_alt_text(points: Sequence[HeatPoint], scale: int) -> str:
+def _band_counts(cells: Sequence[tuple[int, int]], scale: int, ratings: Bands | None) -> str:
+    """Return '2 Critical, 1 High, 0 Medium, 0 Low': how many of `cells` stand in each band, the matrix's when given."""
+    names = [zone(*cell, scale, ratings).name for cell in cells]
+    every = sorted(((likelihood, impact) for likelihood in range(1, scale + 1) for impact in range(1, scale + 1)),
+                   key=lambda cell: -cell[0] * cell[1])  # most severe band first
+    shown = list(dict.fromkeys(zone(*cell, scale, ratings).name for cell in every)) if ratings \
+        else [r.name for r in RATINGS]
+    return ", ".join(f"{names.count(name)} {name}" for name in shown)
+
+
+def heat_map_alt_text(points: Sequence[HeatPoint], scale: int,
+                      ratings: Bands | None = None) -> str:
     """Return what the heat map says, in words: the risks in each rating band."""
-    bands = {r.name: 0 for r in RATINGS}
-    for point in points:
-        bands[zone(*point.after, scale).name] += 1
     moved = sum(1 for p in points if p.before and p.before != p.after)
     return (f"Likelihood by impact matrix of {_plural(len(points), 'scored open risk')} on a {scale} by {scale} "
-            f"scale: {_count_words(bands)} by score band; {_plural(moved, 'risk')} moved cell since last quarter.")
+            f"scale: {_band_counts([p.after for p in points], scale, ratings)} by score band; "
+            f"{_plural(moved, 'risk')} moved cell since last quarter.")
 
 
-__all__ = ["NativeChart", "rating_chart", "HeatCell", "heat_cells", "zone", "heat_map_alt_text",
+def movement_alt_text(points: Sequence[MovementPoint], scale: int,
+                      ratings: Bands | None = None) -> str:
+    """Return what the movement grid says, in words: for each position, how many risks stand in each band."""
+    risks = len({p.risk_id for p in points})
+    parts = [f"{position}: {_band_counts([p.cell for p in points if p.position == position], scale, ratings)}"
+             for position in POSITION_MARKS if any(p.position == position for p in points)]
+    said = "; ".join(parts)
+    return (f"Likelihood by impact matrix of the inherent, residual and target positions of "
+            f"{_plural(risks, 'open risk')} on a {scale} by {scale} scale, by score band. "
+            f"{said[:1].upper()}{said[1:]}.")
+
+
+__all__ = ["NativeChart", "rating_chart", "HeatCell", "heat_cells", "movement_cells", "zone", "heat_map_alt_text",
+           "movement_alt_text",
            "distribution_alt_text", "LABELLED_RISKS", "CELL_LABELS"]

@@ -218,6 +218,8 @@ class PaperContent:
     has_appetite: bool = False
     has_actions: bool = False
     position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
+    movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
+    cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
@@ -456,6 +458,8 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         has_appetite=bool(register.appetite),
         has_actions=register.actions is not None,
         position_rows=depth_content.position_rows(register, appendix_order(open_risks)) if positions else (),
+        movement_points=depth_content.movement_points(register, open_risks) if positions else (),
+        cell_ratings=depth_content.cell_ratings(register),
     )
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from report_builder.dates import date_text
 from workbook.core import depth
-from workbook.core.matrix import position_score
+from workbook.core.matrix import matrix_of, position_score
 from workbook.core.model import Register, Risk, SheetRow
-from workbook.core.schema import POSITION_KEYS
+from workbook.core.ratings import rating_of
+from workbook.core.schema import POSITION_KEYS, POSITIONS, Rating
+from workbook.core.values import matrix_cell, score_scale
 
 OUTSIDE_APPETITE = "Outside appetite"
 POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
@@ -119,6 +121,52 @@ def position_rows(register: Register, ordered: Sequence[Risk]) -> tuple[Position
             rows.append(PositionRow(f"{risk.id} {risk.name}", texts["inherent"], texts["residual"], texts["target"],
                                     date_text(day) if day else ""))
     return tuple(rows)
+
+
+# The movement grid marks each position with a letter; the key under it says what they stand for.
+POSITION_MARKS = {"inherent": "I", "residual": "R", "target": "T"}
+MOVEMENT_KEY = "I = inherent (before controls), R = residual (now), T = target (after the planned actions)."
+
+
+@dataclass(frozen=True)
+class MovementPoint:
+    """A risk's position on the matrix: inherent, residual or target, at its (likelihood, impact) cell."""
+
+    risk_id: str
+    position: str
+    cell: tuple[int, int]
+
+    @property
+    def mark(self) -> str:
+        return POSITION_MARKS[self.position]
+
+
+def movement_points(register: Register, ordered: Sequence[Risk]) -> tuple[MovementPoint, ...]:
+    """Return the matrix cell of each position with both its likelihood and impact, for the risks that have more
+    than their residual one on the matrix; none unless the register has an inherent or target likelihood and
+    impact."""
+    kept = [p for p in POSITIONS if all(register.has_column(key) for key in POSITION_KEYS[p][:2])]
+    if not set(kept) - {"residual"}:
+        return ()
+    scale, points = score_scale(register), []
+    for risk in sorted(ordered, key=lambda r: r.id):
+        cells = {p: matrix_cell(risk.values.get(POSITION_KEYS[p][0]), risk.values.get(POSITION_KEYS[p][1]), scale)
+                 for p in kept}
+        found = [MovementPoint(risk.id, p, cell) for p, cell in cells.items() if cell is not None]
+        if len(found) > 1:
+            points += found
+    return tuple(points)
+
+
+def cell_ratings(register: Register) -> tuple[tuple[tuple[int, int], Rating | None], ...]:
+    """Return each matrix cell's rating, with its colours on the register's scale, as the Matrix sheet bands the
+    cell's score (None below every band); none without a Matrix sheet, where the heat map keeps its default
+    shading."""
+    if register.matrix_sheet is None:
+        return ()
+    matrix = matrix_of(register)
+    return tuple(((likelihood, impact), rating_of(register, matrix.rating(matrix.score(likelihood, impact)) or ""))
+                 for likelihood in range(1, matrix.size + 1) for impact in range(1, matrix.size + 1))
 
 
 def risk_details(register: Register, risk: Risk) -> tuple[str, ...]:

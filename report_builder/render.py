@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from report_builder import appendix, charts, redline, wordml
+from report_builder import appendix, charts, depth_content, redline, wordml
 from report_builder.content import PaperContent, Text
 from workbook.core import palette
 from workbook.core.errors import TemplateError
@@ -351,15 +351,35 @@ def _chart_paragraph(document, content: PaperContent):
 
 
 def _heat_map(content: PaperContent):
-    """Return the likelihood × impact matrix as a table: each cell its rating band in words and colour, and its
-    risks."""
-    scale = content.score_scale
+    """Return the likelihood × impact matrix of the residual positions, each with last quarter's when it moved."""
+    ratings = dict(content.cell_ratings)
+    return _matrix_table(charts.heat_cells(content.heat_points, content.score_scale, ratings),
+                         "Likelihood and impact of open risks",
+                         charts.heat_map_alt_text(content.heat_points, content.score_scale, ratings))
+
+
+def _movement_grid(content: PaperContent) -> list:
+    """Return the matrix of each risk's inherent, residual and target positions, with its key, when asked for."""
+    if not content.movement_points:
+        return []
+    ratings, scale = dict(content.cell_ratings), content.score_scale
+    caption = "Inherent, residual and target positions on the matrix"
+    return [_paragraph(caption, "Caption", keep_next=True),
+            _matrix_table(charts.movement_cells(content.movement_points, scale, ratings), caption,
+                          charts.movement_alt_text(content.movement_points, scale, ratings)),
+            _paragraph(f"Key: {depth_content.MOVEMENT_KEY}", "Caption")]
+
+
+def _matrix_table(rows: Sequence[Sequence[charts.HeatCell]], caption: str, alt: str):
+    """Return a likelihood × impact matrix as a table: each cell its rating band in words and colour, and its
+    lines."""
+    scale = len(rows)
     width = round(min(2.6, (HEAT_MAP_CM - HEAT_LABEL_CM) / scale), 2)
     headers = ["Impact", *(f"Likelihood {n}" for n in range(1, scale + 1))]
     tbl = _table([HEAT_LABEL_CM] + [width] * scale, scale + 1)
     trs = tbl.findall(_w("tr"))
     _header_row(trs[0], headers, keep_next=True, centred=range(1, scale + 1))
-    for tr, cells in zip(trs[1:], charts.heat_cells(content.heat_points, scale)):
+    for tr, cells in zip(trs[1:], rows):
         _row_props(tr, cant_split=True)
         tcs = tr.findall(_w("tc"))
         _fill_cell(tcs[0], [_paragraph(f"Impact {cells[0].impact}", "TableHeading", keep_next=True)])
@@ -368,8 +388,7 @@ def _heat_map(content: PaperContent):
             look = {"colour": cell.band.font, "centre": True, "keep_next": True}
             _fill_cell(tc, [_paragraph(cell.band.name, "TableHeading", **look),
                             *(_paragraph(line, "TableText", **look) for line in cell.lines)])
-    alt = charts.heat_map_alt_text(content.heat_points, scale)
-    _describe(tbl, "Likelihood and impact of open risks", alt)
+    _describe(tbl, caption, alt)
     return tbl
 
 
@@ -431,7 +450,7 @@ def _positions_table(content: PaperContent) -> list:
     return [_paragraph("Inherent, residual and target positions", "Heading3"),
             _paragraph("Likelihood × impact = score on the register's matrix.", "Normal", keep_next=True),
             _simple_table(["Risk", "Inherent", "Residual", "Target", "Target date"], rows,
-                          [5.2, 2.8, 2.8, 2.8, 3.4])]
+                          [5.2, 2.8, 2.8, 2.8, 3.4]), *_movement_grid(content)]
 
 
 def _attention(content: PaperContent) -> list:

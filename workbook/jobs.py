@@ -298,15 +298,17 @@ def roll_quarter_values(grids: dict, source: str, period: Period, register: Regi
                       tuple(name for name in kept if name not in grids))
 
 
-def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False) -> tuple[object, dict]:
-    """Build the board paper of the workbook whose sheets hold `grids`; return the PaperResult and file name -> bytes."""
+def build_paper_values(grids: dict, source: str, *, force: bool = False, pdf: bool = False,
+                       positions: bool = False) -> tuple[object, dict]:
+    """Build the board paper of the workbook whose sheets hold `grids` (with the positions when `positions`);
+    return the PaperResult and file name -> bytes."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="riskreg-") as folder:
         from workbook.xlsx.grids import write_grids
 
         scratch = write_grids(Path(folder) / _scratch_name(source), grids)
-        result = build_paper(scratch, force=force, pdf=pdf)
+        result = build_paper(scratch, force=force, pdf=pdf, positions=positions)
         files = {result.paper.name: result.paper.read_bytes()}
         if result.pdf:
             files[result.pdf.name] = result.pdf.read_bytes()

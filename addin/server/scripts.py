@@ -87,12 +87,14 @@ def roll_quarter(book: xw.Book, period: str = ""):
 
 @script(name="Build board paper", required_roles=[PAPER_ROLE], show_taskpane=True)
 @shown
-def build_paper(book: xw.Book, anyway: bool = False):
+def build_paper(book: xw.Book, anyway: bool = False, positions: bool = False):
+    """Build the paper as `riskreg paper` does: `anyway` is --force, `positions` is --positions."""
     from report_builder.build import RegisterErrorsError, soffice_binary
 
     grids = live_io.read_grids(book, live_io.sheet_names(book))
     try:
-        result, files = jobs.build_paper_values(grids, book.name, force=bool(anyway), pdf=soffice_binary() is not None)
+        result, files = jobs.build_paper_values(grids, book.name, force=bool(anyway), pdf=soffice_binary() is not None,
+                                                positions=bool(positions))
     except RegisterErrorsError as err:
         live_io.message(book, err.listing + "\n\nTo build the paper anyway, with a data-quality note listing them, "
                               "press 'Build anyway' in the Risk Register task pane.", critical=True)

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow  # runs the benchmark's every stage once: `-m "not
 # Every row the table must have, whatever the machine: (stage, implementation).
 REQUIRED_ROWS = (
     ("read", "ours"), ("read", "openpyxl"), ("read", "python-calamine"), ("read", "python-calamine + our layout"),
-    ("checks", "ours"), ("trends", "ours"),
+    ("checks", "ours"), ("depth", "ours"), ("depth", "every rule"),
+    ("depth", "every rule, no in-depth groups"), ("trends", "ours"),
     ("appendix", "ours"), ("appendix", "floor: string join + zip"), ("appendix", "lxml elements + zip"),
     ("appendix", "naive python-docx"), ("appendix", "python-docx table.cell(r, c)"),
     ("paper", "ours"),
@@ -92,6 +93,25 @@ def test_synthetic_text_has_the_lengths_and_bullets_the_issue_asks_for():
     assert statistics.mean(bullets) >= 5 and min(bullets) >= 2
     assert {len([h for h in made.history[1:] if h[0] == row[0]]) for row in rows} <= set(range(1, 13))
     assert synthetic.generate(200).register == made.register  # same seed, same register
+
+
+def test_the_in_depth_register_has_every_group_and_about_two_actions_per_risk(tmp_path):
+    from collections import Counter
+
+    from bench.measures import DEPTH_RULES, Inputs, _depth_checks, _depth_setup
+    from bench.prepare import prepare
+    from workbook.core.schema import DEPTH_COLUMNS
+
+    inputs: Inputs = prepare(200, tmp_path, log=lambda _: None)
+    state = _depth_setup(inputs)
+    register = state[0]
+    assert all(register.has_column(c.key) for c in DEPTH_COLUMNS)
+    assert 1.7 <= len(register.actions) / len(register.risks) <= 2.3
+    assert register.matrix_sheet and len(register.appetite) == 13
+    found = Counter(f.rule_id for f in _depth_checks(state, tmp_path))
+    assert set(found) <= set(DEPTH_RULES) and {"R034", "R036", "R042", "R044"} <= set(found)
+    assert "R031" not in found and "R032" not in found  # the ratings and the Matrix sheet agree
+    assert _depth_setup(inputs)[0].actions == register.actions  # same seed, same register
 
 
 def test_the_floor_and_the_naive_build_write_the_same_table(tmp_path):

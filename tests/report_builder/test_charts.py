@@ -68,3 +68,30 @@ def test_a_large_registers_heat_map_counts_risks_per_cell_and_a_full_cell_sums_u
     crowded = tuple(HeatPoint(f"CRR{n:02d}", (2, 2)) for n in range(charts.CELL_LABELS + 3))
     lines = charts.heat_cells(crowded, 5)[3][1].lines
     assert len(lines) == charts.CELL_LABELS and lines[-1] == "+4 more" and lines[0] == "CRR00"
+
+
+def test_movement_cells_name_each_risk_with_the_positions_it_holds_there():
+    from report_builder.depth_content import MovementPoint
+
+    points = (MovementPoint("CRR03", "inherent", (4, 4)), MovementPoint("CRR03", "residual", (3, 3)),
+              MovementPoint("CRR03", "target", (3, 3)), MovementPoint("CRR01", "inherent", (4, 4)),
+              MovementPoint("CRR01", "residual", (2, 3)))
+    rows = charts.movement_cells(points, 4)
+    assert rows[0][3].lines == ("CRR01 I", "CRR03 I")  # impact 4, likelihood 4
+    assert rows[1][2].lines == ("CRR03 R T",)  # two positions of one risk share a cell
+    assert rows[1][1].lines == ("CRR01 R",) and rows[1][1].band.name == "High"
+    assert charts.movement_alt_text(points, 4) == (
+        "Likelihood by impact matrix of the inherent, residual and target positions of 2 open risks on a 4 by 4 "
+        "scale, by score band. Inherent: 2 Critical, 0 High, 0 Medium, 0 Low; residual: 0 Critical, 2 High, "
+        "0 Medium, 0 Low; target: 0 Critical, 1 High, 0 Medium, 0 Low.")
+    many = tuple(MovementPoint(f"R{n:03d}", "residual", (1, 1)) for n in range(charts.LABELLED_RISKS + 1))
+    assert charts.movement_cells(many, 4)[3][0].lines == (f"{charts.LABELLED_RISKS + 1} R",)
+
+
+def test_a_matrix_sheets_bands_shade_the_cells_instead_of_the_default_shares():
+    from workbook.core.schema import RATING_BY_NAME
+
+    custom = {(4, 4): RATING_BY_NAME["High"], (2, 2): RATING_BY_NAME["Low"], (1, 1): None}
+    assert [charts.zone(*cell, 5).name for cell in custom] == ["Critical", "Medium", "Low"]  # the default shares
+    assert [charts.zone(*cell, 5, custom).name for cell in custom] == ["High", "Low", "No band"]
+    assert charts.zone(1, 1, 5, custom).fill == "FFFFFF"

@@ -137,3 +137,120 @@ def test_a_past_papers_actions_are_the_actions_as_they_stood_at_its_close(depth_
     assert build_content(read_register(path)).action_rows == ()  # this quarter: nothing overdue or due
     past = build_paper(path, tmp_path / "q2.docx", force=True, period=parse_period("2021/22 Q2")).content
     assert past.action_rows == at_close and len(at_close) == 8  # 4 overdue, 4 due next quarter, as worked out above
+MOVEMENT_CAPTION = "Inherent, residual and target positions on the matrix"
+
+
+def matrix_table(paper, caption: str):
+    """Return the paper's matrix table with that alternative-text caption, as {(impact, likelihood): lines}."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(paper))
+    (table,) = [t for t in document.tables if (t._tbl.tblPr.find(qn("w:tblCaption")) is not None and
+                                               t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == caption)]
+    cells = {(int(row.cells[0].text.split()[-1]), n): [p.text for p in cell.paragraphs]
+             for row in table.rows[1:] for n, cell in enumerate(row.cells[1:], start=1)}
+    fills = {(int(row.cells[0].text.split()[-1]), n): cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
+             for row in table.rows[1:] for n, cell in enumerate(row.cells[1:], start=1)}
+    return table, cells, fills
+
+
+def test_positions_on_request_draw_each_risks_movement_on_the_matrix(depth_paper, tmp_path, read_paper):
+    from docx.oxml.ns import qn
+
+    from workbook.core.palette import MIN_CONTRAST, contrast
+    from workbook.core.schema import RATINGS
+
+    register_path, plain = depth_paper
+    assert f"Caption: {MOVEMENT_CAPTION}" not in read_paper(plain)  # only when asked
+    paper = tmp_path / "positions.docx"
+    build_paper(register_path, paper, force=True, positions=True)
+    table, cells, fills = matrix_table(paper, MOVEMENT_CAPTION)
+    # where the sample puts each position, worked out from its rows: (impact, likelihood) -> "ID marks"
+    risks, _, _ = depth_risks()
+    expected: dict[tuple[int, int], dict[str, list[str]]] = {}
+    for risk in risks:
+        l, i = RESIDUAL[risk["rating"]]
+        for mark, (likelihood, impact) in (("I", (min(4, l + 1), 4)), ("R", (l, i)),
+                                           ("T", (max(1, l - 1), max(1, i - 1)))):
+            expected.setdefault((impact, likelihood), {}).setdefault(risk["id"], []).append(mark)
+    bands = {(4, 4): "Critical", (3, 4): "Critical", (3, 3): "High", (2, 3): "High", (2, 2): "Medium",
+             (1, 3): "Medium", (1, 1): "Low"}  # (impact, likelihood) on the default 4×4 bands
+    for (impact, likelihood), band in bands.items():
+        named = sorted(f"{rid} {' '.join(marks)}" for rid, marks in expected.get((impact, likelihood), {}).items())
+        shown = named if len(named) <= 10 else named[:9] + [f"+{len(named) - 9} more"]
+        assert cells[(impact, likelihood)] == [band, *shown], (impact, likelihood)
+    header = table.rows[0]._tr.find(qn("w:trPr")).find(qn("w:tblHeader"))
+    assert header is not None and [c.text for c in table.rows[0].cells][:2] == ["Impact", "Likelihood 1"]
+    look = {r.fill: r.font for r in RATINGS}
+    assert all(contrast(look[fill], fill) >= MIN_CONTRAST for fill in fills.values())
+    description = table._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))
+    assert description.startswith(f"Likelihood by impact matrix of the inherent, residual and target positions of "
+                                   f"{len(risks)} open risks on a 4 by 4 scale, by score band. Inherent: ")
+    lines = read_paper(paper)
+    at = lines.index(f"Caption: {MOVEMENT_CAPTION}")
+    key = next(line for line in lines[at:] if line.startswith("Caption: Key:"))
+    assert key == ("Caption: Key: I = inherent (before controls), R = residual (now), T = target (after the planned "
+                   "actions).")
+
+
+def test_a_register_with_scores_only_gets_the_table_but_no_movement_grid(tmp_path, read_paper):
+    from workbook.xlsx.builder import build_workbook, save
+
+    risks, history, settings = depth_risks()
+    for risk in risks:  # positions as scores: nothing to place on the matrix but the residual
+        for key in ("inherent", "target"):
+            risk[f"{key}_score"] = risk.pop(f"{key}_likelihood") * risk.pop(f"{key}_impact")
+    register_path = save(build_workbook(risks, history, settings, full=True), tmp_path / "scores.xlsx")
+    result = build_paper(register_path, tmp_path / "paper.docx", force=True, positions=True)
+    assert result.content.position_rows and result.content.movement_points == ()
+    assert f"Caption: {MOVEMENT_CAPTION}" not in read_paper(tmp_path / "paper.docx")
+
+
+def test_the_heat_map_is_shaded_by_the_matrix_sheets_bands(tmp_path):
+    """A 5×5 matrix whose bands are not the default shares: the heat map's words and fills follow the Matrix sheet."""
+    from openpyxl import load_workbook
+
+    from workbook.core.schema import RATING_BY_NAME
+    from workbook.xlsx.builder import build_workbook, save
+
+    risks, history, settings = depth_risks()
+    register_path = save(build_workbook(risks, history, {**settings, "score_scale": 5}, full=True),
+                         tmp_path / "five.xlsx")
+    wb = load_workbook(register_path)
+    matrix = wb["Matrix"]
+    assert [matrix.cell(row, 1).value for row in range(4, 8)] == ["Critical", "High", "Medium", "Low"]
+    for row, lowest in zip(range(4, 8), (20, 12, 5, 1)):  # default 5×5: 15, 9, 4, 1
+        matrix.cell(row, 2).value = lowest
+    wb.save(register_path)
+    build_paper(register_path, tmp_path / "paper.docx", force=True)
+    _, cells, fills = matrix_table(tmp_path / "paper.docx", "Likelihood and impact of open risks")
+    for (impact, likelihood), band in {(4, 4): "High", (5, 4): "Critical", (3, 4): "High", (3, 3): "Medium",
+                                       (2, 2): "Low", (1, 5): "Medium", (5, 3): "High"}.items():
+        assert cells[(impact, likelihood)][0] == band, (impact, likelihood)
+        assert fills[(impact, likelihood)] == RATING_BY_NAME[band].fill
+    assert len(cells) == 25  # sized from the 5×5 matrix
+
+
+def test_matrix_bands_of_a_five_level_scale_have_its_words_and_colours():
+    """A Ratings list of five words banded on the Matrix sheet: each cell is its band's, coloured as the scale is."""
+    from support.depth_grids import depth_clean
+    from support.register_grids import register
+
+    from report_builder import charts
+    from report_builder.depth_content import cell_ratings
+    from workbook.core.ratings import rating_scale
+
+    grids = depth_clean()
+    names = ["Very High", "High", "Medium", "Low", "Very Low"]
+    lists = grids["Lists"]
+    for row, name in zip(lists[1:], names):
+        row[0] = name
+    lists += [[name] + [None] * (len(lists[0]) - 1) for name in names[len(lists) - 1:]]
+    grids["Matrix"][3:7] = [["Very High", 12], ["High", 8], ["Medium", 4], ["Low", 2], ["Very Low", 1]]
+    reg = register(grids)
+    bands = dict(cell_ratings(reg))
+    scale = {r.name: r for r in rating_scale(reg)}
+    assert [bands[cell].name for cell in ((4, 4), (2, 4), (2, 2), (1, 2), (1, 1))] == names
+    assert all(bands[cell] == scale[bands[cell].name] for cell in bands)
+    assert charts.zone(1, 1, 4, bands).fill == scale["Very Low"].fill

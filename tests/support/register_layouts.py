@@ -7,6 +7,7 @@ the History rows, worked out here from the rows written, not by riskreg.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,3 +214,45 @@ def pcc_workbook(path: Path) -> Expected:
         first = last + 1
     wb.save(path)
     return expected
+
+
+# --- registers with the in-depth columns: inherent, residual and target positions, target date, category ---------
+
+DEPTH_RISKS = [  # ref, title, category, inherent L×I, residual L×I, target L×I, target date, proximity
+    ("SR01", "Funding gap", "Finance", (5, 4), (4, 3), (2, 3), dt.date(2025, 3, 31), "Within a year"),
+    # the target above the residual
+    ("SR02", "Workforce shortages", "People", (4, 4), (3, 3), (4, 3), dt.date(2025, 6, 30), "Imminent"),
+    # the target date passed by the end of 2024/25 Q3; 'Soon' is no proximity on the list
+    ("SR03", "Cyber attack", "Finance", (3, 3), (3, 2), (1, 2), dt.date(2024, 9, 30), "Soon"),
+]
+# Header families in use: a council's Inherent/Residual/Target and a force's Gross/Current/Target (score only).
+COUNCIL_DEPTH_HEADERS = ["Ref", "Risk Title", "Description", "Risk Category", "Inherent Likelihood",
+                         "Inherent Impact", "Inherent Risk Score", "Residual Likelihood", "Residual Impact",
+                         "Residual Score", "Target Likelihood", "Target Impact", "Target Score", "Target Date",
+                         "Proximity"]
+FORCE_DEPTH_HEADERS = ["Risk Ref", "Risk", "Gross Likelihood", "Gross Impact", "Gross Score", "Current Likelihood",
+                       "Current Impact", "Current Score", "Target Score", "Target Date", "Category", "Proximity"]
+
+
+def council_depth_workbook(path: Path) -> list[str]:
+    """Write a council register (.xlsx): inherent, residual and target L × I, real date cells; return its headers."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Strategic Risks"
+    ws.append(COUNCIL_DEPTH_HEADERS)
+    for ref, title, category, inherent, residual, target, when, proximity in DEPTH_RISKS:
+        ws.append([ref, title, f"{title}: what could happen", category, *inherent, inherent[0] * inherent[1],
+                   *residual, residual[0] * residual[1], *target, target[0] * target[1], when, proximity])
+    wb.save(path)
+    return COUNCIL_DEPTH_HEADERS
+
+
+def force_depth_csv(path: Path) -> list[str]:
+    """Write a force register (.csv) with gross, current and target scores, day-first dates; return its headers."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FORCE_DEPTH_HEADERS)
+        for ref, title, category, inherent, residual, target, when, proximity in DEPTH_RISKS:
+            writer.writerow([ref, title, *inherent, inherent[0] * inherent[1], *residual, residual[0] * residual[1],
+                             target[0] * target[1], when.strftime("%d/%m/%Y"), category, proximity])
+    return FORCE_DEPTH_HEADERS

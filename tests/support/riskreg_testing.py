@@ -38,3 +38,15 @@ def soffice():
         return target
 
     return convert
+
+
+def run_cli(*args: object):
+    """Run `riskreg` with `args` in this process; let a real bug raise instead of hiding in the exit code."""
+    from click.testing import CliRunner
+
+    from addin.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result

@@ -269,7 +269,7 @@ def read_table_sheet(grid: Grid | None, sheet: str, columns: Sequence[SheetColum
     missing = [c.header for c in columns if c.key not in positions and c.key not in OPTIONAL_SHEET_COLUMNS]
     if missing:
         raise RegisterFormatError(
-            f"{source}: sheet '{sheet}' row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{source}: sheet '{sheet}' row 1: {plural(missing, 'missing column', with_count=False)} "
             f"{', '.join(repr(m) for m in missing)}. Its headers are {', '.join(c.header for c in columns)}: "
             f"restore them, or copy the sheet from a workbook made by `riskreg new --full`.")
     keys = list(positions)

@@ -25,7 +25,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                  "controls in place", "risk response", "current controls"),
     "owner": ("risk owner", "owner", "responsible", "responsibility", "lead", "lead officer",
               "responsible officer", "accountable officer"),
-    "portfolio": ("portfolio department", "portfolio", "department", "directorate", "service", "category"),
+    "portfolio": ("portfolio department", "portfolio", "department", "directorate", "service"),
+    "category": ("category", "risk category"),
     "date_raised": ("date raised", "date identified", "date added", "raised"),
     "last_reviewed": ("last reviewed", "review date", "date reviewed", "reviewed", "date of review"),
     "likelihood": ("likelihood", "l", "probability", "p", "likelihood score"),
@@ -41,9 +42,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "actions": ("actions", "action", "mitigating actions", "further action", "what further action is necessary",
                 "action needed", "actions planned", "planned actions", "further actions", "action plan"),
     "action_owner": ("action owner", "action by whom", "action lead"),
-    "target_date": ("target date", "due date", "action by when", "deadline"),
+    "target_date": ("target date", "risk target date"),
+    "action_due": ("due date", "action by when", "deadline", "action due date"),
     "action_status": ("action status", "progress"),
     "review": ("review", "review and action", "review assess revise", "next review", "review frequency"),
+    "proximity": ("proximity", "risk proximity"),
 }
 
 # Where a header names a field with one of these words first, it is that stage of the assessment: only the
@@ -51,6 +54,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 RESIDUAL_WORDS = ("current", "residual", "post mitigation", "post", "after control", "net", "revised", "controlled")
 OTHER_STAGE_WORDS = ("original", "inherent", "gross", "pre mitigation", "pre", "initial", "target", "before",
                      "untreated", "uncontrolled")
+
+# The position of the assessment a stage word names: every stage before the controls is the inherent one.
+STAGE_POSITIONS = {**{word: "inherent" for word in OTHER_STAGE_WORDS}, "target": "target",
+                   **{word: "residual" for word in RESIDUAL_WORDS}}
+# (position, field) -> the in-depth Register column (schema.DEPTH_COLUMNS) such a header fills; '' is a header
+# without a stage word. A residual score is read as the score (it rates the risk) and also fills Residual Score.
+DEPTH_FIELDS = {
+    ("inherent", "likelihood"): "inherent_likelihood", ("inherent", "impact_score"): "inherent_impact",
+    ("inherent", "score"): "inherent_score",
+    ("target", "likelihood"): "target_likelihood", ("target", "impact_score"): "target_impact",
+    ("target", "score"): "target_score",
+    ("", "target_date"): "target_date", ("", "category"): "category", ("", "proximity"): "proximity",
+}
+DEPTH_KEYS = tuple(DEPTH_FIELDS.values())
 
 # Fields the register has a column for; the others are read for ratings, History or notes and kept as own columns.
 REGISTER_FIELDS = ("id", "name", "description", "impact", "controls", "owner", "portfolio", "date_raised",
@@ -67,6 +84,12 @@ class Match:
     field: str | None  # None: kept as the user's own column
     stage: str = ""  # 'original', 'target' … when the header names a stage other than the current one
     why: str = ""
+    position: str = ""  # the position its stage word names: 'inherent', 'residual', 'target'; '' for none
+
+
+def depth_key(position: str, field: str | None) -> str | None:
+    """Return the in-depth Register column a header of `field` at `position` fills, None when it fills none."""
+    return DEPTH_FIELDS.get(("" if position == "residual" else position, field))
 
 
 @functools.lru_cache(maxsize=4096)  # a table repeats its headers and short values many times
@@ -99,11 +122,11 @@ def match_header(header: object) -> Match:
     field, word = _field_of(text)
     if field is not None:  # "Target date" is a field of its own before it is a stage of "date"
         return Match(field, "", f"synonym '{word}'")
-    stage = ""
+    stage = position = ""
     for words, is_residual in ((OTHER_STAGE_WORDS, False), (RESIDUAL_WORDS, True)):
         for word in sorted(words, key=len, reverse=True):
             if text.startswith(word + " "):
-                stage = "" if is_residual else word
+                stage, position = "" if is_residual else word, STAGE_POSITIONS[word]
                 text = text[len(word) + 1:]
                 break
         if text != normalise(header):
@@ -115,7 +138,7 @@ def match_header(header: object) -> Match:
     field, word = _field_of(text)
     if field is None:
         return Match(None, why="no synonym fits")
-    return Match(field, stage, f"synonym '{word}'")
+    return Match(field, stage, f"synonym '{word}'", position)
 
 
 def synonyms_markdown() -> str:

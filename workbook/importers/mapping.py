@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from workbook.core.errors import ImportSourceError
-from workbook.importers.columns import SYNONYMS
+from workbook.importers.columns import DEPTH_KEYS, SYNONYMS
 from workbook.importers.planner import IGNORE, KEEP, ImportMapping
 from workbook.importers.ratings import parse_bands
 
@@ -33,7 +33,7 @@ def read_mapping(path: Path | str) -> ImportMapping:
         raise ImportSourceError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}; "
                                 "the keys are columns, bands, header_row and id_pattern.")
     columns = data.get("columns", {})
-    fields = set(SYNONYMS) | {KEEP, IGNORE}
+    fields = set(SYNONYMS) | set(DEPTH_KEYS) | {KEEP, IGNORE}
     for header, field in columns.items():
         if field not in fields:
             raise ImportSourceError(f"{path}: column '{header}' = '{field}': not a field. Use one of "

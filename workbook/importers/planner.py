@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from workbook.core.errors import ImportSourceError, PeriodError
 from workbook.core.model import column_letter
@@ -12,13 +12,23 @@ from workbook.core.periods import Period, parse_period
 from workbook.core.schema import (
     COLUMN_BY_KEY,
     COLUMNS,
+    DEPTH_LISTS,
     NOT_APPLICABLE,
     TREND_HEADER_PATTERN,
     TREND_KEYS,
     USER_COLUMN_PREFIX,
 )
-from workbook.core.values import as_number
-from workbook.importers.columns import FALLBACKS, REGISTER_FIELDS, Match, match_header, normalise
+from workbook.core.values import as_date, as_number
+from workbook.importers.columns import (
+    DEPTH_KEYS,
+    FALLBACKS,
+    READ_FIELDS,
+    REGISTER_FIELDS,
+    Match,
+    depth_key,
+    match_header,
+    normalise,
+)
 from workbook.importers.ratings import (
     DEFAULT_BANDS,
     Band,
@@ -38,6 +48,8 @@ TITLE_LIMIT = 100  # a longer line above the header is a note, not the register'
 KEEP = "keep"  # a mapping file's word for "the user's own column"
 IGNORE = "ignore"
 GENERATED_ID = "R{number:02d}"
+# The in-depth positions' likelihood and impact, read as whole numbers like the register's own pair.
+POSITION_AXES = ("inherent_likelihood", "inherent_impact", "target_likelihood", "target_impact")
 _QUARTER = (
     re.compile(r"^(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*[ ,:-]*\s*(?:q|quarter\s*)([1-4])$", re.I),
     re.compile(r"^(?:q|quarter\s*)([1-4])\s*[ ,:-]*\s*(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I),
@@ -103,6 +115,8 @@ class ColumnPlan:
             return f"kept as your own column '{self.header}'"
         if self.field == IGNORE:
             return "left out (mapping file says ignore)"
+        if self.field == "score" and self.stage == "residual":
+            return f"{COLUMN_BY_KEY['residual_score'].header}; rates the risk by its band"
         if self.field in COLUMN_BY_KEY:
             return f"{COLUMN_BY_KEY[self.field].header}"
         return {"score": "score: rates the risk by its band", "previous": "History: last quarter's rating/score",
@@ -124,6 +138,13 @@ class Plan:
     ratings: tuple[str, ...]
     trend_periods: tuple[Period, ...]
     report: list[Entry]
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # besides Ratings: Categories, when its own
+
+    @property
+    def depth(self) -> bool:
+        """Whether the new register gets the in-depth columns: the source has an inherent, residual or target
+        position, a target date, category or proximity."""
+        return any(c.field in DEPTH_KEYS or (c.field == "score" and c.stage == "residual") for c in self.columns)
 
     @property
     def period(self) -> Period:
@@ -217,11 +238,16 @@ def plan_columns(table: RawTable, header: int, mapping: ImportMapping) -> list[C
         else:
             match: Match = match_header(text)
             field_, stage, why = match.field or KEEP, match.stage, match.why
-            if stage or (field_ not in REGISTER_FIELDS and field_ not in ("score", "previous", "trend")):
+            if field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
+                field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
+            if depth_key(match.position, field_):
+                field_, stage = depth_key(match.position, field_), match.position
+                why = f"{match.stage}: {why}" if match.stage else why
+            elif stage or (field_ not in REGISTER_FIELDS and field_ not in READ_FIELDS):
                 field_ = KEEP if field_ != IGNORE else IGNORE
                 why = f"{match.stage + ' ' if match.stage else ''}{match.field or 'no synonym fits'}"
-        if override is None and field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
-            field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
+            elif field_ == "score" and match.position == "residual":
+                stage = "residual"
         if field_ in claimed and field_ not in (KEEP, IGNORE, "quarter", "trends"):
             fallback = FALLBACKS.get(field_)
             if override is None and fallback and fallback not in claimed:
@@ -239,6 +265,8 @@ def plan_columns(table: RawTable, header: int, mapping: ImportMapping) -> list[C
     if trend_columns and trend_columns != len(TREND_KEYS):
         plans = [p if p.field != "trends" else ColumnPlan(p.position, p.header, KEEP, "", "trend column")
                  for p in plans]
+    if any(p.field in DEPTH_KEYS for p in plans):  # beside the other positions, the score is the residual one
+        plans = [replace(p, stage="residual") if p.field == "score" else p for p in plans]
     return plans
 
 
@@ -435,7 +463,7 @@ class _Planner:
         highest = 0
         for first, rows, _ in groups:
             for row in (self.table.rows[i] for i in rows):
-                for key in ("likelihood", "impact_score"):
+                for key in ("likelihood", "impact_score", *POSITION_AXES):
                     number = _whole(self.cell(row, key)[0])
                     highest = max(highest, number or 0)
                 score = as_number(self.cell(row, "score")[0])
@@ -467,7 +495,7 @@ class _Planner:
               period: Period) -> tuple[dict, list[dict]]:
         table = self.table
         values: dict[str, object] = {}
-        for key in REGISTER_FIELDS:
+        for key in REGISTER_FIELDS + DEPTH_KEYS:
             plan = self.by_field.get(key)
             if plan is None:
                 continue
@@ -482,10 +510,10 @@ class _Planner:
             text = "\n".join(texts)
             if key == "id":
                 text = self.clean(first, plan.position, text).rstrip(". ")
-            elif key == "name":
+            elif key in ("name", "category"):
                 text = self.clean(first, plan.position, text)
             values[key] = text
-        for key in ("likelihood", "impact_score"):
+        for key in ("likelihood", "impact_score", *POSITION_AXES):
             if values.get(key):
                 number = _whole(str(values[key]))
                 if number is None:
@@ -493,11 +521,14 @@ class _Planner:
                              "not a score: kept as typed")
                 else:
                     values[key] = number
+        self._depth_values(first, values)
         rating_text, rating_pos = self.cell(table.rows[first], "rating")
         score_text, score_pos = self.cell(table.rows[first], "score")
         score = as_number(self.clean(first, score_pos, score_text)) if score_text else None
         if score is None and isinstance(values.get("likelihood"), int) and isinstance(values.get("impact_score"), int):
             score = values["likelihood"] * values["impact_score"]
+        if score is not None and score_text and self.by_field["score"].stage == "residual":
+            values["residual_score"] = int(score) if float(score).is_integer() else score
         rating = self._rating(first, rating_pos, rating_text, bands) if rating_text else ""
         if not rating and score is not None:
             rating = band_of(score, bands) or ""
@@ -531,6 +562,35 @@ class _Planner:
         if not rating and this_quarter and this_quarter.get("rating"):
             values["rating"] = this_quarter["rating"]  # the quarter column of the reporting period
         return values, history
+
+    def _depth_values(self, first: int, values: dict[str, object]) -> None:
+        """Read the in-depth positions' scores as numbers and the target date as a date; say what does not read."""
+        for key in ("inherent_score", "target_score"):
+            if values.get(key):
+                number = as_number(self.clean(first, self.by_field[key].position, str(values[key])))
+                if number is None:
+                    self.say("not understood", first, self.by_field[key].position, str(values[key]),
+                             "not a score: kept as typed")
+                else:
+                    values[key] = int(number) if number.is_integer() else number
+        if values.get("target_date"):
+            day = as_date(values["target_date"])
+            if day is None:
+                self.say("not understood", first, self.by_field["target_date"].position, str(values["target_date"]),
+                         "not a date (31/03/2025 or 2025-03-31): kept as typed")
+            else:
+                values["target_date"] = day
+
+    def categories(self, risks: Sequence[Mapping[str, object]]) -> dict[str, tuple[str, ...]]:
+        """Return the Categories list the new register needs: riskreg's when the source's categories are all on
+        it, else the source's own, in the order they first appear (said in the report)."""
+        found = list(dict.fromkeys(str(r["category"]) for r in risks if r.get("category")))
+        known = {c.casefold() for c in DEPTH_LISTS["Categories"]}
+        if all(c.casefold() in known for c in found):
+            return {}
+        self.say("note", None, None, ", ".join(found), "the source's own categories: the Categories list of the "
+                 "new register (an Appetite sheet's categories come from it)")
+        return {"Categories": tuple(found)}
 
     def _history(self, index: int, risk_id: str, rating: str, score: float | None, values: Mapping,
                  bands: Sequence[Band], period: Period) -> list[dict]:
@@ -617,6 +677,9 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
         if plan.field == KEEP:
             planner.say("kept", header, plan.position, plan.header,
                         f"no register column for it ({plan.why}): kept as your own column")
+        elif plan.field in DEPTH_KEYS or plan.stage == "residual":
+            planner.say("mapped", header, plan.position, plan.header, f"in-depth column {plan.action()}")
+    lists = planner.categories(risks)
     taken = {c.header.lower() for c in COLUMNS}
     renamed = {}
     for header_text in user:
@@ -628,4 +691,4 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
                 values[user_key(new)] = values.pop(user_key(old), "")
         user = [renamed.get(h, h) for h in user]
     return Plan(table.source, table.where, table.row_numbers[header], columns, risks, user, history, settings,
-                ratings, periods, planner.report)
+                ratings, periods, planner.report, lists)

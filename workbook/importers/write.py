@@ -8,21 +8,36 @@ from pathlib import Path
 
 from workbook.core import trends
 from workbook.core.model import HistoryEntry, Register, Risk
-from workbook.core.schema import COLUMNS, DEFAULT_LISTS, HISTORY_COLUMNS, SETTINGS, TREND_KEYS
+from workbook.core.schema import (
+    COLUMNS,
+    DEFAULT_LISTS,
+    DEPTH_COLUMNS,
+    DEPTH_LISTS,
+    HISTORY_COLUMNS,
+    SETTINGS,
+    TREND_KEYS,
+)
 from workbook.importers.planner import Plan
 from workbook.importers.report import REPORT_HEADERS, REPORT_SHEET, Entry
+
+
+def plan_lists(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """Return the Lists sheet of the register `plan` writes: the source's rating scale, and with the in-depth
+    columns their lists (the source's own categories when riskreg's do not hold them)."""
+    return dict(DEFAULT_LISTS) | (dict(DEPTH_LISTS) if plan.depth else {}) | plan.lists | {"Ratings": plan.ratings}
 
 
 def plan_register(plan: Plan) -> Register:
     """Return the register `plan` would write, as the checks and trends see it."""
     settings = {s.key: s.default for s in SETTINGS} | plan.settings
-    lists = dict(DEFAULT_LISTS) | {"Ratings": plan.ratings}
+    lists = plan_lists(plan)
+    columns = COLUMNS + DEPTH_COLUMNS if plan.depth else COLUMNS
     blank = {f.name: f.default for f in dataclasses.fields(HistoryEntry)}  # "" for text, None for the rest
     history = [HistoryEntry(row=i, **{c.key: h.get(c.key, blank[c.key]) for c in HISTORY_COLUMNS})
                for i, h in enumerate(plan.history, start=2)]
     return Register(risks=[Risk(row=i, values=dict(v)) for i, v in enumerate(plan.risks, start=2)],
                     trend_periods=plan.trend_periods, settings=settings, lists=lists, history=history,
-                    columns={c.key: i for i, c in enumerate(COLUMNS, start=1)}, source=plan.source)
+                    columns={c.key: i for i, c in enumerate(columns, start=1)}, source=plan.source)
 
 
 def fill_trends(plan: Plan) -> int:
@@ -46,7 +61,6 @@ def write_plan(plan: Plan, output: Path, *, force: bool = False) -> Path:
     """Save the register `plan` describes at `output`, its import report on a sheet of its own."""
     from workbook.xlsx.builder import build_workbook, save
 
-    lists = dict(DEFAULT_LISTS) | {"Ratings": plan.ratings}
-    wb = build_workbook(plan.risks, plan.history, plan.settings, lists, user_columns=plan.user_columns,
-                        notes=(REPORT_SHEET, REPORT_HEADERS, [e.row() for e in plan.report]))
+    wb = build_workbook(plan.risks, plan.history, plan.settings, plan_lists(plan), user_columns=plan.user_columns,
+                        depth_columns=plan.depth, notes=(REPORT_SHEET, REPORT_HEADERS, [e.row() for e in plan.report]))
     return save(wb, output, force=force)

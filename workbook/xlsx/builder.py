@@ -359,13 +359,15 @@ def reporting_period(settings: Mapping[str, object]) -> Period:
 def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence[Mapping[str, object]] = (),
                    settings: Mapping[str, object] | None = None,
                    lists: Mapping[str, Sequence[str]] | None = None, *, full: bool = False,
+                   depth_columns: bool = False,
                    actions: Sequence[Mapping[str, object]] = (),
                    appetite: Sequence[Mapping[str, object]] = (), user_columns: Sequence[str] = (),
                    notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None) -> Workbook:
     """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
 
     `full` adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix,
-    Appetite and Actions sheets; `user_columns` are headers of the user's own columns after the register's
+    Appetite and Actions sheets (`depth_columns` the columns alone, as an import of them does); `user_columns` are
+    headers of the user's own columns after the register's
     (values under 'user:<header>'); `notes` is a sheet (name, headers, rows) put last, such as an import's
     report."""
     merged = {s.key: s.default for s in SETTINGS} | dict(settings or {})
@@ -375,11 +377,11 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
     headers = register_headers(reporting_period(merged))
     wb = Workbook()
     lists = dict(lists or DEFAULT_LISTS)
-    if full:
+    if full or depth_columns:
         lists = lists | {name: values for name, values in DEPTH_LISTS.items() if name not in lists}
     ratings = lists.get("Ratings") or DEFAULT_LISTS["Ratings"]
-    _register_sheet(wb.active, risks, headers, merged, ratings, COLUMNS + DEPTH_COLUMNS if full else COLUMNS,
-                    user_columns)
+    _register_sheet(wb.active, risks, headers, merged, ratings,
+                    COLUMNS + DEPTH_COLUMNS if full or depth_columns else COLUMNS, user_columns)
     lists_sheet = _lists_sheet(wb, lists)
     _history_sheet(wb, history, merged, ratings)
     settings_sheet = _settings_sheet(wb, merged)

@@ -224,6 +224,29 @@ def test_build_paper_returns_the_word_paper_and_a_pdf_for_the_client_to_save(ser
                                "pane. It carries a data-quality note listing 1 register error."]
 
 
+def test_build_paper_adds_the_positions_when_the_task_pane_asks(server, tokens, tmp_path):
+    """The task pane's positions box is the CLI's --positions: the table of positions and the movement grid."""
+    import docx
+    from support.depth_register import write_depth_sample
+
+    def said(data: bytes) -> list[str]:  # the provenance line names the time and hash of the server's own copy
+        return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.text and "SHA-256" not in p.text]
+
+    payload = payload_from_xlsx(write_depth_sample(tmp_path / "depth.xlsx"))
+    auth = tokens.token([PAPER_ROLE])
+    papers = {positions: downloads(actions_of(call(server, "build_paper", payload, auth, [True, positions])))
+              ["depth board paper.docx"] for positions in (False, True)}
+    headings = ["Inherent, residual and target positions", "Inherent, residual and target positions on the matrix"]
+    assert set(headings) <= set(said(papers[True])) and not set(headings) & set(said(papers[False]))
+    on_file = jobs.build_paper(tmp_path / "depth.xlsx", tmp_path / "cli.docx", force=True, positions=True)
+    assert said(papers[True]) == said(on_file.paper.read_bytes())
+    by_url = httpx.post(server.url + ROUTE + "build_paper?arg=true&arg=true", timeout=120,
+                        json={**payload, "client": "VBA"}, headers={"Authorization": auth})
+    assert set(headings) <= set(said(downloads(actions_of(by_url))["depth board paper.docx"]))
+    page = httpx.get(server.url + "/taskpane.html", timeout=30).text
+    assert 'id="positions" type="checkbox"' in page and 'run("build_paper", [false, positions()])' in page
+
+
 def test_new_register_returns_an_empty_register_workbook(server, sample_workbook, tmp_path):
     actions = actions_of(call(server, "new_register", payload_from_xlsx(sample_workbook), args=["2023/24 Q1"]))
     files = downloads(actions)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbook.importers.columns import SYNONYMS, match_header, synonyms_markdown
+from workbook.importers.columns import SYNONYMS, depth_key, match_header, synonyms_markdown
 
 
 @pytest.mark.parametrize("header, field, stage", [
@@ -26,6 +26,18 @@ from workbook.importers.columns import SYNONYMS, match_header, synonyms_markdown
 def test_headers_in_use(header, field, stage):
     match = match_header(header)
     assert (match.field, match.stage) == (field, stage)
+
+
+@pytest.mark.parametrize("header, position, depth", [
+    ("Original Likelihood", "inherent", "inherent_likelihood"), ("Gross Score", "inherent", "inherent_score"),
+    ("Inherent Risk Score", "inherent", "inherent_score"), ("Target Likelihood", "target", "target_likelihood"),
+    ("Target Score", "target", "target_score"), ("Residual Score", "residual", None),
+    ("Current Likelihood", "residual", None), ("Target Date", "", "target_date"), ("Risk Category", "", "category"),
+    ("Category", "", "category"), ("Proximity", "", "proximity"), ("Due date", "", None),
+])
+def test_headers_of_the_in_depth_columns(header, position, depth):
+    match = match_header(header)
+    assert (match.position, depth_key(match.position, match.field)) == (position, depth)
 
 
 @pytest.mark.parametrize("header", ["Notes", "22/23 Q1", "", "Comments from the Committee"])

@@ -91,8 +91,9 @@ def test_a_mapping_file_with_an_unknown_field(tmp_path):
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[columns]\n"Risk" = "title"\n', encoding="utf-8")
     message = refused(tmp_path, source, "--period", "2024/25 Q1", "--mapping", mapping)
-    assert message.startswith(f"{mapping}: column 'Risk' = 'title': not a field. Use one of action_owner, "
-                              "action_status, actions, controls, date_raised, description, id, ignore, impact, ")
+    assert message.startswith(f"{mapping}: column 'Risk' = 'title': not a field. Use one of action_due, "
+                              "action_owner, action_status, actions, category, controls, date_raised, description, "
+                              "id, ignore, impact, impact_score, inherent_impact, inherent_likelihood, ")
 
 
 def test_no_sheet_of_that_name(tmp_path):

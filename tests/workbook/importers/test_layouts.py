@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from addin.cli import cli
+from support.riskreg_testing import run_cli as run
 from support.register_layouts import (
     PCC_RISKS,
     county_summary,
@@ -16,13 +15,6 @@ from support.register_layouts import (
     pcc_workbook,
 )
 from workbook.xlsx.reader import read_register
-
-
-def run(*args: str):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def imported(tmp_path, build, name, *extra):
@@ -122,12 +114,15 @@ def test_pcc_register_with_original_current_target_and_several_actions(tmp_path,
     headers = [c.value for c in sheet[1]]
     actions = headers.index("Mitigating Actions") + 1
     assert sheet.cell(2, actions).value == "\n".join(PCC_RISKS[0][5])
-    assert {"Original Likelihood", "Target Score", "Action Status (RAG)"} <= set(headers)
+    assert {"Inherent Likelihood", "Target Score", "Target Date", "Action Status (RAG)"} <= set(headers)
+    assert "Original Likelihood" not in headers  # its values are in the in-depth column
+    assert [(r.values["inherent_likelihood"], r.values["target_score"]) for r in register.risks] == \
+           [(o[0], t[0] * t[1]) for _, _, o, _, t, _ in PCC_RISKS]
     assert "score bands: 15–25 High, 6–14 Medium, 1–5 Low" in output
-    assert "  E 'Original Likelihood' -> kept as your own column 'Original Likelihood' (original likelihood)" in output
+    assert "  E 'Original Likelihood' -> Inherent Likelihood (original: synonym 'likelihood')" in output
     assert "  H 'Current Likelihood' -> Likelihood (synonym 'likelihood')" in output
     assert "  I 'Current Impact' -> Impact Score (synonym 'impact'; its values are numbers)" in output
-    assert "  J 'Current Score' -> score: rates the risk by its band (synonym 'score')" in output
+    assert "  J 'Current Score' -> Residual Score; rates the risk by its band (synonym 'score')" in output
 
 
 def test_board_paper_appendix_imports_as_the_register_it_came_from(tmp_path, sample_workbook):

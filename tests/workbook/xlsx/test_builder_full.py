@@ -108,13 +108,17 @@ def test_libreoffice_opens_the_in_depth_register(tmp_path, soffice):
     assert [f.rule_id for f in checks.check(reg)] == [f.rule_id for f in checks.check(read_register(path))]
 
 
-def test_an_actions_sheet_without_its_columns_is_refused_naming_them():
+@pytest.mark.parametrize("headers, missing", [
+    (["Risk ID", "Action", "Owner", "Due", "Status"], "missing columns 'Due date', 'Completed on'"),
+    (["Risk ID", "Action", "Owner", "Due date", "Status"], "missing column 'Completed on'"),
+])
+def test_an_actions_sheet_without_its_columns_is_refused_naming_them(headers, missing):
     grids = depth_clean()
-    grids["Actions"][0] = ["Risk ID", "Action", "Owner", "Due", "Status"]
+    grids["Actions"][0] = headers
     with pytest.raises(RegisterFormatError) as raised:
         register(grids)
     assert raised.value.user_message == (
-        "register.xlsx: sheet 'Actions' row 1: missing columns 'Due date', 'Completed on'. Its headers are Risk ID, "
+        f"register.xlsx: sheet 'Actions' row 1: {missing}. Its headers are Risk ID, "
         "Action, Owner, Due date, Status, Completed on, Update: restore them, or copy the sheet from a workbook made "
         "by `riskreg new --full`.")
 
