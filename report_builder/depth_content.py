@@ -159,11 +159,9 @@ def movement_points(register: Register, ordered: Sequence[Risk]) -> tuple[Moveme
 
 
 def cell_ratings(register: Register) -> tuple[tuple[tuple[int, int], Rating | None], ...]:
-    """Return each matrix cell's rating, with its colours on the register's scale, as the Matrix sheet bands the
-    cell's score (None below every band); none without a Matrix sheet, where the heat map keeps its default
-    shading."""
-    if register.matrix_sheet is None:
-        return ()
+    """Return each matrix cell's rating, with its colours on the register's scale, as the register's matrix
+    bands the cell's score (None below every band): the Matrix sheet's, else the default shares over the Lists
+    sheet's ratings, so that a five-band register's heat map says Very High, not Critical."""
     matrix = matrix_of(register)
     return tuple(((likelihood, impact), rating_of(register, matrix.rating(matrix.score(likelihood, impact)) or ""))
                  for likelihood in range(1, matrix.size + 1) for impact in range(1, matrix.size + 1))

@@ -254,3 +254,32 @@ def test_matrix_bands_of_a_five_level_scale_have_its_words_and_colours():
     assert [bands[cell].name for cell in ((4, 4), (2, 4), (2, 2), (1, 2), (1, 1))] == names
     assert all(bands[cell] == scale[bands[cell].name] for cell in bands)
     assert charts.zone(1, 1, 4, bands).fill == scale["Very Low"].fill
+
+
+def test_without_a_matrix_sheet_a_five_band_registers_heat_map_speaks_its_words(tmp_path):
+    """Imported from a five-level CSV, no Matrix sheet: the heat map's cells say Very High … Very Low, each band
+    from its share of the highest score (80 %, 60 %, 40 %, 20 %; worked out here), never Critical."""
+    import docx
+
+    from workbook import jobs
+
+    source = tmp_path / "risks.csv"
+    source.write_text("Ref,Risk,Likelihood,Impact,Rating\nSR1,Funding gap,5,5,Very High\nSR2,Cyber,4,4,High\n"
+                      "SR3,Posts,3,3,Medium\nSR4,Flood,2,2,Low\nSR5,Claims,1,1,Very Low\n", encoding="utf-8")
+    register = tmp_path / "register.xlsx"
+    jobs.import_register(source, register, jobs.period_or_none("2024/25 Q3"))
+    paper = build_paper(register, tmp_path / "paper.docx", force=True).paper
+    table = next(t for t in docx.Document(paper).tables if t.rows[0].cells[0].text == "Impact")
+    words = {}
+    for row in table.rows[1:]:
+        impact = int(row.cells[0].text.split()[1])
+        for likelihood, cell in enumerate(row.cells[1:], start=1):
+            words[(likelihood, impact)] = cell.paragraphs[0].text
+
+    def expected(score: int) -> str:
+        for name, lowest in (("Very High", 20), ("High", 15), ("Medium", 10), ("Low", 5)):
+            if score >= lowest:
+                return name
+        return "Very Low"
+
+    assert words == {(l, i): expected(l * i) for l in range(1, 6) for i in range(1, 6)}
