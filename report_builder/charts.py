@@ -1,15 +1,18 @@
 """The paper's figures as Word can edit them: a native chart of ratings by quarter, and the heat map's cells.
 
-The chart is DrawingML (the `c:chartSpace` Word, PowerPoint and LibreOffice share) written by python-pptx's
-chart XML writer, with its data in an embedded workbook written by XlsxWriter, so Word's *Edit Data* works.
+The chart is DrawingML (the `c:chartSpace` Word, PowerPoint and LibreOffice share), written as text the way
+python-pptx's chart writer writes it, with its data in an embedded workbook, so Word's *Edit Data* works.
+python-pptx and XlsxWriter took longer to import than the rest of the paper took to build (README, Performance).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from report_builder.content import Distribution, HeatPoint
+from workbook.core.model import column_letter
 from workbook.core.schema import RATINGS, Rating
 
 CELL_LABELS = 10  # risk IDs one matrix cell can name; more are summed up as '+N more'
@@ -47,56 +50,70 @@ def distribution_alt_text(distribution: Sequence[Distribution]) -> str:
 
 def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0) -> NativeChart:
     """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`."""
-    from lxml import etree
-    from pptx.chart.chart import Chart
-    from pptx.chart.data import CategoryChartData
-    from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-    from pptx.oxml import parse_xml
-    from pptx.util import Pt
+    from workbook.xlsx.data_book import data_book
 
-    data = CategoryChartData(number_format="0")
-    data.categories = [d.period for d in distribution]
     order = tuple(reversed(RATINGS))  # least severe at the bottom of each column, Critical on top
-    for rating in order:
-        data.add_series(rating.name, [int(d.counts.get(rating.name, 0)) for d in distribution])
-    chart_type = XL_CHART_TYPE.COLUMN_STACKED
-    space = parse_xml(data.xml_bytes(chart_type))
-    chart = Chart(space, None)
-    chart.font.name, chart.font.size = CHART_FONT, Pt(CHART_FONT_PT)
-    chart.font.color.rgb = RGBColor.from_string(AXIS_TEXT)
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.RIGHT
-    chart.legend.include_in_layout = False
-    plot = chart.plots[0]
-    plot.gap_width, plot.overlap = 60, 100
-    for series, rating in zip(plot.series, order):
-        _colour_series(series, rating, RGBColor, XL_LABEL_POSITION)
-    axis = chart.value_axis
-    axis.has_major_gridlines = True
-    axis.major_unit = max(1, _nice_unit(max((sum(int(v) for v in d.counts.values()) for d in distribution),
-                                           default=1)))
-    axis.has_title = True
-    axis.axis_title.text_frame.text = "Open risks"
-    chart.category_axis.has_title = True
-    chart.category_axis.axis_title.text_frame.text = "Quarter"
-    _finish(space, package_rid, etree)
-    return NativeChart(etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True),
-                       data.xlsx_blob, distribution_alt_text(distribution), width_cm, width_cm * 0.5,
+    periods = [d.period for d in distribution]
+    columns = [[int(d.counts.get(rating.name, 0)) for d in distribution] for rating in order]
+    top = max((sum(int(v) for v in d.counts.values()) for d in distribution), default=1)
+    series = "".join(_series_xml(index, rating, periods, values)
+                     for index, (rating, values) in enumerate(zip(order, columns)))
+    xml = CHART_XML.format(series=series, major_unit=float(max(1, _nice_unit(top))), font=CHART_FONT,
+                           size=CHART_FONT_PT * 100, text=AXIS_TEXT, rid=package_rid)
+    book = data_book([r.name for r in order], [(period, counts) for period, counts in zip(periods, zip(*columns))])
+    return NativeChart(xml.encode(), book,
+                       distribution_alt_text(distribution), width_cm, width_cm * 0.5,
                        "Open risks by residual rating, by quarter")
 
 
-def _colour_series(series, rating: Rating, RGBColor, XL_LABEL_POSITION) -> None:
-    """Fill a rating's bars with its register colour and label them with its count in its contrasting text."""
-    series.format.fill.solid()
-    series.format.fill.fore_color.rgb = RGBColor.from_string(rating.fill)
-    series.format.line.color.rgb = RGBColor.from_string("FFFFFF")
-    labels = series.data_labels
-    labels.show_value = True
-    labels.number_format, labels.number_format_is_linked = "0;;;", False  # no label on an empty slice
-    labels.position = XL_LABEL_POSITION.CENTER
-    labels.font.bold = True
-    labels.font.color.rgb = RGBColor.from_string(rating.font)
+# The chart part as Word and PowerPoint write it, element for element as python-pptx 1.0's chart XML writer
+# makes it once restyled (tests/report_builder/test_charts.py compares the two): square corners, UK English,
+# the rating colours, count labels, titled axes, the legend on the right and the link to the data workbook.
+CHART_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    f'<c:chartSpace xmlns:c="{C_NS}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    f'xmlns:r="{R_NS}"><c:date1904 val="0"/><c:lang val="en-GB"/><c:roundedCorners val="0"/><c:chart>'
+    '<c:autoTitleDeleted val="0"/><c:plotArea><c:barChart><c:barDir val="col"/><c:grouping val="stacked"/>'
+    '{series}<c:gapWidth val="60"/><c:overlap val="100"/><c:axId val="-2068027336"/><c:axId val="-2113994440"/>'
+    '</c:barChart><c:catAx><c:axId val="-2068027336"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+    '<c:delete val="0"/><c:axPos val="b"/><c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r>'
+    '<a:t>Quarter</a:t></a:r></a:p></c:rich></c:tx><c:layout/><c:overlay val="0"/></c:title>'
+    '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+    '<c:crossAx val="-2113994440"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
+    '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx><c:valAx><c:axId val="-2113994440"/>'
+    '<c:scaling/><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:title><c:tx><c:rich><a:bodyPr/>'
+    '<a:lstStyle/><a:p><a:r><a:t>Open risks</a:t></a:r></a:p></c:rich></c:tx><c:layout/><c:overlay val="0"/>'
+    '</c:title><c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+    '<c:crossAx val="-2068027336"/><c:crosses val="autoZero"/><c:majorUnit val="{major_unit}"/></c:valAx>'
+    '</c:plotArea><c:legend><c:legendPos/><c:overlay val="0"/></c:legend><c:dispBlanksAs val="gap"/></c:chart>'
+    '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"><a:solidFill><a:srgbClr val="{text}"/>'
+    '</a:solidFill><a:latin typeface="{font}"/></a:defRPr></a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>'
+    '<c:externalData r:id="{rid}"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>')
+
+
+def _points(values: Sequence[object]) -> str:
+    texts = [escape(str(value), quote=False) for value in values]
+    return f'<c:ptCount val="{len(values)}"/>' + "".join(
+        f'<c:pt idx="{index}"><c:v>{text}</c:v></c:pt>' if text else f'<c:pt idx="{index}"><c:v/></c:pt>'
+        for index, text in enumerate(texts))
+
+
+def _series_xml(index: int, rating: Rating, periods: Sequence[str], values: Sequence[int]) -> str:
+    """Return one rating's c:ser: its name, bar colour, count labels in its contrasting text, and its data's
+    place in the workbook (column B on, a row per quarter)."""
+    column, last = column_letter(index + 2), len(periods) + 1
+    return (f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/><c:tx><c:strRef><c:f>Sheet1!${column}$1</c:f>'
+            f'<c:strCache>{_points([rating.name])}</c:strCache></c:strRef></c:tx><c:spPr><a:solidFill>'
+            f'<a:srgbClr val="{rating.fill}"/></a:solidFill><a:ln><a:solidFill><a:srgbClr val="FFFFFF"/>'
+            # no label on an empty slice
+            '</a:solidFill></a:ln></c:spPr><c:dLbls><c:numFmt formatCode="0;;;" sourceLinked="0"/><c:txPr>'
+            f'<a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr b="1"><a:solidFill><a:srgbClr val="{rating.font}"/>'
+            '</a:solidFill></a:defRPr></a:pPr></a:p></c:txPr><c:dLblPos val="ctr"/><c:showLegendKey val="0"/>'
+            '<c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/>'
+            '<c:showBubbleSize val="0"/><c:showLeaderLines val="1"/></c:dLbls>'
+            f'<c:cat><c:strRef><c:f>Sheet1!$A$2:$A${last}</c:f><c:strCache>{_points(periods)}</c:strCache>'
+            f'</c:strRef></c:cat><c:val><c:numRef><c:f>Sheet1!${column}$2:${column}${last}</c:f><c:numCache>'
+            f'<c:formatCode>0</c:formatCode>{_points(values)}</c:numCache></c:numRef></c:val></c:ser>')
 
 
 def _nice_unit(top: int) -> int:
@@ -105,25 +122,6 @@ def _nice_unit(top: int) -> int:
         if top / step <= 8:
             return step
     return 10_000
-
-
-def _finish(space, package_rid: str, etree) -> None:
-    """Square corners (Word rounds them when unsaid), UK English, and the link to the embedded workbook."""
-    c = f"{{{C_NS}}}"
-    date1904 = space.find(f"{c}date1904")
-    lang = etree.Element(f"{c}lang")
-    lang.set("val", "en-GB")
-    corners = etree.Element(f"{c}roundedCorners")
-    corners.set("val", "0")
-    date1904.addnext(lang)
-    lang.addnext(corners)
-    external = etree.SubElement(space, f"{c}externalData")
-    external.set(f"{{{R_NS}}}id", package_rid)
-    etree.SubElement(external, f"{c}autoUpdate").set("val", "0")
-    # externalData stands after txPr in the schema's order
-    tx = space.find(f"{c}txPr")
-    if tx is not None:
-        tx.addnext(external)
 
 
 # The heat map: a table of the likelihood × impact matrix, each cell naming its risks and its rating band.
