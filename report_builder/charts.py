@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 from report_builder.content import Distribution, HeatPoint
+from report_builder.wordml import escape
 from workbook.core.model import column_letter
 from workbook.core.schema import RATINGS, Rating
 
@@ -92,7 +92,7 @@ CHART_XML = (
 
 
 def _points(values: Sequence[object]) -> str:
-    texts = [escape(str(value), quote=False) for value in values]
+    texts = [escape(str(value)) for value in values]
     return f'<c:ptCount val="{len(values)}"/>' + "".join(
         f'<c:pt idx="{index}"><c:v>{text}</c:v></c:pt>' if text else f'<c:pt idx="{index}"><c:v/></c:pt>'
         for index, text in enumerate(texts))

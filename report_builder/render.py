@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import io
-from xml.sax.saxutils import escape
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from report_builder import appendix, charts, wordml
 from report_builder.content import PaperContent, Text
+from report_builder.wordml import escape
 from workbook.core import palette
 from workbook.core.errors import TemplateError
 from workbook.core.words import is_are, plural, them_it
