@@ -7,7 +7,6 @@ text into lxml elements, so every paragraph the paper makes comes from here.
 from __future__ import annotations
 
 import re
-from html import escape as _html_escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -23,7 +22,7 @@ def escape(text: str, entities: dict[str, str] | None = None) -> str:
     What xml.sax.saxutils.escape does, without importing it: it imports urllib.request, and with it the HTTP,
     e-mail and SSL modules, a tenth of the sample paper's start-up.
     """
-    text = _html_escape(text, quote=False)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for character, entity in (entities or {}).items():
         text = text.replace(character, entity)
     return text
@@ -31,7 +30,8 @@ def escape(text: str, entities: dict[str, str] | None = None) -> str:
 
 def clean(text: str) -> str:
     """Return `text` without the characters XML cannot hold."""
-    return NOT_XML.sub("", text)
+    # every such character is unprintable, and nearly every text is printable: a scan in C rules the regex out
+    return text if text.isprintable() else NOT_XML.sub("", text)
 
 
 def run_properties(char_style: str | None = None, bold: bool = False, colour: str | None = None,
@@ -63,7 +63,8 @@ def paragraph_properties(style: str, keep_next: bool = False, centre: bool = Fal
 
 
 def _run(text: str, rpr: str) -> str:
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r>'
+    text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # escape(), inlined
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
 def _has_arrows(text: str) -> bool:
