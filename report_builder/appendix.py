@@ -130,16 +130,18 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
 
 
 def write_with_rows(docx: bytes, target: Path, rows: Iterable[bytes]) -> None:
-    """Write the saved document `docx` to `target` with `rows` streamed in where ROWS_MARK stands."""
+    """Write the saved document `docx` to `target` with `rows` streamed in where ROWS_MARK stands; every other
+    part is copied as saved, still compressed."""
     import io
+
+    from workbook.files.zip_copy import copy_compressed
 
     with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
-            data = source.read(info)
             if info.filename != DOCUMENT_PART:
-                out.writestr(info, data)
+                copy_compressed(docx, info, out)
                 continue
-            head, found, tail = data.partition(ROWS_MARK)
+            head, found, tail = source.read(info).partition(ROWS_MARK)
             if not found or ROWS_MARK in tail:
                 raise ValueError(f"{DOCUMENT_PART}: expected the appendix mark once")
             part = zipfile.ZipInfo(info.filename, info.date_time)

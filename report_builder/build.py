@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -183,6 +182,8 @@ def convert_to_pdf(docx_path: Path, target: Path, alt_texts: list[str] | None = 
 
     LibreOffice runs in a process group of its own that is ended whole on a timeout (by default one that follows
     the document's size) or an interrupt."""
+    import subprocess  # only the PDF needs it
+
     from report_builder.soffice import conversion_timeout, run_group
 
     binary = soffice_binary()

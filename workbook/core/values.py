@@ -67,6 +67,9 @@ def as_date(value: object) -> dt.date | None:
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip()
+        # every form starts with a number, and the first strptime of a process builds its regexes (10 ms or more)
+        if not text[:1].isdigit():
+            return None
         for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
             try:
                 return dt.datetime.strptime(text, form).date()

@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import os
-import socket
+import platform
 import sys
 import threading
 import time
@@ -33,6 +33,11 @@ HALF_WRITTEN_SECONDS = 10.0  # a lock file still empty this long after it was ma
 _held: dict[tuple[Path, int], int] = {}  # (lock file, thread) -> how many times that thread holds it
 _held_guard = threading.Lock()
 _command = ""
+
+
+def _host() -> str:
+    """Return this computer's name (what socket.gethostname gives, without importing socket: click has platform)."""
+    return platform.node()
 
 
 def set_command(label: str) -> None:
@@ -63,7 +68,7 @@ class Owner:
     token: str  # tells this holding of the lock from any later one
 
     def describe(self) -> str:
-        where = "" if self.host == socket.gethostname() else f" on {self.host}"
+        where = "" if self.host == _host() else f" on {self.host}"
         since = self.since.replace("T", " ").removesuffix("+00:00")
         return f"{self.command or 'another riskreg command'} (process {self.pid}{where}, since {since} UTC)"
 
@@ -102,7 +107,7 @@ def _is_stale(path: Path, owner: Owner | None) -> bool:
         with contextlib.suppress(OSError):
             return time.time() - path.stat().st_mtime > HALF_WRITTEN_SECONDS
         return False
-    if owner.host == socket.gethostname():
+    if owner.host == _host():
         return not _process_alive(owner.pid)
     try:
         since = dt.datetime.fromisoformat(owner.since)
@@ -152,7 +157,7 @@ def _try_create(path: Path, owner: Owner) -> bool:
 
 def _acquire(target: Path, path: Path, command: str, wait: float) -> Owner:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    mine = Owner(os.getpid(), socket.gethostname(), command, now.isoformat(), os.urandom(8).hex())
+    mine = Owner(os.getpid(), _host(), command, now.isoformat(), os.urandom(8).hex())
     deadline = time.monotonic() + wait
     while True:
         if _try_create(path, mine):

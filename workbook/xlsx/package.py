@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import posixpath
-import struct
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
+from workbook.files.zip_copy import copy_compressed
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -159,23 +158,7 @@ class Package:
                 out.writestr(info, data)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
-        """Copy part `info` into `out` as it is stored (compressed bytes, checksum and sizes unchanged).
-
-        zipfile has no public call for this; the local header is rebuilt from the part's own ZipInfo."""
-        name_length, extra_length = struct.unpack("<HH", self._file[info.header_offset + 26:info.header_offset + 30])
-        start = info.header_offset + 30 + name_length + extra_length
-        data = self._file[start:start + info.compress_size]
-        entry = copy.copy(info)
-        entry.flag_bits &= ~0x08  # sizes and checksum go in the local header, not in a trailing descriptor
-        entry.extra = b""
-        entry.header_offset = out.fp.tell()
-        out.fp.write(entry.FileHeader(zip64=entry.file_size > zipfile.ZIP64_LIMIT
-                                      or entry.compress_size > zipfile.ZIP64_LIMIT))
-        out.fp.write(data)
-        out.filelist.append(entry)
-        out.NameToInfo[entry.filename] = entry
-        out.start_dir = out.fp.tell()
-        out._didModify = True
+        copy_compressed(self._file, info, out)
 
     # ---- relationships and content types -------------------------------------------------------------------
 

@@ -194,7 +194,7 @@ def move_value(source: etree._Element | None, target: etree._Element) -> None:
 
 def cell_xml(ref: str, value: object, style: int = 0) -> str:
     """Return the XML of one cell holding `value`, as `set_value` stores it (for rows appended as text)."""
-    from xml.sax.saxutils import escape
+    from html import escape  # not xml.sax.saxutils: it imports urllib.request (HTTP, e-mail, SSL)
 
     styled = f' s="{style}"' if style else ""
     if value is None or value == "":
@@ -207,4 +207,4 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
         return f'<c r="{ref}"{styled}><v>{excel_serial(value)}</v></c>'
     text = storable(str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text, quote=False)}</t></is></c>'
