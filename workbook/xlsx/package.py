@@ -71,6 +71,7 @@ class Package:
         self._added: dict[str, bytes] = {}
         self._removed: set[str] = set()
         self._new: dict[str, None] = {}  # parts added, in the order they were added
+        self._sheets: list[tuple[str, str]] | None = None  # the sheet list, until the workbook part changes
 
     # ---- parts ----------------------------------------------------------------------------------------------
 
@@ -104,9 +105,15 @@ class Package:
 
     def changed(self, name: str) -> None:
         self._changed.add(name)
+        self._forget_sheets(name)
+
+    def _forget_sheets(self, name: str) -> None:
+        if name in (WORKBOOK_PART, rels_path(WORKBOOK_PART)):
+            self._sheets = None
 
     def put(self, name: str, data: bytes) -> None:
         """Add or replace part `name` with `data`."""
+        self._forget_sheets(name)
         self._trees.pop(name, None)
         self._changed.discard(name)
         self._removed.discard(name)
@@ -115,6 +122,7 @@ class Package:
             self._new[name] = None
 
     def put_xml(self, name: str, root: etree._Element) -> None:
+        self._forget_sheets(name)
         self._removed.discard(name)
         self._added.pop(name, None)
         self._trees[name] = root
@@ -123,6 +131,7 @@ class Package:
             self._new[name] = None
 
     def remove(self, name: str) -> None:
+        self._forget_sheets(name)
         self._removed.add(name)
         self._trees.pop(name, None)
         self._added.pop(name, None)
@@ -225,10 +234,13 @@ class Package:
     # ---- the workbook's sheet list ---------------------------------------------------------------------------
 
     def sheets(self) -> list[tuple[str, str]]:
-        """Return (sheet name, worksheet part) in the workbook's order (chart sheets included)."""
-        targets = dict(self.related(WORKBOOK_PART))
-        return [(sheet.get("name", ""), targets.get(sheet.get(R_ID), ""))
-                for sheet in self.xml(WORKBOOK_PART).iter(f"{M}sheet")]
+        """Return (sheet name, worksheet part) in the workbook's order (chart sheets included); kept until the
+        workbook part or its relationships change (a roll-over asks once per cell it writes)."""
+        if self._sheets is None:
+            targets = dict(self.related(WORKBOOK_PART))
+            self._sheets = [(sheet.get("name", ""), targets.get(sheet.get(R_ID), ""))
+                            for sheet in self.xml(WORKBOOK_PART).iter(f"{M}sheet")]
+        return list(self._sheets)
 
     def sheet_names(self) -> list[str]:
         return [name for name, _ in self.sheets()]

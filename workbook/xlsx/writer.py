@@ -54,7 +54,7 @@ from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.files.lock import one_writer
 from workbook.xlsx.book import Book
-from workbook.xlsx.package import M, REL_COMMENTS, REL_NS, WORKBOOK_PART
+from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.preserve import check_editable
 from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.reader import check_workbook_file, read_register
@@ -483,7 +483,13 @@ def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> list[str]:
     if TEXT_SHEET in book.sheetnames:
         return append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
     grid = [list(positions), *[list(row) for row in rows]]
-    book.package.add_sheet(TEXT_SHEET, len(book.sheetnames), worksheet(SheetSpec(grid), book.styles))
+    # Joined as text and parsed once: a first roll-over of 10,000 risks writes some 60,000 rows here.
+    data = "".join(f'<row r="{number}">' + "".join(cell_xml(f"{column_letter(column)}{number}", value)
+                                                   for column, value in enumerate(values, start=1)) + "</row>"
+                   for number, values in enumerate(grid, start=1))
+    root = etree.fromstring(f'<worksheet xmlns="{MAIN_NS}"><dimension ref="A1:C{len(grid)}"/><sheetData>{data}'
+                            f'</sheetData></worksheet>'.encode(), etree.XMLParser(huge_tree=True))
+    book.package.add_sheet(TEXT_SHEET, len(book.sheetnames), root)
     for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
         if sheet.get("name") == TEXT_SHEET:
             sheet.set("state", "veryHidden")
