@@ -234,6 +234,8 @@ class PaperContent:
             **{f"{'_'.join(name.lower().split())}_count": count for name, count in current.items()},
             "rating_counts": self.rating_counts_text(),
             "rating_bands": " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names),
+            "most_severe": names[0] if names else "",
+            "has_appetite": self.has_appetite,
             **{f"{kind.replace('-', '')}_count": counts.get(kind, 0) for kind, _ in MOVEMENT_KINDS},
             "source_file": self.provenance.file_name if self.provenance else "",
             "source_modified": self.provenance.modified_text if self.provenance else "",

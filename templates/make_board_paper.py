@@ -203,7 +203,8 @@ def body(doc) -> None:
     doc.add_paragraph("{{ trend_key }}")
 
     doc.add_heading("5. Risks requiring the Committee's attention", 1)
-    doc.add_paragraph("Every Critical risk and every risk that is new or escalating this quarter "
+    doc.add_paragraph("Every {{ most_severe }} risk and every risk that is new or escalating this quarter"
+                      "{% if has_appetite %} or outside its category's appetite{% endif %} "
                       "({{ attention_count | plural('risk') }}), with its description, impact and key controls."
                       ).paragraph_format.keep_with_next = True
     doc.add_paragraph("{{ attention }}")

@@ -283,3 +283,11 @@ def test_without_a_matrix_sheet_a_five_band_registers_heat_map_speaks_its_words(
         return "Very Low"
 
     assert words == {(l, i): expected(l * i) for l in range(1, 6) for i in range(1, 6)}
+    assert ("Every Very High risk and every risk that is new or escalating this quarter (1 risk), with its "
+            "description, impact and key controls.") in [p.text for p in docx.Document(paper).paragraphs]
+
+
+def test_the_attention_section_says_outside_appetite_is_a_reason_when_there_is_an_appetite(depth_paper, read_paper):
+    _, paper = depth_paper
+    assert ("Normal: Every Critical risk and every risk that is new or escalating this quarter or outside its "
+            "category's appetite (9 risks), with its description, impact and key controls.") in read_paper(paper)
