@@ -469,8 +469,9 @@ def _positions_table(content: PaperContent) -> list:
 def _attention(content: PaperContent) -> list:
     elements = _appetite_table(content) + _action_table(content) + _positions_table(content)
     if not content.attention:
-        reasons = "Critical, new, escalating or outside appetite" if content.has_appetite \
-            else "Critical, new or escalating"
+        severest = content.rating_rows[0].rating if content.rating_rows else "in the most severe band"
+        reasons = f"{severest}, new, escalating or outside appetite" if content.has_appetite \
+            else f"{severest}, new or escalating"
         return elements + [_paragraph(f"No risk is {reasons} this quarter.", "Normal")]
     for item in content.attention:
         elements.append(_paragraph(item.heading, "Heading2"))

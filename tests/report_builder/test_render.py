@@ -426,3 +426,13 @@ def test_a_comparison_a_count_cannot_make_is_one_error_line(tmp_path, paper_cont
         "my_template.docx: placeholder error: '>' not supported between instances of 'int' and 'str'. Counts are "
         "numbers and other placeholders text; see templates/PLACEHOLDERS.md.")
     assert not (tmp_path / "paper.docx").exists()
+
+
+def test_with_no_risk_to_bring_the_paper_names_the_scales_own_most_severe_band(tmp_path, register_factory, read_paper):
+    register = register_factory(rows=[])
+    register.lists["Ratings"] = ("Very High", "High", "Medium", "Low", "Very Low")  # the Lists sheet's scale
+    render(build_content(register), BOARD_PAPER, tmp_path / "paper.docx")
+    lines = read_paper(tmp_path / "paper.docx")
+    assert "Normal: No risk is Very High, new or escalating this quarter." in lines
+    assert ("Normal: Every Very High risk and every risk that is new or escalating this quarter (0 risks), with its "
+            "description, impact and key controls.") in lines
