@@ -114,7 +114,7 @@ def test_positions_on_request_list_each_risks_inherent_residual_and_target(depth
                                 f"{l - 1} × {i - 1} = {(l - 1) * (i - 1)} | 30 September 2021 |")
 
 
-def test_a_past_papers_actions_are_the_actions_as_they_stood_at_its_close(depth_paper, tmp_path):
+def test_a_past_papers_actions_appetite_and_positions_are_those_at_its_close(depth_paper, tmp_path):
     """Roll the quarter, then finish every action: the closed quarter's paper still lists what was overdue."""
     import shutil
 
@@ -125,18 +125,31 @@ def test_a_past_papers_actions_are_the_actions_as_they_stood_at_its_close(depth_
 
     register_path, _ = depth_paper
     path = shutil.copyfile(register_path, tmp_path / "depth.xlsx")
-    at_close = build_content(read_register(path)).action_rows
+    closing = build_content(read_register(path), positions=True)
+    at_close = closing.action_rows
     jobs.roll_quarter(path, parse_period("2021/22 Q3"))
     book = load_workbook(path)
     sheet = book["Actions"]
     for row in range(2, sheet.max_row + 1):
         if sheet.cell(row, 1).value:
             sheet.cell(row, 5).value, sheet.cell(row, 6).value = "Done", dt.datetime(2021, 10, 4)
+    for row in range(2, book["Appetite"].max_row + 1):  # the committee raises every tolerance next quarter
+        if book["Appetite"].cell(row, 1).value:
+            book["Appetite"].cell(row, 3).value = 16
+    header = [c.value for c in book["Register"][1]]
+    for row in range(2, book["Register"].max_row + 1):  # and every target is moved
+        book["Register"].cell(row, header.index("Target Likelihood") + 1).value = 1
     book.save(path)
+    now = build_content(read_register(path), positions=True)
+    assert now.appetite_rows == () and now.position_rows != closing.position_rows
 
     assert build_content(read_register(path)).action_rows == ()  # this quarter: nothing overdue or due
-    past = build_paper(path, tmp_path / "q2.docx", force=True, period=parse_period("2021/22 Q2")).content
+    past = build_paper(path, tmp_path / "q2.docx", force=True, period=parse_period("2021/22 Q2"),
+                       positions=True).content
     assert past.action_rows == at_close and len(at_close) == 8  # 4 overdue, 4 due next quarter, as worked out above
+    # Its appetite, positions and matrix are the quarter's too: the risks outside appetite as worked out above.
+    assert [(r.category, r.risk.split()[0], r.residual, r.beyond) for r in past.appetite_rows] == expected_outside()
+    assert past.position_rows == closing.position_rows and past.cell_ratings == closing.cell_ratings
 MOVEMENT_CAPTION = "Inherent, residual and target positions on the matrix"
 
 

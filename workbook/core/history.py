@@ -9,9 +9,19 @@ from workbook.core import trends
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, SheetRow
 from workbook.core.periods import Period
-from workbook.core.rollover import ACTIONS_FIELD, QUARTER_KEY, RATINGS_FIELD, TRENDS_FIELD
+from workbook.core.rollover import (
+    ACTIONS_FIELD,
+    APPETITE_FIELD,
+    DEPTH_FIELD,
+    MATRIX_FIELD,
+    QUARTER_KEY,
+    RATINGS_FIELD,
+    TRENDS_FIELD,
+)
 from workbook.core.schema import (
     ACTION_COLUMNS,
+    APPETITE_COLUMNS,
+    DEPTH_COLUMNS,
     NOT_APPLICABLE,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
@@ -61,6 +71,7 @@ def register_as_of(register: Register, period: Period) -> Register:
     covered = set(closed)  # a quarter History records without a row for a risk did not have it on the register
     quarter = register.recorded_text.get(QUARTER_KEY.format(label=period.label), {})
     typed = {line.split("\t")[0]: line.split("\t")[1:] for line in quarter.get(TRENDS_FIELD, "").split("\n")}
+    depth = recorded_depth(quarter)
     risks = []
     for row, entry in enumerate(rows_of(register, period), start=register.header_row + 1):
         texts = register.recorded_text.get(entry.fingerprint, {})
@@ -74,6 +85,7 @@ def register_as_of(register: Register, period: Period) -> Register:
                for key, p in zip(TREND_KEYS[:-1], periods[:-1])},
             TREND_KEYS[-1]: entry.trend,
         })
+        values.update(depth.get(entry.risk_id, {}))
         cells = typed.get(entry.risk_id, [])
         if len(cells) == len(TREND_KEYS):  # the cells as typed at the close, when the Record sheet has them
             values.update(zip(TREND_KEYS, cells))
@@ -90,26 +102,38 @@ def register_as_of(register: Register, period: Period) -> Register:
     headers.update({key: trend_header(p.quarter) for key, p in zip(TREND_KEYS, periods)})
     earlier = [entry for entry, p in zip(register.history, trends.entry_periods(register))
                if p is not None and p < period]
-    actions, action_columns = recorded_actions(register, quarter)
+    actions, action_columns = recorded_rows(quarter, ACTIONS_FIELD, ACTION_COLUMNS, register.actions,
+                                            register.action_columns)
+    appetite, appetite_columns = recorded_rows(quarter, APPETITE_FIELD, APPETITE_COLUMNS, register.appetite,
+                                               register.appetite_columns)
+    matrix_sheet = [tuple(row) for row in json.loads(quarter[MATRIX_FIELD])] if MATRIX_FIELD in quarter \
+        else register.matrix_sheet
     return Register(
         risks=risks, trend_periods=periods, settings=settings, lists=lists, history=earlier,
         columns=dict(register.columns), headers=headers, header_row=register.header_row, source=register.source,
         settings_rows=dict(register.settings_rows), history_columns=dict(register.history_columns),
         recorded_text=register.recorded_text, actions=actions, action_columns=action_columns,
-        appetite=register.appetite, appetite_columns=dict(register.appetite_columns),
-        matrix_sheet=register.matrix_sheet)
+        appetite=appetite, appetite_columns=appetite_columns, matrix_sheet=matrix_sheet)
 
 
-def recorded_actions(register: Register, quarter: dict[str, str]) -> tuple[list[SheetRow] | None, dict[str, int]]:
-    """Return the Actions sheet as the quarter's close recorded it (dates as dates), and its columns; a quarter
-    closed before actions were recorded gives today's sheet."""
-    if ACTIONS_FIELD not in quarter:
-        return register.actions, dict(register.action_columns)
-    dates = {c.key for c in ACTION_COLUMNS if c.kind == "date"}
+def recorded_rows(quarter: dict[str, str], field: str, columns, today: list[SheetRow] | None,
+                  today_columns: dict[str, int]) -> tuple[list[SheetRow] | None, dict[str, int]]:
+    """Return an in-depth sheet (Actions, Appetite) as the quarter's close recorded it (dates as dates), and its
+    columns; a quarter closed before it was recorded gives today's sheet."""
+    if field not in quarter:
+        return today, dict(today_columns)
+    dates = {c.key for c in columns if c.kind == "date"}
     rows = []
-    for item in json.loads(quarter[ACTIONS_FIELD] or "[]"):
+    for item in json.loads(quarter[field] or "[]"):
         row = int(item.pop("row"))
         rows.append(SheetRow(row, {key: _date(value) if key in dates and isinstance(value, str) and value else value
                                    for key, value in item.items()}))
-    columns = dict(register.action_columns) or {c.key: i for i, c in enumerate(ACTION_COLUMNS, start=1)}
-    return rows, columns
+    return rows, dict(today_columns) or {c.key: i for i, c in enumerate(columns, start=1)}
+
+
+def recorded_depth(quarter: dict[str, str]) -> dict[str, dict[str, object]]:
+    """Return each risk's in-depth values as the quarter's close recorded them (dates as dates)."""
+    dates = {c.key for c in DEPTH_COLUMNS if c.kind == "date"}
+    return {risk_id: {key: _date(value) if key in dates and isinstance(value, str) and value else value
+                      for key, value in values.items()}
+            for risk_id, values in json.loads(quarter.get(DEPTH_FIELD) or "{}").items()}

@@ -22,6 +22,7 @@ from workbook.core.record_text import record_rows
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
 from workbook.core.schema import (
+    DEPTH_COLUMNS,
     HISTORY_ADDED_KEYS,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
@@ -36,6 +37,9 @@ QUARTER_KEY = "quarter {label}"
 RATINGS_FIELD = "ratings"
 TRENDS_FIELD = "trends"
 ACTIONS_FIELD = "actions"  # the Actions sheet at the close, as JSON: a past paper lists that quarter's actions
+APPETITE_FIELD = "appetite"  # the Appetite sheet at the close, as JSON
+MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
+DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, target date, proximity), as JSON
 
 
 @dataclass(frozen=True)
@@ -146,11 +150,22 @@ def quarter_record(register: Register) -> dict[str, str]:
     fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
     # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
     fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
-    if register.actions is not None:
-        fields[ACTIONS_FIELD] = json.dumps([{"row": action.row, **{key: _plain(value) for key, value in
-                                                                  action.values.items()}}
-                                            for action in register.actions], ensure_ascii=False)
+    # The in-depth sheets and columns, when the register has them: a past paper's appetite, actions and
+    # positions are those of its quarter.
+    for name, rows in ((ACTIONS_FIELD, register.actions), (APPETITE_FIELD, register.appetite)):
+        if rows is not None:
+            fields[name] = _json([{"row": row.row, **{k: _plain(v) for k, v in row.values.items()}} for row in rows])
+    if register.matrix_sheet is not None:
+        fields[MATRIX_FIELD] = _json([[_plain(v) for v in row] for row in register.matrix_sheet])
+    depth_keys = [c.key for c in DEPTH_COLUMNS if c.key in register.columns]
+    if depth_keys:
+        fields[DEPTH_FIELD] = _json({risk.id: {k: _plain(risk.values.get(k)) for k in depth_keys}
+                                     for risk in register.risks if risk.id})
     return fields  # empty ones too: a past paper must not take a value typed since
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _plain(value: object) -> object:
