@@ -333,7 +333,6 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     Settings. Refused if the register already reports that quarter. A backup is kept.
     """
     from workbook.core.schema import TREND_COUNT, trend_header
-    from workbook.xlsx.reader import read_register
 
     new_period = jobs.period_or_none(period)
     roll = jobs.roll_quarter(register, new_period, output=output, force=force)  # reads under the writer's lock

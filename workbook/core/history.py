@@ -126,14 +126,17 @@ def recorded_rows(quarter: dict[str, str], field: str, columns, today: list[Shee
     rows = []
     for item in json.loads(quarter[field] or "[]"):
         row = int(item.pop("row"))
-        rows.append(SheetRow(row, {key: _date(value) if key in dates and isinstance(value, str) and value else value
-                                   for key, value in item.items()}))
+        rows.append(SheetRow(row, _dated(item, dates)))
     return rows, dict(today_columns) or {c.key: i for i, c in enumerate(columns, start=1)}
 
 
 def recorded_depth(quarter: dict[str, str]) -> dict[str, dict[str, object]]:
     """Return each risk's in-depth values as the quarter's close recorded them (dates as dates)."""
     dates = {c.key for c in DEPTH_COLUMNS if c.kind == "date"}
-    return {risk_id: {key: _date(value) if key in dates and isinstance(value, str) and value else value
-                      for key, value in values.items()}
-            for risk_id, values in json.loads(quarter.get(DEPTH_FIELD) or "{}").items()}
+    return {risk_id: _dated(values, dates) for risk_id, values in json.loads(quarter.get(DEPTH_FIELD) or "{}").items()}
+
+
+def _dated(values: dict[str, object], dates: set[str]) -> dict[str, object]:
+    """Return recorded `values` with the ISO text of the `dates` columns given back as dates."""
+    return {key: _date(value) if key in dates and isinstance(value, str) and value else value
+            for key, value in values.items()}
