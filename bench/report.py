@@ -14,7 +14,7 @@ from importlib import metadata
 from bench.harness import Result
 from bench.measures import FLOOR, OURS, STAGE_BY_KEY, STAGES
 
-PACKAGES = ("openpyxl", "python-calamine", "python-docx", "docxtpl", "lxml", "python-pptx", "XlsxWriter", "pandas",
+PACKAGES = ("openpyxl", "python-calamine", "python-docx", "docxtpl", "lxml", "XlsxWriter", "pandas",
             "xlwings", "click")
 NOT_RUN = "—"
 

@@ -1,11 +1,13 @@
 """The paper's figures as Word can edit them: a native chart of ratings by quarter, and the heat map's cells.
 
-The chart is DrawingML (the `c:chartSpace` Word, PowerPoint and LibreOffice share) written by python-pptx's
-chart XML writer, with its data in an embedded workbook written by XlsxWriter, so Word's *Edit Data* works.
+The chart is DrawingML (the `c:chartSpace` Word, Excel and LibreOffice share) written by XlsxWriter, with its
+data in an embedded workbook XlsxWriter writes too, so Word's *Edit Data* works.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +24,8 @@ AXIS_TEXT = "1F2A44"
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+DATA_SHEET = "Sheet1"  # the sheet name Word gives a chart's data
 
 
 @dataclass(frozen=True)
@@ -50,57 +54,57 @@ def distribution_alt_text(distribution: Sequence[Distribution], ratings: Sequenc
 
 def rating_chart(distribution: Sequence[Distribution], package_rid: str, width_cm: float = 15.0,
                  ratings: Sequence[Rating] = RATINGS) -> NativeChart:
-    """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`."""
-    from lxml import etree
-    from pptx.chart.chart import Chart
-    from pptx.chart.data import CategoryChartData
-    from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-    from pptx.oxml import parse_xml
-    from pptx.util import Pt
+    """Return the stacked column chart of open risks by rating per quarter, its data related as `package_rid`.
 
-    data = CategoryChartData(number_format="0")
-    data.categories = [d.period for d in distribution]
+    XlsxWriter writes both parts: the chart as it would stand in a workbook (the same `c:chartSpace` a Word
+    chart is, with each value cached), and the data alone as the embedded workbook Word's *Edit Data* opens.
+    """
+    periods = [d.period for d in distribution]
     order = tuple(reversed(ratings))  # least severe at the bottom of each column, the most severe on top
-    for rating in order:
-        data.add_series(rating.name, [int(d.counts.get(rating.name, 0)) for d in distribution])
-    chart_type = XL_CHART_TYPE.COLUMN_STACKED
-    space = parse_xml(data.xml_bytes(chart_type))
-    chart = Chart(space, None)
-    chart.font.name, chart.font.size = CHART_FONT, Pt(CHART_FONT_PT)
-    chart.font.color.rgb = RGBColor.from_string(AXIS_TEXT)
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.RIGHT
-    chart.legend.include_in_layout = False
-    plot = chart.plots[0]
-    plot.gap_width, plot.overlap = 60, 100
-    for series, rating in zip(plot.series, order):
-        _colour_series(series, rating, RGBColor, XL_LABEL_POSITION)
-    axis = chart.value_axis
-    axis.has_major_gridlines = True
-    axis.major_unit = max(1, _nice_unit(max((sum(int(v) for v in d.counts.values()) for d in distribution),
-                                           default=1)))
-    axis.has_title = True
-    axis.axis_title.text_frame.text = "Open risks"
-    chart.category_axis.has_title = True
-    chart.category_axis.axis_title.text_frame.text = "Quarter"
-    _finish(space, package_rid, etree)
-    return NativeChart(etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True),
-                       data.xlsx_blob, distribution_alt_text(distribution, ratings), width_cm, width_cm * 0.5,
-                       "Open risks by residual rating, by quarter")
+    columns = [(rating, [int(d.counts.get(rating.name, 0)) for d in distribution]) for rating in order]
+    top = max((sum(int(v) for v in d.counts.values()) for d in distribution), default=1)
+    charted = _data_workbook(periods, columns, lambda book, sheet: _chart(book, sheet, len(periods), columns, top))
+    space = _finish(zipfile.ZipFile(io.BytesIO(charted)).read("xl/charts/chart1.xml"), package_rid)
+    return NativeChart(space, _data_workbook(periods, columns), distribution_alt_text(distribution, ratings),
+                       width_cm, width_cm * 0.5, "Open risks by residual rating, by quarter")
 
 
-def _colour_series(series, rating: Rating, RGBColor, XL_LABEL_POSITION) -> None:
-    """Fill a rating's bars with its register colour and label them with its count in its contrasting text."""
-    series.format.fill.solid()
-    series.format.fill.fore_color.rgb = RGBColor.from_string(rating.fill)
-    series.format.line.color.rgb = RGBColor.from_string("FFFFFF")
-    labels = series.data_labels
-    labels.show_value = True
-    labels.number_format, labels.number_format_is_linked = "0;;;", False  # no label on an empty slice
-    labels.position = XL_LABEL_POSITION.CENTER
-    labels.font.bold = True
-    labels.font.color.rgb = RGBColor.from_string(rating.font)
+def _data_workbook(periods: Sequence[str], columns, draw=None) -> bytes:
+    """Return a workbook of the chart's numbers: quarters down column A, one column per rating; with `draw`,
+    the chart drawn on the sheet as well."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(DATA_SHEET)
+    sheet.write_row(0, 1, [rating.name for rating, _ in columns])
+    sheet.write_column(1, 0, periods)
+    for column, (_, counts) in enumerate(columns, start=1):
+        sheet.write_column(1, column, counts)
+    if draw:
+        draw(book, sheet)
+    book.close()
+    return out.getvalue()
+
+
+def _chart(book, sheet, quarters: int, columns, top: int) -> None:
+    """Draw the stacked columns in the rating colours, each slice labelled with its count in contrasting text."""
+    text = {"name": CHART_FONT, "size": CHART_FONT_PT, "color": f"#{AXIS_TEXT}", "bold": False}
+    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+    for column, (rating, _) in enumerate(columns, start=1):
+        chart.add_series({
+            "name": [DATA_SHEET, 0, column], "categories": [DATA_SHEET, 1, 0, quarters, 0],
+            "values": [DATA_SHEET, 1, column, quarters, column],
+            "fill": {"color": f"#{rating.fill}"}, "border": {"color": "#FFFFFF"}, "gap": 60, "overlap": 100,
+            "data_labels": {"value": True, "position": "center", "num_format": "0;;;",  # no label on an empty slice
+                            "font": {**text, "bold": True, "color": f"#{rating.font}"}}})
+    ticks = {"major_tick_mark": "outside", "minor_tick_mark": "none"}
+    chart.set_x_axis({"name": "Quarter", "name_font": text, "num_font": text, **ticks})
+    chart.set_y_axis({"name": "Open risks", "name_font": text, "num_font": text, "num_format": "0", **ticks,
+                      "major_unit": max(1, _nice_unit(top)), "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "right", "font": text})
+    chart.set_title({"none": True})  # the paper's caption names it
+    sheet.insert_chart("G2", chart)
 
 
 def _nice_unit(top: int) -> int:
@@ -111,23 +115,45 @@ def _nice_unit(top: int) -> int:
     return 10_000
 
 
-def _finish(space, package_rid: str, etree) -> None:
+def _finish(xml: bytes, package_rid: str) -> bytes:
     """Square corners (Word rounds them when unsaid), UK English, and the link to the embedded workbook."""
+    from lxml import etree
+
     c = f"{{{C_NS}}}"
-    date1904 = space.find(f"{c}date1904")
-    lang = etree.Element(f"{c}lang")
+    space = etree.fromstring(xml)
+    lang = space.find(f"{c}lang")
     lang.set("val", "en-GB")
-    corners = etree.Element(f"{c}roundedCorners")
-    corners.set("val", "0")
-    date1904.addnext(lang)
-    lang.addnext(corners)
-    external = etree.SubElement(space, f"{c}externalData")
+    lang.addnext(etree.Element(f"{c}roundedCorners", val="0"))
+    for run in space.iter(f"{{{A_NS}}}rPr", f"{{{A_NS}}}endParaRPr"):
+        if run.get("lang"):
+            run.set("lang", "en-GB")
+    for labels in space.iter(f"{c}dLbls"):
+        _say_every_label_part(labels, c, etree)
+    external = etree.Element(f"{c}externalData")
     external.set(f"{{{R_NS}}}id", package_rid)
-    etree.SubElement(external, f"{c}autoUpdate").set("val", "0")
-    # externalData stands after txPr in the schema's order
-    tx = space.find(f"{c}txPr")
-    if tx is not None:
-        tx.addnext(external)
+    etree.SubElement(external, f"{c}autoUpdate", val="0")
+    space.find(f"{c}chart").addnext(external)  # externalData stands after chart (and any spPr/txPr) in the schema
+    return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+LABEL_PARTS = ("showLegendKey", "showVal", "showCatName", "showSerName", "showPercent", "showBubbleSize")
+
+
+def _say_every_label_part(labels, c: str, etree) -> None:
+    """Write each of a data label's parts as shown or not: XlsxWriter writes only those shown, and LibreOffice
+    shows an unsaid part (the quarter, the rating and a legend key beside each count)."""
+    shown = {part for part in LABEL_PARTS if labels.find(f"{c}{part}") is not None}
+    for part in LABEL_PARTS:
+        for element in labels.findall(f"{c}{part}"):
+            labels.remove(element)
+    before = next((labels.find(f"{c}{name}") for name in ("dLblPos", "txPr", "spPr", "numFmt")
+                   if labels.find(f"{c}{name}") is not None), None)
+    for part in reversed(LABEL_PARTS):
+        element = etree.Element(f"{c}{part}", val="1" if part in shown else "0")
+        if before is None:
+            labels.insert(0, element)
+        else:
+            before.addnext(element)
 
 
 # The heat map: a table of the likelihood × impact matrix, each cell naming its risks and its rating band.

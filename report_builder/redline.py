@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from report_builder import wordml
 from report_builder.content import PaperContent
 from workbook.core.changes import DELETE, INSERT, FieldChange
@@ -18,7 +16,7 @@ def _runs(text: str, tag: str = "w:t") -> str:
         if number:
             pieces.append("<w:r><w:br/></w:r>")
         if line:
-            pieces.append(f'<w:r><{tag} xml:space="preserve">{escape(line)}</{tag}></w:r>')
+            pieces.append(f'<w:r><{tag} xml:space="preserve">{wordml.escape(line)}</{tag}></w:r>')
     return "".join(pieces)
 
 
@@ -35,7 +33,7 @@ class _Ids:
 
 def redline(change: FieldChange, ids: _Ids, style: str = "Normal") -> str:
     """Return one w:p showing the new text with the words removed as deletions and the words added as insertions."""
-    author = quoteattr(AUTHOR)
+    author = f'"{wordml.escape(AUTHOR, {chr(34): "&quot;"})}"'
     parts = []
     for op, text in change.words:
         if op == INSERT:

@@ -34,6 +34,17 @@ def test_the_chart_is_a_stacked_column_chart_in_the_rating_colours_linked_to_its
     assert space.find("c:roundedCorners", C).get("val") == "0"
 
 
+def test_each_slice_is_labelled_with_its_count_alone():
+    """Every part of a data label is said, shown or not: LibreOffice shows an unsaid one (quarter, rating, key)."""
+    space = etree.fromstring(charts.rating_chart(DISTRIBUTION, "rId7").xml)
+    for labels in space.iter(f"{{{charts.C_NS}}}dLbls"):
+        parts = [(child.tag.split("}")[1], child.get("val")) for child in labels if child.tag.split("}")[1] in
+                 charts.LABEL_PARTS]
+        assert parts == [("showLegendKey", "0"), ("showVal", "1"), ("showCatName", "0"), ("showSerName", "0"),
+                         ("showPercent", "0"), ("showBubbleSize", "0")]
+        assert labels.find("c:numFmt", C).get("formatCode") == "0;;;"  # no label on an empty slice
+
+
 def test_the_embedded_workbook_holds_the_same_numbers_for_edit_data():
     chart = charts.rating_chart(DISTRIBUTION, "rId1")
     sheet = openpyxl.load_workbook(io.BytesIO(chart.workbook)).active
