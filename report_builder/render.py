@@ -10,6 +10,7 @@ from pathlib import Path
 from report_builder import appendix, charts, depth_content, redline, wordml
 from report_builder.content import PaperContent, Text
 from report_builder.wordml import escape
+from templates import STYLE_IDS
 from workbook.core import palette
 from workbook.core.errors import TemplateError
 from workbook.core.words import is_are, plural, them_it
@@ -20,14 +21,6 @@ QUOTE = {'"': "&quot;", "\n": "&#10;"}
 # Placeholders that stand alone in a paragraph and are replaced by generated tables, lists and pictures.
 BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences", "changes", "charts", "trend_key",
           "attention", "provenance", "appendix")
-
-# Styles the generated parts use, by style id (fast, and independent of the names Word shows).
-STYLE_IDS = {
-    "paragraph": ("Normal", "Heading2", "ListBullet", "Caption", "FieldLabel", "TableText", "TableHeading",
-                  "TableBullet", "DataQualityNote", "Provenance"),
-    "character": ("TrendArrow",),
-    "table": ("TableGrid",),
-}
 
 HEADER_FILL = palette.NAVY
 HEADER_FONT = palette.WHITE

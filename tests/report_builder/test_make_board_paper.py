@@ -3,7 +3,8 @@
 import docx
 import pytest
 
-from report_builder.render import BLOCKS, STYLE_IDS
+from report_builder.render import BLOCKS
+from templates import STYLE_IDS
 from templates.make_board_paper import build
 from templates.wording import DEFAULT_WORDING
 
@@ -33,3 +34,18 @@ def test_the_template_holds_the_default_wording_and_the_styles_the_paper_uses(fr
             assert text in texts
     ids = {s.style_id for s in document.styles}
     assert {sid for group in STYLE_IDS.values() for sid in group} <= ids
+
+
+def test_the_template_defines_only_the_styles_it_and_the_paper_use(fresh_template):
+    """python-docx's default document brings 174 style definitions and Word 2010's stylesWithEffects copy: every
+    paper would parse and save them. Word offers its built-in styles whether defined or not."""
+    import zipfile
+
+    with zipfile.ZipFile(fresh_template) as package:
+        names = package.namelist()
+    assert not [name for name in names if "stylesWithEffects" in name]
+    document = docx.Document(str(fresh_template))
+    ids = {s.style_id for s in document.styles}
+    assert {"Title", "Heading1", "Heading2", "Heading3", "Marking", "PageNumber", "Organisation"} <= ids
+    assert not ids & {"LightShading", "MediumGrid1-Accent1", "ListNumber2", "Quote", "TOC1"}
+    assert len(ids) < 40
