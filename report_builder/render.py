@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from report_builder import appendix, charts, depth_content, redline, wordml
-from report_builder.content import PaperContent, Text
+from report_builder.content import PaperContent
 from report_builder.wordml import escape
 from templates import STYLE_IDS
 from workbook.core import palette
@@ -182,11 +182,6 @@ def _check_styles(document, path: Path) -> None:
 def _paragraph(text: str, style: str, **look):
     """Return a w:p element holding `text` (see wordml.ParagraphWriter for the look)."""
     return wordml.element(wordml.paragraph(text, style, **look))
-
-
-def _text_paragraphs(text: Text, style: str, bullet_style: str, **look) -> list:
-    paragraphs = [_paragraph(para.text, bullet_style if para.bullet else style, **look) for para in text]
-    return paragraphs or [_paragraph("", style, **look)]
 
 
 def _shade(tc, fill: str) -> None:
@@ -466,18 +461,25 @@ def _attention(content: PaperContent) -> list:
         reasons = f"{severest}, new, escalating or outside appetite" if content.has_appetite \
             else f"{severest}, new or escalating"
         return elements + [_paragraph(f"No risk is {reasons} this quarter.", "Normal")]
+    heading, normal, lead, label, bullet = (wordml.ParagraphWriter("Heading2"), wordml.ParagraphWriter("Normal"),
+                                            wordml.ParagraphWriter("Normal", keep_next=True),
+                                            wordml.ParagraphWriter("FieldLabel", keep_next=True),
+                                            wordml.ParagraphWriter("ListBullet"))
+    written = []  # every risk's paragraphs as text, parsed once: a 1,000-risk register brings some 3,000
     for item in content.attention:
-        elements.append(_paragraph(item.heading, "Heading2"))
-        elements.append(_paragraph(f"Residual risk rating: {item.rating}. Brought to the Committee for: "
-                                   f"{', '.join(item.reasons)}.", "Normal", keep_next=True))
-        elements.extend(_paragraph(line, "Normal", keep_next=True) for line in item.details)
-        for label, text in item.sections:
-            elements.append(_paragraph(label, "FieldLabel", keep_next=True))
-            elements.extend(_text_paragraphs(text, "Normal", "ListBullet"))
+        written.append(heading(item.heading))
+        written.append(lead(f"Residual risk rating: {item.rating}. Brought to the Committee for: "
+                            f"{', '.join(item.reasons)}."))
+        written.extend(lead(line) for line in item.details)
+        for name, text in item.sections:
+            written.append(label(name))
+            written.extend((bullet if para.bullet else normal)(para.text) for para in text)
+            if not text:
+                written.append(normal(""))
         if item.actions:
-            elements.append(_paragraph("Actions overdue or due next quarter", "FieldLabel", keep_next=True))
-            elements.extend(_paragraph(line, "ListBullet") for line in item.actions)
-    return elements
+            written.append(label("Actions overdue or due next quarter"))
+            written.extend(bullet(line) for line in item.actions)
+    return elements + wordml.elements("".join(written))
 
 
 def _data_quality(content: PaperContent) -> list:

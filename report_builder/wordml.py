@@ -94,8 +94,14 @@ def paragraph(text: str, style: str, **look) -> str:
     return ParagraphWriter(style, **look)(text)
 
 
-def element(xml: str):
-    """Return the lxml element written as `xml` (text using the w: prefix)."""
+def elements(xml: str) -> list:
+    """Return the lxml elements written one after another as `xml` (text using the w: prefix): a block of
+    paragraphs parsed at once rather than one by one."""
     from lxml import etree
 
-    return etree.fromstring(f'<w:x xmlns:w="{W_NS}">{xml}</w:x>')[0]
+    return list(etree.fromstring(f'<w:x xmlns:w="{W_NS}">{xml}</w:x>'))
+
+
+def element(xml: str):
+    """Return the lxml element written as `xml` (text using the w: prefix)."""
+    return elements(xml)[0]
