@@ -129,10 +129,16 @@ def _finish(xml: bytes, package_rid: str) -> bytes:
             run.set("lang", "en-GB")
     for labels in space.iter(f"{c}dLbls"):
         _say_every_label_part(labels, c, etree)
+    for excel_only in space.findall(f"{c}printSettings"):  # a workbook's page setup; Word prints the chart in its page
+        space.remove(excel_only)
     external = etree.Element(f"{c}externalData")
     external.set(f"{{{R_NS}}}id", package_rid)
     etree.SubElement(external, f"{c}autoUpdate", val="0")
-    space.find(f"{c}chart").addnext(external)  # externalData stands after chart (and any spPr/txPr) in the schema
+    later = [child for child in space if child.tag in (f"{c}userShapes", f"{c}extLst")]
+    if later:  # the schema's order: chart, spPr, txPr, externalData, printSettings, userShapes, extLst
+        later[0].addprevious(external)
+    else:
+        space.append(external)
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

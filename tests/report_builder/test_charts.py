@@ -30,6 +30,7 @@ def test_the_chart_is_a_stacked_column_chart_in_the_rating_colours_linked_to_its
     high = series[2].findall("c:val//c:pt/c:v", C)
     assert [v.text for v in high] == ["9", "13"]
     assert space.find("c:externalData", C).get(f"{{{charts.R_NS}}}id") == "rId7"
+    assert [child.tag.split("}")[1] for child in space][-2:] == ["chart", "externalData"]  # no workbook page setup
     assert space.find("c:lang", C).get("val") == "en-GB"
     assert space.find("c:roundedCorners", C).get("val") == "0"
 
