@@ -184,12 +184,24 @@ def test_the_check_finds_what_it_looks_for(clean_workbook, tmp_path):
                                                      for n in (1, 2) for kind in ("header", "footer"))]
 
 
-@pytest.mark.parametrize("which", ["sample", "all columns"])
+def _register(which: str, clean_workbook: Path, folder: Path) -> Path:
+    if which == "sample":
+        return clean_workbook
+    if which == "all columns":
+        return _all_columns_workbook(folder / "all.xlsx", 12)
+    from bench.prepare import write_synthetic_workbook
+
+    write_synthetic_workbook(1000, folder / "big.xlsx")
+    return folder / "big.xlsx"
+
+
+@pytest.mark.parametrize("which", ["sample", "all columns", "1,000 risks"])
 def test_pdf_is_tagged_pdf_ua_and_passes_the_checker(which, clean_workbook, tmp_path, soffice):
+    """The PDF of each paper the issue names; the 1,000-risk one runs to some 1,500 pages (about 2 minutes)."""
     import pikepdf
     from pdfua import validate
 
-    register = clean_workbook if which == "sample" else _all_columns_workbook(tmp_path / "all.xlsx", 12)
+    register = _register(which, clean_workbook, tmp_path)
     result = build_paper(register, tmp_path / "paper.docx", pdf=True, force=True)
     report = validate(str(result.pdf))
     assert report.exit_code == 0, [f"{f.rule_id}: {f.message}" for f in report.findings]
