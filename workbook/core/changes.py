@@ -104,12 +104,16 @@ def stale_quarters(register: Register) -> int:
 def controls_unchanged_since(register: Register, risk: Risk) -> tuple[Period, int] | None:
     """Return the first closed quarter of the run the risk's controls have been the same, and its length."""
     rows = trends.earlier_rows(register).get(risk.id, {})
-    current = risk_text(risk, "controls")
+    current = None
     since, quarters, period = None, 0, register.period.previous()
     while period in rows:
         entry = rows[period]
         texts = recorded_texts(register, entry)
-        if texts is None or entry.is_closed or texts.get("controls", "") != current:
+        if texts is None or entry.is_closed:
+            break
+        if current is None:  # cleaned only for a risk whose words History recorded
+            current = risk_text(risk, "controls")
+        if texts.get("controls", "") != current:
             break
         since, quarters, period = period, quarters + 1, period.previous()
     return (since, quarters) if since is not None else None

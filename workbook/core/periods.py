@@ -42,11 +42,7 @@ class Period(NamedTuple):
 
     @property
     def end_date(self) -> dt.date:
-        month = 3 * self.quarter + 3  # Q1 ends in June
-        year = self.year + (month > 12)
-        month = (month - 1) % 12 + 1
-        next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return next_month - dt.timedelta(days=1)
+        return _end_date(self.year, self.quarter)
 
     def __str__(self) -> str:
         return self.label
@@ -61,6 +57,15 @@ def _shifted(year: int, quarter: int, quarters: int) -> Period:
 @functools.lru_cache(maxsize=1024)  # every computed trend's reason names two periods, of a dozen or so
 def _label(year: int, quarter: int) -> str:
     return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
+
+
+@functools.lru_cache(maxsize=1024)  # the checks count every action's and risk's days from the same period end
+def _end_date(year: int, quarter: int) -> dt.date:
+    month = 3 * quarter + 3  # Q1 ends in June
+    year += month > 12
+    month = (month - 1) % 12 + 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return next_month - dt.timedelta(days=1)
 
 
 def parse_period(text: object) -> Period:
