@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from workbook.core import trends
 from workbook.core.matrix import matrix_of
-from workbook.core.model import Register, Risk, as_text, once_per_register
+from workbook.core.model import HistoryEntry, Register, Risk, as_text, once_per_register
 from workbook.core.periods import Period
-from workbook.core.rollover import risk_texts
+from workbook.core.rollover import risk_text
 from workbook.core.values import as_number, entry_score, risk_score, whole_setting
 
 STALE_DEFAULT = 2
@@ -53,18 +53,9 @@ def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
     return tuple(run for run in runs if run[1])
 
 
-def _recorded(register: Register) -> dict[str, dict[Period, tuple[object, dict[str, str] | None]]]:
-    """Return each risk's History rows before the reporting period: (row, its recorded text or None)."""
-    found: dict[str, dict[Period, tuple[object, dict[str, str] | None]]] = {}
-    for entry, period in zip(register.history, trends.entry_periods(register)):
-        if period is None or period >= register.period or not entry.risk_id:
-            continue
-        found.setdefault(entry.risk_id, {}).setdefault(
-            period, (entry, register.recorded_text.get(entry.fingerprint) if entry.fingerprint else None))
-    return found
-
-
-recorded_rows = once_per_register(_recorded)
+def recorded_texts(register: Register, entry: HistoryEntry) -> dict[str, str] | None:
+    """Return the words a History row recorded at its quarter's close (the RecordedText sheet), None without any."""
+    return register.recorded_text.get(entry.fingerprint) if entry.fingerprint else None
 
 
 def _score_text(value: object) -> str:
@@ -75,16 +66,15 @@ def _score_text(value: object) -> str:
 def changes_since_last(register: Register) -> tuple[RiskChanges, ...]:
     """Return, per open risk the last closed quarter recorded, the fields that differ from it (register order)."""
     last = register.period.previous()
-    rows = recorded_rows(register)
+    rows = trends.earlier_rows(register)
     on = matrix_of(register)
     result = []
     for risk in register.risks:
         if not risk.id or risk.is_closed or last not in rows.get(risk.id, {}):
             continue
-        entry, texts = rows[risk.id][last]
+        entry = rows[risk.id][last]
         if entry.is_closed:  # reopened: its movement says so
             continue
-        now = risk_texts(risk)
         fields = []
         for key, label, before, after in (
                 ("rating", register.header_of("rating"), entry.rating, risk.rating),
@@ -94,9 +84,10 @@ def changes_since_last(register: Register) -> tuple[RiskChanges, ...]:
                 continue  # a row not recorded at a close (imported, typed) says nothing of what it leaves empty
             if as_text(before).strip() != as_text(after).strip():
                 fields.append(FieldChange(key, label, as_text(before), as_text(after)))
+        texts = recorded_texts(register, entry)
         if texts is not None:
             for key in ("description", "impact", "controls"):
-                before, after = texts.get(key, ""), now[key]
+                before, after = texts.get(key, ""), risk_text(risk, key)
                 if before != after:
                     fields.append(FieldChange(key, register.header_of(key), before, after, word_diff(before, after)))
         if fields:
@@ -112,12 +103,17 @@ def stale_quarters(register: Register) -> int:
 
 def controls_unchanged_since(register: Register, risk: Risk) -> tuple[Period, int] | None:
     """Return the first closed quarter of the run the risk's controls have been the same, and its length."""
-    rows = recorded_rows(register).get(risk.id, {})
-    current = risk_texts(risk)["controls"]
+    rows = trends.earlier_rows(register).get(risk.id, {})
+    current = None
     since, quarters, period = None, 0, register.period.previous()
     while period in rows:
-        entry, texts = rows[period]
-        if texts is None or entry.is_closed or texts.get("controls", "") != current:
+        entry = rows[period]
+        texts = recorded_texts(register, entry)
+        if texts is None or entry.is_closed:
+            break
+        if current is None:  # cleaned only for a risk whose words History recorded
+            current = risk_text(risk, "controls")
+        if texts.get("controls", "") != current:
             break
         since, quarters, period = period, quarters + 1, period.previous()
     return (since, quarters) if since is not None else None

@@ -22,14 +22,19 @@ def has_position(register: Register, position: str) -> bool:
     return (register.has_column(likelihood) and register.has_column(impact)) or register.has_column(score)
 
 
+@once_per_register
+def recorded_positions(register: Register) -> tuple[str, ...]:
+    """Return the positions the register has a column group for, in POSITIONS order: asked for every risk."""
+    return tuple(position for position in POSITIONS if has_position(register, position))
+
+
 def positions(register: Register, risk: Risk) -> dict[str, float]:
     """Return the risk's score at each position the register records and the risk has."""
     found = {}
-    for position in POSITIONS:
-        if has_position(register, position):
-            value = matrix.position_score(register, risk, position)
-            if value is not None:
-                found[position] = value
+    for position in recorded_positions(register):
+        value = matrix.position_score(register, risk, position)
+        if value is not None:
+            found[position] = value
     return found
 
 

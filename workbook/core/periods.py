@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from workbook.core.errors import PeriodError
 
@@ -13,8 +13,9 @@ _LABEL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s+Q([1-4])\s*$", re.IGN
 _LABEL_QUARTER_FIRST = re.compile(r"^\s*Q([1-4])\s+(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, order=True)
-class Period:
+# A named tuple, not a dataclass: History is keyed, sorted and compared by period a million times at 10,000 risks,
+# and a tuple hashes and compares in C where a dataclass calls Python for each (same order, same hash).
+class Period(NamedTuple):
     """A quarter of a financial year; `year` is the calendar year the financial year starts in."""
 
     year: int
@@ -29,10 +30,6 @@ class Period:
         """The wording of a paper title: 'Quarter 2 2021/22'."""
         return f"Quarter {self.quarter} {self.year}/{(self.year + 1) % 100:02d}"
 
-    @property
-    def index(self) -> int:
-        return self.year * 4 + self.quarter - 1
-
     def shifted(self, quarters: int) -> Period:
         """Return the period `quarters` later (earlier when negative)."""
         return _shifted(self.year, self.quarter, quarters)
@@ -45,11 +42,7 @@ class Period:
 
     @property
     def end_date(self) -> dt.date:
-        month = 3 * self.quarter + 3  # Q1 ends in June
-        year = self.year + (month > 12)
-        month = (month - 1) % 12 + 1
-        next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return next_month - dt.timedelta(days=1)
+        return _end_date(self.year, self.quarter)
 
     def __str__(self) -> str:
         return self.label
@@ -64,6 +57,15 @@ def _shifted(year: int, quarter: int, quarters: int) -> Period:
 @functools.lru_cache(maxsize=1024)  # every computed trend's reason names two periods, of a dozen or so
 def _label(year: int, quarter: int) -> str:
     return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
+
+
+@functools.lru_cache(maxsize=1024)  # the checks count every action's and risk's days from the same period end
+def _end_date(year: int, quarter: int) -> dt.date:
+    month = 3 * quarter + 3  # Q1 ends in June
+    year += month > 12
+    month = (month - 1) % 12 + 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return next_month - dt.timedelta(days=1)
 
 
 def parse_period(text: object) -> Period:

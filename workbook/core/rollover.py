@@ -76,9 +76,14 @@ def _clean(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
 
 
+def risk_text(risk: Risk, key: str) -> str:
+    """Return one of the risk's recorded text fields, as the paper reads it (trimmed, one newline per line)."""
+    return _clean(as_text(risk.values.get(key)))
+
+
 def risk_texts(risk: Risk) -> dict[str, str]:
-    """Return the risk's recorded text fields, as the paper reads them (trimmed, one newline per line)."""
-    return {key: _clean(as_text(risk.values.get(key))) for key in RECORDED_TEXT_KEYS}
+    """Return the risk's recorded text fields, as the paper reads them."""
+    return {key: risk_text(risk, key) for key in RECORDED_TEXT_KEYS}
 
 
 def fingerprint(texts: dict[str, str]) -> str:

@@ -180,11 +180,12 @@ def required_fields(register: Register) -> Iterable[Hit]:
     period_of = dict(zip(TREND_KEYS, register.trend_periods))
     for risk in register.risks:
         for column in required:
+            if not _blank(risk.values.get(column.key)):
+                continue
             if column.kind == "trend" and (risk.is_closed or trends.closed_at(register, risk.id,
                                                                               period_of[column.key])):
                 continue  # a closed risk gets no further trends, nor a reopened one for the quarters it was closed
-            if _blank(risk.values.get(column.key)):
-                yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
+            yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
 
 
 def id_pattern(register: Register) -> Iterable[Hit]:

@@ -93,6 +93,7 @@ def allowed(register: Register, list_name: str) -> tuple[str, ...]:
     return tuple(register.lists.get(list_name) or ALL_DEFAULT_LISTS[list_name])
 
 
+@once_per_register
 def rating_spellings(register: Register) -> dict[str, str]:
     """Return the Ratings list keyed by casefolded name (the first rating, when two fold alike)."""
     spellings: dict[str, str] = {}
@@ -151,57 +152,50 @@ def _row_present(entry: HistoryEntry, rating: str | None, score: float | None) -
     return not entry.is_closed and not (entry.trend.upper() == _NA and rating is None and score is None)
 
 
+def _snapshot(register: Register, period: Period, entry: HistoryEntry) -> Snapshot:
+    """Return a risk's standing in `period` as its History row records it."""
+    rating = spelt_rating(rating_spellings(register), entry.rating)
+    score = entry_score(entry, matrix.matrix_of(register))
+    return Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
+
+
 def compared_periods(register: Register) -> set[Period]:
     """Return the periods trend arrows compare: each trend period and the one before it."""
     return {p for period in register.trend_periods for p in (period, period.previous())}
 
 
 @once_per_register
-def _read_history(register: Register) -> tuple[dict[str, dict[Period, Snapshot]], dict[str, dict[Period, bool]]]:
-    """Return each risk's snapshots in the compared periods, and whether it was on the register in every period.
+def earlier_rows(register: Register) -> dict[str, dict[Period, HistoryEntry]]:
+    """Return each risk's History row for each period before the reporting one, in sheet order.
 
-    One pass over History, which holds a row per risk and quarter for years: only the compared periods need a
-    full snapshot, the older ones only whether the risk was there. The first row for a risk and period counts.
+    The first row counts when two record the same risk and period. One pass over History, which holds a row per
+    risk and quarter for years: the trends, closed risks and stale controls all read these rows.
     """
+    rows: dict[str, dict[Period, HistoryEntry]] = {}
+    reporting = register.period
+    earlier = {p for p in history_periods(register) if p is not None and p < reporting}
+    for entry, period in zip(register.history, entry_periods(register)):
+        if period in earlier and entry.risk_id:
+            rows.setdefault(entry.risk_id, {}).setdefault(period, entry)
+    return rows
+
+
+@once_per_register
+def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
+    """Return each risk's snapshots in the compared periods: History rows, then the Register for the reporting one."""
     found: dict[str, dict[Period, Snapshot]] = {}
-    present_in: dict[str, dict[Period, bool]] = {}
-    spellings = rating_spellings(register)
     reporting = register.period
     compared = compared_periods(register)
-    periods = entry_periods(register)
-    on = matrix.matrix_of(register)
-    # Whether each period History names is before the reporting one, and compared: once a period, not once a row.
-    earlier = {p: p in compared for p in history_periods(register) if p is not None and p < reporting}
-    for entry, period in zip(register.history, periods):
-        is_compared = earlier.get(period)  # None for a later period, or a label that does not parse
-        if is_compared is None or not entry.risk_id:
-            continue
-        seen = present_in.setdefault(entry.risk_id, {})
-        if period in seen:
-            continue
-        if is_compared:
-            rating, score = spelt_rating(spellings, entry.rating), entry_score(entry, on)
-            snap = Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
-            found.setdefault(entry.risk_id, {})[period] = snap
-            seen[period] = snap.present
-        else:  # rating and score only matter to an N/A row
-            seen[period] = not entry.is_closed and (entry.trend.upper() != _NA or _row_present(
-                entry, spelt_rating(spellings, entry.rating), entry_score(entry, on)))
+    for risk_id, rows in earlier_rows(register).items():
+        for period, entry in rows.items():
+            if period in compared:
+                found.setdefault(risk_id, {})[period] = _snapshot(register, period, entry)
+    spellings, on = rating_spellings(register), matrix.matrix_of(register)
     for risk in register.risks:
         if risk.id:
             found.setdefault(risk.id, {})[reporting] = Snapshot(
                 reporting, spelt_rating(spellings, risk.values.get("rating")), risk_score(risk, on), True, "register")
-    return found, present_in
-
-
-def snapshots(register: Register) -> dict[str, dict[Period, Snapshot]]:
-    """Return each risk's snapshots in the compared periods: History rows, then the Register for the reporting one."""
-    return _read_history(register)[0]
-
-
-def presence(register: Register) -> dict[str, dict[Period, bool]]:
-    """Return, for each risk History records, whether each period before the reporting one had it on the register."""
-    return _read_history(register)[1]
+    return found
 
 
 @once_per_register
@@ -236,11 +230,11 @@ def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str
 
 
 def computed_trend(register: Register, risk_id: str, period: Period, history: dict[Period, Snapshot],
-                   covered: set[Period], present: dict[Period, bool]) -> tuple[str | None, str, str]:
+                   covered: set[Period], rows: dict[Period, HistoryEntry]) -> tuple[str | None, str, str]:
     """Return (trend, basis, reason) of `risk_id` in `period`; trend None when History cannot tell.
 
-    `history` holds the risk's snapshots (see `snapshots`), `present` whether History has it on the register in
-    each earlier period (see `presence`).
+    `history` holds the risk's snapshots (see `snapshots`), `rows` its History rows before the reporting period
+    (see `earlier_rows`).
     """
     previous = period.previous()
     this_snap, previous_snap = history.get(period), history.get(previous)
@@ -258,7 +252,9 @@ def computed_trend(register: Register, risk_id: str, period: Period, history: di
     closed = closed_in(register).get(risk_id)
     if now == PRESENT and before != PRESENT and closed is not None and closed < period:
         return NEW, "history", f"History records {risk_id} closed in {closed.label}: reopened in {period.label}"
-    seen_earlier = [p for p, there in present.items() if there and p < previous]
+    # The periods before `previous` History has the risk on the register: only a risk missing from one of the two
+    # compared periods comes this far.
+    seen_earlier = [p for p, entry in rows.items() if p < previous and _snapshot(register, p, entry).present]
     if now == ABSENT:
         if before == PRESENT or seen_earlier:
             return None, "", f"History has {risk_id} on the register before {period.label} but not in it"
@@ -284,11 +280,11 @@ def _first_risks(register: Register) -> dict[str, Risk]:
 
 def _column_trends(register: Register, key: str, period: Period) -> dict[str, ComputedTrend]:
     """Return each risk's trend in one trend column, by risk ID in register order."""
-    history, covered, present = snapshots(register), covered_periods(register), presence(register)
+    history, covered, rows = snapshots(register), covered_periods(register), earlier_rows(register)
     column = {}
     for risk_id, risk in _first_risks(register).items():
         computed, basis, reason = computed_trend(register, risk_id, period, history.get(risk_id, {}), covered,
-                                                 present.get(risk_id, {}))
+                                                 rows.get(risk_id, {}))
         column[risk_id] = ComputedTrend(risk_id, key, period, risk.text(key), computed, basis, reason)
     return column
 
@@ -312,31 +308,15 @@ def compute_trends(register: Register) -> dict[str, tuple[ComputedTrend, ...]]:
 @once_per_register
 def closed_in(register: Register) -> dict[str, Period]:
     """Return, for each risk whose latest History row before the reporting period records it closed, that period."""
-    latest: dict[str, tuple[Period, HistoryEntry]] = {}
-    reporting = register.period
-    for entry, period in zip(register.history, entry_periods(register)):
-        if period is None or period >= reporting or not entry.risk_id:
-            continue
-        seen = latest.get(entry.risk_id)
-        if seen is None or period > seen[0]:
-            latest[entry.risk_id] = (period, entry)
-    return {risk_id: period for risk_id, (period, entry) in latest.items() if entry.is_closed}
-
-
-@once_per_register
-def _statuses(register: Register) -> dict[str, list[tuple[Period, bool]]]:
-    """Return each risk's History rows before the reporting period as (period, closed), oldest first."""
-    rows: dict[str, dict[Period, bool]] = {}
-    for entry, period in zip(register.history, entry_periods(register)):
-        if period is not None and period < register.period and entry.risk_id:
-            rows.setdefault(entry.risk_id, {}).setdefault(period, entry.is_closed)
-    return {risk_id: sorted(by_period.items()) for risk_id, by_period in rows.items()}
+    latest = {risk_id: (max(rows), rows) for risk_id, rows in earlier_rows(register).items()}
+    return {risk_id: period for risk_id, (period, rows) in latest.items() if rows[period].is_closed}
 
 
 def closed_at(register: Register, risk_id: str, period: Period) -> bool:
     """Return whether History has `risk_id` closed in `period`: its latest row up to then records it closed."""
-    latest = [closed for p, closed in _statuses(register).get(risk_id, ()) if p <= period]
-    return bool(latest) and latest[-1]
+    rows = earlier_rows(register).get(risk_id, {})
+    latest = max((p for p in rows if p <= period), default=None)
+    return latest is not None and rows[latest].is_closed
 
 
 @once_per_register

@@ -6,7 +6,7 @@ from support.register_grids import HISTORY_HEADERS, clean, put, register
 from workbook.core.checks import check
 from workbook.core.layout import register_from_grids
 from workbook.core.periods import Period
-from workbook.core.trends import compute_trends, movements, rating_distribution
+from workbook.core.trends import closed_at, closed_in, compute_trends, earlier_rows, movements, rating_distribution
 from workbook.xlsx.reader import load_grids
 
 
@@ -62,6 +62,35 @@ def test_a_history_row_marked_na_means_not_on_the_register():
     grids = clean()
     grids["History"].append(["CRR02", "2020/21 Q4", None, "N/A", None, None, None, None, "imported"])
     assert computed(grids)["CRR02"][:2] == ["N/A", "New"]
+
+
+def test_earlier_rows_keep_the_first_row_of_each_risk_and_earlier_period():
+    grids = clean()
+    grids["History"].extend([
+        ["CRR01", "2020/21 Q4", "Low", "↘", 1, 1, 1, None, "typed"],  # a second row for the period: the first counts
+        ["CRR01", "2021/22 Q2", "High", "↗", 3, 3, 9, None, "recorded"],  # the reporting period: the Register's
+        [None, "2020/21 Q4", "High", "→", 3, 3, 9, None, "recorded"],  # no risk
+        ["CRR02", "Q5", "High", "→", 3, 3, 9, None, "recorded"],  # no period
+    ])
+    rows = earlier_rows(register(grids))
+    assert {risk_id: {p.label: entry.row for p, entry in by_period.items()} for risk_id, by_period in rows.items()} == {
+        "CRR01": {"2020/21 Q3": 2, "2020/21 Q4": 4, "2021/22 Q1": 6},
+        "CRR03": {"2020/21 Q3": 3, "2020/21 Q4": 5, "2021/22 Q1": 8},
+        "CRR02": {"2021/22 Q1": 7},
+    }
+
+
+def test_a_risk_is_closed_from_its_closing_quarter_until_history_has_it_open_again():
+    grids = clean()
+    grids["History"][0].append("Status")
+    for row, status in zip(grids["History"][1:], ["Open", "Open", "Closed", "Open", "Open", "Open", "Open"]):
+        row.append(status)  # CRR01 closed in 2020/21 Q4, open again in 2021/22 Q1
+    grids["History"].append(["CRR03", "2021/22 Q1", "Low", "→", 2, 2, 4, None, "typed", "Closed"])  # not the first
+    closed = register(grids)
+    assert [closed_at(closed, "CRR01", Period(2020, q)) for q in (3, 4)] == [False, True]
+    assert not closed_at(closed, "CRR01", Period(2021, 1))
+    assert not closed_at(closed, "CRR03", Period(2021, 1)) and not closed_at(closed, "CRR09", Period(2021, 1))
+    assert closed_in(closed) == {}
 
 
 def test_closed_risks_and_movements():
