@@ -18,6 +18,7 @@ from workbook.core.history import register_as_of
 from workbook.core.periods import Period
 from workbook.core.words import plural, them_it
 from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.background import in_background
 from workbook.files.lock import one_writer
 
 # LibreOffice's PDF export options for a tagged PDF/UA file: headings, tables, figures and their alternative text
@@ -239,7 +240,7 @@ def build_paper(register_path: Path | str, output_path: Path | str, template: Pa
 
 def _build_locked(register_path: Path, output: Path, template: Path | str | None, force: bool,
                   pdf: bool, overwrite: bool, positions: bool, period: Period | None) -> PaperResult:
-    from report_builder.render import render
+    from report_builder.render import import_libraries, render
     from templates import BOARD_PAPER
     from workbook.xlsx.reader import read_register
 
@@ -247,6 +248,7 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     pdf_target = output.with_suffix(".pdf")
     if pdf:
         check_writable(pdf_target, force=overwrite, ours=ours, option="--overwrite")
+    libraries_ready = in_background(import_libraries, "riskreg-imports")  # while the register is parsed
     register = read_register(register_path)
     if period is not None:
         register = register_as_of(register, period)
@@ -257,6 +259,7 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     content = build_content(register, movements=movements, distribution=distribution,
                             provenance=provenance(register_path), forced_errors=errors, positions=positions)
     check_totals(register_path.name, content)
+    libraries_ready()
     with atomic_path(output) as temp:
         render(content, Path(template) if template else BOARD_PAPER, temp)
         _stamp_as_written(temp)

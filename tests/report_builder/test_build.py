@@ -258,3 +258,14 @@ def test_settings_formulas_blanks_and_numbered_dates_in_a_real_workbook(clean_wo
     assert not [line for line in lines if "=1+6" in line and "Settings Agenda item" not in line]
     assert not [line for line in lines if "Agenda item 7" in line or "44469" in line]
     assert not [line for line in lines if "West Midlands Police" in line]  # the blank is never filled in
+
+
+def test_a_writing_library_that_fails_to_import_stops_the_paper_with_its_error(clean_workbook, tmp_path,
+                                                                              monkeypatch):
+    """The libraries are imported in a second thread while the register is read: a failure is not lost there."""
+    from report_builder import render
+
+    monkeypatch.setattr(render, "WRITING_LIBRARIES", ("json", "no_such_library_riskreg"))
+    with pytest.raises(ModuleNotFoundError, match="no_such_library_riskreg"):
+        build_paper(clean_workbook, tmp_path / "paper.docx")
+    assert not (tmp_path / "paper.docx").exists()

@@ -10,10 +10,9 @@ layout stands only once the whole package check has found no damage to name inst
 from __future__ import annotations
 
 import re
-import threading
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from workbook.core.errors import RegisterFormatError
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Formula, Register
 from workbook.core.schema import REGISTER_SHEET
+from workbook.files.background import in_background
 from workbook.files.package_guard import WORKBOOK, check_package, check_sizes, screen_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -213,26 +213,6 @@ def _damage_named_first(path: Path) -> Iterator[None]:
         raise
 
 
-def _in_background(work: Callable[[], None]) -> Callable[[], None]:
-    """Start `work` in a thread; return the function that waits for it and raises what it raised."""
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as err:  # noqa: BLE001 - handed to the caller's thread, which raises it
-            failures.append(err)
-
-    thread = threading.Thread(target=run, name="riskreg-screen", daemon=True)
-    thread.start()
-
-    def finish() -> None:
-        thread.join()
-        if failures:
-            raise failures[0]
-    return finish
-
-
 def load_grids(path: Path | str) -> dict[str, list[tuple]]:
     """Return every worksheet's values by sheet name (formulas as `Formula` text starting with '=')."""
     path = Path(path)
@@ -241,7 +221,7 @@ def load_grids(path: Path | str) -> dict[str, list[tuple]]:
     # the parts it reads whole are screened while it parses them, which it does without holding the GIL.
     screened = check_package(path, WORKBOOK, RegisterFormatError, screened=_read_whole)
     formulas = _FormulaSearch()
-    screening = _in_background(lambda: screen_parts(path, screened, WORKBOOK, RegisterFormatError, look=formulas))
+    screening = in_background(lambda: screen_parts(path, screened, WORKBOOK, RegisterFormatError, look=formulas))
     try:
         grids, failure = _load_with_calamine(path), None
     except RegisterFormatError as err:
