@@ -210,7 +210,7 @@ class PaperContent:
 
     def rating_counts_text(self) -> str:
         """Return '1 Critical, 13 High, 4 Medium and 0 Low': this period's counts on the register's scale."""
-        parts = [f"{row.counts[-1] if row.counts else 0} {row.rating}" for row in self.rating_rows]
+        parts = [f"{row.counts[-1] if row.counts else 0:,} {row.rating}" for row in self.rating_rows]
         return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
     # Risk management in depth, when the register has an Appetite or Actions sheet (report_builder/depth_content.py).
     appetite_rows: tuple[depth_content.AppetiteRow, ...] = ()

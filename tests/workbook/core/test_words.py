@@ -16,6 +16,8 @@ from workbook.core.words import is_are, plural, them_it
     (2, "day", "2 days"),
     (1, "2021/22 Q2 rating", "1 2021/22 Q2 rating"),
     (5, "2021/22 Q2 rating", "5 2021/22 Q2 ratings"),
+    (1000, "open risk", "1,000 open risks"),  # GOV.UK style: a comma in numbers over 999
+    (12500, "finding", "12,500 findings"),
 ])
 def test_plural_counts_and_words(count, word, expected):
     assert plural(count, word) == expected
