@@ -300,18 +300,22 @@ def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_
 
 # The blocks.
 
+def _count(number: int) -> str:
+    return f"{number:,}"  # 1,000: as the sentences write it (workbook.core.words.plural)
+
+
 def _rating_table(content: PaperContent) -> list:
     headers = ["Residual rating", *content.rating_periods]
-    rows = [[row.rating, *map(str, row.counts)] for row in content.rating_rows]
+    rows = [[row.rating, *map(_count, row.counts)] for row in content.rating_rows]
     totals = [sum(row.counts[i] for row in content.rating_rows) for i in range(len(content.rating_periods))]
-    rows.append(["Total", *map(str, totals)])
+    rows.append(["Total", *map(_count, totals)])
     fills = [(0, row.fill, row.font) for row in content.rating_rows]
     widths = [4.0] + [2.6] * len(content.rating_periods)
     return [_simple_table(headers, rows, widths, fills)]
 
 
 def _movement_table(content: PaperContent) -> list:
-    rows = [[row.label, str(row.count), "; ".join(row.risks) or "None"] for row in content.movement_rows]
+    rows = [[row.label, _count(row.count), "; ".join(row.risks) or "None"] for row in content.movement_rows]
     return [_simple_table(["Movement", "Risks", "Which risks"], rows, [3.2, 1.6, 12.2])]
 
 

@@ -156,6 +156,12 @@ def test_a_thousand_risk_paper_passes_every_check_on_the_file(tmp_path):
     write_synthetic_workbook(1000, tmp_path / "big.xlsx")
     paper = build_paper(tmp_path / "big.xlsx", tmp_path / "big.docx", force=True).paper
     assert problems(paper, "OFFICIAL") == []
+    import docx
+
+    document = docx.Document(str(paper))
+    assert any(p.text.startswith("There are 1,000 open risks on the register this quarter:") for p in document.paragraphs)
+    rating_table = document.tables[0]
+    assert [cell.text for cell in rating_table.rows[-1].cells][0::len(rating_table.columns) - 1] == ["Total", "1,000"]
 
 
 def test_the_check_finds_what_it_looks_for(clean_workbook, tmp_path):
