@@ -152,8 +152,8 @@ def _say_every_label_part(labels, c: str, etree) -> None:
     for part in LABEL_PARTS:
         for element in labels.findall(f"{c}{part}"):
             labels.remove(element)
-    before = next((labels.find(f"{c}{name}") for name in ("dLblPos", "txPr", "spPr", "numFmt")
-                   if labels.find(f"{c}{name}") is not None), None)
+    before = next((found for name in ("dLblPos", "txPr", "spPr", "numFmt")
+                   if (found := labels.find(f"{c}{name}")) is not None), None)
     for part in reversed(LABEL_PARTS):
         element = etree.Element(f"{c}{part}", val="1" if part in shown else "0")
         if before is None:

@@ -17,7 +17,7 @@ from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ES
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
 from workbook.core.trends import entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
-from workbook.core.words import plural
+from workbook.core.words import number_text, plural
 
 BULLET = "• "
 ARROWS = (ESCALATING, UNCHANGED, DEESCALATING)
@@ -210,7 +210,7 @@ class PaperContent:
 
     def rating_counts_text(self) -> str:
         """Return '1 Critical, 13 High, 4 Medium and 0 Low': this period's counts on the register's scale."""
-        parts = [f"{row.counts[-1] if row.counts else 0:,} {row.rating}" for row in self.rating_rows]
+        parts = [f"{number_text(row.counts[-1] if row.counts else 0)} {row.rating}" for row in self.rating_rows]
         return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
     # Risk management in depth, when the register has an Appetite or Actions sheet (report_builder/depth_content.py).
     appetite_rows: tuple[depth_content.AppetiteRow, ...] = ()

@@ -7,6 +7,7 @@ from report_builder.content import PaperContent
 from workbook.core.changes import DELETE, INSERT, FieldChange
 
 AUTHOR = "riskreg"  # the name Word's Review pane shows against each insertion and deletion
+_AUTHOR_ATTRIBUTE = f'"{wordml.escape(AUTHOR, {chr(34): "&quot;"})}"'
 
 
 def _runs(text: str, tag: str = "w:t") -> str:
@@ -33,7 +34,7 @@ class _Ids:
 
 def redline(change: FieldChange, ids: _Ids, style: str = "Normal") -> str:
     """Return one w:p showing the new text with the words removed as deletions and the words added as insertions."""
-    author = f'"{wordml.escape(AUTHOR, {chr(34): "&quot;"})}"'
+    author = _AUTHOR_ATTRIBUTE
     parts = []
     for op, text in change.words:
         if op == INSERT:

@@ -13,7 +13,7 @@ from report_builder.wordml import escape
 from templates import STYLE_IDS
 from workbook.core import palette
 from workbook.core.errors import TemplateError
-from workbook.core.words import is_are, plural, them_it
+from workbook.core.words import is_are, number_text, plural, them_it
 
 PLACEHOLDERS_DOC = "templates/PLACEHOLDERS.md"
 QUOTE = {'"': "&quot;", "\n": "&#10;"}
@@ -300,22 +300,18 @@ def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_
 
 # The blocks.
 
-def _count(number: int) -> str:
-    return f"{number:,}"  # 1,000: as the sentences write it (workbook.core.words.plural)
-
-
 def _rating_table(content: PaperContent) -> list:
     headers = ["Residual rating", *content.rating_periods]
-    rows = [[row.rating, *map(_count, row.counts)] for row in content.rating_rows]
+    rows = [[row.rating, *map(number_text, row.counts)] for row in content.rating_rows]
     totals = [sum(row.counts[i] for row in content.rating_rows) for i in range(len(content.rating_periods))]
-    rows.append(["Total", *map(_count, totals)])
+    rows.append(["Total", *map(number_text, totals)])
     fills = [(0, row.fill, row.font) for row in content.rating_rows]
     widths = [4.0] + [2.6] * len(content.rating_periods)
     return [_simple_table(headers, rows, widths, fills)]
 
 
 def _movement_table(content: PaperContent) -> list:
-    rows = [[row.label, _count(row.count), "; ".join(row.risks) or "None"] for row in content.movement_rows]
+    rows = [[row.label, number_text(row.count), "; ".join(row.risks) or "None"] for row in content.movement_rows]
     return [_simple_table(["Movement", "Risks", "Which risks"], rows, [3.2, 1.6, 12.2])]
 
 

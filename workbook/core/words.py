@@ -9,12 +9,17 @@ def _number(count: int | Sized) -> int:
     return count if isinstance(count, int) else len(count)
 
 
+def number_text(number: int) -> str:
+    """Return a count as riskreg writes it: '18', '1,000' (GOV.UK style: a comma in numbers over 999)."""
+    return f"{number:,}"
+
+
 def plural(count: int | Sized, singular: str, plural_form: str | None = None, *, with_count: bool = True) -> str:
     """Return '1 risk', '2 risks', '0 risks', '1,000 risks' (a sized `count` is counted); `plural_form` for
     irregular words ('1 entry', '2 entries'); `with_count=False` gives the word alone ('is' / 'are')."""
     number = _number(count)
     word = singular if number == 1 else (plural_form or _regular_plural(singular))
-    return f"{number:,} {word}" if with_count else word
+    return f"{number_text(number)} {word}" if with_count else word
 
 
 def _regular_plural(singular: str) -> str:

@@ -221,7 +221,8 @@ def load_grids(path: Path | str) -> dict[str, list[tuple]]:
     # the parts it reads whole are screened while it parses them, which it does without holding the GIL.
     screened = check_package(path, WORKBOOK, RegisterFormatError, screened=_read_whole)
     formulas = _FormulaSearch()
-    screening = in_background(lambda: screen_parts(path, screened, WORKBOOK, RegisterFormatError, look=formulas))
+    screening = in_background(lambda: screen_parts(path, screened, WORKBOOK, RegisterFormatError, look=formulas),
+                              "riskreg-screen")
     try:
         grids, failure = _load_with_calamine(path), None
     except RegisterFormatError as err:
