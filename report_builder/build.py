@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content
-from report_builder.sources import error_findings, findings_of, movements_of
+from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RiskregError
 from workbook.core.history import register_as_of
 from workbook.core.periods import Period
@@ -252,7 +252,7 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     register = read_register(register_path)
     if period is not None:
         register = register_as_of(register, period)
-    errors = error_findings(findings_of(register))
+    errors = error_findings(register)
     if errors and not force:
         raise refusal(register_path.name, errors)
     movements, distribution = movements_of(register)

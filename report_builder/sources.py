@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from report_builder.content import Distribution, Movement
 from workbook.core.model import Register
 
 
-def findings_of(register: Register) -> list:
-    """Return the checks' findings on `register`."""
+def error_findings(register: Register) -> list:
+    """Return the findings that stop a paper: the error rules' findings, in the order the checks report them
+    (the warning rules are not run: nothing in the paper shows them)."""
     from workbook.core.checks import check
+    from workbook.core.rules import ERROR_RULES
 
-    return list(check(register))
-
-
-def error_findings(findings: Sequence) -> list:
-    """Return the findings that stop a paper: errors, in the order the checks report them."""
-    return [finding for finding in findings if finding.severity == "error"]
+    return check(register, ERROR_RULES)
 
 
 # The trends module's group names, as the content module spells the movement kinds.

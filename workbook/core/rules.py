@@ -897,6 +897,8 @@ RULES: tuple[Rule, ...] = (
          "controls and record what has been done since.", controls_stale),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+# The rules whose findings stop a board paper: the paper runs only these (warnings do not reach it).
+ERROR_RULES = tuple(rule for rule in RULES if rule.severity == "error")
 
 
 def rules_markdown() -> str:

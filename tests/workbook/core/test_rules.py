@@ -9,7 +9,7 @@ from support.register_grids import clean, put, register
 
 from workbook.core.checks import check
 from workbook.core.model import Formula
-from workbook.core.rules import RULES, rules_markdown, suggest
+from workbook.core.rules import ERROR_RULES, RULE_BY_ID, RULES, rules_markdown, suggest
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 
@@ -314,6 +314,16 @@ def test_the_clean_register_has_no_findings():
                          ids=[f"{case[0]}-{i}" for i, case in enumerate(FAILING)])
 def test_rule_fails_with_its_message_on_the_cell(rule_id, changes, cell, message):
     assert findings_of(rule_id, apply(changes)) == [(cell, message)]
+
+
+@pytest.mark.parametrize("rule_id, changes, cell, message", FAILING,
+                         ids=[f"{case[0]}-{i}" for i, case in enumerate(FAILING)])
+def test_the_error_rules_alone_find_every_error(rule_id, changes, cell, message):
+    """The board paper runs only ERROR_RULES: on every failing case they find exactly the checks' errors."""
+    checked = register(apply(changes))
+    errors = [f for f in check(checked) if f.severity == "error"]
+    assert check(checked, ERROR_RULES) == errors
+    assert bool(errors) >= (RULE_BY_ID[rule_id].severity == "error")
 
 
 @pytest.mark.parametrize("rule_id, changes", PASSING, ids=[case[0] for case in PASSING])
