@@ -7,11 +7,15 @@ A force-wide register has thousands of risks. Built as lxml elements the rows co
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from report_builder.content import AppendixColumn, AppendixRow, Text
 from report_builder.wordml import ParagraphWriter
+
+if TYPE_CHECKING:
+    from workbook.files.zip_parts import Deflated
 
 # A4 landscape with 2 cm margins leaves 25.7 cm: the default when the template's section does not say.
 WIDTH_CM = 25.6
@@ -129,12 +133,22 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
         yield f"<w:tr>{cells}</w:tr>".encode()
 
 
-def write_with_rows(docx: bytes, target: Path, rows: Iterable[bytes]) -> None:
-    """Write the saved document `docx` to `target` with `rows` streamed in where ROWS_MARK stands; every other
+def deflated_rows(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
+                  widths_cm: Sequence[float]) -> Callable[[], Deflated]:
+    """Start writing and deflating the appendix rows in a second thread, beside the rest of the paper (zlib-ng
+    compresses without the GIL); return the function that waits for them."""
+    from workbook.files.background import in_background
+    from workbook.files.zip_parts import blocks, deflate
+
+    return in_background(lambda: deflate(blocks(rows_xml(columns, rows, widths_cm)), last=False), "riskreg-appendix")
+
+
+def write_with_rows(docx: bytes, target: Path, rows: Deflated) -> None:
+    """Write the saved document `docx` to `target` with the deflated `rows` where ROWS_MARK stands; every other
     part is copied as saved, still compressed."""
     import io
 
-    from workbook.files.zip_copy import copy_compressed
+    from workbook.files.zip_parts import copy_compressed, deflate, write_deflated
 
     with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
@@ -144,10 +158,5 @@ def write_with_rows(docx: bytes, target: Path, rows: Iterable[bytes]) -> None:
             head, found, tail = source.read(info).partition(ROWS_MARK)
             if not found or ROWS_MARK in tail:
                 raise ValueError(f"{DOCUMENT_PART}: expected the appendix mark once")
-            part = zipfile.ZipInfo(info.filename, info.date_time)
-            part.compress_type = zipfile.ZIP_DEFLATED
-            with out.open(part, "w") as stream:
-                stream.write(head)
-                for row in rows:
-                    stream.write(row)
-                stream.write(tail)
+            write_deflated(out, info.filename, deflate((head,), last=False), rows, deflate((tail,)),
+                           date_time=info.date_time)

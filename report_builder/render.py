@@ -21,7 +21,7 @@ QUOTE = {'"': "&quot;", "\n": "&#10;"}
 # The libraries the paper is written with, each imported where it is used. build_paper imports them in a second
 # thread while python-calamine parses the register, which it does without holding the GIL.
 WRITING_LIBRARIES = ("docxtpl", "docx.oxml.table", "docx.opc.part", "docx.section", "jinja2.sandbox", "jinja2.meta",
-                     "lxml.etree", "xlsxwriter")
+                     "lxml.etree", "xlsxwriter", "zlib_ng.zlib_ng")
 
 # Placeholders that stand alone in a paragraph and are replaced by generated tables, lists and pictures.
 BLOCKS = ("data_quality", "rating_table", "movement_table", "movement_sentences", "changes", "charts", "trend_key",
@@ -666,12 +666,14 @@ def render(content: PaperContent, template: Path, target: Path) -> None:
     _check_styles(document, template)
     widths = appendix.column_widths(content.appendix_columns, content.appendix_rows,
                                     _printable_width_cm(document, "appendix"))
+    # The appendix rows are written and deflated beside the rest of the paper: most of a long paper's bytes.
+    rows = appendix.deflated_rows(content.appendix_columns, content.appendix_rows, widths) \
+        if content.appendix_rows else None
     placed = _replace_blocks(document, content, template, widths)
     _set_properties(document, content)
-    if "appendix" in placed and content.appendix_rows:
+    if "appendix" in placed and rows is not None:
         saved = io.BytesIO()
         doc_template.save(saved)
-        rows = appendix.rows_xml(content.appendix_columns, content.appendix_rows, widths)
-        appendix.write_with_rows(saved.getvalue(), Path(target), rows)
+        appendix.write_with_rows(saved.getvalue(), Path(target), rows())
     else:
         doc_template.save(str(target))

@@ -9,6 +9,7 @@ from lxml import etree
 
 from report_builder import appendix, wordml
 from report_builder.content import AppendixColumn, AppendixRow, Para
+from workbook.files.zip_parts import deflate
 
 COLUMNS = (AppendixColumn("id", "ID", "id"), AppendixColumn("controls", "Key Controls", "text"),
            AppendixColumn("q2", "Q2 Trending", "trend"), AppendixColumn("rating", "Residual Risk Rating", "rating"))
@@ -78,7 +79,7 @@ def _docx(document_xml: bytes) -> bytes:
 def test_rows_replace_the_mark_and_every_other_part_is_copied_as_it_was(tmp_path):
     saved = _docx(b"<w:document><w:tbl><w:tr/>" + appendix.ROWS_MARK + b"</w:tbl></w:document>")
     target = tmp_path / "paper.docx"
-    appendix.write_with_rows(saved, target, iter([b"<w:tr>1</w:tr>", b"<w:tr>2</w:tr>"]))
+    appendix.write_with_rows(saved, target, deflate([b"<w:tr>1</w:tr>", b"<w:tr>2</w:tr>"], last=False))
     with zipfile.ZipFile(target) as written, zipfile.ZipFile(io.BytesIO(saved)) as original:
         assert written.namelist() == original.namelist()
         assert written.read(appendix.DOCUMENT_PART) == (
@@ -89,10 +90,20 @@ def test_rows_replace_the_mark_and_every_other_part_is_copied_as_it_was(tmp_path
         assert written.testzip() is None
 
 
+def test_rows_deflated_in_the_background_are_the_rows_written_in_order(tmp_path):
+    rows = [_row(f"CRR{n:02}", (Para(f"Course {n}"),), rating="High") for n in range(1, 40)]
+    widths = appendix.column_widths(COLUMNS, rows)
+    saved = _docx(b"<w:document><w:tbl>" + appendix.ROWS_MARK + b"</w:tbl></w:document>")
+    appendix.write_with_rows(saved, tmp_path / "paper.docx", appendix.deflated_rows(COLUMNS, rows, widths)())
+    with zipfile.ZipFile(tmp_path / "paper.docx") as written:
+        assert written.read(appendix.DOCUMENT_PART) == (
+            b"<w:document><w:tbl>" + b"".join(appendix.rows_xml(COLUMNS, rows, widths)) + b"</w:tbl></w:document>")
+
+
 @pytest.mark.parametrize("document", [b"<w:document/>", b"<w:document>" + appendix.ROWS_MARK * 2 + b"</w:document>"])
 def test_a_document_without_exactly_one_mark_is_a_bug_not_a_paper(tmp_path, document):
     with pytest.raises(ValueError, match="appendix mark once"):
-        appendix.write_with_rows(_docx(document), tmp_path / "paper.docx", iter(()))
+        appendix.write_with_rows(_docx(document), tmp_path / "paper.docx", deflate((), last=False))
 
 
 def test_the_written_paper_keeps_no_mark(paper_content, tmp_path):

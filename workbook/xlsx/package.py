@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_copy import copy_compressed
+from workbook.files.zip_parts import copy_compressed, deflate, write_deflated
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -161,10 +161,8 @@ class Package:
                 if name in untouched:
                     self._copy_compressed(info, out)
                     continue
-                data = self.read(name)
-                info = zipfile.ZipInfo(name, date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                out.writestr(info, data)
+                write_deflated(out, name, deflate((self.read(name),)),
+                               date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
         copy_compressed(self._file, info, out)

@@ -1,4 +1,4 @@
-"""Work in a second thread: the caller waits for it when it needs the result, and gets its error."""
+"""Work in a second thread: the caller waits for it when it needs the result, and gets its result or its error."""
 
 import threading
 import time
@@ -15,10 +15,11 @@ def test_the_work_runs_beside_the_caller_and_finish_waits_for_it():
         started.set()
         time.sleep(0.05)
         done.append(threading.current_thread().name)
+        return len(done)
 
     finish = in_background(work, "riskreg-test")
     assert started.wait(5)  # running while the caller goes on
-    finish()
+    assert finish() == 1  # what the work returned
     assert done == ["riskreg-test"]
 
 

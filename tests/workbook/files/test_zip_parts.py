@@ -1,0 +1,61 @@
+"""Parts riskreg writes into zip packages itself: read back by zipfile, checksums and all."""
+
+import io
+import zipfile
+
+import pytest
+
+from workbook.files.zip_parts import blocks, copy_compressed, deflate, write_deflated
+
+
+def test_a_part_written_in_stretches_reads_back_whole_with_its_checksum(tmp_path):
+    chunks = [f"<w:p>row {n} – {'x' * (n % 97)}</w:p>".encode() for n in range(5000)]
+    target = tmp_path / "out.zip"
+    with zipfile.ZipFile(target, "w") as out:
+        out.writestr("first.xml", b"<a/>")
+        write_deflated(out, "word/document.xml", deflate(chunks[:10], last=False), deflate(iter(chunks[10:4000]), last=False),
+                       deflate(chunks[4000:]), date_time=(2026, 12, 2, 10, 30, 0))
+        out.writestr("last.xml", b"<b/>")
+    with zipfile.ZipFile(target) as package:
+        assert package.testzip() is None  # every part's CRC-32 matches its bytes
+        assert package.namelist() == ["first.xml", "word/document.xml", "last.xml"]
+        info = package.getinfo("word/document.xml")
+        assert package.read(info) == b"".join(chunks)
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size / 5
+        assert info.date_time == (2026, 12, 2, 10, 30, 0)
+
+
+def test_an_empty_part_is_a_valid_entry(tmp_path):
+    target = tmp_path / "out.zip"
+    with zipfile.ZipFile(target, "w") as out:
+        write_deflated(out, "empty.xml", deflate(()))
+    with zipfile.ZipFile(target) as package:
+        assert package.read("empty.xml") == b"" and package.testzip() is None
+
+
+def test_a_copied_part_keeps_its_compressed_bytes(tmp_path):
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as made:
+        made.writestr("sheet.xml", b"<row/>" * 10000)
+    package = source.getvalue()
+    with zipfile.ZipFile(io.BytesIO(package)) as read:
+        info = read.getinfo("sheet.xml")
+        target = tmp_path / "copy.zip"
+        with zipfile.ZipFile(target, "w") as out:
+            copy_compressed(package, info, out)
+    with zipfile.ZipFile(target) as copied:
+        assert copied.read("sheet.xml") == b"<row/>" * 10000 and copied.testzip() is None
+        assert copied.getinfo("sheet.xml").compress_size == info.compress_size
+
+
+@pytest.mark.parametrize("lasts", [(False,), (True, True), (True, False)])
+def test_only_the_last_stretch_may_close_the_part(tmp_path, lasts):
+    with zipfile.ZipFile(tmp_path / "out.zip", "w") as out, pytest.raises(ValueError, match="last one"):
+        write_deflated(out, "part.xml", *(deflate([b"<a/>"], last=last) for last in lasts))
+
+
+def test_blocks_join_chunks_up_to_the_limit_and_keep_every_byte():
+    chunks = [bytes([n % 256]) * 300 for n in range(10)]
+    joined = list(blocks(chunks, limit=1000))
+    assert [len(block) for block in joined] == [1200, 1200, 600]
+    assert b"".join(joined) == b"".join(chunks)
