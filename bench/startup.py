@@ -12,7 +12,7 @@ from bench.measures import PAPER_MODULES, Inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "numpy", "matplotlib", "docx", "docxtpl", "openpyxl", "xlwings", "lxml", "python_calamine",
-         "PIL", "jinja2")
+         "PIL", "jinja2", "xlsxwriter", "zlib_ng")
 OUR_PACKAGES = {"workbook", "addin", "report_builder", "templates", "bench", "__main__"}
 
 # Runs the command line in-process, then reports the modules it left loaded (argv: json list of arguments).

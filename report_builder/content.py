@@ -122,6 +122,11 @@ class RatingRow:
     counts: tuple[int, ...]  # one per period of PaperContent.rating_periods
 
 
+# Unchanged risks are named while the list is short: at hundreds the row would run to pages of names, and the
+# appendix lists every risk.
+UNCHANGED_NAMED_UP_TO = 20
+
+
 @dataclass(frozen=True)
 class MovementRow:
     kind: str
@@ -131,6 +136,13 @@ class MovementRow:
     @property
     def count(self) -> int:
         return len(self.risks)
+
+    @property
+    def which(self) -> str:
+        """The row's 'Which risks' cell: the risks named, or what stands for a long list of unchanged ones."""
+        if self.kind == "unchanged" and self.count > UNCHANGED_NAMED_UP_TO:
+            return "Every other open risk (each is in the appendix)"
+        return "; ".join(self.risks) or "None"
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,7 @@ def _rating_table(content: PaperContent) -> list:
 
 
 def _movement_table(content: PaperContent) -> list:
-    rows = [[row.label, number_text(row.count), "; ".join(row.risks) or "None"] for row in content.movement_rows]
+    rows = [[row.label, number_text(row.count), row.which] for row in content.movement_rows]
     return [_simple_table(["Movement", "Risks", "Which risks"], rows, [3.2, 1.6, 12.2])]
 
 

@@ -131,6 +131,20 @@ def test_movements_are_counted_named_and_told_in_sentences(content):
     )
 
 
+def test_a_long_list_of_unchanged_risks_is_not_named_but_every_moving_risk_is():
+    from report_builder.content import UNCHANGED_NAMED_UP_TO, Movement, movement_rows
+
+    def moved(kind, count):
+        return [Movement(kind, f"CRR{n:03}", f"Risk {n}", "→", "→") for n in range(count)]
+
+    few = {r.kind: r.which for r in movement_rows(moved("unchanged", UNCHANGED_NAMED_UP_TO))}
+    assert few["unchanged"].startswith("CRR000 Risk 0; CRR001 Risk 1;") and few["closed"] == "None"
+    many = {r.kind: r for r in movement_rows(moved("unchanged", 795) + moved("escalated", 115))}
+    assert many["unchanged"].count == 795
+    assert many["unchanged"].which == "Every other open risk (each is in the appendix)"
+    assert many["escalated"].which.count("; ") == 114  # a risk that moved is always named
+
+
 def test_attention_lists_every_critical_new_and_escalated_risk_with_its_text(content):
     paper = content()
     assert [(a.heading, a.reasons) for a in paper.attention] == [
