@@ -898,7 +898,7 @@ RULES: tuple[Rule, ...] = (
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The rules whose findings stop a board paper: the paper runs only these (warnings do not reach it).
-ERROR_RULES = tuple(rule for rule in RULES if rule.severity == "error")
+ERROR_RULES = tuple(rule for rule in RULES if rule.severity == ERROR)
 
 
 def rules_markdown() -> str:

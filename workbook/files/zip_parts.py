@@ -18,6 +18,7 @@ DEFLATE_LEVEL = 6
 # zlib-ng lets go of the GIL while it compresses, and takes it back between calls: a few large calls let a second
 # thread deflate beside the first at full speed.
 BLOCK_BYTES = 8 << 20
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: for a part that has none
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def blocks(chunks: Iterable[bytes], limit: int = BLOCK_BYTES) -> Iterator[bytes]
 
 
 def write_deflated(out: zipfile.ZipFile, name: str, *stretches: Deflated,
-                   date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> None:
+                   date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> None:
     """Write the part `name` of `out` from its deflated `stretches`, in order."""
     if not stretches or not stretches[-1].last or any(s.last for s in stretches[:-1]):
         raise ValueError(f"{name}: a part's deflated stretches must end with, and only with, the last one")

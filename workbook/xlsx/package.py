@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_parts import copy_compressed, deflate, write_deflated
+from workbook.files.zip_parts import ZIP_EPOCH, copy_compressed, deflate, write_deflated
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -161,8 +161,7 @@ class Package:
                 if name in untouched:
                     self._copy_compressed(info, out)
                     continue
-                write_deflated(out, name, deflate((self.read(name),)),
-                               date_time=info.date_time if info else (1980, 1, 1, 0, 0, 0))
+                write_deflated(out, name, deflate((self.read(name),)), date_time=info.date_time if info else ZIP_EPOCH)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
         copy_compressed(self._file, info, out)
