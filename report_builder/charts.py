@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from report_builder.content import Distribution, HeatPoint
 from report_builder.depth_content import POSITION_MARKS, MovementPoint
 from workbook.core import palette
+from workbook.core.ratings import default_band
 from workbook.core.schema import RATINGS, Rating
 
 CELL_LABELS = 10  # risk IDs one matrix cell can name; more are summed up as '+N more'
@@ -179,14 +180,10 @@ Bands = Mapping[tuple[int, int], Rating | None]  # (likelihood, impact) -> the M
 
 def zone(likelihood: int, impact: int, scale: int, ratings: Bands | None = None) -> Rating:
     """Return the rating band a matrix cell stands in: the register's Matrix sheet's band when `ratings` gives
-    the cells', else by its share of the highest score."""
+    the cells', else the default bands of the scale (core/ratings), as a register without a Matrix sheet has them."""
     if ratings:
         return ratings.get((likelihood, impact)) or UNBANDED
-    share = likelihood * impact / (scale * scale)
-    for limit, rating in ((0.6, RATINGS[0]), (0.35, RATINGS[1]), (0.15, RATINGS[2])):
-        if share >= limit:
-            return rating
-    return RATINGS[-1]
+    return default_band(likelihood, impact, scale)
 
 
 def _plural(count: int, word: str) -> str:

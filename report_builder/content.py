@@ -12,7 +12,7 @@ from workbook.core.changes import RiskChanges, changes_since_last, stale_control
 from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import quoted
 from workbook.core.model import Register, Risk, address, as_text
-from workbook.core.ratings import rating_scale
+from workbook.core.ratings import NOT_RATED, rating_scale, severity
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
 from workbook.core.trends import entry_periods
@@ -205,7 +205,7 @@ class PaperContent:
     provenance: Provenance | None
     data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
     identifier: str = field(default="")
-    uncounted: tuple[str, ...] = ()  # open risks whose rating is not on the scale: the tables cannot count them
+    uncounted: tuple[str, ...] = ()  # open risks whose rating is blank or not on the scale: counted as Not rated
     changes: tuple[RiskChanges, ...] = ()  # what changed since the last paper (the closed quarter), per risk
     changes_since: str = ""  # that quarter's label; empty when History has no earlier quarter
     stale: tuple[str, ...] = ()  # "CRR02 Demand: controls unchanged since 2021/22 Q4."
@@ -238,7 +238,7 @@ class PaperContent:
         counts = {row.kind: row.count for row in self.movement_rows}
         current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
         values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
-        names = [row.rating for row in self.rating_rows]
+        names = [row.rating for row in self.rating_rows if row.rating != NOT_RATED.name]
         values.update({
             "risk_count": self.risk_count,
             "attention_count": len(self.attention),
@@ -254,11 +254,6 @@ class PaperContent:
             "source_sha256": self.provenance.short_sha if self.provenance else "",
         })
         return values
-
-
-def severity(rating: str, scale: Sequence[Rating] = RATINGS) -> int:
-    """Return how severe `rating` is on `scale` (0 for a rating the scale does not have)."""
-    return next((r.severity for r in scale if r.name == rating), 0)
 
 
 def appendix_order(risks: Iterable[Risk], scale: Sequence[Rating] = RATINGS) -> list[Risk]:
@@ -295,6 +290,11 @@ def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution
         RatingRow(r.name, r.fill, r.font,
                   tuple(int(d.counts.get(r.name, 0)) for d in earlier) + (current[r.name],))
         for r in scale)
+    names = set(current)
+    unrated = tuple(sum(int(n) for name, n in d.counts.items() if name not in names) for d in earlier) + (
+        len(open_risks) - sum(current.values()),)
+    if any(unrated):  # a blank rating, or one the Lists do not hold: counted, never shown as a band
+        rows += (RatingRow(NOT_RATED.name, NOT_RATED.fill, NOT_RATED.font, unrated),)
     return periods, rows
 
 
@@ -410,8 +410,8 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
         return short_date(risk.values.get(key)) if COLUMN_BY_KEY[key].kind == "date" else risk.text(key)
 
     def cells(risk: Risk) -> tuple[Text, ...]:
-        core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else (Para(risk.text(key)),)
-                     for key in keys)
+        core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else
+                     (Para(risk.text(key) or (NOT_RATED.name if key == "rating" else "")),) for key in keys)
         if not details:
             return core
         lines = tuple(Para(f"{register.header_of(key)}: {value(risk, key)}") for key in details if value(risk, key))
@@ -419,20 +419,49 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
 
     scale = rating_scale(register)
     colours = {r.name: (r.fill, r.font) for r in scale}
-    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk), *colours.get(risk.rating, ("", "")))
+    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk), *colours.get(risk.rating, (NOT_RATED.fill,
+                                                                                          NOT_RATED.font)))
                  for risk in appendix_order(open_risks, scale))
     return columns, rows
 
 
-def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
-    """Return the data-quality note: what it means, then one line per error (cell and message)."""
-    if not errors:
+def named(risk_id: str, name: str) -> str:
+    """Return "CRR03 Operational Training" for a sentence to go on after: a name's own closing full stop is left
+    out ("… Learning. moved" would read as two sentences)."""
+    name = name.strip()
+    if name.endswith(".") and not name.endswith(".."):
+        name = name[:-1].rstrip()
+    return " ".join(filter(None, (risk_id, name)))
+
+
+def not_rated(register: Register, open_risks: Sequence[Risk]) -> tuple[str, ...]:
+    """Return a sentence for each open risk whose rating is blank or not on the register's scale, in ID order:
+    "CR06 Financial Resilience: blank rating in cell Register!I7"."""
+    on_scale = {r.name for r in rating_scale(register)}
+    lines = []
+    for risk in sorted(open_risks, key=lambda r: (r.id, r.row)):
+        if risk.rating in on_scale:
+            continue
+        who = named(risk.id or register.cell(risk, "id"), risk.name)
+        where = register.cell(risk, "rating") if register.has_column("rating") else "the Register sheet"
+        lines.append(f"{who}: blank rating in cell {where}" if not risk.rating.strip() else
+                     f"{who}: rating {quoted(risk.rating)} in cell {where} is not on the Lists sheet's Ratings list")
+    return tuple(lines)
+
+
+def data_quality_lines(errors: Sequence[object], unrated: Sequence[str] = ()) -> tuple[str, ...]:
+    """Return the data-quality note: what it means, then one line per error (cell and message), then the risks
+    counted as Not rated."""
+    if not errors and not unrated:
         return ()
     lines = [f"Data quality: this paper was built although the register has "
-             f"{plural(errors, 'error')} that should be corrected before it is relied on:"]
+             f"{plural(errors, 'error')} that should be corrected before it is relied on:"] if errors else []
     for finding in errors:
         cell = getattr(finding, "cell", "") or ""
         lines.append(f"{cell}: {getattr(finding, 'message', finding)}" if cell else str(getattr(finding, "message", finding)))
+    if unrated:
+        lines.append(f"{plural(unrated, 'open risk')} {'is' if len(unrated) == 1 else 'are'} counted as "
+                     f"{NOT_RATED.name} in every table and the chart until rated: {'; '.join(unrated)}.")
     return tuple(lines)
 
 
@@ -444,7 +473,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     block = title_block(register)
     scale = rating_scale(register)
     periods, ratings = rating_table(open_risks, distribution, block.period, scale)
-    on_scale = {r.name for r in scale}
+    unrated = not_rated(register, open_risks)
     columns, rows = appendix(register, open_risks)
     return PaperContent(
         title_block=block,
@@ -461,11 +490,9 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         appendix_columns=columns,
         appendix_rows=rows,
         provenance=provenance,
-        data_quality=data_quality_lines(forced_errors),
+        data_quality=data_quality_lines(forced_errors, unrated),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
-        uncounted=tuple(f"{risk.id or register.cell(risk, 'id')} "
-                        f"({quoted(risk.rating) if risk.rating else 'no rating'})"
-                        for risk in open_risks if risk.rating not in on_scale),
+        uncounted=unrated,
         **changes_content(register),
         appetite_rows=depth_content.appetite_rows(register),
         action_rows=depth_content.action_rows(register, open_risks),
