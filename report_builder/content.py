@@ -112,6 +112,8 @@ class TitleBlock:
     report_of: str
     author: str
     marking: str
+    reviewing_body: str = ""  # Settings: Reviewed by; empty leaves the paper's sentence about it out
+    framework: str = ""  # Settings: Risk framework; empty leaves it out
 
 
 @dataclass(frozen=True)
@@ -270,14 +272,29 @@ def title_block(register: Register) -> TitleBlock:
         committee=setting("committee"),
         meeting_date=date_text(register.setting("meeting_date")),
         agenda_item=setting("agenda_item"),
-        title=f"{setting('title')} – {period.long_label}",
-        register_title=setting("title"),
+        title=f"{without_organisation(setting('title'), setting('organisation'))} – {period.long_label}",
+        register_title=without_organisation(setting("title"), setting("organisation")),
         period=period.label,
         period_long=period.long_label,
         report_of=setting("author"),
         author=setting("contact"),
         marking=setting("marking").upper(),
+        reviewing_body=setting("reviewing_body"),
+        framework=setting("framework"),
     )
+
+
+SEPARATORS = " -–—:|,"
+
+
+def without_organisation(title: str, organisation: str) -> str:
+    """Return the register title without the organisation it starts with ("West Midlands Police - Corporate Risk
+    Register" → "Corporate Risk Register"): the paper prints the organisation above the title once."""
+    if organisation and title.casefold().startswith(organisation.casefold()):
+        rest = title[len(organisation):]
+        if rest[:1] in SEPARATORS and rest.strip(SEPARATORS):
+            return rest.lstrip(SEPARATORS)
+    return title
 
 
 def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution], period: str,

@@ -55,7 +55,7 @@ def changes_block(content: PaperContent) -> list:
         elements.append(wordml.paragraph(
             f"No risk changed its rating, score, owner or text since the {since} paper." if since
             else "History holds no recorded quarter before this one to compare with: a quarter is recorded in "
-                 "full when it is closed with `riskreg roll-quarter`.", "Normal"))
+                 "full when it is closed at the end of the quarter.", "Normal"))
     for risk in content.changes:
         elements.append(wordml.paragraph(f"{risk.risk_id} {risk.name}".strip(), "FieldLabel", keep_next=True))
         for change in risk.fields:

@@ -270,6 +270,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("appendix_columns", "Appendix columns", "Risk Owner, Last Reviewed",
             "Optional Register columns the board paper's appendix shows, by header, separated by commas "
             "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
+    Setting("reviewing_body", "Reviewed by", "",
+            "Body that reviews the register before it goes to the Committee, e.g. Force Executive Team, Corporate "
+            "Management Team or Full Council; the paper leaves the sentence out when blank."),
+    Setting("framework", "Risk framework", "",
+            "Name of the framework or policy risk is managed under, e.g. Risk Management Framework or Risk "
+            "Management Strategy; the paper leaves it out when blank."),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
 PAPER_SETTINGS = tuple(s for s in SETTINGS if s.paper)
