@@ -324,16 +324,55 @@ def movement_rows(movements: Sequence[Movement]) -> tuple[MovementRow, ...]:
     return tuple(rows)
 
 
-def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
-    """Return a sentence for each risk closed or whose trend arrow changed, in ID order (new ones are listed)."""
+# Above this many sentences the summary groups them by rating and movement, with counts; the appendix names each.
+SENTENCES_NAMED_UP_TO = 20
+TREND_WORDS = {t.symbol: t.word.capitalize() for t in TRENDS}
+MOVEMENT_LEAD = ("The table counts each risk by its trend arrow this quarter (↗ Escalated, → Unchanged, ↘ "
+                 "De-escalated); the risks below changed arrow since last quarter.")
+
+
+def trend_text(symbol: str) -> str:
+    """Return an arrow with its meaning in words, for a reader who cannot see it: '↗ Escalating'."""
+    return f"{symbol} {TREND_WORDS[symbol]}" if symbol in TREND_WORDS and symbol in ARROWS else symbol
+
+
+def movement_sentences(movements: Sequence[Movement], ratings: Mapping[str, str] | None = None,
+                       scale: Sequence[Rating] = RATINGS) -> tuple[str, ...]:
+    """Return a sentence for each risk closed or whose trend arrow changed, in ID order, told as the movement
+    table counts it (by this quarter's arrow); above SENTENCES_NAMED_UP_TO, one per rating and movement with its
+    count. `ratings` gives each open risk's rating for the grouping."""
+    closed = sorted((m for m in movements if m.kind == "closed"), key=lambda m: m.risk_id)
+    moved = sorted((m for m in movements if m.kind != "closed" and m.before in ARROWS and m.after in ARROWS
+                    and m.before != m.after), key=lambda m: m.risk_id)
+    if len(closed) + len(moved) > SENTENCES_NAMED_UP_TO:
+        return grouped_movement_sentences(moved, closed, ratings or {}, scale)
     sentences = []
-    for m in sorted(movements, key=lambda m: m.risk_id):
-        who = f"{m.risk_id} {m.name}".strip()
+    for m in sorted((*closed, *moved), key=lambda m: m.risk_id):
+        who = named(m.risk_id, m.name)
         if m.kind == "closed":
             sentences.append(f"{who} was closed this quarter.")
-        elif m.before in ARROWS and m.after in ARROWS and m.before != m.after:
-            sentences.append(f"{who} moved from {m.before} to {m.after}.")
+        else:
+            sentences.append(f"{who} is {trend_text(m.after)} this quarter, after {trend_text(m.before)} last quarter.")
     return tuple(sentences)
+
+
+def grouped_movement_sentences(moved: Sequence[Movement], closed: Sequence[Movement],
+                               ratings: Mapping[str, str], scale: Sequence[Rating] = RATINGS) -> tuple[str, ...]:
+    """Return one sentence per rating and change of arrow, most severe rating first, with its count."""
+    groups: dict[tuple[str, str, str], int] = {}
+    names = {r.name for r in scale}
+    for m in moved:
+        rating = ratings.get(m.risk_id, "")
+        key = (rating if rating in names else NOT_RATED.name, m.after, m.before)
+        groups[key] = groups.get(key, 0) + 1
+    sentences = []
+    for (rating, after, before), count in sorted(groups.items(), key=lambda kv: (
+            -severity(kv[0][0], scale), ARROWS.index(kv[0][1]), ARROWS.index(kv[0][2]))):
+        sentences.append(f"{plural(count, f'{rating} risk')} {'is' if count == 1 else 'are'} {trend_text(after)} "
+                         f"this quarter, after {trend_text(before)} last quarter.")
+    if closed:
+        sentences.append(f"{plural(closed, 'risk')} {'was' if len(closed) == 1 else 'were'} closed this quarter.")
+    return tuple(sentences) + ("The appendix lists every open risk with its trend arrows.",)
 
 
 def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
@@ -498,7 +537,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),
-        movement_sentences=movement_sentences(movements),
+        movement_sentences=movement_sentences(movements, {risk.id: risk.rating for risk in open_risks}, scale),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
         heat_points=heat_points(register, open_risks),
         score_scale=score_scale(register),

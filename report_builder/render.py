@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from report_builder import appendix, charts, depth_content, redline, wordml
-from report_builder.content import PaperContent
+from report_builder.content import MOVEMENT_LEAD, PaperContent
 from report_builder.wordml import escape
 from templates import STYLE_IDS
 from workbook.core import palette
@@ -318,9 +318,9 @@ def _movement_table(content: PaperContent) -> list:
 def _movement_sentences(content: PaperContent) -> list:
     if not content.movement_sentences:
         return [_paragraph("No risk changed its trend this quarter.", "Normal", space_before_pt=8)]
-    # space above the first: it follows the movement table
-    return [_paragraph(sentence, "ListBullet", space_before_pt=8 if index == 0 else None)
-            for index, sentence in enumerate(content.movement_sentences)]
+    # space above the lead: it follows the movement table
+    return [_paragraph(MOVEMENT_LEAD, "Normal", space_before_pt=8, keep_next=True),
+            *(_paragraph(sentence, "ListBullet") for sentence in content.movement_sentences)]
 
 
 def _new_docpr_id(document) -> int:

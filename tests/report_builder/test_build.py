@@ -58,7 +58,7 @@ def test_the_sample_paper_names_every_risk_and_has_the_whole_register(clean_work
                 assert word in appendix_text, (risk.id, key, word)
     assert [row.cells[0].text for row in appendix.rows[1:4]] == ["CRR18", "CRR01", "CRR02"]
     assert len(document.inline_shapes) == 1  # the sample has no scores, so no heat map
-    assert "CRR05 Demand Management moved from ↗ to →." in [p.text for p in document.paragraphs]
+    assert "CRR05 Demand Management is → Unchanged this quarter, after ↗ Escalating last quarter." in [p.text for p in document.paragraphs]
 
 
 def test_golden_text_of_the_sample_paper(sample_workbook, tmp_path, read_paper, stable_text):
