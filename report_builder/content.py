@@ -234,6 +234,7 @@ class PaperContent:
     position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
     movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
     cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
+    heat_map_note: str = ""  # how many risks on the heat map are rated other than their cell's band, and why
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
@@ -373,6 +374,23 @@ def grouped_movement_sentences(moved: Sequence[Movement], closed: Sequence[Movem
     if closed:
         sentences.append(f"{plural(closed, 'risk')} {'was' if len(closed) == 1 else 'were'} closed this quarter.")
     return tuple(sentences) + ("The appendix lists every open risk with its trend arrows.",)
+
+
+def heat_map_note(register: Register, points: Sequence[HeatPoint]) -> str:
+    """Return the note under the heat map when risks on it are rated other than the band their cell is shaded
+    (the heat map shades by the matrix, the rating table counts the ratings): how many, and why; '' when none."""
+    from workbook.core.matrix import matrix_of, off_band
+
+    off = off_band(register) if points else ()
+    if not off:
+        return ""
+    on = matrix_of(register)
+    why = ("their ratings are not the bands the Matrix sheet gives their scores" if on.defined else
+           "the register has no Matrix sheet, so the cells are shaded by default bands (" +
+           ", ".join(f"{name} from score {lowest:g}" for name, lowest in on.bands) + ")")
+    return (f"{number_text(len(off))} of the {plural(points, 'risk')} on the heat map "
+            f"{'is' if len(off) == 1 else 'are'} rated other than the band of {'its' if len(off) == 1 else 'their'} "
+            f"cell: {why}. The rating table and the chart count the risks' own ratings.")
 
 
 def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
@@ -530,6 +548,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     scale = rating_scale(register)
     periods, ratings = rating_table(open_risks, distribution, block.period, scale)
     unrated = not_rated(register, open_risks)
+    points = heat_points(register, open_risks)
     columns, rows = appendix(register, open_risks)
     return PaperContent(
         title_block=block,
@@ -539,7 +558,8 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         movement_rows=movement_rows(movements),
         movement_sentences=movement_sentences(movements, {risk.id: risk.rating for risk in open_risks}, scale),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
-        heat_points=heat_points(register, open_risks),
+        heat_points=points,
+        heat_map_note=heat_map_note(register, points),
         score_scale=score_scale(register),
         trend_key=tuple((t.symbol, t.meaning) for t in TRENDS),
         attention=attention_items(register, open_risks, movements),

@@ -412,6 +412,8 @@ def _charts(document, content: PaperContent) -> list:
                    "Residual likelihood and impact: each risk in its cell; (was L×I) gives last quarter's "
                    "cell of a risk that moved")
         elements += [_paragraph(f"Figure {number}: {caption}", "Caption", keep_next=True), _heat_map(content)]
+        if content.heat_map_note:
+            elements.append(_paragraph(content.heat_map_note, "Normal", space_before_pt=6))
     return elements
 
 

@@ -25,6 +25,9 @@ def test_a_council_paper_names_its_own_body_and_bands_and_counts_the_unrated_ris
     assert lines[4:6] == ["Organisation: Shire County Council\t", "Title: Strategic Risk Register – Quarter 2 2021/22"]
     assert "Normal: There are 18 open risks on the register this quarter: 13 High, 4 Medium, 0 Low and 1 Not rated." \
         in lines
+    assert ("Normal: 14 of the 18 risks on the heat map are rated other than the band of their cell: the register has "
+            "no Matrix sheet, so the cells are shaded by default bands (High from score 11, Medium from score 6, Low "
+            "from score 1). The rating table and the chart count the risks' own ratings.") in lines
     text = _body_text(result.paper)
     for foreign in ("Critical", "Force Executive Team", "`", "riskreg "):  # the risks' own text says "Force"
         assert foreign not in text, foreign

@@ -179,3 +179,22 @@ def position_cells(register: Register, risk: Risk, position: str) -> str:
     if matrix_of(register).score(risk.values.get(likelihood_key), risk.values.get(impact_key)) is not None:
         return f"{register.cell(risk, likelihood_key)} and {register.cell(risk, impact_key)}"
     return register.cell(risk, score_key) if register.has_column(score_key) else ""
+
+
+def off_band(register: Register) -> tuple[tuple[Risk, float, str], ...]:
+    """Return each open risk on the heat map (residual likelihood and impact) whose rating is on the scale but is
+    not the band its cell earns on the register's matrix, the Matrix sheet's bands or else the default ones:
+    (risk, score, band), in sheet order."""
+    if not (register.has_column("likelihood") and register.has_column("impact_score")):
+        return ()
+    on, names = matrix_of(register), set(_ratings(register))
+    found = []
+    for risk in register.risks:
+        cell = matrix_cell(risk.values.get("likelihood"), risk.values.get("impact_score"), on.size)
+        if risk.is_closed or risk.rating not in names or cell is None:
+            continue
+        score = on.score(*cell)
+        band = on.rating(score)
+        if score is not None and band is not None and band != risk.rating:
+            found.append((risk, score, band))
+    return tuple(found)

@@ -1,6 +1,7 @@
 """Each rule: a passing and a failing case, with the exact message and cell users see."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,10 @@ FAILING = [
     ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training\n• Audits", "fp-q1": "• Training\n• Audits"})],
      "Register!E2", "Key Controls and Activities unchanged since 2020/21 Q4 (2 closed quarters; Settings allows 2). "
      "Review the controls and record what has been done since."),
+    ("R050", [("Register!I3", "Low")], "Register!I3",
+     "Residual Risk Rating 'Low' is not the band the board paper's heat map shades its cell: likelihood × impact "
+     "(Register!L3 × Register!M3) scores 4, Medium on the default bands, as the register has no Matrix sheet. Add "
+     "a Matrix sheet with the register's own bands, or correct the rating or the scores."),
 ]
 
 
@@ -303,6 +308,8 @@ PASSING = [
     ("R044", [("Register!I2", "Critical")]),  # no Actions sheet: nothing to say about actions
     ("R044", [DEPTH, ("Actions!E3", "Done"), ("Actions!F3", dt.datetime(2021, 9, 1))]),  # CRR02 is Medium
     ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
+    ("R050", [DEPTH, ("Register!I2", "Critical")]),  # a Matrix sheet: R031 compares with its bands instead
+    ("R050", [("Register!I3", "Severe"), ("Register!N3", "Closed")]),  # closed, and not on the scale
 ]
 
 
@@ -339,7 +346,8 @@ def test_every_rule_has_a_failing_and_a_passing_case():
 
 def test_rule_ids_are_stable_and_unique():
     ids = [rule.id for rule in RULES]
-    assert ids == [f"R{n:03d}" for n in range(1, len(RULES) + 1)]
+    assert ids == sorted(set(ids)) and all(re.fullmatch(r"R\d{3}", rule_id) for rule_id in ids)
+    assert ids[:45] == [f"R{n:03d}" for n in range(1, 46)]  # later ones come in ranges: R050 on, the paper's
     assert all(rule.severity in ("error", "warning", "info") and rule.columns and rule.description
                for rule in RULES)
 
