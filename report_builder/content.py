@@ -320,8 +320,8 @@ def movement_rows(movements: Sequence[Movement]) -> tuple[MovementRow, ...]:
     """Return one row per movement kind, naming its risks in ID order."""
     rows = []
     for kind, label in MOVEMENT_KINDS:
-        named = sorted((m.risk_id, f"{m.risk_id} {m.name}".strip()) for m in movements if m.kind == kind)
-        rows.append(MovementRow(kind, label, tuple(text for _, text in named)))
+        told = sorted((m.risk_id, named(m.risk_id, m.name)) for m in movements if m.kind == kind)
+        rows.append(MovementRow(kind, label, tuple(text for _, text in told)))
     return tuple(rows)
 
 

@@ -412,6 +412,12 @@ def _charts(document, content: PaperContent) -> list:
                    "Residual likelihood and impact: each risk in its cell; (was L×I) gives last quarter's "
                    "cell of a risk that moved")
         elements += [_paragraph(f"Figure {number}: {caption}", "Caption", keep_next=True), _heat_map(content)]
+        if counted:
+            rows = charts.cell_listing(content.heat_points, content.score_scale, dict(content.cell_ratings))
+            elements += [_paragraph(f"Table: the risks in each cell of Figure {number}, most severe first",
+                                    "Caption", keep_next=True),
+                         _simple_table(["Likelihood × impact", "Band", "Risks"], [list(row) for row in rows],
+                                       [3.2, 2.4, 11.4])]
         if content.heat_map_note:
             elements.append(_paragraph(content.heat_map_note, "Normal", space_before_pt=6))
     return elements
