@@ -23,7 +23,8 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".riskreg-installed"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu"]
+DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu",
+                   "fonts-liberation", "fonts-crosextra-carlito"]
 
 
 def say(message: str) -> None:

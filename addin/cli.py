@@ -408,6 +408,8 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
                    f"{plural(result.forced_errors, 'register error')}.")
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
+    for note in result.notes:
+        click.echo(f"Note: {note}")
 
 
 @cli.group("addin")

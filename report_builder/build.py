@@ -57,6 +57,7 @@ class PaperResult:
     pdf: Path | None
     content: PaperContent
     forced_errors: int
+    notes: tuple[str, ...] = ()  # e.g. which font stood in for the template's in the PDF
 
 
 def provenance(path: Path) -> Provenance:
@@ -267,7 +268,10 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
         render(content, Path(template) if template else BOARD_PAPER, temp)
         _stamp_as_written(temp)
     made_pdf = convert_to_pdf(output, pdf_target, figure_alt_texts(content)) if pdf else None
-    return PaperResult(output, made_pdf, content, len(errors))
+    from report_builder.fonts import stand_ins
+
+    notes = tuple(stand_ins(output, made_pdf)) if made_pdf else ()
+    return PaperResult(output, made_pdf, content, len(errors), notes)
 
 
 __all__ = ["build_paper", "PaperResult", "RegisterErrorsError", "is_previous_paper", "convert_to_pdf"]

@@ -193,8 +193,13 @@ COUNCIL_SETTINGS = {"Organisation": "Shire County Council", "Committee": "Audit 
 
 @pytest.fixture
 def council_workbook(clean_workbook):
-    """Return the sample as a county council would keep it: a High/Medium/Low scale, scores on a 4×4 matrix,
-    its own Settings (no framework named), and one risk (CRR09) not yet rated."""
+    """Return the sample as a county council would keep it (see make_council)."""
+    return make_council(clean_workbook)
+
+
+def make_council(clean_workbook: Path) -> Path:
+    """Turn the clean sample into a register as a county council would keep it: a High/Medium/Low scale, scores
+    on a 4×4 matrix, its own Settings (no framework named), and one risk (CRR09) not yet rated."""
     book = openpyxl.load_workbook(clean_workbook)
     lists = book["Lists"]
     for row, name in enumerate(("High", "Medium", "Low", None), start=2):
