@@ -445,13 +445,13 @@ def chosen_optional_columns(register: Register) -> tuple[str, ...]:
         return ()
     known = {}
     for column in OPTIONAL_COLUMNS + DEPTH_COLUMNS:  # Proximity too, when Settings asks for it
-        if column.key not in APPENDIX_SKIP and column.key not in depth_content.APPENDIX_SKIP:
+        if column.key not in APPENDIX_SKIP:  # every column validate accepts, the in-depth ones included
             known[column.header.lower()] = known[register.header_of(column.key).lower()] = column.key
     keys = []
     for name in filter(None, (part.strip() for part in text.split(","))):
         if name.lower() not in known:
             cell = address(SETTINGS_SHEET, register.settings_rows.get("appendix_columns", 1), 2)
-            choices = ", ".join(c.header for c in OPTIONAL_COLUMNS if c.key not in APPENDIX_SKIP)
+            choices = ", ".join(c.header for c in OPTIONAL_COLUMNS + DEPTH_COLUMNS if c.key not in APPENDIX_SKIP)
             raise RegisterFormatError(
                 f"{register.source or 'register'}: {cell} ({SETTING_BY_KEY['appendix_columns'].label}) names "
                 f"{name!r}, which is not an optional column the appendix can show. Use headers from: {choices}; "

@@ -92,7 +92,16 @@ def test_an_unknown_appendix_column_is_refused_naming_the_settings_cell(content,
     assert err.value.user_message == (
         "reg.xlsx: Settings!B2 (Appendix columns) names 'Budget', which is not an optional column the appendix can "
         "show. Use headers from: Risk Owner, Portfolio/Department, Date Raised, Last Reviewed, Likelihood, Impact "
-        "Score; separate them with commas, or write None.")
+        "Score, Category, Inherent Likelihood, Inherent Impact, Inherent Score, Residual Score, Target Likelihood, "
+        "Target Impact, Target Score, Target Date, Proximity; separate them with commas, or write None.")
+
+
+def test_appendix_columns_may_name_every_column_validate_accepts(content, register_factory, headers, rows):
+    settings = [["Setting", "Value"], ["Register title", "R"], ["Appendix columns", "Category, Target Date"]]
+    register = register_factory(rows=[row + ["Operations", dt.datetime(2022, 3, 31)] for row in rows],
+                                headers=headers + ["Status", "Category", "Target Date"], settings=settings)
+    paper = content(register)
+    assert [p.text for p in paper.appendix_rows[0].cells[-1]] == ["Category: Operations", "Target Date: 31 Mar 2022"]
 
 
 @pytest.mark.parametrize(("value", "text"), [
