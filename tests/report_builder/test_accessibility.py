@@ -168,6 +168,29 @@ def test_a_thousand_risk_paper_passes_every_check_on_the_file(tmp_path):
     assert [cell.text for cell in rating_table.rows[-1].cells][0::len(rating_table.columns) - 1] == ["Total", "1,000"]
 
 
+def test_an_in_depth_paper_with_positions_passes_every_check_on_the_file(tmp_path):
+    from support.depth_register import write_depth_sample
+
+    register = write_depth_sample(tmp_path / "depth.xlsx")
+    paper = build_paper(register, tmp_path / "depth.docx", force=True, positions=True).paper
+    assert problems(paper, "OFFICIAL") == []
+    document = _part(paper, "word/document.xml")
+    captions = ["".join(p.itertext()) for p in document.iter(_w("p"))
+                if (s := p.find("w:pPr/w:pStyle", NS)) is not None and s.get(_w("val")) == "Caption"]
+    assert [c.split(":")[0] for c in captions if c.startswith("Figure")] == ["Figure 1", "Figure 2", "Figure 3"]
+
+
+def test_a_paper_after_two_roll_overs_passes_every_check_on_the_file(clean_workbook, tmp_path):
+    from workbook import jobs
+    from workbook.core.periods import parse_period
+
+    for period in ("2021/22 Q3", "2021/22 Q4"):
+        jobs.roll_quarter(clean_workbook, parse_period(period))
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx", force=True).paper
+    assert problems(paper, "OFFICIAL") == []
+    assert not list(_part(paper, "word/document.xml").iter(_w("del"), _w("ins")))
+
+
 def test_the_check_finds_what_it_looks_for(clean_workbook, tmp_path):
     """A paper spoiled in each way the checks look for is caught on each count."""
     paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
