@@ -126,9 +126,10 @@ class _Column:
 
 
 # A risk's row is cut into pieces of at most this many lines of its tallest text column (about a third of the
-# some 44 lines an A4 landscape page holds of 8 pt text), each kept whole on its page: a risk that runs on starts
-# the next page with its ID and name ("CRR07 | Demographics (continued)"), and no piece leaves more than about a
-# third of a page empty.
+# some 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
+# Demographics (continued)") and rating: a risk that runs on over pages is named again within a third of a page.
+# The pieces may break across pages (kept whole, they would leave pages part empty and slow LibreOffice's layout
+# of a 1,000-risk paper several times over).
 PIECE_LINES = 16
 CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
 CONTINUED = " (continued)"
@@ -189,13 +190,12 @@ def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Seque
 
 def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
              widths_cm: Sequence[float]) -> Iterator[bytes]:
-    """Yield each risk's rows (one per piece) as UTF-8, its rating cell shaded in each; a piece is never split
-    across pages, and is short enough that moving it on leaves no page mostly empty."""
+    """Yield each risk's rows (one per piece) as UTF-8, its rating cell shaded in each."""
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
     for row in rows:
         for piece in pieces(columns, row, widths_cm):
             cells = "".join(writer.cell(text, row) for writer, text in zip(writers, piece))
-            yield f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>".encode()
+            yield f"<w:tr>{cells}</w:tr>".encode()
 
 
 def deflated_rows(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],

@@ -22,9 +22,6 @@ NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordproces
       "dc": "http://purl.org/dc/elements/1.1/"}
 
 
-KEPT_WHOLE_CHARS = 4000  # about half an A4 landscape page of the appendix's 8 pt text
-
-
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
@@ -54,9 +51,8 @@ def problems(paper: Path, marking: str) -> list[str]:
         rows = tbl.findall("w:tr", NS)
         if not rows or rows[0].find("w:trPr/w:tblHeader", NS) is None:
             found.append(f"table {number} has no repeating header row")
-        # a row kept whole on its page is short enough that moving it on never leaves a page mostly empty
         if any(tr.find("w:trPr/w:tblHeader", NS) is None and tr.find("w:trPr/w:cantSplit", NS) is not None
-               and len(rows) > 12 and len("".join(tr.itertext())) > KEPT_WHOLE_CHARS for tr in rows):
+               and len(rows) > 12 for tr in rows):
             found.append(f"table {number} keeps rows from breaking across pages")
     # headings in order: start at level 1, never skip a level going down
     level = 0

@@ -48,7 +48,7 @@ def test_a_text_column_with_little_text_keeps_its_floor_while_the_wordy_one_take
     assert widths[1] > 3 * widths[2]
 
 
-def test_a_tall_row_is_cut_into_pieces_kept_whole_each_repeating_id_name_and_rating():
+def test_a_tall_row_is_cut_into_pieces_each_repeating_id_name_and_rating():
     columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
     short = AppendixRow("CRR01", "High", ((Para("CRR01"),), (Para("Vetting"),),
                                           (Para("Daily meeting", bullet=True), Para("Plan agreed", bullet=True)),
@@ -58,7 +58,7 @@ def test_a_tall_row_is_cut_into_pieces_kept_whole_each_repeating_id_name_and_rat
                                              (Para("↗"),), (Para("Critical"),)), *COLOURS["Critical"])
     xml = b"".join(appendix.rows_xml(columns, [short, tall], appendix.column_widths(columns, [short, tall])))
     trs = list(wordml.element(f"<w:tbl>{xml.decode()}</w:tbl>"))
-    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
+    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for tr in trs)  # no page left part empty
 
     def text(tr):
         return ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
