@@ -125,12 +125,12 @@ class _Column:
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
 
-# A risk's row is cut into pieces of at most this many lines of its tallest text column (about a third of the
-# some 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
-# Demographics (continued)") and rating: a risk that runs on over pages is named again within a third of a page.
-# The pieces may break across pages (kept whole, they would leave pages part empty and slow LibreOffice's layout
-# of a 1,000-risk paper several times over).
-PIECE_LINES = 16
+# A risk's row is cut into pieces of at most this many lines of its tallest text column (about three quarters of
+# the some 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
+# Demographics (continued)") and rating: a risk that runs on over pages is named again on every page or the next.
+# The pieces may break across pages (kept whole, they would leave pages part empty), and are few: every row more
+# slows LibreOffice's layout of a 1,000-risk paper.
+PIECE_LINES = 32
 CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
 CONTINUED = " (continued)"
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")

@@ -49,14 +49,16 @@ def test_the_sample_paper_names_every_risk_and_has_the_whole_register(clean_work
     for risk in register.risks:
         assert risk.id in body and risk.name in body
     appendix = document.tables[-1]
-    assert len(appendix.rows) == len(register.risks) + 1 == 19
+    firsts = [row for row in appendix.rows[1:] if not row.cells[1].text.endswith(" (continued)")]
+    assert len(firsts) == len(register.risks) == 18  # a tall risk's further pieces say "(continued)"
+    assert len(appendix.rows) > 19
     appendix_text = "".join(t.text or "" for t in appendix._tbl.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
     for risk in register.risks:
         for key in ("description", "impact", "controls"):
             for word in re.findall(r"[\w&'’-]+", risk.text(key)):
                 assert word in appendix_text, (risk.id, key, word)
-    assert [row.cells[0].text for row in appendix.rows[1:4]] == ["CRR18", "CRR01", "CRR02"]
+    assert [row.cells[0].text for row in firsts[:3]] == ["CRR18", "CRR01", "CRR02"]
     assert len(document.inline_shapes) == 1  # the sample has no scores, so no heat map
     assert "CRR05 Demand Management is → Unchanged this quarter, after ↗ Escalating last quarter." in [p.text for p in document.paragraphs]
 
