@@ -130,3 +130,14 @@ def test_the_written_paper_keeps_no_mark(paper_content, tmp_path):
         document = archive.read(appendix.DOCUMENT_PART)
     assert appendix.ROWS_MARK not in document and b"<!--" not in document
     etree.fromstring(document)  # well formed
+
+
+def test_a_large_registers_rows_stay_whole():
+    columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
+    tall = AppendixRow("CRR07", "Critical", ((Para("CRR07"),), (Para("Demographics"),),
+                                             tuple(Para("word " * 200, bullet=True) for _ in range(8)),
+                                             (Para("↗"),), (Para("Critical"),)), *COLOURS["Critical"])
+    widths = appendix.column_widths(columns, [tall])
+    assert len(list(appendix.rows_xml(columns, [tall], widths))) > 1
+    many = [tall] * (appendix.PIECED_UP_TO + 1)
+    assert len(list(appendix.rows_xml(columns, many, widths))) == len(many)
