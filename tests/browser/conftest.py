@@ -139,13 +139,15 @@ def open_pane(chromium, server, shots, tokens):
     pages = []
 
     def open_(register: Path | None, *, sso_token: str | None = None, sso_error: dict | None = None,
-              api_key: str = "") -> Pane:
+              api_key: str = "", block_client: bool = False) -> Pane:
         page = chromium.new_page()
         pages.append(page)
         page.route("https://appsforoffice.microsoft.com/**",
                    lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
         page.route(lambda url: not url.startswith((server.url, "https://appsforoffice.microsoft.com/")),
                    lambda route: route.abort())  # nothing leaves the machine
+        if block_client:  # as a server without the officejs extra answers
+            page.route("**/static/js/**", lambda route: route.fulfill(status=404, body="{}"))
         book = double_book(register) if register else {"name": "Book1.xlsx", "active": 0, "names": [], "sheets": [
             {"name": "Sheet1", "visibility": "Visible", "values": [], "fills": {}, "notes": {}, "tables": [],
              "names": []}]}
@@ -155,7 +157,8 @@ def open_pane(chromium, server, shots, tokens):
                              f"globalThis.officeDoubleSettings = {json.dumps(settings)};"
                              f"localStorage.setItem('riskreg-api-key', {json.dumps(api_key)});")
         page.goto(f"{server.url}/taskpane.html")
-        page.wait_for_function("() => globalThis.xlwings !== undefined")
+        page.wait_for_function("() => globalThis.xlwings !== undefined" if not block_client else
+                               "() => !document.getElementById('client-missing').hidden")
         return Pane(page, shots)
 
     yield open_

@@ -112,10 +112,11 @@ def test_build_paper_refuses_a_register_with_errors_then_build_anyway_gives_the_
 def document_text(path) -> list[str]:
     """Return a Word document's paragraphs and table cells, in order, as python-docx reads them.
 
-    The provenance line's fingerprint is left out: the server hashes the values it was sent, the CLI the file."""
+    The provenance line's time and fingerprint are left out: the server hashes the values it was sent at the time it
+    got them, the CLI the file as last saved."""
     document = docx.Document(str(path))
     texts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
-    return [re.sub(r"SHA-256 [0-9a-f]{12}", "SHA-256 …", text) for text in texts]
+    return [re.sub(r"last modified .* UTC, SHA-256 [0-9a-f]{12}", "last modified …", text) for text in texts]
 
 
 def test_new_register_offers_the_workbook_the_cli_makes(open_pane, tmp_path):
