@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,13 @@ def chromium(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def shots(tmp_path_factory) -> Path:
-    """Where the run's screenshots go (a temporary folder, printed at the end; never committed)."""
-    return tmp_path_factory.mktemp("screenshots")
+def shots(request) -> Path:
+    """Where the run's screenshots go: a temporary folder of its own, kept after the run and named in the summary."""
+    folder = Path(tempfile.mkdtemp(prefix="riskreg-pane-shots-"))
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    yield folder
+    if reporter is not None:
+        reporter.write_line(f"task pane screenshots: {folder}")
 
 
 @dataclass

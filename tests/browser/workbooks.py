@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 
 HIDDEN = {"visible": "Visible", "hidden": "Hidden", "veryHidden": "VeryHidden"}
 
@@ -59,5 +58,3 @@ def sheets_of(book: dict) -> dict[str, dict]:
             for s in book["sheets"]}
 
 
-def cell_names(rows: int, columns: int) -> list[str]:
-    return [f"{get_column_letter(c + 1)}{r + 1}" for r in range(rows) for c in range(columns)]
