@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 
-from support.server_process import running_server
+from support.server_process import _wait_until_up as wait_until_up
+from support.server_process import free_port, running_server
 
-from browser.conftest import ROLES
+from browser.conftest import DOUBLE, ROLES, Pane
+from browser.workbooks import double_book
 
 
 def test_a_wrong_api_key_is_refused_with_the_servers_reason(open_pane, work):
@@ -45,9 +53,6 @@ def test_a_server_that_does_not_answer(open_pane, work, tmp_path, chromium, toke
     """The server stops between loading the pane and the click: the pane says so, in words, and is usable again."""
     from support.entra_tokens import API_KEY
 
-    from browser.conftest import DOUBLE, Pane
-    from browser.workbooks import double_book
-
     env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
     with running_server(env, tmp_path) as server:
         page = chromium.new_page()
@@ -72,3 +77,63 @@ def test_serve_says_at_start_up_that_the_client_is_there_and_serves_it(server):
     answer = httpx.get(f"{server.url}/static/js/custom-scripts/index.js", timeout=10)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/javascript")
     assert "export async function runPython" in answer.text
+
+
+@contextlib.contextmanager
+def busy_server(env: dict, folder, limit: int):
+    """The real app under uvicorn with a concurrency limit (`uvicorn --factory addin.server.app:create_app`, as its
+    docstring says): over `limit` open connections, uvicorn answers 503 Service Unavailable."""
+    port = free_port()
+    log = folder / f"uvicorn-{port}.log"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("RISKREG_", "XLWINGS_"))} | env
+    with open(log, "wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "addin.server.app:create_app", "--host", "127.0.0.1",
+             "--port", str(port), "--limit-concurrency", str(limit)], stdout=sink, stderr=subprocess.STDOUT,
+            env=environment, cwd=folder, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def slow_requests(url: str, count: int) -> list[socket.socket]:
+    """Open `count` requests that send their headers and never finish: each holds a place on the server."""
+    host, port = url.removeprefix("http://").split(":")
+    held = []
+    for _ in range(count):
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.sendall(b"POST /xlwings/custom-scripts-call/validate HTTP/1.1\r\nHost: riskreg\r\n")
+        held.append(sock)
+    return held
+
+
+def test_a_busy_server_says_so_and_the_pane_works_again_when_it_is_free(work, tmp_path, chromium, shots):
+    from support.entra_tokens import API_KEY
+
+    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
+    with busy_server(env, tmp_path, limit=32) as url:
+        page = chromium.new_page()
+        page.route("https://appsforoffice.microsoft.com/**",
+                   lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
+        page.add_init_script(f"globalThis.officeDoubleBook = {json.dumps(double_book(work))};"
+                             f"localStorage.setItem('riskreg-api-key', {json.dumps(API_KEY)});")
+        page.goto(f"{url}/taskpane.html")
+        page.wait_for_function("() => globalThis.xlwings !== undefined")
+        pane = Pane(page, shots)
+        held = slow_requests(url, 32)
+        try:
+            pane.click("validate")
+            pane.shot("4-error-busy")
+            assert pane.error() == "The Risk Register server is busy with other requests: try again in a minute."
+            assert "Validation" not in pane.book_sheet_names()
+        finally:
+            for sock in held:
+                sock.close()
+        pane.click("validate")
+        assert pane.error() == ""
+        assert pane.status() == "1 error, 1 warning in 18 risks — see the Validation sheet."
+        page.close()
