@@ -140,16 +140,18 @@ class Pane:
 
 @pytest.fixture
 def open_pane(chromium, server, shots, tokens):
-    """Return a function that opens /taskpane.html over the workbook at a path (settings: the double's sign-in)."""
+    """Return a function that opens /taskpane.html over the workbook at a path (settings: the double's sign-in), from
+    the session's server or the one at `url`."""
     pages = []
 
     def open_(register: Path | None, *, sso_token: str | None = None, sso_error: dict | None = None,
-              api_key: str = "", block_client: bool = False) -> Pane:
+              api_key: str = "", block_client: bool = False, url: str | None = None) -> Pane:
+        url = url or server.url
         page = chromium.new_page()
         pages.append(page)
         page.route("https://appsforoffice.microsoft.com/**",
                    lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
-        page.route(lambda url: not url.startswith((server.url, "https://appsforoffice.microsoft.com/")),
+        page.route(lambda address: not address.startswith((url, "https://appsforoffice.microsoft.com/")),
                    lambda route: route.abort())  # nothing leaves the machine
         if block_client:  # as a server without the officejs extra answers
             page.route("**/static/js/**", lambda route: route.fulfill(status=404, body="{}"))
@@ -161,7 +163,7 @@ def open_pane(chromium, server, shots, tokens):
         page.add_init_script(f"globalThis.officeDoubleBook = {json.dumps(book)};"
                              f"globalThis.officeDoubleSettings = {json.dumps(settings)};"
                              f"localStorage.setItem('riskreg-api-key', {json.dumps(api_key)});")
-        page.goto(f"{server.url}/taskpane.html")
+        page.goto(f"{url}/taskpane.html")
         page.wait_for_function("() => globalThis.xlwings !== undefined" if not block_client else
                                "() => !document.getElementById('client-missing').hidden")
         return Pane(page, shots)

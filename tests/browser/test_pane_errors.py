@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 
+from support.entra_tokens import API_KEY
 from support.server_process import _wait_until_up as wait_until_up
 from support.server_process import free_port, running_server
 
-from browser.conftest import DOUBLE, ROLES, Pane
-from browser.workbooks import double_book
+from browser.conftest import ROLES
 
 
 def test_a_wrong_api_key_is_refused_with_the_servers_reason(open_pane, work):
@@ -49,25 +48,15 @@ def test_the_signed_in_users_token_is_what_the_server_sees(open_pane, work, toke
     assert pane.status() == "1 error, 1 warning in 18 risks — see the Validation sheet."
 
 
-def test_a_server_that_does_not_answer(open_pane, work, tmp_path, chromium, tokens, shots):
+def test_a_server_that_does_not_answer(open_pane, work, tmp_path):
     """The server stops between loading the pane and the click: the pane says so, in words, and is usable again."""
-    from support.entra_tokens import API_KEY
-
     env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
     with running_server(env, tmp_path) as server:
-        page = chromium.new_page()
-        page.route("https://appsforoffice.microsoft.com/**",
-                   lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
-        page.add_init_script(f"globalThis.officeDoubleBook = {json.dumps(double_book(work))};"
-                             f"localStorage.setItem('riskreg-api-key', {json.dumps(API_KEY)});")
-        page.goto(f"{server.url}/taskpane.html")
-        page.wait_for_function("() => globalThis.xlwings !== undefined")
-    pane = Pane(page, shots)
+        pane = open_pane(work, api_key=API_KEY, url=server.url)
     pane.click("validate")
     pane.shot("4-error-no-answer")
     assert pane.error() == "The Risk Register server did not answer: try again in a minute, or ask whoever runs it."
-    assert page.get_attribute("#validate", "aria-disabled") is None
-    page.close()
+    assert pane.page.get_attribute("#validate", "aria-disabled") is None
 
 
 def test_serve_says_at_start_up_that_the_client_is_there_and_serves_it(server):
@@ -111,19 +100,10 @@ def slow_requests(url: str, count: int) -> list[socket.socket]:
     return held
 
 
-def test_a_busy_server_says_so_and_the_pane_works_again_when_it_is_free(work, tmp_path, chromium, shots):
-    from support.entra_tokens import API_KEY
-
+def test_a_busy_server_says_so_and_the_pane_works_again_when_it_is_free(open_pane, work, tmp_path):
     env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
     with busy_server(env, tmp_path, limit=32) as url:
-        page = chromium.new_page()
-        page.route("https://appsforoffice.microsoft.com/**",
-                   lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
-        page.add_init_script(f"globalThis.officeDoubleBook = {json.dumps(double_book(work))};"
-                             f"localStorage.setItem('riskreg-api-key', {json.dumps(API_KEY)});")
-        page.goto(f"{url}/taskpane.html")
-        page.wait_for_function("() => globalThis.xlwings !== undefined")
-        pane = Pane(page, shots)
+        pane = open_pane(work, api_key=API_KEY, url=url)
         held = slow_requests(url, 32)
         try:
             pane.click("validate")
@@ -136,4 +116,3 @@ def test_a_busy_server_says_so_and_the_pane_works_again_when_it_is_free(work, tm
         pane.click("validate")
         assert pane.error() == ""
         assert pane.status() == "1 error, 1 warning in 18 risks — see the Validation sheet."
-        page.close()
