@@ -145,7 +145,7 @@ def open_pane(chromium, server, shots, tokens):
     pages = []
 
     def open_(register: Path | None, *, sso_token: str | None = None, sso_error: dict | None = None,
-              api_key: str = "", block_client: bool = False, url: str | None = None) -> Pane:
+              api_key: str = "", client_missing: bool = False, url: str | None = None) -> Pane:
         url = url or server.url
         page = chromium.new_page()
         pages.append(page)
@@ -153,8 +153,6 @@ def open_pane(chromium, server, shots, tokens):
                    lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
         page.route(lambda address: not address.startswith((url, "https://appsforoffice.microsoft.com/")),
                    lambda route: route.abort())  # nothing leaves the machine
-        if block_client:  # as a server without the officejs extra answers
-            page.route("**/static/js/**", lambda route: route.fulfill(status=404, body="{}"))
         book = double_book(register) if register else {"name": "Book1.xlsx", "active": 0, "names": [], "sheets": [
             {"name": "Sheet1", "visibility": "Visible", "values": [], "fills": {}, "notes": {}, "tables": [],
              "names": []}]}
@@ -164,7 +162,7 @@ def open_pane(chromium, server, shots, tokens):
                              f"globalThis.officeDoubleSettings = {json.dumps(settings)};"
                              f"localStorage.setItem('riskreg-api-key', {json.dumps(api_key)});")
         page.goto(f"{url}/taskpane.html")
-        page.wait_for_function("() => globalThis.xlwings !== undefined" if not block_client else
+        page.wait_for_function("() => globalThis.xlwings !== undefined" if not client_missing else
                                "() => !document.getElementById('client-missing').hidden")
         return Pane(page, shots)
 

@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.entra_tokens import API_KEY
+from support.server_process import running_server
 
 from browser.conftest import PANE_WIDTH
 
@@ -61,12 +63,29 @@ def test_the_pane_fits_and_passes_axe_in_each_state(open_pane, work, axe):
     assert fits(pane.page) and violations(pane.page, axe) == []
 
 
-def test_the_pane_without_its_client_says_how_to_install_it(open_pane, work, axe):
-    pane = open_pane(work, block_client=True)
-    pane.shot("4-error-no-client")
-    assert pane.page.inner_text("#client-missing") == ('This server has no Office.js client: install riskreg on it '
-                                                       'with pip install "riskreg[officejs]" and restart riskreg serve.')
-    assert fits(pane.page) and violations(pane.page, axe) == []
+def test_the_pane_without_its_client_says_how_to_install_it(open_pane, work, axe, tmp_path):
+    """A real server where xlwings-server's client is not installed: a package of that name without its static files
+    stands first on the server's path, as an installation without the officejs extra finds none."""
+    shadow = tmp_path / "xlwings_server"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text('"""Not the real xlwings-server: it has no static/js."""\n')
+    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
+    with running_server(env, tmp_path) as server:  # `python -m addin serve` in tmp_path: tmp_path is first on its path
+        assert ('task pane client: missing, the task pane cannot run: pip install "riskreg[officejs]" and restart'
+                in server.log_text())
+        pane = open_pane(work, url=server.url, client_missing=True)
+        pane.shot("4-error-no-client")
+        assert pane.page.inner_text("#client-missing") == (
+            'This server has no Office.js client: install riskreg on it with pip install "riskreg[officejs]" and '
+            'restart riskreg serve.')
+        assert fits(pane.page) and violations(pane.page, axe) == []
+
+
+def test_the_ribbons_buttons_run_through_the_pane(open_pane, work):
+    """The manifest's ExecuteFunction buttons (Validate, Refresh trends) call the actions the pane associates."""
+    pane = open_pane(work)
+    pane.page.evaluate("() => new Promise(done => officeDouble.associated.validate({completed: done}))")
+    assert pane.status() == "1 error, 1 warning in 18 risks — see the Validation sheet."
 
 
 def test_keyboard_only_tab_order_visible_focus_and_enter(open_pane, work):

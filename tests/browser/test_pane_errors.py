@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -13,7 +14,8 @@ from support.entra_tokens import API_KEY
 from support.server_process import _wait_until_up as wait_until_up
 from support.server_process import free_port, running_server
 
-from browser.conftest import ROLES
+from browser.conftest import DOUBLE, ROLES
+from browser.workbooks import double_book
 
 
 def test_a_wrong_api_key_is_refused_with_the_servers_reason(open_pane, work):
@@ -116,3 +118,34 @@ def test_a_busy_server_says_so_and_the_pane_works_again_when_it_is_free(open_pan
         pane.click("validate")
         assert pane.error() == ""
         assert pane.status() == "1 error, 1 warning in 18 risks — see the Validation sheet."
+
+
+def test_a_pane_opened_while_the_server_is_busy_says_to_open_it_again(open_pane, work, tmp_path, chromium):
+    """The client's first file is held on its way until the server is full: the pane does not claim the client is
+    missing, it says to open the pane again."""
+    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
+    with busy_server(env, tmp_path, limit=32) as url:
+        page = chromium.new_page()
+        held, slots = [], []
+        page.route("**/static/js/custom-scripts/index.js", lambda route: held.append(route))
+        page.route("https://appsforoffice.microsoft.com/**",
+                   lambda route: route.fulfill(path=DOUBLE, content_type="text/javascript"))
+        page.add_init_script(f"globalThis.officeDoubleBook = {json.dumps(double_book(work))};")
+        with page.expect_request("**/static/js/custom-scripts/index.js"):
+            page.goto(f"{url}/taskpane.html", wait_until="commit")
+        for _ in range(100):  # the route handler runs between Playwright calls
+            if held:
+                break
+            page.wait_for_timeout(20)
+        page.unroute("**/static/js/custom-scripts/index.js")
+        slots = slow_requests(url, 32)
+        try:
+            held[0].continue_()
+            page.wait_for_function("() => !document.getElementById('global-error-alert').classList.contains('d-none')")
+            assert page.inner_text("#global-error-alert") == ("The task pane could not load all of its parts from "
+                                                               "the server: close it and open it again in a minute.")
+            assert page.is_hidden("#client-missing")
+        finally:
+            for sock in slots:
+                sock.close()
+            page.close()
