@@ -9,7 +9,9 @@
 
   const letters = (column) => {  // 0-based column -> "A", "AA"…
     let text = "";
-    for (let n = column + 1; n > 0; n = Math.floor((n - 1) / 26)) text = String.fromCharCode(65 + ((n - 1) % 26)) + text;
+    for (let n = column + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+      text = String.fromCharCode(65 + ((n - 1) % 26)) + text;
+    }
     return text;
   };
   const cellName = (row, column) => letters(column) + (row + 1);
@@ -38,7 +40,9 @@
   function strict(object, kind) {
     return new Proxy(object, {
       get(target, key, receiver) {
-        if (typeof key === "symbol" || key in target || ALLOWED_MISSING.has(key)) return Reflect.get(target, key, receiver);
+        if (typeof key === "symbol" || key in target || ALLOWED_MISSING.has(key)) {
+          return Reflect.get(target, key, receiver);
+        }
         throw officeError("NotImplemented", `office double: ${kind}.${String(key)} is not implemented`);
       },
     });
@@ -67,7 +71,9 @@
   function makeRange(model, row, column, rows, columns) {
     const cells = (each) => Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) =>
       each(row + r, column + c)));
-    const forEachCell = (each) => { for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) each(row + r, column + c); };
+    const forEachCell = (each) => {
+      for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) each(row + r, column + c);
+    };
     const key = (r, c) => cellName(r, c);
     const fill = strict({
       set color(value) { forEachCell((r, c) => { model.fills[key(r, c)] = String(value).toUpperCase(); }); },
@@ -116,7 +122,10 @@
   function usedArea(model) {
     let lastRow = -1, lastColumn = -1;
     model.values.forEach((line, r) => (line || []).forEach((value, c) => {
-      if (value !== "" && value !== null && value !== undefined) { lastRow = Math.max(lastRow, r); lastColumn = Math.max(lastColumn, c); }
+      if (value !== "" && value !== null && value !== undefined) {
+        lastRow = Math.max(lastRow, r);
+        lastColumn = Math.max(lastColumn, c);
+      }
     }));
     return lastRow < 0 ? null : [0, 0, lastRow + 1, lastColumn + 1];
   }
@@ -170,7 +179,8 @@
       set formula(text) { entry.formula = String(text); },
       getRangeOrNullObject() {
         const match = /^=?(?:'((?:[^']|'')+)'|([^!]+))!(.+)$/.exec(entry.formula);
-        const target = match && book.sheets.find((s) => s.name === (match[1] ? match[1].replace(/''/g, "'") : match[2]));
+        const sheetName = match && (match[1] ? match[1].replace(/''/g, "'") : match[2]);
+        const target = match && book.sheets.find((s) => s.name === sheetName);
         return target ? makeRange(target, ...parseArea(match[3])) : nullObject("Range");
       },
       delete() { scope.names = list().filter((e) => e !== entry); },
@@ -222,7 +232,9 @@
       },
       activate() { book.active = sheetOf(model); },
       delete() {
-        if (book.sheets.length === 1) throw officeError("InvalidOperation", "office double: a workbook keeps one sheet");
+        if (book.sheets.length === 1) {
+          throw officeError("InvalidOperation", "office double: a workbook keeps one sheet");
+        }
         book.sheets.splice(sheetOf(model), 1);
         book.active = Math.min(book.active || 0, book.sheets.length - 1);
       },
@@ -239,13 +251,17 @@
         if (!model) throw officeError("ItemNotFound", `office double: no sheet ${name}`);
         return makeSheet(model);
       },
-      getItemOrNullObject(name) { const model = find(name); return model ? makeSheet(model) : nullObject("Worksheet"); },
+      getItemOrNullObject(name) {
+        const model = find(name);
+        return model ? makeSheet(model) : nullObject("Worksheet");
+      },
       getActiveWorksheet() { return makeSheet(book.sheets[book.active || 0]); },
       add(name) {
         let text = name;
         for (let n = book.sheets.length + 1; !text; n++) if (!find(`Sheet${n}`)) text = `Sheet${n}`;
         if (find(text)) throw officeError("ItemAlreadyExists", `office double: sheet ${text} exists`);
-        const model = { name: String(text), visibility: "Visible", values: [], fills: {}, notes: {}, tables: [], names: [] };
+        const model = { name: String(text), visibility: "Visible", values: [], fills: {}, notes: {}, tables: [],
+                        names: [] };
         book.sheets.push(model);
         return makeSheet(model);
       },
@@ -302,7 +318,8 @@
       },
       ui: {
         displayDialogAsync(url) {
-          throw officeError("NotImplemented", `office double: the pane opened a dialog (${url}) instead of showing the message`);
+          throw officeError("NotImplemented",
+                            `office double: the pane opened a dialog (${url}) instead of showing the message`);
         },
       },
     },
