@@ -113,6 +113,7 @@ def atomic_path(target: Path, unchanged: Snapshot | None = None) -> Iterator[Pat
     _permissions_for(temp, target)
     try:
         yield temp
+        _durable(temp)
         check_not_open(target)  # opened in Excel while riskreg worked: its next save would undo this one
         if unchanged is None:
             _replace(temp, target)
@@ -121,6 +122,13 @@ def atomic_path(target: Path, unchanged: Snapshot | None = None) -> Iterator[Pat
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _durable(temp: Path) -> None:
+    """Have the system put `temp` on disk before it takes the target's name: a crash just after the move then
+    leaves the new file whole, not empty."""
+    with contextlib.suppress(OSError), open(temp, "r+b") as handle:
+        os.fsync(handle.fileno())
 
 
 def _replace(temp: Path, target: Path) -> None:
