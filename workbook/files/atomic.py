@@ -157,10 +157,11 @@ def commit(temp: Path, target: Path, read: Snapshot) -> None:
         raise OutputError(f"{target}: cannot be replaced; is it open in Excel or Word? "
                           "Close it and run the command again.") from None
     try:
-        caught = Snapshot.of(aside)
-        same_file = caught is not None and (caught.inode, caught.mtime_ns, caught.size) == (now.inode, now.mtime_ns,
-                                                                                           now.size)
-        if not (same_file or read.same_content(caught)):
+        # While the register is aside its name is free: the same file, as its inode and time say, needs no reading.
+        moved = os.stat(aside)
+        same_file = ((moved.st_dev, moved.st_ino), moved.st_mtime_ns, moved.st_size) == (now.inode, now.mtime_ns,
+                                                                                         now.size)
+        if not (same_file or read.same_content(Snapshot.of(aside))):
             _put_back(aside, target)  # a save landed between the check and the move: it stays
             raise changed_on_disk(target)
         if not _place(temp, target):
