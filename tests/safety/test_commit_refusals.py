@@ -24,6 +24,10 @@ WRITES = {
     "roll-quarter": ["roll-quarter", "{path}", "--period", NEXT],
 }
 ROOT = Path(__file__).resolve().parents[2]
+READ_ONLY_FILE = ("Error: {register}: is read-only, so nothing was changed. Make the file writable (its "
+                  "properties, or whoever manages the folder), or write to another file (-o).")
+READ_ONLY_FOLDER = ("Error: {register}: the folder {folder} is read-only for you, so nothing was changed. Ask for "
+                    "write access to the folder, or write to a file in another folder (-o).")
 NOBODY = 65534  # the unprivileged user a root test run drops to, so that the system's own refusals are real
 
 
@@ -107,9 +111,7 @@ def test_a_read_only_register_is_refused(command, sample_workbook):
     before = sample_workbook.read_bytes()
     result = run_cli(*_args(command, sample_workbook))
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == (
-        f"Error: {sample_workbook}: is read-only, so nothing was changed. Make the file writable (its properties, or "
-        f"whoever manages the folder), or write to another file (-o).")
+    assert result.output.splitlines()[-1] == READ_ONLY_FILE.format(register=sample_workbook)
     _unchanged(sample_workbook, before)
     copy = sample_workbook.with_name("copy.xlsx")
     assert run_cli(*_args(command, sample_workbook), "-o", copy).exit_code in (0, 1)  # a copy elsewhere is fine
@@ -143,32 +145,23 @@ def _owned_by_the_user(path: Path) -> None:
         os.chown(path, NOBODY, NOBODY)
 
 
-def test_a_read_only_folder_is_refused_by_the_system(sample_workbook, shared_folder):
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_what_the_user_may_not_write_is_refused(what, sample_workbook, shared_folder):
+    """A read-only folder (the file writable), or a file someone else owns in the user's own folder."""
     register = shared_folder / "register.xlsx"
     shutil.copyfile(sample_workbook, register)
-    register.chmod(0o666)  # the file is writable: only the folder is not
-    shared_folder.chmod(0o555)
+    if what == "folder":
+        register.chmod(0o666)
+        shared_folder.chmod(0o555)
+    else:
+        _owned_by_the_user(shared_folder)
+        if os.geteuid() != 0:
+            register.chmod(0o444)
     before = register.read_bytes()
-    result = _as_unprivileged(*_args("roll-quarter", register))
+    result = _as_unprivileged(*_args("roll-quarter" if what == "folder" else "validate --write", register))
     assert result.returncode == 2, result.stderr
-    assert result.stderr.splitlines()[-1] == (
-        f"Error: {register}: the folder {shared_folder} is read-only for you, so nothing was changed. Ask for write "
-        f"access to the folder, or write to a file in another folder (-o).")
-    _unchanged(register, before)
-
-
-def test_a_register_the_user_may_not_write_is_refused(sample_workbook, shared_folder):
-    register = shared_folder / "register.xlsx"
-    shutil.copyfile(sample_workbook, register)
-    _owned_by_the_user(shared_folder)  # the folder is the user's; the file is someone else's, 0644
-    if os.geteuid() != 0:
-        register.chmod(0o444)
-    before = register.read_bytes()
-    result = _as_unprivileged(*_args("validate --write", register))
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.splitlines()[-1] == (
-        f"Error: {register}: is read-only, so nothing was changed. Make the file writable (its properties, or "
-        f"whoever manages the folder), or write to another file (-o).")
+    expected = READ_ONLY_FOLDER if what == "folder" else READ_ONLY_FILE
+    assert result.stderr.splitlines()[-1] == expected.format(register=register, folder=shared_folder)
     _unchanged(register, before)
 
 

@@ -37,6 +37,9 @@ class Snapshot:
     @classmethod
     def of(cls, path: Path | str) -> Snapshot | None:
         """Return the snapshot of the file at `path`, None when there is none."""
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None  # a folder, a device, a pipe: nothing riskreg replaces by reading it first
         for _ in range(5):  # written to while it was read: read it again
             try:
                 with open(path, "rb") as handle:

@@ -112,46 +112,24 @@ def test_a_save_while_the_new_file_is_written_is_kept(tmp_path):
     assert _only(tmp_path) == ["register.xlsx"]
 
 
-def test_a_save_between_the_check_and_the_move_is_kept(tmp_path, monkeypatch):
-    """The instant after the last check: the move aside catches the save, which is put back."""
+@pytest.mark.parametrize("moment", ["rename", "link"])
+def test_a_save_at_the_instant_of_the_move_is_kept(tmp_path, monkeypatch, moment):
+    """Just before the register is moved aside (the move catches the save, which is put back), or while it is aside
+    (a save lands at its name: the new file is not put over it)."""
     import workbook.files.atomic as atomic
     from workbook.files.atomic import Snapshot
 
     target = tmp_path / "register.xlsx"
     target.write_text("read")
     read = Snapshot.of(target)
-    real_rename = atomic.os.rename
+    real = getattr(atomic.os, moment)
 
     def save_first(source, destination):
-        if source == target:
+        if target in (source, destination):
             _saved_by_excel(target, "saved in Excel")
-        return real_rename(source, destination)
+        return real(source, destination)
 
-    monkeypatch.setattr(atomic.os, "rename", save_first)
-    with pytest.raises(OutputError) as err:
-        with atomic_path(target, unchanged=read) as temp:
-            temp.write_text("written")
-    assert err.value.user_message == CHANGED.format(target=target)
-    assert target.read_text() == "saved in Excel"
-    assert _only(tmp_path) == ["register.xlsx"]
-
-
-def test_a_save_while_the_register_is_aside_is_kept(tmp_path, monkeypatch):
-    """The instant the register is moved aside: a save lands at its name; the new file is not put over it."""
-    import workbook.files.atomic as atomic
-    from workbook.files.atomic import Snapshot
-
-    target = tmp_path / "register.xlsx"
-    target.write_text("read")
-    read = Snapshot.of(target)
-    real_link = atomic.os.link
-
-    def save_first(source, destination):
-        if destination == target:
-            _saved_by_excel(target, "saved in Excel")
-        return real_link(source, destination)
-
-    monkeypatch.setattr(atomic.os, "link", save_first)
+    monkeypatch.setattr(atomic.os, moment, save_first)
     with pytest.raises(OutputError) as err:
         with atomic_path(target, unchanged=read) as temp:
             temp.write_text("written")
