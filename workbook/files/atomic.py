@@ -81,7 +81,8 @@ def check_can_replace(target: Path) -> None:
         # The mode, not only access(): a file marked read-only is a statement, even to an administrator.
         raise OutputError(f"{target}: is read-only, so nothing was changed. Make the file writable (its "
                           f"properties, or whoever manages the folder), or write to another file (-o).")
-    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+    # Windows ignores a folder's read-only attribute (Explorer sets it on customised folders); access() does not.
+    if os.name != "nt" and folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{target}: the folder {folder} is read-only for you, so nothing was changed. Ask "
                           f"for write access to the folder, or write to a file in another folder (-o).")
 
