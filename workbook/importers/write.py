@@ -47,11 +47,11 @@ def fill_trends(plan: Plan) -> int:
     for (row, column), arrow in fills.items():
         plan.risks[row - 2][COLUMNS[column - 1].key] = arrow
     if fills:
-        plan.report.append(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
+        plan.add(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
                                  "worked out from the imported History"))
     empty = sum(1 for values in plan.risks for key in TREND_KEYS if not values.get(key))
     if empty:
-        plan.report.append(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
+        plan.add(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
                                  "the source does not say how those risks moved in those quarters; fill them in "
                                  "(`riskreg validate` lists them)"))
     return len(fills)
