@@ -12,7 +12,7 @@ from dataclasses import dataclass
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ref", "reference", "risk ref", "risk reference", "risk no", "risk number", "risk id", "no",
            "number", "risk code", "code", "ref no"),
-    "name": ("risk name", "risk", "title", "risk title", "subject", "topic", "strategic risk", "strategic risks",
+    "name": ("risk name", "risk", "principal risk", "title", "risk title", "subject", "topic", "strategic risk", "strategic risks",
              "function", "area", "heading", "risk area"),
     "description": ("description", "risk description", "risks identified", "risk identified", "risk s identified",
                     "hazard", "hazards", "what are the hazards", "risk detail", "cause", "causes",
@@ -36,7 +36,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "score": ("score", "risk score", "total", "rating score", "l x i", "lxi", "risk rating score"),
     "rating": ("residual risk rating", "rating", "risk rating", "rag", "post mitigation rag", "risk level",
                "risk assessment", "level", "risk grading", "risk grading after control", "grading", "risk h m l",
-               "risk rating hml", "status rag", "current rag", "residual rating", "residual risk"),
+               "risk rating hml", "h m l", "hml", "status rag", "current rag", "residual rating", "residual risk"),
     "previous": ("last qrt", "last quarter", "previous score", "last quarter score", "previous quarter",
                  "previous rating", "last qtr", "prev score", "previous risk score", "previous risk rating", "last review score"),
     "trend": ("trend", "direction of travel", "dot", "movement", "travel", "change"),

@@ -230,11 +230,24 @@ def _all_arrows(table: RawTable, header: Header, position: int) -> bool:
     return bool(values) and all(trend_arrow(v) and len(v) <= 3 for v in values)
 
 
+def _scores_beside_impacts(cells: Sequence[HeaderCell], matches: list[Match]) -> list[Match]:
+    """Return `matches` with an 'S' read as the score where an 'I' beside it is the impact (L, I, S), not the
+    severity it means beside a likelihood alone (L, S, RAG)."""
+    found = []
+    for c, (cell, match) in enumerate(zip(cells, matches)):
+        before = matches[c - 1] if c else None
+        if normalise(cell.text) == "s" and before is not None and before.field == "impact_score" and \
+                normalise(cells[c - 1].text) != "s":
+            match = replace(match, field="score", why="synonym 's' after an impact column: the score")
+        found.append(match)
+    return found
+
+
 def _ordinal_positions(cells: Sequence[HeaderCell], matches: Sequence[Match]) -> dict[int, str]:
     """Return column -> position for likelihood/impact/score columns repeated with no stage word, in order."""
     found: dict[str, list[int]] = {}
     for c, (cell, match) in enumerate(zip(cells, matches)):
-        if match.field in ASSESSMENT_FIELDS and not match.position and not cell.group:
+        if match.field in ASSESSMENT_FIELDS and not match.position and not cell.group and not cell.copy:
             found.setdefault(match.field, []).append(c)
     repeated = {f: cs for f, cs in found.items() if len(cs) > 1}
     if not repeated:
@@ -253,7 +266,7 @@ def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
     overrides = {normalise(k): v for k, v in mapping.columns.items()}
     used: set[str] = set()
     cells = list(header.cells)
-    matches = [match_cell(c) for c in cells]
+    matches = _scores_beside_impacts(cells, [match_cell(c) for c in cells])
     ordinal = _ordinal_positions(cells, matches)
     if ordinal:
         order = ", ".join(f"{column_letter(c + 1)} {p}" for c, p in sorted(ordinal.items()))
@@ -308,7 +321,7 @@ def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
             elif field_ == "score" and match.position == "residual":
                 stage = "residual"
         key = text.lower()
-        if key in seen_headers and field_ not in (None, IGNORE):
+        if key in seen_headers and (field_ == KEEP or field_ == plans[seen_headers[key]].field):
             n = 2
             while f"{text} ({n})".lower() in seen_headers:
                 n += 1

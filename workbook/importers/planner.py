@@ -227,9 +227,10 @@ class _Planner:
         for group in grouping.groups:
             if len(group.rows) > 1:
                 numbers = self.table.row_numbers
-                self.say("continued", group.first, None, "", f"{plural(len(group.rows) - 1, 'more row')} "
-                         f"({self.table.row_label}s {numbers[group.rows[1]]}–{numbers[group.rows[-1]]}) read as "
-                         "more of this risk (one line each in its columns)")
+                rows = (f"{self.table.row_label}s {numbers[group.rows[1]]}–{numbers[group.rows[-1]]}"
+                        if len(group.rows) > 2 else f"{self.table.row_label} {numbers[group.rows[1]]}")
+                self.say("continued", group.first, None, "", f"{plural(len(group.rows) - 1, 'more row')} ({rows}) "
+                         "read as more of this risk (one line each in its columns)")
         self._say_merges()
         return grouping.groups
 
@@ -265,7 +266,7 @@ class _Planner:
 
     def _say_merges(self) -> None:
         numbers = self.table.row_numbers
-        for span in self.table.spans:
+        for span in sorted(self.table.spans, key=lambda s: (s.row, s.column)):
             if span.row <= self.header.last or not span.down:
                 continue
             last = span.row + span.rows - 1
@@ -612,6 +613,8 @@ class _Planner:
         kind = self.grouping.kinds.get(span.row, ("", ""))[0]
         if kind == HEADING:
             return "heading"
+        if kind == NOTE:
+            return "footnote or note"
         if span.column in self.grouping.group_columns:
             return f"group value over {plural(span.rows, 'risk')}"
         return f"one risk over {plural(span.rows, 'row')}" if span.down else "one value"
