@@ -56,7 +56,8 @@ def row_kind(row: Sequence[str], heading: Sequence[str], copies: set[int], width
     if is_furniture(row):
         return "furniture"
     own = [v for i, v in enumerate(row) if v and i not in copies]
-    if len(set(filled)) == 1 and len(own) <= 1 and width > 2:
+    first_at = next(i for i, v in enumerate(row) if v)
+    if len(set(filled)) == 1 and len(own) <= 1 and width > 2 and (first_at == 0 or copies):
         text = filled[0]
         if band_heading(text):
             return HEADING
