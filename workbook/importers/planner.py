@@ -126,7 +126,7 @@ def choose_table(tables: Sequence[RawTable], mapping: ImportMapping) -> tuple[Ra
     table, header = max(usable, key=lambda th: (header_score(th[0].rows[th[1]]), len(th[0].rows) - th[1]))
     heading = [normalise(v) for v in table.rows[header]]
     joined = RawTable(table.source, table.where, [list(r) for r in table.rows], list(table.row_numbers),
-                      set(table.merged), table.row_label, list(table.spans))
+                      set(table.merged), table.row_label, list(table.spans), list(table.around))
     for other, other_header in usable:
         if other is not table and [normalise(v) for v in other.rows[other_header]] == heading and \
                 other.where.startswith("table"):
@@ -135,6 +135,7 @@ def choose_table(tables: Sequence[RawTable], mapping: ImportMapping) -> tuple[Ra
             joined.row_numbers += other.row_numbers
             joined.merged |= {(r + offset, c) for r, c in other.merged}
             joined.spans += [replace(s, row=s.row + offset) for s in other.spans]
+            joined.around += other.around
     return joined, header
 
 
@@ -662,6 +663,8 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
             for old, new in renamed.items():
                 values[user_key(new)] = values.pop(user_key(old), "")
         user = [renamed.get(h, h) for h in user]
+    for where, text in table.around:
+        planner.say("note", None, None, text[:300], f"text {where} the table in the document: kept on this sheet")
     planner.report.append(Entry("rows", table.source, "", planner.reconciliation()))
     return Plan(table.source, table.where, table.row_numbers[header.first], planner.columns, risks, user, history,
                 settings, ratings, periods, planner.report, lists, planner.layout())

@@ -180,10 +180,11 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
         raise ImportSourceError(f"{path}: cannot be read as a Word document ({' '.join(str(err).split())[:200]}). "
                                 "Open it in Word, save it as .docx and import that.") from None
     tables = []
+    around = _around_tables(document, qn)
     for number, t in enumerate(document.tables, start=1):
         rows, merged, spans = _word_grid(t._tbl, qn)
         tables.append(RawTable(str(path), f"table {number}", rows, list(range(1, len(rows) + 1)), merged,
-                               spans=spans))
+                               spans=spans, around=around[number - 1] if number <= len(around) else []))
     if not tables:
         raise ImportSourceError(f"{path}: has no table. riskreg imports the register table of a board paper "
                                 "(its appendix); check you picked the right document.")
@@ -195,6 +196,35 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
                                     f"{'s' if len(tables) > 1 else ''}; give --sheet {choice}.")
         return [tables[int(wanted) - 1]]
     return tables
+
+
+AROUND_PARAGRAPHS = 3  # paragraphs kept from just above and just below each Word table
+
+
+def _around_tables(document, qn) -> list[list[tuple[str, str]]]:
+    """Return, for each top-level Word table, the last paragraphs above it and the first below it (not in a table)."""
+    blocks: list[str | None] = []  # a paragraph's text, None for a table
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            blocks.append(None)
+        elif child.tag == qn("w:p"):
+            text = "".join(node.text or "" for node in child.iter(qn("w:t"))).strip()
+            if text:
+                blocks.append(text)
+    found: list[list[tuple[str, str]]] = []
+    for at in (i for i, b in enumerate(blocks) if b is None):
+        above: list[str] = []
+        for b in reversed(blocks[:at]):
+            if b is None or len(above) == AROUND_PARAGRAPHS:
+                break
+            above.insert(0, b)
+        below: list[str] = []
+        for b in blocks[at + 1:]:
+            if b is None or len(below) == AROUND_PARAGRAPHS:
+                break
+            below.append(b)
+        found.append([("above", t) for t in above] + [("below", t) for t in below])
+    return found
 
 
 def _word_grid(tbl, qn) -> tuple[list[list[str]], set[tuple[int, int]], list[Span]]:

@@ -32,7 +32,8 @@ class RawTable:
 
     `where` names the grid for messages ("sheet 'Risks'", "table 2"); `row_label` is "row" or "line";
     `merged` holds the (row, column) positions, 0-based, whose text was copied from a merged cell above or left;
-    `spans` holds each merged cell once, by its anchor (the cell that holds the text).
+    `spans` holds each merged cell once, by its anchor (the cell that holds the text); `around` the paragraphs
+    just above and below a Word table (its title, footnotes, dates).
     """
 
     source: str
@@ -42,6 +43,7 @@ class RawTable:
     merged: set[tuple[int, int]] = field(default_factory=set)
     row_label: str = "row"
     spans: list[Span] = field(default_factory=list)
+    around: list[tuple[str, str]] = field(default_factory=list)  # ('above' | 'below', text) outside a Word table
 
     def place(self, index: int, column: int | None = None) -> str:
         """Return '<source> sheet 'X' row 7 column C' for messages."""

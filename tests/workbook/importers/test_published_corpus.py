@@ -56,6 +56,7 @@ def test_parish_subjects_merged_down_are_group_values_and_section_rows_headings(
     assert [r.text("portfolio") for r in register.risks] == truth.extra["portfolio"]
     assert "heading: " in output and "'Management': section heading" in output
     assert "'Subject': merged down over rows that are each a risk of their own: a group value" in output
+    assert "'Risk Assessment Schedule – adopted 25/05/23': text above the table in the document" in output
 
 
 def test_district_two_row_header_reads_inherent_and_residual(tmp_path):
