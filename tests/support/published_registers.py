@@ -43,6 +43,16 @@ def _now(ids: list[str], ratings: list[str], period: str) -> set[tuple[str, str,
     return {(i, period, r) for i, r in zip(ids, ratings)}
 
 
+def _sheet(title: str, heading: str, last_column: str):
+    """Return a new workbook and its one sheet `title`, with `heading` merged across row 1 to `last_column`."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append([heading])
+    ws.merge_cells(f"A1:{last_column}1")
+    return wb, ws
+
+
 def _merge_word(table, row: int, first: int, last: int, text: str) -> None:
     cell = table.cell(row, first).merge(table.cell(row, last))
     cell.text = text
@@ -114,11 +124,7 @@ DISTRICT = [  # ref, risk, inherent L, I, residual L, I, direction
 
 
 def district_workbook(path: Path) -> Truth:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Strategic Risk Register"
-    ws.append(["North Vale District Council – Strategic Risk Register"])
-    ws.merge_cells("A1:J1")
+    wb, ws = _sheet("Strategic Risk Register", "North Vale District Council – Strategic Risk Register", "J")
     ws.append(["Adopted by Cabinet, 12 March 2025"])
     ws.merge_cells("A2:J2")
     ws.append(["Ref", "Risk", "Risk Owner", "Inherent risk", None, None, "Residual risk", None, None,
@@ -162,11 +168,7 @@ def _period(quarter: str) -> str:
 
 
 def county_workbook(path: Path) -> Truth:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    ws.append(["Strategic Risk Register – summary of RAG ratings by quarter"])
-    ws.merge_cells("A1:I1")
+    wb, ws = _sheet("Summary", "Strategic Risk Register – summary of RAG ratings by quarter", "I")
     ws.append(["Ref", "Risk", "Risk Owner", *COUNTY_QUARTERS])
     for ref, risk, rags in COUNTY:
         ws.append([ref, risk, "Director of Resources", *(r or None for r in rags)])
@@ -253,11 +255,7 @@ POLICE = [  # ref, risk, L, I, actions
 
 
 def police_workbook(path: Path) -> Truth:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "OPCC Risks"
-    ws.append(["Office of the Police and Crime Commissioner – Corporate Risk Register"])
-    ws.merge_cells("A1:H1")
+    wb, ws = _sheet("OPCC Risks", "Office of the Police and Crime Commissioner – Corporate Risk Register", "H")
     ws.append(["Risk Ref", "Risk", "Risk Owner", "Likelihood", "Impact", "Risk Score", "Mitigating Actions",
                "(Corporate) Action Owners"])
     for ref, risk, likelihood, impact, actions in POLICE:
@@ -387,11 +385,7 @@ ALB = [  # topic, no, hazard, rating, previous score
 
 
 def alb_workbook(path: Path) -> Truth:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Risk register"
-    ws.append(["Strategic risk register, as at 31 December 2024"])
-    ws.merge_cells("A1:F1")
+    wb, ws = _sheet("Risk register", "Strategic risk register, as at 31 December 2024", "F")
     ws.append(["Topic", "No.", "Hazard", "Controls", "Rating", "Previous Risk Score"])
     start = 3
     for n, (topic, number, hazard, rating, previous) in enumerate(ALB):

@@ -4,19 +4,12 @@ import pytest
 
 from workbook.core.errors import ImportSourceError
 from workbook.importers.headers import HeaderCell, ImportMapping, find_header, match_cell, plan_columns, read_header
+from support.raw_tables import raw_table
 from workbook.importers.table import RawTable, Span
 
 
 def grid(rows, spans=()):
-    rows = [list(r) for r in rows]
-    merged = set()
-    for s in spans:
-        for r in range(s.row, s.row + s.rows):
-            for c in range(s.column, s.column + s.columns):
-                if (r, c) != (s.row, s.column):
-                    rows[r][c] = rows[s.row][s.column]
-                    merged.add((r, c))
-    return RawTable("risks.xlsx", "sheet 'Risks'", rows, list(range(1, len(rows) + 1)), merged, spans=list(spans))
+    return raw_table(rows, spans, source="risks.xlsx")
 
 
 def fields(plans):

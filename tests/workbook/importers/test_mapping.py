@@ -11,6 +11,15 @@ def write(path, text):
     return path
 
 
+def imported(tmp_path, rows, mapping_text, *extra):
+    """Import the CSV `rows` with the mapping `mapping_text`; return the source, mapping, output and result."""
+    source = write(tmp_path / "risks.csv", rows)
+    mapping = write(tmp_path / "map.toml", mapping_text)
+    out = tmp_path / "register.xlsx"
+    return source, mapping, out, run("import", source, "-o", out, "--period", "2024/25 Q1", "--mapping", mapping,
+                                     *extra)
+
+
 def two_tables(path):
     """Write a board paper with a contents table first and the register (header on row 2) second."""
     document = Document()
@@ -40,20 +49,16 @@ def test_a_mapping_s_table_and_header_row_pick_the_register(tmp_path):
 
 
 def test_a_headerless_column_named_by_its_letter(tmp_path):
-    source = write(tmp_path / "risks.csv", "Risk,,Rating\nFlood,SR1,High\nFire,SR2,Low\n")
-    mapping = write(tmp_path / "map.toml", '[columns]\n"Column B" = "id"\n')
-    out = tmp_path / "register.xlsx"
-    result = run("import", source, "-o", out, "--period", "2024/25 Q1", "--mapping", mapping)
+    _, _, out, result = imported(tmp_path, "Risk,,Rating\nFlood,SR1,High\nFire,SR2,Low\n",
+                                 '[columns]\n"Column B" = "id"\n')
     assert result.exit_code == 0, result.output
     assert "  B 'Column B' -> ID (mapping file)" in result.output
     assert [r.id for r in read_register(out).risks] == ["SR1", "SR2"]
 
 
 def test_a_mapping_key_no_column_has_is_one_error_line(tmp_path):
-    source = write(tmp_path / "risks.csv", "Ref,Risk,Rating\nSR1,Flood,High\n")
-    mapping = write(tmp_path / "map.toml", '[columns]\n"Risk Title" = "name"\n')
-    out = tmp_path / "register.xlsx"
-    result = run("import", source, "-o", out, "--period", "2024/25 Q1", "--mapping", mapping, "--strict")
+    source, mapping, out, result = imported(tmp_path, "Ref,Risk,Rating\nSR1,Flood,High\n",
+                                            '[columns]\n"Risk Title" = "name"\n', "--strict")
     assert result.exit_code == 2
     assert result.output == (f"Error: {mapping}: [columns] 'Risk Title' matches no column of {source} row 1 "
                              "(columns: A 'Ref', B 'Risk', C 'Rating'). Use a header as shown, or a column letter "
@@ -62,10 +67,8 @@ def test_a_mapping_key_no_column_has_is_one_error_line(tmp_path):
 
 
 def test_a_row_that_fits_nothing_is_named_and_refused_under_strict(tmp_path):
-    source = write(tmp_path / "risks.csv", "Ref,Risk,Rating,Notes\nSR1,Flood,High,\n,,,stray text\nSR2,Fire,Low,\n")
-    mapping = write(tmp_path / "map.toml", '[columns]\n"Notes" = "ignore"\n')
-    out = tmp_path / "register.xlsx"
-    result = run("import", source, "-o", out, "--period", "2024/25 Q1", "--mapping", mapping)
+    source, mapping, _, result = imported(tmp_path, "Ref,Risk,Rating,Notes\nSR1,Flood,High,\n,,,stray text\n"
+                                          "SR2,Fire,Low,\n", '[columns]\n"Notes" = "ignore"\n')
     assert result.exit_code == 0, result.output
     assert f"dropped: {source} row 3 'stray text': its text is only in columns the import leaves out: not " \
            "imported; name its column in a mapping file" in result.output

@@ -2,23 +2,14 @@
 
 from workbook.importers.rows import CONTINUATION, DROPPED, HEADING, NOTE, RISK, group_columns, group_rows, realign, \
     row_kind
-from workbook.importers.table import RawTable, Span
+from support.raw_tables import raw_table
+from workbook.importers.table import Span
 
 HEADING_CELLS = ["id", "risk", "rating"]
 
 
 def table(rows, spans=()):
-    """Return a table of `rows` whose merged cells are `spans`, their copies filled as the readers fill them."""
-    rows = [list(r) for r in rows]
-    merged = set()
-    for s in spans:
-        for r in range(s.row, s.row + s.rows):
-            for c in range(s.column, s.column + s.columns):
-                if (r, c) != (s.row, s.column):
-                    rows[r][c] = rows[s.row][s.column]
-                    merged.add((r, c))
-    return RawTable("register.xlsx", "sheet 'Risks'", rows, list(range(1, len(rows) + 1)), merged,
-                    spans=list(spans))
+    return raw_table(rows, spans)
 
 
 def test_row_kind():
