@@ -258,93 +258,93 @@ def _ordinal_positions(cells: Sequence[HeaderCell], matches: Sequence[Match]) ->
     return {c: ORDINAL_POSITIONS[count][i] for cs in repeated.values() if len(cs) == count for i, c in enumerate(cs)}
 
 
-def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
-                 notes: list[tuple[int | None, str, str]] | None = None) -> list[ColumnPlan]:
-    """Return what each column of the header means; raise when two columns claim one register field or the
-    mapping names a column the table does not have. `notes` receives (column, value, what) for the report."""
-    notes = notes if notes is not None else []
-    overrides = {normalise(k): v for k, v in mapping.columns.items()}
-    used: set[str] = set()
-    cells = list(header.cells)
-    matches = _scores_beside_impacts(cells, [match_cell(c) for c in cells])
-    ordinal = _ordinal_positions(cells, matches)
-    if ordinal:
-        order = ", ".join(f"{column_letter(c + 1)} {p}" for c, p in sorted(ordinal.items()))
-        notes.append((None, "", f"likelihood, impact and score columns repeated without a stage: read in order as "
-                                f"the inherent, residual and target assessments ({order})"))
-    plans: list[ColumnPlan] = []
-    claimed: dict[str, int] = {}
-    seen_headers: dict[str, int] = {}
-    trend_columns = 0
-    for position, cell in enumerate(cells):
-        text = strip_footnote(cell.shown).strip()
-        found = _override(overrides, cell, position)
-        override = found[1] if found else None
-        if found:
-            used.add(found[0])
-        period = quarter_of(text) if text else None
-        match = matches[position]
-        if override is not None:
-            field_, stage, why = override, "", "mapping file"
-            text = text or f"Column {column_letter(position + 1)}"
-        elif not text or cell.copy:
-            has_values = any(position < len(r) and r[position] for r in table.rows[header.last + 1:])
-            shown = f"{text} ({column_letter(position + 1)})" if cell.copy else f"Column {column_letter(position + 1)}"
-            if has_values and _all_arrows(table, header, position) and "trend" not in claimed:
-                field_, stage, why = "trend", "", "no header; its values are trend arrows"
-            else:
-                field_, stage, why = (KEEP, "", "no header") if has_values else (None, "", "empty")
-            if cell.copy and has_values:
-                notes.append((position, cell.shown, f"the header cell spans columns {column_letter(position)}–"
-                              f"{column_letter(position + 1)}: column {column_letter(position + 1)} is read as "
-                              f"'{shown}'"))
-            text = shown
-        elif period:
-            field_, stage, why = "quarter", "", "quarter"
-        elif TREND_HEADER_PATTERN.match(text):
-            trend_columns += 1
-            field_, stage, why = "trends", "", "riskreg trend column"
-        else:
-            if position in ordinal:
-                match = replace(match, position=ordinal[position],
-                                stage="" if ordinal[position] == "residual" else ordinal[position],
-                                why=f"{match.why}; {ordinal[position]} by its place")
-            field_, stage, why = match.field or KEEP, match.stage, match.why
-            if field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
-                field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
-            if depth_key(match.position, field_):
-                field_, stage = depth_key(match.position, field_), match.position
-                why = f"{match.stage}: {why}" if match.stage else why
-            elif stage or (field_ not in REGISTER_FIELDS and field_ not in READ_FIELDS):
-                field_ = KEEP
-                why = f"{match.stage + ' ' if match.stage else ''}{match.field or 'no synonym fits'}"
-            elif field_ == "score" and match.position == "residual":
-                stage = "residual"
-        key = text.lower()
-        if key in seen_headers and (field_ == KEEP or field_ == plans[seen_headers[key]].field):
-            n = 2
-            while f"{text} ({n})".lower() in seen_headers:
-                n += 1
-            notes.append((position, text, f"header repeats column {column_letter(seen_headers[key] + 1)}'s: "
-                          f"renamed '{text} ({n})'"))
-            text = f"{text} ({n})"
-            if field_ == plans[seen_headers[key]].field and field_ not in (KEEP, "quarter", "trends"):
-                field_, why = KEEP, f"{why}; the second column of that header"
-        seen_headers.setdefault(text.lower(), position)
-        if field_ in claimed and field_ not in (KEEP, IGNORE, "quarter", "trends"):
-            fallback = FALLBACKS.get(field_)
-            if override is None and fallback and fallback not in claimed:
-                field_, why = fallback, f"{why}; {COLUMN_BY_KEY[field_].header} taken by column " \
-                                        f"{column_letter(claimed[field_] + 1)}"
-            else:
-                first = plans[claimed[field_]]
-                raise ImportSourceError(
-                    f"{table.place(header.last, position)}: '{text}' and column {first.letter} ('{first.header}') "
-                    f"both read as {ColumnPlan(0, '', field_).action()}. Say which is which in a mapping file "
-                    f"(--mapping; `riskreg import --dry-run` shows the mapping), e.g. \"{text}\" = \"keep\".")
-        if field_ not in (None, KEEP, IGNORE):
-            claimed[field_] = position
-        plans.append(ColumnPlan(position, text, field_, stage, why, period))
+@dataclass(frozen=True)
+class _Reading:
+    """What one header cell reads as, before the claims of the other columns are settled."""
+
+    text: str
+    field: str | None
+    stage: str = ""
+    why: str = ""
+    period: Period | None = None
+
+
+def _headerless(table: RawTable, header: Header, cell: HeaderCell, position: int, trend_free: bool,
+                notes: list[tuple[int | None, str, str]]) -> _Reading:
+    """Read a column with no header of its own (empty, or covered by the header cell to its left) by its content."""
+    letter = column_letter(position + 1)
+    has_values = any(position < len(r) and r[position] for r in table.rows[header.last + 1:])
+    shown = f"{strip_footnote(cell.shown).strip()} ({letter})" if cell.copy else f"Column {letter}"
+    if cell.copy and has_values:
+        notes.append((position, cell.shown, f"the header cell spans columns {column_letter(position)}–{letter}: "
+                                            f"column {letter} is read as '{shown}'"))
+    if has_values and trend_free and _all_arrows(table, header, position):
+        return _Reading(shown, "trend", "", "no header; its values are trend arrows")
+    return _Reading(shown, KEEP, "", "no header") if has_values else _Reading(shown, None, "", "empty")
+
+
+def _by_meaning(table: RawTable, header: Header, position: int, text: str, match: Match) -> _Reading:
+    """Read a headed column by the field its header names, at its assessment stage."""
+    field_, stage, why = match.field or KEEP, match.stage, match.why
+    if field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
+        field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
+    if depth_key(match.position, field_):
+        return _Reading(text, depth_key(match.position, field_), match.position,
+                        f"{match.stage}: {why}" if match.stage else why)
+    if stage or (field_ not in REGISTER_FIELDS and field_ not in READ_FIELDS):
+        return _Reading(text, KEEP, "", f"{match.stage + ' ' if match.stage else ''}{match.field or 'no synonym fits'}")
+    return _Reading(text, field_, "residual" if field_ == "score" and match.position == "residual" else stage, why)
+
+
+def _read_column(table: RawTable, header: Header, position: int, match: Match, override: str | None,
+                 trend_free: bool, notes: list[tuple[int | None, str, str]]) -> _Reading:
+    cell = header.cells[position]
+    text = strip_footnote(cell.shown).strip()
+    if override is not None:
+        return _Reading(text or f"Column {column_letter(position + 1)}", override, "", "mapping file")
+    if not text or cell.copy:
+        return _headerless(table, header, cell, position, trend_free, notes)
+    if quarter_of(text):
+        return _Reading(text, "quarter", "", "quarter", quarter_of(text))
+    if TREND_HEADER_PATTERN.match(text):
+        return _Reading(text, "trends", "", "riskreg trend column")
+    return _by_meaning(table, header, position, text, match)
+
+
+def _renamed(reading: _Reading, position: int, plans: Sequence[ColumnPlan], seen: dict[str, int],
+             notes: list[tuple[int | None, str, str]]) -> _Reading:
+    """Return `reading` with a header another column already has renamed 'Notes (2)': a workbook needs each once."""
+    key = reading.text.lower()
+    if key not in seen or not (reading.field == KEEP or reading.field == plans[seen[key]].field):
+        return reading
+    n = 2
+    while f"{reading.text} ({n})".lower() in seen:
+        n += 1
+    new = f"{reading.text} ({n})"
+    notes.append((position, reading.text, f"header repeats column {column_letter(seen[key] + 1)}'s: renamed '{new}'"))
+    if reading.field not in (KEEP, "quarter", "trends"):
+        return replace(reading, text=new, field=KEEP, why=f"{reading.why}; the second column of that header")
+    return replace(reading, text=new)
+
+
+def _claimed(table: RawTable, header: Header, position: int, reading: _Reading, overridden: bool,
+             plans: Sequence[ColumnPlan], claimed: dict[str, int]) -> _Reading:
+    """Return `reading` once its field is free: a second Risk-like column takes the Description; else raise."""
+    if reading.field not in claimed or reading.field in (KEEP, IGNORE, "quarter", "trends"):
+        return reading
+    fallback = FALLBACKS.get(str(reading.field))
+    if not overridden and fallback and fallback not in claimed:
+        return replace(reading, field=fallback, why=f"{reading.why}; {COLUMN_BY_KEY[str(reading.field)].header} "
+                                                    f"taken by column {column_letter(claimed[str(reading.field)] + 1)}")
+    first = plans[claimed[str(reading.field)]]
+    raise ImportSourceError(
+        f"{table.place(header.last, position)}: '{reading.text}' and column {first.letter} ('{first.header}') both "
+        f"read as {ColumnPlan(0, '', reading.field).action()}. Say which is which in a mapping file (--mapping; "
+        f"`riskreg import --dry-run` shows the mapping), e.g. \"{reading.text}\" = \"keep\".")
+
+
+def _check_mapping_used(table: RawTable, header: Header, mapping: ImportMapping, used: set[str],
+                        plans: Sequence[ColumnPlan]) -> None:
     unknown = [k for k in mapping.columns if normalise(k) not in used]
     if unknown:
         shown = ", ".join(f"'{k}'" for k in unknown)
@@ -353,7 +353,42 @@ def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
             f"{mapping.source or 'mapping file'}: [columns] {shown} match{'es' if len(unknown) == 1 else ''} no "
             f"column of {table.place(header.last)} (columns: {heads}). Use a header as shown, or a column letter "
             "such as \"Column B\".")
-    if trend_columns and trend_columns != len(TREND_KEYS):
+
+
+def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
+                 notes: list[tuple[int | None, str, str]] | None = None) -> list[ColumnPlan]:
+    """Return what each column of the header means; raise when two columns claim one register field or the
+    mapping names a column the table does not have. `notes` receives (column, value, what) for the report."""
+    notes = notes if notes is not None else []
+    overrides = {normalise(k): v for k, v in mapping.columns.items()}
+    cells = list(header.cells)
+    matches = _scores_beside_impacts(cells, [match_cell(c) for c in cells])
+    ordinal = _ordinal_positions(cells, matches)
+    if ordinal:
+        order = ", ".join(f"{column_letter(c + 1)} {p}" for c, p in sorted(ordinal.items()))
+        notes.append((None, "", f"likelihood, impact and score columns repeated without a stage: read in order as "
+                                f"the inherent, residual and target assessments ({order})"))
+    for c, position in ordinal.items():
+        matches[c] = replace(matches[c], position=position, stage="" if position == "residual" else position,
+                             why=f"{matches[c].why}; {position} by its place")
+    plans: list[ColumnPlan] = []
+    claimed: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    used: set[str] = set()
+    for position, cell in enumerate(cells):
+        found = _override(overrides, cell, position)
+        if found:
+            used.add(found[0])
+        reading = _read_column(table, header, position, matches[position], found[1] if found else None,
+                               "trend" not in claimed, notes)
+        reading = _claimed(table, header, position, _renamed(reading, position, plans, seen, notes), bool(found),
+                           plans, claimed)
+        seen.setdefault(reading.text.lower(), position)
+        if reading.field not in (None, KEEP, IGNORE):
+            claimed[str(reading.field)] = position
+        plans.append(ColumnPlan(position, reading.text, reading.field, reading.stage, reading.why, reading.period))
+    _check_mapping_used(table, header, mapping, used, plans)
+    if 0 < sum(1 for p in plans if p.field == "trends") != len(TREND_KEYS):
         plans = [p if p.field != "trends" else ColumnPlan(p.position, p.header, KEEP, "", "trend column")
                  for p in plans]
     if any(p.field in DEPTH_KEYS for p in plans):  # beside the other positions, the score is the residual one

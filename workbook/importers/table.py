@@ -59,22 +59,3 @@ class RawTable:
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-
-def spans_from_copies(rows: list[list[str]], merged: set[tuple[int, int]]) -> list[Span]:
-    """Return the merged cells that `merged`'s copied positions make: each copy belongs to the anchor above or left."""
-    spans: list[Span] = []
-    seen: set[tuple[int, int]] = set()
-    for r, row in enumerate(rows):
-        for c in range(len(row)):
-            if (r, c) in merged or (r, c) in seen:
-                continue
-            width = 1
-            while (r, c + width) in merged and (r, c + width) not in seen:
-                width += 1
-            height = 1
-            while all((r + height, c + k) in merged for k in range(width)):
-                height += 1
-            if width > 1 or height > 1:
-                spans.append(Span(r, c, height, width))
-                seen |= {(r + i, c + k) for i in range(height) for k in range(width)}
-    return spans
