@@ -115,7 +115,7 @@ def parish_word(path: Path) -> Truth:
 #    committees (Dundee's guidance lists the same inherent/residual assessment: dundee.ac.uk/governance).
 DISTRICT = [  # ref, risk, inherent L, I, residual L, I, direction
     (1, "Financial sustainability", (5, 5), (4, 4), "↑"),
-    (4, "Cyber attack", (4, 5), (3, 4), "↔"),
+    (4, "Cyber attack*", (4, 5), (3, 4), "↔"),  # the footnote under the table concerns it
     (5, "Local plan", (4, 4), (2, 4), "↓"),
     (12, "Workforce capacity", (4, 3), (3, 3), "↔"),
     (15, "Climate emergency", (3, 3), (2, 2), "↔"),

@@ -5,6 +5,7 @@ puts each risk's values together and accounts for every source row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -62,6 +63,8 @@ CLOSED = "Closed"
 POSITION_AXES = ("inherent_likelihood", "inherent_impact", "target_likelihood", "target_impact")
 # Where a column merged down over several risks goes, when it was taken for the name: the first free of these.
 GROUP_FIELDS = ("portfolio",)
+FOOTNOTES = "Footnotes"  # the user's column a footnote goes to on the risks whose cells carry its marker
+FOOTNOTE_MARK = re.compile(r"^\s*(\*+|†+|‡+)")
 
 
 @dataclass
@@ -178,6 +181,7 @@ class _Planner:
         self.mapped: dict[tuple[str, str], list] = {}
         self.heading_ratings: list[str] = []
         self.grouping = Grouping()
+        self.markers: dict[int, set[str]] = {}  # row index -> footnote markers taken off its cells
 
     def say(self, kind: str, index: int | None, column: int | None, value: str, what: str) -> None:
         if kind == "mapped" and (value, what) in self.mapped:  # one line per spelling, however many cells
@@ -202,8 +206,31 @@ class _Planner:
     def clean(self, index: int, position: int | None, text: str) -> str:
         stripped = strip_footnote(text)
         if stripped != text and position is not None:
-            self.say("changed", index, position, text, f"footnote marker '{text[len(stripped):].strip()}' taken off")
+            marker = text[len(stripped):].strip()
+            self.markers.setdefault(index, set()).add(marker)
+            self.say("changed", index, position, text, f"footnote marker '{marker}' taken off")
         return stripped
+
+    def footnotes(self, groups: Sequence[Group], risks: list[dict[str, object]]) -> list[str]:
+        """Put each footnote row's text on the risks whose cells carry its marker, in a Footnotes column; return
+        that column's header when any risk got one."""
+        notes = [(i, self.table.rows[i]) for i, (kind, what) in sorted(self.grouping.kinds.items())
+                 if kind == NOTE and what.startswith("footnote")]
+        placed = False
+        for index, row in notes:
+            text = next((v for v in row if v), "")
+            marker = FOOTNOTE_MARK.match(text)
+            if not marker:
+                continue
+            concerned = [v for g, v in zip(groups, risks) if marker[1] in self.markers.get(g.first, set())]
+            for values in concerned:
+                key = user_key(FOOTNOTES)
+                values[key] = "\n".join(filter(None, [str(values.get(key) or ""), text]))
+            if concerned:
+                placed = True
+                self.say("footnote", index, None, text[:200], f"footnote of {', '.join(str(v['id']) for v in concerned)}"
+                         f": in their {FOOTNOTES} column")
+        return [FOOTNOTES] if placed else []
 
     # rows -> risks: decided in `rows` from the cells and their spans; said here
     def groups(self) -> list[Group]:
@@ -312,6 +339,7 @@ class _Planner:
                      f"ID: given {generated[0]}{'–' + generated[-1] if len(generated) > 1 else ''} "
                      "(change them in the workbook if you have references)")
         self._names(risks)
+        user += self.footnotes(groups, risks)
         unrated = [str(values["id"]) for values in risks if not values.get("rating")]
         if unrated:
             shown = ", ".join(unrated[:UNRATED_SHOWN]) + (" …" if len(unrated) > UNRATED_SHOWN else "")
@@ -652,7 +680,7 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
         elif plan.field in DEPTH_KEYS or plan.stage == "residual":
             planner.say("mapped", header.last, plan.position, plan.header, f"in-depth column {plan.action()}")
     lists = planner.categories(risks)
-    user = [c.header for c in planner.kept]
+    user = [c.header for c in planner.kept] + [h for h in user if h == FOOTNOTES]
     taken = {c.header.lower() for c in COLUMNS}
     renamed = {}
     for header_text in user:

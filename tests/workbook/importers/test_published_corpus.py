@@ -69,6 +69,13 @@ def test_district_two_row_header_reads_inherent_and_residual(tmp_path):
     assert "Header: rows 3–4 (group headers over sub-headers)" in dry
     assert "Merged D3:F3 'Inherent risk': group header" in dry
     assert "footnote: " in output and "'* Scores are likelihood × impact" in output
+    assert register.risks[1].name == "Cyber attack"
+    sheet = load_workbook(out)["Register"]
+    footnotes = [c.value for c in sheet[1]].index("Footnotes") + 1
+    assert [sheet.cell(r, footnotes).value for r in (2, 3)] == [
+        None, "* Scores are likelihood × impact on a 5 × 5 matrix; see the Risk Management Strategy."]
+    assert "row 11 '* Scores are likelihood × impact on a 5 × 5 matrix; see the Risk Management Strategy.': " \
+           "footnote of 4: in their Footnotes column" in output
     assert register.setting("id_pattern") == r"\d+"
 
 
