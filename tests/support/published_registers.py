@@ -111,8 +111,9 @@ def parish_word(path: Path) -> Truth:
 
 
 # 2. District council: merged title rows, a two-row header (Inherent / Residual risk over L, I, Score), numeric
-#    IDs, a footnote under the table. After district councils' strategic risk registers reported to audit
-#    committees (Dundee's guidance lists the same inherent/residual assessment: dundee.ac.uk/governance).
+#    IDs, a footnote under the table. After Tonbridge and Malling Borough Council's Strategic Risk Register
+#    annexes to its Audit Committee (democracy.tmbc.gov.uk, July 2024) and Dundee's inherent/residual assessment
+#    columns (dundee.ac.uk/governance/risk-management/riskregistersguidance).
 DISTRICT = [  # ref, risk, inherent L, I, residual L, I, direction
     (1, "Financial sustainability", (5, 5), (4, 4), "↑"),
     (4, "Cyber attack*", (4, 5), (3, 4), "↔"),  # the footnote under the table concerns it
@@ -148,8 +149,9 @@ def district_workbook(path: Path) -> Truth:
 
 
 # 3. County council: a quarter-column summary of RAG ratings under a merged title, one risk closed (blank for the
-#    latest quarters), IDs of mixed widths, a note under the table. After county councils' strategic risk
-#    summaries (the layout of the county fixture in register_layouts.py).
+#    latest quarters), IDs of mixed widths, a note under the table. After East Sussex County Council's Strategic
+#    Risk Monitoring reports, whose Appendix 1 presents historic RAG ratings by quarter
+#    (democracy.eastsussex.gov.uk, Quarter 3 2023/24).
 COUNTY_QUARTERS = ["23/24 Q3", "23/24 Q4", "24/25 Q1", "24/25 Q2", "24/25 Q3", "24/25 Q4"]
 COUNTY = [  # ref, risk, RAG per quarter
     ("CRR01", "Adult social care demand", ["R", "R", "R", "A", "A", "A"]),
@@ -182,8 +184,8 @@ def county_workbook(path: Path) -> Truth:
 
 
 # 4. Unitary authority: CSV, three unlabelled L / I / S groups (inherent, residual, target), "Resp." for the
-#    owner, "Previous Risk Score", and an arrow column with no header. After unitary councils' corporate risk
-#    registers published as CSV open data (NCVO's likelihood × impact scoring: ncvo.org.uk, how to manage risk).
+#    owner, "Previous Risk Score", and an arrow column with no header. After Reading Borough Council's Strategic
+#    Risk Register appendix to its Audit and Governance Committee (democracy.reading.gov.uk, Q1/Q2 2023/24).
 UNITARY = [  # ref, risk, (L, I) × 3, previous score, arrow
     ("UA01", "Budget gap 2025/26", (5, 4), (4, 4), (3, 3), 16, "↔"),
     ("UA02", "Children's placements costs", (5, 5), (4, 5), (3, 4), 16, "↑"),
@@ -246,7 +248,9 @@ def fire_word(path: Path) -> Truth:
 
 
 # 6. Police and crime commissioner: workbook, each risk's cells merged down over its action rows,
-#    "(Corporate) Action Owners". After OPCC corporate risk registers reported to police and crime panels.
+#    "(Corporate) Action Owners". After the West Midlands Police and Crime Commissioner's risk register,
+#    Appendix B: each risk's likelihood, impact and score once, then its actions with their Action Owner
+#    (vdocuments.site, west-midlands-police-crime-commissioner-risk).
 POLICE = [  # ref, risk, L, I, actions
     ("PCC1", "Police and crime plan not delivered", 3, 5, ["Quarterly performance board", "Panel scrutiny"]),
     ("PCC2", "Medium-term financial gap", 4, 4, ["Savings programme", "Reserves strategy", "Precept plan"]),
@@ -374,7 +378,8 @@ def charity_csv(path: Path) -> Truth:
 
 # 10. Arm's-length body: workbook, a merged title, the Topic merged down over risks that each have their own
 #     number, hazard, controls and rating (five risks, two topics, one High), "Previous Risk Score", and a source
-#     note under the table. After central-government ALBs' published registers (the 'Topic' layout of issue 25).
+#     note under the table. After the governance statements of central-government bodies' annual reports
+#     (orr.gov.uk, Annual report and accounts 2022-23) and the HM Treasury Orange Book's risk categories.
 ALB = [  # topic, no, hazard, rating, previous score
     ("Delivery", "1", "Programme milestones slip", "Medium", 9),
     ("Delivery", "2", "Supplier insolvency", "High", 12),
