@@ -557,42 +557,46 @@ class _Planner:
 
     def _history(self, index: int, risk_id: str, rating: str, score: float | None, values: Mapping,
                  bands: Sequence[Band], period: Period) -> list[dict]:
-        row = self.table.rows[index]
-        entries: dict[Period, dict] = {}
-        for plan in self.quarters:
-            text = row[plan.position] if plan.position < len(row) else ""
-            if not text or is_no_rating(text):
-                continue
-            word = self._rating(index, plan.position, text, bands)
-            entry = {"risk_id": risk_id, "period": plan.period.label, "rating": word, "source": "imported"}
-            if as_number(text) is not None:
-                entry["score"] = as_number(text)
-            entries[plan.period] = entry
+        """Return a risk's History rows: its quarter columns, trend columns, last quarter's and this quarter's."""
+        entries = self._quarter_entries(index, risk_id, bands)
         trend_periods = [period.shifted(i - len(TREND_KEYS) + 1) for i in range(len(TREND_KEYS))]
         for key, quarter in zip(TREND_KEYS, trend_periods) if self.trend_columns else ():
             trend = str(values.get(key) or "")
             if trend and trend != NOT_APPLICABLE and quarter not in entries:
                 entries[quarter] = {"risk_id": risk_id, "period": quarter.label, "rating": "", "trend": trend,
                                     "source": "imported"}
-        previous_text, previous_pos = self.cell(row, "previous")
-        if previous_text and not is_no_rating(previous_text):
-            word = self._rating(index, previous_pos, previous_text, bands)
-            entry = {"risk_id": risk_id, "period": period.previous().label, "rating": word, "source": "imported"}
-            if as_number(previous_text) is not None:
-                entry["score"] = as_number(previous_text)
-            entries.setdefault(period.previous(), entry)
+        previous = self._scored_entry(index, "previous", risk_id, period.previous(), bands)
+        if previous:
+            entries.setdefault(period.previous(), previous)
         if rating or score is not None:
-            current = entries.setdefault(period, {"risk_id": risk_id, "period": period.label, "rating": rating,
-                                                  "source": "imported"})
-            current["rating"] = current.get("rating") or rating
-            for key, source in (("likelihood", "likelihood"), ("impact", "impact_score")):
-                if isinstance(values.get(source), int):
-                    current[key] = values[source]
-            if score is not None and "score" not in current:
-                current["score"] = score
-            if values.get(TREND_KEYS[-1]) and values[TREND_KEYS[-1]] != NOT_APPLICABLE:
-                current["trend"] = values[TREND_KEYS[-1]]
+            _current(entries.setdefault(period, {"risk_id": risk_id, "period": period.label, "rating": rating,
+                                                 "source": "imported"}), rating, score, values)
         return [entries[p] for p in sorted(entries)]
+
+    def _quarter_entries(self, index: int, risk_id: str, bands: Sequence[Band]) -> dict[Period, dict]:
+        row = self.table.rows[index]
+        entries: dict[Period, dict] = {}
+        for plan in self.quarters:
+            text = row[plan.position] if plan.position < len(row) else ""
+            if text and not is_no_rating(text) and plan.period is not None:
+                entries[plan.period] = self._entry(index, plan.position, text, risk_id, plan.period, bands)
+        return entries
+
+    def _scored_entry(self, index: int, key: str, risk_id: str, period: Period,
+                      bands: Sequence[Band]) -> dict | None:
+        text, position = self.cell(self.table.rows[index], key)
+        if not text or is_no_rating(text):
+            return None
+        return self._entry(index, position, text, risk_id, period, bands)
+
+    def _entry(self, index: int, position: int | None, text: str, risk_id: str, period: Period,
+               bands: Sequence[Band]) -> dict:
+        """Return the History row a rating or score cell gives for `period`."""
+        entry: dict[str, object] = {"risk_id": risk_id, "period": period.label,
+                                    "rating": self._rating(index, position, text, bands), "source": "imported"}
+        if as_number(text) is not None:
+            entry["score"] = as_number(text)
+        return entry
 
     def _settings(self, risks: list[dict], period: Period, scale: int) -> dict:
         settings: dict[str, object] = {"period": period.label, "score_scale": scale, "organisation": "",
@@ -649,10 +653,39 @@ class _Planner:
         return f"one risk over {plural(span.rows, 'row')}" if span.down else "one value"
 
 
+def _current(entry: dict, rating: str, score: float | None, values: Mapping) -> None:
+    """Complete this quarter's History row from the risk's rating, likelihood, impact, score and trend."""
+    entry["rating"] = entry.get("rating") or rating
+    for key, source in (("likelihood", "likelihood"), ("impact", "impact_score")):
+        if isinstance(values.get(source), int):
+            entry[key] = values[source]
+    if score is not None and "score" not in entry:
+        entry["score"] = score
+    if values.get(TREND_KEYS[-1]) and values[TREND_KEYS[-1]] != NOT_APPLICABLE:
+        entry["trend"] = values[TREND_KEYS[-1]]
+
+
 def _span_range(span: Span, numbers: Sequence[int]) -> str:
     top = f"{column_letter(span.column + 1)}{numbers[span.row]}"
     bottom = f"{column_letter(span.column + span.columns)}{numbers[span.row + span.rows - 1]}"
     return top if top == bottom else f"{top}:{bottom}"
+
+
+def _unread(tables: Sequence[RawTable], table: RawTable, header: int, mapping: ImportMapping) -> list[str]:
+    """Return the sheets or Word tables not imported: all but the register's (and the tables that continue it)."""
+    return [t.where for t in tables if t.where and t.where != table.where and
+            not (t.where.startswith("table") and table.where.startswith("table") and
+                 _same_header(table, header, t, mapping))]
+
+
+def _unclashed(risks: list[dict[str, object]], user: list[str]) -> list[str]:
+    """Return the user's column headers with those the register has already renamed '… (imported)'."""
+    taken = {c.header.lower() for c in COLUMNS}
+    renamed = {h: f"{h} (imported)" for h in user if h.lower() in taken or TREND_HEADER_PATTERN.match(h)}
+    for values in risks if renamed else ():
+        for old, new in renamed.items():
+            values[user_key(new)] = values.pop(user_key(old), "")
+    return [renamed.get(h, h) for h in user]
 
 
 def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: ImportMapping | None = None) -> Plan:
@@ -667,9 +700,7 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
         planner.say("renamed" if "renamed" in what else "note", header.last, position, value, what)
     risks, user, history, periods, ratings, settings = planner.plan()
     planner.mapped_summary()
-    unread = [t.where for t in tables if t.where and t.where != table.where and
-              not (t.where.startswith("table") and table.where.startswith("table") and
-                   _same_header(table, found, t, mapping))]
+    unread = _unread(tables, table, found, mapping)
     if unread and mapping.table is None:
         planner.say("not read", None, None, "", f"{', '.join(unread)} not imported: only the register's table is "
                     "read; give --sheet to import another")
@@ -680,17 +711,7 @@ def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: Impo
         elif plan.field in DEPTH_KEYS or plan.stage == "residual":
             planner.say("mapped", header.last, plan.position, plan.header, f"in-depth column {plan.action()}")
     lists = planner.categories(risks)
-    user = [c.header for c in planner.kept] + [h for h in user if h == FOOTNOTES]
-    taken = {c.header.lower() for c in COLUMNS}
-    renamed = {}
-    for header_text in user:
-        if header_text.lower() in taken or TREND_HEADER_PATTERN.match(header_text):
-            renamed[header_text] = f"{header_text} (imported)"
-    if renamed:
-        for values in risks:
-            for old, new in renamed.items():
-                values[user_key(new)] = values.pop(user_key(old), "")
-        user = [renamed.get(h, h) for h in user]
+    user = _unclashed(risks, [c.header for c in planner.kept] + [h for h in user if h == FOOTNOTES])
     for where, text in table.around:
         planner.say("note", None, None, text[:300], f"text {where} the table in the document: kept on this sheet")
     planner.report.append(Entry("rows", table.source, "", planner.reconciliation()))
