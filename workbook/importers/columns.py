@@ -57,6 +57,9 @@ RESIDUAL_WORDS = ("current", "residual", "post mitigation", "post", "after contr
 OTHER_STAGE_WORDS = ("original", "inherent", "gross", "pre mitigation", "pre", "initial", "target", "before",
                      "untreated", "uncontrolled")
 
+# After a stage word, these name the rating at that stage ("Pre-mitigation risk"), not the risk's name.
+STAGE_RATINGS = ("risk", "risk level", "rating level")
+
 # The position of the assessment a stage word names: every stage before the controls is the inherent one.
 STAGE_POSITIONS = {**{word: "inherent" for word in OTHER_STAGE_WORDS}, "target": "target",
                    **{word: "residual" for word in RESIDUAL_WORDS}}
@@ -150,6 +153,8 @@ def match_header(header: object) -> Match:
         field, word = _field_of(text)
         if field is None and text.startswith(prefix):
             text = text[len(prefix):]
+    if position and text in STAGE_RATINGS:  # "Pre-mitigation risk", "Current risk": the rating at that stage
+        return Match("rating", stage, f"'{normalise(header)}': the rating at that stage", position)
     field, word = _field_of(text)
     if field is None:
         return Match(None, why="no synonym fits")

@@ -278,8 +278,12 @@ def _headerless(table: RawTable, header: Header, cell: HeaderCell, position: int
     if cell.copy and has_values:
         notes.append((position, cell.shown, f"the header cell spans columns {column_letter(position)}–{letter}: "
                                             f"column {letter} is read as '{shown}'"))
-    if has_values and trend_free and _all_arrows(table, header, position):
-        return _Reading(shown, "trend", "", "no header; its values are trend arrows")
+    if has_values and _all_arrows(table, header, position):
+        stage = match_cell(HeaderCell(cell.text)).position if cell.copy else ""
+        if stage in ("inherent", "target"):  # the arrows of an assessment other than the current one
+            return _Reading(shown, KEEP, "", f"trend arrows of the {stage} assessment")
+        if trend_free:
+            return _Reading(shown, "trend", "", "no header; its values are trend arrows")
     return _Reading(shown, KEEP, "", "no header") if has_values else _Reading(shown, None, "", "empty")
 
 

@@ -15,6 +15,7 @@ from workbook.core.model import column_letter
 from workbook.core.periods import Period
 from workbook.core.schema import (
     COLUMNS,
+    DEPTH_COLUMNS,
     DEPTH_LISTS,
     NOT_APPLICABLE,
     TREND_HEADER_PATTERN,
@@ -680,7 +681,7 @@ def _unread(tables: Sequence[RawTable], table: RawTable, header: int, mapping: I
 
 def _unclashed(risks: list[dict[str, object]], user: list[str]) -> list[str]:
     """Return the user's column headers with those the register has already renamed '… (imported)'."""
-    taken = {c.header.lower() for c in COLUMNS}
+    taken = {c.header.lower() for c in COLUMNS + DEPTH_COLUMNS}
     renamed = {h: f"{h} (imported)" for h in user if h.lower() in taken or TREND_HEADER_PATTERN.match(h)}
     for values in risks if renamed else ():
         for old, new in renamed.items():

@@ -105,3 +105,13 @@ def test_the_mapping_helps_the_detector_find_the_header():
     assert find_header(table, ImportMapping()) is None
     assert find_header(table, ImportMapping({"Peril": "name", "Nr": "id"})) == 1
     assert find_header(table, ImportMapping(header_row=2)) == 1
+
+
+def test_one_header_cell_over_a_rating_and_its_arrow_keeps_both_at_their_stage():
+    table = grid([["Ref", "Risk", "Pre-mitigation risk", "", "Post-mitigation risk", ""],
+                  ["1", "Flood", "High", "↔", "Medium", "↓"], ["2", "Fire", "Medium", "↑", "Low", "↔"]],
+                 [Span(0, 2, 1, 2), Span(0, 4, 1, 2)])
+    plans = plan_columns(table, read_header(table, 0), ImportMapping())
+    assert fields(plans)[2:] == [("Pre-mitigation risk", "keep"), ("Pre-mitigation risk (D)", "keep"),
+                                 ("Post-mitigation risk", "rating"), ("Post-mitigation risk (F)", "trend")]
+    assert plans[3].why == "trend arrows of the inherent assessment"
