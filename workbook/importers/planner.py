@@ -57,6 +57,7 @@ __all__ = ["IGNORE", "KEEP", "ColumnPlan", "ImportMapping", "Plan", "choose_tabl
 
 UNRATED_SHOWN = 20  # IDs named in the report's one line on risks without a rating
 TITLE_LIMIT = 100  # a longer line above the header is a note, not the register's title
+LAYOUT_SPANS = 40  # merged cells the dry run lists one by one
 NAME_LIMIT = 100  # a description longer than this is not a risk name: its first sentence, or its first words
 GENERATED_ID = "R{number:02d}"
 CLOSED = "Closed"
@@ -294,16 +295,23 @@ class _Planner:
                      f"of their own: a group value, repeated on each risk as {new.action()}")
 
     def _say_merges(self) -> None:
-        numbers = self.table.row_numbers
+        """Say each merged cell below the header: a group value once per cell, one risk's merged cells together."""
+        numbers, label = self.table.row_numbers, self.table.row_label
+        together: dict[tuple[int, int], list[int]] = {}  # (first row, rows) -> columns of one risk's merged cells
         for span in sorted(self.table.spans, key=lambda s: (s.row, s.column)):
             if span.row <= self.header.last or not span.down:
                 continue
-            last = span.row + span.rows - 1
-            what = "a group value repeated on each risk" if span.column in self.grouping.group_columns \
-                else "one risk's value"
-            self.say("filled", span.row, span.column, self.table.rows[span.row][span.column][:60],
-                     f"merged cell over {span.rows} rows ({self.table.row_label}s {numbers[span.row]}–"
-                     f"{numbers[last]}): {what}")
+            rows = f"{label}s {numbers[span.row]}–{numbers[span.row + span.rows - 1]}"
+            if span.column in self.grouping.group_columns:
+                self.say("filled", span.row, span.column, self.table.rows[span.row][span.column][:60],
+                         f"merged cell over {span.rows} rows ({rows}): a group value repeated on each risk")
+            else:
+                together.setdefault((span.row, span.rows), []).append(span.column)
+        for (row, count), columns in together.items():
+            rows = f"{label}s {numbers[row]}–{numbers[row + count - 1]}"
+            letters = ", ".join(column_letter(c + 1) for c in columns)
+            self.say("filled", row, None, "", f"{plural(len(columns), 'merged cell')} (column"
+                     f"{'s' if len(columns) > 1 else ''} {letters}) over {count} rows ({rows}): one risk's values")
 
     def plan(self) -> tuple[list[dict], list[str], list[dict], tuple[Period, ...], tuple[str, ...], dict]:
         groups = self.groups()
@@ -634,9 +642,12 @@ class _Planner:
         header = self.header
         lines = [f"Header: {label}s {numbers[header.first]}–{numbers[header.last]} (group headers over sub-headers)"
                  if header.two_rows else f"Header: {label} {numbers[header.first]}"]
-        for span in sorted(self.table.spans, key=lambda s: (s.row, s.column)):
+        spans = sorted(self.table.spans, key=lambda s: (s.row, s.column))
+        for span in spans[:LAYOUT_SPANS]:
             lines.append(f"Merged {_span_range(span, numbers)} {self.table.rows[span.row][span.column][:40]!r}: "
                          f"{self._span_meaning(span)}")
+        if len(spans) > LAYOUT_SPANS:
+            lines.append(f"… and {plural(len(spans) - LAYOUT_SPANS, 'more merged cell')}")
         return lines
 
     def _span_meaning(self, span: Span) -> str:
