@@ -12,8 +12,8 @@ from dataclasses import dataclass
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ref", "reference", "risk ref", "risk reference", "risk no", "risk number", "risk id", "no",
            "number", "risk code", "code", "ref no"),
-    "name": ("risk name", "risk", "principal risk", "title", "risk title", "subject", "topic", "strategic risk", "strategic risks",
-             "function", "area", "heading", "risk area"),
+    "name": ("risk name", "risk", "principal risk", "title", "risk title", "subject", "topic", "strategic risk",
+             "strategic risks", "function", "area", "heading", "risk area"),
     "description": ("description", "risk description", "risks identified", "risk identified", "risk s identified",
                     "hazard", "hazards", "what are the hazards", "risk detail", "cause", "causes",
                     "risk and cause", "detail", "identified hazard and risk", "hazard and risk",
@@ -38,7 +38,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                "risk assessment", "level", "risk grading", "risk grading after control", "grading", "risk h m l",
                "risk rating hml", "h m l", "hml", "status rag", "current rag", "residual rating", "residual risk"),
     "previous": ("last qrt", "last quarter", "previous score", "last quarter score", "previous quarter",
-                 "previous rating", "last qtr", "prev score", "previous risk score", "previous risk rating", "last review score"),
+                 "previous rating", "last qtr", "prev score", "previous risk score", "previous risk rating",
+                 "last review score"),
     "trend": ("trend", "direction of travel", "dot", "movement", "travel", "change"),
     "status": ("status", "risk status", "open closed"),
     "actions": ("actions", "action", "mitigating actions", "further action", "what further action is necessary",
@@ -65,7 +66,7 @@ STAGE_POSITIONS = {**{word: "inherent" for word in OTHER_STAGE_WORDS}, "target":
                    **{word: "residual" for word in RESIDUAL_WORDS}}
 # (position, field) -> the in-depth Register column (schema.DEPTH_COLUMNS) such a header fills; '' is a header
 # without a stage word. A residual score is read as the score (it rates the risk) and also fills Residual Score.
-DEPTH_FIELDS = {
+DEPTH_FIELDS: dict[tuple[str, str | None], str] = {
     ("inherent", "likelihood"): "inherent_likelihood", ("inherent", "impact_score"): "inherent_impact",
     ("inherent", "score"): "inherent_score",
     ("target", "likelihood"): "target_likelihood", ("target", "impact_score"): "target_impact",

@@ -372,9 +372,9 @@ def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
         order = ", ".join(f"{column_letter(c + 1)} {p}" for c, p in sorted(ordinal.items()))
         notes.append((None, "", f"likelihood, impact and score columns repeated without a stage: read in order as "
                                 f"the inherent, residual and target assessments ({order})"))
-    for c, position in ordinal.items():
-        matches[c] = replace(matches[c], position=position, stage="" if position == "residual" else position,
-                             why=f"{matches[c].why}; {position} by its place")
+    for c, place in ordinal.items():
+        matches[c] = replace(matches[c], position=place, stage="" if place == "residual" else place,
+                             why=f"{matches[c].why}; {place} by its place")
     plans: list[ColumnPlan] = []
     claimed: dict[str, int] = {}
     seen: dict[str, int] = {}

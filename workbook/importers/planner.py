@@ -175,7 +175,9 @@ class _Planner:
         self.table, self.header, self.columns, self.mapping = table, header, columns, mapping
         self.report: list[Entry] = []
         self.by_field = {c.field: c for c in columns if c.field not in (None, KEEP, IGNORE, "quarter", "trends")}
-        self.quarters = sorted((c for c in columns if c.field == "quarter"), key=lambda c: c.period)
+        # (quarter, column) of each quarter column, oldest first
+        self.quarters = sorted(((c.period, c) for c in columns if c.field == "quarter" and c.period is not None),
+                               key=lambda pc: pc[0])
         self.kept = [c for c in columns if c.field == KEEP]
         self.trend_columns = [c for c in columns if c.field == "trends"]
         self.bands: list[Band] = list(mapping.bands)
@@ -230,8 +232,8 @@ class _Planner:
                 values[key] = "\n".join(filter(None, [str(values.get(key) or ""), text]))
             if concerned:
                 placed = True
-                self.say("footnote", index, None, text[:200], f"footnote of {', '.join(str(v['id']) for v in concerned)}"
-                         f": in their {FOOTNOTES} column")
+                ids = ", ".join(str(v["id"]) for v in concerned)
+                self.say("footnote", index, None, text[:200], f"footnote of {ids}: in their {FOOTNOTES} column")
         return [FOOTNOTES] if placed else []
 
     # rows -> risks: decided in `rows` from the cells and their spans; said here
@@ -377,7 +379,7 @@ class _Planner:
                      "their description (the source has no risk name column): change the names as you wish")
 
     def _period(self) -> Period:
-        newest = self.quarters[-1].period if self.quarters else None
+        newest = self.quarters[-1][0] if self.quarters else None
         if self.period is None and newest is None:
             raise PeriodError(f"{self.table.source}: give the reporting period with --period, e.g. "
                               "--period \"2024/25 Q4\": the table has no quarter columns to tell it.")
@@ -521,9 +523,8 @@ class _Planner:
         """Close a risk a quarter-column summary stops rating: rated in earlier quarters, blank in the latest."""
         if not self.quarters or values.get("status") or values.get("rating"):
             return
-        rated = [p.period for p in self.quarters if any(h["period"] == p.period.label and h.get("rating")
-                                                        for h in history)]
-        later = [p.period for p in self.quarters if rated and p.period > rated[-1] and p.period <= period]
+        rated = [q for q, _ in self.quarters if any(h["period"] == q.label and h.get("rating") for h in history)]
+        later = [q for q, _ in self.quarters if rated and rated[-1] < q <= period]
         if not rated or not later:
             return
         left = later[0]
@@ -585,10 +586,10 @@ class _Planner:
     def _quarter_entries(self, index: int, risk_id: str, bands: Sequence[Band]) -> dict[Period, dict]:
         row = self.table.rows[index]
         entries: dict[Period, dict] = {}
-        for plan in self.quarters:
+        for quarter, plan in self.quarters:
             text = row[plan.position] if plan.position < len(row) else ""
-            if text and not is_no_rating(text) and plan.period is not None:
-                entries[plan.period] = self._entry(index, plan.position, text, risk_id, plan.period, bands)
+            if text and not is_no_rating(text):
+                entries[quarter] = self._entry(index, plan.position, text, risk_id, quarter, bands)
         return entries
 
     def _scored_entry(self, index: int, key: str, risk_id: str, period: Period,

@@ -102,14 +102,13 @@ def trend_arrow(text: str) -> str | None:
 def band_heading(text: str) -> tuple[str, Band | None] | None:
     """Return (rating, band) for a band heading such as 'High Risk (16 To 20)' or 'Very High None'; else None."""
     match = _BAND_HEADING.match(text)
-    if match and rating_word(match["name"]) and not match["rest"].strip(" )"):
+    rating = rating_word(match["name"]) if match else None
+    if match and rating and not match["rest"].strip(" )"):
         low, high = int(match["low"]), int(match["high"])
-        rating = rating_word(match["name"])
         return rating, Band(min(low, high), max(low, high), rating)
     match = _BAND_EMPTY.match(text)
-    if match and rating_word(match["name"]):
-        return rating_word(match["name"]), None
-    return None
+    rating = rating_word(match["name"]) if match else None
+    return (rating, None) if rating else None
 
 
 def band_of(score: float, bands: Sequence[Band]) -> str | None:
@@ -135,7 +134,8 @@ def parse_bands(text: str) -> tuple[Band, ...]:
     bands = []
     for part in filter(None, (p.strip() for p in re.split(r"[,;\n]", text))):
         match = re.match(r"^(\d+)\s*(?:-|–|to)\s*(\d+)\s+(.+)$", part)
-        if not match or not rating_word(match[3]):
+        rating = rating_word(match[3]) if match else None
+        if not match or not rating:
             raise ValueError(part)
-        bands.append(Band(int(match[1]), int(match[2]), rating_word(match[3])))
+        bands.append(Band(int(match[1]), int(match[2]), rating))
     return tuple(bands)

@@ -101,7 +101,8 @@ def test_parish_register_with_merged_subjects_and_one_word_ratings(tmp_path):
     assert history_of(register) == expected.history
     assert "row 3 column A 'Finance': merged cell over 3 rows (rows 3–5): a group value repeated on each risk" \
         in output
-    assert "row 6 column A 'Assets': merged cell over 2 rows (rows 6–7): a group value repeated on each risk" in output
+    assert "row 6 column A 'Assets': merged cell over 2 rows (rows 6–7): a group value repeated on each risk" \
+        in output
     assert "group: " in output and "'Subject': merged down over rows that are each a risk of their own: a group " \
         "value, repeated on each risk as Portfolio/Department" in output
     assert "6 risks had no ID: given R01–R06" in output
