@@ -208,9 +208,17 @@ def match_cell(cell: HeaderCell) -> Match:
 
 
 def _override(overrides: dict[str, str], cell: HeaderCell, position: int) -> tuple[str, str] | None:
-    letter = column_letter(position + 1)
-    for key in (normalise(cell.shown), normalise(cell.text) if not cell.group else "", f"column {letter.lower()}",
-                letter.lower(), str(position + 1), f"column {position + 1}"):
+    """Return (key, field) of the mapping entry naming this column: its header, or its place ("Column B", and for
+    a headerless column also "B" or "2")."""
+    letter = column_letter(position + 1).lower()
+    named = (f"column {letter}", f"column {position + 1}")  # "Column D" tells apart columns of one header
+    if cell.copy:  # under the header cell of the column to its left: only its place names it
+        keys: tuple[str, ...] = named
+    elif cell.shown:
+        keys = (normalise(cell.shown), normalise(cell.text) if not cell.group else "", *named)
+    else:
+        keys = (*named, letter, str(position + 1))
+    for key in keys:
         if key and key in overrides:
             return key, overrides[key]
     return None
@@ -305,7 +313,8 @@ def _read_column(table: RawTable, header: Header, position: int, match: Match, o
     cell = header.cells[position]
     text = strip_footnote(cell.shown).strip()
     if override is not None:
-        return _Reading(text or f"Column {column_letter(position + 1)}", override, "", "mapping file")
+        shown = f"{text} ({column_letter(position + 1)})" if cell.copy else text
+        return _Reading(shown or f"Column {column_letter(position + 1)}", override, "", "mapping file")
     if not text or cell.copy:
         return _headerless(table, header, cell, position, trend_free, notes)
     if quarter_of(text):
@@ -319,14 +328,14 @@ def _renamed(reading: _Reading, position: int, plans: Sequence[ColumnPlan], seen
              notes: list[tuple[int | None, str, str]]) -> _Reading:
     """Return `reading` with a header another column already has renamed 'Notes (2)': a workbook needs each once."""
     key = reading.text.lower()
-    if key not in seen or not (reading.field == KEEP or reading.field == plans[seen[key]].field):
+    if key not in seen or not (reading.field in (KEEP, IGNORE) or reading.field == plans[seen[key]].field):
         return reading
     n = 2
     while f"{reading.text} ({n})".lower() in seen:
         n += 1
     new = f"{reading.text} ({n})"
     notes.append((position, reading.text, f"header repeats column {column_letter(seen[key] + 1)}'s: renamed '{new}'"))
-    if reading.field not in (KEEP, "quarter", "trends"):
+    if reading.field not in (KEEP, IGNORE, "quarter", "trends"):
         return replace(reading, text=new, field=KEEP, why=f"{reading.why}; the second column of that header")
     return replace(reading, text=new)
 

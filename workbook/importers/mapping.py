@@ -18,7 +18,7 @@ bands = "16-25 High, 12-15 High/Medium, 9-11 Medium, 1-8 Low"
 [columns]                 # source header = register field, "keep" or "ignore"
 "Risk Title" = "name"
 "Notes" = "keep"
-"Column B" = "id"         # a column with no header, by its letter'''
+"Column B" = "id"         # a column by its place (two of one header, or none)'''
 
 
 def read_mapping(path: Path | str) -> ImportMapping:

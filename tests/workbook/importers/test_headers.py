@@ -115,3 +115,15 @@ def test_one_header_cell_over_a_rating_and_its_arrow_keeps_both_at_their_stage()
     assert fields(plans)[2:] == [("Pre-mitigation risk", "keep"), ("Pre-mitigation risk (D)", "keep"),
                                  ("Post-mitigation risk", "rating"), ("Post-mitigation risk (F)", "trend")]
     assert plans[3].why == "trend arrows of the inherent assessment"
+
+
+def test_a_column_under_its_neighbour_s_header_cell_is_named_by_place():
+    table = grid([["Ref", "Risk", "Risk Rating", ""], ["1", "Flood", "16", "x"]], [Span(0, 2, 1, 2)])
+    plans = plan_columns(table, read_header(table, 0), ImportMapping({"Column D": "ignore"}))
+    assert fields(plans)[2:] == [("Risk Rating", "score"), ("Risk Rating (D)", "ignore")]
+
+
+def test_columns_of_one_header_are_told_apart_by_place():
+    table = grid([["Ref", "Risk", "Notes", "Notes"], ["1", "Flood", "a", "b"]])
+    plans = plan_columns(table, read_header(table, 0), ImportMapping({"Column D": "ignore"}))
+    assert fields(plans)[2:] == [("Notes", "keep"), ("Notes (2)", "ignore")]
