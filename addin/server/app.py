@@ -16,6 +16,7 @@ import errno
 import gc
 import json
 import logging
+import shutil
 import time
 import traceback
 import uuid
@@ -34,6 +35,7 @@ from addin.server.payload import BadPayload, TooMuch, read_payload
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("riskreg.server")
 FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+LOW_DISK = 256 * 1024  # bytes free on the scratch disk below which a failed write is taken for a full disk
 
 
 def error(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -118,6 +120,20 @@ async def read_body(request: Request, config: ServerConfig) -> bytes:
     return b"".join(chunks)
 
 
+def disk_full(err: BaseException | None, folder: Path) -> bool:
+    """Return whether `err`, or an error it was raised from, is a full disk (or a file size limit), or the scratch
+    disk is nearly full (some writers, lxml's among them, report a failed write as an error of their own)."""
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(folder).free < LOW_DISK:
+            return True
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, OSError) and err.errno in FULL_DISK:
+            return True
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
+
+
 def check_roles(user: User, roles: tuple[str, ...]) -> None:
     missing = [role for role in roles if role not in user.roles]
     if missing:
@@ -151,13 +167,20 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     def work(script, body: bytes, questions: list[str]) -> dict:
         book = read_payload(body, questions, config.limits)
         del body
-        with workspace.request() as folder:
+        # Only papers write temporary files; with one paper at a time, what a failed one left is its own.
+        with workspace.request(sole=script.heavy and config.paper_concurrency == 1) as folder:
             return run(script, Call(book, config.limits, folder))
 
     @app.post("/xlwings/custom-scripts-call/{script_name}")
     async def call(script_name: str, request: Request):
         started, request_id = time.monotonic(), uuid.uuid4().hex[:12]
         user_id, status = "-", 500
+
+        def bug(err: Exception) -> JSONResponse:  # the traceback's frames go to the log, never the message
+            frames = "".join(traceback.format_list(traceback.extract_tb(err.__traceback__)))
+            log.error("request %s: %s in script %s\n%s", request_id, type(err).__name__, escaped(script_name), frames)
+            return error(500, f"'{script_name[:40]}' stopped because of a fault in riskreg, not in your register. "
+                              f"Give your administrator the reference {request_id}.")
         try:
             try:
                 user = await auth.user(request.headers.get("authorization"))
@@ -188,18 +211,13 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         except TooMuch as err:
             status = 413
             return error(413, str(err))
-        except OSError as err:
-            if err.errno not in FULL_DISK:
-                raise
+        except Exception as err:
+            if not disk_full(err, workspace.folder):
+                return bug(err)
             status = 507
             log.error("request %s: the scratch disk is full (%s)", request_id, escaped(config.scratch_dir, 200))
             return error(507, "The Risk Register server has run out of disk space for its work: tell its "
                               f"administrator (reference {request_id}), then press the button again later.")
-        except Exception as err:  # a bug: the traceback's frames go to the log, never the message (it may quote data)
-            frames = "".join(traceback.format_list(traceback.extract_tb(err.__traceback__)))
-            log.error("request %s: %s in script %s\n%s", request_id, type(err).__name__, escaped(script_name), frames)
-            return error(500, f"'{script_name[:40]}' stopped because of a fault in riskreg, not in your register. "
-                              f"Give your administrator the reference {request_id}.")
         finally:
             log.info("request %s script=%s user=%s status=%d %.0f ms", request_id, escaped(script_name),
                      escaped(user_id, 80), status, (time.monotonic() - started) * 1000)

@@ -79,10 +79,23 @@ class Workspace:
         os.environ["TMPDIR"] = str(self.folder)  # and LibreOffice's
 
     @contextlib.contextmanager
-    def request(self) -> Iterator[Path]:
-        """Yield a new private folder for one request; remove it when the request ends, however it ends."""
+    def request(self, sole: bool = False) -> Iterator[Path]:
+        """Yield a new private folder for one request; remove it when the request ends, however it ends.
+
+        `sole`: no other request that writes temporary files runs meanwhile, so whatever the libraries left in the
+        worker's folder during this one (openpyxl's temporary files after a failed save) is removed too."""
+        before = set(os.listdir(self.folder)) if sole else set()
         folder = Path(tempfile.mkdtemp(prefix="request-", dir=self.folder))  # mode 0700
         try:
             yield folder
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+            for name in set(os.listdir(self.folder)) - before if sole else ():
+                if name.startswith("request-"):
+                    continue  # another request's own folder (Validate runs beside a paper)
+                path = self.folder / name
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
