@@ -42,7 +42,7 @@ class ServerConfig:
     body_timeout: float = 30.0  # seconds for the whole body to arrive
     uploads_per_client: int = 4  # requests one caller may have in progress at once
     concurrency: int = 1  # scripts running at once per worker (Python runs one at a time anyway)
-    queue: int = 16  # requests waiting per worker beyond those running; more get 503
+    queue: int = 64  # requests waiting per worker beyond those running; more get 503
     paper_concurrency: int = 1  # papers (and their PDF) being built at once per worker
     paper_queue: int = 2
     scratch_dir: Path | None = None
@@ -100,7 +100,7 @@ class ServerConfig:
         return cls(api_key, roles, tenant, audience, jwks, max_body, public_url, env.get("RISKREG_ENTRA_CLIENT_ID") or None,
                    limits, number(env, "RISKREG_BODY_TIMEOUT_S", 30, "a number of seconds, e.g. 30", most=3600),
                    whole(env, "RISKREG_UPLOADS_PER_CLIENT", 4), whole(env, "RISKREG_CONCURRENCY", 1, most=64),
-                   whole(env, "RISKREG_QUEUE", 16, least=0), whole(env, "RISKREG_PAPER_CONCURRENCY", 1, most=16),
+                   whole(env, "RISKREG_QUEUE", 64, least=0), whole(env, "RISKREG_PAPER_CONCURRENCY", 1, most=16),
                    whole(env, "RISKREG_PAPER_QUEUE", 2, least=0), Path(scratch) if scratch else None,
                    number(env, "RISKREG_ENTRA_UNKNOWN_KEY_S", 300, "a number of seconds, e.g. 300", most=86_400),
                    jwks_url)

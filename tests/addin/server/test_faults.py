@@ -252,3 +252,60 @@ def _ignore(call) -> None:
         call()
     except httpx.TransportError:
         pass
+
+
+class SlowKeys:
+    """Entra's key endpoint, slow: a loopback HTTP server that takes `delay` seconds per answer and counts them."""
+
+    def __init__(self, jwks: dict, delay: float):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        keys = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                keys.fetches += 1
+                keys.busy.set()
+                time.sleep(delay)
+                body = json.dumps(jwks).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Cache-Control", "max-age=600, private")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                keys.busy.clear()
+
+            def log_message(self, *args):
+                pass
+
+        self.fetches, self.busy = 0, threading.Event()
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/keys"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+
+def test_forged_key_ids_while_entra_is_slow_cost_other_users_nothing(tmp_path, tokens, sample_workbook):
+    keys = SlowKeys(tokens.jwks(), delay=4.0)
+    env = {**env_for(tmp_path, tokens), "RISKREG_ENTRA_JWKS_URL": keys.url}
+    del env["RISKREG_ENTRA_JWKS_FILE"]
+    payload = payload_from_xlsx(sample_workbook)
+    try:
+        with running_server(env, tmp_path) as server:
+            forged: list[httpx.Response] = []
+            senders = [threading.Thread(target=lambda n=n: forged.append(
+                post(server, "validate", payload, tokens.token(kid=f"forged-{n}")))) for n in range(8)]
+            for sender in senders:
+                sender.start()
+            assert keys.busy.wait(WAIT)
+            by_key = post(server, "validate", payload)  # answered while the key set is still being fetched
+            assert by_key.status_code == 200 and keys.busy.is_set()
+            for sender in senders:
+                sender.join(WAIT)
+            assert [detail(r) for r in forged] == [(401, "The sign-in token is not valid: sign in again.")] * 8
+            assert post(server, "validate", payload, tokens.token()).status_code == 200  # the real key: cached
+            again = [post(server, "validate", payload, tokens.token(kid=f"forged-{n}")) for n in range(8, 12)]
+            assert [r.status_code for r in again] == [401] * 4
+            assert keys.fetches == 1  # one fetch for all of them: unknown ids wait a minute for the next
+    finally:
+        keys.http.shutdown()
