@@ -24,6 +24,7 @@ STAMP = VENV / ".riskreg-installed"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu"]
+DEBIAN_PACKAGES.append("nginx-light")  # the server tests' reverse proxy in front of two `riskreg serve`
 
 
 def say(message: str) -> None:
@@ -52,7 +53,8 @@ def ensure_venv() -> None:
 
 def ensure_libreoffice() -> None:
     """Install LibreOffice headless and poppler with apt-get when missing and we are allowed to (root)."""
-    if shutil.which("soffice") and shutil.which("pdftoppm"):
+    nginx = shutil.which("nginx") or Path("/usr/sbin/nginx").exists()
+    if shutil.which("soffice") and shutil.which("pdftoppm") and nginx:
         return
     can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
     if not can_install:
