@@ -165,11 +165,15 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app = FastAPI(title="riskreg", docs_url=None, redoc_url=None, openapi_url=None)
 
     def work(script, body: bytes, questions: list[str]) -> dict:
-        book = read_payload(body, questions, config.limits)
-        del body
-        # Only papers write temporary files; with one paper at a time, what a failed one left is its own.
-        with workspace.request(sole=script.heavy and config.paper_concurrency == 1) as folder:
-            return run(script, Call(book, config.limits, folder))
+        try:
+            book = read_payload(body, questions, config.limits)
+            del body
+            # Only papers write temporary files; with one paper at a time, what a failed one left is its own.
+            with workspace.request(sole=script.heavy and config.paper_concurrency == 1) as folder:
+                return run(script, Call(book, config.limits, folder))
+        finally:
+            if sum(gate.inside for gate in gates.values()) <= 1:  # the last one in: give the burst's memory back
+                release_memory()
 
     @app.post("/xlwings/custom-scripts-call/{script_name}")
     async def call(script_name: str, request: Request):
@@ -261,12 +265,36 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
     app.add_exception_handler(404, lambda request, exc: error(404, "No such page on the Risk Register server."))
     app.add_exception_handler(405, lambda request, exc: error(405, "That method is not allowed here."))
-    # What start-up made lives for the worker's life: move it out of the collector's way, and collect the young
-    # generation less often (a request allocates hundreds of thousands of cells that all die together).
+    tune_gc()
+    return app
+
+
+def _malloc_trim():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Hand the memory freed by finished requests back to the system (glibc keeps it in its arenas otherwise)."""
+    gc.collect(1)
+    if MALLOC_TRIM is not None:
+        MALLOC_TRIM(0)
+
+
+def tune_gc() -> None:
+    """Move what start-up made (it lives for the worker's life) out of the collector's way, and collect the young
+    generation less often: a request allocates hundreds of thousands of cells that all die together."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
-    return app
 
 
 def officejs_client() -> Path | None:

@@ -166,7 +166,10 @@ def grid_of(sheet: SheetIn) -> Grid:
     grid = []
     for r in range(height):
         source = rows[r]
-        line = [cell_value(v, name, r + 1, c + 1) if v != "" else None for c, v in enumerate(source[:width])]
+        # The common cells (plain text, whole and finite numbers) pass as they are; the rest go through cell_value.
+        line = [v if (type(v) is str and v and v[0] != "#" and v[10:11] != "T") or type(v) is int
+                or (type(v) is float and v - v == 0) else (None if v == "" else cell_value(v, name, r + 1, c + 1))
+                for c, v in enumerate(source[:width])]
         if len(line) < width:
             line.extend([None] * (width - len(line)))
         grid.append(line)

@@ -312,7 +312,7 @@ def test_a_valid_entra_token_is_accepted(server, sample_workbook, tokens):
      "not finite (NaN or infinity). Update the add-in."),
     (b'{"client": "Office.js", "version": "0.37.8", "book": {"name": "r.xlsx"}, "names": [], "sheets": [], '
      b'"args": {"period": 1}}', 400, "The request is not a workbook as xlwings' clients send it: args is wrong: input "
-                                     "should be a valid list. Update the add-in."),
+                                     "should be a valid array. Update the add-in."),
     (b'{"client": "VBA", "version": "0.1.0", "book": {"name": "r.xlsx", "active_sheet_index": 0, "selection": "A1"},'
      b' "names": [], "sheets": [{"name": "Register", "values": [[""]], "pictures": [], "tables": []}]}', 400,
      "The server could not use the request: Your xlwings version is different on the client (0.1.0) and server "
