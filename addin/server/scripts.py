@@ -22,7 +22,7 @@ from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterFormatError, RiskregError
 from workbook.core.findings import SEVERITY_FILLS
 from workbook.core.model import column_letter
-from workbook.core.periods import Period, parse_period
+from workbook.core.periods import parse_period
 from workbook.core.result_sheets import (
     REGISTER_SHEETS,
     previous_marks,
@@ -30,7 +30,7 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.rollover import plan_roll, record_columns
+from workbook.core.rollover import check_next_period, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     REGISTER_SHEET,
@@ -170,7 +170,7 @@ def roll_quarter(call: Call) -> Answer:
     new_period = parse_period(period)
     grids = book.grids()
     register = book.register(grids)
-    _check_roll(register, new_period)
+    check_next_period(register, new_period)
     if HISTORY_SHEET not in grids:
         raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
                                   f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
@@ -224,27 +224,6 @@ def roll_quarter(call: Call) -> Answer:
         + f", and the trend columns have moved on. Fill in the {new_period.label} trends, then Validate. The server "
         "keeps no copy: to go back, use the workbook's version history (File > Info > Version History).", *notes]))
     return answer
-
-
-def _check_roll(register, new_period: Period) -> None:
-    """Refuse a roll-over to anything but the next quarter, as `roll-quarter` does."""
-    current = register.period
-    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
-        else f"sheet '{SETTINGS_SHEET}'"
-    if new_period == current:
-        raise PeriodError(
-            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
-            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
-            f"\"{current.next().label}\".")
-    if new_period != current.next():
-        raise PeriodError(
-            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
-            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
-    if "period" not in register.settings_rows:
-        raise RegisterFormatError(
-            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
-            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
-            f"roll-quarter again.")
 
 
 # --- Build board paper and New register -------------------------------------------------------------------------
