@@ -306,3 +306,22 @@ def test_forged_key_ids_while_entra_is_slow_cost_other_users_nothing(tmp_path, t
             assert keys.fetches == 1  # one fetch for all of them: unknown ids wait a minute for the next
     finally:
         keys.http.shutdown()
+
+
+def test_a_request_whose_client_has_gone_is_dropped_before_it_runs(tmp_path, tokens, sample_workbook):
+    payload = payload_from_xlsx(sample_workbook)
+    long = json.loads(json.dumps(payload))
+    history = values(long, "History")
+    history.extend([["CRR01"] + [""] * (len(history[0]) - 1) for _ in range(20_000)])  # a Validate of some seconds
+    with running_server(env_for(tmp_path, tokens), tmp_path) as server:
+        scratch = tmp_path / "scratch"
+        first = threading.Thread(target=lambda: post(server, "validate", long))
+        first.start()
+        wait_for(lambda: list(scratch.glob("worker-*/request-*")), "the long Validate to start")
+        gone = json.dumps(payload).encode()
+        connection = raw_request(server, head_for(server, "validate", len(gone)), gone)
+        connection.close()  # the user gave up while it waited its turn
+        first.join(WAIT)
+        wait_for(lambda: "status=499" in server.log_text(), "the dropped request's log line")
+        assert post(server, "validate", payload).status_code == 200
+        assert server.log_text().count("script=validate user=api-key status=200") == 2
