@@ -194,7 +194,8 @@ def report(result: dict) -> str:
         f"| 95th-percentile latency of those answered | {burst['p95_s']} s |",
     ]
     for i, worker in enumerate(result["memory_after_burst"], start=1):
-        lines.append(f"| worker {i} memory after the burst: peak / now | {worker['peak_mb']} MB / {worker['rss_mb']} MB |")
+        lines.append(f"| worker {i} memory after the burst: peak / now | {worker['peak_mb']} MB / "
+                     f"{worker['rss_mb']} MB |")
     lines += [
         "",
         "## One Validate on the 18-risk sample: server against desktop",

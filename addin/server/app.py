@@ -28,7 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from addin.server import scratch
-from addin.server.auth import Authenticator, Unauthorized, User
+from addin.server.auth import API_KEY_USER, Authenticator, Unauthorized, User
 from addin.server.config import ServerConfig
 from addin.server.payload import BadPayload, TooMuch, read_payload
 
@@ -86,17 +86,17 @@ class Uploads:
         self.limit, self.now = limit, Counter()
 
     @contextlib.contextmanager
-    def one(self, user: User):
-        if self.now[user.id] >= self.limit:
+    def one(self, caller: str):
+        if self.now[caller] >= self.limit:
             raise Refused(429, f"You already have {self.limit} Risk Register requests in progress: wait for them to "
                                "finish, then press the button again.", {"Retry-After": "5"})
-        self.now[user.id] += 1
+        self.now[caller] += 1
         try:
             yield
         finally:
-            self.now[user.id] -= 1
-            if not self.now[user.id]:
-                del self.now[user.id]
+            self.now[caller] -= 1
+            if not self.now[caller]:
+                del self.now[caller]
 
 
 async def read_body(request: Request, config: ServerConfig) -> bytes:
@@ -197,7 +197,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                 status = 404
                 return error(404, f"This server has no script {script_name[:40]!r}: the add-in and the server are "
                                   "of different versions.")
-            with uploads.one(user):
+            # The API key is shared (every .xlam desktop presents it): count its callers by their address instead.
+            address = request.client.host if request.client else "-"
+            caller = user.id if user.id != API_KEY_USER else f"{user.id}@{address}"
+            with uploads.one(caller):
                 check_roles(user, script.roles)
                 body = await read_body(request, config)
                 questions = request.query_params.getlist("arg")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from addin.server.config import ROLES, ServerConfig
 
 ENTRA = "https://login.microsoftonline.com"
+API_KEY_USER = "api-key"  # the id of whoever presents the API key: one for all of them
 
 
 class Unauthorized(Exception):
@@ -113,7 +114,7 @@ class Authenticator:
             raise Unauthorized("No credentials: sign in to the Risk Register add-in (Microsoft 365) or set the "
                                "server's API key in the add-in's settings.")
         if self.config.api_key and hmac.compare_digest(token.encode(), self.config.api_key.encode()):
-            return User("api-key", "API key user", self.config.api_key_roles)
+            return User(API_KEY_USER, "API key user", self.config.api_key_roles)
         if token.count(".") == 2 and self.config.tenant_id:
             return await self._entra_user(token)
         raise Unauthorized("The credentials were not accepted: check the API key in the add-in's settings, or sign "

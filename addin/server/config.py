@@ -97,7 +97,8 @@ class ServerConfig:
             raise ServerConfigError("xlwings' remote engine needs a licence key: set XLWINGS_LICENSE_KEY (a "
                                     "commercial key, or 'noncommercial' where the PolyForm Noncommercial licence "
                                     "covers you: see the README, 'Licence').")
-        return cls(api_key, roles, tenant, audience, jwks, max_body, public_url, env.get("RISKREG_ENTRA_CLIENT_ID") or None,
+        return cls(api_key, roles, tenant, audience, jwks, max_body, public_url,
+                   env.get("RISKREG_ENTRA_CLIENT_ID") or None,
                    limits, number(env, "RISKREG_BODY_TIMEOUT_S", 30, "a number of seconds, e.g. 30", most=3600),
                    whole(env, "RISKREG_UPLOADS_PER_CLIENT", 4), whole(env, "RISKREG_CONCURRENCY", 1, most=64),
                    whole(env, "RISKREG_QUEUE", 64, least=0), whole(env, "RISKREG_PAPER_CONCURRENCY", 1, most=16),
