@@ -144,7 +144,7 @@ def check_roles(user: User, roles: tuple[str, ...]) -> None:
 def create_app(config: ServerConfig | None = None) -> FastAPI:
     """Return the server application (`uvicorn --factory addin.server.app:create_app` reads the environment)."""
     from addin.server import manifest
-    from addin.server.scripts import SCRIPTS, Call, run
+    from addin.server.scripts import SCRIPTS, Call, Script, run
 
     config = config or ServerConfig.from_environment()
     if not log.handlers:  # uvicorn configures its own loggers only
@@ -164,7 +164,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     uploads = Uploads(config.uploads_per_client)
     app = FastAPI(title="riskreg", docs_url=None, redoc_url=None, openapi_url=None)
 
-    def work(script, body: bytes, questions: list[str]) -> dict:
+    def work(script: Script, body: bytes, questions: list[str]) -> dict:
         try:
             book = read_payload(body, questions, config.limits)
             del body
@@ -176,7 +176,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                 release_memory()
 
     @app.post("/xlwings/custom-scripts-call/{script_name}")
-    async def call(script_name: str, request: Request):
+    async def call(script_name: str, request: Request) -> Response:
         started, request_id = time.monotonic(), uuid.uuid4().hex[:12]
         user_id, status = "-", 500
 
