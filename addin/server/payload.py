@@ -94,11 +94,11 @@ class Workbook:
         wanted = self.sheet_names if names is None else [n for n in names if n in self.sheets]
         return {name: grid_of(self.sheets[name]) for name in wanted}
 
-    def totals_rows(self) -> tuple[int, ...]:
-        """Return the sheet rows of the Register table's Total Row (none when it is hidden)."""
-        sheet = self.sheets.get(REGISTER_SHEET)
+    def totals_rows(self, sheet_name: str = REGISTER_SHEET, table_name: str = REGISTER_TABLE) -> tuple[int, ...]:
+        """Return the sheet rows of a table's Total Row (none when it is hidden): the Register table's by default."""
+        sheet = self.sheets.get(sheet_name)
         for table in sheet.tables if sheet else ():
-            if table.name.casefold() == REGISTER_TABLE.casefold():
+            if table.name.casefold() == table_name.casefold():
                 if not table.show_totals or not table.total_row_range_address:
                     return ()
                 top, _, bottom, _ = bounds(table.total_row_range_address)

@@ -33,6 +33,7 @@ from workbook.core.result_sheets import (
 from workbook.core.rollover import check_next_period, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
+    HISTORY_TABLE,
     REGISTER_SHEET,
     SETTINGS_SHEET,
     SUMMARY_SHEET,
@@ -174,6 +175,12 @@ def roll_quarter(call: Call) -> Answer:
     if HISTORY_SHEET not in grids:
         raise RegisterFormatError(f"{register.source}: no sheet named '{HISTORY_SHEET}', so the quarter's ratings "
                                   f"cannot be kept. Add it (copy it from a workbook made by `riskreg new`).")
+    totals = book.totals_rows(HISTORY_SHEET, HISTORY_TABLE)
+    if totals:  # values can only be written below it, and the client cannot insert rows into the table for us
+        raise RegisterFormatError(
+            f"{register.source}: the History table has a Total Row (row {totals[0]}), and Roll quarter over the "
+            "server can only write the new rows below it. Turn the Total Row off (Table Design > Total Row), roll "
+            "the quarter, then turn it on again.")
     plan = plan_roll(register)
     current = register.period
     answer = Answer(book.sheet_names)

@@ -391,3 +391,15 @@ def test_the_xlams_remote_mode_asks_its_questions_in_the_url(server, sample_work
     paper = httpx.post(server.url + ROUTE + "build_paper?arg=true", json=payload, timeout=120,
                        headers={"Authorization": tokens.token([PAPER_ROLE])})
     assert "register board paper.docx" in downloads(actions_of(paper))
+
+
+def test_roll_quarter_refuses_a_history_table_with_a_total_row(server, sample_workbook, tokens):
+    payload = payload_from_xlsx(sample_workbook)
+    history = next(s for s in payload["sheets"] if s["name"] == "History")
+    last = len(history["values"])
+    history["tables"] = [{"name": "RatingHistory", "show_totals": True, "total_row_range_address": f"A{last}:L{last}"}]
+    actions = actions_of(call(server, "roll_quarter", payload, tokens.token([ROLL_ROLE]), ["2021/22 Q3"]))
+    assert [a["func"] for a in actions] == ["alert"]
+    assert alerts(actions) == [f"register.xlsx: the History table has a Total Row (row {last}), and Roll quarter over "
+                               "the server can only write the new rows below it. Turn the Total Row off (Table "
+                               "Design > Total Row), roll the quarter, then turn it on again."]
