@@ -21,6 +21,7 @@ import time
 import traceback
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,7 +66,7 @@ class Gate:
         self.capacity, self.inside, self.retry_after = running + waiting, 0, retry_after
 
     @contextlib.asynccontextmanager
-    async def turn(self, request: Request, what: str):
+    async def turn(self, request: Request, what: str) -> AsyncIterator[None]:
         if self.inside >= self.capacity:
             raise Refused(503, f"The Risk Register server is busy with other {what}: press the button again in a "
                                f"minute.", {"Retry-After": str(self.retry_after)})
@@ -83,10 +84,10 @@ class Uploads:
     """How many requests each caller has in progress (reading, waiting or running): at most `limit`."""
 
     def __init__(self, limit: int):
-        self.limit, self.now = limit, Counter()
+        self.limit, self.now = limit, Counter[str]()
 
     @contextlib.contextmanager
-    def one(self, caller: str):
+    def one(self, caller: str) -> Iterator[None]:
         if self.now[caller] >= self.limit:
             raise Refused(429, f"You already have {self.limit} Risk Register requests in progress: wait for them to "
                                "finish, then press the button again.", {"Retry-After": "5"})

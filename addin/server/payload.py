@@ -70,8 +70,8 @@ class PayloadIn(_Model):
     args: list[Scalar] | None = None
 
 
-def _place(loc: tuple, data: object) -> str:
-    """Return a field's place in words: sheets[1].name is "sheet 2's 'name'"."""
+def _place(loc: tuple) -> str:
+    """Return a field's place as the payload names it: ("sheets", 1, "name") is sheets[1].name."""
     parts = []
     for item in loc:
         parts.append(f"[{item}]" if isinstance(item, int) else (f".{item}" if parts else str(item)))
@@ -187,7 +187,7 @@ def read_payload(body: bytes, questions: list[str], limits: Limits) -> Workbook:
         if first["type"] == "model_type" and not first["loc"]:
             raise BadPayload("The request is not a workbook as xlwings' clients send it (a JSON object): update the "
                              "add-in.") from None
-        where = _place(first["loc"], None)
+        where = _place(first["loc"])
         what = "is missing" if first["type"] == "missing" else f"is wrong: {first['msg'][0].lower()}{first['msg'][1:]}"
         raise BadPayload(f"The request is not a workbook as xlwings' clients send it: {where} {what}. Update the "
                          "add-in.") from None
