@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from workbook.core.errors import PeriodError, RegisterFormatError
+from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.layout import read_settings
 from workbook.core.model import Register, column_letter
@@ -35,7 +35,7 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.ratings import rating_of
-from workbook.core.rollover import RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, check_next_period, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -542,22 +542,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
     register = register or read_register(path)
     new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
     current = register.period
-    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
-        else f"sheet '{SETTINGS_SHEET}'"
-    if new_period == current:
-        raise PeriodError(
-            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
-            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
-            f"\"{current.next().label}\".")
-    if new_period != current.next():
-        raise PeriodError(
-            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
-            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
-    if "period" not in register.settings_rows:
-        raise RegisterFormatError(
-            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
-            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
-            f"roll-quarter again.")
+    check_next_period(register, new_period)
     plan = plan or plan_roll(register)
 
     def edit(book: Book) -> tuple[list[str], list[str]]:
