@@ -7,6 +7,7 @@ import re
 
 from lxml import etree
 
+from workbook.core.errors import RegisterFormatError
 from workbook.core.model import column_letter
 from workbook.core.values import storable
 from workbook.xlsx.package import M
@@ -119,6 +120,30 @@ class Cells:
         cells[column] = cell
         return cell
 
+    def take_row(self, number: int) -> etree._Element | None:
+        """Remove row `number` from the sheet and return it (None when the sheet has no such row)."""
+        row = self.rows().pop(number, None)
+        self._cells.pop(number, None)
+        if row is not None:
+            row.getparent().remove(row)
+        return row
+
+    def put_row(self, row: etree._Element, number: int) -> None:
+        """Put `row` (taken with `take_row`) back as row `number`, its cells renumbered; the row must be free."""
+        for cell in row.iterfind(f"{M}c"):
+            ref = cell.get("r")
+            if ref:
+                cell.set("r", f"{ref.rstrip('0123456789')}{number}")
+        row.set("r", str(number))
+        rows = self.rows()
+        later = [r for r in rows if r > number]
+        if later:
+            rows[min(later)].addprevious(row)
+        else:
+            self.data.append(row)
+        rows[number] = row
+        self._cells.pop(number, None)
+
     def last_row(self, columns) -> int:
         """Return the last row with a value in any of `columns` (1 when none below the header)."""
         columns = set(columns)
@@ -148,8 +173,49 @@ def has_value(cell: etree._Element) -> bool:
     return value is not None and value.text not in (None, "")
 
 
+def _formula(cell: etree._Element) -> etree._Element | None:
+    return cell.find(f"{M}f")
+
+
+def unshare(cell: etree._Element) -> None:
+    """Turn the shared formula `cell` belongs to (Excel's fill-down, stored once) into an ordinary formula in each
+    of its cells, each written as Excel reads it there, so that any of them can move or be cleared; refuse a cell
+    that is part of a multi-cell array formula, which Excel lets change only as a whole."""
+    formula = _formula(cell)
+    if formula is None:
+        return
+    if formula.get("t") == "array":
+        ref = formula.get("ref") or cell.get("r", "")
+        first, _, last = ref.partition(":")
+        if last and last != first:
+            raise RegisterFormatError(
+                f"cell {cell.get('r')} holds an array formula over {ref} (entered with Ctrl+Shift+Enter), which riskreg "
+                f"cannot move or clear a part of, so nothing was written. Clear the array formula or enter it as an "
+                f"ordinary formula in each cell, save, and run the command again.")
+        return
+    if formula.get("t") != "shared":
+        return
+    from openpyxl.formula.translate import Translator  # the formula tokenizer openpyxl ships
+
+    group = formula.get("si")
+    members = [c for c in cell.getroottree().getroot().iter(f"{M}c")
+               if (f := _formula(c)) is not None and f.get("t") == "shared" and f.get("si") == group]
+    master = next((c for c in members if (_formula(c).text or "").strip()), None)
+    if master is None:
+        raise RegisterFormatError(
+            f"cell {cell.get('r')} holds a shared formula whose first cell is missing, so riskreg cannot tell what it "
+            f"computes and nothing was written. Open the workbook in Excel, save it, and run the command again.")
+    text, origin = _formula(master).text, master.get("r", "")
+    for member in members:
+        element = _formula(member)
+        element.text = Translator(f"={text}", origin).translate_formula(member.get("r", ""))[1:]
+        for name in ("t", "si", "ref"):
+            element.attrib.pop(name, None)
+
+
 def clear_value(cell: etree._Element) -> None:
-    """Empty the cell, keeping its style."""
+    """Empty the cell, keeping its style (a shared formula's other cells keep theirs)."""
+    unshare(cell)
     for child in list(cell):
         if child.tag in (f"{M}v", f"{M}is", f"{M}f"):
             cell.remove(child)
@@ -178,17 +244,19 @@ def set_value(cell: etree._Element, value: object) -> None:
 
 
 def move_value(source: etree._Element | None, target: etree._Element) -> None:
-    """Give `target` the value `source` holds (a shared string stays a shared string); keep `target`'s style."""
+    """Give `target` the value or formula `source` holds (a shared string stays a shared string); keep `target`'s
+    style."""
     clear_value(target)
     if source is None:
         return
+    unshare(source)  # a formula moves as Excel's cut and paste moves it: its text, naming the same cells
     if source.get("t"):
         target.set("t", source.get("t"))
     for child in source:
         if child.tag in (f"{M}f", f"{M}v", f"{M}is"):
             copy = etree.fromstring(etree.tostring(child))
-            if copy.tag == f"{M}f" and copy.get("t") == "shared":
-                continue  # a shared formula's master stays where it is: keep the value it last computed
+            if copy.tag == f"{M}f" and copy.get("t") == "array":
+                copy.set("ref", target.get("r", ""))  # a one-cell array formula: it covers its new cell
             target.append(copy)
 
 
