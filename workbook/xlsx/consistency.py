@@ -38,8 +38,8 @@ def settle(book) -> None:
     """Make the package of `book` (a workbook.xlsx.book.Book) consistent before it is written."""
     package = book.package
     grown = _grown_tables(package)
-    for sheet_part, (left, right, old_last, new_last) in grown:
-        grow_ranges(package, sheet_part, left, right, old_last, new_last)
+    for sheet_part, (first_row, left, right, new_last) in grown:
+        grow_ranges(package, sheet_part, first_row, left, right, new_last)
     if _formulas_moved(package):
         drop_calc_chain(package)
 
@@ -157,15 +157,16 @@ def restore_totals(book, sheet: str, lifted: LiftedTotals, last_data_row: int) -
 
 
 def _grown_tables(package: Package) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """Return (sheet part, (left, right, old last data row, new last data row)) of each table riskreg grew."""
+    """Return (sheet part, (first data row, left, right, new last data row)) of each table riskreg grew."""
     grown = []
     owners = {}
     for name in package.names():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             for _, target in package.related(name, REL_TABLE):
                 owners[target] = name
+    rewritten = package.rewritten()
     for part, sheet_part in owners.items():
-        if part not in package.rewritten():
+        if part not in rewritten:
             continue
         before = package.original(part)
         if before is None:
@@ -175,13 +176,14 @@ def _grown_tables(package: Package) -> list[tuple[str, tuple[int, int, int, int]
         old_last = old_bounds[2] - int(old.get("totalsRowCount") or 0)
         new_last = new_bounds[2] - int(new.get("totalsRowCount") or 0)
         if new_last > old_last:
-            grown.append((sheet_part, (new_bounds[1], new_bounds[3], old_last, new_last)))
+            first_row = new_bounds[0] + (0 if new.get("headerRowCount") == "0" else 1)
+            grown.append((sheet_part, (first_row, new_bounds[1], new_bounds[3], new_last)))
     return grown
 
 
-def grow_range(sqref: str, left: int, right: int, old_last: int, new_last: int) -> str:
-    """Return `sqref` (space-separated ranges) with each range over the table's columns that ran to (or past) the
-    table's old last row extended down to `new_last`."""
+def grow_range(sqref: str, first_row: int, left: int, right: int, new_last: int) -> str:
+    """Return `sqref` (space-separated ranges) with each range that starts at the table's first data row, within its
+    columns, extended down to the table's last data row `new_last` (a range that reaches further stays)."""
     grown = []
     for ref in sqref.split():
         try:
@@ -189,25 +191,25 @@ def grow_range(sqref: str, left: int, right: int, old_last: int, new_last: int) 
         except ValueError:
             grown.append(ref)
             continue
-        if first <= right and last >= left and old_last <= bottom < new_last:
+        if top == first_row and left <= first and last <= right and bottom < new_last:
             grown.append(f"{column_letter(first)}{top}:{column_letter(last)}{new_last}")
         else:
             grown.append(ref)
     return " ".join(grown)
 
 
-def grow_ranges(package: Package, sheet_part: str, left: int, right: int, old_last: int, new_last: int) -> None:
-    """Grow the sheet's data validations and conditional formats (x14 ones too) that followed a table's data."""
+def grow_ranges(package: Package, sheet_part: str, first_row: int, left: int, right: int, new_last: int) -> None:
+    """Grow the sheet's data validations and conditional formats (x14 ones too) that follow a table's columns."""
     def grow(match: re.Match) -> bytes:
-        value = grow_range(match.group(2).decode(), left, right, old_last, new_last).encode()
+        value = grow_range(match.group(2).decode(), first_row, left, right, new_last).encode()
         return match.group(1) + value + match.group(3)
 
     if package.is_parsed(sheet_part):
         root = package.xml(sheet_part)
         for element in root.iter(f"{M}dataValidation", f"{M}conditionalFormatting"):
-            element.set("sqref", grow_range(element.get("sqref", ""), left, right, old_last, new_last))
+            element.set("sqref", grow_range(element.get("sqref", ""), first_row, left, right, new_last))
         for element in root.iter(f"{{{_XM}}}sqref"):
-            element.text = grow_range(element.text or "", left, right, old_last, new_last)
+            element.text = grow_range(element.text or "", first_row, left, right, new_last)
         package.changed(sheet_part)
         return
     data = package.read(sheet_part)

@@ -19,7 +19,7 @@ FINDINGS_AUTHOR = "riskreg findings"
 _LEGACY_AUTHOR = "riskreg"
 _LEGACY_FINDING = re.compile(r"riskreg R\d{3} \(")
 SHAPES_PER_BLOCK = 1024  # VML shape ids: block n (o:idmap data) holds _x0000_s{n*1024+1} to _x0000_s{n*1024+1023}
-_IDMAP = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([^\"]*)\"")
+_IDMAP = re.compile(rb"<(?:\w+:)?idmap\b[^>]*\bdata=\"([^\"]*)\"")  # any prefix: Excel's VML is not always XML
 _V = "urn:schemas-microsoft-com:vml"
 _O = "urn:schemas-microsoft-com:office:office"
 _X = "urn:schemas-microsoft-com:office:excel"
