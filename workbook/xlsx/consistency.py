@@ -60,6 +60,9 @@ def _formulas_moved(package: Package) -> bool:
     """Whether a worksheet part riskreg rewrote holds its formulas in other cells than it did when read."""
     if calc_chain_part(package) is None:
         return False
+    for name in package.removed():  # a sheet removed with its formulas
+        if name.startswith("xl/worksheets/") and formula_cells(package.original(name) or b""):
+            return True
     for name in package.rewritten():
         if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
             continue

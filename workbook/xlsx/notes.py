@@ -129,10 +129,17 @@ class SheetNotes:
         self.package.changed(self.vml_part)
 
     def _free_shape_ids(self, vml: etree._Element, count: int) -> list[str]:
-        """Return `count` shape ids free in this drawing's o:idmap blocks, adding a block no other drawing of the
-        package uses when they are full (and the o:shapelayout itself when the drawing has none)."""
+        """Return `count` shape ids free in this drawing's o:idmap blocks, adding blocks no other drawing of the
+        package uses when they are full. A drawing of notes alone with no o:idmap (as riskreg wrote them before),
+        or with a block another drawing uses too, gets blocks of its own and its notes are numbered in them."""
         layout = vml.find(f"{{{_O}}}shapelayout")
         idmap = layout.find(f"{{{_O}}}idmap") if layout is not None else None
+        taken = self._other_blocks()
+        blocks = _blocks(idmap.get("data", "")) if idmap is not None else []
+        shapes = list(vml.iter(f"{{{_V}}}shape"))
+        renumber: list[etree._Element] = []
+        if (idmap is None or set(blocks) & taken) and all(_is_note(shape) for shape in shapes):
+            blocks, renumber = [], shapes
         if idmap is None:
             if layout is None:
                 layout = etree.Element(f"{{{_O}}}shapelayout")
@@ -140,27 +147,27 @@ class SheetNotes:
                 vml.insert(0, layout)
             idmap = etree.SubElement(layout, f"{{{_O}}}idmap")
             idmap.set(f"{{{_V}}}ext", "edit")
-            idmap.set("data", "")
-        blocks = _blocks(idmap.get("data", ""))
-        used = {s.get("id", "") for s in vml.iter(f"{{{_V}}}shape")}
-        taken = self._other_blocks()
+        used = {shape.get("id", "") for shape in shapes if shape not in renumber}
         found: list[str] = []
-        block_index = 0
-        while len(found) < count:
-            if block_index == len(blocks):
-                block = next(n for n in range(1, 1 << 20) if n not in taken and n not in blocks)
-                blocks.append(block)
-                idmap.set("data", ",".join(str(b) for b in blocks))
-            block = blocks[block_index]
+        index = 0
+        while len(found) < len(renumber) + count:
+            if index == len(blocks):
+                blocks.append(next(n for n in range(1, 1 << 20) if n not in taken and n not in blocks))
+            block = blocks[index]
             for number in range(block * SHAPES_PER_BLOCK + 1, (block + 1) * SHAPES_PER_BLOCK):
                 shape_id = f"_x0000_s{number}"
                 if shape_id not in used:
                     used.add(shape_id)
                     found.append(shape_id)
-                    if len(found) == count:
+                    if len(found) == len(renumber) + count:
                         break
-            block_index += 1
-        return found
+            index += 1
+        idmap.set("data", ",".join(str(b) for b in blocks))
+        for shape, shape_id in zip(renumber, found):
+            shape.set("id", shape_id)
+            if shape.get(f"{{{_O}}}spid") is not None:
+                shape.set(f"{{{_O}}}spid", shape_id)
+        return found[len(renumber):]
 
     def _other_blocks(self) -> set[int]:
         """Return the o:idmap blocks the package's other VML drawings use."""
@@ -196,6 +203,11 @@ class SheetNotes:
             else:
                 self.sheet_root.append(legacy)
             package.changed(self.part)
+
+
+def _is_note(shape: etree._Element) -> bool:
+    data = shape.find(f"{{{_X}}}ClientData")
+    return data is not None and data.get("ObjectType") == "Note"
 
 
 def _blocks(data: str) -> list[int]:

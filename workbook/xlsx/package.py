@@ -142,6 +142,10 @@ class Package:
         info = self._raw.get(name)
         return self._archive.read(info) if info is not None else None
 
+    def removed(self) -> set[str]:
+        """Return the parts of the file that will not be written."""
+        return {name for name in self._removed if name in self._raw}
+
     def is_parsed(self, name: str) -> bool:
         return name in self._trees
 

@@ -178,9 +178,9 @@ def _formula(cell: etree._Element) -> etree._Element | None:
 
 
 def unshare(cell: etree._Element) -> None:
-    """Turn the shared formula `cell` belongs to (Excel's fill-down, stored once) into an ordinary formula in each
-    of its cells, each written as Excel reads it there, so that any of them can move or be cleared; refuse a cell
-    that is part of a multi-cell array formula, which Excel lets change only as a whole."""
+    """Before `cell` moves or is cleared: when it holds a shared formula (Excel's fill-down, stored once), turn the
+    sheet's shared formulas into an ordinary formula in each cell, each as Excel reads it there (one pass over the
+    sheet, done once); refuse a cell that is part of a multi-cell array formula, which Excel changes only whole."""
     formula = _formula(cell)
     if formula is None:
         return
@@ -193,21 +193,23 @@ def unshare(cell: etree._Element) -> None:
                 f"cannot move or clear a part of, so nothing was written. Clear the array formula or enter it as an "
                 f"ordinary formula in each cell, save, and run the command again.")
         return
-    if formula.get("t") != "shared":
-        return
+    if formula.get("t") == "shared":
+        _unshare_sheet(cell.getroottree().getroot(), cell)
+
+
+def _unshare_sheet(root: etree._Element, cell: etree._Element) -> None:
     from openpyxl.formula.translate import Translator  # the formula tokenizer openpyxl ships
 
-    group = formula.get("si")
-    members = [c for c in cell.getroottree().getroot().iter(f"{M}c")
-               if (f := _formula(c)) is not None and f.get("t") == "shared" and f.get("si") == group]
-    master = next((c for c in members if (_formula(c).text or "").strip()), None)
-    if master is None:
+    shared = [(c, f) for c in root.iter(f"{M}c") if (f := _formula(c)) is not None and f.get("t") == "shared"]
+    masters = {f.get("si"): (f.text, c.get("r", "")) for c, f in shared if (f.text or "").strip()}
+    missing = {f.get("si") for _, f in shared} - set(masters)
+    if missing:
         raise RegisterFormatError(
-            f"cell {cell.get('r')} holds a shared formula whose first cell is missing, so riskreg cannot tell what it "
-            f"computes and nothing was written. Open the workbook in Excel, save it, and run the command again.")
-    text, origin = _formula(master).text, master.get("r", "")
-    for member in members:
-        element = _formula(member)
+            f"cell {cell.get('r')}'s sheet holds a shared formula whose first cell is missing, so riskreg cannot tell "
+            f"what it computes and nothing was written. Open the workbook in Excel, save it, and run the command "
+            f"again.")
+    for member, element in shared:
+        text, origin = masters[element.get("si")]
         element.text = Translator(f"={text}", origin).translate_formula(member.get("r", ""))[1:]
         for name in ("t", "si", "ref"):
             element.attrib.pop(name, None)

@@ -101,6 +101,18 @@ def test_a_roll_over_that_moves_a_formula_drops_the_calculation_chain(sample_wor
     assert grid[1][column] == "↗"
 
 
+def test_removing_a_sheet_with_formulas_drops_the_calculation_chain(sample_workbook):
+    """Summary and Validation are riskreg's, but a user may have typed a formula there: the chain lists it."""
+    assert run_cli("validate", sample_workbook, "--write").exit_code == 1
+    wb = openpyxl.load_workbook(sample_workbook)
+    wb["Validation"]["K1"] = "=1+1"
+    wb.save(sample_workbook)
+    with_calc_chain(sample_workbook, ["K1"])
+    assert run_cli("validate", sample_workbook, "--write").exit_code == 1
+    assert "xl/calcChain.xml" not in package_parts(sample_workbook)
+    assert_valid(sample_workbook)
+
+
 def test_a_write_that_moves_no_formula_keeps_the_calculation_chain(sample_workbook):
     wb = openpyxl.load_workbook(sample_workbook)
     wb[LISTS_SHEET]["Z1"] = "=1+1"
@@ -208,6 +220,38 @@ def test_note_shapes_have_ids_in_their_own_idmap_blocks(sample_workbook, soffice
     assert ws["Q1101"].comment.text == "note 1101"
     resaved = soffice(sample_workbook, "xlsx", tmp_path / "resaved")
     assert openpyxl.load_workbook(resaved)[REGISTER_SHEET]["Q1101"].comment.text.strip() == "note 1101"
+
+
+def test_a_drawing_without_idmap_or_sharing_a_block_gets_blocks_of_its_own(sample_workbook):
+    """Notes riskreg wrote before it kept an o:idmap, and openpyxl's drawings that all say block 1, are numbered
+    in blocks no other drawing uses when riskreg adds a note to them."""
+    wb = openpyxl.load_workbook(sample_workbook)
+    wb[HISTORY_SHEET]["A1"].comment = Comment("History is appended by roll-quarter.", "Risk Manager")
+    wb.save(sample_workbook)
+    assert run_cli("validate", sample_workbook, "--write").exit_code == 1
+
+    ours = Book(sample_workbook).notes(REGISTER_SHEET).vml_part
+
+    def strip_layout(parts):
+        root = etree.fromstring(parts[ours])
+        for layout in root.findall(f"{{{O}}}shapelayout"):
+            root.remove(layout)
+        parts[ours] = etree.tostring(root)
+    rewrite_parts(sample_workbook, strip_layout)
+    assert b"idmap" not in package_parts(sample_workbook)[ours]
+    book = Book(sample_workbook)
+    book.notes(HISTORY_SHEET).add({"B2": "a second note"}, FINDINGS_AUTHOR, (300, 100))
+    book.notes(REGISTER_SHEET).add({"Q2": "another note"}, FINDINGS_AUTHOR, (300, 100))
+    book.save(sample_workbook)
+    drawings = _vml_blocks(sample_workbook)
+    blocks = [b for found, _ in drawings.values() for b in found]
+    assert len(blocks) == len(set(blocks)) == len(drawings) == 3
+    for found, shapes in drawings.values():
+        assert all(found[0] * SHAPES_PER_BLOCK < s < (found[0] + 1) * SHAPES_PER_BLOCK for s in shapes)
+    assert_valid(sample_workbook)
+    ws = openpyxl.load_workbook(sample_workbook)
+    assert ws[HISTORY_SHEET]["A1"].comment.text == "History is appended by roll-quarter."
+    assert ws[REGISTER_SHEET]["G3"].comment.author == FINDINGS_AUTHOR
 
 
 # ---- shared and array formulas ------------------------------------------------------------------------------
