@@ -16,12 +16,23 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from lxml import etree
 
 from workbook.core.model import column_letter
 from workbook.xlsx.package import CONTENT_TYPES, M, REL_NS, WORKBOOK_PART, Package, rels_path
-from workbook.xlsx.sheet_xml import split_ref
+from workbook.xlsx.sheet_xml import Cells, split_ref
+
+
+class Book(Protocol):
+    """What these checks need of a workbook.xlsx.book.Book (which calls them, so is not imported here)."""
+
+    package: Package
+
+    def part(self, sheet: str) -> str: ...
+
+    def cells(self, sheet: str, *, edit: bool = True) -> Cells: ...
 
 REL_CALC_CHAIN = f"{REL_NS}/calcChain"
 REL_TABLE = f"{REL_NS}/table"
@@ -34,8 +45,8 @@ _XM_SQREF = re.compile(rb"(<xm:sqref>)([^<]*)(</xm:sqref>)")
 _SPECIALS = {"#all", "#data", "#headers", "#totals", "#this row"}
 
 
-def settle(book) -> None:
-    """Make the package of `book` (a workbook.xlsx.book.Book) consistent before it is written."""
+def settle(book: Book) -> None:
+    """Make the package of `book` consistent before it is written."""
     package = book.package
     grown = _grown_tables(package)
     for sheet_part, (first_row, left, right, new_last) in grown:
@@ -125,7 +136,7 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
     return top, left, bottom, right
 
 
-def lift_totals(book, sheet: str, name: str) -> LiftedTotals | None:
+def lift_totals(book: Book, sheet: str, name: str) -> LiftedTotals | None:
     """Take table `name`'s Total Row out of `sheet` (so rows appended go where it was); None when it has none."""
     package = book.package
     found = table_part(package, book.part(sheet), name)
@@ -143,7 +154,7 @@ def lift_totals(book, sheet: str, name: str) -> LiftedTotals | None:
     return LiftedTotals(part, rows)
 
 
-def restore_totals(book, sheet: str, lifted: LiftedTotals, last_data_row: int) -> None:
+def restore_totals(book: Book, sheet: str, lifted: LiftedTotals, last_data_row: int) -> None:
     """Put the Total Row back below `last_data_row`, the table's last row again, its filter above it."""
     package, cells = book.package, book.cells(sheet)
     table = package.xml(lifted.table_part)

@@ -198,7 +198,8 @@ def unshare(cell: etree._Element) -> None:
 
 
 def _unshare_sheet(root: etree._Element, cell: etree._Element) -> None:
-    from openpyxl.formula.translate import Translator  # the formula tokenizer openpyxl ships
+    # openpyxl's formula tokenizer, imported only when a shared formula moves (openpyxl is slow to import)
+    from openpyxl.formula.translate import Translator
 
     shared = [(c, f) for c in root.iter(f"{M}c") if (f := _formula(c)) is not None and f.get("t") == "shared"]
     masters = {f.get("si"): (f.text, c.get("r", "")) for c, f in shared if (f.text or "").strip()}
