@@ -101,13 +101,7 @@ class Cells:
         rows = self.rows()
         element = rows.get(row)
         if element is None:
-            element = etree.Element(f"{M}row", r=str(row))
-            later = [r for r in rows if r > row]
-            if later:
-                rows[min(later)].addprevious(element)
-            else:
-                self.data.append(element)
-            rows[row] = element
+            element = self._insert_row(etree.Element(f"{M}row", r=str(row)), row)
         cells = self.row_cells(row)
         cell = etree.Element(f"{M}c", r=f"{column_letter(column)}{row}")
         if element.get("customFormat") == "1" and element.get("s"):
@@ -135,6 +129,11 @@ class Cells:
             if ref:
                 cell.set("r", f"{ref.rstrip('0123456789')}{number}")
         row.set("r", str(number))
+        self._insert_row(row, number)
+        self._cells.pop(number, None)
+
+    def _insert_row(self, row: etree._Element, number: int) -> etree._Element:
+        """Put the row element `row` into sheetData in row order, as row `number`."""
         rows = self.rows()
         later = [r for r in rows if r > number]
         if later:
@@ -142,7 +141,7 @@ class Cells:
         else:
             self.data.append(row)
         rows[number] = row
-        self._cells.pop(number, None)
+        return row
 
     def last_row(self, columns) -> int:
         """Return the last row with a value in any of `columns` (1 when none below the header)."""
