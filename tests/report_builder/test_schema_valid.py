@@ -3,7 +3,7 @@ settings, the chart, headers and footers, properties, relationships and content 
 
 from __future__ import annotations
 
-from support.ooxml_schema import changed_parts, invalid_parts, package_parts
+from support.ooxml_schema import changed_parts, invalid_parts, package_parts, part_errors
 from support.riskreg_testing import run_cli
 
 from templates.make_board_paper import build
@@ -25,4 +25,11 @@ def test_every_part_of_the_paper_is_valid(sample_workbook):
 def test_the_template_script_writes_a_valid_template(tmp_path):
     """The w:zoom of python-docx's default settings lacked the w:percent ECMA-376 requires: the check caught it."""
     template = build(tmp_path / "board_paper.docx")
-    assert invalid_parts(changed_parts(package_parts(template))) == []
+    parts = changed_parts(package_parts(template))
+    assert invalid_parts(parts) == []
+    settings = parts["word/settings.xml"]
+    assert b'w:percent="100"' in settings
+    before = settings.replace(b' w:percent="100"', b"")
+    assert [e.split(": ", 1)[1] for e in part_errors("word/settings.xml", before)] == [
+        "Element '{http://schemas.openxmlformats.org/wordprocessingml/2006/main}zoom': The attribute "
+        "'{http://schemas.openxmlformats.org/wordprocessingml/2006/main}percent' is required but missing."]

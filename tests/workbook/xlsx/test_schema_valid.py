@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.excel_tables import with_history_total_row
 from support.feature_registers import make_producers
 from support.ooxml_schema import changed_parts, invalid_parts, package_parts, part_errors
 from support.riskreg_testing import run_cli
 
-from workbook.core.schema import HISTORY_SHEET, HISTORY_TABLE, REGISTER_SHEET
+from workbook.core.schema import REGISTER_SHEET
 
 WRITES = {
     "validate --write": ["validate", "{path}", "--write"],
@@ -76,7 +77,6 @@ def test_validate_write_twice_and_roll_keep_every_part_valid(sample_workbook):
 def test_special_registers_stay_valid(tmp_path, sample_workbook):
     """A Total Row on History, formulas in the trend columns, a user's structured reference, 4,000+ History rows."""
     from openpyxl import load_workbook
-    from openpyxl.worksheet.table import TableColumn
 
     wb = load_workbook(sample_workbook)
     ws = wb[REGISTER_SHEET]
@@ -84,20 +84,15 @@ def test_special_registers_stay_valid(tmp_path, sample_workbook):
     trend = [i + 1 for i, h in enumerate(headers) if isinstance(h, str) and h.endswith("Trending")]
     ws.cell(row=2, column=trend[-1], value=f"=IF(ROW()>1,{ws.cell(row=2, column=trend[-2]).coordinate},\"\")")
     ws.cell(row=2, column=len(headers) + 2, value=f"=COUNTIF(RiskRegister[{headers[trend[0] - 1]}],\"↗\")")
-    history = wb[HISTORY_SHEET]
-    table = history.tables[HISTORY_TABLE]
-    width = history.max_column
-    for row in range(history.max_row + 1, 4_102):
-        history.append([f"R{row:05}", "2019/20 Q1", "High"] + [None] * (width - 3))
-    last = history.max_row + 1
-    history.cell(row=last, column=1, value="Total")
-    table.ref = f"A1:{table.ref.split(':')[1].rstrip('0123456789')}{last}"
-    table.totalsRowCount = 1
-    columns: list[TableColumn] = table.tableColumns
-    columns[0].totalsRowLabel = "Total"
     wb.save(sample_workbook)
-    for command in ("roll-quarter", "validate --write"):
+    with_history_total_row(sample_workbook, extra_rows=4_100)
+    for command in ("roll-quarter", "validate --write", "trends --write"):
         assert invalid_parts(run_write(sample_workbook, command)) == [], command
+    before = package_parts(sample_workbook)  # the second roll-over appends 2021/22 Q3 above the Total Row
+    assert run_cli("roll-quarter", sample_workbook, "--period", "2021/22 Q4").exit_code == 0
+    parts = changed_parts(package_parts(sample_workbook), before)
+    assert any(name.startswith("xl/tables/") for name in parts)
+    assert invalid_parts(parts) == []
 
 
 def test_an_invalid_part_is_caught():
