@@ -172,6 +172,17 @@ def has_value(cell: etree._Element) -> bool:
     return value is not None and value.text not in (None, "")
 
 
+class FormulaRefused(RegisterFormatError):
+    """A formula riskreg cannot move or clear; `at` names the file and sheet, which only the caller knows."""
+
+    def __init__(self, cell: str, reason: str):
+        super().__init__(f"cell {cell} {reason}")
+        self.cell, self.reason = cell, reason
+
+    def at(self, path: object, sheet: str) -> RegisterFormatError:
+        return RegisterFormatError(f"{path}: cell {sheet}!{self.cell} {self.reason}")
+
+
 def _formula(cell: etree._Element) -> etree._Element | None:
     return cell.find(f"{M}f")
 
@@ -187,8 +198,8 @@ def unshare(cell: etree._Element) -> None:
         ref = formula.get("ref") or cell.get("r", "")
         first, _, last = ref.partition(":")
         if last and last != first:
-            raise RegisterFormatError(
-                f"cell {cell.get('r')} holds an array formula over {ref} (entered with Ctrl+Shift+Enter), which riskreg "
+            raise FormulaRefused(
+                cell.get("r", ""), f"holds an array formula over {ref} (entered with Ctrl+Shift+Enter), which riskreg "
                 f"cannot move or clear a part of, so nothing was written. Clear the array formula or enter it as an "
                 f"ordinary formula in each cell, save, and run the command again.")
         return
@@ -204,10 +215,9 @@ def _unshare_sheet(root: etree._Element, cell: etree._Element) -> None:
     masters = {f.get("si"): (f.text, c.get("r", "")) for c, f in shared if (f.text or "").strip()}
     missing = {f.get("si") for _, f in shared} - set(masters)
     if missing:
-        raise RegisterFormatError(
-            f"cell {cell.get('r')}'s sheet holds a shared formula whose first cell is missing, so riskreg cannot tell "
-            f"what it computes and nothing was written. Open the workbook in Excel, save it, and run the command "
-            f"again.")
+        raise FormulaRefused(
+            cell.get("r", ""), "holds a shared formula whose first cell is missing, so riskreg cannot tell what it "
+            "computes and nothing was written. Open the workbook in Excel, save it, and run the command again.")
     for member, element in shared:
         text, origin = masters[element.get("si")]
         element.text = Translator(f"={text}", origin).translate_formula(member.get("r", ""))[1:]

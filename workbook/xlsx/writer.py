@@ -58,7 +58,7 @@ from workbook.xlsx.consistency import broken_references, lift_totals, restore_to
 from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.preserve import check_editable
-from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
+from workbook.xlsx.sheet_xml import FormulaRefused, cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.reader import check_workbook_file, read_register
 from workbook.xlsx.result_parts import SheetSpec, add_chart, add_results_sheet, bar_chart, worksheet
 from workbook.xlsx.styles import fill_from_spec, fill_spec, font, is_our_fill, solid_fill
@@ -531,12 +531,15 @@ def _shift_trends(book: Book, register: Register, new_period: Period) -> tuple[l
             columns[position - left].set("name", header)
             book.package.changed(table[0])
     cells = book.cells(REGISTER_SHEET)
-    for risk in register.risks:
-        targets = [cells.cell(risk.row, p) for p in positions]
-        for older, newer in zip(targets, targets[1:]):
-            move_value(newer, older)
-        move_value(None, targets[-1])
-        written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
+    try:
+        for risk in register.risks:
+            targets = [cells.cell(risk.row, p) for p in positions]
+            for older, newer in zip(targets, targets[1:]):
+                move_value(newer, older)
+            move_value(None, targets[-1])
+            written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
+    except FormulaRefused as refused:
+        raise refused.at(register.source, REGISTER_SHEET) from None
     after = [c.get("name", "") for c in columns] if columns is not None else []
     broken = broken_references(book.package, dict(book.package.sheets()), REGISTER_SHEET, REGISTER_TABLE, before,
                                after) if table else []

@@ -289,13 +289,27 @@ def test_a_shared_formula_in_a_trend_column_moves_as_a_formula_in_each_cell(samp
     assert [grid[row - 1][column] for row in (2, 19)] == [str(len(grid[1][0])), str(len(grid[18][0]))]
 
 
+def test_a_one_cell_array_formula_moves_with_its_range(sample_workbook):
+    oldest, middle, newest = trend_columns(sample_workbook)
+    _set_formulas(sample_workbook, newest, {2: f'<f t="array" ref="{newest}2">SUM(LEN(A2:B2))</f>'})
+    assert roll(sample_workbook).exit_code == 0
+    sheet = etree.fromstring(package_parts(sample_workbook)[REGISTER_PART])
+    cell = next(c for c in sheet.iter(f"{M}c") if c.get("r") == f"{middle}2")
+    assert (cell.find(f"{M}f").get("ref"), cell.find(f"{M}f").text) == (f"{middle}2", "SUM(LEN(A2:B2))")
+    assert_valid(sample_workbook)
+
+
 def test_a_multi_cell_array_formula_in_a_trend_column_is_refused(sample_workbook):
     oldest, middle, newest = trend_columns(sample_workbook)
     _set_formulas(sample_workbook, newest, {2: f'<f t="array" ref="{newest}2:{newest}3">A2:A3</f>'})
     before = sample_workbook.read_bytes()
     result = roll(sample_workbook)
     assert result.exit_code != 0
-    assert result.output.startswith(f"Error: cell {newest}2 holds an array formula over {newest}2:{newest}3")
+    assert result.output == (
+        f"Error: {sample_workbook}: cell Register!{newest}2 holds an array formula over {newest}2:{newest}3 (entered "
+        f"with Ctrl+Shift+Enter), which riskreg cannot move or clear a part of, so nothing was written. Clear the "
+        f"array formula or enter it as an ordinary formula in each cell, save, and run the command again.\n")
+    assert result.exit_code == 2
     assert sample_workbook.read_bytes() == before
 
 
