@@ -5,7 +5,7 @@ and a table's renamed columns (`broken_references`):
 - the calculation chain (xl/calcChain.xml) lists formula cells by address: when a formula cell moves or is cleared
   the chain is dropped (Excel rebuilds it) and the workbook asks for a full calculation on load;
 - a table's Total Row stays its last row when rows are appended to the table;
-- data validations and conditional formats that ran to the end of a table's data grow with the table;
+- data validations and conditional formats that start at a table's first data row grow with the table;
 - a header rename that a user's structured reference (`RiskRegister[Q2 Trending]`) still names is reported.
 Note shapes' ids and `o:idmap` are kept valid by workbook/xlsx/notes.py, shared and array formulas by sheet_xml.
 """
@@ -21,7 +21,7 @@ from typing import Protocol
 from lxml import etree
 
 from workbook.core.model import column_letter
-from workbook.xlsx.package import CONTENT_TYPES, M, REL_NS, WORKBOOK_PART, Package, rels_path
+from workbook.xlsx.package import CONTENT_TYPES, M, REL_NS, WORKBOOK_PART, Package
 from workbook.xlsx.sheet_xml import Cells, split_ref
 
 
@@ -33,6 +33,7 @@ class Book(Protocol):
     def part(self, sheet: str) -> str: ...
 
     def cells(self, sheet: str, *, edit: bool = True) -> Cells: ...
+
 
 REL_CALC_CHAIN = f"{REL_NS}/calcChain"
 REL_TABLE = f"{REL_NS}/table"
@@ -90,7 +91,7 @@ def drop_calc_chain(package: Package) -> None:
     part = calc_chain_part(package)
     if part is None:
         return
-    for rel_id, target in package.related(WORKBOOK_PART, REL_CALC_CHAIN):
+    for rel_id, _ in package.related(WORKBOOK_PART, REL_CALC_CHAIN):
         package.unrelate(WORKBOOK_PART, rel_id)
     package.remove(part)
     package.drop_content_type(part)
