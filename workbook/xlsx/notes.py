@@ -129,17 +129,18 @@ class SheetNotes:
         self.package.changed(self.vml_part)
 
     def _free_shape_ids(self, vml: etree._Element, count: int) -> list[str]:
-        """Return `count` shape ids free in this drawing's o:idmap blocks, adding blocks no other drawing of the
-        package uses when they are full. A drawing of notes alone with no o:idmap (as riskreg wrote them before),
-        or with a block another drawing uses too, gets blocks of its own and its notes are numbered in them."""
+        """Return `count` shape ids free in this drawing's o:idmap blocks that no other drawing of the package
+        uses, adding such a block when they are full (the shapes already there keep their ids). A drawing of notes
+        alone with no o:idmap, as riskreg wrote them before, gets blocks of its own and its notes are numbered in
+        them."""
         layout = vml.find(f"{{{_O}}}shapelayout")
         idmap = layout.find(f"{{{_O}}}idmap") if layout is not None else None
         taken = self._other_blocks()
         blocks = _blocks(idmap.get("data", "")) if idmap is not None else []
         shapes = list(vml.iter(f"{{{_V}}}shape"))
         renumber: list[etree._Element] = []
-        if (idmap is None or set(blocks) & taken) and all(_is_note(shape) for shape in shapes):
-            blocks, renumber = [], shapes
+        if idmap is None and all(_is_note(shape) for shape in shapes):
+            renumber = shapes
         if idmap is None:
             if layout is None:
                 layout = etree.Element(f"{{{_O}}}shapelayout")
@@ -149,11 +150,13 @@ class SheetNotes:
             idmap.set(f"{{{_V}}}ext", "edit")
         used = {shape.get("id", "") for shape in shapes if shape not in renumber}
         found: list[str] = []
+        usable = [block for block in blocks if block not in taken]
         index = 0
         while len(found) < len(renumber) + count:
-            if index == len(blocks):
-                blocks.append(next(n for n in range(1, 1 << 20) if n not in taken and n not in blocks))
-            block = blocks[index]
+            if index == len(usable):
+                usable.append(next(n for n in range(1, 1 << 20) if n not in taken and n not in blocks))
+                blocks.append(usable[-1])
+            block = usable[index]
             for number in range(block * SHAPES_PER_BLOCK + 1, (block + 1) * SHAPES_PER_BLOCK):
                 shape_id = f"_x0000_s{number}"
                 if shape_id not in used:

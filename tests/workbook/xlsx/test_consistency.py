@@ -222,15 +222,15 @@ def test_note_shapes_have_ids_in_their_own_idmap_blocks(sample_workbook, soffice
     assert openpyxl.load_workbook(resaved)[REGISTER_SHEET]["Q1101"].comment.text.strip() == "note 1101"
 
 
-def test_a_drawing_without_idmap_or_sharing_a_block_gets_blocks_of_its_own(sample_workbook):
-    """Notes riskreg wrote before it kept an o:idmap, and openpyxl's drawings that all say block 1, are numbered
-    in blocks no other drawing uses when riskreg adds a note to them."""
+def test_a_drawing_without_idmap_or_sharing_a_block_gets_a_block_of_its_own(sample_workbook):
+    """Notes riskreg wrote before it kept an o:idmap are numbered in a block no other drawing uses; a note added to
+    one of openpyxl's drawings (which all say block 1) goes in a block of its own, the user's boxes untouched."""
     wb = openpyxl.load_workbook(sample_workbook)
     wb[HISTORY_SHEET]["A1"].comment = Comment("History is appended by roll-quarter.", "Risk Manager")
     wb.save(sample_workbook)
     assert run_cli("validate", sample_workbook, "--write").exit_code == 1
-
-    ours = Book(sample_workbook).notes(REGISTER_SHEET).vml_part
+    notes = Book(sample_workbook)
+    ours, history = notes.notes(REGISTER_SHEET).vml_part, notes.notes(HISTORY_SHEET).vml_part
 
     def strip_layout(parts):
         root = etree.fromstring(parts[ours])
@@ -239,18 +239,28 @@ def test_a_drawing_without_idmap_or_sharing_a_block_gets_blocks_of_its_own(sampl
         parts[ours] = etree.tostring(root)
     rewrite_parts(sample_workbook, strip_layout)
     assert b"idmap" not in package_parts(sample_workbook)[ours]
+    user_shapes = [int(shape.get("id").rsplit("s", 1)[1])
+                   for shape in etree.fromstring(package_parts(sample_workbook)[history]).iter(f"{{{V}}}shape")]
     book = Book(sample_workbook)
     book.notes(HISTORY_SHEET).add({"B2": "a second note"}, FINDINGS_AUTHOR, (300, 100))
     book.notes(REGISTER_SHEET).add({"Q2": "another note"}, FINDINGS_AUTHOR, (300, 100))
     book.save(sample_workbook)
     drawings = _vml_blocks(sample_workbook)
-    blocks = [b for found, _ in drawings.values() for b in found]
-    assert len(blocks) == len(set(blocks)) == len(drawings) == 3
-    for found, shapes in drawings.values():
-        assert all(found[0] * SHAPES_PER_BLOCK < s < (found[0] + 1) * SHAPES_PER_BLOCK for s in shapes)
+    elsewhere = {name: {b for other, (found, _) in drawings.items() if other != name for b in found}
+                 for name in drawings}
+    register_blocks, register_shapes = drawings[ours]
+    assert not set(register_blocks) & elsewhere[ours]
+    assert all(any(b * SHAPES_PER_BLOCK < s < (b + 1) * SHAPES_PER_BLOCK for b in register_blocks)
+               for s in register_shapes)
+    history_blocks, history_shapes = drawings[history]
+    assert history_shapes[:len(user_shapes)] == user_shapes  # the user's box keeps its id
+    added = history_shapes[len(user_shapes):]
+    assert history_blocks == [1, max(history_blocks)] and len(added) == 1
+    assert added[0] // SHAPES_PER_BLOCK == history_blocks[1] and history_blocks[1] not in elsewhere[history]
     assert_valid(sample_workbook)
     ws = openpyxl.load_workbook(sample_workbook)
     assert ws[HISTORY_SHEET]["A1"].comment.text == "History is appended by roll-quarter."
+    assert ws[HISTORY_SHEET]["B2"].comment.text == "a second note"
     assert ws[REGISTER_SHEET]["G3"].comment.author == FINDINGS_AUTHOR
 
 
