@@ -23,7 +23,8 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".riskreg-installed"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu"]
+DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu",
+                   "chromium"]  # chromium: headless, for the task pane's browser test (tests/browser)
 
 
 def say(message: str) -> None:
@@ -51,15 +52,15 @@ def ensure_venv() -> None:
 
 
 def ensure_libreoffice() -> None:
-    """Install LibreOffice headless and poppler with apt-get when missing and we are allowed to (root)."""
-    if shutil.which("soffice") and shutil.which("pdftoppm"):
+    """Install LibreOffice headless, poppler and Chromium with apt-get when missing and we are allowed to (root)."""
+    if shutil.which("soffice") and shutil.which("pdftoppm") and Path("/usr/bin/chromium").is_file():
         return
     can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
     if not can_install:
-        say("LibreOffice (soffice) or poppler (pdftoppm) not found and cannot be installed here (apt-get as root): "
-            "the tests that open files with them will fail. Install both to run them.")
+        say("LibreOffice (soffice), poppler (pdftoppm) or Chromium (/usr/bin/chromium) not found and cannot be installed "
+            "here (apt-get as root): the tests that open files with them will fail. Install them to run those tests.")
         return
-    say("installing LibreOffice headless and poppler with apt-get (used by the tests as a real client)")
+    say("installing LibreOffice headless, poppler and Chromium with apt-get (used by the tests as real clients)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run("apt-get", "update", "-qq", env=env)
     run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES, env=env,

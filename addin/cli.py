@@ -194,6 +194,8 @@ def _wrote(result, what: str) -> None:
     click.echo(f"Wrote {what} to {result.path}.", err=True)
     if result.backup:
         click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
+    if result.pruned and result.pruned.removed:
+        click.echo(result.pruned.sentence(), err=True)
 
 
 def _one_writer(path: Path | None) -> None:
@@ -352,6 +354,8 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
         click.echo(f"Note: {note}")
     if result.backup:
         click.echo(f"Backup of the workbook before this change: {result.backup}")
+    if result.pruned and result.pruned.removed:
+        click.echo(result.pruned.sentence())
 
 
 @cli.command("rules")

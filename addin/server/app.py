@@ -159,12 +159,16 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         return Response(page, media_type="text/html")
 
     client = officejs_client()
+    if client:
+        log.info("task pane client: xlwings-server's Office.js client at %s", client)
+    else:
+        log.warning('task pane client: missing, the task pane cannot run: pip install "riskreg[officejs]" and restart')
 
     @app.get("/static/js/{path:path}")
     async def client_js(path: str):
         target = (client / path).resolve() if client else None
         if target is None or not target.is_relative_to(client) or not target.is_file():
-            return error(404, "No such file (the Office.js client comes with the officejs extra: see the README).")
+            return error(404, 'No such file (the Office.js client comes with pip install "riskreg[officejs]").')
         return Response(target.read_bytes(), media_type="text/javascript")
 
     @app.get("/static/{name}")

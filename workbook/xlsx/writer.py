@@ -18,6 +18,7 @@ from lxml import etree
 
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.findings import SEVERITY_FILLS, Finding, note_text, split_address, worst
+from workbook.core.layout import read_settings
 from workbook.core.model import Register, column_letter
 from workbook.core.palette import WORKBOOK_HEADER_FILL
 from workbook.core.periods import Period, parse_period
@@ -51,8 +52,8 @@ from workbook.core.trends import Movements, Refresh
 from workbook.core.values import looks_like_formula
 from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
-from workbook.files.backup import backup_register, check_unchanged, discard_backup
-from workbook.files.lock import one_writer
+from workbook.files.backup import Pruned, backup_register, backups_to_keep, discard_backup, prune_backups
+from workbook.files.lock import held_as, one_writer
 from workbook.xlsx.book import Book
 from workbook.xlsx.consistency import broken_references, lift_totals, restore_totals
 from workbook.xlsx.notes import FINDINGS_AUTHOR
@@ -87,12 +88,13 @@ class WriteResult:
     cells: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    pruned: Pruned | None = None  # the older backups removed to keep the last N
 
 
 # ---- opening and saving -------------------------------------------------------------------------------------
 
 def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None = None,
-          force: bool = False) -> tuple[T, Path, Path | None]:
+          force: bool = False) -> tuple[T, Path, Path | None, Pruned | None]:
     """Open the workbook's package, apply `edit`, and save it (in place after a backup, or to `output`), holding
     the lock of the file written."""
     path = Path(path)
@@ -102,7 +104,7 @@ def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None
 
 
 def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
-                 force: bool) -> tuple[T, Path, Path | None]:
+                 force: bool) -> tuple[T, Path, Path | None, Pruned | None]:
     check_workbook_file(path)
     backup = None
     if output:
@@ -112,16 +114,16 @@ def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Pa
     try:
         book = Book(path)
         check_editable(book)
+        keep = backups_to_keep(read_settings(book.grid(SETTINGS_SHEET))[0].get("backups_keep")
+                               if SETTINGS_SHEET in book.sheetnames else None)
         result = edit(book)
+        with atomic_path(target, unchanged=held_as(path) if backup else None) as temp:  # the commit
+            book.save(temp)
     except Exception:
         if backup is not None:
             discard_backup(backup)  # nothing was written, so there is nothing to go back to
         raise
-    if backup is not None:
-        check_unchanged(path, backup)
-    with atomic_path(target) as temp:
-        book.save(temp)
-    return result, target, backup
+    return result, target, backup, prune_backups(path, backup, keep) if backup else None
 
 
 def _store(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
@@ -285,8 +287,8 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
         _validation_sheet(book, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
-    cells, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, cells, tuple(findings))
+    cells, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, cells, tuple(findings), pruned=pruned)
 
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
@@ -347,8 +349,8 @@ def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | Non
         summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
-    written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
+    written, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes, pruned)
 
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
@@ -586,5 +588,5 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         written.append(_store(book, SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
         return written, notes
 
-    (written, notes), target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), (), tuple(notes))
+    (written, notes), target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), (), tuple(notes), pruned)
