@@ -406,6 +406,8 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
     if result.forced_errors:
         click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
                    f"{plural(result.forced_errors, 'register error')}.")
+    if result.forced_errors and period:
+        _altered_note(register, jobs.period_or_none(period))
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
 
@@ -508,6 +510,47 @@ def demo_command(outdir: Path) -> None:
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")
+
+
+def _altered_note(register: Path, period) -> None:
+    from workbook import record_jobs
+
+    altered = record_jobs.altered_quarters(register, period)
+    if altered:
+        click.echo(f"Note: the record of {' and '.join(p.label for p in altered)} was altered after "
+                   f"{'it was' if len(altered) == 1 else 'they were'} closed (see the data-quality note): this paper "
+                   "is not the one the Committee had at the time.")
+
+
+# --- the record: correct-history (workbook/core/seal.py, workbook/record_jobs.py) ---
+
+@cli.command("correct-history")
+@click.argument("register", type=click.Path(path_type=Path))
+@click.option("--period", required=True, help="The sealed quarter whose History was corrected, e.g. '2021/22 Q3'.")
+@click.option("--reason", required=True, help="Why the closed quarter's record was changed; recorded with the "
+              "new seal.")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def correct_history_command(register: Path, period: str, reason: str, output: Path | None, force: bool) -> None:
+    """Accept a hand correction of a closed quarter's History in a REGISTER: re-seal the quarter.
+
+    Every change validate names in that quarter (R100-R102) is accepted and listed on the Record sheet with the
+    reason and today's date; the quarter's seal is renewed, and each later seal with it. A backup is kept.
+    """
+    from workbook import record_jobs
+
+    done = record_jobs.correct_history(register, jobs.period_or_none(period), reason, output=output, force=force)
+    correction = done.correction
+    click.echo(f"Corrected {correction.period.label} in {done.written.path}: "
+               f"{plural(correction.accepted, 'change')} accepted and recorded with the reason.")
+    for line in correction.accepted:
+        click.echo(f"  {line}")
+    renewed = [p.label for p in correction.resealed]
+    click.echo(f"Sealed {correction.period.label} again" + (f"; renewed the seals of {', '.join(renewed)}, "
+                                                            "which cover it." if renewed else "."))
+    if done.written.backup:
+        click.echo(f"Backup of the workbook before this change: {done.written.backup}")
 
 
 @cli.command("serve")

@@ -66,6 +66,7 @@ class Movement:
     name: str
     before: str = ""  # last period's trend symbol (or rating for closed risks)
     after: str = ""  # this period's
+    removed: bool = False  # a closed risk whose row was deleted from the Register, not closed
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,9 @@ def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
     sentences = []
     for m in sorted(movements, key=lambda m: m.risk_id):
         who = f"{m.risk_id} {m.name}".strip()
-        if m.kind == "closed":
+        if m.kind == "closed" and m.removed:
+            sentences.append(f"{who} was removed from the register this quarter without being closed.")
+        elif m.kind == "closed":
             sentences.append(f"{who} was closed this quarter.")
         elif m.before in ARROWS and m.after in ARROWS and m.before != m.after:
             sentences.append(f"{who} moved from {m.before} to {m.after}.")

@@ -21,6 +21,7 @@ from workbook.core.schema import (
 from workbook.core.values import entry_score, risk_score
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+REMOVED_NOTE = "removed from the register without being closed"  # a closed movement that is a deleted row
 
 
 @dataclass(frozen=True)
@@ -326,10 +327,28 @@ def closed_risks(register: Register) -> list[tuple[str, str]]:
     on_register = register.by_id()
     earlier = closed_in(register)
     closed = [(risk.id, risk.name) for risk in register.risks if risk.id and risk.is_closed and risk.id not in earlier]
+    return closed + [(risk_id, recorded_name(register, risk_id)) for risk_id in vanished(register)]
+
+
+@once_per_register
+def vanished(register: Register) -> list[str]:
+    """Return the IDs of risks on the register last period (History has them open) and gone now without being
+    closed: a deleted row, not a closure."""
+    on_register = register.by_id()
     previous = register.period.previous()
-    gone = sorted(risk_id for risk_id, history in snapshots(register).items()
+    return sorted(risk_id for risk_id, history in snapshots(register).items()
                   if risk_id not in on_register and previous in history and history[previous].present)
-    return closed + [(risk_id, "") for risk_id in gone]
+
+
+def recorded_name(register: Register, risk_id: str) -> str:
+    """Return the name the Record sheet keeps for `risk_id` from its latest History row that has one, else ''."""
+    rows = earlier_rows(register).get(risk_id, {})
+    for period in sorted(rows, reverse=True):
+        name = register.recorded_text.get(rows[period].fingerprint, {}).get("name", "") if rows[period].fingerprint \
+            else ""
+        if name:
+            return name
+    return ""
 
 
 _GROUP_OF = {NEW: "new", ESCALATING: "escalated", DEESCALATING: "de_escalated", UNCHANGED: "unchanged"}
@@ -359,8 +378,9 @@ def movements(register: Register) -> Movements:
     for risk_id, name in closed_risks(register):
         before = history.get(risk_id, {}).get(previous)
         rating = on_register[risk_id].rating if risk_id in on_register else ""
+        removed = risk_id not in on_register
         groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
-                                         True, "" if name else "not on the register; name unknown"))
+                                         True, REMOVED_NOTE if removed else ""))
     return Movements(register.period, *(tuple(groups[g]) for g in (
         "new", "escalated", "de_escalated", "unchanged", "closed", "unclassified")), notes=tuple(notes))
 

@@ -1,0 +1,137 @@
+"""Sealed quarters, corrections and vanished rows on real workbooks: validate, paper --period, correct-history."""
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+from addin.cli import cli
+
+CORRECT = 'riskreg correct-history --period "2021/22 Q2" --reason "…"'
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def closed_twice(sample_workbook):
+    """The sample, clean, closed in 2021/22 Q2 and Q3 (each quarter's arrows filled from History)."""
+    book = load_workbook(sample_workbook)
+    book["Register"]["G3"] = "→"
+    book["Register"]["B3"] = "Operational Training and Embedded Learning"
+    book.save(sample_workbook)
+    first = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3")
+    assert first.exit_code == 0, first.output
+    assert ("Sealed 2021/22 Q2: from now on a change to a closed quarter shows in validate. 2020/21 Q4 to "
+            "2021/22 Q1 were closed before riskreg sealed quarters and stay unsealed.") in first.output
+    assert run("trends", sample_workbook, "--write").exit_code == 0
+    second = run("roll-quarter", sample_workbook, "--period", "2021/22 Q4")
+    assert second.exit_code == 0 and "Sealed" not in second.output  # said once, at the first seal
+    assert run("trends", sample_workbook, "--write").exit_code == 0
+    return sample_workbook
+
+
+def _history_row(path, risk_id, period):
+    sheet = load_workbook(path)["History"]
+    headers = [cell.value for cell in sheet[1]]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if (r[0].value, r[1].value) == (risk_id, period))
+    return headers, row
+
+
+def _errors(output):
+    return [line.split("\t")[1:] for line in output.splitlines() if line.startswith("error\t")]
+
+
+def test_a_sealed_quarter_names_each_altered_or_deleted_cell(closed_twice):
+    assert run("validate", closed_twice).exit_code == 0
+    headers, row = _history_row(closed_twice, "CRR09", "2021/22 Q2")
+    _, gone = _history_row(closed_twice, "CRR06", "2021/22 Q2")
+    book = load_workbook(closed_twice)
+    book["History"].cell(row=row, column=headers.index("Rating") + 1).value = "Critical"
+    book["History"].delete_rows(gone)
+    book.save(closed_twice)
+    result = run("validate", closed_twice)
+    assert result.exit_code == 1
+    assert _errors(result.output) == [
+        ["R101", "History!A1", "CRR06", "History has no row for CRR06 in 2021/22 Q2, but the seal of 2021/22 Q2 "
+         "recorded Rating 'High', Trend '→', Source 'imported', Status 'Open', Text fingerprint '09a25704f97032c9': "
+         f"the row was deleted after the quarter was closed. Restore the row, or record the correction with "
+         f"`{CORRECT}`."],
+        ["R100", f"History!C{row - (gone < row)}", "CRR09", "History Rating of CRR09 for 2021/22 Q2 is 'Critical', but the "
+         "seal of 2021/22 Q2 recorded 'High': the cell was changed after the quarter was closed. Put back 'High', "
+         f"or record the correction with `{CORRECT}`."],
+    ]
+
+
+def test_paper_period_refuses_an_altered_quarter_and_force_says_it_was_altered(closed_twice, tmp_path):
+    headers, row = _history_row(closed_twice, "CRR09", "2021/22 Q2")
+    book = load_workbook(closed_twice)
+    book["History"].cell(row=row, column=headers.index("Rating") + 1).value = "Critical"
+    book.save(closed_twice)
+    refused = run("paper", closed_twice, "--period", "2021/22 Q2", "-o", tmp_path / "q2.docx")
+    assert refused.exit_code == 2 and not (tmp_path / "q2.docx").exists()
+    assert refused.output.startswith("Error: register.xlsx: the register has 1 error, so the board paper was not "
+                                     f"built: History!C{row}: History Rating of CRR09 for 2021/22 Q2 is 'Critical'")
+    forced = run("paper", closed_twice, "--period", "2021/22 Q2", "-o", tmp_path / "q2.docx", "--force")
+    assert forced.exit_code == 0
+    assert forced.output.splitlines()[1:] == [
+        "Note: built with --force; the paper carries a data-quality note listing 1 register error.",
+        "Note: the record of 2021/22 Q2 was altered after it was closed (see the data-quality note): this paper is "
+        "not the one the Committee had at the time.",
+    ]
+    # The later quarter's paper reads 2021/22 Q2's arrows too: it is refused as well.
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", tmp_path / "q3.docx").exit_code == 2
+
+
+def test_correct_history_records_the_reason_and_seals_again(closed_twice, tmp_path):
+    original = tmp_path / "before.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", original).exit_code == 0
+    headers, row = _history_row(closed_twice, "CRR09", "2021/22 Q2")
+    book = load_workbook(closed_twice)
+    book["History"].cell(row=row, column=headers.index("Rating") + 1).value = "Critical"
+    book.save(closed_twice)
+    result = run("correct-history", closed_twice, "--period", "2021/22 Q2", "--reason",
+                 "CRR09 was rated  Critical at the meeting")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        f"Corrected 2021/22 Q2 in {closed_twice}: 1 change accepted and recorded with the reason.",
+        f"  History row {row}: CRR09 Rating 'High' → 'Critical'",
+        "Sealed 2021/22 Q2 again; renewed the seals of 2021/22 Q3, which cover it.",
+        f"Backup of the workbook before this change: {result.output.splitlines()[3].split(': ', 1)[1]}",
+    ]
+    assert run("validate", closed_twice).exit_code == 0
+    assert run("paper", closed_twice, "--period", "2021/22 Q2", "-o", tmp_path / "q2.docx").exit_code == 0
+    again = run("correct-history", closed_twice, "--period", "2021/22 Q2", "--reason", "again")
+    assert (again.exit_code, again.output) == (2, (
+        f"Error: {closed_twice}: History and the Record of 2021/22 Q2 are as its seal recorded them: nothing to "
+        "correct. Edit History first, then run correct-history.\n"))
+    unsealed = run("correct-history", closed_twice, "--period", "2021/22 Q1", "--reason", "typo")
+    assert (unsealed.exit_code, unsealed.output) == (2, (
+        f"Error: {closed_twice}: 2021/22 Q1 is not a sealed quarter (sealed: 2021/22 Q2, 2021/22 Q3), so there is "
+        "no seal to renew; its History can be edited as it stands.\n"))
+
+
+def test_a_deleted_row_is_a_warning_and_the_paper_says_removed_not_closed(closed_twice, tmp_path):
+    book = load_workbook(closed_twice)
+    sheet = book["Register"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == "CRR10")
+    name = sheet.cell(row=row, column=2).value
+    sheet.delete_rows(row)
+    book.save(closed_twice)
+    result = run("validate", closed_twice)
+    assert (f"warning\tR103\tRegister!A1\tCRR10\tCRR10 ({name}) was on the Register in 2021/22 Q3 and is not on "
+            "it now, but it was never closed: the board paper says it was removed. To close it, put its row back "
+            "with Status Closed.") in result.output
+    paper = tmp_path / "paper.docx"
+    assert run("paper", closed_twice, "-o", paper, "--force").exit_code == 0
+    texts = [p.text for p in Document(str(paper)).paragraphs]
+    assert f"CRR10 {name} was removed from the register this quarter without being closed." in texts
+
+
+def test_paper_period_of_an_imported_quarter_is_one_short_line(closed_twice):
+    result = run("paper", closed_twice, "--period", "2021/22 Q1")
+    assert (result.exit_code, result.output) == (2, (
+        f"Error: {closed_twice}: History has 2021/22 Q1 from an import, not from a close, and the Record sheet "
+        "keeps nothing of its close, so its paper cannot be built again. Papers can be built again for 2021/22 Q2 "
+        "and 2021/22 Q3.\n"))
