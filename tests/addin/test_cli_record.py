@@ -6,6 +6,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from addin.cli import cli
+from workbook.core.history import register_as_of
+from workbook.core.periods import parse_period
+from workbook.xlsx.reader import read_register
 
 CORRECT = 'riskreg correct-history --period "2021/22 Q2" --reason "…"'
 
@@ -135,3 +138,27 @@ def test_paper_period_of_an_imported_quarter_is_one_short_line(closed_twice):
         f"Error: {closed_twice}: History has 2021/22 Q1 from an import, not from a close, and the Record sheet "
         "keeps nothing of its close, so its paper cannot be built again. Papers can be built again for 2021/22 Q2 "
         "and 2021/22 Q3.\n"))
+
+
+def _paper_text(path):
+    document = Document(str(path))
+    lines = [p.text for p in document.paragraphs if not p.text.startswith("Built from register file")]
+    return lines + [" | ".join(c.text for c in row.cells) for table in document.tables for row in table.rows]
+
+
+def test_a_past_paper_keeps_its_quarters_configuration(closed_twice, tmp_path):
+    before = tmp_path / "before.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
+    book = load_workbook(closed_twice)
+    settings = book["Settings"]
+    rows = {settings.cell(row=r, column=1).value: r for r in range(1, settings.max_row + 1)}
+    settings.cell(row=rows["Likelihood and impact scale"], column=2).value = 5
+    settings.cell(row=rows["Appendix columns"], column=2).value = "Portfolio/Department"
+    settings.cell(row=rows["Trend basis"], column=2).value = "rating"
+    book.save(closed_twice)
+    after = tmp_path / "after.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
+    assert _paper_text(after) == _paper_text(before)
+    past = register_as_of(read_register(closed_twice), parse_period("2021/22 Q3"))
+    assert [past.setting(key) for key in ("score_scale", "appendix_columns", "trend_basis")] == [
+        "4", "Risk Owner, Last Reviewed", "score"]  # as recorded at the close: the heat map is drawn 4×4

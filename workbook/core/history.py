@@ -9,20 +9,14 @@ from workbook.core import trends
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, SheetRow
 from workbook.core.periods import Period
-from workbook.core.rollover import (
-    ACTIONS_FIELD,
-    APPETITE_FIELD,
-    DEPTH_FIELD,
-    MATRIX_FIELD,
-    QUARTER_KEY,
-    RATINGS_FIELD,
-    TRENDS_FIELD,
-)
+from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD
+from workbook.core.rollover import ACTIONS_FIELD, APPETITE_FIELD, DEPTH_FIELD, TRENDS_FIELD
 from workbook.core.schema import (
     ACTION_COLUMNS,
     APPETITE_COLUMNS,
     DEPTH_COLUMNS,
     NOT_APPLICABLE,
+    RECORDED_CONFIG_KEYS,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
     TREND_COUNT,
@@ -101,6 +95,7 @@ def register_as_of(register: Register, period: Period) -> Register:
     if quarter:  # recorded at the close: what the paper said then, blanks included
         settings.update({key: _date(quarter.get(key, "")) if key in DATE_SETTINGS else quarter.get(key, "")
                          for key in RECORDED_SETTING_KEYS})
+    settings.update({key: quarter[key] for key in RECORDED_CONFIG_KEYS if key in quarter})
     settings["period"] = period.label
     lists = dict(register.lists)
     if quarter.get(RATINGS_FIELD):

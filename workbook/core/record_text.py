@@ -17,6 +17,8 @@ PART_LENGTH = 32_000  # each part's length: under the limit with room to spare
 PART_MARK = "+"
 FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: ample for the few thousand texts a register has in its life
 QUARTER_KEY = "quarter {label}"  # the key of a closed quarter's own fields (settings, scale, sheets)
+RATINGS_FIELD = "ratings"  # the quarter's Ratings list, most severe first, one per line
+MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
 
 
 def fingerprint(texts: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ from workbook.core.errors import RegisterFormatError
 from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
 from workbook.core.periods import Period
-from workbook.core.record_text import QUARTER_KEY, fingerprint, record_rows
+from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
 from workbook.core.seal import SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
@@ -27,17 +27,16 @@ from workbook.core.schema import (
     HISTORY_ADDED_KEYS,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
+    RECORDED_CONFIG_KEYS,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
     TEXT_COLUMNS,
     TREND_KEYS,
 )
 
-RATINGS_FIELD = "ratings"
 TRENDS_FIELD = "trends"
 ACTIONS_FIELD = "actions"  # the Actions sheet at the close, as JSON: a past paper lists that quarter's actions
 APPETITE_FIELD = "appetite"  # the Appetite sheet at the close, as JSON
-MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
 DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, target date, proximity), as JSON
 
 
@@ -145,6 +144,8 @@ def quarter_record(register: Register) -> dict[str, str]:
     from workbook.core.ratings import rating_scale
 
     fields = {key: as_text(register.settings.get(key)).strip() for key in RECORDED_SETTING_KEYS}
+    # The configuration in force, defaults resolved: a past paper is drawn, scored and listed as it was then.
+    fields.update({key: as_text(register.setting(key)).strip() for key in RECORDED_CONFIG_KEYS})
     fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
     # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
     fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
