@@ -553,6 +553,60 @@ def correct_history_command(register: Path, period: str, reason: str, output: Pa
         click.echo(f"Backup of the workbook before this change: {done.written.backup}")
 
 
+@cli.command("rename-band")
+@click.argument("register", type=click.Path(path_type=Path))
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def rename_band_command(register: Path, old: str, new: str, output: Path | None, force: bool) -> None:
+    """Rename the rating band OLD to NEW in a REGISTER, from its open quarter on.
+
+    Sets the Lists entry, the Register's ratings, the Matrix sheet's band and the Appetite tolerances that name it;
+    History keeps the closed quarters' words (their papers are built as they were), and trends read them as the
+    band of the new name. The rename is recorded on the Record sheet. A backup is kept.
+    """
+    from workbook import record_jobs
+
+    _renamed(record_jobs.rename_band(register, old, new, output=output, force=force), "Band")
+
+
+@cli.command("rename-risk")
+@click.argument("register", type=click.Path(path_type=Path))
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def rename_risk_command(register: Path, old: str, new: str, output: Path | None, force: bool) -> None:
+    """Give the risk OLD the ID NEW in a REGISTER, from its open quarter on.
+
+    Sets its Register ID and its actions' Risk ID; History keeps the closed quarters' rows under OLD, and trends,
+    movements and what changed read them as NEW's. The rename is recorded on the Record sheet, and this quarter's
+    paper says it once ('OLD is now NEW'). A backup is kept.
+    """
+    from workbook import record_jobs
+
+    _renamed(record_jobs.rename_risk(register, old, new, output=output, force=force), "Risk")
+
+
+def _some(places: list[str], shown: int = 6) -> str:
+    if not places:
+        return ""
+    more = f" and {len(places) - shown} more" if len(places) > shown else ""
+    return f" ({', '.join(places[:shown])}{more})"
+
+
+def _renamed(done, what: str) -> None:
+    rename, written = done.plan.rename, done.written
+    click.echo(f"{what} {rename.old} is now {rename.new} in {written.path} from {rename.period.label}: "
+               f"{plural(done.plan.cells, 'cell')} set{_some(done.plan.places())}; History keeps "
+               "the closed quarters' words, and the rename is recorded.")
+    if written.backup:
+        click.echo(f"Backup of the workbook before this change: {written.backup}")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; keep 127.0.0.1 behind a "
               "reverse proxy that terminates TLS.")

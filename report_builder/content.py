@@ -322,6 +322,13 @@ def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
     return tuple(sentences)
 
 
+def renamed_sentences(register: Register) -> tuple[str, ...]:
+    """Return 'CRR05 is now CRR05A.' for each risk renamed this quarter: said once, in that quarter's paper."""
+    from workbook.core.renames import renamed_in
+
+    return tuple(f"{r.old} is now {r.new}." for r in renamed_in(register, register.period))
+
+
 def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
     """Return each scored risk's matrix cell now and, from History, last period's."""
     if not (register.has_column("likelihood") and register.has_column("impact_score")):
@@ -455,7 +462,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),
-        movement_sentences=movement_sentences(movements),
+        movement_sentences=renamed_sentences(register) + movement_sentences(movements),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
         heat_points=heat_points(register, open_risks),
         score_scale=score_scale(register),

@@ -1,4 +1,5 @@
-"""The use cases that guard the record: correcting a sealed quarter (the lead moves them into workbook/jobs/)."""
+"""The use cases that guard the record: correcting a sealed quarter, renaming a band or a risk (the lead moves
+them into workbook/jobs/)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.core import seal
+from workbook.core import renames, seal
 from workbook.core.periods import Period
+from workbook.core.schema import LISTS_SHEET
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,38 @@ def altered_quarters(path: Path, period: Period) -> list[Period]:
     from workbook.xlsx.reader import read_register
 
     return seal.altered_quarters(register_as_of(read_register(path), period))
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A recorded rename: the plan (cells set, Record rows) and what was written."""
+
+    plan: renames.RenamePlan
+    written: object  # xlsx.writer.WriteResult
+
+
+def rename_band(path: Path, old: str, new: str, *, output: Path | None = None, force: bool = False) -> Renamed:
+    """Rename rating band `old` to `new` from the open quarter; History keeps the closed quarters' words."""
+    from workbook.jobs import writing
+    from workbook.xlsx.reader import load_grids, read_register
+
+    with writing(path if output is None else None):
+        register = read_register(path)
+        plan = renames.plan_band_rename(register, load_grids(path).get(LISTS_SHEET) or [], old, new)
+        return Renamed(plan, _write(path, plan, output, force))
+
+
+def rename_risk(path: Path, old: str, new: str, *, output: Path | None = None, force: bool = False) -> Renamed:
+    """Rename risk `old` to `new` from the open quarter: History, trends and actions carry over to the new ID."""
+    from workbook.jobs import writing
+    from workbook.xlsx.reader import read_register
+
+    with writing(path if output is None else None):
+        plan = renames.plan_risk_rename(read_register(path), old, new)
+        return Renamed(plan, _write(path, plan, output, force))
+
+
+def _write(path: Path, plan: renames.RenamePlan, output: Path | None, force: bool):
+    from workbook.xlsx.record_writer import write_record
+
+    return write_record(path, plan.record, cells=plan.cells, output=output, force=force)

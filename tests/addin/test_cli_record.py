@@ -162,3 +162,69 @@ def test_a_past_paper_keeps_its_quarters_configuration(closed_twice, tmp_path):
     past = register_as_of(read_register(closed_twice), parse_period("2021/22 Q3"))
     assert [past.setting(key) for key in ("score_scale", "appendix_columns", "trend_basis")] == [
         "4", "Risk Owner, Last Reviewed", "score"]  # as recorded at the close: the heat map is drawn 4×4
+
+
+def _movements(path):
+    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "Movement")
+    return {row.cells[0].text: row.cells[2].text for row in table.rows[1:]}
+
+
+def _ratings(path):
+    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "Residual rating")
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_rename_band_keeps_the_closed_quarters_words_and_the_trends(closed_twice, tmp_path):
+    before = tmp_path / "q3 before.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
+    now_before = tmp_path / "now before.docx"
+    assert run("paper", closed_twice, "-o", now_before, "--force").exit_code == 0
+    result = run("rename-band", closed_twice, "Medium", "Moderate")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Band Medium is now Moderate in {closed_twice} from 2021/22 Q4: 5 cells set "
+                                    "(Lists!A4, Register!I16, Register!I17, Register!I18, Register!I19); History "
+                                    "keeps the closed quarters' words, and the rename is recorded.\n")
+    history = [row[2].value for row in load_workbook(closed_twice)["History"].iter_rows(min_row=2)]
+    assert "Medium" in history and "Moderate" not in history
+    assert "R027" not in run("validate", closed_twice).output
+    after = tmp_path / "q3 after.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
+    assert _paper_text(after) == _paper_text(before)  # the closed quarter's paper says Medium, as it did
+    now = tmp_path / "now.docx"
+    assert run("paper", closed_twice, "-o", now, "--force").exit_code == 0
+    assert _ratings(now) == [[("Moderate" if cell == "Medium" else cell) for cell in row]
+                             for row in _ratings(now_before)]  # every quarter counted under the new name
+    assert _movements(now) == _movements(now_before)  # a renamed band is not a movement
+
+
+def test_rename_risk_carries_its_trail_and_the_paper_says_so_once(closed_twice, tmp_path):
+    before = tmp_path / "q3 before.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
+    now_before = tmp_path / "now before.docx"
+    assert run("paper", closed_twice, "-o", now_before, "--force").exit_code == 0
+    result = run("rename-risk", closed_twice, "CRR05", "CRR05A")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Risk CRR05 is now CRR05A in {closed_twice} from 2021/22 Q4: 1 cell set "
+                                    "(Register!A")
+    findings = run("validate", closed_twice).output
+    assert not any(rule in findings for rule in ("R025", "R100", "R101", "R103", "R104"))
+    now = tmp_path / "now.docx"
+    assert run("paper", closed_twice, "-o", now, "--force").exit_code == 0
+    texts = [p.text for p in Document(str(now)).paragraphs]
+    assert texts.count("CRR05 is now CRR05A.") == 1
+    assert _movements(now) == {kind: names.replace("CRR05 ", "CRR05A ") for kind, names in
+                               _movements(now_before).items()}  # not closed and new: the same risk, renamed
+    after = tmp_path / "q3 after.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
+    assert _paper_text(after) == _paper_text(before)
+
+
+def test_a_risk_given_a_new_id_by_hand_is_a_warning_naming_the_command(closed_twice):
+    book = load_workbook(closed_twice)
+    sheet = book["Register"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == "CRR05")
+    sheet.cell(row=row, column=1).value = "CRR05A"
+    book.save(closed_twice)
+    assert (f"warning\tR104\tRegister!A{row}\tCRR05A\tCRR05A is new but has the same words as CRR05, which was on "
+            "the Register last quarter and is not on it now. If CRR05 was renamed, run `riskreg rename-risk CRR05 "
+            "CRR05A` so that its History, trends and actions carry over.") in run("validate", closed_twice).output

@@ -9,6 +9,7 @@ from workbook.core import trends
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, SheetRow
 from workbook.core.periods import Period
+from workbook.core.renames import RISK, renames
 from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD
 from workbook.core.rollover import ACTIONS_FIELD, APPETITE_FIELD, DEPTH_FIELD, TRENDS_FIELD
 from workbook.core.schema import (
@@ -69,7 +70,9 @@ def register_as_of(register: Register, period: Period) -> Register:
                           f"the Record sheet keeps nothing of its close, so its paper cannot be built again. "
                           f"{which}.")
     periods = tuple(period.shifted(i) for i in range(1 - TREND_COUNT, 1))
-    trend_of = {(entry.risk_id, p): entry.trend for p in periods[:-1] for entry in rows_of(register, p)}
+    rebuilt_renames = tuple(r for r in renames(register) if r.period <= period)
+    trend_of = {(_risk_then(rebuilt_renames, entry.risk_id, p, period), p): entry.trend for p in periods[:-1]
+                for entry in rows_of(register, p)}
     covered = set(closed)  # a quarter History records without a row for a risk did not have it on the register
     typed = {line.split("\t")[0]: line.split("\t")[1:] for line in quarter.get(TRENDS_FIELD, "").split("\n")}
     depth = recorded_depth(quarter)
@@ -116,6 +119,14 @@ def register_as_of(register: Register, period: Period) -> Register:
         settings_rows=dict(register.settings_rows), history_columns=dict(register.history_columns),
         recorded_text=register.recorded_text, actions=actions, action_columns=action_columns,
         appetite=appetite, appetite_columns=appetite_columns, matrix_sheet=matrix_sheet, rebuilt_from=register)
+
+
+def _risk_then(found, risk_id: str, period: Period, closing: Period) -> str:
+    """Return the ID a risk of `period` had when `closing` closed: renames made up to then carry it."""
+    for rename in found:
+        if rename.kind == RISK and period < rename.period <= closing and risk_id.casefold() == rename.old.casefold():
+            risk_id = rename.new
+    return risk_id
 
 
 def rebuildable(register: Register) -> list[Period]:

@@ -8,10 +8,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from workbook.core import changes, depth, matrix, seal, trends
+from workbook.core import changes, depth, matrix, renames, seal, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.periods import Period
+from workbook.core.record_text import fingerprint
+from workbook.core.rollover import risk_texts
 from workbook.core.schema import (
     CORE_COLUMNS,
     EXCEL_CELL_LIMIT,
@@ -493,7 +495,8 @@ def history_unknown_risk(register: Register) -> Iterable[Hit]:
     on_register = {risk.id.casefold() for risk in register.risks if risk.id}
     pattern = _pattern(register)
     for entry, period in zip(register.history, trends.entry_periods(register)):
-        if not entry.risk_id or period is None or entry.risk_id.casefold() in on_register:
+        if not entry.risk_id or period is None or entry.risk_id.casefold() in on_register or \
+                renames.risk_now(register, entry.risk_id, period).casefold() in on_register:
             continue
         # Rows for risks closed in earlier periods are how closed risks are found: only a row for the
         # reporting period, or an ID that cannot be a risk's, points at a mistake.
@@ -517,9 +520,12 @@ def history_duplicate(register: Register) -> Iterable[Hit]:
 def history_value_in_list(register: Register) -> Iterable[Hit]:
     lists = [(key, list_name, trends.allowed(register, list_name), aliases)
              for key, list_name, aliases in (("rating", "Ratings", None), ("trend", "Trends", TREND_ALIASES))]
-    for entry in register.history:
+    for entry, period in zip(register.history, trends.entry_periods(register)):
         for key, list_name, choices, aliases in lists:
             value = getattr(entry, key)
+            # A closed quarter keeps the band's name of its day: renamed since, it is the band of today's name.
+            if value and key == "rating" and renames.band_now(register, value, period) in choices:
+                continue
             if value and value not in choices:
                 guess = suggest(value, choices, aliases)
                 yield _history_hit(register, entry, key, value, list=list_name, allowed=_allowed_text(choices),
@@ -950,6 +956,23 @@ def risk_vanished(register: Register) -> Iterable[Hit]:
                          "previous": register.period.previous().label})
 
 
+def risk_renamed_unrecorded(register: Register) -> Iterable[Hit]:
+    if register.rebuilt_from is not None:
+        return
+    rows = trends.earlier_rows(register)
+    gone: dict[str, str] = {}
+    for risk_id in trends.vanished(register):
+        latest = rows[risk_id][max(rows[risk_id])] if rows.get(risk_id) else None
+        if latest is not None and latest.fingerprint:
+            gone.setdefault(latest.fingerprint, risk_id)
+    if not gone:
+        return
+    for risk in register.risks:
+        old = gone.get(fingerprint(risk_texts(risk))) if risk.id and risk.id not in rows else None
+        if old is not None:
+            yield _at(register, risk, "id", old=old)
+
+
 SEAL_RULES: tuple[Rule, ...] = (
     Rule("R100", ERROR, ("History: every column of a sealed quarter",),
          "A sealed quarter's History cells hold what its close recorded.",
@@ -969,6 +992,11 @@ SEAL_RULES: tuple[Rule, ...] = (
          "A risk on the Register last quarter is still on it, or was closed (Status Closed).",
          "{risk_id}{name} was on the Register in {previous} and is not on it now, but it was never closed: the "
          "board paper says it was removed. To close it, put its row back with Status Closed.", risk_vanished),
+    Rule("R104", WARNING, ("ID", "History: Text fingerprint"),
+         "A new risk does not have the very words of a risk that left the Register the same quarter.",
+         "{risk_id} is new but has the same words as {old}, which was on the Register last quarter and is not on it "
+         "now. If {old} was renamed, run `riskreg rename-risk {old} {risk_id}` so that its History, trends and "
+         "actions carry over.", risk_renamed_unrecorded),
 )
 RULES = RULES + SEAL_RULES
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from workbook.core import matrix
+from workbook.core import matrix, renames
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, once_per_register
 from workbook.core.periods import Period, parse_period
@@ -160,7 +160,7 @@ def _row_present(entry: HistoryEntry, rating: str | None, score: float | None) -
 
 def _snapshot(register: Register, period: Period, entry: HistoryEntry) -> Snapshot:
     """Return a risk's standing in `period` as its History row records it."""
-    rating = spelt_rating(rating_spellings(register), entry.rating)
+    rating = spelt_rating(rating_spellings(register), renames.band_now(register, entry.rating, period))
     score = entry_score(entry, matrix.matrix_of(register))
     return Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
 
@@ -180,9 +180,12 @@ def earlier_rows(register: Register) -> dict[str, dict[Period, HistoryEntry]]:
     rows: dict[str, dict[Period, HistoryEntry]] = {}
     reporting = register.period
     earlier = {p for p in history_periods(register) if p is not None and p < reporting}
+    renamed = any(r.kind == renames.RISK for r in renames.renames(register))
     for entry, period in zip(register.history, entry_periods(register)):
         if period in earlier and entry.risk_id:
-            rows.setdefault(entry.risk_id, {}).setdefault(period, entry)
+            # A risk renamed since keeps its trail: its older rows count under today's ID.
+            risk_id = renames.risk_now(register, entry.risk_id, period) if renamed else entry.risk_id
+            rows.setdefault(risk_id, {}).setdefault(period, entry)
     return rows
 
 

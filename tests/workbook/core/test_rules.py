@@ -11,7 +11,8 @@ from support.register_grids import clean, put, register
 from workbook.core.checks import check
 from workbook.core.model import Formula
 from workbook.core.periods import parse_period
-from workbook.core.record_text import QUARTER_KEY
+from workbook.core.record_text import QUARTER_KEY, fingerprint, record_rows
+from workbook.core.rollover import risk_texts
 from workbook.core.seal import entry_values, seal_fields, seal_key
 from workbook.core.rules import ERROR_RULES, RULE_BY_ID, RULES, rules_markdown, suggest
 
@@ -296,6 +297,27 @@ SEAL_FAILING = [
      "CRR03 was on the Register in 2021/22 Q1 and is not on it now, but it was never closed: the board paper "
      "says it was removed. To close it, put its row back with Status Closed."),
 ]
+
+
+def crr03_renamed_crr09(grids, recorded=False):
+    """CRR03's row given the ID CRR09 by hand (its words recorded in History), or through a recorded rename."""
+    mark = fingerprint(risk_texts(register(grids).by_id()["CRR03"]))
+    history = grids["History"]
+    history[0] = history[0] + ["Status", "Owner", "Text fingerprint"]
+    for index, row in enumerate(history[1:], start=1):
+        history[index] = row + ["Open", None, mark if row[0] == "CRR03" else None]
+    put(grids, "Register!A4", "CRR09")
+    if recorded:
+        grids["Record"] = [["Key", "Field", "Text"], *(
+            [plan_row[0], plan_row[1], plan_row[2]] for plan_row in record_rows("rename risk CRR03 2021/22 Q2", (
+                ("kind", "risk"), ("old", "CRR03"), ("new", "CRR09"), ("period", "2021/22 Q2"))))]
+
+
+SEAL_FAILING.append(
+    ("R104", [crr03_renamed_crr09], "Register!A4",
+     "CRR09 is new but has the same words as CRR03, which was on the Register last quarter and is not on it now. "
+     "If CRR03 was renamed, run `riskreg rename-risk CRR03 CRR09` so that its History, trends and actions carry "
+     "over."))
 FAILING += SEAL_FAILING
 
 # Near misses each rule must let through.
@@ -354,6 +376,7 @@ PASSING = [
     ("R101", [seal_q1, ("History!C8", "Low")]),  # the same value typed again
     ("R102", [seal_q1]),
     ("R103", [("Register!N4", "Closed")]),  # closed, not deleted
+    ("R104", [lambda g: crr03_renamed_crr09(g, recorded=True)]),  # renamed with riskreg rename-risk
 ]
 
 
