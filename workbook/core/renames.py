@@ -9,6 +9,7 @@ as its quarter stood, is before the rename and sees the old names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -144,6 +145,14 @@ def plan_risk_rename(register: Register, old: str, new: str) -> RenamePlan:
         raise RegisterFormatError(f"{register.source}: sheet '{REGISTER_SHEET}': '{new}' is "
                                   f"{'empty' if not new else 'the ID of another risk'}. Give the risk an ID of its "
                                   "own.")
+    pattern = as_text(register.setting("id_pattern"))
+    try:
+        fits = re.fullmatch(pattern, new) is not None
+    except re.error:
+        fits = True  # validate names the pattern that cannot be used
+    if not fits:
+        raise RegisterFormatError(f"{register.source}: '{new}' does not match the Risk ID pattern {pattern} in "
+                                  f"Settings. Change the pattern first if the register's IDs now take that form.")
     cells = [(REGISTER_SHEET, risk.row, register.columns["id"], new)]
     if register.actions is not None and "risk_id" in register.action_columns:
         cells += [(ACTIONS_SHEET, action.row, register.action_columns["risk_id"], new) for action in register.actions
