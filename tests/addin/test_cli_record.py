@@ -202,6 +202,15 @@ def test_rename_risk_carries_its_trail_and_the_paper_says_so_once(closed_twice, 
     assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
     now_before = tmp_path / "now before.docx"
     assert run("paper", closed_twice, "-o", now_before, "--force").exit_code == 0
+    refused = run("rename-risk", closed_twice, "CRR05", "CRR05A")
+    assert (refused.exit_code, refused.output) == (2, (
+        f"Error: {closed_twice}: 'CRR05A' does not match the Risk ID pattern CRR\\d{{2}} in Settings. Change the "
+        "pattern first if the register's IDs now take that form.\n"))
+    book = load_workbook(closed_twice)
+    settings = book["Settings"]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(row=r, column=1).value == "Risk ID pattern")
+    settings.cell(row=row, column=2).value = r"CRR\d{2}A?"
+    book.save(closed_twice)
     result = run("rename-risk", closed_twice, "CRR05", "CRR05A")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Risk CRR05 is now CRR05A in {closed_twice} from 2021/22 Q4: 1 cell set "
