@@ -553,13 +553,23 @@ def correct_history_command(register: Path, period: str, reason: str, output: Pa
         click.echo(f"Backup of the workbook before this change: {done.written.backup}")
 
 
-@cli.command("rename-band")
-@click.argument("register", type=click.Path(path_type=Path))
-@click.argument("old")
-@click.argument("new")
-@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
-@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
-@user_errors
+def _rename_command(name: str) -> Callable:
+    """Declare a rename command: REGISTER OLD NEW, --output and --force, its errors shown as `Error: …`."""
+
+    def declare(function: Callable) -> Callable:
+        function = user_errors(function)
+        for option in (click.option("--force", is_flag=True, help="Replace the --output file if it exists."),
+                       click.option("-o", "--output", type=OUTPUT_FILE,
+                                    help="Write a copy to this file instead of changing REGISTER."),
+                       click.argument("new"), click.argument("old"),
+                       click.argument("register", type=click.Path(path_type=Path))):
+            function = option(function)
+        return cli.command(name)(function)
+
+    return declare
+
+
+@_rename_command("rename-band")
 def rename_band_command(register: Path, old: str, new: str, output: Path | None, force: bool) -> None:
     """Rename the rating band OLD to NEW in a REGISTER, from its open quarter on.
 
@@ -572,13 +582,7 @@ def rename_band_command(register: Path, old: str, new: str, output: Path | None,
     _renamed(record_jobs.rename_band(register, old, new, output=output, force=force), "Band")
 
 
-@cli.command("rename-risk")
-@click.argument("register", type=click.Path(path_type=Path))
-@click.argument("old")
-@click.argument("new")
-@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
-@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
-@user_errors
+@_rename_command("rename-risk")
 def rename_risk_command(register: Path, old: str, new: str, output: Path | None, force: bool) -> None:
     """Give the risk OLD the ID NEW in a REGISTER, from its open quarter on.
 

@@ -6,6 +6,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from addin.cli import cli
+from support.scenario import normalised_text, table_rows
 from workbook.core.history import register_as_of
 from workbook.core.periods import parse_period
 from workbook.xlsx.reader import read_register
@@ -140,12 +141,6 @@ def test_paper_period_of_an_imported_quarter_is_one_short_line(closed_twice):
         "and 2021/22 Q3.\n"))
 
 
-def _paper_text(path):
-    document = Document(str(path))
-    lines = [p.text for p in document.paragraphs if not p.text.startswith("Built from register file")]
-    return lines + [" | ".join(c.text for c in row.cells) for table in document.tables for row in table.rows]
-
-
 def test_a_past_paper_keeps_its_quarters_configuration(closed_twice, tmp_path):
     before = tmp_path / "before.docx"
     assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
@@ -158,27 +153,30 @@ def test_a_past_paper_keeps_its_quarters_configuration(closed_twice, tmp_path):
     book.save(closed_twice)
     after = tmp_path / "after.docx"
     assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
-    assert _paper_text(after) == _paper_text(before)
+    assert normalised_text(after) == normalised_text(before)
     past = register_as_of(read_register(closed_twice), parse_period("2021/22 Q3"))
     assert [past.setting(key) for key in ("score_scale", "appendix_columns", "trend_basis")] == [
         "4", "Risk Owner, Last Reviewed", "score"]  # as recorded at the close: the heat map is drawn 4×4
 
 
 def _movements(path):
-    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "Movement")
-    return {row.cells[0].text: row.cells[2].text for row in table.rows[1:]}
+    return {row[0]: row[2] for row in table_rows(Document(str(path)), "Movement")[1:]}
 
 
 def _ratings(path):
-    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "Residual rating")
-    return [[cell.text for cell in row.cells] for row in table.rows]
+    return table_rows(Document(str(path)), "Residual rating")
+
+
+def _papers(register, folder, name):
+    """Build the paper of closed 2021/22 Q3 and this quarter's (forced) paper; return their paths."""
+    past, now = folder / f"q3 {name}.docx", folder / f"now {name}.docx"
+    assert run("paper", register, "--period", "2021/22 Q3", "-o", past).exit_code == 0
+    assert run("paper", register, "-o", now, "--force").exit_code == 0
+    return past, now
 
 
 def test_rename_band_keeps_the_closed_quarters_words_and_the_trends(closed_twice, tmp_path):
-    before = tmp_path / "q3 before.docx"
-    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
-    now_before = tmp_path / "now before.docx"
-    assert run("paper", closed_twice, "-o", now_before, "--force").exit_code == 0
+    before, now_before = _papers(closed_twice, tmp_path, "before")
     result = run("rename-band", closed_twice, "Medium", "Moderate")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Band Medium is now Moderate in {closed_twice} from 2021/22 Q4: 5 cells set "
@@ -187,21 +185,15 @@ def test_rename_band_keeps_the_closed_quarters_words_and_the_trends(closed_twice
     history = [row[2].value for row in load_workbook(closed_twice)["History"].iter_rows(min_row=2)]
     assert "Medium" in history and "Moderate" not in history
     assert "R027" not in run("validate", closed_twice).output
-    after = tmp_path / "q3 after.docx"
-    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
-    assert _paper_text(after) == _paper_text(before)  # the closed quarter's paper says Medium, as it did
-    now = tmp_path / "now.docx"
-    assert run("paper", closed_twice, "-o", now, "--force").exit_code == 0
+    after, now = _papers(closed_twice, tmp_path, "after")
+    assert normalised_text(after) == normalised_text(before)  # the closed quarter's paper says Medium, as it did
     assert _ratings(now) == [[("Moderate" if cell == "Medium" else cell) for cell in row]
                              for row in _ratings(now_before)]  # every quarter counted under the new name
     assert _movements(now) == _movements(now_before)  # a renamed band is not a movement
 
 
 def test_rename_risk_carries_its_trail_and_the_paper_says_so_once(closed_twice, tmp_path):
-    before = tmp_path / "q3 before.docx"
-    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
-    now_before = tmp_path / "now before.docx"
-    assert run("paper", closed_twice, "-o", now_before, "--force").exit_code == 0
+    before, now_before = _papers(closed_twice, tmp_path, "before")
     refused = run("rename-risk", closed_twice, "CRR05", "CRR05A")
     assert (refused.exit_code, refused.output) == (2, (
         f"Error: {closed_twice}: 'CRR05A' does not match the Risk ID pattern CRR\\d{{2}} in Settings. Change the "
@@ -217,15 +209,12 @@ def test_rename_risk_carries_its_trail_and_the_paper_says_so_once(closed_twice, 
                                     "(Register!A")
     findings = run("validate", closed_twice).output
     assert not any(rule in findings for rule in ("R025", "R100", "R101", "R103", "R104"))
-    now = tmp_path / "now.docx"
-    assert run("paper", closed_twice, "-o", now, "--force").exit_code == 0
+    after, now = _papers(closed_twice, tmp_path, "after")
     texts = [p.text for p in Document(str(now)).paragraphs]
     assert texts.count("CRR05 is now CRR05A.") == 1
     assert _movements(now) == {kind: names.replace("CRR05 ", "CRR05A ") for kind, names in
                                _movements(now_before).items()}  # not closed and new: the same risk, renamed
-    after = tmp_path / "q3 after.docx"
-    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
-    assert _paper_text(after) == _paper_text(before)
+    assert normalised_text(after) == normalised_text(before)
 
 
 def test_a_risk_given_a_new_id_by_hand_is_a_warning_naming_the_command(closed_twice):

@@ -13,10 +13,9 @@ import datetime as dt
 from pathlib import Path
 
 import docx
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from addin.cli import cli
+from support.scenario import header_columns, normalised_text, run, table_rows
 from workbook.xlsx.builder import write_workbook
 
 PERIODS = ["2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q1",
@@ -128,16 +127,6 @@ def expected_counts(quarter: int) -> tuple[list[str], dict[str, list[int]]]:
 
 # ---- the user's edits ------------------------------------------------------------------------------------------
 
-def run(*args, code: int = 0) -> str:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == code, f"riskreg {' '.join(map(str, args))}: exit {result.exit_code}\n{result.output}"
-    return result.output
-
-
-def _columns(ws) -> dict[str, int]:
-    return {str(cell.value): cell.column for cell in ws[1] if cell.value is not None}
-
-
 def _rows(ws) -> dict[str, int]:
     return {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value}
 
@@ -154,7 +143,7 @@ def edit_quarter(path: Path, quarter: int) -> None:
     """Type the quarter's scores, ratings and status; add CRR06; delete CRR04's row; rescale; type the error."""
     wb = load_workbook(path)
     ws = wb["Register"]
-    columns, rows = _columns(ws), _rows(ws)
+    columns, rows = header_columns(ws), _rows(ws)
     if quarter == ROW_DELETED:
         ws.delete_rows(rows["CRR04"])
         _resize(ws, ws.max_row)
@@ -196,7 +185,7 @@ def first_register(path: Path) -> None:
 
 def history_cell(path: Path, risk_id: str, period: str, header: str) -> tuple[int, int]:
     ws = load_workbook(path)["History"]
-    column = _columns(ws)[header]
+    column = header_columns(ws)[header]
     row = next(r[0].row for r in ws.iter_rows(min_row=2) if (r[0].value, r[1].value) == (risk_id, period))
     return row, column
 
@@ -211,18 +200,10 @@ def set_history(path: Path, cell: tuple[int, int], value) -> object:
 
 # ---- reading the paper back ------------------------------------------------------------------------------------
 
-def _table(document, first_header: str) -> list[list[str]]:
-    for table in document.tables:
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
-        if rows and rows[0][0] == first_header:
-            return rows
-    raise AssertionError(f"no table headed {first_header!r}")
-
-
 def read_paper(path: Path) -> dict:
     document = docx.Document(str(path))
-    ratings = _table(document, "Residual rating")
-    movements = _table(document, "Movement")
+    ratings = table_rows(document, "Residual rating")
+    movements = table_rows(document, "Movement")
     return {
         "periods": ratings[0][1:],
         "counts": {row[0]: [int(v) for v in row[1:]] for row in ratings[1:-1]},
@@ -230,14 +211,6 @@ def read_paper(path: Path) -> dict:
                       for row in movements[1:]},
         "paragraphs": [p.text for p in document.paragraphs],
     }
-
-
-def normalised_text(path: Path) -> list[str]:
-    document = docx.Document(str(path))
-    lines = [p.text for p in document.paragraphs if not p.text.startswith("Built from register file")]
-    for table in document.tables:
-        lines.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
-    return lines
 
 
 def test_one_register_kept_over_three_financial_years(tmp_path):

@@ -168,13 +168,20 @@ def _row_words(values: dict[str, str]) -> str:
     return ", ".join(f"{HEADER_OF[key]} {quoted(value)}" for key, value in values.items() if value) or "no values"
 
 
-def _quarter_rows(register: Register, period: Period) -> list[HistoryEntry]:
-    rows, seen = [], set()
-    for entry, entry_period in zip(register.history, trends.entry_periods(register)):
-        if entry_period == period and entry.risk_id and entry.risk_id.casefold() not in seen:
-            seen.add(entry.risk_id.casefold())
-            rows.append(entry)
+@once_per_register
+def _rows_by_quarter(register: Register) -> dict[Period, list[HistoryEntry]]:
+    """Return each quarter's History rows, one per risk (the first), in sheet order: one pass over History."""
+    rows: dict[Period, list[HistoryEntry]] = {}
+    seen: set[tuple[Period, str]] = set()
+    for entry, period in zip(register.history, trends.entry_periods(register)):
+        if period is not None and entry.risk_id and (period, entry.risk_id.casefold()) not in seen:
+            seen.add((period, entry.risk_id.casefold()))
+            rows.setdefault(period, []).append(entry)
     return rows
+
+
+def _quarter_rows(register: Register, period: Period) -> list[HistoryEntry]:
+    return _rows_by_quarter(register).get(period, [])
 
 
 def seal_alterations(register: Register, seal: Seal, chain_before: str | None) -> list[Alteration]:
