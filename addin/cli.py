@@ -286,6 +286,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     for period, by_rating in refresh.distribution.items():
         lines.append(f"{period}: " + ", ".join(f"{n} {rating}" for rating, n in by_rating.items()))
     lines += [f"{finding.cell}: {finding.message}" for finding in refresh.conflicts]
+    lines += [note for note in (_scale_note(content),) if note]
     if _as_table(len(content.risks)):
         for line in lines:
             console.print(line, markup=False)
@@ -510,6 +511,12 @@ def demo_command(outdir: Path) -> None:
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")
+
+
+def _scale_note(register) -> str:
+    from workbook.core.trends import scale_note
+
+    return scale_note(register)
 
 
 def _altered_note(register: Path, period) -> None:

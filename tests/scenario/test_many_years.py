@@ -228,7 +228,9 @@ def test_one_register_kept_over_three_financial_years(tmp_path):
         if quarter == RISK_RENAMED:
             assert run("rename-risk", register, "CRR05", "CRR05A").startswith("Risk CRR05 is now CRR05A")
         edit_quarter(register, quarter)
-        run("trends", register, "--write")
+        said = run("trends", register, "--write")
+        assert ("The score scale changed in 2022/23 Q3 (4×4 to 5×5): arrows compare ratings (or positions within "
+                "the scale), never scores of different scales." in said) == (quarter == RESCALED), period
         findings = run("validate", register, code=1 if quarter in WITH_ERRORS else 0)
         assert ("R103" in findings) == (quarter == ROW_DELETED), period
         assert "R104" not in findings and "R027" not in findings and "R100" not in findings, period

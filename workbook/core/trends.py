@@ -267,6 +267,16 @@ def scale_words(change: tuple[matrix.Matrix, matrix.Matrix], period: Period) -> 
     return f"the score scale changed in {period.label} ({how})"
 
 
+def scale_note(register: Register) -> str:
+    """Return the line saying the score scale changed in the reporting period ('' when it did not)."""
+    change = scale_change(register, register.period.previous(), register.period)
+    if change is None:
+        return ""
+    words = scale_words(change, register.period)
+    return (f"{words[0].upper()}{words[1:]}: arrows compare ratings (or positions within the scale), never scores "
+            "of different scales.")
+
+
 def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str) -> tuple[str | None, str, str]:
     scores = before.score is not None and after.score is not None
     ratings = before.rating is not None and after.rating is not None
@@ -452,11 +462,9 @@ def movements(register: Register) -> Movements:
         removed = risk_id not in on_register
         groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
                                          True, REMOVED_NOTE if removed else ""))
-    change = scale_change(register, previous, register.period)
-    if change is not None:
-        words = scale_words(change, register.period)
-        notes.append(f"{words[0].upper()}{words[1:]}: arrows compare ratings (or positions within the scale), "
-                     "never scores of different scales.")
+    note = scale_note(register)
+    if note:
+        notes.append(note)
     return Movements(register.period, *(tuple(groups[g]) for g in (
         "new", "escalated", "de_escalated", "unchanged", "closed", "unclassified")), notes=tuple(notes))
 
