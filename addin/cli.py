@@ -194,6 +194,8 @@ def _wrote(result, what: str) -> None:
     click.echo(f"Wrote {what} to {result.path}.", err=True)
     if result.backup:
         click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
+    if result.pruned and result.pruned.removed:
+        click.echo(result.pruned.sentence(), err=True)
 
 
 def _one_writer(path: Path | None) -> None:
@@ -353,6 +355,8 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
         click.echo(f"Note: {note}")
     if result.backup:
         click.echo(f"Backup of the workbook before this change: {result.backup}")
+    if result.pruned and result.pruned.removed:
+        click.echo(result.pruned.sentence())
 
 
 @cli.command("rules")
@@ -556,8 +560,7 @@ def correct_history_command(register: Path, period: str, reason: str, output: Pa
     renewed = [p.label for p in correction.resealed]
     click.echo(f"Sealed {correction.period.label} again" + (f"; renewed the seals of {', '.join(renewed)}, "
                                                             "which cover it." if renewed else "."))
-    if done.written.backup:
-        click.echo(f"Backup of the workbook before this change: {done.written.backup}")
+    _backup_lines(done.written)
 
 
 def _rename_command(name: str) -> Callable:
@@ -614,8 +617,14 @@ def _renamed(done, what: str) -> None:
     click.echo(f"{what} {rename.old} is now {rename.new} in {written.path} from {rename.period.label}: "
                f"{plural(done.plan.cells, 'cell')} set{_some(done.plan.places())}; History keeps "
                "the closed quarters' words, and the rename is recorded.")
+    _backup_lines(written)
+
+
+def _backup_lines(written) -> None:
     if written.backup:
         click.echo(f"Backup of the workbook before this change: {written.backup}")
+    if written.pruned and written.pruned.removed:
+        click.echo(written.pruned.sentence())
 
 
 @cli.command("serve")
@@ -627,15 +636,13 @@ def _renamed(done, what: str) -> None:
 @user_errors
 def serve_command(host: str, port: int, workers: int) -> None:
     """Run the Risk Register server for Excel without Python on the PC (settings: RISKREG_* variables, README)."""
-    import uvicorn
-
     from addin.server.config import ServerConfig
+    from addin.server.serve import serve
 
     ServerConfig.from_environment()  # refuse a server that would accept no one before any worker starts
     click.echo(f"Risk Register server on http://{host}:{port} ({workers} worker{'s' if workers != 1 else ''}); "
                f"manifest at /manifest.")
-    uvicorn.run("addin.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
+    serve(host, port, workers)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -233,7 +233,7 @@ def test_work_saved_meanwhile_is_not_overwritten(command, sample_workbook, tmp_p
     result = run([a.format(path=path) for a in WRITES[command]])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        f"Error: {path}: was saved by another program (Excel?) after riskreg read it, so it was not overwritten "
-        f"and that newer work is kept. Close the workbook in Excel and run the command again.")
+        f"Error: {path}: changed on disk while riskreg was writing it (saved from Excel or another program?), so "
+        f"nothing was written and that version is kept. Close the workbook in Excel and run the command again.")
     assert load_workbook(path)["Register"]["B2"].value == "Renamed in Excel meanwhile"
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".~")]

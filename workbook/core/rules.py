@@ -15,6 +15,7 @@ from workbook.core.periods import Period
 from workbook.core.record_text import fingerprint
 from workbook.core.rollover import risk_texts
 from workbook.core.schema import (
+    BACKUPS_RANGE,
     CORE_COLUMNS,
     EXCEL_CELL_LIMIT,
     HISTORY_COLUMNS,
@@ -567,6 +568,10 @@ def settings_invalid(register: Register) -> Iterable[Hit]:
     if scale is None or scale not in SCALE_RANGE:
         yield hit("score_scale", f"must be a whole number from 2 to 10, e.g. 4 or 5; scores are checked against "
                                  f"{score_scale(register)} until it is")
+    keep = whole_setting(register, "backups_keep")
+    if keep is None or keep not in BACKUPS_RANGE:
+        yield hit("backups_keep", f"must be a whole number from 1 to {BACKUPS_RANGE[-1]}, e.g. 10; riskreg keeps "
+                                  f"the last {SETTING_BY_KEY['backups_keep'].default} backups until it is")
     basis = as_text(register.setting("trend_basis")).strip()
     choices = trends.allowed(register, "TrendBasis")
     if basis not in choices:
@@ -841,7 +846,7 @@ RULES: tuple[Rule, ...] = (
          "History row {row} gives {risk_id} the rating {value} for {period}, but the Register says {current} "
          "({register_cell}). Correct one so they agree.", history_disagrees),
     Rule("R029", ERROR, ("Settings: Risk ID pattern, Review cycle (days), Likelihood and impact scale, "
-                         "Trend basis",),
+                         "Trend basis, Backups to keep",),
          "Settings the checks rely on hold usable values.",
          "Settings {label} {value} {problem}.", settings_invalid),
     Rule("R030", ERROR, ("Settings: " + ", ".join(s.label for s in PAPER_SETTINGS),),

@@ -270,7 +270,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("appendix_columns", "Appendix columns", "Risk Owner, Last Reviewed",
             "Optional Register columns the board paper's appendix shows, by header, separated by commas "
             "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
+    Setting("backups_keep", "Backups to keep", 10,
+            "How many backups of this workbook riskreg keeps in its 'riskreg backups' folder; older ones are "
+            "removed (each write says which)."),
 )
+BACKUPS_RANGE = range(1, 1000)  # 'Backups to keep': at least the one made before the write
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
 PAPER_SETTINGS = tuple(s for s in SETTINGS if s.paper)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_parts import ZIP_EPOCH, copy_compressed, deflate, write_deflated
+from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, copy_compressed, deflate, write_deflated
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -155,7 +155,7 @@ class Package:
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with ZipWriter(target) as out:
             for name in self.names():
                 info = self._raw.get(name)
                 if name in untouched:
@@ -163,7 +163,7 @@ class Package:
                     continue
                 write_deflated(out, name, deflate((self.read(name),)), date_time=info.date_time if info else ZIP_EPOCH)
 
-    def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)
 
     # ---- relationships and content types -------------------------------------------------------------------

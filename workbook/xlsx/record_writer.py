@@ -19,5 +19,5 @@ def write_record(path: Path | str, rows: Sequence[tuple[str, str, str]], *,
         written = [_store(book, sheet, row, column, value) for sheet, row, column, value in cells]
         return written + _record_rows(book, rows)
 
-    written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written))
+    written, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), pruned=pruned)

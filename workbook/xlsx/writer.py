@@ -16,8 +16,9 @@ from typing import TypeVar
 
 from lxml import etree
 
-from workbook.core.errors import PeriodError, RegisterFormatError
+from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
+from workbook.core.layout import read_settings
 from workbook.core.model import Register, column_letter
 from workbook.core.palette import WORKBOOK_HEADER_FILL
 from workbook.core.periods import Period, parse_period
@@ -34,7 +35,7 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.ratings import rating_of
-from workbook.core.rollover import RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, check_next_period, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -52,8 +53,8 @@ from workbook.core.trends import Movements, Refresh
 from workbook.core.values import looks_like_formula
 from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
-from workbook.files.backup import backup_register, check_unchanged, discard_backup
-from workbook.files.lock import one_writer
+from workbook.files.backup import Pruned, backup_register, backups_to_keep, discard_backup, prune_backups
+from workbook.files.lock import held_as, one_writer
 from workbook.xlsx.book import Book
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.preserve import check_editable
@@ -86,12 +87,13 @@ class WriteResult:
     cells: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    pruned: Pruned | None = None  # the older backups removed to keep the last N
 
 
 # ---- opening and saving -------------------------------------------------------------------------------------
 
 def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None = None,
-          force: bool = False) -> tuple[T, Path, Path | None]:
+          force: bool = False) -> tuple[T, Path, Path | None, Pruned | None]:
     """Open the workbook's package, apply `edit`, and save it (in place after a backup, or to `output`), holding
     the lock of the file written."""
     path = Path(path)
@@ -101,7 +103,7 @@ def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None
 
 
 def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
-                 force: bool) -> tuple[T, Path, Path | None]:
+                 force: bool) -> tuple[T, Path, Path | None, Pruned | None]:
     check_workbook_file(path)
     backup = None
     if output:
@@ -111,16 +113,16 @@ def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Pa
     try:
         book = Book(path)
         check_editable(book)
+        keep = backups_to_keep(read_settings(book.grid(SETTINGS_SHEET))[0].get("backups_keep")
+                               if SETTINGS_SHEET in book.sheetnames else None)
         result = edit(book)
+        with atomic_path(target, unchanged=held_as(path) if backup else None) as temp:  # the commit
+            book.save(temp)
     except Exception:
         if backup is not None:
             discard_backup(backup)  # nothing was written, so there is nothing to go back to
         raise
-    if backup is not None:
-        check_unchanged(path, backup)
-    with atomic_path(target) as temp:
-        book.save(temp)
-    return result, target, backup
+    return result, target, backup, prune_backups(path, backup, keep) if backup else None
 
 
 def _store(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
@@ -285,8 +287,8 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
         _validation_sheet(book, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
-    cells, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, cells, tuple(findings))
+    cells, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, cells, tuple(findings), pruned=pruned)
 
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
@@ -347,8 +349,8 @@ def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | Non
         summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
-    written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
+    written, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes, pruned)
 
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
@@ -559,22 +561,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
     register = register or read_register(path)
     new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
     current = register.period
-    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
-        else f"sheet '{SETTINGS_SHEET}'"
-    if new_period == current:
-        raise PeriodError(
-            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
-            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
-            f"\"{current.next().label}\".")
-    if new_period != current.next():
-        raise PeriodError(
-            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
-            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
-    if "period" not in register.settings_rows:
-        raise RegisterFormatError(
-            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
-            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
-            f"roll-quarter again.")
+    check_next_period(register, new_period)
     plan = plan or plan_roll(register)
 
     def edit(book: Book) -> tuple[list[str], list[str]]:
@@ -592,5 +579,5 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         written.append(_store(book, SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
         return written, notes
 
-    (written, notes), target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), (), tuple(notes))
+    (written, notes), target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), (), tuple(notes), pruned)

@@ -161,6 +161,9 @@ FAILING = [
     ("R029", [("Settings!B4", "CRR(")], "Settings!B4",
      "Settings Risk ID pattern 'CRR(' is not a pattern riskreg can use (missing ), unterminated subpattern at "
      r"position 3); IDs are not checked until it is corrected, e.g. CRR\d{2}."),
+    ("R029", [lambda g: g["Settings"].append(["Backups to keep", 0, ""])], "Settings!B13",
+     "Settings Backups to keep '0' must be a whole number from 1 to 999, e.g. 10; riskreg keeps the last 10 "
+     "backups until it is."),
     ("R022", [("Settings!B5", 1), ("Register!K2", dt.datetime(2021, 9, 28)), ("Register!K3", None),
               ("Register!K4", None)], "Register!K2",
      "Last Reviewed '2021-09-28' is 2 days before the end of 2021/22 Q2 (2021-09-30); the review cycle in Settings "
@@ -351,6 +354,7 @@ PASSING = [
     ("R027", [("History!C2", "High"), ("History!D2", "")]),
     ("R028", [lambda g: g["History"].append(["CRR01", "2021/22 Q2", "high"] + [None] * 6)]),
     ("R029", [("Settings!B5", 30.0), ("Settings!B7", "rating")]),
+    ("R029", [lambda g: g["Settings"].append(["Backups to keep", "3", ""])]),  # blank or absent: the default
     ("R030", [("Settings!B8", "Avon and Somerset Police"), ("Settings!B10", "OFFICIAL-SENSITIVE")]),
     # A date stored as Excel's day number (the cell lost its date format) is a date.
     ("R021", [lambda g: g["Settings"].append(["Meeting date", 44469, ""]), ("History!H2", 44400)]),

@@ -279,8 +279,11 @@ def test_a_workbook_saved_meanwhile_is_not_overwritten(sample_workbook, monkeypa
     monkeypatch.setattr(xlsx_write, "mark_cells", save_meanwhile)
     with pytest.raises(OutputError) as err:
         validate_write(sample_workbook)
-    assert "was saved by another program (Excel?) after riskreg read it" in err.value.user_message
+    assert err.value.user_message == (
+        f"{sample_workbook}: changed on disk while riskreg was writing it (saved from Excel or another program?), "
+        f"so nothing was written and that version is kept. Close the workbook in Excel and run the command again.")
     assert load_workbook(sample_workbook)["Settings"]["B2"].value == "Changed in Excel"
+    assert not (sample_workbook.parent / "riskreg backups").exists()  # no backup of a write that did not happen
 
 
 def test_roll_quarter_keeps_scores_and_review_dates(tmp_path):
