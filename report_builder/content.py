@@ -66,6 +66,7 @@ class Movement:
     name: str
     before: str = ""  # last period's trend symbol (or rating for closed risks)
     after: str = ""  # this period's
+    removed: bool = False  # a closed risk whose row was deleted from the Register, not closed
 
 
 @dataclass(frozen=True)
@@ -350,11 +351,20 @@ def movement_sentences(movements: Sequence[Movement], ratings: Mapping[str, str]
     sentences = []
     for m in sorted((*closed, *moved), key=lambda m: m.risk_id):
         who = named(m.risk_id, m.name)
-        if m.kind == "closed":
+        if m.kind == "closed" and m.removed:
+            sentences.append(f"{who} was removed from the register this quarter without being closed.")
+        elif m.kind == "closed":
             sentences.append(f"{who} was closed this quarter.")
         else:
             sentences.append(f"{who} is {trend_text(m.after)} this quarter, after {trend_text(m.before)} last quarter.")
     return tuple(sentences)
+
+
+def renamed_sentences(register: Register) -> tuple[str, ...]:
+    """Return 'CRR05 is now CRR05A.' for each risk renamed this quarter: said once, in that quarter's paper."""
+    from workbook.core.renames import renamed_in
+
+    return tuple(f"{r.old} is now {r.new}." for r in renamed_in(register, register.period))
 
 
 def grouped_movement_sentences(moved: Sequence[Movement], closed: Sequence[Movement],
@@ -371,8 +381,13 @@ def grouped_movement_sentences(moved: Sequence[Movement], closed: Sequence[Movem
             -severity(kv[0][0], scale), ARROWS.index(kv[0][1]), ARROWS.index(kv[0][2]))):
         sentences.append(f"{plural(count, f'{rating} risk')} {'is' if count == 1 else 'are'} {trend_text(after)} "
                          f"this quarter, after {trend_text(before)} last quarter.")
-    if closed:
-        sentences.append(f"{plural(closed, 'risk')} {'was' if len(closed) == 1 else 'were'} closed this quarter.")
+    shut = [m for m in closed if not m.removed]
+    gone = [m for m in closed if m.removed]
+    if shut:
+        sentences.append(f"{plural(shut, 'risk')} {'was' if len(shut) == 1 else 'were'} closed this quarter.")
+    if gone:
+        sentences.append(f"{plural(gone, 'risk')} {'was' if len(gone) == 1 else 'were'} removed from the register "
+                         "this quarter without being closed.")
     return tuple(sentences) + ("The appendix lists every open risk with its trend arrows.",)
 
 
@@ -556,7 +571,8 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),
-        movement_sentences=movement_sentences(movements, {risk.id: risk.rating for risk in open_risks}, scale),
+        movement_sentences=renamed_sentences(register) + movement_sentences(
+            movements, {risk.id: risk.rating for risk in open_risks}, scale),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
         heat_points=points,
         heat_map_note=heat_map_note(register, points),

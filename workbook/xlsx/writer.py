@@ -16,8 +16,9 @@ from typing import TypeVar
 
 from lxml import etree
 
-from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
+from workbook.core.errors import RegisterFormatError
+from workbook.core.findings import SEVERITY_FILLS, Finding, note_text, split_address, worst
+from workbook.core.layout import read_settings
 from workbook.core.model import Register, column_letter
 from workbook.core.palette import WORKBOOK_HEADER_FILL
 from workbook.core.periods import Period, parse_period
@@ -34,7 +35,7 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.ratings import rating_of
-from workbook.core.rollover import RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, check_next_period, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -42,6 +43,7 @@ from workbook.core.schema import (
     REGISTER_TABLE,
     SETTINGS_SHEET,
     SUMMARY_SHEET,
+    RECORDED_TEXT_KEYS,
     TEXT_SHEET,
     TREND_KEYS,
     VALIDATION_SHEET,
@@ -51,17 +53,19 @@ from workbook.core.trends import Movements, Refresh
 from workbook.core.values import looks_like_formula
 from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
-from workbook.files.backup import backup_register, check_unchanged, discard_backup
-from workbook.files.lock import one_writer
+from workbook.files.backup import Pruned, backup_register, backups_to_keep, discard_backup, prune_backups
+from workbook.files.lock import held_as, one_writer
 from workbook.xlsx.book import Book
+from workbook.xlsx.consistency import broken_references, lift_totals, restore_totals
+from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.preserve import check_editable
-from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
+from workbook.xlsx.sheet_xml import FormulaRefused, cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.reader import check_workbook_file, read_register
 from workbook.xlsx.result_parts import SheetSpec, add_chart, add_results_sheet, bar_chart, worksheet
 from workbook.xlsx.styles import fill_from_spec, fill_spec, font, is_our_fill, solid_fill
 
-AUTHOR = NOTE_AUTHOR
+AUTHOR = FINDINGS_AUTHOR
 # How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
 WRITTEN_BY = "riskreg"
 GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
@@ -85,12 +89,13 @@ class WriteResult:
     cells: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    pruned: Pruned | None = None  # the older backups removed to keep the last N
 
 
 # ---- opening and saving -------------------------------------------------------------------------------------
 
 def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None = None,
-          force: bool = False) -> tuple[T, Path, Path | None]:
+          force: bool = False) -> tuple[T, Path, Path | None, Pruned | None]:
     """Open the workbook's package, apply `edit`, and save it (in place after a backup, or to `output`), holding
     the lock of the file written."""
     path = Path(path)
@@ -100,7 +105,7 @@ def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None
 
 
 def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
-                 force: bool) -> tuple[T, Path, Path | None]:
+                 force: bool) -> tuple[T, Path, Path | None, Pruned | None]:
     check_workbook_file(path)
     backup = None
     if output:
@@ -110,16 +115,16 @@ def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Pa
     try:
         book = Book(path)
         check_editable(book)
+        keep = backups_to_keep(read_settings(book.grid(SETTINGS_SHEET))[0].get("backups_keep")
+                               if SETTINGS_SHEET in book.sheetnames else None)
         result = edit(book)
+        with atomic_path(target, unchanged=held_as(path) if backup else None) as temp:  # the commit
+            book.save(temp)
     except Exception:
         if backup is not None:
             discard_backup(backup)  # nothing was written, so there is nothing to go back to
         raise
-    if backup is not None:
-        check_unchanged(path, backup)
-    with atomic_path(target) as temp:
-        book.save(temp)
-    return result, target, backup
+    return result, target, backup, prune_backups(path, backup, keep) if backup else None
 
 
 def _store(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
@@ -203,8 +208,7 @@ def clear_marks(book: Book) -> list[str]:
         if sheet in (VALIDATION_SHEET, SUMMARY_SHEET) or not book.package.related(part, REL_COMMENTS):
             continue
         notes = book.notes(sheet)
-        ours = {ref for ref, author in notes.authors().items() if author == AUTHOR}
-        notes.remove(ours)
+        notes.remove(notes.findings())
     return cleared
 
 
@@ -284,8 +288,8 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
         _validation_sheet(book, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
-    cells, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, cells, tuple(findings))
+    cells, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, cells, tuple(findings), pruned=pruned)
 
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
@@ -346,8 +350,8 @@ def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | Non
         summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
-    written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
+    written, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes, pruned)
 
 
 # ---- the quarter roll-over ----------------------------------------------------------------------------------
@@ -384,6 +388,7 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
     """Append `rows` (column key -> value) below the sheet's last used row; return the cells written. `headers`
     are the columns just added to the right of `table`: it grows across them."""
     number_formats = number_formats or {}
+    totals = lift_totals(book, sheet, table) if table and rows else None  # rows go above a Total Row
     spliced = splice_rows(book, sheet, positions, rows, number_formats) if rows else None
     if spliced is not None:
         last, written = spliced
@@ -398,6 +403,8 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
         _grow_dimension(cells.root, last, max(positions.values(), default=1))
     if table:
         _extend_table(book, sheet, table, last, headers)
+    if totals:
+        restore_totals(book, sheet, totals, last)
     return written
 
 
@@ -479,10 +486,17 @@ def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> list[str]:
     none (it stays out of the user's way: Excel's Unhide does not list it); return the cells written."""
     if not rows:
         return []
+    from workbook.xlsx.shared_text import SharedText
+
+    shared = SharedText(book)  # each text once in the workbook, however many rows and sheets show it
+    rows = [tuple(shared.of(value) if isinstance(value, str) and value else value for value in row) for row in rows]
     positions = {header: column for column, header in enumerate(record_columns(), start=1)}
     if TEXT_SHEET in book.sheetnames:
-        return append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
-    grid = [list(positions), *[list(row) for row in rows]]
+        written = append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
+        shared.save()
+        return written
+    grid = [[shared.of(header) for header in positions], *[list(row) for row in rows]]
+    shared.save()
     # Joined as text and parsed once: a first roll-over of 10,000 risks writes some 60,000 rows here.
     data = "".join(f'<row r="{number}">' + "".join(cell_xml(f"{column_letter(column)}{number}", value)
                                                    for column, value in enumerate(values, start=1)) + "</row>"
@@ -510,14 +524,27 @@ def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
     return written + _record_rows(book, plan.record)
 
 
-def _shift_trends(book: Book, register: Register, new_period: Period) -> list[str]:
-    """Move each trend one column older, empty the newest, and rename the headers; return the cells written."""
+def _share_texts(book: Book, register: Register) -> None:
+    """Turn the Register's recorded text cells into shared strings, which the Record sheet's rows then refer to: the
+    words are stored once, not once on each sheet."""
+    from workbook.xlsx.shared_text import SharedText, share_cells
+
+    columns = [register.columns[key] for key in RECORDED_TEXT_KEYS if key in register.columns]
+    shared = SharedText(book)
+    share_cells(book, shared, REGISTER_SHEET, [(risk.row, column) for risk in register.risks for column in columns])
+    shared.save()
+
+
+def _shift_trends(book: Book, register: Register, new_period: Period) -> tuple[list[str], list[str]]:
+    """Move each trend one column older, empty the newest, and rename the headers; return the cells written and a
+    sentence for each user's formula that names a header no longer there."""
     positions = [register.columns[key] for key in TREND_KEYS]
     first = 1 - len(TREND_KEYS)
     written = []
     table = _tables(book, REGISTER_SHEET).get(REGISTER_TABLE)
     columns = table[1].find(f"{M}tableColumns") if table else None
     left = split_ref(table[1].get("ref", "A1").partition(":")[0])[1] if table else 1
+    before = [c.get("name", "") for c in columns] if columns is not None else []
     for index, position in enumerate(positions):
         header = trend_header(new_period.shifted(first + index).quarter)
         written.append(_store(book, REGISTER_SHEET, register.header_row, position, header))
@@ -525,13 +552,19 @@ def _shift_trends(book: Book, register: Register, new_period: Period) -> list[st
             columns[position - left].set("name", header)
             book.package.changed(table[0])
     cells = book.cells(REGISTER_SHEET)
-    for risk in register.risks:
-        targets = [cells.cell(risk.row, p) for p in positions]
-        for older, newer in zip(targets, targets[1:]):
-            move_value(newer, older)
-        move_value(None, targets[-1])
-        written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
-    return written
+    try:
+        for risk in register.risks:
+            targets = [cells.cell(risk.row, p) for p in positions]
+            for older, newer in zip(targets, targets[1:]):
+                move_value(newer, older)
+            move_value(None, targets[-1])
+            written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
+    except FormulaRefused as refused:
+        raise refused.at(register.source, REGISTER_SHEET) from None
+    after = [c.get("name", "") for c in columns] if columns is not None else []
+    broken = broken_references(book.package, dict(book.package.sheets()), REGISTER_SHEET, REGISTER_TABLE, before,
+                               after) if table else []
+    return written, broken
 
 
 def roll_quarter(path: Path | str, new_period: Period | str, *, register: Register | None = None,
@@ -540,22 +573,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
     register = register or read_register(path)
     new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
     current = register.period
-    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
-        else f"sheet '{SETTINGS_SHEET}'"
-    if new_period == current:
-        raise PeriodError(
-            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
-            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
-            f"\"{current.next().label}\".")
-    if new_period != current.next():
-        raise PeriodError(
-            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
-            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
-    if "period" not in register.settings_rows:
-        raise RegisterFormatError(
-            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
-            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
-            f"roll-quarter again.")
+    check_next_period(register, new_period)
     plan = plan or plan_roll(register)
 
     def edit(book: Book) -> tuple[list[str], list[str]]:
@@ -564,13 +582,16 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in book.sheetnames]
         for name in stale:
             book.package.remove_sheet(name)
+        _share_texts(book, register)
         written, notes = _snapshot_rows(book, register, plan), list(plan.notes)
         if stale:
             notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")
-        written += _shift_trends(book, register, new_period)
+        shifted, broken = _shift_trends(book, register, new_period)
+        written += shifted
+        notes.extend(broken)
         written.append(_store(book, SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
         return written, notes
 
-    (written, notes), target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), (), tuple(notes))
+    (written, notes), target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, tuple(written), (), tuple(notes), pruned)
