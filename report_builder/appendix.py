@@ -7,7 +7,6 @@ about what their share of the file does.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -136,7 +135,6 @@ PIECE_LINES = 32
 PIECED_UP_TO = 200
 CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
 CONTINUED = " (continued)"
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 
 
 def _lines(text: str, width_cm: float) -> int:
@@ -146,18 +144,11 @@ def _lines(text: str, width_cm: float) -> int:
 
 
 def _chunks(text: Text, width_cm: float) -> list[Text]:
-    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph cut between its
-    sentences)."""
-    paras: list[Para] = []
-    for para in text:
-        if _lines(para.text, width_cm) <= PIECE_LINES:
-            paras.append(para)
-        else:
-            parts = [part for part in _SENTENCE_END.split(para.text) if part]
-            paras += [Para(part, para.bullet and i == 0) for i, part in enumerate(parts)]
+    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph is a run of its
+    own: the paper never splits what the register wrote as one paragraph)."""
     chunks: list[list[Para]] = [[]]
     used = 0
-    for para in paras:
+    for para in text:
         lines = _lines(para.text, width_cm)
         if chunks[-1] and used + lines > PIECE_LINES:
             chunks.append([])

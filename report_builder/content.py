@@ -517,7 +517,7 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
 def named(risk_id: str, name: str) -> str:
     """Return "CRR03 Operational Training" for a sentence to go on after: a name's own closing full stop is left
     out ("… Learning. moved" would read as two sentences)."""
-    name = name.strip()
+    name = " ".join(name.split())  # a line break inside a name would break the one-line message it goes in
     if name.endswith(".") and not name.endswith(".."):
         name = name[:-1].rstrip()
     return " ".join(filter(None, (risk_id, name)))
