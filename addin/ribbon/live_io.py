@@ -30,7 +30,7 @@ from workbook.core.result_sheets import (
 )
 from workbook.core.schema import REGISTER_SHEET, REGISTER_TABLE, SUMMARY_SHEET, VALIDATION_SHEET
 from workbook.core.values import looks_like_formula
-from workbook.files.atomic import write_text_atomic
+from workbook import jobs
 
 TITLE = "Risk Register"
 # How the results sheets name their writer and how a listed cell is reached (no hyperlinks or notes: a call each).
@@ -311,7 +311,7 @@ def log_bug(book, action: str, error: BaseException, now: dt.datetime | None = N
     name = f"riskreg-error-{now:%Y%m%d-%H%M%S}.log"
     for candidate in ([folder] if folder else []) + [Path(tempfile.gettempdir())]:
         try:
-            write_text_atomic(candidate / name, text)
+            jobs.write_text(candidate / name, text)
             return candidate / name
         except (OSError, OutputError):  # a read-only or vanished folder: fall back to the temp folder
             continue
@@ -400,22 +400,6 @@ def _is_saved(book) -> bool:
         return bool(api.saved.get())  # macOS (appscript)
     except Exception:  # an engine that cannot tell: trust the file on disk
         return True
-
-
-def free_path(folder: Path, stem: str, suffix: str, reusable=lambda path: False) -> Path:
-    """Return folder/stem+suffix, or 'stem (2)'… when that exists and is not `reusable`: never overwrite work."""
-    for number in range(1, 1000):
-        candidate = folder / f"{stem}{f' ({number})' if number > 1 else ''}{suffix}"
-        if not candidate.exists() or reusable(candidate):
-            return candidate
-    raise OutputError(f"{folder}: 999 files named '{stem}…{suffix}' already; tidy the folder and try again.")
-
-
-def free_paper_path(register: Path) -> Path:
-    """Return where the paper goes: the CLI's default name, unless someone has edited that file since."""
-    from report_builder.build import is_previous_paper
-
-    return free_path(register.parent, f"{register.stem} board paper", ".docx", is_previous_paper)
 
 
 def default_folder(book) -> Path:

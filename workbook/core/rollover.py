@@ -39,6 +39,7 @@ TRENDS_FIELD = "trends"
 ACTIONS_FIELD = "actions"  # the Actions sheet at the close, as JSON: a past paper lists that quarter's actions
 APPETITE_FIELD = "appetite"  # the Appetite sheet at the close, as JSON
 MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
+CLOSED_WITH_ERRORS_FIELD = "closed with errors"  # the errors a quarter was closed with (--force), one per line
 DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, target date, proximity), as JSON
 
 
@@ -196,10 +197,17 @@ def plan_roll(register: Register) -> RollPlan:
     notes: list[str] = []
     added = updated = kept = 0
     seen: set[str] = set()
+    first_row: dict[str, int] = {}
     for risk in register.risks:
-        if not risk.id or risk.id.casefold() in seen:
+        if not risk.id:
+            continue
+        if risk.id.casefold() in seen:  # the checks call it an error; closed anyway, it is named, never lost
+            notes.append(f"{risk.id} is on Register rows {first_row[risk.id.casefold()]} and {risk.row}: only row "
+                         f"{first_row[risk.id.casefold()]} was recorded for {closing.label}. Give the risk on row "
+                         f"{risk.row} its own ID.")
             continue
         seen.add(risk.id.casefold())
+        first_row[risk.id.casefold()] = risk.row
         if risk.is_closed and risk.id in gone:
             notes.append(f"{risk.id} was closed in {gone[risk.id].label} and is still closed: not recorded for "
                          f"{closing.label}.")

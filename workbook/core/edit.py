@@ -1,0 +1,160 @@
+"""What a command changes in a register workbook, as a plan (pure): each medium's applier carries it out.
+
+A job works out a `WorkbookEdit` from the register alone; the part-level xlsx applier (workbook/xlsx/apply.py) and
+the live-book applier (addin/ribbon/live_io.py) do what it says and nothing else, each keeping its own medium's
+invariants. Cells are 1-based (sheet, row, column); styles are named, never a medium's style index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from workbook.core.model import address
+
+# The named styles a plan may give a cell: what each medium turns into its own format.
+DATE_STYLE = "date"  # a date shown as dd/mm/yyyy
+STYLES = (DATE_STYLE,)
+
+# Who wrote a note: riskreg's finding notes are cleared and rewritten by each validate; guidance notes never are.
+FINDING_NOTE = "finding"
+GUIDANCE_NOTE = "guidance"
+NOTE_OWNERS = (FINDING_NOTE, GUIDANCE_NOTE)
+
+# How a sheet is shown: an added sheet may be hidden, or very hidden (Excel's Unhide does not list it).
+VISIBLE, HIDDEN, VERY_HIDDEN = "visible", "hidden", "veryHidden"
+
+
+@dataclass(frozen=True)
+class SetCell:
+    """Put `value` in one cell, with the named `style` (text that looks like a formula is always kept as text)."""
+
+    sheet: str
+    row: int
+    column: int
+    value: object
+    style: str | None = None
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.column)
+
+
+@dataclass(frozen=True)
+class MoveCell:
+    """Give the cell at `to_column` the value (or formula) of the cell at `column`, on the same row; the target
+    keeps its own format. The source keeps its value unless a later step changes it."""
+
+    sheet: str
+    row: int
+    column: int
+    to_column: int
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.to_column)
+
+
+@dataclass(frozen=True)
+class ClearCell:
+    """Empty one cell, keeping its format."""
+
+    sheet: str
+    row: int
+    column: int
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.column)
+
+
+CellChange = SetCell | MoveCell | ClearCell
+
+
+@dataclass(frozen=True)
+class AppendRows:
+    """Add `rows` (column key -> value) below the last used row of `sheet`, growing `table` (when named) down to
+    them and across `new_headers` (columns just added to its right). A sheet the workbook lacks is added with
+    `create_headers` on row 1 (refused when there are none), shown as `create_state` says."""
+
+    sheet: str
+    positions: Mapping[str, int]  # column key -> 1-based column
+    rows: tuple[Mapping[str, object], ...]
+    table: str | None = None
+    styles: Mapping[str, str] = field(default_factory=dict)  # column key -> named style
+    new_headers: tuple[str, ...] = ()
+    create_headers: tuple[str, ...] = ()
+    create_state: str = VISIBLE
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on one cell, signed by its owner (FINDING_NOTE or GUIDANCE_NOTE)."""
+
+    sheet: str
+    row: int
+    column: int
+    text: str
+    owner: str = FINDING_NOTE
+
+
+@dataclass(frozen=True)
+class RenameTableColumn:
+    """Rename the column of table `table` that sits at sheet column `column` (its header cell is a SetCell)."""
+
+    sheet: str
+    table: str
+    column: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    """Set the workbook-level defined name `name` to `refers_to` ('Lists!$A$2:$A$6')."""
+
+    name: str
+    refers_to: str
+
+
+@dataclass(frozen=True)
+class AddSheet:
+    """Add (or, when `replace`, put in place of an existing one) the sheet `name` holding `rows` from A1."""
+
+    name: str
+    rows: tuple[tuple[object, ...], ...]
+    after: str | None = None  # None: after the last sheet
+    state: str = VISIBLE
+    replace: bool = True
+
+
+@dataclass(frozen=True)
+class WorkbookEdit:
+    """Everything one command changes in a register workbook, applied in this order: finding marks cleared,
+    sheets removed, cells changed (in order), rows appended, table columns renamed, names set, sheets added,
+    notes added. `notes` says in words what the edit does beyond its cells, for the output."""
+
+    clear_finding_marks: bool = False  # undo the last run's highlights and riskreg's finding notes
+    remove_sheets: tuple[str, ...] = ()  # removed when present
+    cells: tuple[CellChange, ...] = ()
+    appends: tuple[AppendRows, ...] = ()
+    renames: tuple[RenameTableColumn, ...] = ()
+    names: tuple[DefinedName, ...] = ()
+    add_sheets: tuple[AddSheet, ...] = ()
+    cell_notes: tuple[Note, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for change in self.cells:
+            if isinstance(change, SetCell) and change.style not in (None, *STYLES):
+                raise ValueError(f"unknown style {change.style!r} for {change.address}")
+        for append in self.appends:
+            unknown = [key for row in append.rows for key in row if key not in append.positions]
+            if unknown:
+                raise ValueError(f"rows for sheet {append.sheet!r} name columns it has no position for: {unknown[0]!r}")
+        for note in self.cell_notes:
+            if note.owner not in NOTE_OWNERS:
+                raise ValueError(f"unknown note owner {note.owner!r}")
+
+    def changed_cells(self) -> tuple[str, ...]:
+        """Return the address of every cell the cell changes write, in order (appended rows not included)."""
+        return tuple(change.address for change in self.cells)
