@@ -17,10 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from workbook.core.edit import DATE_STYLE, VISIBLE, AppendRows, MoveCell, SetCell, WorkbookEdit
 from workbook.core.errors import OutputError, RegisterFormatError
 from workbook.core.findings import SEVERITY_FILLS, split_address
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Register, column_letter
+from workbook.core.model import address as cell_address
 from workbook.core.result_sheets import (
     REGISTER_SHEETS,
     previous_marks,
@@ -465,3 +467,129 @@ def write_values(book, values: Mapping[str, object]) -> None:
         sheet = book.sheets[sheet_name]
         for (top, left), rows in value_blocks(by_sheet[sheet_name]):
             sheet.range((top, left), (top + len(rows) - 1, left + len(rows[0]) - 1)).value = rows
+
+
+# --- carrying out a WorkbookEdit (workbook/core/edit.py) on the live workbook ---------------------------
+
+# How each named style of a plan is shown in Excel.
+NUMBER_FORMATS = {DATE_STYLE: "dd/mm/yyyy"}
+
+
+def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
+    """Carry `edit` out on the live workbook, in bulk: one read per sheet it changes, one write per rectangle of
+    cells; return the address of every cell written. The values it leaves are those the xlsx applier leaves."""
+    if edit.clear_finding_marks:
+        marks = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET))
+        paint(book, {cell: restored_fill(spec) for cell, spec in marks.items()})
+    present = set(sheet_names(book))
+    for name in edit.remove_sheets:
+        if name in present:
+            book.sheets[name].delete()
+            present.discard(name)
+    changed = {change.sheet for change in edit.cells} | {append.sheet for append in edit.appends}
+    grids = {name: read_grid(book.sheets[name]) for name in sorted(changed & present)}
+    values: dict[tuple[str, int, int], object] = {}
+
+    def current(sheet: str, row: int, column: int) -> object:
+        if (sheet, row, column) in values:
+            return values[(sheet, row, column)]
+        grid = grids.get(sheet, [])
+        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+
+    order: list[str] = []
+    styled: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for change in edit.cells:
+        if isinstance(change, SetCell):
+            values[(change.sheet, change.row, change.column)] = change.value
+            if change.style:
+                styled[change.style].append((change.sheet, change.row, change.column))
+        elif isinstance(change, MoveCell):
+            values[(change.sheet, change.row, change.to_column)] = current(change.sheet, change.row, change.column)
+        else:
+            values[(change.sheet, change.row, change.column)] = None
+        order.append(change.address)
+    for append in edit.appends:
+        if append.sheet in present:
+            order += _append_live(book, append, grids.get(append.sheet, []), values, styled)
+        elif append.rows or append.new_headers:
+            order += _add_live_sheet(book, append)
+            present.add(append.sheet)
+    write_values(book, {cell_address(s, r, c): value for (s, r, c), value in values.items()})
+    for style, cells in styled.items():
+        _format_cells(book, cells, NUMBER_FORMATS[style])
+    for sheet in edit.add_sheets:
+        write_sheet(book, sheet.name, [list(row) for row in sheet.rows], after=sheet.after)  # never a user's sheet
+        if sheet.state != VISIBLE:
+            book.sheets[sheet.name].visible = False
+    for name in edit.names:
+        book.names.add(name.name, name.refers_to)
+    for note in edit.cell_notes:
+        book.sheets[note.sheet].range((note.row, note.column)).add_note(note.text)
+    return tuple(order)
+
+
+def _append_live(book, append: AppendRows, grid: Grid, values: dict[tuple[str, int, int], object],
+                 styled: dict[str, list[tuple[str, int, int]]]) -> list[str]:
+    """Put the rows of `append` below the sheet's last used row (of its columns) and grow its table over them."""
+    columns = set(append.positions.values())
+    last = max((number for number, row in enumerate(grid, start=1)
+                if any(value not in (None, "") for column, value in enumerate(row, start=1) if column in columns)),
+               default=1)
+    written = []
+    for offset, row in enumerate(append.rows, start=1):
+        for key, value in row.items():
+            place = (append.sheet, last + offset, append.positions[key])
+            values[place] = value
+            if key in append.styles:
+                styled[append.styles[key]].append(place)
+            written.append(cell_address(*place))
+    if append.table:
+        _grow_live_table(book, append, last + len(append.rows))
+    return written
+
+
+def _grow_live_table(book, append: AppendRows, last_row: int) -> None:
+    """Resize the table `append.table` down to `last_row` and across its new headers."""
+    for table in book.sheets[append.sheet].tables:
+        if table.name.casefold() != str(append.table).casefold():
+            continue
+        whole = table.range
+        top, left = whole.row, whole.column
+        bottom = max(whole.row + whole.shape[0] - 1, last_row)
+        right = whole.column + whole.shape[1] - 1 + len(append.new_headers)
+        if (bottom, right) != (whole.row + whole.shape[0] - 1, whole.column + whole.shape[1] - 1):
+            table.resize(book.sheets[append.sheet].range((top, left), (bottom, right)))
+        return
+
+
+def _add_live_sheet(book, append: AppendRows) -> list[str]:
+    """Add the sheet `append` creates (hidden when it is to be hidden: xlwings cannot make it very hidden)."""
+    if not append.create_headers:
+        raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
+                                  "from a workbook made by `riskreg new`).")
+    if append.create_state == VISIBLE:
+        book.sheets.add(append.sheet, after=book.sheets[sheet_names(book)[-1]])
+    else:
+        add_hidden_sheet(book, append.sheet)
+    by_column = {column: key for key, column in append.positions.items()}
+    width = max(max(append.positions.values(), default=0), len(append.create_headers))
+    grid = [list(append.create_headers), *[[row.get(by_column.get(column, ""), None)
+                                            for column in range(1, width + 1)] for row in append.rows]]
+    book.sheets[append.sheet].range((1, 1)).value = rectangular(grid)
+    return [cell_address(append.sheet, r, c) for r, row in enumerate(grid, start=1)
+            for c, value in enumerate(row, start=1) if value not in (None, "")]
+
+
+def _format_cells(book, cells: Sequence[tuple[str, int, int]], number_format: str) -> None:
+    """Give `cells` the number format, one call per run of cells in a column."""
+    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for sheet, row, column in cells:
+        by_sheet[sheet].append((row, column))
+    for sheet_name, places in sorted(by_sheet.items()):
+        sheet = book.sheets[sheet_name]
+        by_column: dict[int, list[int]] = defaultdict(list)
+        for row, column in places:
+            by_column[column].append(row)
+        for column, rows in sorted(by_column.items()):
+            for first, last in _runs(rows):
+                sheet.range((first, column), (last, column)).number_format = number_format

@@ -7,6 +7,7 @@ invariants. Cells are 1-based (sheet, row, column); styles are named, never a me
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -144,13 +145,21 @@ class WorkbookEdit:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # A date with no named style would be a bare day number in one medium and a date in another.
         for change in self.cells:
             if isinstance(change, SetCell) and change.style not in (None, *STYLES):
                 raise ValueError(f"unknown style {change.style!r} for {change.address}")
+            if isinstance(change, SetCell) and isinstance(change.value, dt.date) and change.style != DATE_STYLE:
+                raise ValueError(f"the date for {change.address} needs the style {DATE_STYLE!r}")
         for append in self.appends:
-            unknown = [key for row in append.rows for key in row if key not in append.positions]
-            if unknown:
-                raise ValueError(f"rows for sheet {append.sheet!r} name columns it has no position for: {unknown[0]!r}")
+            for row in append.rows:
+                for key, value in row.items():
+                    if key not in append.positions:
+                        raise ValueError(f"rows for sheet {append.sheet!r} name a column it has no position for: "
+                                         f"{key!r}")
+                    if isinstance(value, dt.date) and append.styles.get(key) != DATE_STYLE:
+                        raise ValueError(f"the dates of column {key!r} on sheet {append.sheet!r} need the style "
+                                         f"{DATE_STYLE!r}")
         for note in self.cell_notes:
             if note.owner not in NOTE_OWNERS:
                 raise ValueError(f"unknown note owner {note.owner!r}")

@@ -335,7 +335,8 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
             continue
         cells = book.cells(change.sheet)
         if isinstance(change, MoveCell):
-            move_value(cells.cell(change.row, change.column), cells.cell(change.row, change.to_column))
+            if change.column != change.to_column:  # onto itself: the value stays (a move would clear it first)
+                move_value(cells.cell(change.row, change.column), cells.cell(change.row, change.to_column))
         elif isinstance(change, ClearCell):
             clear_value(cells.cell(change.row, change.column))
         written.append(change.address)
