@@ -11,7 +11,7 @@ from support.xlsx_snapshots import edit, structure, values
 
 from workbook import jobs
 from workbook.core.checks import check, summary
-from workbook.core.errors import PeriodError
+from workbook.core.errors import PeriodError, RegisterErrorsError
 from workbook.core.periods import parse_period
 from workbook.core.trends import compute_trends
 from workbook.jobs import refresh_trends as refresh
@@ -124,3 +124,40 @@ def test_roll_quarter_keeps_scores_and_review_dates(tmp_path):
     computed = compute_trends(register)["CRR01"][-1]
     assert (computed.computed, computed.reason) == ("→", "the score of CRR01 went from 12 in 2021/22 Q2 to 12 in "
                                                          "2021/22 Q3")
+
+
+# ---- the plan, worked out from the register alone ------------------------------------------------------------
+
+def test_the_plan_moves_the_trends_records_history_and_the_period_without_the_file():
+    from support.register_grids import register as from_grids
+
+    roll = jobs.plan_quarter(from_grids(), parse_period("2021/22 Q3"))
+    edit = roll.edit
+    assert edit.clear_finding_marks and edit.remove_sheets == ("Validation", "Summary")
+    added = [(c.address, c.value) for c in edit.cells if c.sheet == "History"]
+    assert added == [("History!J1", "Status"), ("History!K1", "Owner"), ("History!L1", "Text fingerprint")]
+    on_register = [c for c in edit.cells if c.sheet == "Register"]
+    assert [(c.address, getattr(c, "value", None)) for c in on_register[:3]] == [
+        ("Register!F1", "Q1 Trending"), ("Register!G1", "Q2 Trending"), ("Register!H1", "Q3 Trending")]
+    assert [type(c).__name__ for c in on_register[3:6]] == ["MoveCell", "MoveCell", "ClearCell"]
+    assert edit.cells[-1].address == "Settings!B3" and edit.cells[-1].value == "2021/22 Q3"
+    history, record = edit.appends
+    assert history.new_headers == ("Status", "Owner", "Text fingerprint")  # the History table grows across them
+    assert [row["risk_id"] for row in history.rows] == ["CRR01", "CRR02", "CRR03"]
+    assert (record.sheet, record.create_headers, record.create_state) == ("Record", ("Key", "Field", "Text"),
+                                                                          "veryHidden")
+    assert [r.name for r in edit.renames] == ["Q1 Trending", "Q2 Trending", "Q3 Trending"]
+    assert roll.written is None and roll.history_line() == "History: 3 2021/22 Q2 rows recorded (Source 'rolled')."
+
+
+def test_a_duplicate_id_is_refused_and_closed_anyway_it_is_named_not_dropped():
+    from support.register_grids import clean, put, register as from_grids
+
+    grids = put(clean(), "Register!A4", "CRR01")
+    with pytest.raises(RegisterErrorsError) as err:
+        jobs.plan_quarter(from_grids(grids), parse_period("2021/22 Q3"))
+    assert "the register has 1 error (Register!A4), so the quarter 2021/22 Q2 was not closed" in err.value.user_message
+    roll = jobs.plan_quarter(from_grids(grids), parse_period("2021/22 Q3"), force=True)
+    assert roll.notes[0] == ("CRR01 is on Register rows 2 and 4: only row 2 was recorded for 2021/22 Q2. Give the "
+                             "risk on row 4 its own ID.")
+    assert roll.notes[1].startswith("Closed despite 1 error (Register!A4): the Record sheet keeps that 2021/22 Q2")
