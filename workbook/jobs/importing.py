@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +64,7 @@ def is_register_export(source: Path) -> bool:
 
 def import_register(source: Path, output: Path, period: Period | None, *, sheet: str | None = None,
                     mapping: Path | None = None, dry_run: bool = False, strict: bool = False,
-                    force: bool = False, settings: dict[str, object] | None = None) -> Imported:
+                    force: bool = False, settings: Mapping[str, object] | None = None) -> Imported:
     """Build a register workbook at `output` from `source`: the export, a workbook, CSV/TSV or a Word table; the
     Settings values in `settings` (organisation, committee, …) are written as given."""
     from workbook.files.atomic import check_writable

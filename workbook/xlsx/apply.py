@@ -287,8 +287,9 @@ def _append(book: Book, append: AppendRows) -> list[str]:
                                       "from a workbook made by `riskreg new`).")
         by_column = {column: key for key, column in positions.items()}
         width = max(max(positions.values(), default=0), len(append.create_headers))
-        grid = [list(append.create_headers),
-                *[[row.get(by_column.get(column, ""), None) for column in range(1, width + 1)] for row in rows]]
+        grid: list[list[object]] = [list(append.create_headers),
+                                    *[[row.get(by_column.get(column, ""), None) for column in range(1, width + 1)]
+                                      for row in rows]]
         return _add_filled_sheet(book, append.sheet, grid, append.create_state)
     formats = {key: NUMBER_FORMATS[style] for key, style in append.styles.items()}
     return append_rows(book, append.sheet, positions, rows, append.table, formats, append.new_headers)
