@@ -253,7 +253,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
         console.print(table)
     else:
         headers = "\t".join(content.header_of(key) for key in ("trend1", "trend2", "trend3"))
-        lines = [f"Trends, {content.period.label}: {len(content.risks)} risks", f"Risk\tName\t{headers}\tRating"]
+        lines = [f"Trends, {content.period.label}: {plural(content.risks, 'risk')}", f"Risk\tName\t{headers}\tRating"]
         lines += ["\t".join([risk.id, risk.name, *_trend_cells(computed.get(risk.id, ())), risk.rating])
                   for risk in content.risks]
         click.echo("\n".join(lines))
@@ -470,7 +470,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
     from addin.server.config import ServerConfig
 
     ServerConfig.from_environment()  # refuse a server that would accept no one before any worker starts
-    click.echo(f"Risk Register server on http://{host}:{port} ({workers} worker{'s' if workers != 1 else ''}); "
+    click.echo(f"Risk Register server on http://{host}:{port} ({plural(workers, 'worker')}); "
                f"manifest at /manifest.")
     uvicorn.run("addin.server.app:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)

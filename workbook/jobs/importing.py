@@ -11,6 +11,7 @@ from workbook.core.errors import ImportSourceError, RiskregError
 from workbook.core.model import Register
 from workbook.core.periods import Period
 from workbook.core.schema import COLUMNS
+from workbook.core.words import plural
 from workbook.jobs.common import risks_with_ratings
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def import_register(source: Path, output: Path, period: Period | None, *, sheet:
     if strict and plan.losses() and not dry_run:
         first = plan.losses()[0]
         raise ImportSourceError(f"{first.place}: {first.what} ('{first.value}'); with --strict nothing may change "
-                                f"on the way in ({len(plan.losses())} value(s) would). Run with --dry-run to see "
+                                f"on the way in ({plural(plan.losses(), 'value')} would). Run with --dry-run to see "
                                 "them all, fix the source or drop --strict.")
     written = None if dry_run else write_plan(plan, output, force=force)
     return Imported(plan_register(plan), plan, written, source, output)
