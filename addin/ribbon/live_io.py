@@ -31,7 +31,7 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.schema import REGISTER_SHEET, REGISTER_TABLE, SUMMARY_SHEET, VALIDATION_SHEET
-from workbook.core.values import looks_like_formula
+from workbook.core.values import typed_text
 from workbook import jobs
 
 TITLE = "Risk Register"
@@ -116,9 +116,7 @@ def totals_rows(book) -> tuple[int, ...]:
 
 def safe_value(value: object) -> object:
     """Return `value` so that Excel stores it as typed: text that looks like a formula stays text."""
-    if looks_like_formula(value):
-        return "'" + value
-    return value
+    return typed_text(value)
 
 
 def rectangular(rows: Sequence[Sequence[object]]) -> Grid:

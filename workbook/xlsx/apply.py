@@ -38,7 +38,7 @@ from workbook.core.values import looks_like_formula
 from workbook.xlsx.book import Book
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.sheet_xml import cell_xml, clear_value, move_value, set_value, split_ref
-from workbook.xlsx.styles import fill_from_spec, is_our_fill
+from workbook.xlsx.styles import Styles, fill_from_spec, is_our_fill
 
 AUTHOR = NOTE_AUTHOR
 NOTE_AUTHORS = {FINDING_NOTE: NOTE_AUTHOR, GUIDANCE_NOTE: f"{NOTE_AUTHOR} guidance"}  # who signs each owner's notes
@@ -49,13 +49,17 @@ MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
 REL_TABLE = f"{REL_NS}/table"
 
 
+def text_style(styles: Styles, style: int, value: object) -> int:
+    """Return the cell format for `value` in a cell formatted `style`: text that looks like a formula gets Excel's
+    quote prefix, so it stays text (the one place a package cell is made so)."""
+    return styles.derive(style, quotePrefix=True) if looks_like_formula(value) else style
+
+
 def store_value(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
     """Write `value` into one cell, keeping its format; text that Excel would read as a formula stays text."""
     cells = book.cells(sheet)
     cell = cells.cell(row, column)
-    style = int(cell.get("s") or 0)
-    if looks_like_formula(value):
-        style = book.styles.derive(style, quotePrefix=True)
+    style = text_style(book.styles, int(cell.get("s") or 0), value)
     if number_format and isinstance(value, (dt.date, dt.datetime)):
         style = book.styles.derive(style, numFmt=number_format)
     if style:
@@ -226,8 +230,8 @@ def splice_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
             if dated or quoted:
                 style_key = (number_formats.get(key, "") if dated else "", quoted)
                 if style_key not in styles:
-                    styles[style_key] = book.styles.derive(0, **({"numFmt": style_key[0]} if dated else {}),
-                                                           **({"quotePrefix": True} if quoted else {}))
+                    base = book.styles.derive(0, numFmt=style_key[0]) if dated else 0
+                    styles[style_key] = text_style(book.styles, base, value)
                 style = styles[style_key]
             cells.append(cell_xml(ref, value, style))
             written.append(f"{sheet}!{ref}")
