@@ -499,7 +499,7 @@ def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
     for change in edit.cells:
         if isinstance(change, SetCell):
             values[(change.sheet, change.row, change.column)] = change.value
-            if change.style:
+            if change.style and isinstance(change.value, dt.date):  # a style names how a date is shown
                 styled[change.style].append((change.sheet, change.row, change.column))
         elif isinstance(change, MoveCell):
             values[(change.sheet, change.row, change.to_column)] = current(change.sheet, change.row, change.column)
@@ -538,7 +538,7 @@ def _append_live(book, append: AppendRows, grid: Grid, values: dict[tuple[str, i
         for key, value in row.items():
             place = (append.sheet, last + offset, append.positions[key])
             values[place] = value
-            if key in append.styles:
+            if key in append.styles and isinstance(value, dt.date):
                 styled[append.styles[key]].append(place)
             written.append(cell_address(*place))
     if append.table:

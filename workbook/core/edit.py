@@ -28,7 +28,8 @@ VISIBLE, HIDDEN, VERY_HIDDEN = "visible", "hidden", "veryHidden"
 
 @dataclass(frozen=True)
 class SetCell:
-    """Put `value` in one cell, with the named `style` (text that looks like a formula is always kept as text)."""
+    """Put `value` in one cell, a date shown as the named `style` says (text that looks like a formula is always
+    kept as text)."""
 
     sheet: str
     row: int

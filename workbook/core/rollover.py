@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass
 
 from workbook.core import trends
+from workbook.core.edit import DATE_STYLE, SetCell
 from workbook.core.errors import RegisterFormatError
 from workbook.core.matrix import matrix_of
-from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
+from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
 from workbook.core.record_text import record_rows
 from workbook.core.values import as_number, risk_score
@@ -43,18 +44,7 @@ CLOSED_WITH_ERRORS_FIELD = "closed with errors"  # the errors a quarter was clos
 DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, target date, proximity), as JSON
 
 
-@dataclass(frozen=True)
-class CellWrite:
-    """One cell the roll-over writes: sheet, 1-based row and column, value."""
-
-    sheet: str
-    row: int
-    column: int
-    value: object
-
-    @property
-    def address(self) -> str:
-        return address(self.sheet, self.row, self.column)
+CellWrite = SetCell  # one cell the roll-over writes: a cell of the edit plan, its date styled as a date
 
 
 @dataclass(frozen=True)
@@ -230,7 +220,8 @@ def plan_roll(register: Register) -> RollPlan:
             old = getattr(entry, name)
             if _same(old, value):
                 continue
-            cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value)
+            cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value,
+                             DATE_STYLE if isinstance(value, dt.date) else None)
             updates.append(cell)
             if old not in (None, ""):
                 changed = True

@@ -6,6 +6,7 @@ Record sheet says so for ever), which of riskreg's sheets go, and the one Workbo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,8 +189,7 @@ def _record_errors(register: Register, plan: RollPlan, errors: tuple[Finding, ..
 
 def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> WorkbookEdit:
     """Return the edit that carries out `plan` and moves the register on to `new_period`."""
-    cells: list[CellChange] = [SetCell(HISTORY_SHEET, w.row, w.column, w.value) for w in plan.headers]
-    cells += [SetCell(HISTORY_SHEET, w.row, w.column, w.value, DATE_STYLE) for w in plan.updates]
+    cells: list[CellChange] = [*plan.headers, *plan.updates]
     positions = [register.columns[key] for key in TREND_KEYS]
     renames = []
     for index, position in enumerate(positions):
@@ -200,7 +200,9 @@ def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> Workboo
         cells += [MoveCell(REGISTER_SHEET, risk.row, newer, older) for older, newer in zip(positions, positions[1:])]
         cells.append(ClearCell(REGISTER_SHEET, risk.row, positions[-1]))
     cells.append(SetCell(SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
-    history = AppendRows(HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, {"reviewed_on": DATE_STYLE},
+    # Review dates, and any date a user typed where a number belongs: shown as the dates they are.
+    dated = {"reviewed_on"} | {key for row in plan.rows for key, value in row.items() if isinstance(value, dt.date)}
+    history = AppendRows(HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, dict.fromkeys(dated, DATE_STYLE),
                          tuple(str(w.value) for w in plan.headers))
     headers = record_columns()
     record = AppendRows(TEXT_SHEET, {header: column for column, header in enumerate(headers, start=1)},
