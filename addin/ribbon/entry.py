@@ -13,7 +13,6 @@ from addin.ribbon import live_io
 from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterErrorsError
 from workbook.core.periods import parse_period
-from workbook.core.schema import REGISTER_SHEET
 from workbook.core.words import plural, them_it
 
 
@@ -33,7 +32,7 @@ def refresh_trends(book=None) -> None:
     with live_io.progress(book, "Risk Register: working out trends…"):
         refresh = jobs.refresh_trends(live_io.read_register(book))
         register, filled, conflicts = refresh.register, refresh.fills, refresh.conflicts
-        live_io.fill_values(book, REGISTER_SHEET, filled)
+        live_io.apply_edit(book, jobs.fills_edit(refresh))
         live_io.write_summary(book, register, refresh.movements, refresh.distribution)
     lines = [f"Summary sheet rebuilt for {register.period.label}."]
     lines.append(f"Filled {plural(filled, 'empty trend cell')} from History."

@@ -354,27 +354,6 @@ def write_summary(book, register: Register, moves, counts) -> None:
                 after=after)
 
 
-def fill_values(book, sheet_name: str, values: Mapping[tuple[int, int], object]) -> None:
-    """Write single values into empty cells, batched: one call per value and address chunk (desktop)."""
-    sheet = book.sheets[sheet_name]
-    by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
-    for cell, value in values.items():
-        by_value[value].append(cell)
-    for value in sorted(by_value, key=str):
-        cells = by_value[value]
-        if is_remote(book):
-            # The remote engine has no multi-area ranges: one write per run of cells in a column.
-            by_column: dict[int, list[int]] = defaultdict(list)
-            for row, column in cells:
-                by_column[column].append(row)
-            for column, rows in sorted(by_column.items()):
-                for first, last in _runs(rows):
-                    sheet.range((first, column), (last, column)).value = [[safe_value(value)]] * (last - first + 1)
-            continue
-        for address in area_strings(cells):
-            sheet.range(address).value = safe_value(value)
-
-
 # --- files beside the workbook ------------------------------------------------------------------------
 
 
@@ -512,7 +491,7 @@ def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
         elif append.rows or append.new_headers:
             order += _add_live_sheet(book, append)
             present.add(append.sheet)
-    write_values(book, {cell_address(s, r, c): value for (s, r, c), value in values.items()})
+    _write_changed(book, values)
     for style, cells in styled.items():
         _format_cells(book, cells, NUMBER_FORMATS[style])
     for sheet in edit.add_sheets:
@@ -524,6 +503,26 @@ def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
     for note in edit.cell_notes:
         book.sheets[note.sheet].range((note.row, note.column)).add_note(note.text)
     return tuple(order)
+
+
+def _write_changed(book, values: Mapping[tuple[str, int, int], object]) -> None:
+    """Write the changed cells in the fewest calls: one per rectangle, or on desktop Excel, where a range may have
+    many areas, one per value when there are fewer values than rectangles (a few arrows over a long register)."""
+    if is_remote(book):
+        write_values(book, {cell_address(s, r, c): value for (s, r, c), value in values.items()})
+        return
+    for sheet_name in sorted({s for s, _, _ in values}):
+        cells = {(r, c): value for (s, r, c), value in values.items() if s == sheet_name}
+        by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
+        for place, value in cells.items():
+            by_value[value].append(place)
+        if len(by_value) >= len(value_blocks(cells)):
+            write_values(book, {cell_address(sheet_name, r, c): value for (r, c), value in cells.items()})
+            continue
+        sheet = book.sheets[sheet_name]
+        for value in sorted(by_value, key=str):
+            for area in area_strings(by_value[value]):
+                sheet.range(area).value = safe_value(value)
 
 
 def _append_live(book, append: AppendRows, grid: Grid, values: dict[tuple[str, int, int], object],

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbook.core import checks, trends
+from workbook.core.edit import SetCell, WorkbookEdit
 from workbook.core.model import Register
 from workbook.core.rules import RULE_BY_ID
+from workbook.core.schema import REGISTER_SHEET
 from workbook.core.words import plural
 from workbook.jobs.common import Written, writing
 
@@ -26,6 +28,12 @@ def refresh_trends_file(path: Path) -> trends.Refresh:
     return refresh_trends(read_register(path))
 
 
+def fills_edit(refresh: trends.Refresh) -> WorkbookEdit:
+    """Return the edit that fills the empty trend cells History can fill (never an arrow the user typed)."""
+    return WorkbookEdit(cells=tuple(SetCell(REGISTER_SHEET, row, column, arrow)
+                                    for (row, column), arrow in refresh.fills.items()))
+
+
 class TrendsWritten(Written):
     """What `trends --write` did: the trend cells filled, the arrows left as typed."""
 
@@ -43,5 +51,5 @@ def write_trends(path: Path, refresh: trends.Refresh, *, output: Path | None = N
     from workbook.xlsx.writer import write_trends as write
 
     with writing(output or path):
-        done = write(path, refresh, output=output, force=force)
+        done = write(path, refresh, fills_edit(refresh), output=output, force=force)
     return TrendsWritten(done.path, done.backup, done.cells, done.findings, done.notes)

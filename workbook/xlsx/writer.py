@@ -36,7 +36,7 @@ from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import backup_register, check_unchanged, discard_backup
 from workbook.files.lock import one_writer
-from workbook.xlsx.apply import NOTE_SIZE, cell_at, set_fill, apply_edit, clear_marks, store_value
+from workbook.xlsx.apply import NOTE_SIZE, apply_edit, cell_at, clear_marks, set_fill
 from workbook.xlsx.book import Book
 from workbook.xlsx.preserve import check_editable
 from workbook.xlsx.reader import check_workbook_file
@@ -183,11 +183,6 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
 
-def fill_trend_cells(book: Book, fills: dict[tuple[int, int], str]) -> list[str]:
-    """Write the arrows of `fills` (trends.trend_fills: empty trend cells only); return the cells written."""
-    return [store_value(book, REGISTER_SHEET, row, column, arrow) for (row, column), arrow in fills.items()]
-
-
 def _rating_colour(register: Register, rating: str) -> str:
     known = rating_of(register, rating)
     return known.fill if known else "7F7F7F"
@@ -230,17 +225,18 @@ def summary_sheet(book: Book, register: Register, moves: Movements, counts: dict
         add_chart(book.package, part, root, chart, sheet.chart_at, CHART_SIZE_CM)
 
 
-def write_trends(path: Path | str, refresh: Refresh, *, output: Path | str | None = None,
+def write_trends(path: Path | str, refresh: Refresh, fills: WorkbookEdit, *, output: Path | str | None = None,
                  force: bool = False) -> WriteResult:
-    """Fill empty trend cells from History and rebuild the Summary sheet; report arrows that disagree."""
+    """Carry out `fills` (the empty trend cells History fills) and rebuild the Summary sheet; report arrows that
+    disagree."""
 
-    def edit(book: Book) -> list[str]:
-        written = fill_trend_cells(book, refresh.fills)
+    def edit(book: Book) -> tuple[str, ...]:
+        written = apply_edit(book, fills).cells
         summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
     written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, tuple(written), refresh.conflicts, refresh.movements.notes)
+    return WriteResult(target, backup, written, refresh.conflicts, refresh.movements.notes)
 
 
 

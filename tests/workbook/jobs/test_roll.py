@@ -16,7 +16,7 @@ from workbook.core.periods import parse_period
 from workbook.core.trends import compute_trends
 from workbook.jobs import refresh_trends as refresh
 from workbook.xlsx.reader import read_register
-from workbook.xlsx.writer import write_findings, write_trends
+from workbook.xlsx.writer import write_findings
 
 
 def roll_quarter(path, period, **options):
@@ -101,7 +101,7 @@ def test_roll_quarter_clears_last_quarters_marks(sample_workbook):
 def test_roll_then_trends_fills_the_new_quarter(sample_workbook):
     roll_quarter(sample_workbook, "2021/22 Q3")
     register = read_register(sample_workbook)
-    result = write_trends(sample_workbook, refresh(register))
+    result = jobs.write_trends(sample_workbook, refresh(register))
     assert len(result.cells) == 18
     assert check(read_register(sample_workbook))[0].rule_id == "R005"
     assert [f.rule_id for f in check(read_register(sample_workbook))] == ["R005"]

@@ -9,11 +9,12 @@ from support.xlsx_snapshots import edit, structure, values
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from workbook import jobs
 from workbook.core.checks import check, summary
 from workbook.core.errors import OutputError
 from workbook.jobs import refresh_trends as refresh
 from workbook.xlsx.reader import read_register
-from workbook.xlsx.writer import SEVERITY_FILLS, write_findings, write_trends
+from workbook.xlsx.writer import SEVERITY_FILLS, write_findings
 
 def validate_write(path):
     register = read_register(path)
@@ -108,7 +109,7 @@ def test_write_to_a_copy_leaves_the_register_alone(sample_workbook, tmp_path):
 def test_the_written_workbook_opens_in_libreoffice(sample_workbook, soffice):
     validate_write(sample_workbook)
     register = read_register(sample_workbook)
-    write_trends(sample_workbook, refresh(register))
+    jobs.write_trends(sample_workbook, refresh(register))
     pdf = soffice(sample_workbook)
     assert pdf.stat().st_size > 10_000
 
@@ -123,7 +124,7 @@ def test_trends_fill_only_empty_cells_and_report_the_ones_history_contradicts(sa
     edit(sample_workbook, prepare)
     before, before_structure = values(sample_workbook), structure(sample_workbook)
     register = read_register(sample_workbook)
-    result = write_trends(sample_workbook, refresh(register))
+    result = jobs.write_trends(sample_workbook, refresh(register))
 
     assert result.cells == ("Register!H2",)
     assert [(f.rule_id, f.cell, f.message) for f in result.findings] == [(
@@ -139,7 +140,7 @@ def test_trends_fill_only_empty_cells_and_report_the_ones_history_contradicts(sa
 
 def test_summary_sheet_has_counts_movements_and_a_native_bar_chart(sample_workbook):
     register = read_register(sample_workbook)
-    write_trends(sample_workbook, refresh(register))
+    jobs.write_trends(sample_workbook, refresh(register))
     ws = load_workbook(sample_workbook)["Summary"]
     rows = [tuple(v for v in row if v is not None) for row in ws.iter_rows(values_only=True)]
     assert ("Rating", "2021/22 Q2") in rows
