@@ -354,10 +354,13 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
     riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
     paper edited since, is kept unless --overwrite.
     """
-    options = {"template": template, "force": force, "pdf": pdf, "overwrite": overwrite, "positions": positions}
     past = jobs.period_or_none(period)
-    paper = jobs.build_past_paper(register, past, output, **options) if past is not None else \
-        jobs.build_paper(register, output, **options)
+    if past is not None:
+        paper = jobs.build_past_paper(register, past, output, template=template, force=force, pdf=pdf,
+                                      overwrite=overwrite, positions=positions)
+    else:
+        paper = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                                 positions=positions)
     click.echo("\n".join(paper.lines()))
 
 

@@ -93,7 +93,7 @@ def read_register(book) -> Register:
     grids = read_grids(book)
     if REGISTER_SHEET not in grids:
         # Name the sheets the user actually has: the usual cause is the wrong workbook being active.
-        grids_for_message = {name: [] for name in sheet_names(book)}
+        grids_for_message: dict[str, Grid] = {name: [] for name in sheet_names(book)}
         try:
             register_from_grids(grids_for_message, source_name(book))
         except RegisterFormatError as err:
@@ -153,17 +153,17 @@ def write_sheet(book, name: str, rows: Sequence[Sequence[object]], after: str | 
 
 def _runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Yield (first, last) of each run of consecutive row numbers."""
-    start = previous = None
-    for row in sorted(set(rows)):
-        if start is None:
-            start = previous = row
-        elif row == previous + 1:
+    ordered = sorted(set(rows))
+    if not ordered:
+        return
+    start = previous = ordered[0]
+    for row in ordered[1:]:
+        if row == previous + 1:
             previous = row
         else:
             yield start, previous
             start = previous = row
-    if start is not None:
-        yield start, previous
+    yield start, previous
 
 
 def area_strings(cells: Iterable[tuple[int, int]], limit: int = MAX_ADDRESS) -> list[str]:
@@ -498,8 +498,8 @@ def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
         write_sheet(book, sheet.name, [list(row) for row in sheet.rows], after=sheet.after)  # never a user's sheet
         if sheet.state != VISIBLE:
             book.sheets[sheet.name].visible = False
-    for name in edit.names:
-        book.names.add(name.name, name.refers_to)
+    for defined in edit.names:
+        book.names.add(defined.name, defined.refers_to)
     for note in edit.cell_notes:
         book.sheets[note.sheet].range((note.row, note.column)).add_note(note.text)
     return tuple(order)
@@ -570,8 +570,9 @@ def _add_live_sheet(book, append: AppendRows) -> list[str]:
         add_hidden_sheet(book, append.sheet)
     by_column = {column: key for key, column in append.positions.items()}
     width = max(max(append.positions.values(), default=0), len(append.create_headers))
-    grid = [list(append.create_headers), *[[row.get(by_column.get(column, ""), None)
-                                            for column in range(1, width + 1)] for row in append.rows]]
+    grid: list[list[object]] = [list(append.create_headers), *[[row.get(by_column.get(column, ""), None)
+                                                                for column in range(1, width + 1)]
+                                                               for row in append.rows]]
     book.sheets[append.sheet].range((1, 1)).value = rectangular(grid)
     return [cell_address(append.sheet, r, c) for r, row in enumerate(grid, start=1)
             for c, value in enumerate(row, start=1) if value not in (None, "")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class Created:
 
 
 def new_register(path: Path, period: Period, *, force: bool = False, full: bool = False,
-                 settings: dict[str, object] | None = None) -> Path:
+                 settings: Mapping[str, object] | None = None) -> Path:
     """Create an empty register workbook reporting `period`, with the Settings values in `settings`; `full` adds
     the in-depth columns and sheets."""
     from workbook.xlsx.builder import write_workbook
@@ -39,7 +40,7 @@ def new_register(path: Path, period: Period, *, force: bool = False, full: bool 
 
 
 def create_register(path: Path, period: Period, *, force: bool = False, full: bool = False,
-                    settings: dict[str, object] | None = None) -> Created:
+                    settings: Mapping[str, object] | None = None) -> Created:
     """Create an empty register workbook, as `new_register`, and say so."""
     return Created(new_register(path, period, force=force, full=full, settings=settings), period)
 
