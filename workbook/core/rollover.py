@@ -176,9 +176,9 @@ def plan_roll(register: Register) -> RollPlan:
     closing = register.period
     positions, headers = history_columns(register)
     existing: dict[str, HistoryEntry] = {}
-    for entry, period in zip(register.history, trends.entry_periods(register)):
-        if period == closing and entry.risk_id:
-            existing.setdefault(entry.risk_id.casefold(), entry)
+    for row, period in zip(register.history, trends.entry_periods(register)):
+        if period == closing and row.risk_id:
+            existing.setdefault(row.risk_id.casefold(), row)
     gone = trends.closed_in(register)
     recorded = set(register.recorded_text)
     record: list[tuple[str, str, str]] = []

@@ -219,7 +219,7 @@ def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str
         shown_old, shown_new = f"{before.score:g}", f"{after.score:g}"
     elif ratings:
         old, new, basis = severity(register, before.rating), severity(register, after.rating), "rating"
-        shown_old, shown_new = before.rating, after.rating
+        shown_old, shown_new = before.rating or "", after.rating or ""
     else:
         missing = before if before.rating is None and before.score is None else after
         where = "the Register" if missing.source == "register" else "History"
@@ -361,8 +361,9 @@ def movements(register: Register) -> Movements:
         rating = on_register[risk_id].rating if risk_id in on_register else ""
         groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
                                          True, "" if name else "not on the register; name unknown"))
-    return Movements(register.period, *(tuple(groups[g]) for g in (
-        "new", "escalated", "de_escalated", "unchanged", "closed", "unclassified")), notes=tuple(notes))
+    return Movements(register.period, new=tuple(groups["new"]), escalated=tuple(groups["escalated"]),
+                     de_escalated=tuple(groups["de_escalated"]), unchanged=tuple(groups["unchanged"]),
+                     closed=tuple(groups["closed"]), unclassified=tuple(groups["unclassified"]), notes=tuple(notes))
 
 
 def rating_distribution(register: Register) -> dict[str, dict[str, int]]:

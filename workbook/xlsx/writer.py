@@ -115,7 +115,7 @@ def mark_cells(book: Book, findings: Iterable[Finding]) -> dict[str, str]:
         sheet, row, column = place
         before[address] = fill_spec(book.styles.fill(book.cells(sheet, edit=False).style(row, column)))
         if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
-            set_fill(book, sheet, row, column, solid_fill(SEVERITY_FILLS[worst(found)]))
+            set_fill(book, sheet, row, column, solid_fill(SEVERITY_FILLS[worst(found) or "error"]))
         ref = f"{column_letter(column)}{row}"
         # A note the user wrote stays: the Validation sheet still lists the finding.
         if ref not in book.notes(sheet).authors():
