@@ -171,8 +171,9 @@ def _plain(value: object) -> object:
     return value if isinstance(value, (str, int, float, bool)) or value is None else as_text(value)
 
 
-def plan_roll(register: Register) -> RollPlan:
-    """Return what closing the register's reporting quarter records (History rows, Record sheet rows)."""
+def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
+    """Return what closing the register's reporting quarter records (History rows, Record sheet rows); a quarter
+    closed despite errors keeps them (`closed_with_errors`, one per line) with the rest of its record."""
     closing = register.period
     positions, headers = history_columns(register)
     existing: dict[str, HistoryEntry] = {}
@@ -232,7 +233,12 @@ def plan_roll(register: Register) -> RollPlan:
         kept += not changed
     quarter = QUARTER_KEY.format(label=closing.label)
     if quarter not in register.recorded_text:
-        record.extend(record_rows(quarter, quarter_record(register).items()))
+        fields = quarter_record(register)
+        if closed_with_errors:
+            fields[CLOSED_WITH_ERRORS_FIELD] = closed_with_errors
+        record.extend(record_rows(quarter, fields.items()))
+    elif closed_with_errors:
+        record.extend(record_rows(quarter, [(CLOSED_WITH_ERRORS_FIELD, closed_with_errors)]))
     return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
                     tuple(notes))
 

@@ -27,9 +27,8 @@ from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterForma
 from workbook.core.findings import Finding
 from workbook.core.model import Register
 from workbook.core.periods import Period
-from workbook.core.record_text import record_rows
 from workbook.core.rules import ERROR_RULES
-from workbook.core.rollover import CLOSED_WITH_ERRORS_FIELD, QUARTER_KEY, RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -169,22 +168,17 @@ def plan_quarter(register: Register, new_period: Period, *, force: bool = False)
     errors = tuple(checks.check(register, ERROR_RULES))  # the warning rules cannot stop a close: not run
     if errors and not force:
         raise errors_refusal(register, errors)
-    plan = plan_roll(register)
+    plan = plan_roll(register, "\n".join(f"{f.cell}: {f.message}" if f.cell else f.message for f in errors))
     if errors:
-        plan = _record_errors(register, plan, errors)
+        plan = replace(plan, notes=plan.notes + (_closed_note(register, errors),))
     return Roll(register, new_period, plan, roll_edit(register, plan, new_period), errors=errors)
 
 
-def _record_errors(register: Register, plan: RollPlan, errors: tuple[Finding, ...]) -> RollPlan:
-    """Return `plan` with the Record sheet keeping, with the quarter, that it was closed with `errors`."""
-    key = QUARTER_KEY.format(label=register.period.label)
-    text = "\n".join(f"{f.cell}: {f.message}" if f.cell else f.message for f in errors)
-    kept = tuple(record_rows(key, [(CLOSED_WITH_ERRORS_FIELD, text)]))
+def _closed_note(register: Register, errors: tuple[Finding, ...]) -> str:
+    """Return the note that says the quarter was closed despite `errors`, and that the Record keeps them."""
     cells = ", ".join(dict.fromkeys(f.cell for f in errors if f.cell))
-    note = (f"Closed despite {plural(errors, 'error')}" + (f" ({cells})" if cells else "") +
-            f": the Record sheet keeps that {register.period.label} was closed with "
-            f"{plural(errors, 'error')}.")
-    return replace(plan, record=plan.record + kept, notes=plan.notes + (note,))
+    return (f"Closed despite {plural(errors, 'error')}" + (f" ({cells})" if cells else "") +
+            f": the Record sheet keeps that {register.period.label} was closed with {plural(errors, 'error')}.")
 
 
 def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> WorkbookEdit:
