@@ -149,9 +149,9 @@ def write_with_rows(docx: bytes, target: Path, rows: Deflated) -> None:
     part is copied as saved, still compressed."""
     import io
 
-    from workbook.files.zip_parts import copy_compressed, deflate, write_deflated
+    from workbook.files.zip_parts import ZipWriter, copy_compressed, deflate, write_deflated
 
-    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, ZipWriter(target) as out:
         for info in source.infolist():
             if info.filename != DOCUMENT_PART:
                 copy_compressed(docx, info, out)

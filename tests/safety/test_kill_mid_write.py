@@ -16,6 +16,7 @@ from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
 
 # Runs the CLI with every zip part write slowed down and the final move held back, so that the test can
 # kill it while the temporary file is being written, or after it is written but before it is moved.
+# (SECURITY.md names the microseconds between the register's move aside and the new file's link.)
 SLOW_CLI = """
 import os, sys, time, zipfile
 marker = sys.argv.pop(1)
@@ -25,12 +26,20 @@ for name in ("writestr", "write"):
         time.sleep(0.05)
         return _original(self, *args, **kwargs)
     setattr(zipfile.ZipFile, name, slow)
-replace = os.replace
-def held(src, dst):
-    open(marker, "w").close()
-    time.sleep(60)
-    replace(src, dst)
-os.replace = held
+from workbook.files.zip_parts import ZipWriter  # riskreg's own package writer: each part slowed down too
+add = ZipWriter.add
+def slow_add(self, *args, **kwargs):
+    time.sleep(0.05)
+    return add(self, *args, **kwargs)
+ZipWriter.add = slow_add
+def holding(move):
+    def held(src, dst):
+        open(marker, "w").close()
+        time.sleep(60)
+        move(src, dst)
+    return held
+os.replace = holding(os.replace)  # a new file's move
+os.rename = holding(os.rename)  # the register's: moved aside as the new one takes its place
 from addin.cli import main
 main(sys.argv[1:])
 """

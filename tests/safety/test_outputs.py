@@ -142,6 +142,7 @@ def test_register_locked_by_excel(args, good_register, monkeypatch):
         raise PermissionError(13, "The process cannot access the file because it is being used by another process")
 
     monkeypatch.setattr(os, "replace", locked)
+    monkeypatch.setattr(os, "rename", locked)  # the register's move aside, where Windows says it is in use
     result = CliRunner().invoke(cli, [args[0], str(good_register), *args[1:]], catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception

@@ -87,6 +87,16 @@ class AppendRows:
     new_headers: tuple[str, ...] = ()
     create_headers: tuple[str, ...] = ()
     create_state: str = VISIBLE
+    shared_text: bool = False  # its texts (and created headers) stored once in the workbook, where a medium can
+
+
+@dataclass(frozen=True)
+class ShareText:
+    """Store the text of these cells of `sheet` once in the workbook, for appended rows with `shared_text` to refer
+    to: the words are kept once, not once on each sheet (a medium with no such store, a live Excel, does nothing)."""
+
+    sheet: str
+    places: tuple[tuple[int, int], ...]  # (row, column), 1-based
 
 
 @dataclass(frozen=True)
@@ -132,14 +142,15 @@ class AddSheet:
 @dataclass(frozen=True)
 class WorkbookEdit:
     """Everything one command changes in a register workbook, applied in this order: finding marks cleared,
-    sheets removed, cells changed (in order), rows appended, table columns renamed, names set, sheets added,
-    notes added. `notes` says in words what the edit does beyond its cells, for the output."""
+    sheets removed, cells changed (in order), texts shared, rows appended, table columns renamed, names set, sheets
+    added, notes added. `notes` says in words what the edit does beyond its cells, for the output."""
 
     clear_finding_marks: bool = False  # undo the last run's highlights and riskreg's finding notes
     remove_sheets: tuple[str, ...] = ()  # removed when present
     cells: tuple[CellChange, ...] = ()
     appends: tuple[AppendRows, ...] = ()
     renames: tuple[RenameTableColumn, ...] = ()
+    share_texts: tuple[ShareText, ...] = ()
     names: tuple[DefinedName, ...] = ()
     add_sheets: tuple[AddSheet, ...] = ()
     cell_notes: tuple[Note, ...] = ()

@@ -270,7 +270,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("appendix_columns", "Appendix columns", "Risk Owner, Last Reviewed",
             "Optional Register columns the board paper's appendix shows, by header, separated by commas "
             "(e.g. Risk Owner, Portfolio/Department, Last Reviewed); None for none."),
+    Setting("backups_keep", "Backups to keep", 10,
+            "How many backups of this workbook riskreg keeps in its 'riskreg backups' folder; older ones are "
+            "removed (each write says which)."),
 )
+BACKUPS_RANGE = range(1, 1000)  # 'Backups to keep': at least the one made before the write
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
 PAPER_SETTINGS = tuple(s for s in SETTINGS if s.paper)
 
@@ -311,6 +315,10 @@ RECORDED_TEXT_KEYS = ("name", "description", "impact", "controls", "portfolio", 
 # The settings a paper shows, recorded with each closed quarter so that its paper can be built again the same.
 RECORDED_SETTING_KEYS = ("title", "organisation", "committee", "marking", "author", "contact", "meeting_date",
                          "agenda_item")
+# The configuration a closed quarter keeps (issue 24): its paper is scored, drawn and listed as it was then. A
+# quarter closed before they were recorded has none, and is shown with today's.
+RECORDED_CONFIG_KEYS = ("score_scale", "trend_basis", "stale_quarters", "appendix_columns", "review_cycle_days",
+                        "id_pattern")
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,11 @@ def as_date(value: object) -> dt.date | None:
 
 def whole_setting(register: Register, key: str) -> int | None:
     """Return a Settings value as a whole number, None when it is not one (text '4' counts; 4.5 does not)."""
-    value = register.setting(key)
+    return whole_number(register.setting(key))
+
+
+def whole_number(value: object) -> int | None:
+    """Return `value` as a whole number, None when it is not one (text '4' counts; 4.5 does not)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():

@@ -1,15 +1,90 @@
-"""Writing files safely: to a temporary file beside the target, then moved into place."""
+"""Writing files safely: to a temporary file beside the target, then moved into place only if no one else has it.
+
+The move is the commit: under the writer's lock, after the temporary file is complete, riskreg checks that no one
+has the target open (`in_use`) and, for a file it read and is replacing (the register), that it is still the one
+read. The target is then moved aside in one step, which catches whatever is there at that instant, checked again,
+and the new file put in its place only where no file has appeared meanwhile: a save landing at any moment of the
+commit is kept, never overwritten.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.core.errors import OutputError
+from workbook.files.in_use import check_not_open
+
+HASH_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a file was when riskreg read it: enough to tell any later save from it."""
+
+    size: int
+    mtime_ns: int
+    inode: tuple[int, int]  # (device, inode): a save by rename, as Excel's, makes a new one
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path | str) -> Snapshot | None:
+        """Return the snapshot of the file at `path`, None when there is none."""
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None  # a folder, a device, a pipe: nothing riskreg replaces by reading it first
+        for _ in range(5):  # written to while it was read: read it again
+            try:
+                with open(path, "rb") as handle:
+                    before = os.fstat(handle.fileno())
+                    digest = hashlib.sha256()
+                    while block := handle.read(HASH_BLOCK):
+                        digest.update(block)
+                    after = os.fstat(handle.fileno())
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                return None
+            except OSError as err:
+                raise OutputError(f"{path}: cannot be read ({err.strerror}), so nothing was changed. Check that "
+                                  f"you may open it, and run the command again.") from None
+            if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+                break
+        return cls(after.st_size, after.st_mtime_ns, (after.st_dev, after.st_ino), digest.hexdigest())
+
+    def same_content(self, other: Snapshot | None) -> bool:
+        """Return whether `other` holds the same bytes (a sync client may touch the time and change none)."""
+        return other is not None and (other.size, other.sha256) == (self.size, self.sha256)
+
+
+def changed_on_disk(target: Path) -> OutputError:
+    """Return the refusal of a write whose target was saved by another program after riskreg read it."""
+    return OutputError(f"{target}: changed on disk while riskreg was writing it (saved from Excel or another "
+                       f"program?), so nothing was written and that version is kept. Close the workbook in Excel "
+                       f"and run the command again.")
+
+
+def check_can_replace(target: Path) -> None:
+    """Refuse to write `target` when it, or its folder, is read-only."""
+    target = Path(target)
+    folder = target.parent
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        # The mode, not only access(): a file marked read-only is a statement, even to an administrator.
+        raise OutputError(f"{target}: is read-only, so nothing was changed. Make the file writable (its "
+                          f"properties, or whoever manages the folder), or write to another file (-o).")
+    # Windows ignores a folder's read-only attribute (Explorer sets it on customised folders); access() does not.
+    if os.name != "nt" and folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{target}: the folder {folder} is read-only for you, so nothing was changed. Ask "
+                          f"for write access to the folder, or write to a file in another folder (-o).")
 
 
 def check_writable(target: Path, *, force: bool = False, ours: bool = False, option: str = "--force") -> None:
@@ -26,9 +101,12 @@ def check_writable(target: Path, *, force: bool = False, ours: bool = False, opt
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; move it over `target` only if the block succeeds."""
+def atomic_path(target: Path, unchanged: Snapshot | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; move it over `target` only if the block succeeds, no one has
+    `target` open, and (given `unchanged`, what was read) it is still as read."""
     target = Path(target)
+    check_not_open(target)
+    check_can_replace(target)
     try:
         fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     except OSError as err:
@@ -39,14 +117,94 @@ def atomic_path(target: Path) -> Iterator[Path]:
     _permissions_for(temp, target)
     try:
         yield temp
-        try:
-            os.replace(temp, target)
-        except PermissionError:
-            raise OutputError(f"{target}: cannot be replaced; is it open in Excel or Word? "
-                              "Close it and run the command again.") from None
+        _durable(temp)
+        check_not_open(target)  # opened in Excel while riskreg worked: its next save would undo this one
+        if unchanged is None:
+            _replace(temp, target)
+        else:
+            commit(temp, target, unchanged)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _durable(temp: Path) -> None:
+    """Have the system put `temp` on disk before it takes the target's name: a crash just after the move then
+    leaves the new file whole, not empty."""
+    with contextlib.suppress(OSError), open(temp, "r+b") as handle:
+        os.fsync(handle.fileno())
+
+
+def _replace(temp: Path, target: Path) -> None:
+    try:
+        os.replace(temp, target)
+    except PermissionError:
+        raise OutputError(f"{target}: cannot be replaced; is it open in Excel or Word? "
+                          "Close it and run the command again.") from None
+
+
+def commit(temp: Path, target: Path, read: Snapshot) -> None:
+    """Move the finished `temp` over `target` only if `target` is still the file `read`; else refuse, with every
+    version saved by another program left in place."""
+    now = Snapshot.of(target)
+    if now is None:
+        raise OutputError(f"{target}: was moved or deleted while riskreg worked, so nothing was written. Its last "
+                          f"version is in riskreg's backup folder beside it.")
+    if not read.same_content(now):
+        raise changed_on_disk(target)
+    aside = temp.with_name(temp.name.removesuffix(".tmp") + ".old")
+    try:
+        os.rename(target, aside)  # one step: what is at `target` now, not a moment ago, is what gets checked
+    except FileNotFoundError:
+        raise OutputError(f"{target}: was moved or deleted while riskreg worked, so nothing was written.") from None
+    except PermissionError:
+        raise OutputError(f"{target}: cannot be replaced; is it open in Excel or Word? "
+                          "Close it and run the command again.") from None
+    try:
+        # While the register is aside its name is free: the same file, as its inode and time say, needs no reading.
+        moved = os.stat(aside)
+        same_file = ((moved.st_dev, moved.st_ino), moved.st_mtime_ns, moved.st_size) == (now.inode, now.mtime_ns,
+                                                                                         now.size)
+        if not (same_file or read.same_content(Snapshot.of(aside))):
+            _put_back(aside, target)  # a save landed between the check and the move: it stays
+            raise changed_on_disk(target)
+        if not _place(temp, target):
+            raise changed_on_disk(target)  # a save landed while the register was aside: it stays
+    except BaseException:
+        if aside.exists() and not target.exists():
+            _put_back(aside, target)
+        raise
+    finally:
+        if target.exists():  # else the version read stays aside, under its own name, rather than nowhere
+            with contextlib.suppress(FileNotFoundError):
+                aside.unlink()  # the version read: superseded by this write or by the save that refused it
+
+
+def _place(temp: Path, target: Path) -> bool:
+    """Move `temp` to `target` unless a file is there; return whether it was moved."""
+    if os.name == "nt":  # pragma: no cover - Windows' rename refuses an existing target by itself
+        try:
+            os.rename(temp, target)
+        except FileExistsError:
+            return False
+        return True
+    try:
+        os.link(temp, target)  # refuses an existing target, in one step
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links (FAT, some shares): the nearest rename
+        if target.exists():
+            return False
+        os.replace(temp, target)
+        return True
+    temp.unlink()
+    return True
+
+
+def _put_back(aside: Path, target: Path) -> None:
+    """Return the file moved `aside` to `target`, unless a newer save is there already."""
+    if _place(aside, target):
+        return
 
 
 def _permissions_for(path: Path, target: Path) -> None:

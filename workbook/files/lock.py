@@ -6,6 +6,9 @@ stops with a message naming the command that holds it. A lock whose process has 
 is older than a day (another computer, whose processes cannot be seen from here) is stale and is taken over.
 A thread that already holds the lock of a file may take it again (a job that reads and writes takes it around
 both; the write inside takes it too); another thread of the same process waits like any other writer.
+
+Taking the lock also refuses a file someone has open (`in_use`) or that is read-only, before any work, and records
+what the file is at that moment (`held_as`): the write commits only over that same file.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.core.errors import OutputError
+from workbook.files.atomic import Snapshot, check_can_replace
+from workbook.files.in_use import check_not_open
 
 LOCK_PREFIX, LOCK_SUFFIX = "~$", ".riskreg-lock"
 WAIT_SECONDS = 5.0  # a write takes about a second at 1,000 risks; a second writer waits this long for it
@@ -31,6 +36,7 @@ STALE_OTHER_HOST = dt.timedelta(days=1)
 HALF_WRITTEN_SECONDS = 10.0  # a lock file still empty this long after it was made lost its writer mid-way
 
 _held: dict[tuple[Path, int], int] = {}  # (lock file, thread) -> how many times that thread holds it
+_taken_as: dict[tuple[Path, int], Snapshot | None] = {}  # (lock file, thread) -> the file when the lock was taken
 _held_guard = threading.Lock()
 _command = ""
 
@@ -200,12 +206,31 @@ def one_writer(target: Path | str, command: str | None = None, wait: float | Non
             with _held_guard:
                 _held[key] -= 1
         return
+    check_not_open(target)
+    check_can_replace(target)
     mine = _acquire(target, path, command or command_label(), WAIT_SECONDS if wait is None else wait)
+    try:
+        taken_as = Snapshot.of(target)
+    except BaseException:
+        _release(path, mine)
+        raise
     with _held_guard:
         _held[key] = 1
+        _taken_as[key] = taken_as
     try:
         yield path
     finally:
         with _held_guard:
             del _held[key]
+            del _taken_as[key]
         _release(path, mine)
+
+
+def held_as(target: Path | str) -> Snapshot | None:
+    """Return what `target` was when this thread took its lock (None when it did not exist); refuse when the
+    thread does not hold it, since only a file read under its lock can be checked at the commit."""
+    key = (lock_path(target).absolute(), threading.get_ident())
+    with _held_guard:
+        if key not in _taken_as:
+            raise RuntimeError(f"{target}: its lock is not held, so what was read cannot be checked at the commit")
+        return _taken_as[key]

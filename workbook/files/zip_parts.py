@@ -1,14 +1,18 @@
 """Write a zip package's parts ourselves where zipfile would cost: copied as stored, or deflated with zlib-ng.
 
-zipfile has no public call for either: each entry's local header is built from its own ZipInfo."""
+zipfile has no public call for either (it compresses whatever it is given, with zlib), so `ZipWriter` writes the
+package itself, as APPNOTE.TXT section 4.3 lays it out: each part's local header and bytes, then the central
+directory and its end record. zipfile reads every package back (the tests check each part's CRC-32)."""
 
 from __future__ import annotations
 
-import copy
 import struct
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
 
 from zlib_ng import zlib_ng
 
@@ -19,6 +23,101 @@ DEFLATE_LEVEL = 6
 # thread deflate beside the first at full speed.
 BLOCK_BYTES = 8 << 20
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: for a part that has none
+LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+CENTRAL_HEADER = struct.Struct("<4sBBBBHHHHIIIHHHHHII")
+END_RECORD = struct.Struct("<4sHHHHIIH")
+ZIP_LIMIT = 0xFFFFFFFF  # past this a size or offset needs Zip64, which no package riskreg writes comes near
+ENTRY_LIMIT = 0xFFFF
+UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8
+DATA_DESCRIPTOR = 0x08  # bit 3: sizes and checksum follow the data (never in what riskreg writes)
+VERSION_NEEDED = 20  # 2.0: deflate
+
+
+@dataclass
+class _Entry:
+    name: bytes
+    flags: int
+    method: int
+    time: int
+    date: int
+    crc: int
+    compress_size: int
+    file_size: int
+    offset: int
+    create_version: int = VERSION_NEEDED
+    create_system: int = 0
+    internal_attr: int = 0
+    external_attr: int = 0
+    comment: bytes = b""
+
+
+class ZipWriter:
+    """A zip package being written, part after part, to a file."""
+
+    def __init__(self, target: Path | str | BinaryIO) -> None:
+        self._own = not hasattr(target, "write")
+        self._out: BinaryIO = open(target, "wb") if self._own else target  # type: ignore[arg-type,assignment]
+        self._entries: list[_Entry] = []
+        self._names: set[bytes] = set()
+
+    def __enter__(self) -> ZipWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self._finish()
+        finally:
+            if self._own:
+                self._out.close()
+
+    def add(self, info: zipfile.ZipInfo, method: int, crc: int, file_size: int, data: Iterable[bytes]) -> None:
+        """Write the part `info` names, its (compressed) `data` given in order, with its checksum and size."""
+        name, flags = _encoded(info.filename, info.flag_bits & ~DATA_DESCRIPTOR)
+        if name in self._names:
+            raise ValueError(f"{info.filename}: the package already has a part of that name")
+        offset = self._out.tell()
+        pieces = list(data)
+        compress_size = sum(len(piece) for piece in pieces)
+        if max(offset, compress_size, file_size) > ZIP_LIMIT or len(self._entries) >= ENTRY_LIMIT:
+            raise ValueError(f"{info.filename}: the package would need Zip64 (over 4 GB or 65,535 parts)")
+        time, date = _dos_time(info.date_time)
+        self._out.write(LOCAL_HEADER.pack(b"PK\x03\x04", VERSION_NEEDED, flags, method, time, date, crc,
+                                          compress_size, file_size, len(name), 0) + name)
+        for piece in pieces:
+            self._out.write(piece)
+        self._names.add(name)
+        self._entries.append(_Entry(name, flags, method, time, date, crc, compress_size, file_size, offset,
+                                    info.create_version, info.create_system, info.internal_attr, info.external_attr, info.comment))
+
+    def _finish(self) -> None:
+        start = self._out.tell()
+        for e in self._entries:
+            self._out.write(CENTRAL_HEADER.pack(
+                b"PK\x01\x02", e.create_version, e.create_system, VERSION_NEEDED, 0, e.flags, e.method, e.time,
+                e.date, e.crc, e.compress_size, e.file_size, len(e.name), 0, len(e.comment), 0, e.internal_attr,
+                e.external_attr, e.offset) + e.name + e.comment)
+        size = self._out.tell() - start
+        if start + size > ZIP_LIMIT:
+            raise ValueError("the package would need Zip64 (over 4 GB)")
+        count = len(self._entries)
+        self._out.write(END_RECORD.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+        self._out.flush()
+
+
+def _encoded(name: str, flags: int) -> tuple[bytes, int]:
+    try:
+        return name.encode("ascii"), flags & ~UTF8_NAME
+    except UnicodeEncodeError:
+        return name.encode("utf-8"), flags | UTF8_NAME
+
+
+def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    if year < 1980:
+        year, month, day, hour, minute, second = ZIP_EPOCH
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
 
 
 @dataclass(frozen=True)
@@ -58,7 +157,7 @@ def blocks(chunks: Iterable[bytes], limit: int = BLOCK_BYTES) -> Iterator[bytes]
         yield b"".join(block)
 
 
-def write_deflated(out: zipfile.ZipFile, name: str, *stretches: Deflated,
+def write_deflated(out: ZipWriter, name: str, *stretches: Deflated,
                    date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> None:
     """Write the part `name` of `out` from its deflated `stretches`, in order."""
     if not stretches or not stretches[-1].last or any(s.last for s in stretches[:-1]):
@@ -66,31 +165,13 @@ def write_deflated(out: zipfile.ZipFile, name: str, *stretches: Deflated,
     crc = 0
     for stretch in stretches:
         crc = zlib_ng.crc32_combine(crc, stretch.crc, stretch.size)
-    entry = zipfile.ZipInfo(name, date_time)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.CRC, entry.file_size = crc, sum(s.size for s in stretches)
-    entry.compress_size = sum(len(s.data) for s in stretches)
-    _write_entry(out, entry, *(s.data for s in stretches))
+    out.add(zipfile.ZipInfo(name, date_time), zipfile.ZIP_DEFLATED, crc, sum(s.size for s in stretches),
+            (s.data for s in stretches))
 
 
-def copy_compressed(package: bytes, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+def copy_compressed(package: bytes, info: zipfile.ZipInfo, out: ZipWriter) -> None:
     """Copy part `info` of the zip file `package` (its bytes) into `out` as stored: compressed bytes, checksum and
     sizes unchanged."""
     name_length, extra_length = struct.unpack("<HH", package[info.header_offset + 26:info.header_offset + 30])
     start = info.header_offset + 30 + name_length + extra_length
-    entry = copy.copy(info)
-    entry.flag_bits &= ~0x08  # sizes and checksum go in the local header, not in a trailing descriptor
-    entry.extra = b""
-    _write_entry(out, entry, package[start:start + info.compress_size])
-
-
-def _write_entry(out: zipfile.ZipFile, entry: zipfile.ZipInfo, *data: bytes) -> None:
-    entry.header_offset = out.fp.tell()
-    out.fp.write(entry.FileHeader(zip64=entry.file_size > zipfile.ZIP64_LIMIT
-                                  or entry.compress_size > zipfile.ZIP64_LIMIT))
-    for stretch in data:
-        out.fp.write(stretch)
-    out.filelist.append(entry)
-    out.NameToInfo[entry.filename] = entry
-    out.start_dir = out.fp.tell()
-    out._didModify = True
+    out.add(info, info.compress_type, info.CRC, info.file_size, (package[start:start + info.compress_size],))

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbook.core.errors import OutputError
 from workbook.core.findings import Finding
@@ -15,6 +16,9 @@ from workbook.core.model import Register
 from workbook.core.periods import Period, parse_period, period_of_date
 from workbook.core.ratings import rating_scale
 from workbook.core.words import plural
+
+if TYPE_CHECKING:
+    from workbook.files.backup import Pruned
 
 
 def period_or_none(text: str | None) -> Period | None:
@@ -84,11 +88,14 @@ def write_text(path: Path, text: str) -> None:
     write_text_atomic(path, text)
 
 
-def wrote_lines(path: Path, backup: Path | None, what: str) -> list[str]:
-    """Return 'Wrote `what` to PATH.' and, when one was kept, the line naming the backup."""
+def wrote_lines(path: Path, backup: Path | None, what: str, pruned: Pruned | None = None) -> list[str]:
+    """Return 'Wrote `what` to PATH.' and, when one was kept, the line naming the backup (and the older backups
+    removed to keep the last few)."""
     lines = [f"Wrote {what} to {path}."]
     if backup:
         lines.append(backup_line(backup))
+    if pruned is not None and pruned.removed:
+        lines.append(pruned.sentence())
     return lines
 
 
@@ -107,10 +114,11 @@ class Written:
     cells: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
+    pruned: Pruned | None = None  # the older backups removed to keep the last N
 
     def lines(self, what: str) -> list[str]:
         """Return 'Wrote `what` to PATH.' and the line naming the backup, when one was kept."""
-        return wrote_lines(self.path, self.backup, what)
+        return wrote_lines(self.path, self.backup, what, self.pruned)
 
 
 def free_path(folder: Path, stem: str, suffix: str, reusable: Callable[[Path], bool] = lambda path: False) -> Path:

@@ -14,29 +14,29 @@ from typing import TYPE_CHECKING
 from workbook.core import checks
 from workbook.core.edit import (
     DATE_STYLE,
-    VERY_HIDDEN,
     AppendRows,
     CellChange,
     ClearCell,
     MoveCell,
     RenameTableColumn,
     SetCell,
+    ShareText,
     WorkbookEdit,
 )
-from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterFormatError
+from workbook.core.errors import RegisterErrorsError
 from workbook.core.findings import Finding
 from workbook.core.model import Register
 from workbook.core.periods import Period
 from workbook.core.rules import ERROR_RULES
-from workbook.core.rollover import RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, check_next_period, plan_roll
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
+    RECORDED_TEXT_KEYS,
     REGISTER_SHEET,
     REGISTER_TABLE,
     SETTINGS_SHEET,
     SUMMARY_SHEET,
-    TEXT_SHEET,
     TREND_COUNT,
     TREND_KEYS,
     VALIDATION_SHEET,
@@ -44,6 +44,7 @@ from workbook.core.schema import (
 )
 from workbook.core.words import plural, them_it
 from workbook.jobs.common import backup_line, check_output, writing
+from workbook.jobs.record import record_append
 
 if TYPE_CHECKING:
     from workbook.xlsx.writer import WriteResult
@@ -84,8 +85,9 @@ class Roll:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """What the roll-over says beyond its cells: values brought up to date, sheets removed, errors kept."""
-        notes = list(self.edit.notes)
+        """What the roll-over says beyond its cells: values brought up to date, sheets removed, errors kept, formulas
+        the renamed trend columns broke."""
+        notes = list(self.written.notes if self.written is not None else self.edit.notes)
         removed = self.written.removed_sheets if self.written is not None else ()
         if removed:
             notes.append(f"Removed the {' and '.join(removed)} {plural(removed, 'sheet', with_count=False)} of "
@@ -116,6 +118,8 @@ class Roll:
         lines += [f"Note: {note}" for note in self.notes]
         if self.written is not None and self.written.backup:
             lines.append(backup_line(self.written.backup))
+        if self.written is not None and self.written.pruned and self.written.pruned.removed:
+            lines.append(self.written.pruned.sentence())
         return lines
 
     def excel_message(self, name: str) -> str:
@@ -126,27 +130,6 @@ class Roll:
                 f"the trend columns have moved on. Fill in the {new} trends, then Validate. A copy of the workbook "
                 f"before the roll is in {backup}.")
         return "\n\n".join([text, *self.notes])
-
-
-def check_period(register: Register, new_period: Period) -> None:
-    """Refuse any quarter but the next one, and a register whose Settings have no reporting period to move on."""
-    current = register.period
-    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
-        else f"sheet '{SETTINGS_SHEET}'"
-    if new_period == current:
-        raise PeriodError(
-            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
-            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
-            f"\"{current.next().label}\".")
-    if new_period != current.next():
-        raise PeriodError(
-            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
-            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
-    if "period" not in register.settings_rows:
-        raise RegisterFormatError(
-            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
-            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
-            f"roll-quarter again.")
 
 
 def errors_refusal(register: Register, errors: tuple[Finding, ...]) -> RegisterErrorsError:
@@ -164,7 +147,7 @@ def errors_refusal(register: Register, errors: tuple[Finding, ...]) -> RegisterE
 
 def plan_quarter(register: Register, new_period: Period, *, force: bool = False) -> Roll:
     """Work out the roll-over of `register` to `new_period` (refused with errors unless `force`), unapplied."""
-    check_period(register, new_period)
+    check_next_period(register, new_period)
     errors = tuple(checks.check(register, ERROR_RULES))  # the warning rules cannot stop a close: not run
     if errors and not force:
         raise errors_refusal(register, errors)
@@ -198,12 +181,12 @@ def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> Workboo
     dated = {"reviewed_on"} | {key for row in plan.rows for key, value in row.items() if isinstance(value, dt.date)}
     history = AppendRows(HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, dict.fromkeys(dated, DATE_STYLE),
                          tuple(str(w.value) for w in plan.headers))
-    headers = record_columns()
-    record = AppendRows(TEXT_SHEET, {header: column for column, header in enumerate(headers, start=1)},
-                        tuple(dict(zip(headers, row)) for row in plan.record), create_headers=headers,
-                        create_state=VERY_HIDDEN)
+    record = record_append(plan.record)
+    # The Register's recorded words are stored once: the Record rows refer to the same texts (issue 24 item 6).
+    texts = [register.columns[key] for key in RECORDED_TEXT_KEYS if key in register.columns]
+    share = ShareText(REGISTER_SHEET, tuple((risk.row, column) for risk in register.risks for column in texts))
     return WorkbookEdit(clear_finding_marks=True, remove_sheets=STALE_SHEETS, cells=tuple(cells),
-                        appends=(history, record), renames=tuple(renames), notes=plan.notes)
+                        appends=(history, record), renames=tuple(renames), share_texts=(share,), notes=plan.notes)
 
 
 def roll_quarter(path: Path, period: Period, *, register: Register | None = None, output: Path | None = None,

@@ -52,4 +52,4 @@ def write_trends(path: Path, refresh: trends.Refresh, *, output: Path | None = N
 
     with writing(output or path):
         done = write(path, refresh, fills_edit(refresh), output=output, force=force)
-    return TrendsWritten(done.path, done.backup, done.cells, done.findings, done.notes)
+    return TrendsWritten(done.path, done.backup, done.cells, done.findings, done.notes, done.pruned)

@@ -48,4 +48,4 @@ def write_validation(path: Path, validation: Validation, *, output: Path | None 
 
     with writing(output or path):
         done = write_findings(path, validation.findings, validation.summary, output=output, force=force)
-    return Written(done.path, done.backup, done.cells, done.findings, done.notes)
+    return Written(done.path, done.backup, done.cells, done.findings, done.notes, done.pruned)

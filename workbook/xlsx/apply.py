@@ -1,8 +1,9 @@
 """Carry a WorkbookEdit out on a register workbook's package, part by part: the one xlsx applier.
 
 Only the parts the edit changes are rewritten; every other part is copied byte for byte. The applier keeps the
-package's own invariants where the edit touches them (table ranges, sheet dimensions, quote-prefixed text);
-workbook/xlsx/consistency.py, when present, keeps the rest (calcChain, Total Rows, validation ranges).
+package's own invariants where the edit touches them (table ranges and their Total Rows, sheet dimensions,
+quote-prefixed text, shared strings); workbook/xlsx/consistency.py keeps the rest when the book is saved (calcChain,
+validation and format ranges) and finds the formulas a renamed table column breaks.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from workbook.core.edit import (
     Note,
     RenameTableColumn,
     SetCell,
+    ShareText,
     WorkbookEdit,
 )
 from workbook.core.errors import RegisterFormatError
@@ -36,12 +38,16 @@ from workbook.core.result_sheets import previous_marks
 from workbook.core.schema import SUMMARY_SHEET, VALIDATION_SHEET
 from workbook.core.values import looks_like_formula
 from workbook.xlsx.book import Book
+from workbook.xlsx.consistency import broken_references, lift_totals, restore_totals
+from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
-from workbook.xlsx.sheet_xml import cell_xml, clear_value, move_value, set_value, split_ref
+from workbook.xlsx.shared_text import SharedText, share_cells
+from workbook.xlsx.sheet_xml import FormulaRefused, cell_xml, clear_value, move_value, set_value, split_ref
 from workbook.xlsx.styles import Styles, fill_from_spec, is_our_fill
 
-AUTHOR = NOTE_AUTHOR
-NOTE_AUTHORS = {FINDING_NOTE: NOTE_AUTHOR, GUIDANCE_NOTE: f"{NOTE_AUTHOR} guidance"}  # who signs each owner's notes
+AUTHOR = FINDINGS_AUTHOR
+# Who signs each owner's notes: riskreg's guidance notes sign "riskreg" (as on Lists!A1), never taken for findings.
+NOTE_AUTHORS = {FINDING_NOTE: FINDINGS_AUTHOR, GUIDANCE_NOTE: NOTE_AUTHOR}
 NOTE_SIZE = (420, 160)  # width, height in pixels: long enough for two messages without scrolling
 DATE_FORMAT = "dd/mm/yyyy"
 NUMBER_FORMATS = {DATE_STYLE: DATE_FORMAT}  # each named style of a plan, as this medium formats it
@@ -134,8 +140,7 @@ def clear_marks(book: Book) -> list[str]:
         if sheet in (VALIDATION_SHEET, SUMMARY_SHEET) or not book.package.related(part, REL_COMMENTS):
             continue
         notes = book.notes(sheet)
-        ours = {ref for ref, author in notes.authors().items() if author == AUTHOR}
-        notes.remove(ours)
+        notes.remove(notes.findings())
     return cleared
 
 
@@ -171,6 +176,7 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
     """Append `rows` (column key -> value) below the sheet's last used row; return the cells written. `headers`
     are the columns just added to the right of `table`: it grows across them."""
     number_formats = number_formats or {}
+    totals = lift_totals(book, sheet, table) if table and rows else None  # rows go above a Total Row
     spliced = splice_rows(book, sheet, positions, rows, number_formats) if rows else None
     if spliced is not None:
         last, written = spliced
@@ -185,6 +191,8 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
         _grow_dimension(cells.root, last, max(positions.values(), default=1))
     if table:
         _extend_table(book, sheet, table, last, headers)
+    if totals:
+        restore_totals(book, sheet, totals, last)
     return written
 
 
@@ -285,18 +293,38 @@ def _append(book: Book, append: AppendRows) -> list[str]:
         return []
     positions = dict(append.positions)
     rows = [dict(row) for row in append.rows]
+    shared = SharedText(book) if append.shared_text else None  # each text once in the workbook, however many rows
+    if shared is not None:
+        rows = [{key: shared.of(value) if isinstance(value, str) and value else value for key, value in row.items()}
+                for row in rows]
+    written = _append_rows(book, append, positions, rows, shared)
+    if shared is not None:
+        shared.save()
+    return written
+
+
+def _append_rows(book: Book, append: AppendRows, positions: dict[str, int], rows: list[dict[str, object]],
+                 shared: SharedText | None) -> list[str]:
     if append.sheet not in book.sheetnames:
         if not append.create_headers:
             raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
                                       "from a workbook made by `riskreg new`).")
         by_column = {column: key for key, column in positions.items()}
         width = max(max(positions.values(), default=0), len(append.create_headers))
-        grid: list[list[object]] = [list(append.create_headers),
+        header_row: list[object] = [shared.of(header) if shared is not None else header
+                                    for header in append.create_headers]
+        grid: list[list[object]] = [header_row,
                                     *[[row.get(by_column.get(column, ""), None) for column in range(1, width + 1)]
                                       for row in rows]]
         return _add_filled_sheet(book, append.sheet, grid, append.create_state)
     formats = {key: NUMBER_FORMATS[style] for key, style in append.styles.items()}
     return append_rows(book, append.sheet, positions, rows, append.table, formats, append.new_headers)
+
+
+def _column_names(book: Book, sheet: str, name: str) -> list[str]:
+    found = _tables(book, sheet).get(name)
+    columns = found[1].find(f"{M}tableColumns") if found is not None else None
+    return [column.get("name", "") for column in columns] if columns is not None else []
 
 
 def _rename(book: Book, rename: RenameTableColumn) -> None:
@@ -312,6 +340,30 @@ def _rename(book: Book, rename: RenameTableColumn) -> None:
         book.package.changed(part)
 
 
+def _renames(book: Book, renames: Sequence[RenameTableColumn]) -> list[str]:
+    """Carry out the renames; return a sentence for each user's formula that names a column no longer there."""
+    tables = list(dict.fromkeys((rename.sheet, rename.table) for rename in renames))
+    before = {table: _column_names(book, *table) for table in tables}
+    for rename in renames:
+        _rename(book, rename)
+    broken: list[str] = []
+    for sheet, name in tables:
+        if before[(sheet, name)]:
+            broken += broken_references(book.package, dict(book.package.sheets()), sheet, name,
+                                        before[(sheet, name)], _column_names(book, sheet, name))
+    return broken
+
+
+def _share(book: Book, shares: Sequence[ShareText]) -> None:
+    """Turn the text cells each ShareText names into references to the workbook's shared strings."""
+    if not shares:
+        return
+    shared = SharedText(book)
+    for share in shares:
+        share_cells(book, shared, share.sheet, list(share.places))
+    shared.save()
+
+
 def _remove_sheets(book: Book, names: Sequence[str]) -> tuple[str, ...]:
     removed = tuple(name for name in names if name in book.sheetnames)
     for name in removed:
@@ -321,10 +373,12 @@ def _remove_sheets(book: Book, names: Sequence[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Applied:
-    """What carrying out an edit did: every cell written, in order, and the sheets it removed."""
+    """What carrying out an edit did: every cell written, in order, the sheets it removed, and a sentence for each
+    user's formula a renamed table column broke."""
 
     cells: tuple[str, ...]
     removed_sheets: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
@@ -339,22 +393,24 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
             written.append(store_value(book, change.sheet, change.row, change.column, change.value, number_format))
             continue
         cells = book.cells(change.sheet)
-        if isinstance(change, MoveCell):
-            if change.column != change.to_column:  # onto itself: the value stays (a move would clear it first)
-                move_value(cells.cell(change.row, change.column), cells.cell(change.row, change.to_column))
-        elif isinstance(change, ClearCell):
-            clear_value(cells.cell(change.row, change.column))
+        try:
+            if isinstance(change, MoveCell):
+                if change.column != change.to_column:  # onto itself: the value stays (a move would clear it first)
+                    move_value(cells.cell(change.row, change.column), cells.cell(change.row, change.to_column))
+            elif isinstance(change, ClearCell):
+                clear_value(cells.cell(change.row, change.column))
+        except FormulaRefused as refused:
+            raise refused.at(book.path, change.sheet) from None
         written.append(change.address)
+    _share(book, edit.share_texts)
     for append in edit.appends:
         written += _append(book, append)
-    for rename in edit.renames:
-        _rename(book, rename)
+    broken = _renames(book, edit.renames)
     for sheet in edit.add_sheets:
         written += _add_sheet(book, sheet)
     _set_names(book, edit.names)
     _add_notes(book, edit.cell_notes)
-    _keep_consistent(book, edit)
-    return Applied(tuple(written), removed)
+    return Applied(tuple(written), removed, tuple(broken))
 
 
 def _set_names(book: Book, names: Sequence[DefinedName]) -> None:
@@ -396,12 +452,3 @@ def _add_sheet(book: Book, sheet: AddSheet) -> list[str]:
         book.package.remove_sheet(sheet.name)
     return _add_filled_sheet(book, sheet.name, [list(row) for row in sheet.rows], sheet.state)
 
-
-def _keep_consistent(book: Book, edit: WorkbookEdit) -> None:
-    """Bring the package's cross-part records (calcChain, Total Rows, validation ranges) in line with `edit`:
-    the hook for workbook/xlsx/consistency.py, which keeps them once it is there."""
-    try:
-        from workbook.xlsx import consistency  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    consistency.after_edit(book, edit)

@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_parts import ZIP_EPOCH, copy_compressed, deflate, write_deflated
+from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, copy_compressed, deflate, write_deflated
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -137,6 +137,22 @@ class Package:
         self._added.pop(name, None)
         self._changed.discard(name)
 
+    def original(self, name: str) -> bytes | None:
+        """Return part `name` as it was read from the file (None for a part riskreg added)."""
+        info = self._raw.get(name)
+        return self._archive.read(info) if info is not None else None
+
+    def removed(self) -> set[str]:
+        """Return the parts of the file that will not be written."""
+        return {name for name in self._removed if name in self._raw}
+
+    def is_parsed(self, name: str) -> bool:
+        return name in self._trees
+
+    def rewritten(self) -> set[str]:
+        """Return the parts that will be written from riskreg's edits rather than copied (added ones included)."""
+        return {name for name in self.names() if name not in self.untouched()}
+
     def untouched(self) -> set[str]:
         """Return the parts that will be copied as they were read."""
         return {name for name in self._raw if name not in self._removed and name not in self._added
@@ -155,7 +171,7 @@ class Package:
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with ZipWriter(target) as out:
             for name in self.names():
                 info = self._raw.get(name)
                 if name in untouched:
@@ -163,7 +179,7 @@ class Package:
                     continue
                 write_deflated(out, name, deflate((self.read(name),)), date_time=info.date_time if info else ZIP_EPOCH)
 
-    def _copy_compressed(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)
 
     # ---- relationships and content types -------------------------------------------------------------------

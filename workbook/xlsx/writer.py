@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from workbook.core.edit import WorkbookEdit
-from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, worst
+from workbook.core.findings import SEVERITY_FILLS, Finding, note_text, worst
+from workbook.core.layout import read_settings
 from workbook.core.model import Register, column_letter
 from workbook.core.palette import WORKBOOK_HEADER_FILL
 from workbook.core.result_sheets import (
@@ -30,20 +31,21 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.ratings import rating_of
-from workbook.core.schema import REGISTER_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.core.schema import REGISTER_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
 from workbook.core.trends import Movements, Refresh
 from workbook.core.words import plural
 from workbook.files.atomic import atomic_path, check_writable
-from workbook.files.backup import backup_register, check_unchanged, discard_backup
-from workbook.files.lock import one_writer
+from workbook.files.backup import Pruned, backup_register, backups_to_keep, discard_backup, prune_backups
+from workbook.files.lock import held_as, one_writer
 from workbook.xlsx.apply import NOTE_SIZE, apply_edit, cell_at, clear_marks, set_fill
 from workbook.xlsx.book import Book
+from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.preserve import check_editable
 from workbook.xlsx.reader import check_workbook_file
 from workbook.xlsx.result_parts import SheetSpec, add_chart, add_results_sheet, bar_chart, worksheet
 from workbook.xlsx.styles import fill_spec, font, solid_fill
 
-AUTHOR = NOTE_AUTHOR
+AUTHOR = FINDINGS_AUTHOR
 # How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
 WRITTEN_BY = "riskreg"
 GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
@@ -64,12 +66,13 @@ class WriteResult:
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
     removed_sheets: tuple[str, ...] = ()
+    pruned: Pruned | None = None  # the older backups removed to keep the last N
 
 
 # ---- opening and saving -------------------------------------------------------------------------------------
 
 def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None = None,
-          force: bool = False) -> tuple[T, Path, Path | None]:
+          force: bool = False) -> tuple[T, Path, Path | None, Pruned | None]:
     """Open the workbook's package, apply `edit`, and save it (in place after a backup, or to `output`), holding
     the lock of the file written."""
     path = Path(path)
@@ -79,7 +82,7 @@ def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None
 
 
 def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
-                 force: bool) -> tuple[T, Path, Path | None]:
+                 force: bool) -> tuple[T, Path, Path | None, Pruned | None]:
     check_workbook_file(path)
     backup = None
     if output:
@@ -89,16 +92,16 @@ def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Pa
     try:
         book = Book(path)
         check_editable(book)
+        keep = backups_to_keep(read_settings(book.grid(SETTINGS_SHEET))[0].get("backups_keep")
+                               if SETTINGS_SHEET in book.sheetnames else None)
         result = edit(book)
+        with atomic_path(target, unchanged=held_as(path) if backup else None) as temp:  # the commit
+            book.save(temp)
     except Exception:
         if backup is not None:
             discard_backup(backup)  # nothing was written, so there is nothing to go back to
         raise
-    if backup is not None:
-        check_unchanged(path, backup)
-    with atomic_path(target) as temp:
-        book.save(temp)
-    return result, target, backup
+    return result, target, backup, prune_backups(path, backup, keep) if backup else None
 
 
 def mark_cells(book: Book, findings: Iterable[Finding]) -> dict[str, str]:
@@ -177,8 +180,8 @@ def write_findings(path: Path | str, findings: Sequence[Finding], summary: str =
         _validation_sheet(book, findings, summary or plural(findings, "finding"), before)
         return tuple(dict.fromkeys([*cleared, *before]))
 
-    cells, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, cells, tuple(findings))
+    cells, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, cells, tuple(findings), pruned=pruned)
 
 
 # ---- trends: trend columns and the Summary sheet ------------------------------------------------------------
@@ -235,13 +238,13 @@ def write_trends(path: Path | str, refresh: Refresh, fills: WorkbookEdit, *, out
         summary_sheet(book, refresh.register, refresh.movements, refresh.distribution)
         return written
 
-    written, target, backup = _edit(path, edit, output, force)
-    return WriteResult(target, backup, written, refresh.conflicts, refresh.movements.notes)
+    written, target, backup, pruned = _edit(path, edit, output, force)
+    return WriteResult(target, backup, written, refresh.conflicts, refresh.movements.notes, pruned=pruned)
 
 
 
 def apply_file(path: Path | str, edit: WorkbookEdit, *, output: Path | str | None = None,
                force: bool = False) -> WriteResult:
     """Carry `edit` out on the workbook file at `path` (in place after a backup, or into `output`)."""
-    applied, target, backup = _edit(path, lambda book: apply_edit(book, edit), output, force)
-    return WriteResult(target, backup, applied.cells, (), edit.notes, applied.removed_sheets)
+    applied, target, backup, pruned = _edit(path, lambda book: apply_edit(book, edit), output, force)
+    return WriteResult(target, backup, applied.cells, (), edit.notes + applied.notes, applied.removed_sheets, pruned)

@@ -51,3 +51,130 @@ def test_written_files_get_the_usual_permissions(tmp_path):
         assert target.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(umask)
+
+
+# ---- the commit: the file read is the file replaced ------------------------------------------------------------
+
+CHANGED = ("{target}: changed on disk while riskreg was writing it (saved from Excel or another program?), so "
+           "nothing was written and that version is kept. Close the workbook in Excel and run the command again.")
+
+
+def _saved_by_excel(target, text):
+    """Save `target` as Excel does: a new file renamed over it."""
+    import os
+
+    temp = target.with_name("EXCEL1234")
+    temp.write_text(text)
+    os.replace(temp, target)
+
+
+def _only(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_commit_replaces_the_file_read(tmp_path):
+    from workbook.files.atomic import Snapshot
+
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    with atomic_path(target, unchanged=Snapshot.of(target)) as temp:
+        temp.write_text("written")
+    assert target.read_text() == "written"
+    assert _only(tmp_path) == ["register.xlsx"]
+
+
+def test_commit_takes_a_touch_without_a_change_as_unchanged(tmp_path):
+    import os
+
+    from workbook.files.atomic import Snapshot
+
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    read = Snapshot.of(target)
+    os.utime(target, ns=(1, 1))  # a sync client touched it
+    with atomic_path(target, unchanged=read) as temp:
+        temp.write_text("written")
+    assert target.read_text() == "written"
+
+
+def test_a_save_while_the_new_file_is_written_is_kept(tmp_path):
+    from workbook.files.atomic import Snapshot
+
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    read = Snapshot.of(target)
+    with pytest.raises(OutputError) as err:
+        with atomic_path(target, unchanged=read) as temp:
+            temp.write_text("written")
+            _saved_by_excel(target, "saved in Excel")
+    assert err.value.user_message == CHANGED.format(target=target)
+    assert target.read_text() == "saved in Excel"
+    assert _only(tmp_path) == ["register.xlsx"]
+
+
+@pytest.mark.parametrize("moment", ["rename", "link"])
+def test_a_save_at_the_instant_of_the_move_is_kept(tmp_path, monkeypatch, moment):
+    """Just before the register is moved aside (the move catches the save, which is put back), or while it is aside
+    (a save lands at its name: the new file is not put over it)."""
+    import workbook.files.atomic as atomic
+    from workbook.files.atomic import Snapshot
+
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    read = Snapshot.of(target)
+    real = getattr(atomic.os, moment)
+
+    def save_first(source, destination):
+        if target in (source, destination):
+            _saved_by_excel(target, "saved in Excel")
+        return real(source, destination)
+
+    monkeypatch.setattr(atomic.os, moment, save_first)
+    with pytest.raises(OutputError) as err:
+        with atomic_path(target, unchanged=read) as temp:
+            temp.write_text("written")
+    assert err.value.user_message == CHANGED.format(target=target)
+    assert target.read_text() == "saved in Excel"
+    assert _only(tmp_path) == ["register.xlsx"]
+
+
+def test_a_register_deleted_meanwhile_is_not_written(tmp_path):
+    from workbook.files.atomic import Snapshot
+
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    read = Snapshot.of(target)
+    with pytest.raises(OutputError) as err:
+        with atomic_path(target, unchanged=read) as temp:
+            temp.write_text("written")
+            target.unlink()
+    assert err.value.user_message == (
+        f"{target}: was moved or deleted while riskreg worked, so nothing was written. Its last version is in "
+        f"riskreg's backup folder beside it.")
+    assert _only(tmp_path) == []
+
+
+def test_a_workbook_opened_in_excel_meanwhile_is_not_written(tmp_path):
+    from support.office_files import owner_file_bytes
+
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    with pytest.raises(OutputError) as err:
+        with atomic_path(target) as temp:
+            temp.write_text("written")
+            (tmp_path / "~$register.xlsx").write_bytes(owner_file_bytes("Jane Smith"))
+    assert err.value.user_message.startswith(f"{target}: is open in Excel by Jane Smith (~$register.xlsx is ")
+    assert target.read_text() == "read"
+
+
+def test_a_read_only_file_is_refused_before_anything_is_written(tmp_path):
+    target = tmp_path / "register.xlsx"
+    target.write_text("read")
+    target.chmod(0o444)  # refused by its mode, even for an administrator, whom the system would let through
+    with pytest.raises(OutputError) as err:
+        with atomic_path(target):
+            pytest.fail("the block must not run")
+    assert err.value.user_message == (
+        f"{target}: is read-only, so nothing was changed. Make the file writable (its properties, or whoever "
+        f"manages the folder), or write to another file (-o).")
+    assert _only(tmp_path) == ["register.xlsx"]

@@ -231,3 +231,34 @@ def test_roll_quarter_and_validate_write_never_both_write_at_once(sample_workboo
         assert not lock_path(target).exists()
         outcomes.append((roll[0], validate[0], listed is not None))
     assert any(code == 0 for code, _, _ in outcomes)  # the writers did run, not only refuse each other
+
+
+def test_the_lock_records_the_file_as_it_was_when_taken(tmp_path):
+    from workbook.files.atomic import Snapshot
+    from workbook.files.lock import held_as
+
+    register = tmp_path / "register.xlsx"
+    register.write_text("as read")
+    with one_writer(register):
+        first = held_as(register)
+        register.write_text("changed after the lock was taken")
+        with one_writer(register):  # the write inside a job's read: still what the job read
+            assert held_as(register) == first
+    (tmp_path / "copy").write_text("as read")
+    assert first is not None and first.same_content(Snapshot.of(tmp_path / "copy"))
+    assert not first.same_content(Snapshot.of(register))
+    with pytest.raises(RuntimeError):
+        held_as(register)
+
+
+def test_taking_the_lock_refuses_a_workbook_open_in_excel(tmp_path):
+    from support.office_files import owner_file_bytes
+
+    register = tmp_path / "register.xlsx"
+    register.write_text("workbook")
+    (tmp_path / "~$register.xlsx").write_bytes(owner_file_bytes("Jane Smith", "Excel"))
+    with pytest.raises(OutputError) as err:
+        with one_writer(register):
+            pytest.fail("the block must not run")
+    assert err.value.user_message.startswith(f"{register}: is open in Excel by Jane Smith")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx", "~$register.xlsx"]  # no lock left

@@ -5,17 +5,17 @@ import zipfile
 
 import pytest
 
-from workbook.files.zip_parts import blocks, copy_compressed, deflate, write_deflated
+from workbook.files.zip_parts import ZipWriter, blocks, copy_compressed, deflate, write_deflated
 
 
 def test_a_part_written_in_stretches_reads_back_whole_with_its_checksum(tmp_path):
     chunks = [f"<w:p>row {n} – {'x' * (n % 97)}</w:p>".encode() for n in range(5000)]
     target = tmp_path / "out.zip"
-    with zipfile.ZipFile(target, "w") as out:
-        out.writestr("first.xml", b"<a/>")
+    with ZipWriter(target) as out:
+        write_deflated(out, "first.xml", deflate([b"<a/>"]))
         write_deflated(out, "word/document.xml", deflate(chunks[:10], last=False), deflate(iter(chunks[10:4000]), last=False),
                        deflate(chunks[4000:]), date_time=(2026, 12, 2, 10, 30, 0))
-        out.writestr("last.xml", b"<b/>")
+        write_deflated(out, "last.xml", deflate([b"<b/>"]))
     with zipfile.ZipFile(target) as package:
         assert package.testzip() is None  # every part's CRC-32 matches its bytes
         assert package.namelist() == ["first.xml", "word/document.xml", "last.xml"]
@@ -27,7 +27,7 @@ def test_a_part_written_in_stretches_reads_back_whole_with_its_checksum(tmp_path
 
 def test_an_empty_part_is_a_valid_entry(tmp_path):
     target = tmp_path / "out.zip"
-    with zipfile.ZipFile(target, "w") as out:
+    with ZipWriter(target) as out:
         write_deflated(out, "empty.xml", deflate(()))
     with zipfile.ZipFile(target) as package:
         assert package.read("empty.xml") == b"" and package.testzip() is None
@@ -41,7 +41,7 @@ def test_a_copied_part_keeps_its_compressed_bytes(tmp_path):
     with zipfile.ZipFile(io.BytesIO(package)) as read:
         info = read.getinfo("sheet.xml")
         target = tmp_path / "copy.zip"
-        with zipfile.ZipFile(target, "w") as out:
+        with ZipWriter(target) as out:
             copy_compressed(package, info, out)
     with zipfile.ZipFile(target) as copied:
         assert copied.read("sheet.xml") == b"<row/>" * 10000 and copied.testzip() is None
@@ -50,7 +50,7 @@ def test_a_copied_part_keeps_its_compressed_bytes(tmp_path):
 
 @pytest.mark.parametrize("lasts", [(False,), (True, True), (True, False)])
 def test_only_the_last_stretch_may_close_the_part(tmp_path, lasts):
-    with zipfile.ZipFile(tmp_path / "out.zip", "w") as out, pytest.raises(ValueError, match="last one"):
+    with ZipWriter(tmp_path / "out.zip") as out, pytest.raises(ValueError, match="last one"):
         write_deflated(out, "part.xml", *(deflate([b"<a/>"], last=last) for last in lasts))
 
 
@@ -59,3 +59,35 @@ def test_blocks_join_chunks_up_to_the_limit_and_keep_every_byte():
     joined = list(blocks(chunks, limit=1000))
     assert [len(block) for block in joined] == [1200, 1200, 600]
     assert b"".join(joined) == b"".join(chunks)
+
+
+def test_copied_parts_keep_their_names_times_and_attributes_and_unicode_names_are_flagged(tmp_path):
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as made:
+        stored = zipfile.ZipInfo("media/picture.png", (2019, 5, 4, 3, 2, 10))
+        stored.external_attr = 0o644 << 16
+        made.writestr(stored, b"\x89PNG" * 100, compress_type=zipfile.ZIP_STORED)
+        made.writestr("xl/worksheets/risque é.xml", b"<row/>" * 100)
+        with made.open("streamed.xml", "w") as streamed:  # sizes in a trailing data descriptor
+            streamed.write(b"<s/>" * 100)
+    package = source.getvalue()
+    target = tmp_path / "copy.zip"
+    with zipfile.ZipFile(io.BytesIO(package)) as read, ZipWriter(target) as out:
+        for info in read.infolist():
+            copy_compressed(package, info, out)
+    with zipfile.ZipFile(io.BytesIO(package)) as read, zipfile.ZipFile(target) as copied:
+        assert copied.testzip() is None
+        assert copied.namelist() == read.namelist()
+        for before, after in zip(read.infolist(), copied.infolist()):
+            assert (after.date_time, after.compress_type, after.CRC, after.compress_size, after.external_attr) == (
+                before.date_time, before.compress_type, before.CRC, before.compress_size, before.external_attr)
+            assert not after.flag_bits & 0x08
+            assert copied.read(after) == read.read(before)
+        assert copied.getinfo("xl/worksheets/risque é.xml").flag_bits & 0x800
+
+
+def test_a_part_name_used_twice_is_refused(tmp_path):
+    with ZipWriter(tmp_path / "out.zip") as out:
+        write_deflated(out, "part.xml", deflate([b"<a/>"]))
+        with pytest.raises(ValueError, match="already has a part of that name"):
+            write_deflated(out, "part.xml", deflate([b"<b/>"]))
