@@ -87,13 +87,15 @@ def test_roll_quarter_with_force_closes_with_the_errors_on_record_and_refuses_a_
     result = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3", "--force")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         f"Rolled {sample_workbook} from 2021/22 Q2 to 2021/22 Q3.",
         "History: 0 2021/22 Q2 rows recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, brought "
         "up to date from the Register: none had a value changed.",
         "Trend columns: Q1 Trending, Q2 Trending, Q3 Trending; Q3 Trending is empty until the ratings are reviewed "
         "and `riskreg trends --write` fills it.",
         "Settings: reporting period 2021/22 Q3.",
+        "Note: Sealed 2021/22 Q2: from now on a change to a closed quarter shows in validate. 2020/21 Q4 to "
+        "2021/22 Q1 were closed before riskreg sealed quarters and stay unsealed.",
         "Note: Closed despite 1 error (Register!G3): the Record sheet keeps that 2021/22 Q2 was closed "
         "with 1 error.",
     ]

@@ -26,9 +26,10 @@ def test_names_notes_and_an_added_sheet_land_as_the_plan_says(sample_workbook):
     result = apply_file(sample_workbook, edit)
     wb = load_workbook(sample_workbook)
     assert wb.defined_names["RiskregPeriod"].attr_text == "Settings!$B$5"
-    assert (wb["Register"]["A2"].comment.text, wb["Register"]["A2"].comment.author) == ("Check the owner.", "riskreg")
+    assert (wb["Register"]["A2"].comment.text, wb["Register"]["A2"].comment.author) == ("Check the owner.",
+                                                                                        "riskreg findings")
     assert (wb["Lists"]["H10"].comment.text, wb["Lists"]["H10"].comment.author) == ("Add a band in its place.",
-                                                                                  "riskreg guidance")
+                                                                                  "riskreg")
     assert wb["Lists"]["A1"].comment.text.startswith("The rating scale, most severe first")  # a note there stays
     assert wb["Scratch"].sheet_state == "hidden" and [list(r) for r in wb["Scratch"].values] == [["Key", "Value"],
                                                                                                  ["a", 1]]
