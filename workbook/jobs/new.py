@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +42,3 @@ def create_register(path: Path, period: Period, *, force: bool = False, full: bo
                     settings: Mapping[str, object] | None = None) -> Created:
     """Create an empty register workbook, as `new_register`, and say so."""
     return Created(new_register(path, period, force=force, full=full, settings=settings), period)
-
-
-def new_register_bytes(period: Period) -> tuple[str, bytes]:
-    """Return the file name and bytes of an empty register workbook reporting `period`."""
-    name = f"Risk register {period.label.replace('/', '-')}.xlsx"
-    with tempfile.TemporaryDirectory(prefix="riskreg-") as folder:
-        return name, new_register(Path(folder) / name, period).read_bytes()

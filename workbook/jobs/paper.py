@@ -79,6 +79,13 @@ class Paper:
         return f"Board paper written to {self.paper}.{note}"
 
 
+def pdf_available() -> bool:
+    """Return whether LibreOffice is installed here to turn the paper into a PDF."""
+    from report_builder.build import soffice_binary
+
+    return soffice_binary() is not None
+
+
 def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
                 force: bool = False, pdf: bool = False, overwrite: bool = False, positions: bool = False,
                 period: Period | None = None) -> Paper:
