@@ -51,7 +51,6 @@ BY_CLASS: dict[str, tuple[str, str]] = {
                           "everyone. See [the server](it/server.md)."),
 }
 
-FIX_IN_EXCEL = "Open the workbook in Excel, correct what the message names, save, and run the command again."
 
 HELP: tuple[Help, ...] = (
     # --- the register workbook ---
@@ -115,8 +114,8 @@ HELP: tuple[Help, ...] = (
          "A Matrix, Appetite or Actions sheet is missing one of its headers, so its rows cannot be read.",
          "Restore the header named, or copy the whole sheet from a workbook made by `riskreg new --full`."),
     Help(("‹file›: ‹place›: ‹message›",),
-         "A value on the sheet named could not be read (the rest of the message says which and why).",
-         FIX_IN_EXCEL),
+         "The *Reporting period* on the Settings sheet does not read as a period (the rest of the message says why).",
+         "Correct the cell the message names to a period written like `2021/22 Q2`, save, and run the command again."),
     Help(("Is the register workbook the active one?",),
          "A ribbon button was pressed while another workbook was active, or the active workbook is not a register.",
          "Click into the register workbook and press the button again."),

@@ -90,11 +90,11 @@ def _sites(root: Path) -> tuple[Site, ...]:
     for module, tree in trees.items():
         namespace = constants.of(module)
         for function, call, name in _constructions(tree, classes):
-            if not call.args:
-                continue
-            message = call.args[0]
+            given = [k.value for k in call.keywords if k.arg == "message"]
+            message = call.args[0] if call.args else given[0] if given else None
             literal = isinstance(message, (ast.Constant, ast.JoinedStr))
-            text = _template(message, namespace, _locals(function)) if literal else f"‹{ast.unparse(message)}›"
+            text = _template(message, namespace, _locals(function)) if literal else \
+                f"‹{ast.unparse(message) if message is not None else 'no message'}›"  # type: ignore[arg-type]
             found.append(Site(module, call.lineno, name, text, literal))
     return tuple(sorted(found, key=lambda s: (s.module, s.line)))
 

@@ -47,3 +47,24 @@ def test_a_command_typed_wrongly_gets_the_message_the_page_gives(tmp_path, monke
         assert result.exit_code == 2, example
         last = result.output.strip().splitlines()[-1]
         assert last == message or last.startswith(message + " Did you mean"), example
+
+
+def test_a_new_message_without_an_entry_or_written_elsewhere_is_named(tmp_path):
+    """The check that keeps the page from going stale: a raise the catalogue does not explain fails, by place."""
+    core = tmp_path / "workbook" / "core"
+    core.mkdir(parents=True)
+    (core / "errors.py").write_text('class RiskregError(Exception):\n    """Base."""\n\n\n'
+                                    'class OutputError(RiskregError):\n    """An output file cannot be written."""\n')
+    (tmp_path / "workbook" / "new.py").write_text(
+        "from workbook.core.errors import OutputError\n\n\n"
+        "def save(path, message):\n"
+        "    if message:\n"
+        "        raise OutputError(message)\n"
+        "    raise OutputError(f'{path}: the disk is on fire. Put it out.')\n")
+    _, problems = entries_of(sites(tmp_path))
+    assert problems[:2] == [
+        "workbook/new.py:6: OutputError's message is not written at the raise (‹message›); write it there as an "
+        "f-string, so the guide can list it.",
+        "workbook/new.py:7: OutputError('‹file›: the disk is on fire. Put it out.') has no entry in "
+        "guide/error_help.py.",
+    ]
