@@ -25,8 +25,15 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".riskreg-installed"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-DEBIAN_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils", "fonts-dejavu",
-                   "chromium"]  # chromium: headless, for the task pane's browser test (tests/browser)
+# Debian packages the tests use as real clients, each with a file that shows it is installed.
+DEBIAN_PACKAGES = {
+    "libreoffice-writer-nogui": "/usr/bin/soffice",
+    "libreoffice-calc-nogui": "/usr/lib/libreoffice/program/libsclo.so",
+    "poppler-utils": "/usr/bin/pdftoppm",
+    "fonts-dejavu": "/usr/share/fonts/truetype/dejavu",
+    "chromium": "/usr/bin/chromium",  # headless, for the task pane's browser test (tests/browser)
+    "nginx-light": "/usr/sbin/nginx",  # the server tests' reverse proxy in front of two `riskreg serve`
+}
 
 
 def say(message: str) -> None:
@@ -54,15 +61,17 @@ def ensure_venv() -> None:
 
 
 def ensure_libreoffice() -> None:
-    """Install LibreOffice headless, poppler and Chromium with apt-get when missing and we are allowed to (root)."""
-    if shutil.which("soffice") and shutil.which("pdftoppm") and Path("/usr/bin/chromium").is_file():
+    """Install the Debian packages the tests use (LibreOffice, poppler, Chromium, nginx) with apt-get when one is
+    missing and we are allowed to (root)."""
+    missing = [name for name, shows in DEBIAN_PACKAGES.items() if not Path(shows).exists()]
+    if not missing:
         return
     can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
     if not can_install:
-        say("LibreOffice (soffice), poppler (pdftoppm) or Chromium (/usr/bin/chromium) not found and cannot be installed "
-            "here (apt-get as root): the tests that open files with them will fail. Install them to run those tests.")
+        say(f"{', '.join(missing)} not installed and cannot be installed here (apt-get as root): the tests that use "
+            "them will fail. Install them to run those tests.")
         return
-    say("installing LibreOffice headless, poppler and Chromium with apt-get (used by the tests as real clients)")
+    say(f"installing {', '.join(missing)} with apt-get (the tests use them as real clients)")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run("apt-get", "update", "-qq", env=env)
     run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES, env=env,

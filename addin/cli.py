@@ -522,16 +522,14 @@ def demo_command(outdir: Path) -> None:
               help="Worker processes (the server is stateless: any worker answers any request).")
 @user_errors
 def serve_command(host: str, port: int, workers: int) -> None:
-    """Run the Risk Register server for Excel without Python on the PC (settings: RISKREG_* variables, docs/it/server.md)."""
-    import uvicorn
-
+    """Run the Risk Register server for Excel without Python on the PC (its settings: docs/it/server.md)."""
     from addin.server.config import ServerConfig
+    from addin.server.serve import serve
 
     ServerConfig.from_environment()  # refuse a server that would accept no one before any worker starts
     click.echo(f"Risk Register server on http://{host}:{port} ({workers} worker{'s' if workers != 1 else ''}); "
                f"manifest at /manifest.")
-    uvicorn.run("addin.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
+    serve(host, port, workers)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -72,19 +72,25 @@ def worker_memory(pid: int) -> list[dict]:
     return [w for w in found if w["peak_mb"] > 30]  # uvicorn's process watcher is no worker
 
 
-async def load(url: str, body: bytes, users: int, rounds: int, message: str, findings: int) -> dict:
-    """Run `users` concurrent users pressing Validate `rounds` times each; return timings and wrong answers."""
+async def load(url: str, body: bytes, users: int, rounds: int, message: str, findings: int,
+               tokens: list[str] | None = None) -> dict:
+    """Run `users` concurrent users pressing Validate `rounds` times each, each signed in as themselves (a token of
+    their own from `tokens`, else the API key); return timings and wrong answers."""
     import httpx
 
-    latencies, wrong = [], []
+    latencies, wrong, busy = [], [], 0
 
-    async def user(client):
+    async def user(client, auth: str):
+        nonlocal busy
         for _ in range(rounds):
             started = time.perf_counter()
             try:
-                response = await client.post(url + ROUTE, content=body, headers={"Authorization": API_KEY})
+                response = await client.post(url + ROUTE, content=body, headers={"Authorization": auth})
             except httpx.TransportError as err:
                 wrong.append(f"connection: {type(err).__name__}")
+                continue
+            if response.status_code == 503 and response.headers.get("retry-after"):
+                busy += 1  # refused at once, as the bounded queue is meant to: not a wrong answer
                 continue
             latencies.append(time.perf_counter() - started)
             problem = check_answer(response, message, findings)
@@ -95,10 +101,12 @@ async def load(url: str, body: bytes, users: int, rounds: int, message: str, fin
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=0)
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as client:
         started = time.perf_counter()
-        await asyncio.wait_for(asyncio.gather(*(user(client) for _ in range(users))), LOAD_TIMEOUT)
+        await asyncio.wait_for(asyncio.gather(*(user(client, tokens[n] if tokens else API_KEY)
+                                                for n in range(users))), LOAD_TIMEOUT)
         wall = time.perf_counter() - started
     latencies.sort()
-    return {"requests": len(latencies) + sum(w.startswith("connection") for w in wrong), "wall_s": round(wall, 2), "throughput_rps": round(len(latencies) / wall, 2),
+    return {"requests": len(latencies) + busy + sum(w.startswith("connection") for w in wrong), "busy_503": busy,
+            "wall_s": round(wall, 2), "throughput_rps": round(len(latencies) / wall, 2),
             "median_s": round(statistics.median(latencies), 3),
             "p95_s": round(latencies[max(0, int(len(latencies) * 0.95 + 0.5) - 1)], 3),
             "max_s": round(latencies[-1], 3), "wrong": wrong}
@@ -125,13 +133,35 @@ def single(url: str, sample_payload: Path, message: str, findings: int) -> dict:
     return {"server_s": round(server, 3), "desktop_s": round(desktop, 3), "ratio": round(server / desktop, 3)}
 
 
+def in_process(body: bytes, message: str, findings: int) -> float:
+    """Return the median seconds of one Validate inside a worker: payload read, checks, actions built (no HTTP)."""
+    from addin.server.app import tune_gc
+    from addin.server.limits import Limits
+    from addin.server.payload import read_payload
+    from addin.server.scripts import SCRIPTS, Call, run
+
+    tune_gc()  # as a worker does after start-up
+    times = []
+    for _ in range(SINGLE_RUNS):
+        started = time.perf_counter()
+        actions = run(SCRIPTS["validate"], Call(read_payload(body, [], Limits()), Limits(), Path(".")))
+        times.append(time.perf_counter() - started)
+        said = [a["args"][0] for a in actions["actions"] if a["func"] == "alert"]
+        assert said == [message], said
+    return round(statistics.median(times), 3)
+
+
 def report(result: dict) -> str:
-    load_, one, memory = result["load"], result["single"], result["memory"]
+    load_, one, memory, burst = result["load"], result["single"], result["memory"], result["burst"]
     lines = [
         "# riskreg serve under load",
         "",
         f"Run {result['when']} on {result['machine']}; {result['workers']} uvicorn workers on 127.0.0.1, client and "
-        "server on the same machine (they share its cores). `python -m bench.server` writes this file.",
+        "server on the same machine (they share its cores). `python -m bench.server` writes this file. Load average "
+        f"before the run: {result['loadavg']} (other work on the machine).",
+        "",
+        f"One Validate of the {result['size']:,}-risk register inside a worker (payload read, checks, actions built; "
+        f"no HTTP), median of {SINGLE_RUNS}: **{result['in_process_s']} s**.",
         "",
         f"## {result['users']} users pressing Validate on a {result['size']:,}-risk register",
         "",
@@ -148,9 +178,24 @@ def report(result: dict) -> str:
         f"| median latency | {load_['median_s']} s |",
         f"| 95th-percentile latency | {load_['p95_s']} s |",
         f"| slowest | {load_['max_s']} s |",
+        f"| refused at once (503, Retry-After) | {load_['busy_503']} |",
     ]
     for i, worker in enumerate(memory, start=1):
         lines.append(f"| worker {i} memory: peak / after | {worker['peak_mb']} MB / {worker['rss_mb']} MB |")
+    lines += [
+        "",
+        f"## {burst['requests']} users pressing Validate at the same moment",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| answered | {burst['requests'] - burst['busy_503']} |",
+        f"| refused at once (503, Retry-After) | {burst['busy_503']} |",
+        f"| wrong answers | {len(burst['wrong'])} |",
+        f"| 95th-percentile latency of those answered | {burst['p95_s']} s |",
+    ]
+    for i, worker in enumerate(result["memory_after_burst"], start=1):
+        lines.append(f"| worker {i} memory after the burst: peak / now | {worker['peak_mb']} MB / "
+                     f"{worker['rss_mb']} MB |")
     lines += [
         "",
         "## One Validate on the 18-risk sample: server against desktop",
@@ -175,10 +220,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--rounds", type=int, default=2, help="Validate presses per user")
     parser.add_argument("--size", type=int, default=1000, help="risks in the register")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--burst", type=int, default=200, help="users pressing Validate at the same moment")
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
     parser.add_argument("--out", type=Path, default=HERE / "SERVER.md")
     args = parser.parse_args(argv)
-    if args.users * args.rounds > 1000:
+    if args.users * args.rounds > 1000 or args.burst > 1000:
         parser.error("at most 1,000 requests per run")
 
     from bench.actions import payload
@@ -194,18 +240,32 @@ def main(argv: list[str] | None = None) -> dict:
     sample_payload.write_text(json.dumps(payload(sample.xlsx)), encoding="utf-8")
     message, findings = expected_answer(big.xlsx)
     sample_message, sample_findings = expected_answer(sample.xlsx)
+    # Each simulated user signs in as themselves (an Entra-shaped token of their own, signed by a key made here): the
+    # server's per-caller limits see 50 callers, as they would 50 colleagues.
+    from tests.support.entra_tokens import AUDIENCE, TENANT, Tokens
+
+    signer = Tokens()
+    keys = scratch / "jwks.json"
+    keys.write_text(json.dumps(signer.jwks()), encoding="utf-8")
+    tokens = [signer.token(expires_in=3600) for _ in range(max(args.users, args.burst))]
     env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY,
+           "RISKREG_ENTRA_TENANT_ID": TENANT, "RISKREG_ENTRA_AUDIENCE": AUDIENCE, "RISKREG_ENTRA_JWKS_FILE": str(keys),
            "RISKREG_MAX_BODY_MB": str(max(32, len(body) // (1024 * 1024) * 2))}
+    loadavg = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     with running_server(env, scratch, workers=args.workers) as server:
         asyncio.run(load(server.url, body, args.workers, 1, message, findings))  # warm each worker's imports
-        measured = asyncio.run(load(server.url, body, args.users, args.rounds, message, findings))
+        measured = asyncio.run(load(server.url, body, args.users, args.rounds, message, findings, tokens))
         memory = worker_memory(server.process.pid)
+        burst = asyncio.run(load(server.url, body, args.burst, 1, message, findings, tokens))
+        time.sleep(2)  # let the workers finish what the burst left them
+        after_burst = worker_memory(server.process.pid)
         one = single(server.url, sample_payload, sample_message, sample_findings)
     result = {"when": dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y %H:%M UTC"),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
               "workers": args.workers, "users": args.users, "rounds": args.rounds, "size": args.size,
               "findings": findings, "payload_mb": round(len(body) / 1e6, 1), "load": measured, "memory": memory,
-              "single": one}
+              "single": one, "burst": burst, "memory_after_burst": after_burst, "loadavg": loadavg,
+              "in_process_s": in_process(body, message, findings)}
     write_text_atomic(args.out, report(result))
     print(json.dumps(result))
     return result

@@ -46,6 +46,8 @@ BY_CLASS: dict[str, tuple[str, str]] = {
                         "every open risk, so no paper is written, even with `--force`."),
     "InstallError": ("Installing the add-in", "`riskreg addin install` cannot put the add-in where Excel looks "
                      "for it."),
+    "FormulaRefused": ("Formulas riskreg cannot move", "A cell riskreg must move or clear holds a formula it cannot "
+                       "carry over safely, so nothing was written."),
     "ServerConfigError": ("Starting the server", "`riskreg serve` refuses to start when its settings (environment "
                           "variables) cannot work, rather than start a server that would accept no one or "
                           "everyone. See [the server](it/server.md)."),
@@ -133,6 +135,22 @@ HELP: tuple[Help, ...] = (
     Help(("which is not an optional column the appendix can show",),
          "Settings' *Appendix columns* names a column the paper's appendix cannot show.",
          "Use headers from the list in the message, separated by commas, or write `None`."),
+    Help(("the History table has a Total Row",),
+         "Roll quarter over the server writes the new History rows as values below the table, which a Total Row "
+         "stands in the way of.",
+         "Turn the Total Row off (*Table Design › Total Row*), roll the quarter, then turn it on again; or roll "
+         "the quarter with the desktop add-in or the command, which grow the table themselves."),
+    Help(("‹file›: cell ‹sheet›!‹cell› ‹…›",),
+         "A cell riskreg must move or clear holds a formula it cannot carry over safely (the rest of the message "
+         "says which kind).",
+         "Do what the message says (usually: enter the formula as an ordinary one in each cell, or open and save "
+         "the workbook in Excel), then run the command again."),
+    Help(("holds an array formula over",),
+         "An array formula (entered with Ctrl+Shift+Enter) covers several cells, and Excel changes one only whole.",
+         "Clear the array formula, or enter it as an ordinary formula in each cell; save and run again."),
+    Help(("holds a shared formula whose first cell is missing",),
+         "A formula filled down is stored once, in its first cell, which is missing: the workbook is damaged.",
+         "Open the workbook in Excel, save it (Excel repairs it), and run the command again."),
     Help(("the note boxes of sheet",),
          "The workbook's cell notes are stored in a form riskreg cannot change without risking damage, so it "
          "wrote nothing.",
@@ -373,9 +391,20 @@ HELP: tuple[Help, ...] = (
     Help(("is not a TOML mapping file",),
          "The mapping file is not valid TOML (a missing quote or `=`, say; the reason is in brackets).",
          "Correct it to the shape the message shows."),
-    Help(("the keys are columns, bands, header_row and id_pattern",),
+    Help(("the keys are columns, bands, header_row, table and id_pattern",),
          "The mapping file has a key riskreg does not know (a typing slip?).",
-         "Use only `columns`, `bands`, `header_row` and `id_pattern`."),
+         "Use only `columns`, `bands`, `header_row`, `table` and `id_pattern`."),
+    Help(("give the Word table's number, e.g. table = 2",),
+         "The mapping's `table` must be a table number.", "Write it as a whole number, e.g. `table = 2`."),
+    Help(("Give a table number from 1 to",),
+         "The mapping's `table` names a table the document does not have.",
+         "Give a table number the message allows (the first table is 1)."),
+    Help(("in the mapping file, but ‹place› has no such row",),
+         "The mapping's `header_row` is beyond the table's last row.",
+         "Give the number of the row the headers are on."),
+    Help(("no column of ‹place› (columns:",),
+         "A `[columns]` key of the mapping file names a header the source does not have (spelt differently?).",
+         "Use a header exactly as the message lists it, or the column's letter, such as `\"Column B\"`."),
     Help(("not a field. Use one of",),
          "A column in the mapping's `[columns]` is given a field riskreg does not know.",
          "Use one of the fields the message lists (the table of fields is in [starting a register]"
@@ -508,8 +537,18 @@ HELP: tuple[Help, ...] = (
     Help(("cannot read a JSON key set",),
          "The signing keys file is missing or not a JSON key set.", "Point `RISKREG_ENTRA_JWKS_FILE` at the key "
          "set's JSON file, or unset it to fetch the tenant's keys."),
-    Help(("RISKREG_MAX_BODY_MB must be a number",),
-         "The request limit is not a number.", "Set it to a number of megabytes, e.g. `32`."),
+    Help(("(above 0, at most",),
+         "A setting that is a number (a size in megabytes or a time in seconds) is not one, or is out of range.",
+         "Set it to a number in the range the message gives, or unset it for the default."),
+    Help(("must be a whole number from",),
+         "A limit (rows, cells, findings, requests, workers' queues) is not a whole number in its range.",
+         "Set it to a whole number in the range the message gives, or unset it for the default."),
+    Help(("is not the address users reach the server at",),
+         "`RISKREG_PUBLIC_URL` is not a web address (it is written into the manifest Office loads).",
+         "Give the address users reach the server at, e.g. `https://riskreg.example.org`."),
+    Help(("RISKREG_ENTRA_JWKS_URL must be an https:// address",),
+         "The address of Entra's signing keys is not a web address.",
+         "Give the key set's `https://` address, or unset it to use the tenant's."),
     Help(("needs a licence key: set XLWINGS_LICENSE_KEY",),
          "The server runs on xlwings' remote engine, which needs a licence key.",
          "Set `XLWINGS_LICENSE_KEY`: a commercial key, or `noncommercial` where the PolyForm Noncommercial "

@@ -85,18 +85,61 @@ def sites(root: Path = ROOT) -> list[Site]:
 def _sites(root: Path) -> tuple[Site, ...]:
     trees = product_trees(root)
     classes = error_classes(trees)
+    inits = _initialisers(trees, classes)
     constants = Constants(trees)
     found = []
     for module, tree in trees.items():
         namespace = constants.of(module)
         for function, call, name in _constructions(tree, classes):
-            given = [k.value for k in call.keywords if k.arg == "message"]
-            message = call.args[0] if call.args else given[0] if given else None
+            local = _locals(function)
+            if name in inits:  # the class makes its message from its own arguments
+                params, made = inits[name]
+                bound = dict(zip(params, call.args)) | {k.arg: k.value for k in call.keywords if k.arg}
+                shown = {param: _argument(value, namespace, local) for param, value in bound.items()}
+                if isinstance(made, ast.Name):  # passed on as it is: the message is the argument
+                    message = bound.get(made.id)
+                else:
+                    found.append(Site(module, call.lineno, name, _template(made, {}, set(), shown), True))
+                    continue
+            else:
+                given = [k.value for k in call.keywords if k.arg == "message"]
+                message = call.args[0] if call.args else given[0] if given else None
             literal = isinstance(message, (ast.Constant, ast.JoinedStr))
-            text = _template(message, namespace, _locals(function)) if literal else \
+            text = _template(message, namespace, local) if literal else \
                 f"‹{ast.unparse(message) if message is not None else 'no message'}›"  # type: ignore[arg-type]
             found.append(Site(module, call.lineno, name, text, literal))
     return tuple(sorted(found, key=lambda s: (s.module, s.line)))
+
+
+def _initialisers(trees: dict[str, ast.Module], classes: dict[str, str]) -> dict[str, tuple[list[str], ast.expr]]:
+    """Return, for each error class whose `__init__` makes the message itself (`super().__init__(...)`), its
+    parameters and the expression of the message; a subclass without an `__init__` of its own inherits its base's."""
+    found: dict[str, tuple[list[str], ast.expr]] = {}
+    bases: dict[str, list[str]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ClassDef) and node.name in classes):
+                continue
+            bases[node.name] = [_last_name(base) for base in node.bases]
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                    calls = [c for c in ast.walk(item) if isinstance(c, ast.Call) and _is_super_call(c) and c.args]
+                    if calls:
+                        found[node.name] = ([a.arg for a in item.args.args[1:]], calls[0].args[0])
+    for name in classes:
+        ancestor = name
+        while ancestor not in found and bases.get(ancestor):
+            ancestor = bases[ancestor][0]
+        if ancestor in found and ancestor != name:
+            found[name] = found[ancestor]
+    return found
+
+
+def _argument(value: ast.expr, namespace: dict, local: set[str]) -> str:
+    """Return how an argument given to an error class shows in its message: its text, or its ‹word›."""
+    if isinstance(value, (ast.Constant, ast.JoinedStr)):
+        return _template(value, namespace, local)
+    return _shown(ast.FormattedValue(value=value, conversion=-1, format_spec=None), namespace, local)
 
 
 def _constructions(tree: ast.Module, classes: dict[str, str]) -> Iterator[tuple[ast.AST | None, ast.Call, str]]:
@@ -203,13 +246,16 @@ def _locals(function: ast.AST | None) -> set[str]:
     return names
 
 
-def _template(node: ast.expr, namespace: dict, local: set[str]) -> str:
+def _template(node: ast.expr, namespace: dict, local: set[str], bound: dict[str, str] | None = None) -> str:
+    """Return a message as its reader sees it; `bound` gives the text of the names an error class was given."""
     if isinstance(node, ast.Constant):
         return str(node.value)
     parts = []
     for value in node.values:  # type: ignore[attr-defined]
         if isinstance(value, ast.Constant):
             parts.append(str(value.value))
+        elif bound is not None and isinstance(value.value, ast.Name) and value.value.id in bound:
+            parts.append(bound[value.value.id])
         else:
             parts.append(_shown(value, namespace, local))
     return "".join(parts)

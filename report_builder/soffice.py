@@ -35,7 +35,7 @@ def run_group(command: Sequence[str], timeout: float) -> subprocess.CompletedPro
     converter running, re-parented to PID 1.
     """
     process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=die_with_parent if _PRCTL else None)
     try:
         out, err = process.communicate(timeout=timeout)
     except BaseException:  # the timeout, Ctrl+C, or anything else that stops us waiting
@@ -43,6 +43,33 @@ def run_group(command: Sequence[str], timeout: float) -> subprocess.CompletedPro
         raise
     end_group(process)  # a helper it left behind, if any
     return subprocess.CompletedProcess(list(command), process.returncode, out, err)
+
+
+def _prctl():
+    """Return Linux's prctl(2) through ctypes, or None elsewhere."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Have the kernel send `signum` to this process when the one that started it dies (Linux; elsewhere nothing).
+
+    LibreOffice runs it in the child before exec, so that a server worker killed with -9 takes it along: the soffice
+    script execs oosplash, which keeps it; what oosplash starts is ended by the server's sweep."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signum)
 
 
 def end_group(process: subprocess.Popen) -> None:

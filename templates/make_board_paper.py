@@ -267,6 +267,10 @@ def build(target: Path = BOARD_PAPER) -> Path:
     header_footer(section)
     body(doc)
     keep_only_used_styles(doc)
+    # python-docx's default settings say <w:zoom w:val="bestFit"/>; ECMA-376 requires w:percent on w:zoom.
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
     props = doc.core_properties
     props.author = "riskreg"
     props.title = "Board paper template"

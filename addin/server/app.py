@@ -1,102 +1,151 @@
 """The ASGI application: one POST route per xlwings script call, the Office.js manifest and the task pane.
 
 Stateless: each request carries the workbook's values and gets back the actions that change it, so any worker of
-any machine can answer any request. Nothing the register says is logged: a line per request names the script, the
-caller's id, the status and the time taken.
+any machine can answer any request. Each request, in order: credentials from the headers (before any body is read),
+the caller's upload limit, the body (bounded in size and time), the payload's shape, the worker's queue (bounded:
+503 with Retry-After beyond it; dropped when the client has gone), then the script in its pool (papers in their own,
+so Validate never waits behind a paper) in a private scratch folder removed afterwards. Nothing the register says is
+logged: a line per request names the script, the caller's id, the status and the time taken, each escaped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
+import gc
 import json
 import logging
-import threading
+import shutil
 import time
 import traceback
 import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from addin.server.auth import Authenticator, Unauthorized
+from addin.server import scratch
+from addin.server.auth import API_KEY_USER, Authenticator, Unauthorized, User
 from addin.server.config import ServerConfig
+from addin.server.payload import BadPayload, TooMuch, read_payload
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("riskreg.server")
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+LOW_DISK = 256 * 1024  # bytes free on the scratch disk below which a failed write is taken for a full disk
 
 
-def error(status: int, text: str) -> JSONResponse:
+def error(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """Return the one-line answer xlwings' clients show the user (`detail`)."""
-    return JSONResponse({"detail": text}, status_code=status)
+    return JSONResponse({"detail": text}, status_code=status, headers=headers)
 
 
-class BodyLimit:
-    """ASGI middleware: refuse a request body over `limit` bytes, by its Content-Length or as it streams in."""
-
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        too_big = error(413, f"The workbook is too large for this server (over {self.limit // (1024 * 1024)} MB "
-                             "of values): ask its administrator to raise RISKREG_MAX_BODY_MB.")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            return await too_big(scope, receive, send)
-        # Read the body here, up to the limit, and hand it on whole: the app never sees more than `limit` bytes.
-        chunks, seen, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunks.append(message.get("body", b""))
-            seen += len(chunks[-1])
-            if seen > self.limit:
-                return await too_big(scope, receive, send)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-
-        async def replay():
-            nonlocal body
-            if body is None:
-                return await receive()  # after the body: wait for the disconnect, as the server would
-            message, body = {"type": "http.request", "body": body, "more_body": False}, None
-            return message
-
-        await self.app(scope, replay, send)
+def escaped(text: object, limit: int = 60) -> str:
+    """Return `text` fit for one log field: control characters, spaces and quotes escaped, cut to `limit`."""
+    value = str(text)[:limit]
+    return value.encode("unicode_escape").decode("ascii").replace(" ", "\\x20").replace('"', '\\"') or "-"
 
 
-# xlwings' remote engine keeps one App per process whose active book receives every action (App.alert and others
-# write to `books.active`), so two scripts running at once in one process would mix their answers: one at a time
-# per worker, and as many at once as there are workers.
-ONE_SCRIPT_AT_A_TIME = threading.RLock()
-# Scripts run in one thread of their own: the event loop stays free for other requests, and the memory a script
-# allocates is reused by the next one (threads taking turns would each keep an allocator arena of their own).
-SCRIPT_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="riskreg-script")
+class Refused(Exception):
+    """A request answered with a 4xx/5xx and one line before its script ran."""
+
+    def __init__(self, status: int, text: str, headers: dict[str, str] | None = None):
+        super().__init__(text)
+        self.status, self.text, self.headers = status, text, headers
 
 
-def run_script(name: str, payload: dict, user) -> dict:
-    """Run script `name` on the workbook in `payload` for `user`; return the actions (the xlwings response)."""
-    import xlwings as xw
-    import xlwings.server
+class Gate:
+    """At most `running` scripts at once and `waiting` more in line, per worker; beyond that, 503 at once."""
 
-    from addin.server import scripts
+    def __init__(self, running: int, waiting: int, retry_after: int):
+        self.slots = asyncio.Semaphore(running)
+        self.capacity, self.inside, self.retry_after = running + waiting, 0, retry_after
 
-    with ONE_SCRIPT_AT_A_TIME:
-        book = xw.Book(json=payload)
-        args = payload.get("args") or []
-        asyncio.run(xlwings.server.custom_scripts_call(scripts, scripts.SCRIPTS[name].__name__, current_user=user,
-                                                       typehint_to_value={xw.Book: book}, args=list(args)))
-        return book.json()
+    @contextlib.asynccontextmanager
+    async def turn(self, request: Request, what: str) -> AsyncIterator[None]:
+        if self.inside >= self.capacity:
+            raise Refused(503, f"The Risk Register server is busy with other {what}: press the button again in a "
+                               f"minute.", {"Retry-After": str(self.retry_after)})
+        self.inside += 1
+        try:
+            async with self.slots:
+                if await request.is_disconnected():
+                    raise Refused(499, "The client went away before its turn.")
+                yield
+        finally:
+            self.inside -= 1
+
+
+class Uploads:
+    """How many requests each caller has in progress (reading, waiting or running): at most `limit`."""
+
+    def __init__(self, limit: int):
+        self.limit, self.now = limit, Counter[str]()
+
+    @contextlib.contextmanager
+    def one(self, caller: str) -> Iterator[None]:
+        if self.now[caller] >= self.limit:
+            raise Refused(429, f"You already have {self.limit} Risk Register requests in progress: wait for them to "
+                               "finish, then press the button again.", {"Retry-After": "5"})
+        self.now[caller] += 1
+        try:
+            yield
+        finally:
+            self.now[caller] -= 1
+            if not self.now[caller]:
+                del self.now[caller]
+
+
+async def read_body(request: Request, config: ServerConfig) -> bytes:
+    """Return the request's body: refused (413) over the size limit, (408) when it does not arrive in time."""
+    too_big = Refused(413, f"The workbook is too large for this server (over {config.max_body // (1024 * 1024)} MB "
+                           "of values): ask its administrator to raise RISKREG_MAX_BODY_MB.")
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > config.max_body):
+        raise too_big
+    chunks, seen = [], 0
+    try:
+        async with asyncio.timeout(config.body_timeout):
+            async for chunk in request.stream():
+                seen += len(chunk)
+                if seen > config.max_body:
+                    raise too_big
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Refused(408, f"The workbook did not arrive within {config.body_timeout:g} s: check the network and "
+                           "press the button again.") from None
+    return b"".join(chunks)
+
+
+def disk_full(err: BaseException | None, folder: Path) -> bool:
+    """Return whether `err`, or an error it was raised from, is a full disk (or a file size limit), or the scratch
+    disk is nearly full (some writers, lxml's among them, report a failed write as an error of their own)."""
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(folder).free < LOW_DISK:
+            return True
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, OSError) and err.errno in FULL_DISK:
+            return True
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
+
+
+def check_roles(user: User, roles: tuple[str, ...]) -> None:
+    missing = [role for role in roles if role not in user.roles]
+    if missing:
+        raise Refused(403, f"Access Denied. {user.name} is missing the following roles: {', '.join(missing)}. Ask "
+                           "whoever runs the Risk Register server to give you the role.")
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
     """Return the server application (`uvicorn --factory addin.server.app:create_app` reads the environment)."""
     from addin.server import manifest
-    from addin.server.scripts import SCRIPTS
+    from addin.server.scripts import SCRIPTS, Call, Script, run
 
     config = config or ServerConfig.from_environment()
     if not log.handlers:  # uvicorn configures its own loggers only
@@ -106,48 +155,87 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         log.setLevel(logging.INFO)
         log.propagate = False
     auth = Authenticator(config)
+    workspace = scratch.Workspace(config.scratch_dir)
+    # Scripts run in a thread of their own (the event loop stays free for other requests); papers in a pool of their
+    # own, so that Validate, Refresh trends and Roll quarter never wait behind a paper and its PDF.
+    light = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="riskreg-script")
+    heavy = ThreadPoolExecutor(max_workers=config.paper_concurrency, thread_name_prefix="riskreg-paper")
+    gates = {False: Gate(config.concurrency, config.queue, 5), True: Gate(config.paper_concurrency,
+                                                                         config.paper_queue, 60)}
+    uploads = Uploads(config.uploads_per_client)
     app = FastAPI(title="riskreg", docs_url=None, redoc_url=None, openapi_url=None)
 
+    def work(script: Script, body: bytes, questions: list[str]) -> dict:
+        try:
+            book = read_payload(body, questions, config.limits)
+            del body
+            # Only papers write temporary files; with one paper at a time, what a failed one left is its own.
+            with workspace.request(sole=script.heavy and config.paper_concurrency == 1) as folder:
+                return run(script, Call(book, config.limits, folder))
+        finally:
+            if sum(gate.inside for gate in gates.values()) <= 1:  # the last one in: give the burst's memory back
+                release_memory()
+
     @app.post("/xlwings/custom-scripts-call/{script_name}")
-    async def call(script_name: str, request: Request):
+    async def call(script_name: str, request: Request) -> Response:
         started, request_id = time.monotonic(), uuid.uuid4().hex[:12]
         user_id, status = "-", 500
+
+        def bug(err: Exception) -> JSONResponse:  # the traceback's frames go to the log, never the message
+            frames = "".join(traceback.format_list(traceback.extract_tb(err.__traceback__)))
+            log.error("request %s: %s in script %s\n%s", request_id, type(err).__name__, escaped(script_name), frames)
+            return error(500, f"'{script_name[:40]}' stopped because of a fault in riskreg, not in your register. "
+                              f"Give your administrator the reference {request_id}.")
         try:
             try:
-                user = auth.user(request.headers.get("authorization"))
+                user = await auth.user(request.headers.get("authorization"))
             except Unauthorized as err:
                 status = 401
                 return error(401, str(err))
             user_id = user.id
-            if script_name not in SCRIPTS:
+            script = SCRIPTS.get(script_name)
+            if script is None:
                 status = 404
                 return error(404, f"This server has no script {script_name[:40]!r}: the add-in and the server are "
                                   "of different versions.")
-            body, questions = await request.body(), request.query_params.getlist("arg")
-            try:
-                actions = await asyncio.get_running_loop().run_in_executor(SCRIPT_THREAD, answer, script_name, body,
-                                                                           questions, user)
-            except BadPayload as err:
-                status = 400
-                return error(400, str(err))
-            except PermissionError as err:
-                status = 403
-                return error(403, str(err))
+            # The API key is shared (every .xlam desktop presents it): count its callers by their address instead.
+            address = request.client.host if request.client else "-"
+            caller = user.id if user.id != API_KEY_USER else f"{user.id}@{address}"
+            with uploads.one(caller):
+                check_roles(user, script.roles)
+                body = await read_body(request, config)
+                questions = request.query_params.getlist("arg")
+                async with gates[script.heavy].turn(request, "papers" if script.heavy else "requests"):
+                    pool = heavy if script.heavy else light
+                    actions = await asyncio.get_running_loop().run_in_executor(pool, work, script, body, questions)
             status = 200
             return JSONResponse(actions)
-        except Exception as err:  # a bug: the traceback's frames go to the log, never the message (it may quote data)
-            frames = "".join(traceback.format_list(traceback.extract_tb(err.__traceback__)))
-            log.error("request %s: %s in script %s\n%s", request_id, type(err).__name__, script_name[:40], frames)
-            return error(500, f"'{script_name[:40]}' stopped because of a fault in riskreg, not in your register. "
-                              f"Give your administrator the reference {request_id}.")
+        except Refused as err:
+            status = err.status
+            return error(err.status, err.text, err.headers)
+        except BadPayload as err:
+            status = 400
+            return error(400, str(err))
+        except TooMuch as err:
+            status = 413
+            return error(413, str(err))
+        except Exception as err:
+            if not disk_full(err, workspace.folder):
+                return bug(err)
+            status = 507
+            log.error("request %s: the scratch disk is full (%s)", request_id, escaped(config.scratch_dir, 200))
+            return error(507, "The Risk Register server has run out of disk space for its work: tell its "
+                              f"administrator (reference {request_id}), then press the button again later.")
         finally:
-            log.info("request %s script=%s user=%s status=%d %.0f ms", request_id, script_name[:40], user_id, status,
-                     (time.monotonic() - started) * 1000)
+            log.info("request %s script=%s user=%s status=%d %.0f ms", request_id, escaped(script_name),
+                     escaped(user_id, 80), status, (time.monotonic() - started) * 1000)
 
     @app.get("/manifest")
-    async def get_manifest(request: Request):
-        return Response(manifest.manifest_xml(config.public_url or str(request.base_url).rstrip("/"),
-                                              config.client_id), media_type="application/xml")
+    async def get_manifest():
+        if not config.public_url:
+            return error(404, "This server has no public address set, so it serves no manifest: its administrator "
+                              "sets RISKREG_PUBLIC_URL (see the README, 'Deployment').")
+        return Response(manifest.manifest_xml(config.public_url, config.client_id), media_type="application/xml")
 
     @app.get("/taskpane.html")
     async def taskpane():
@@ -185,7 +273,36 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
     app.add_exception_handler(404, lambda request, exc: error(404, "No such page on the Risk Register server."))
     app.add_exception_handler(405, lambda request, exc: error(405, "That method is not allowed here."))
-    return BodyLimit(app, config.max_body)
+    tune_gc()
+    return app
+
+
+def _malloc_trim():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Hand the memory freed by finished requests back to the system (glibc keeps it in its arenas otherwise)."""
+    gc.collect(1)
+    if MALLOC_TRIM is not None:
+        MALLOC_TRIM(0)
+
+
+def tune_gc() -> None:
+    """Move what start-up made (it lives for the worker's life) out of the collector's way, and collect the young
+    generation less often: a request allocates hundreds of thousands of cells that all die together."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def officejs_client() -> Path | None:
@@ -197,53 +314,3 @@ def officejs_client() -> Path | None:
         return None
     folder = (Path(spec.origin).parent / "static" / "js").resolve()
     return folder if folder.is_dir() else None
-
-
-class BadPayload(Exception):
-    pass
-
-
-def query_value(text: str):
-    """Return a URL argument as the script wants it: true/false as booleans, anything else as text."""
-    return {"true": True, "false": False}.get(text.lower(), text)
-
-
-def payload_problem(payload) -> str | None:
-    """Return why `payload` is not a workbook as xlwings' clients send it, or None."""
-    if not isinstance(payload, dict):
-        return "The request is not a workbook as xlwings' clients send it (a JSON object): update the add-in."
-    for key, kind in (("client", str), ("version", str), ("book", dict), ("sheets", list), ("names", list)):
-        if not isinstance(payload.get(key), kind):
-            return f"The request has no valid {key!r}: it is not a workbook as xlwings' clients send it."
-    for sheet in payload["sheets"]:
-        if not (isinstance(sheet, dict) and isinstance(sheet.get("name"), str) and isinstance(sheet.get("values"), list)
-                and all(isinstance(row, list) for row in sheet["values"])):
-            return "A sheet in the request has no name or no rows of values: update the add-in."
-    if "args" in payload and not isinstance(payload["args"], list):
-        return "The request's 'args' must be a list."
-    return None
-
-
-def answer(name: str, body: bytes, questions: list[str], user) -> dict:
-    """Read the payload and run the script on it: one at a time, so a worker holds one parsed workbook at once."""
-    from xlwings import XlwingsError
-
-    with ONE_SCRIPT_AT_A_TIME:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadPayload("The request is not the JSON an xlwings client sends: update the add-in.") from None
-        del body
-        if isinstance(payload, dict) and "args" not in payload and questions:
-            payload["args"] = [query_value(v) for v in questions]  # the questions VBA's RunServerPython asked
-        problem = payload_problem(payload)
-        if problem:
-            raise BadPayload(problem)
-        try:
-            return run_script(name, payload, user)
-        except XlwingsError as err:
-            text = " ".join(str(err).split())
-            if text.startswith("Access Denied"):
-                raise PermissionError(f"{text}. Ask whoever runs the Risk Register server to give you the role.") \
-                    from None
-            raise BadPayload(f"The server could not use the request: {text[:200]}") from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import posixpath
 import shutil
-import subprocess
 import warnings
 import zipfile
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 from openpyxl import load_workbook
-from support.feature_registers import CUSTOM_XML, UNKNOWN_PART, add_pivot_and_parts, part_bytes, xlsxwriter_register
+from support.feature_registers import CUSTOM_XML, UNKNOWN_PART, make_producers, part_bytes
 
 from addin.cli import cli
 from workbook.xlsx.reader import load_grids
@@ -117,45 +116,7 @@ def libreoffice_sees(path: Path, soffice) -> str:
 @pytest.fixture(scope="module")
 def producers(tmp_path_factory) -> dict[str, Path]:
     """Return the registers of each producer, made once: XlsxWriter (.xlsx and .xlsm), LibreOffice, openpyxl."""
-    from workbook.core.periods import parse_period
-    from workbook.export.sample import SAMPLE_PERIOD, sample_export_path
-    from workbook.xlsx.builder import import_export
-
-    folder = tmp_path_factory.mktemp("producers")
-    sample = folder / "sample.xlsx"
-    import_export(sample_export_path(), sample, parse_period(SAMPLE_PERIOD))
-    made = {}
-    for suffix in (".xlsx", ".xlsm"):
-        made[f"XlsxWriter {suffix}"] = xlsxwriter_register(sample, folder / f"xlsxwriter{suffix}", folder)
-        add_pivot_and_parts(made[f"XlsxWriter {suffix}"])
-    binary = shutil.which("soffice")
-    assert binary, "LibreOffice is needed to make the LibreOffice register"
-    out = folder / "libreoffice"
-    subprocess.run([binary, f"-env:UserInstallation=file://{folder / '.lo-profile'}", "--headless", "--norestore",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-                    str(made["XlsxWriter .xlsx"])], check=True, capture_output=True, timeout=240)
-    made["LibreOffice"] = out / "xlsxwriter.xlsx"
-    openpyxl_made = folder / "openpyxl.xlsx"
-    shutil.copyfile(sample, openpyxl_made)
-    _openpyxl_features(openpyxl_made)
-    add_pivot_and_parts(openpyxl_made)
-    made["openpyxl"] = openpyxl_made
-    return made
-
-
-def _openpyxl_features(path: Path) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.comments import Comment
-
-    wb = load_workbook(path)
-    wb["Register"]["B2"].comment = Comment("Owner to confirm the rating before JAC", "Risk Manager")
-    ws = wb.create_sheet("Dashboard")
-    for row in (("Rating", "Risks"), ("Critical", 1), ("High", 13), ("Medium", 4)):
-        ws.append(row)
-    chart = BarChart()
-    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=4), titles_from_data=True)
-    ws.add_chart(chart, "D2")
-    wb.save(path)
+    return make_producers(tmp_path_factory.mktemp("producers"))
 
 
 @pytest.fixture(params=["XlsxWriter .xlsx", "XlsxWriter .xlsm", "LibreOffice", "openpyxl"])

@@ -16,6 +16,7 @@ from openpyxl.worksheet.table import TableColumn
 from addin.cli import cli
 from workbook.core.schema import SUMMARY_SHEET, VALIDATION_SHEET
 from workbook.files.backup import BACKUP_FOLDER
+from workbook.xlsx.notes import FINDINGS_AUTHOR
 
 OURS = {VALIDATION_SHEET, SUMMARY_SHEET}
 NEXT_PERIOD = "2021/22 Q3"
@@ -47,7 +48,7 @@ def snapshot(path: Path) -> dict:
             "values": {c.coordinate: c.value for c in cells},
             "types": {c.coordinate: c.data_type for c in cells},
             "notes": {c.coordinate: (c.comment.text, c.comment.author) for c in cells
-                      if c.comment is not None and c.comment.author != "riskreg"},
+                      if c.comment is not None and c.comment.author != FINDINGS_AUTHOR},
             "widths": {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth},
             "filter": (ws.auto_filter.ref, [(f.colId, f.filters.filter if f.filters else None)
                                             for f in ws.auto_filter.filterColumn]),

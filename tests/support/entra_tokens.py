@@ -28,11 +28,13 @@ class Tokens:
         jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
         return {"keys": [{**jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
 
-    def token(self, roles=(), *, audience=AUDIENCE, tenant=TENANT, expires_in=600, key=None) -> str:
+    def token(self, roles=(), *, audience=AUDIENCE, tenant=TENANT, expires_in=600, key=None, claims=None,
+              kid=None) -> str:
+        """Return a bearer token; `claims` replace or add claims (None values are sent as null), `kid` the key id."""
         import jwt
 
         now = int(time.time())
-        claims = {"aud": audience, "iss": f"https://login.microsoftonline.com/{tenant}/v2.0", "tid": tenant,
+        signed = {"aud": audience, "iss": f"https://login.microsoftonline.com/{tenant}/v2.0", "tid": tenant,
                   "oid": str(uuid.uuid4()), "preferred_username": "risk.manager@force.example", "roles": list(roles),
-                  "iat": now - 10, "nbf": now - 10, "exp": now + expires_in}
-        return "Bearer " + jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+                  "iat": now - 10, "nbf": now - 10, "exp": now + expires_in, **(claims or {})}
+        return "Bearer " + jwt.encode(signed, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid})

@@ -25,3 +25,28 @@ def with_total_row(path) -> int:
     columns[rating - 1].totalsRowFunction = "count"
     book.save(path)
     return last_row
+
+
+def with_history_total_row(path, extra_rows: int = 0) -> int:
+    """Give the RatingHistory table a Total Row (a count of ratings), after `extra_rows` more History rows typed
+    into the table; return the Total Row's sheet row."""
+    from workbook.core.schema import HISTORY_SHEET, HISTORY_TABLE
+
+    book = openpyxl.load_workbook(path)
+    ws = book[HISTORY_SHEET]
+    table = ws.tables[HISTORY_TABLE]
+    first, last = table.ref.split(":")
+    letters = "".join(ch for ch in last if ch.isalpha())
+    for number in range(extra_rows):
+        ws.append([f"R{number:05}", "2019/20 Q1", "High"])
+    last_row = ws.max_row + 1
+    rating = [c.value for c in ws[1]].index("Rating") + 1
+    ws.cell(row=last_row, column=1, value="Total")
+    ws.cell(row=last_row, column=rating, value=f"=SUBTOTAL(103,{HISTORY_TABLE}[Rating])")
+    table.ref = f"{first}:{letters}{last_row}"
+    table.totalsRowCount = 1
+    columns: list[TableColumn] = table.tableColumns
+    columns[0].totalsRowLabel = "Total"
+    columns[rating - 1].totalsRowFunction = "count"
+    book.save(path)
+    return last_row

@@ -51,18 +51,36 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"riskreg serve did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
 
 
+def _limit_file_size(size: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
 @contextlib.contextmanager
-def running_server(env: Mapping[str, str], folder: Path, workers: int = 1) -> Iterator[Server]:
-    """Start `riskreg serve` on 127.0.0.1 with `env` added to the environment; stop it (and its workers) after."""
+def running_server(env: Mapping[str, str], folder: Path, workers: int = 1,
+                   file_size_limit: int | None = None, tmpfs: tuple[Path, int] | None = None) -> Iterator[Server]:
+    """Start `riskreg serve` on 127.0.0.1 with `env` added to the environment; stop it (and its workers) after.
+
+    `file_size_limit` (bytes) is the server's RLIMIT_FSIZE: no file it writes may grow past it. `tmpfs` (folder,
+    bytes) mounts a tmpfs of that size on the folder in a mount namespace of the server's own (`unshare`), as a small
+    disk that fills; the test sees it at /proc/<pid>/root/<folder>."""
     port = free_port()
     log = folder / f"server-{port}.log"
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("RISKREG_", "XLWINGS_"))}
     environment.update(env)
     with open(log, "wb") as sink:
+        command = [sys.executable, "-m", "addin", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
+                   str(workers)]
+        if tmpfs:
+            folder_, size = tmpfs
+            folder_.mkdir(parents=True, exist_ok=True)
+            command = ["unshare", "--mount", "--map-root-user", "sh", "-c",
+                       f'mount -t tmpfs -o size={size} tmpfs "$0" && exec "$@"', str(folder_), *command]
         process = subprocess.Popen(
-            [sys.executable, "-m", "addin", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
-             str(workers)], stdout=sink, stderr=subprocess.STDOUT, env=environment, cwd=folder,
-            start_new_session=True)  # its own process group: the workers stop with it
+            command, stdout=sink, stderr=subprocess.STDOUT, env=environment, cwd=folder,
+            start_new_session=True,  # its own process group: the workers stop with it
+            preexec_fn=(lambda: _limit_file_size(file_size_limit)) if file_size_limit else None)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from workbook.core import trends
-from workbook.core.errors import RegisterFormatError
+from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
 from workbook.core.periods import Period
@@ -28,6 +28,7 @@ from workbook.core.schema import (
     HISTORY_SHEET,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
+    SETTINGS_SHEET,
     TEXT_COLUMNS,
     TREND_KEYS,
 )
@@ -241,3 +242,24 @@ def plan_roll(register: Register) -> RollPlan:
 def record_columns() -> tuple[str, ...]:
     """Return the Record sheet's headers, in order."""
     return tuple(c.header for c in TEXT_COLUMNS)
+
+
+def check_next_period(register: Register, new_period: Period) -> None:
+    """Refuse a roll-over to anything but the quarter after the register's, or of a register with no period row."""
+    current = register.period
+    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
+        else f"sheet '{SETTINGS_SHEET}'"
+    if new_period == current:
+        raise PeriodError(
+            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
+            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
+            f"\"{current.next().label}\".")
+    if new_period != current.next():
+        raise PeriodError(
+            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
+            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
+    if "period" not in register.settings_rows:
+        raise RegisterFormatError(
+            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
+            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
+            f"roll-quarter again.")

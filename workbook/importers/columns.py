@@ -11,20 +11,22 @@ from dataclasses import dataclass
 # Order matters only for ties: the longest synonym that matches wins.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ref", "reference", "risk ref", "risk reference", "risk no", "risk number", "risk id", "no",
-           "number", "risk code", "code"),
-    "name": ("risk name", "risk", "title", "risk title", "subject", "topic", "strategic risk", "strategic risks",
-             "function", "area", "heading", "risk area"),
+           "number", "risk code", "code", "ref no"),
+    "name": ("risk name", "risk", "principal risk", "title", "risk title", "subject", "topic", "strategic risk",
+             "strategic risks", "function", "area", "heading", "risk area"),
     "description": ("description", "risk description", "risks identified", "risk identified", "risk s identified",
                     "hazard", "hazards", "what are the hazards", "risk detail", "cause", "causes",
-                    "risk and cause", "detail"),
+                    "risk and cause", "detail", "identified hazard and risk", "hazard and risk",
+                    "risk event", "what is the risk", "risk and impact"),
     "impact": ("impact", "consequence", "consequences", "effect", "effects", "potential impact",
-               "who might be harmed", "impact description"),
+               "impact description"),
     "controls": ("key controls and activities", "key controls", "controls", "control", "mitigation", "mitigations",
                  "control measures", "risk management and control", "management control of risk",
                  "management of risk", "method of control", "what are you doing already", "existing controls",
                  "controls in place", "risk response", "current controls"),
     "owner": ("risk owner", "owner", "responsible", "responsibility", "lead", "lead officer",
-              "responsible officer", "accountable officer"),
+              "responsible officer", "accountable officer", "resp", "risk lead",
+              "executive lead", "lead director", "accountable director"),
     "portfolio": ("portfolio department", "portfolio", "department", "directorate", "service"),
     "category": ("category", "risk category"),
     "date_raised": ("date raised", "date identified", "date added", "raised"),
@@ -34,14 +36,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "score": ("score", "risk score", "total", "rating score", "l x i", "lxi", "risk rating score"),
     "rating": ("residual risk rating", "rating", "risk rating", "rag", "post mitigation rag", "risk level",
                "risk assessment", "level", "risk grading", "risk grading after control", "grading", "risk h m l",
-               "risk rating hml", "status rag", "current rag", "residual rating", "residual risk"),
+               "risk rating hml", "h m l", "hml", "status rag", "current rag", "residual rating", "residual risk"),
     "previous": ("last qrt", "last quarter", "previous score", "last quarter score", "previous quarter",
-                 "previous rating", "last qtr", "prev score"),
+                 "previous rating", "last qtr", "prev score", "previous risk score", "previous risk rating",
+                 "last review score"),
     "trend": ("trend", "direction of travel", "dot", "movement", "travel", "change"),
     "status": ("status", "risk status", "open closed"),
     "actions": ("actions", "action", "mitigating actions", "further action", "what further action is necessary",
                 "action needed", "actions planned", "planned actions", "further actions", "action plan"),
-    "action_owner": ("action owner", "action by whom", "action lead"),
+    "action_owner": ("action owner", "action by whom", "action lead", "action owners", "corporate action owners"),
     "target_date": ("target date", "risk target date"),
     "action_due": ("due date", "action by when", "deadline", "action due date"),
     "action_status": ("action status", "progress"),
@@ -55,12 +58,15 @@ RESIDUAL_WORDS = ("current", "residual", "post mitigation", "post", "after contr
 OTHER_STAGE_WORDS = ("original", "inherent", "gross", "pre mitigation", "pre", "initial", "target", "before",
                      "untreated", "uncontrolled")
 
+# After a stage word, these name the rating at that stage ("Pre-mitigation risk"), not the risk's name.
+STAGE_RATINGS = ("risk", "risk level", "rating level")
+
 # The position of the assessment a stage word names: every stage before the controls is the inherent one.
 STAGE_POSITIONS = {**{word: "inherent" for word in OTHER_STAGE_WORDS}, "target": "target",
                    **{word: "residual" for word in RESIDUAL_WORDS}}
 # (position, field) -> the in-depth Register column (schema.DEPTH_COLUMNS) such a header fills; '' is a header
 # without a stage word. A residual score is read as the score (it rates the risk) and also fills Residual Score.
-DEPTH_FIELDS = {
+DEPTH_FIELDS: dict[tuple[str, str | None], str] = {
     ("inherent", "likelihood"): "inherent_likelihood", ("inherent", "impact_score"): "inherent_impact",
     ("inherent", "score"): "inherent_score",
     ("target", "likelihood"): "target_likelihood", ("target", "impact_score"): "target_impact",
@@ -101,6 +107,8 @@ def normalise(header: object) -> str:
     return " ".join(text.split())
 
 
+# A synonym that is only a leading word: a header that goes on to name another field means that field.
+LEAD_WORDS = ("risk",)
 _INDEXED = {field: sorted(words, key=len, reverse=True) for field, words in SYNONYMS.items()}
 
 
@@ -110,7 +118,18 @@ def _field_of(text: str) -> tuple[str | None, str]:
         for word in words:
             if (text == word or text.startswith(word + " ")) and len(word) > best[0]:
                 best = (len(word), field, word)
+    if best[2] in LEAD_WORDS and text != best[2]:  # "Risk Control / Response …" means its whole, not "Risk"
+        rest, _ = _field_of(text[len(best[2]) + 1:])
+        if rest is not None:
+            return _field_of(text[len(best[2]) + 1:])
     return best[1], best[2]
+
+
+def stage_of(text: object) -> str:
+    """Return the assessment position a group header names anywhere in it ('Current Risk Rating' → 'residual')."""
+    words = f" {normalise(text)} "
+    found = [(words.index(f" {w} "), -len(w), STAGE_POSITIONS[w]) for w in STAGE_POSITIONS if f" {w} " in words]
+    return min(found)[2] if found else ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -135,6 +154,8 @@ def match_header(header: object) -> Match:
         field, word = _field_of(text)
         if field is None and text.startswith(prefix):
             text = text[len(prefix):]
+    if position and text in STAGE_RATINGS:  # "Pre-mitigation risk", "Current risk": the rating at that stage
+        return Match("rating", stage, f"'{normalise(header)}': the rating at that stage", position)
     field, word = _field_of(text)
     if field is None:
         return Match(None, why="no synonym fits")

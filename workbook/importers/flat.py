@@ -19,8 +19,8 @@ def flat_rows(register: Register) -> tuple[list[str], list[list[object]]]:
     rated = sorted({e.period for e in register.history if e.rating}, key=parse_period)
     ratings = {(e.risk_id, e.period): e.rating for e in register.history if e.rating}
     headers = [register.header_of(c.key) for c in columns] + rated
-    rows = [[risk.text(c.key) for c in columns] + [ratings.get((risk.id, p), "") for p in rated]
-            for risk in register.risks]
+    rows: list[list[object]] = [[*(risk.text(c.key) for c in columns), *(ratings.get((risk.id, p), "") for p in rated)]
+                                for risk in register.risks]
     return headers, rows
 
 
@@ -59,7 +59,8 @@ def _write_xlsx(path: Path, headers: list[str], rows: list[list[object]]) -> Non
     wb = Workbook()
     ws = wb.active
     ws.title = "Register"
-    for r, values in enumerate([headers, *rows], start=1):
+    table: list[list[object]] = [list(headers), *rows]
+    for r, values in enumerate(table, start=1):
         for c, value in enumerate(values, start=1):
             put(ws.cell(row=r, column=c), value if value != "" else None)
     wb.save(path)

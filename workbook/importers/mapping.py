@@ -7,16 +7,18 @@ from pathlib import Path
 
 from workbook.core.errors import ImportSourceError
 from workbook.importers.columns import DEPTH_KEYS, SYNONYMS
-from workbook.importers.planner import IGNORE, KEEP, ImportMapping
+from workbook.importers.headers import IGNORE, KEEP, ImportMapping
 from workbook.importers.ratings import parse_bands
 
 EXAMPLE = '''header_row = 3            # optional: the row the headers are on
+table = 2                 # optional: in a Word document, the table the register is
 id_pattern = "SR\\\\d{2}"    # optional: the Settings ID pattern
 bands = "16-25 High, 12-15 High/Medium, 9-11 Medium, 1-8 Low"
 
 [columns]                 # source header = register field, "keep" or "ignore"
 "Risk Title" = "name"
-"Notes" = "keep"'''
+"Notes" = "keep"
+"Column B" = "id"         # a column by its place (two of one header, or none)'''
 
 
 def read_mapping(path: Path | str) -> ImportMapping:
@@ -28,10 +30,10 @@ def read_mapping(path: Path | str) -> ImportMapping:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ImportSourceError(f"{path}: is not a TOML mapping file ({err}). Write it like:\n{EXAMPLE}") from None
-    unknown = set(data) - {"columns", "bands", "header_row", "id_pattern"}
+    unknown = set(data) - {"columns", "bands", "header_row", "id_pattern", "table"}
     if unknown:
         raise ImportSourceError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}; "
-                                "the keys are columns, bands, header_row and id_pattern.")
+                                "the keys are columns, bands, header_row, table and id_pattern.")
     columns = data.get("columns", {})
     fields = set(SYNONYMS) | set(DEPTH_KEYS) | {KEEP, IGNORE}
     for header, field in columns.items():
@@ -46,4 +48,7 @@ def read_mapping(path: Path | str) -> ImportMapping:
     header_row = data.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise ImportSourceError(f"{path}: header_row = {header_row!r}: give the row number, e.g. header_row = 3.")
-    return ImportMapping(dict(columns), bands, header_row, str(data.get("id_pattern", "")))
+    table = data.get("table")
+    if table is not None and (not isinstance(table, int) or table < 1):
+        raise ImportSourceError(f"{path}: table = {table!r}: give the Word table's number, e.g. table = 2.")
+    return ImportMapping(dict(columns), bands, header_row, str(data.get("id_pattern", "")), table, str(path))

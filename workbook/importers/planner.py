@@ -1,4 +1,7 @@
-"""Turn a source's raw table into the register's rows, History and settings, saying what was done (pure)."""
+"""Turn a source's raw table into the register's rows, History and settings, saying what was done (pure).
+
+The header is read by `headers`, the rows grouped into risks by `rows`, values cleaned by `cleaning`; this module
+puts each risk's values together and accounts for every source row."""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from workbook.core.errors import ImportSourceError, PeriodError
+from workbook.core.matrix import Matrix
 from workbook.core.model import column_letter
-from workbook.core.periods import Period, parse_period
+from workbook.core.periods import Period
 from workbook.core.schema import (
-    COLUMN_BY_KEY,
     COLUMNS,
+    DEPTH_COLUMNS,
     DEPTH_LISTS,
     NOT_APPLICABLE,
     TREND_HEADER_PATTERN,
@@ -19,15 +23,20 @@ from workbook.core.schema import (
     USER_COLUMN_PREFIX,
 )
 from workbook.core.values import as_date, as_number
-from workbook.importers.columns import (
-    DEPTH_KEYS,
-    FALLBACKS,
-    READ_FIELDS,
-    REGISTER_FIELDS,
-    Match,
-    depth_key,
-    match_header,
-    normalise,
+from workbook.core.words import plural
+from workbook.importers.cleaning import id_pattern, is_furniture, natural_key, quarter_of, strip_footnote, whole
+from workbook.importers.columns import DEPTH_KEYS, REGISTER_FIELDS, normalise
+from workbook.importers.headers import (
+    HEADER_SEARCH_ROWS,
+    IGNORE,
+    KEEP,
+    ColumnPlan,
+    Header,
+    ImportMapping,
+    find_header,
+    header_score,
+    plan_columns,
+    read_header,
 )
 from workbook.importers.ratings import (
     DEFAULT_BANDS,
@@ -36,91 +45,28 @@ from workbook.importers.ratings import (
     band_of,
     is_no_rating,
     rating_word,
-    scale_of,
+    source_scale,
     trend_arrow,
 )
 from workbook.importers.report import Entry
-from workbook.importers.table import RawTable
+from workbook.importers.rows import CONTINUATION, DROPPED, HEADING, NOTE, RISK, Group, Grouping, group_rows
+from workbook.importers.table import RawTable, Span
 
-HEADER_SEARCH_ROWS = 40
+__all__ = ["IGNORE", "KEEP", "ColumnPlan", "ImportMapping", "Plan", "choose_table", "find_header", "id_pattern",
+           "plan_import", "quarter_of", "user_key"]
+
 UNRATED_SHOWN = 20  # IDs named in the report's one line on risks without a rating
 TITLE_LIMIT = 100  # a longer line above the header is a note, not the register's title
-KEEP = "keep"  # a mapping file's word for "the user's own column"
-IGNORE = "ignore"
+LAYOUT_SPANS = 40  # merged cells the dry run lists one by one
+NAME_LIMIT = 100  # a description longer than this is not a risk name: its first sentence, or its first words
 GENERATED_ID = "R{number:02d}"
+CLOSED = "Closed"
 # The in-depth positions' likelihood and impact, read as whole numbers like the register's own pair.
 POSITION_AXES = ("inherent_likelihood", "inherent_impact", "target_likelihood", "target_impact")
-_QUARTER = (
-    re.compile(r"^(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*[ ,:-]*\s*(?:q|quarter\s*)([1-4])$", re.I),
-    re.compile(r"^(?:q|quarter\s*)([1-4])\s*[ ,:-]*\s*(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I),
-)
-_FOOTNOTE = re.compile(r"\s*(\*+|†+|‡+)$")
-_FURNITURE = (
-    re.compile(r"^page\s+\d+(\s+of\s+\d+)?$", re.I),
-    re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$"),
-    re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    re.compile(r"^[\w ().,&'-]+\.(xlsx|xlsm|xls|docx|doc|pdf|csv)$", re.I),
-    re.compile(r"^(printed|produced|updated|date produced|last updated)\b.*$", re.I),
-    re.compile(r"^(continued|cont(inued)?\.?( overleaf)?)$", re.I),
-    re.compile(r"^(official|official[- ]sensitive|protect|restricted|not protectively marked)$", re.I),
-)
-
-
-def quarter_of(header: str) -> Period | None:
-    """Return the quarter a column header such as '22/23 Q1' or 'Q1 2022/23' names, or None."""
-    text = " ".join(str(header).split())
-    for pattern, order in zip(_QUARTER, ((0, 1, 2), (1, 2, 0))):
-        match = pattern.match(text)
-        if match:
-            start, end, quarter = (match.group(i + 1) for i in order)
-            year = int(start) + (2000 if len(start) == 2 else 0)  # "22/23": this century's financial years
-            try:
-                return parse_period(f"{year}/{end} Q{quarter}")  # the one parser says which years may pair
-            except PeriodError:
-                return None
-    return None
-
-
-@dataclass(frozen=True)
-class ImportMapping:
-    """What the user's mapping file says: header -> field (or 'keep'/'ignore'), bands, header row, sheet."""
-
-    columns: dict[str, str] = field(default_factory=dict)
-    bands: tuple[Band, ...] = ()
-    header_row: int | None = None
-    id_pattern: str = ""
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    """One source column and what the import does with it."""
-
-    position: int  # 0-based
-    header: str
-    field: str | None  # register field, 'quarter', 'trends', 'keep' or None (empty column)
-    stage: str = ""
-    why: str = ""
-    period: Period | None = None
-
-    @property
-    def letter(self) -> str:
-        return column_letter(self.position + 1)
-
-    def action(self) -> str:
-        if self.field == "quarter":
-            return f"History: ratings of {self.period.label}"
-        if self.field == "trends":
-            return "register trend column (as its header says)"
-        if self.field == KEEP:
-            return f"kept as your own column '{self.header}'"
-        if self.field == IGNORE:
-            return "left out (mapping file says ignore)"
-        if self.field == "score" and self.stage == "residual":
-            return f"{COLUMN_BY_KEY['residual_score'].header}; rates the risk by its band"
-        if self.field in COLUMN_BY_KEY:
-            return f"{COLUMN_BY_KEY[self.field].header}"
-        return {"score": "score: rates the risk by its band", "previous": "History: last quarter's rating/score",
-                "trend": "this quarter's trend arrow"}.get(self.field, str(self.field))
+# Where a column merged down over several risks goes, when it was taken for the name: the first free of these.
+GROUP_FIELDS = ("portfolio",)
+FOOTNOTES = "Footnotes"  # the user's column a footnote goes to on the risks whose cells carry its marker
+FOOTNOTE_MARK = re.compile(r"^\s*(\*+|†+|‡+)")
 
 
 @dataclass
@@ -139,6 +85,7 @@ class Plan:
     trend_periods: tuple[Period, ...]
     report: list[Entry]
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # besides Ratings: Categories, when its own
+    layout: list[str] = field(default_factory=list)  # the dry run's account of header rows, spans and groups
 
     @property
     def depth(self) -> bool:
@@ -150,169 +97,95 @@ class Plan:
     def period(self) -> Period:
         return self.trend_periods[-1]
 
+    def add(self, entry: Entry) -> None:
+        """Add `entry` to the report, before the reconciliation line that ends it."""
+        at = len(self.report) - 1 if self.report and self.report[-1].kind == "rows" else len(self.report)
+        self.report.insert(at, entry)
+
     def losses(self) -> list[Entry]:
         return [e for e in self.report if e.loses]
 
 
-# --- header and table -------------------------------------------------------------------------------------
-
-def _header_score(row: Sequence[str]) -> int:
-    fields = {match_header(v).field for v in row if v} - {None}
-    quarters = sum(1 for v in row if v and quarter_of(v))
-    return len(fields) + (1 if quarters else 0) + (1 if fields & {"id", "name", "description"} else 0) * 2
-
-
-def find_header(table: RawTable, mapping: ImportMapping) -> int | None:
-    """Return the index of `table`'s header row: the first of the rows that name the most register fields."""
-    if mapping.header_row:
-        index = table.row_numbers.index(mapping.header_row) if mapping.header_row in table.row_numbers else None
-        return index
-    best, score = None, 2
-    named = {normalise(k) for k in mapping.columns}
-    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        value = _header_score(row) + sum(1 for v in row if normalise(v) in named)
-        if value > score:
-            best, score = index, value
-    return best
-
+# --- the table ------------------------------------------------------------------------------------------------
 
 def choose_table(tables: Sequence[RawTable], mapping: ImportMapping) -> tuple[RawTable, int]:
     """Return the table that holds the register and its header row index; Word tables of one header join up."""
+    if mapping.table is not None:
+        numbered = [t for t in tables if t.where == f"table {mapping.table}"]
+        if not numbered:
+            raise ImportSourceError(f"{mapping.source or 'mapping file'}: table = {mapping.table}, but "
+                                    f"{tables[0].source} has {plural(len(tables), 'table')}. Give a table number "
+                                    f"from 1 to {len(tables)}.")
+        tables = numbered
     found = [(t, find_header(t, mapping)) for t in tables]
     usable = [(t, h) for t, h in found if h is not None]
     if not usable:
         where = ", ".join(t.where for t in tables if t.where) or "the file"
+        if mapping.header_row:
+            raise ImportSourceError(f"{tables[0].source}: header_row = {mapping.header_row} in the mapping file, but "
+                                    f"{where} has no such row. Give the row number the headers are on.")
         raise ImportSourceError(
             f"{tables[0].source}: no header row found in {where}: riskreg looks in the first {HEADER_SEARCH_ROWS} "
             "rows for headers such as Ref, Risk, Description, Owner, Likelihood, Impact, Rating. Add a header row, "
             "or name the columns in a mapping file (--mapping).")
-    table, header = max(usable, key=lambda th: (_header_score(th[0].rows[th[1]]),
-                                                 len(th[0].rows) - th[1]))
+    table, header = max(usable, key=lambda th: (header_score(th[0].rows[th[1]]), len(th[0].rows) - th[1]))
     heading = [normalise(v) for v in table.rows[header]]
-    joined = RawTable(table.source, table.where, list(table.rows), list(table.row_numbers), set(table.merged),
-                      table.row_label)
+    joined = RawTable(table.source, table.where, [list(r) for r in table.rows], list(table.row_numbers),
+                      set(table.merged), table.row_label, list(table.spans), list(table.around))
     for other, other_header in usable:
-        if other is not table and other_header is not None and \
-                [normalise(v) for v in other.rows[other_header]] == heading and other.where.startswith("table"):
+        if other is not table and [normalise(v) for v in other.rows[other_header]] == heading and \
+                other.where.startswith("table"):
             offset = len(joined.rows)
-            joined.rows += other.rows
+            joined.rows += [list(r) for r in other.rows]
             joined.row_numbers += other.row_numbers
             joined.merged |= {(r + offset, c) for r, c in other.merged}
+            joined.spans += [replace(s, row=s.row + offset) for s in other.spans]
+            joined.around += other.around
     return joined, header
 
 
-# A column headed like a text or rating field whose cells are all numbers is the score of that field.
-NUMERIC_READINGS = {"impact": "impact_score", "rating": "score"}
+def _same_header(table: RawTable, header: int, other: RawTable, mapping: ImportMapping) -> bool:
+    found = find_header(other, mapping)
+    return found is not None and [normalise(v) for v in other.rows[found]] == \
+        [normalise(v) for v in table.rows[header]]
 
 
-def _all_numbers(table: RawTable, header: int, position: int) -> bool:
-    values = [_FOOTNOTE.sub("", r[position]) for r in table.rows[header + 1:]
-              if position < len(r) and r[position] and len({v for v in r if v}) > 1]
-    values = [v for v in values if normalise(v) != normalise(table.rows[header][position]) and not _is_furniture([v])]
-    return bool(values) and sum(1 for v in values if as_number(v) is not None) >= 0.9 * len(values)
+# --- values ---------------------------------------------------------------------------------------------------
+
+def name_from(description: str) -> str:
+    """Return a risk name for a risk that has only a description: all of it when short, else its first sentence,
+    else its first words."""
+    text = " ".join(description.split())
+    if len(text) <= NAME_LIMIT:
+        return text
+    sentence = text.split(". ")[0].split("\n")[0]
+    if len(sentence) <= NAME_LIMIT:
+        return sentence.rstrip(".")
+    return text[:NAME_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def plan_columns(table: RawTable, header: int, mapping: ImportMapping) -> list[ColumnPlan]:
-    """Return what each column of the header row means; raise when two columns claim one register field."""
-    overrides = {normalise(k): v for k, v in mapping.columns.items()}
-    width = max(len(r) for r in table.rows)
-    heads = list(table.rows[header]) + [""] * (width - len(table.rows[header]))
-    plans: list[ColumnPlan] = []
-    claimed: dict[str, int] = {}
-    trend_columns = 0
-    for position, text in enumerate(heads):
-        text = _FOOTNOTE.sub("", text).strip()
-        override = overrides.get(normalise(text)) if text else None
-        period = quarter_of(text) if text else None
-        if override is not None:
-            field_, stage, why = override, "", "mapping file"
-        elif not text:
-            has_values = any(position < len(r) and r[position] for r in table.rows[header + 1:])
-            field_, stage, why = (KEEP, "", "no header") if has_values else (None, "", "empty")
-            text = text or f"Column {column_letter(position + 1)}"
-        elif period:
-            field_, stage, why = "quarter", "", "quarter"
-        elif TREND_HEADER_PATTERN.match(text):
-            trend_columns += 1
-            field_, stage, why = "trends", "", "riskreg trend column"
-        else:
-            match: Match = match_header(text)
-            field_, stage, why = match.field or KEEP, match.stage, match.why
-            if field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
-                field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
-            if depth_key(match.position, field_):
-                field_, stage = depth_key(match.position, field_), match.position
-                why = f"{match.stage}: {why}" if match.stage else why
-            elif stage or (field_ not in REGISTER_FIELDS and field_ not in READ_FIELDS):
-                field_ = KEEP if field_ != IGNORE else IGNORE
-                why = f"{match.stage + ' ' if match.stage else ''}{match.field or 'no synonym fits'}"
-            elif field_ == "score" and match.position == "residual":
-                stage = "residual"
-        if field_ in claimed and field_ not in (KEEP, IGNORE, "quarter", "trends"):
-            fallback = FALLBACKS.get(field_)
-            if override is None and fallback and fallback not in claimed:
-                field_, why = fallback, f"{why}; {COLUMN_BY_KEY[field_].header} taken by column " \
-                                        f"{column_letter(claimed[field_] + 1)}"
-            else:
-                first = plans[claimed[field_]]
-                raise ImportSourceError(
-                    f"{table.place(header, position)}: '{text}' and column {first.letter} ('{first.header}') both "
-                    f"read as {ColumnPlan(0, '', field_).action()}. Say which is which in a mapping file "
-                    f"(--mapping; `riskreg import --dry-run` shows the mapping), e.g. \"{text}\" = \"keep\".")
-        if field_ not in (None, KEEP, IGNORE):
-            claimed[field_] = position
-        plans.append(ColumnPlan(position, text, field_, stage, why, period))
-    if trend_columns and trend_columns != len(TREND_KEYS):
-        plans = [p if p.field != "trends" else ColumnPlan(p.position, p.header, KEEP, "", "trend column")
-                 for p in plans]
-    if any(p.field in DEPTH_KEYS for p in plans):  # beside the other positions, the score is the residual one
-        plans = [replace(p, stage="residual") if p.field == "score" else p for p in plans]
-    return plans
-
-
-# --- values -------------------------------------------------------------------------------------------------
-
-def _whole(text: str) -> int | None:
-    match = re.match(r"^\s*(\d+(?:\.0+)?)\b", text) or re.search(r"\((\d+)\)\s*$", text)
-    return int(float(match[1])) if match else None
-
-
-def _is_furniture(values: Sequence[str]) -> bool:
-    texts = [v for v in values if v]
-    return bool(texts) and all(any(p.match(t) for p in _FURNITURE) for t in texts)
-
-
-def _row_kind(row: Sequence[str], heading: Sequence[str], merged: set[int]) -> str:
-    """Return what a row under the header is: blank, header (repeated), furniture, heading or risk.
-
-    `heading` is the header row's non-empty cells, normalised."""
-    values = [v for i, v in enumerate(row) if v and i not in merged]
-    if not any(row):
-        return "blank"
-    filled = [v for v in row if v]
-    if len(filled) == len(heading) and [normalise(v) for v in filled] == heading:
-        return "header"
-    if _is_furniture(row):
-        return "furniture"
-    distinct = {v for v in row if v}
-    if len(distinct) == 1 and (len(values) <= 1) and len(heading) > 2:
-        return "heading"
-    return "risk"
+def user_key(header: str) -> str:
+    """Return the key a user's own column's values go under in a risk's values."""
+    return f"{USER_COLUMN_PREFIX}{header}"
 
 
 class _Planner:
-    def __init__(self, table: RawTable, header: int, columns: list[ColumnPlan], mapping: ImportMapping,
+    def __init__(self, table: RawTable, header: Header, columns: list[ColumnPlan], mapping: ImportMapping,
                  period: Period | None):
         self.table, self.header, self.columns, self.mapping = table, header, columns, mapping
         self.report: list[Entry] = []
         self.by_field = {c.field: c for c in columns if c.field not in (None, KEEP, IGNORE, "quarter", "trends")}
-        self.quarters = sorted((c for c in columns if c.field == "quarter"), key=lambda c: c.period)
+        # (quarter, column) of each quarter column, oldest first
+        self.quarters = sorted(((c.period, c) for c in columns if c.field == "quarter" and c.period is not None),
+                               key=lambda pc: pc[0])
         self.kept = [c for c in columns if c.field == KEEP]
         self.trend_columns = [c for c in columns if c.field == "trends"]
         self.bands: list[Band] = list(mapping.bands)
         self.period = period
         self.mapped: dict[tuple[str, str], list] = {}
         self.heading_ratings: list[str] = []
+        self.grouping = Grouping()
+        self.markers: dict[int, set[str]] = {}  # row index -> footnote markers taken off its cells
 
     def say(self, kind: str, index: int | None, column: int | None, value: str, what: str) -> None:
         if kind == "mapped" and (value, what) in self.mapped:  # one line per spelling, however many cells
@@ -335,80 +208,118 @@ class _Planner:
         return row[plan.position], plan.position
 
     def clean(self, index: int, position: int | None, text: str) -> str:
-        stripped = _FOOTNOTE.sub("", text)
+        stripped = strip_footnote(text)
         if stripped != text and position is not None:
-            self.say("changed", index, position, text, f"footnote marker '{text[len(stripped):].strip()}' taken off")
+            marker = text[len(stripped):].strip()
+            self.markers.setdefault(index, set()).add(marker)
+            self.say("changed", index, position, text, f"footnote marker '{marker}' taken off")
         return stripped
 
-    # rows -> risks, grouped: continuation rows (a risk's second action) join the risk above
-    def groups(self) -> list[tuple[int, list[int], str]]:
-        heading = [normalise(v) for v in self.table.rows[self.header] if v]
-        groups: list[tuple[int, list[int], str]] = []
-        section = ""
-        merged_cols: dict[int, list[int]] = {}
-        merged_by_row: dict[int, set[int]] = {}
-        for r, c in self.table.merged:
-            merged_by_row.setdefault(r, set()).add(c)
-        for index in range(self.header + 1, len(self.table.rows)):
-            row = self.table.rows[index]
-            merged = merged_by_row.get(index, set())
-            kind = _row_kind(row, heading, merged)
-            if kind == "blank":
+    def footnotes(self, groups: Sequence[Group], risks: list[dict[str, object]]) -> list[str]:
+        """Put each footnote row's text on the risks whose cells carry its marker, in a Footnotes column; return
+        that column's header when any risk got one."""
+        notes = [(i, self.table.rows[i]) for i, (kind, what) in sorted(self.grouping.kinds.items())
+                 if kind == NOTE and what.startswith("footnote")]
+        placed = False
+        for index, row in notes:
+            text = next((v for v in row if v), "")
+            marker = FOOTNOTE_MARK.match(text)
+            if not marker:
                 continue
-            if kind in ("header", "furniture"):
-                self.say("skipped", index, None, " | ".join(v for v in row if v)[:80],
-                         "repeated header row" if kind == "header" else "page furniture (page number, date, file name)")
-                continue
-            if kind == "heading":
-                text = next(v for v in row if v)
-                band = band_heading(text)
-                if band:
-                    self.heading_ratings.append(band[0])
-                    section = f"band:{band[0]}"
-                    if band[1] and not self.mapping.bands:
-                        self.bands.append(band[1])
-                    self.say("heading", index, None, text, f"band heading: the risks below are rated {band[0]}"
-                             + (f"; scores {band[1].low}–{band[1].high}" if band[1] else ""))
-                else:
-                    section = f"section:{text}"
-                    self.say("heading", index, None, text, "section heading: kept as the Portfolio/Department of "
-                             "the risks below" if "portfolio" not in self.by_field else "section heading")
-                continue
-            for c in merged:
-                merged_cols.setdefault(c, []).append(index)
-            if groups and self._continues(row, merged):
-                groups[-1][1].append(index)
-                continue
-            groups.append((index, [index], section))
-        numbers = self.table.row_numbers
-        for c, rows in sorted(merged_cols.items()):
-            runs: list[list[int]] = []
-            for index in rows:  # one note per merged cell: its copies are consecutive rows of the same text
-                text = self.table.rows[index][c]
-                if runs and index == runs[-1][-1] + 1 and self.table.rows[runs[-1][-1]][c] == text:
-                    runs[-1].append(index)
-                else:
-                    runs.append([index - 1, index])
-            for run in runs:
-                self.say("filled", run[0], c, self.table.rows[run[0]][c][:60],
-                         f"merged cell filled down into {len(run)} rows "
-                         f"({self.table.row_label}s {numbers[run[0]]}–{numbers[run[-1]]})")
-        return groups
+            concerned = [v for g, v in zip(groups, risks) if marker[1] in self.markers.get(g.first, set())]
+            for values in concerned:
+                key = user_key(FOOTNOTES)
+                values[key] = "\n".join(filter(None, [str(values.get(key) or ""), text]))
+            if concerned:
+                placed = True
+                ids = ", ".join(str(v["id"]) for v in concerned)
+                self.say("footnote", index, None, text[:200], f"footnote of {ids}: in their {FOOTNOTES} column")
+        return [FOOTNOTES] if placed else []
 
-    def _continues(self, row: Sequence[str], merged: set[int]) -> bool:
-        """Return whether `row` carries more of the risk above (an action of its own) rather than a new risk."""
-        id_text, id_pos = self.cell(row, "id")
-        if id_text:
-            return id_pos in merged  # a merged ID spans the rows of one risk; an ID of its own starts one
-        name, name_pos = self.cell(row, "name")
-        desc, desc_pos = self.cell(row, "description")
-        return not [t for t, p in ((name, name_pos), (desc, desc_pos)) if t and p not in merged]
+    # rows -> risks: decided in `rows` from the cells and their spans; said here
+    def groups(self) -> list[Group]:
+        positions = {key: plan.position for key, plan in self.by_field.items()}
+        heading = [normalise(v) for v in self.table.rows[self.header.last] if v]
+        used = {c.position for c in self.columns if c.field not in (None, IGNORE)}
+        self.grouping = grouping = group_rows(self.table, self.header.last, heading, positions, used)
+        self._regroup(grouping.group_columns)
+        for index, (kind, what) in sorted(grouping.kinds.items()):
+            row = self.table.rows[index]
+            text = " | ".join(dict.fromkeys(v for v in row if v))[:200]
+            if kind == NOTE:
+                self.say("footnote" if what.startswith("footnote") else "skipped", index, None, text, what)
+            elif kind == DROPPED:
+                self.say("dropped", index, None, text, f"{what}: not imported; name its column in a mapping file")
+            elif kind == HEADING:
+                self._heading(index, what)
+        for index in grouping.realigned:
+            rating, at = self.cell(self.table.rows[index], "rating")
+            self.say("realigned", index, None, "", f"one cell short (copied from a PDF or web page?): its cells moved "
+                     f"one column right, so '{rating}' is read as the rating in column {column_letter((at or 0) + 1)}")
+        for group in grouping.groups:
+            if len(group.rows) > 1:
+                numbers = self.table.row_numbers
+                rows = (f"{self.table.row_label}s {numbers[group.rows[1]]}–{numbers[group.rows[-1]]}"
+                        if len(group.rows) > 2 else f"{self.table.row_label} {numbers[group.rows[1]]}")
+                self.say("continued", group.first, None, "", f"{plural(len(group.rows) - 1, 'more row')} ({rows}) "
+                         "read as more of this risk (one line each in its columns)")
+        self._say_merges()
+        return grouping.groups
+
+    def _heading(self, index: int, text: str) -> None:
+        band = band_heading(text)
+        if band:
+            self.heading_ratings.append(band[0])
+            if band[1] and not self.mapping.bands:
+                self.bands.append(band[1])
+            self.say("heading", index, None, text, f"band heading: the risks below are rated {band[0]}"
+                     + (f"; scores {band[1].low}–{band[1].high}" if band[1] else ""))
+        else:
+            self.say("heading", index, None, text, "section heading: kept as the Portfolio/Department of "
+                     "the risks below" if "portfolio" not in self.by_field else "section heading")
+
+    def _regroup(self, group_columns: set[int]) -> None:
+        """Move a name column merged down over several risks to Portfolio (a group value), the names to come
+        from each risk's description."""
+        for position in sorted(group_columns):
+            plan = next((c for c in self.columns if c.position == position), None)
+            if plan is None or plan.field != "name" or "description" not in self.by_field:
+                continue
+            target = next((f for f in GROUP_FIELDS if f not in self.by_field), None)
+            new = replace(plan, field=target or KEEP, why=f"{plan.why}; merged down over several risks: a group")
+            self.columns[self.columns.index(plan)] = new
+            del self.by_field["name"]
+            if target:
+                self.by_field[target] = new
+            else:
+                self.kept.append(new)
+            self.say("group", self.header.last, position, plan.header, "merged down over rows that are each a risk "
+                     f"of their own: a group value, repeated on each risk as {new.action()}")
+
+    def _say_merges(self) -> None:
+        """Say each merged cell below the header: a group value once per cell, one risk's merged cells together."""
+        numbers, label = self.table.row_numbers, self.table.row_label
+        together: dict[tuple[int, int], list[int]] = {}  # (first row, rows) -> columns of one risk's merged cells
+        for span in sorted(self.table.spans, key=lambda s: (s.row, s.column)):
+            if span.row <= self.header.last or not span.down:
+                continue
+            rows = f"{label}s {numbers[span.row]}–{numbers[span.row + span.rows - 1]}"
+            if span.column in self.grouping.group_columns:
+                self.say("filled", span.row, span.column, self.table.rows[span.row][span.column][:60],
+                         f"merged cell over {span.rows} rows ({rows}): a group value repeated on each risk")
+            else:
+                together.setdefault((span.row, span.rows), []).append(span.column)
+        for (row, count), columns in together.items():
+            rows = f"{label}s {numbers[row]}–{numbers[row + count - 1]}"
+            letters = ", ".join(column_letter(c + 1) for c in columns)
+            self.say("filled", row, None, "", f"{plural(len(columns), 'merged cell')} (column"
+                     f"{'s' if len(columns) > 1 else ''} {letters}) over {count} rows ({rows}): one risk's values")
 
     def plan(self) -> tuple[list[dict], list[str], list[dict], tuple[Period, ...], tuple[str, ...], dict]:
         groups = self.groups()
         if not groups:
             raise ImportSourceError(
-                f"{self.table.place(self.header)}: the table has a header row but no risks under it. Check you "
+                f"{self.table.place(self.header.last)}: the table has a header row but no risks under it. Check you "
                 "picked the right sheet (--sheet) or file.")
         period = self._period()
         scale = self._scale(groups)
@@ -417,12 +328,13 @@ class _Planner:
             self.say("note", None, None, "", "score bands: " + ", ".join(
                 f"{b.low}–{b.high} {b.rating}" for b in bands) + f" (riskreg's default for a {scale}×{scale} "
                 "matrix; give `bands` in a mapping file to use yours)")
+        matrix = Matrix(scale)
         risks, history, user = [], [], [c.header for c in self.kept]
-        used_ids = {self.cell(self.table.rows[g[0]], "id")[0].rstrip(". ") for g in groups}
+        used_ids = {self.cell(self.table.rows[g.first], "id")[0].rstrip(". ") for g in groups}
         generated = []
         number = 0
-        for first, rows, section in groups:
-            values, row_history = self._risk(first, rows, section, bands, period)
+        for group in groups:
+            values, row_history = self._risk(group, bands, period, matrix)
             if not values.get("id"):
                 number += 1
                 while GENERATED_ID.format(number=number) in used_ids:
@@ -434,37 +346,54 @@ class _Planner:
             risks.append(values)
             history += row_history
         if generated:
-            self.say("generated", None, None, "", f"{len(generated)} risk{'s' if len(generated) > 1 else ''} had no "
+            self.say("generated", None, None, "", f"{plural(len(generated), 'risk')} had no "
                      f"ID: given {generated[0]}{'–' + generated[-1] if len(generated) > 1 else ''} "
                      "(change them in the workbook if you have references)")
+        self._names(risks)
+        user += self.footnotes(groups, risks)
         unrated = [str(values["id"]) for values in risks if not values.get("rating")]
         if unrated:
             shown = ", ".join(unrated[:UNRATED_SHOWN]) + (" …" if len(unrated) > UNRATED_SHOWN else "")
-            self.say("no rating", None, None, shown, f"{len(unrated)} risk{'s' if len(unrated) > 1 else ''} without "
+            self.say("no rating", None, None, shown, f"{plural(len(unrated), 'risk')} without "
                      "a rating: left blank; `riskreg validate` lists them until they are rated")
-        ratings = scale_of([str(v["rating"]) for v in risks if v.get("rating") and rating_word(str(v["rating"]))]
-                           + [str(h["rating"]) for h in history if h.get("rating") and rating_word(h["rating"])]
-                           + [b.rating for b in bands] * bool(self.bands) + self.heading_ratings)
+        history.sort(key=lambda h: (natural_key(str(h["risk_id"])), str(h["period"])))
+        ratings = source_scale([str(v["rating"]) for v in risks if v.get("rating") and rating_word(str(v["rating"]))]
+                               + [str(h["rating"]) for h in history if h.get("rating") and rating_word(h["rating"])]
+                               + [b.rating for b in bands] * bool(self.bands) + self.heading_ratings)
         settings = self._settings(risks, period, scale)
         periods = tuple(period.shifted(i - len(TREND_KEYS) + 1) for i in range(len(TREND_KEYS)))
         return risks, user, history, periods, ratings, settings
 
+    def _names(self, risks: list[dict[str, object]]) -> None:
+        """Name the risks of a source with descriptions but no names, from the start of each description."""
+        if "name" in self.by_field or "description" not in self.by_field:
+            return
+        named = 0
+        for values in risks:
+            description = str(values.get("description") or "")
+            if description and not values.get("name"):
+                values["name"] = name_from(description)
+                named += 1
+        if named:
+            self.say("named", None, None, "", f"{plural(named, 'risk')} named from the start of "
+                     "their description (the source has no risk name column): change the names as you wish")
+
     def _period(self) -> Period:
-        newest = self.quarters[-1].period if self.quarters else None
+        newest = self.quarters[-1][0] if self.quarters else None
         if self.period is None and newest is None:
             raise PeriodError(f"{self.table.source}: give the reporting period with --period, e.g. "
                               "--period \"2024/25 Q4\": the table has no quarter columns to tell it.")
         if self.period is not None and newest is not None and newest > self.period:
             self.say("note", None, None, "", f"quarter columns run to {newest.label}, after the reporting period "
                      f"{self.period.label}; those after it are History only")
-        return self.period or newest
+        return self.period or newest  # type: ignore[return-value]
 
-    def _scale(self, groups) -> int:
+    def _scale(self, groups: Sequence[Group]) -> int:
         highest = 0
-        for first, rows, _ in groups:
-            for row in (self.table.rows[i] for i in rows):
+        for group in groups:
+            for row in (self.table.rows[i] for i in group.rows):
                 for key in ("likelihood", "impact_score", *POSITION_AXES):
-                    number = _whole(self.cell(row, key)[0])
+                    number = whole(self.cell(row, key)[0])
                     highest = max(highest, number or 0)
                 score = as_number(self.cell(row, "score")[0])
                 if score and score > 16:
@@ -481,7 +410,7 @@ class _Planner:
             if word != text:
                 self.say("mapped", index, position, text, f"rating read as {word}")
             return word
-        number = as_number(text) if not isinstance(text, (int, float)) else text
+        number = as_number(text)
         if number is not None:
             word = band_of(number, bands)
             if word:
@@ -491,15 +420,31 @@ class _Planner:
                  "the Ratings list or give the rating")
         return text
 
-    def _risk(self, first: int, rows: list[int], section: str, bands: Sequence[Band],
-              period: Period) -> tuple[dict, list[dict]]:
-        table = self.table
+    # one risk: its fields, scores, rating, trend and own columns, each a step of its own
+    def _risk(self, group: Group, bands: Sequence[Band], period: Period,
+              matrix: Matrix) -> tuple[dict, list[dict]]:
+        values = self._field_values(group)
+        self._whole_numbers(group.first, values)
+        self._depth_values(group.first, values)
+        rating, score = self._rated(group, values, bands, matrix)
+        self._trend(group.first, values)
+        self._kept_values(group, values)
+        history = self._history(group.first, str(values.get("id") or ""), rating, score, values, bands, period)
+        this_quarter = next((h for h in history if h["period"] == period.label), None)
+        if not rating and this_quarter and this_quarter.get("rating"):
+            values["rating"] = this_quarter["rating"]  # the quarter column of the reporting period
+        self._closed(group.first, values, history, period)
+        return values, history
+
+    def _field_values(self, group: Group) -> dict[str, object]:
+        """Return the register fields of a risk: one value each, the text fields' rows joined one per line."""
+        table, first = self.table, group.first
         values: dict[str, object] = {}
         for key in REGISTER_FIELDS + DEPTH_KEYS:
             plan = self.by_field.get(key)
             if plan is None:
                 continue
-            texts = [table.rows[i][plan.position] for i in rows if plan.position < len(table.rows[i])]
+            texts = [table.rows[i][plan.position] for i in group.rows if plan.position < len(table.rows[i])]
             texts = [t for n, t in enumerate(texts) if t and t not in texts[:n]]
             if len(texts) > 1 and key not in ("controls", "description", "impact"):
                 self.say("conflict", first, plan.position, " / ".join(texts)[:200],
@@ -513,34 +458,47 @@ class _Planner:
             elif key in ("name", "category"):
                 text = self.clean(first, plan.position, text)
             values[key] = text
+        section = group.section
+        if section.startswith("section:") and "portfolio" not in self.by_field:
+            values["portfolio"] = section[8:]
+        return values
+
+    def _whole_numbers(self, first: int, values: dict[str, object]) -> None:
         for key in ("likelihood", "impact_score", *POSITION_AXES):
             if values.get(key):
-                number = _whole(str(values[key]))
+                number = whole(str(values[key]))
                 if number is None:
                     self.say("not understood", first, self.by_field[key].position, str(values[key]),
                              "not a score: kept as typed")
                 else:
                     values[key] = number
-        self._depth_values(first, values)
-        rating_text, rating_pos = self.cell(table.rows[first], "rating")
-        score_text, score_pos = self.cell(table.rows[first], "score")
+
+    def _rated(self, group: Group, values: dict[str, object], bands: Sequence[Band],
+               matrix: Matrix) -> tuple[str, float | None]:
+        """Set the risk's rating from its rating cell, else its score's band, else its band heading."""
+        row, first = self.table.rows[group.first], group.first
+        rating_text, rating_pos = self.cell(row, "rating")
+        score_text, score_pos = self.cell(row, "score")
         score = as_number(self.clean(first, score_pos, score_text)) if score_text else None
-        if score is None and isinstance(values.get("likelihood"), int) and isinstance(values.get("impact_score"), int):
-            score = values["likelihood"] * values["impact_score"]
+        if score is None:
+            score = matrix.score(values.get("likelihood"), values.get("impact_score")) \
+                if isinstance(values.get("likelihood"), int) and isinstance(values.get("impact_score"), int) else None
         if score is not None and score_text and self.by_field["score"].stage == "residual":
             values["residual_score"] = int(score) if float(score).is_integer() else score
         rating = self._rating(first, rating_pos, rating_text, bands) if rating_text else ""
         if not rating and score is not None:
             rating = band_of(score, bands) or ""
             if rating:
-                self.say("mapped", first, score_pos, str(score_text or score),
+                self.say("mapped", first, score_pos, str(score_text or f"{score:g}"),
                          f"score {score:g}: rated {rating} by its band")
-        if not rating and section.startswith("band:"):
-            rating = section[5:]
-        if section.startswith("section:") and "portfolio" not in self.by_field:
-            values["portfolio"] = section[8:]
+        if not rating and group.section.startswith("band:"):
+            rating = group.section[5:]
         values["rating"] = rating
-        trend_text, trend_pos = self.cell(table.rows[first], "trend")
+        return rating, score
+
+    def _trend(self, first: int, values: dict[str, object]) -> None:
+        row = self.table.rows[first]
+        trend_text, trend_pos = self.cell(row, "trend")
         if trend_text:
             arrow = trend_arrow(self.clean(first, trend_pos, trend_text))
             if arrow and arrow != trend_text:
@@ -549,20 +507,35 @@ class _Planner:
                 self.say("not understood", first, trend_pos, trend_text, "not a trend riskreg knows: kept as typed")
             values[TREND_KEYS[-1]] = arrow or trend_text
         for key, plan in zip(TREND_KEYS, self.trend_columns):
-            values[key] = table.rows[first][plan.position] if plan.position < len(table.rows[first]) else ""
-        for plan in self.kept:  # one line per row of the risk (an action each), merged copies once
-            texts = [table.rows[i][plan.position] for i in rows
+            values[key] = row[plan.position] if plan.position < len(row) else ""
+
+    def _kept_values(self, group: Group, values: dict[str, object]) -> None:
+        """Set the user's own columns: one line per row of the risk (an action each), merged copies once."""
+        table, first = self.table, group.first
+        for plan in self.kept:
+            texts = [table.rows[i][plan.position] for i in group.rows
                      if plan.position < len(table.rows[i]) and (i == first or (i, plan.position) not in table.merged)]
             if len([t for t in texts if t]) > 1:
-                self.say("joined", first, plan.position, "", f"{len(rows)} rows of one risk: one line each")
+                self.say("joined", first, plan.position, "", f"{len(group.rows)} rows of one risk: one line each")
             values[user_key(plan.header)] = "\n".join(texts).strip("\n")
-        risk_id = str(values.get("id") or "")
-        history = self._history(first, risk_id, rating, score, values, bands, period)
-        this_quarter = next((h for h in history if h["period"] == period.label), None)
-        if not rating and this_quarter and this_quarter.get("rating"):
-            values["rating"] = this_quarter["rating"]  # the quarter column of the reporting period
-        return values, history
 
+    def _closed(self, first: int, values: dict[str, object], history: list[dict], period: Period) -> None:
+        """Close a risk a quarter-column summary stops rating: rated in earlier quarters, blank in the latest."""
+        if not self.quarters or values.get("status") or values.get("rating"):
+            return
+        rated = [q for q, _ in self.quarters if any(h["period"] == q.label and h.get("rating") for h in history)]
+        later = [q for q, _ in self.quarters if rated and rated[-1] < q <= period]
+        if not rated or not later:
+            return
+        left = later[0]
+        last = next(h for h in reversed(history) if h["period"] == rated[-1].label)
+        values["status"] = CLOSED
+        values["rating"] = last["rating"]
+        history.append({"risk_id": values.get("id") or "", "period": left.label, "rating": "",
+                        "status": CLOSED, "source": "imported"})
+        self.say("closed", first, None, str(values.get("id") or ""),
+                 f"rated until {rated[-1].label} and blank from {left.label}: closed in {left.label} (Status and "
+                 f"History); its last rating {last['rating']} kept")
     def _depth_values(self, first: int, values: dict[str, object]) -> None:
         """Read the in-depth positions' scores as numbers and the target date as a date; say what does not read."""
         for key in ("inherent_score", "target_score"):
@@ -594,101 +567,166 @@ class _Planner:
 
     def _history(self, index: int, risk_id: str, rating: str, score: float | None, values: Mapping,
                  bands: Sequence[Band], period: Period) -> list[dict]:
-        row = self.table.rows[index]
-        entries: dict[Period, dict] = {}
-        for plan in self.quarters:
-            text = row[plan.position] if plan.position < len(row) else ""
-            if not text or is_no_rating(text):
-                continue
-            word = self._rating(index, plan.position, text, bands)
-            entry = {"risk_id": risk_id, "period": plan.period.label, "rating": word, "source": "imported"}
-            if as_number(text) is not None:
-                entry["score"] = as_number(text)
-            entries[plan.period] = entry
+        """Return a risk's History rows: its quarter columns, trend columns, last quarter's and this quarter's."""
+        entries = self._quarter_entries(index, risk_id, bands)
         trend_periods = [period.shifted(i - len(TREND_KEYS) + 1) for i in range(len(TREND_KEYS))]
         for key, quarter in zip(TREND_KEYS, trend_periods) if self.trend_columns else ():
             trend = str(values.get(key) or "")
             if trend and trend != NOT_APPLICABLE and quarter not in entries:
                 entries[quarter] = {"risk_id": risk_id, "period": quarter.label, "rating": "", "trend": trend,
                                     "source": "imported"}
-        previous_text, previous_pos = self.cell(row, "previous")
-        if previous_text and not is_no_rating(previous_text):
-            word = self._rating(index, previous_pos, previous_text, bands)
-            entry = {"risk_id": risk_id, "period": period.previous().label, "rating": word, "source": "imported"}
-            if as_number(previous_text) is not None:
-                entry["score"] = as_number(previous_text)
-            entries.setdefault(period.previous(), entry)
+        previous = self._scored_entry(index, "previous", risk_id, period.previous(), bands)
+        if previous:
+            entries.setdefault(period.previous(), previous)
         if rating or score is not None:
-            current = entries.setdefault(period, {"risk_id": risk_id, "period": period.label, "rating": rating,
-                                                  "source": "imported"})
-            current["rating"] = current.get("rating") or rating
-            for key, source in (("likelihood", "likelihood"), ("impact", "impact_score")):
-                if isinstance(values.get(source), int):
-                    current[key] = values[source]
-            if score is not None and "score" not in current:
-                current["score"] = score
-            if values.get(TREND_KEYS[-1]) and values[TREND_KEYS[-1]] != NOT_APPLICABLE:
-                current["trend"] = values[TREND_KEYS[-1]]
+            _current(entries.setdefault(period, {"risk_id": risk_id, "period": period.label, "rating": rating,
+                                                 "source": "imported"}), rating, score, values)
         return [entries[p] for p in sorted(entries)]
+
+    def _quarter_entries(self, index: int, risk_id: str, bands: Sequence[Band]) -> dict[Period, dict]:
+        row = self.table.rows[index]
+        entries: dict[Period, dict] = {}
+        for quarter, plan in self.quarters:
+            text = row[plan.position] if plan.position < len(row) else ""
+            if text and not is_no_rating(text):
+                entries[quarter] = self._entry(index, plan.position, text, risk_id, quarter, bands)
+        return entries
+
+    def _scored_entry(self, index: int, key: str, risk_id: str, period: Period,
+                      bands: Sequence[Band]) -> dict | None:
+        text, position = self.cell(self.table.rows[index], key)
+        if not text or is_no_rating(text):
+            return None
+        return self._entry(index, position, text, risk_id, period, bands)
+
+    def _entry(self, index: int, position: int | None, text: str, risk_id: str, period: Period,
+               bands: Sequence[Band]) -> dict:
+        """Return the History row a rating or score cell gives for `period`."""
+        entry: dict[str, object] = {"risk_id": risk_id, "period": period.label,
+                                    "rating": self._rating(index, position, text, bands), "source": "imported"}
+        if as_number(text) is not None:
+            entry["score"] = as_number(text)
+        return entry
 
     def _settings(self, risks: list[dict], period: Period, scale: int) -> dict:
         settings: dict[str, object] = {"period": period.label, "score_scale": scale, "organisation": "",
                                        "author": "", "contact": "", "committee": ""}
-        title = next((v for row in self.table.rows[:self.header] for v in row
-                      if v and not _is_furniture([v]) and len(v) <= TITLE_LIMIT), "")
-        if title:
-            settings["title"] = title
-            self.say("note", None, None, title, "title above the header row: used as the register title")
-        settings["id_pattern"] = self.mapping.id_pattern or id_pattern([str(r["id"]) for r in risks])
+        title = ""
+        for index in range(self.header.first):  # text above the table: the title, adoption and review dates
+            texts = list(dict.fromkeys(v for v in self.table.rows[index] if v))
+            if not texts:
+                continue
+            text = " | ".join(texts)
+            if not title and not is_furniture(texts) and len(text) <= TITLE_LIMIT:
+                title = text
+                settings["title"] = title
+                self.say("note", index, None, title, "title above the header row: used as the register title")
+            else:
+                self.say("note", index, None, text[:300], "text above the table: kept on this sheet")
+        ids = [str(r["id"]) for r in risks]
+        settings["id_pattern"] = self.mapping.id_pattern or id_pattern(ids)
         return settings
 
+    def reconciliation(self) -> str:
+        """Return 'N source rows: R risks, C continuation rows, H headings, F footnotes/notes, D dropped'."""
+        kinds = self.grouping
+        above = sum(1 for i in range(self.header.first) if any(self.table.rows[i]))
+        notes = kinds.count(NOTE) + above
+        total = len(kinds.kinds) + above
+        return (f"{plural(total, 'source row')}: {plural(kinds.count(RISK), 'risk')}, "
+                f"{plural(kinds.count(CONTINUATION), 'continuation row')}, {plural(kinds.count(HEADING), 'heading')}, "
+                f"{notes:,} footnotes/notes, {kinds.count(DROPPED):,} dropped")
 
-def user_key(header: str) -> str:
-    """Return the key a user's own column's values go under in a risk's values."""
-    return f"{USER_COLUMN_PREFIX}{header}"
+    def layout(self) -> list[str]:
+        """Return the dry run's lines on the header rows, merged cells and groups."""
+        numbers, label = self.table.row_numbers, self.table.row_label
+        header = self.header
+        lines = [f"Header: {label}s {numbers[header.first]}–{numbers[header.last]} (group headers over sub-headers)"
+                 if header.two_rows else f"Header: {label} {numbers[header.first]}"]
+        spans = sorted(self.table.spans, key=lambda s: (s.row, s.column))
+        for span in spans[:LAYOUT_SPANS]:
+            lines.append(f"Merged {_span_range(span, numbers)} {self.table.rows[span.row][span.column][:40]!r}: "
+                         f"{self._span_meaning(span)}")
+        if len(spans) > LAYOUT_SPANS:
+            lines.append(f"… and {plural(len(spans) - LAYOUT_SPANS, 'more merged cell')}")
+        return lines
+
+    def _span_meaning(self, span: Span) -> str:
+        if span.row < self.header.first:
+            return "text above the table"
+        if span.row <= self.header.last:
+            return "group header" if span.across and self.header.two_rows else "header cell"
+        kind = self.grouping.kinds.get(span.row, ("", ""))[0]
+        if kind == HEADING:
+            return "heading"
+        if kind == NOTE:
+            return "footnote or note"
+        if span.column in self.grouping.group_columns:
+            return f"group value over {plural(span.rows, 'risk')}"
+        return f"one risk over {plural(span.rows, 'row')}" if span.down else "one value"
 
 
-def id_pattern(ids: Sequence[str]) -> str:
-    """Return a regular expression all of `ids` match, as specific as their shapes allow."""
-    shapes = {re.sub(r"\d+", lambda m: rf"\d{{{len(m[0])}}}", re.escape(i)) for i in ids if i}
-    if len(shapes) == 1:
-        return shapes.pop()
-    loose = {re.sub(r"\\d\{\d+\}", r"\\d+", s) for s in shapes}
-    return loose.pop() if len(loose) == 1 else r".+"
+def _current(entry: dict, rating: str, score: float | None, values: Mapping) -> None:
+    """Complete this quarter's History row from the risk's rating, likelihood, impact, score and trend."""
+    entry["rating"] = entry.get("rating") or rating
+    for key, source in (("likelihood", "likelihood"), ("impact", "impact_score")):
+        if isinstance(values.get(source), int):
+            entry[key] = values[source]
+    if score is not None and "score" not in entry:
+        entry["score"] = score
+    if values.get(TREND_KEYS[-1]) and values[TREND_KEYS[-1]] != NOT_APPLICABLE:
+        entry["trend"] = values[TREND_KEYS[-1]]
+
+
+def _span_range(span: Span, numbers: Sequence[int]) -> str:
+    top = f"{column_letter(span.column + 1)}{numbers[span.row]}"
+    bottom = f"{column_letter(span.column + span.columns)}{numbers[span.row + span.rows - 1]}"
+    return top if top == bottom else f"{top}:{bottom}"
+
+
+def _unread(tables: Sequence[RawTable], table: RawTable, header: int, mapping: ImportMapping) -> list[str]:
+    """Return the sheets or Word tables not imported: all but the register's (and the tables that continue it)."""
+    return [t.where for t in tables if t.where and t.where != table.where and
+            not (t.where.startswith("table") and table.where.startswith("table") and
+                 _same_header(table, header, t, mapping))]
+
+
+def _unclashed(risks: list[dict[str, object]], user: list[str]) -> list[str]:
+    """Return the user's column headers with those the register has already renamed '… (imported)'."""
+    taken = {c.header.lower() for c in COLUMNS + DEPTH_COLUMNS}
+    renamed = {h: f"{h} (imported)" for h in user if h.lower() in taken or TREND_HEADER_PATTERN.match(h)}
+    for values in risks if renamed else ():
+        for old, new in renamed.items():
+            values[user_key(new)] = values.pop(user_key(old), "")
+    return [renamed.get(h, h) for h in user]
 
 
 def plan_import(tables: Sequence[RawTable], period: Period | None, mapping: ImportMapping | None = None) -> Plan:
     """Return the plan of importing the register held in `tables` (the one with the best header)."""
     mapping = mapping or ImportMapping()
-    table, header = choose_table(tables, mapping)
-    columns = plan_columns(table, header, mapping)
+    table, found = choose_table(tables, mapping)
+    header = read_header(table, found)
+    notes: list[tuple[int | None, str, str]] = []
+    columns = plan_columns(table, header, mapping, notes)
     planner = _Planner(table, header, columns, mapping, period)
+    for position, value, what in notes:
+        planner.say("renamed" if "renamed" in what else "note", header.last, position, value, what)
     risks, user, history, periods, ratings, settings = planner.plan()
     planner.mapped_summary()
-    unread = [t.where for t in tables if t.where and t.where != table.where and
-              not (t.where.startswith("table") and table.where.startswith("table") and
-                   find_header(t, mapping) is not None and
-                   [normalise(v) for v in t.rows[find_header(t, mapping)]] ==
-                   [normalise(v) for v in table.rows[header]])]
-    if unread:
+    unread = _unread(tables, table, found, mapping)
+    if unread and mapping.table is None:
         planner.say("not read", None, None, "", f"{', '.join(unread)} not imported: only the register's table is "
                     "read; give --sheet to import another")
-    for plan in columns:
+    for plan in planner.columns:
         if plan.field == KEEP:
-            planner.say("kept", header, plan.position, plan.header,
+            planner.say("kept", header.last, plan.position, plan.header,
                         f"no register column for it ({plan.why}): kept as your own column")
         elif plan.field in DEPTH_KEYS or plan.stage == "residual":
-            planner.say("mapped", header, plan.position, plan.header, f"in-depth column {plan.action()}")
+            planner.say("mapped", header.last, plan.position, plan.header, f"in-depth column {plan.action()}")
     lists = planner.categories(risks)
-    taken = {c.header.lower() for c in COLUMNS}
-    renamed = {}
-    for header_text in user:
-        if header_text.lower() in taken or TREND_HEADER_PATTERN.match(header_text):
-            renamed[header_text] = f"{header_text} (imported)"
-    if renamed:
-        for values in risks:
-            for old, new in renamed.items():
-                values[user_key(new)] = values.pop(user_key(old), "")
-        user = [renamed.get(h, h) for h in user]
-    return Plan(table.source, table.where, table.row_numbers[header], columns, risks, user, history, settings,
-                ratings, periods, planner.report, lists)
+    user = _unclashed(risks, [c.header for c in planner.kept] + [h for h in user if h == FOOTNOTES])
+    for where, text in table.around:
+        planner.say("note", None, None, text[:300], f"text {where} the table in the document: kept on this sheet")
+    planner.report.append(Entry("rows", table.source, "", planner.reconciliation()))
+    return Plan(table.source, table.where, table.row_numbers[header.first], planner.columns, risks, user, history,
+                settings, ratings, periods, planner.report, lists, planner.layout())

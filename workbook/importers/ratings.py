@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from workbook.core.ratings import scale_of
 from workbook.core.schema import DEESCALATING, ESCALATING, NEW, NOT_APPLICABLE, UNCHANGED
 
 # Every rating word riskreg writes, most severe first; an import's scale is the ones its source uses.
@@ -101,14 +102,13 @@ def trend_arrow(text: str) -> str | None:
 def band_heading(text: str) -> tuple[str, Band | None] | None:
     """Return (rating, band) for a band heading such as 'High Risk (16 To 20)' or 'Very High None'; else None."""
     match = _BAND_HEADING.match(text)
-    if match and rating_word(match["name"]) and not match["rest"].strip(" )"):
+    rating = rating_word(match["name"]) if match else None
+    if match and rating and not match["rest"].strip(" )"):
         low, high = int(match["low"]), int(match["high"])
-        rating = rating_word(match["name"])
         return rating, Band(min(low, high), max(low, high), rating)
     match = _BAND_EMPTY.match(text)
-    if match and rating_word(match["name"]):
-        return rating_word(match["name"]), None
-    return None
+    rating = rating_word(match["name"]) if match else None
+    return (rating, None) if rating else None
 
 
 def band_of(score: float, bands: Sequence[Band]) -> str | None:
@@ -119,19 +119,14 @@ def band_of(score: float, bands: Sequence[Band]) -> str | None:
     return None
 
 
-def scale_of(ratings: Iterable[str]) -> tuple[str, ...]:
-    """Return the Lists sheet's rating scale for the ratings an import uses, most severe first.
-
-    The four-word scale riskreg starts with is kept when the import's words all fit in it; otherwise the scale
-    is the words the source uses, in SCALE_ORDER (so a five-level source gets Very High … Very Low)."""
-    used = set(ratings)
-    default = ("Critical", "High", "Medium", "Low")
-    if used <= set(default):
-        return default
-    words = used | {"High", "Medium", "Low"}
+def source_scale(ratings: Iterable[str]) -> tuple[str, ...]:
+    """Return the Lists sheet's rating scale for the ratings an import uses, most severe first: the bands the
+    source uses, in SCALE_ORDER, at least High, Medium and Low (a High/Medium/Low register stays three bands;
+    a five-level one gets Very High … Very Low). The core's scale gives each its colour."""
+    words = set(ratings) | {"High", "Medium", "Low"}
     if words & {"Very High", "Very Low"}:
         words |= {"Very High", "Very Low"}
-    return tuple(word for word in SCALE_ORDER if word in words)
+    return tuple(r.name for r in scale_of([word for word in SCALE_ORDER if word in words]))
 
 
 def parse_bands(text: str) -> tuple[Band, ...]:
@@ -139,7 +134,8 @@ def parse_bands(text: str) -> tuple[Band, ...]:
     bands = []
     for part in filter(None, (p.strip() for p in re.split(r"[,;\n]", text))):
         match = re.match(r"^(\d+)\s*(?:-|–|to)\s*(\d+)\s+(.+)$", part)
-        if not match or not rating_word(match[3]):
+        rating = rating_word(match[3]) if match else None
+        if not match or not rating:
             raise ValueError(part)
-        bands.append(Band(int(match[1]), int(match[2]), rating_word(match[3])))
+        bands.append(Band(int(match[1]), int(match[2]), rating))
     return tuple(bands)

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 REPORT_SHEET = "Import report"
 REPORT_HEADERS = ("What", "Where", "Value", "What was done")
 # Entries that mean a value did not arrive as it was: `--strict` refuses an import that has any.
-LOSING_KINDS = ("changed", "not understood", "conflict")
+LOSING_KINDS = ("changed", "not understood", "conflict", "dropped")
 
 
 @dataclass(frozen=True)
 class Entry:
     """One line of the import report."""
 
-    kind: str  # mapped | changed | conflict | joined | filled | skipped | heading | kept | generated | no rating | note
+    # mapped | changed | conflict | joined | filled | skipped | heading | kept | generated | no rating | note |
+    # group | continued | realigned | footnote | dropped | closed | named | renamed | rows (the reconciliation)
+    kind: str
     place: str
     value: str
     what: str
@@ -39,7 +41,7 @@ def mapping_lines(plan) -> list[str]:
         if column.field is None:
             continue
         lines.append(f"  {column.letter} {column.header!r} -> {column.action()} ({column.why})")
-    return lines
+    return lines + plan.layout
 
 
 def summary(plan) -> str:

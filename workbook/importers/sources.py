@@ -11,7 +11,7 @@ from workbook.core.errors import ImportSourceError
 from workbook.core.model import as_text
 from workbook.export.html_text import BULLET
 from workbook.files.package_guard import DOCUMENT, WORKBOOK, check_package
-from workbook.importers.table import RawTable
+from workbook.importers.table import RawTable, Span
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -69,8 +69,13 @@ def _workbook_tables(path: Path, sheet: str | None) -> list[RawTable]:
 def _sheet_table(path: Path, ws) -> RawTable:
     rows = [[as_text(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
     merged: set[tuple[int, int]] = set()
+    spans: list[Span] = []
     for span in ws.merged_cells.ranges:
-        top = rows[span.min_row - 1][span.min_col - 1] if span.min_row - 1 < len(rows) else ""
+        if span.min_row - 1 >= len(rows):
+            continue
+        top = rows[span.min_row - 1][span.min_col - 1]
+        spans.append(Span(span.min_row - 1, span.min_col - 1, min(span.max_row, len(rows)) - span.min_row + 1,
+                          span.max_col - span.min_col + 1))
         for r in range(span.min_row - 1, min(span.max_row, len(rows))):
             for c in range(span.min_col - 1, span.max_col):
                 if (r, c) != (span.min_row - 1, span.min_col - 1) and c < len(rows[r]):
@@ -79,8 +84,13 @@ def _sheet_table(path: Path, ws) -> RawTable:
     hidden = {r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden}
     keep = [i for i in range(len(rows)) if i not in hidden]
     index = {old: new for new, old in enumerate(keep)}
+    kept_spans = []
+    for s in spans:  # a hidden row inside a merged cell shortens it
+        inside = [index[r] for r in range(s.row, s.row + s.rows) if r in index]
+        if inside:
+            kept_spans.append(Span(inside[0], s.column, len(inside), s.columns))
     return RawTable(str(path), f"sheet '{ws.title}'", [rows[i] for i in keep], [i + 1 for i in keep],
-                    {(index[r], c) for r, c in merged if r in index})
+                    {(index[r], c) for r, c in merged if r in index}, spans=kept_spans)
 
 
 # --- text files -------------------------------------------------------------------------------------------
@@ -170,24 +180,11 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
         raise ImportSourceError(f"{path}: cannot be read as a Word document ({' '.join(str(err).split())[:200]}). "
                                 "Open it in Word, save it as .docx and import that.") from None
     tables = []
+    around = _around_tables(document, qn)
     for number, t in enumerate(document.tables, start=1):
-        rows: list[list[str]] = []
-        merged: set[tuple[int, int]] = set()
-        for r, tr in enumerate(t._tbl.tr_lst):
-            row: list[str] = []
-            for tc in tr.tc_lst:
-                text = _cell_text(tc, qn)
-                vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
-                continued = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
-                for _ in range(tc.grid_span):
-                    c = len(row)
-                    if continued and r and c < len(rows[-1]):
-                        row.append(rows[-1][c])
-                        merged.add((r, c))
-                    else:
-                        row.append(text)
-            rows.append(row)
-        tables.append(RawTable(str(path), f"table {number}", rows, list(range(1, len(rows) + 1)), merged))
+        rows, merged, spans = _word_grid(t._tbl, qn)
+        tables.append(RawTable(str(path), f"table {number}", rows, list(range(1, len(rows) + 1)), merged,
+                               spans=spans, around=around[number - 1] if number <= len(around) else []))
     if not tables:
         raise ImportSourceError(f"{path}: has no table. riskreg imports the register table of a board paper "
                                 "(its appendix); check you picked the right document.")
@@ -199,3 +196,67 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
                                     f"{'s' if len(tables) > 1 else ''}; give --sheet {choice}.")
         return [tables[int(wanted) - 1]]
     return tables
+
+
+AROUND_PARAGRAPHS = 3  # paragraphs kept from just above and just below each Word table
+
+
+def _around_tables(document, qn) -> list[list[tuple[str, str]]]:
+    """Return, for each top-level Word table, the last paragraphs above it and the first below it (not in a table)."""
+    blocks: list[str | None] = []  # a paragraph's text, None for a table
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            blocks.append(None)
+        elif child.tag == qn("w:p"):
+            text = "".join(node.text or "" for node in child.iter(qn("w:t"))).strip()
+            if text:
+                blocks.append(text)
+    found: list[list[tuple[str, str]]] = []
+    for at in (i for i, b in enumerate(blocks) if b is None):
+        above: list[str] = []
+        for b in reversed(blocks[:at]):
+            if b is None or len(above) == AROUND_PARAGRAPHS:
+                break
+            above.insert(0, b)
+        below: list[str] = []
+        for b in blocks[at + 1:]:
+            if b is None or len(below) == AROUND_PARAGRAPHS:
+                break
+            below.append(b)
+        found.append([("above", t) for t in above] + [("below", t) for t in below])
+    return found
+
+
+def _word_grid(tbl, qn) -> tuple[list[list[str]], set[tuple[int, int]], list[Span]]:
+    """Return a Word table's text grid, its copied positions and its merged cells (`gridSpan`, `vMerge`)."""
+    rows: list[list[str]] = []
+    merged: set[tuple[int, int]] = set()
+    anchors: dict[int, list[int]] = {}  # grid column -> [anchor row, rows, columns] of the vertical merge open there
+    spans: list[list[int]] = []
+    for r, tr in enumerate(tbl.tr_lst):
+        row: list[str] = []
+        for tc in tr.tc_lst:
+            text = _cell_text(tc, qn)
+            vmerge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+            continued = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
+            start, width = len(row), tc.grid_span
+            if continued and r and start in anchors and start < len(rows[-1]):
+                anchor = anchors[start]
+                anchor[2] += 1
+                for c in range(start, start + width):
+                    row.append(rows[-1][c] if c < len(rows[-1]) else "")
+                    merged.add((r, c))
+                continue
+            for c in range(start, start + width):
+                row.append(text)
+                if c > start:
+                    merged.add((r, c))
+            anchor = [r, start, 1, width]
+            if vmerge is not None or width > 1:
+                spans.append(anchor)
+            if vmerge is not None:
+                anchors[start] = anchor
+            else:
+                anchors.pop(start, None)
+        rows.append(row)
+    return rows, merged, [Span(r, c, h, w) for r, c, h, w in spans if h > 1 or w > 1]

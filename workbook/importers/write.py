@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, cast
 
 from pathlib import Path
 
@@ -32,8 +33,8 @@ def plan_register(plan: Plan) -> Register:
     settings = {s.key: s.default for s in SETTINGS} | plan.settings
     lists = plan_lists(plan)
     columns = COLUMNS + DEPTH_COLUMNS if plan.depth else COLUMNS
-    blank = {f.name: f.default for f in dataclasses.fields(HistoryEntry)}  # "" for text, None for the rest
-    history = [HistoryEntry(row=i, **{c.key: h.get(c.key, blank[c.key]) for c in HISTORY_COLUMNS})
+    blank: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(HistoryEntry)}  # "" text, None the rest
+    history = [HistoryEntry(row=i, **{c.key: cast(Any, h.get(c.key, blank[c.key])) for c in HISTORY_COLUMNS})
                for i, h in enumerate(plan.history, start=2)]
     return Register(risks=[Risk(row=i, values=dict(v)) for i, v in enumerate(plan.risks, start=2)],
                     trend_periods=plan.trend_periods, settings=settings, lists=lists, history=history,
@@ -47,11 +48,11 @@ def fill_trends(plan: Plan) -> int:
     for (row, column), arrow in fills.items():
         plan.risks[row - 2][COLUMNS[column - 1].key] = arrow
     if fills:
-        plan.report.append(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
+        plan.add(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
                                  "worked out from the imported History"))
     empty = sum(1 for values in plan.risks for key in TREND_KEYS if not values.get(key))
     if empty:
-        plan.report.append(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
+        plan.add(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
                                  "the source does not say how those risks moved in those quarters; fill them in "
                                  "(`riskreg validate` lists them)"))
     return len(fills)

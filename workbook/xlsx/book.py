@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from workbook.xlsx.consistency import settle
 from workbook.xlsx.sheet_xml import Cells
 from workbook.xlsx.notes import SheetNotes
 from workbook.xlsx.package import M, Package
@@ -110,5 +111,7 @@ class Book:
         return grid
 
     def save(self, target: Path) -> None:
+        """Write the book to `target`, the package made consistent first (calcChain, tables' ranges)."""
+        settle(self)
         self.package.save(target)
 

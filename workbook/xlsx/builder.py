@@ -55,8 +55,15 @@ from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.lock import one_writer
 from workbook.xlsx.cells import put
 
-# Validation and formats reach this far down, well past the table, so rows added in Excel are covered.
+# Validation and formats reach this far down, well past the table, so rows added in Excel are covered; a longer
+# table has them to its last row and FORMATTED_ROWS more (rows riskreg appends later grow them: xlsx/consistency).
 FORMATTED_ROWS = 1000
+
+
+def _formatted_to(rows: int, headroom: int = FORMATTED_ROWS) -> int:
+    """Return the last sheet row validation and formats cover for a table of `rows` data rows under its header."""
+    last = rows + 1
+    return headroom if last <= headroom else last + FORMATTED_ROWS
 # Each named list spans this many rows of the Lists sheet, so an administrator can add values below.
 LIST_ROWS = 200
 SETTINGS_HEADERS = ("Setting", "Value", "What it means")
@@ -189,7 +196,7 @@ def _register_sheet(ws: Worksheet, risks: Sequence[Mapping[str, object]], header
         ws.row_dimensions[row].height = row_height(texts)
     _table(ws, REGISTER_TABLE, len(columns) + len(user_columns), len(risks))
     for position, column in enumerate(columns, start=1):
-        cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
+        cells = f"{column_letter(position)}2:{column_letter(position)}{_formatted_to(len(risks))}"
         if column.list_name:
             validation = _list_validation(column.list_name, headers[column.key], column.help)
             validation.add(cells)
@@ -237,7 +244,7 @@ def _history_sheet(wb: Workbook, history: Sequence[Mapping[str, object]], settin
     _table(ws, HISTORY_TABLE, len(HISTORY_COLUMNS), len(history))
     lists = {"rating": ("Ratings", "Rating in that period."), "trend": ("Trends", "Trend arrow that period.")}
     for position, column in enumerate(HISTORY_COLUMNS, start=1):
-        cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS * 4}"
+        cells = f"{column_letter(position)}2:{column_letter(position)}{_formatted_to(len(history), FORMATTED_ROWS * 4)}"
         if column.key in lists:
             validation = _list_validation(lists[column.key][0], column.header, lists[column.key][1])
         elif column.key == "source":
@@ -284,8 +291,9 @@ def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetCo
             if column.kind == "date":
                 cell.number_format = "dd/mm/yyyy"
     _table(ws, table, len(columns), len(rows))
+    formatted = _formatted_to(len(rows))
     for position, column in enumerate(columns, start=1):
-        cells = f"{column_letter(position)}2:{column_letter(position)}{FORMATTED_ROWS}"
+        cells = f"{column_letter(position)}2:{column_letter(position)}{formatted}"
         if column.list_name:
             validation = _list_validation(column.list_name, column.header, column.help)
         elif column.kind == "date":
@@ -295,7 +303,7 @@ def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetCo
         validation.add(cells)
         ws.add_data_validation(validation)
         if column.kind == "date":
-            for (cell,) in ws.iter_rows(min_row=2, max_row=FORMATTED_ROWS, min_col=position, max_col=position):
+            for (cell,) in ws.iter_rows(min_row=2, max_row=formatted, min_col=position, max_col=position):
                 cell.number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
     _print_setup(ws, f"{settings.get('title') or ''}: {title.lower()}", str(settings.get("marking") or ""))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
@@ -10,6 +12,14 @@ from workbook.core.values import storable
 from workbook.xlsx.package import (CT_COMMENTS, CT_VML, MAIN_NS, M, R_ID, REL_COMMENTS, REL_NS,
                                    REL_VML, Package)
 
+# riskreg's finding notes sign with their own name, so a guidance note riskreg wrote (signed "riskreg", as on
+# Lists!A1) is never taken for a finding and removed. Finding notes of older versions were signed "riskreg" too:
+# they are told apart by their text, which starts "riskreg R001 (error): ...".
+FINDINGS_AUTHOR = "riskreg findings"
+_LEGACY_AUTHOR = "riskreg"
+_LEGACY_FINDING = re.compile(r"riskreg R\d{3} \(")
+SHAPES_PER_BLOCK = 1024  # VML shape ids: block n (o:idmap data) holds _x0000_s{n*1024+1} to _x0000_s{n*1024+1023}
+_IDMAP = re.compile(rb"<(?:\w+:)?idmap\b[^>]*\bdata=\"([^\"]*)\"")  # any prefix: Excel's VML is not always XML
 _V = "urn:schemas-microsoft-com:vml"
 _O = "urn:schemas-microsoft-com:office:office"
 _X = "urn:schemas-microsoft-com:office:excel"
@@ -40,6 +50,21 @@ class SheetNotes:
             author = int(comment.get("authorId") or 0)
             result[comment.get("ref", "")] = names[author] if author < len(names) else ""
         return result
+
+    def findings(self) -> set[str]:
+        """Return the cells whose note is one of riskreg's finding notes (not a guidance note, not a user's)."""
+        if self.comments_part is None:
+            return set()
+        root = self.package.xml(self.comments_part)
+        names = [a.text or "" for a in root.iterfind(f"{M}authors/{M}author")]
+        found = set()
+        for comment in root.iterfind(f"{M}commentList/{M}comment"):
+            author = int(comment.get("authorId") or 0)
+            name = names[author] if author < len(names) else ""
+            text = "".join(comment.find(f"{M}text").itertext()) if comment.find(f"{M}text") is not None else ""
+            if name == FINDINGS_AUTHOR or (name == _LEGACY_AUTHOR and _LEGACY_FINDING.match(text)):
+                found.add(comment.get("ref", ""))
+        return found
 
     def remove(self, refs: set[str]) -> None:
         """Remove the notes on the cells `refs`."""
@@ -88,23 +113,73 @@ class SheetNotes:
             comment = etree.SubElement(listing, f"{M}comment", ref=ref, authorId=str(names.index(author)))
             run = etree.SubElement(etree.SubElement(comment, f"{M}text"), f"{M}t")
             run.text = storable(text)
-            run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            if run.text != run.text.strip() or "\n" in run.text:
+                run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         self.package.changed(self.comments_part)
         vml = self._vml()
         shapetype = next((t.get("id") for t in vml.iter(f"{{{_V}}}shapetype")), None)
         if shapetype is None:
             shapetype = "_x0000_t202"
             vml.insert(0, _shapetype())
-        ids = [s.get("id", "") for s in vml.iter(f"{{{_V}}}shape")]
-        number = 1024 + len(ids)
+        ids = iter(self._free_shape_ids(vml, len(notes)))
         width, height = size
         for ref in notes:
             row, column = split_ref(ref)
-            number += 1
-            while f"_x0000_s{number}" in ids:
-                number += 1
-            vml.append(_note_shape(f"_x0000_s{number}", shapetype, row - 1, column - 1, width, height))
+            vml.append(_note_shape(next(ids), shapetype, row - 1, column - 1, width, height))
         self.package.changed(self.vml_part)
+
+    def _free_shape_ids(self, vml: etree._Element, count: int) -> list[str]:
+        """Return `count` shape ids free in this drawing's o:idmap blocks that no other drawing of the package
+        uses, adding such a block when they are full (the shapes already there keep their ids). A drawing of notes
+        alone with no o:idmap, as riskreg wrote them before, gets blocks of its own and its notes are numbered in
+        them."""
+        layout = vml.find(f"{{{_O}}}shapelayout")
+        idmap = layout.find(f"{{{_O}}}idmap") if layout is not None else None
+        taken = self._other_blocks()
+        blocks = _blocks(idmap.get("data", "")) if idmap is not None else []
+        shapes = list(vml.iter(f"{{{_V}}}shape"))
+        renumber: list[etree._Element] = []
+        if idmap is None and all(_is_note(shape) for shape in shapes):
+            renumber = shapes
+        if idmap is None:
+            if layout is None:
+                layout = etree.Element(f"{{{_O}}}shapelayout")
+                layout.set(f"{{{_V}}}ext", "edit")
+                vml.insert(0, layout)
+            idmap = etree.SubElement(layout, f"{{{_O}}}idmap")
+            idmap.set(f"{{{_V}}}ext", "edit")
+        used = {shape.get("id", "") for shape in shapes if shape not in renumber}
+        found: list[str] = []
+        usable = [block for block in blocks if block not in taken]
+        index = 0
+        while len(found) < len(renumber) + count:
+            if index == len(usable):
+                usable.append(next(n for n in range(1, 1 << 20) if n not in taken and n not in blocks))
+                blocks.append(usable[-1])
+            block = usable[index]
+            for number in range(block * SHAPES_PER_BLOCK + 1, (block + 1) * SHAPES_PER_BLOCK):
+                shape_id = f"_x0000_s{number}"
+                if shape_id not in used:
+                    used.add(shape_id)
+                    found.append(shape_id)
+                    if len(found) == len(renumber) + count:
+                        break
+            index += 1
+        idmap.set("data", ",".join(str(b) for b in blocks))
+        for shape, shape_id in zip(renumber, found):
+            shape.set("id", shape_id)
+            if shape.get(f"{{{_O}}}spid") is not None:
+                shape.set(f"{{{_O}}}spid", shape_id)
+        return found[len(renumber):]
+
+    def _other_blocks(self) -> set[int]:
+        """Return the o:idmap blocks the package's other VML drawings use."""
+        taken: set[int] = set()
+        for name in self.package.names():
+            if name.endswith(".vml") and name != self.vml_part:
+                for match in _IDMAP.finditer(self.package.read(name)):
+                    taken.update(_blocks(match.group(1).decode()))
+        return taken
 
     def _ensure_parts(self) -> None:
         package = self.package
@@ -131,6 +206,15 @@ class SheetNotes:
             else:
                 self.sheet_root.append(legacy)
             package.changed(self.part)
+
+
+def _is_note(shape: etree._Element) -> bool:
+    data = shape.find(f"{{{_X}}}ClientData")
+    return data is not None and data.get("ObjectType") == "Note"
+
+
+def _blocks(data: str) -> list[int]:
+    return [int(part) for part in data.replace(" ", "").split(",") if part.isdigit()]
 
 
 def _shapetype() -> etree._Element:

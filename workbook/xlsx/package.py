@@ -137,6 +137,22 @@ class Package:
         self._added.pop(name, None)
         self._changed.discard(name)
 
+    def original(self, name: str) -> bytes | None:
+        """Return part `name` as it was read from the file (None for a part riskreg added)."""
+        info = self._raw.get(name)
+        return self._archive.read(info) if info is not None else None
+
+    def removed(self) -> set[str]:
+        """Return the parts of the file that will not be written."""
+        return {name for name in self._removed if name in self._raw}
+
+    def is_parsed(self, name: str) -> bool:
+        return name in self._trees
+
+    def rewritten(self) -> set[str]:
+        """Return the parts that will be written from riskreg's edits rather than copied (added ones included)."""
+        return {name for name in self.names() if name not in self.untouched()}
+
     def untouched(self) -> set[str]:
         """Return the parts that will be copied as they were read."""
         return {name for name in self._raw if name not in self._removed and name not in self._added

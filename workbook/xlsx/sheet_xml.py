@@ -7,6 +7,7 @@ import re
 
 from lxml import etree
 
+from workbook.core.errors import RegisterFormatError
 from workbook.core.model import column_letter
 from workbook.core.values import storable
 from workbook.xlsx.package import M
@@ -100,13 +101,7 @@ class Cells:
         rows = self.rows()
         element = rows.get(row)
         if element is None:
-            element = etree.Element(f"{M}row", r=str(row))
-            later = [r for r in rows if r > row]
-            if later:
-                rows[min(later)].addprevious(element)
-            else:
-                self.data.append(element)
-            rows[row] = element
+            element = self._insert_row(etree.Element(f"{M}row", r=str(row)), row)
         cells = self.row_cells(row)
         cell = etree.Element(f"{M}c", r=f"{column_letter(column)}{row}")
         if element.get("customFormat") == "1" and element.get("s"):
@@ -118,6 +113,35 @@ class Cells:
             element.append(cell)
         cells[column] = cell
         return cell
+
+    def take_row(self, number: int) -> etree._Element | None:
+        """Remove row `number` from the sheet and return it (None when the sheet has no such row)."""
+        row = self.rows().pop(number, None)
+        self._cells.pop(number, None)
+        if row is not None:
+            row.getparent().remove(row)
+        return row
+
+    def put_row(self, row: etree._Element, number: int) -> None:
+        """Put `row` (taken with `take_row`) back as row `number`, its cells renumbered; the row must be free."""
+        for cell in row.iterfind(f"{M}c"):
+            ref = cell.get("r")
+            if ref:
+                cell.set("r", f"{ref.rstrip('0123456789')}{number}")
+        row.set("r", str(number))
+        self._insert_row(row, number)
+        self._cells.pop(number, None)
+
+    def _insert_row(self, row: etree._Element, number: int) -> etree._Element:
+        """Put the row element `row` into sheetData in row order, as row `number`."""
+        rows = self.rows()
+        later = [r for r in rows if r > number]
+        if later:
+            rows[min(later)].addprevious(row)
+        else:
+            self.data.append(row)
+        rows[number] = row
+        return row
 
     def last_row(self, columns) -> int:
         """Return the last row with a value in any of `columns` (1 when none below the header)."""
@@ -148,8 +172,62 @@ def has_value(cell: etree._Element) -> bool:
     return value is not None and value.text not in (None, "")
 
 
+class FormulaRefused(RegisterFormatError):
+    """A formula riskreg cannot move or clear; `at` names the file and sheet, which only the caller knows."""
+
+    def __init__(self, cell: str, reason: str):
+        super().__init__(f"cell {cell} {reason}")
+        self.cell, self.reason = cell, reason
+
+    def at(self, path: object, sheet: str) -> RegisterFormatError:
+        return RegisterFormatError(f"{path}: cell {sheet}!{self.cell} {self.reason}")
+
+
+def _formula(cell: etree._Element) -> etree._Element | None:
+    return cell.find(f"{M}f")
+
+
+def unshare(cell: etree._Element) -> None:
+    """Before `cell` moves or is cleared: when it holds a shared formula (Excel's fill-down, stored once), turn the
+    sheet's shared formulas into an ordinary formula in each cell, each as Excel reads it there (one pass over the
+    sheet, done once); refuse a cell that is part of a multi-cell array formula, which Excel changes only whole."""
+    formula = _formula(cell)
+    if formula is None:
+        return
+    if formula.get("t") == "array":
+        ref = formula.get("ref") or cell.get("r", "")
+        first, _, last = ref.partition(":")
+        if last and last != first:
+            raise FormulaRefused(
+                cell.get("r", ""), f"holds an array formula over {ref} (entered with Ctrl+Shift+Enter), which riskreg "
+                f"cannot move or clear a part of, so nothing was written. Clear the array formula or enter it as an "
+                f"ordinary formula in each cell, save, and run the command again.")
+        return
+    if formula.get("t") == "shared":
+        _unshare_sheet(cell.getroottree().getroot(), cell)
+
+
+def _unshare_sheet(root: etree._Element, cell: etree._Element) -> None:
+    # openpyxl's formula tokenizer, imported only when a shared formula moves (openpyxl is slow to import)
+    from openpyxl.formula.translate import Translator
+
+    shared = [(c, f) for c in root.iter(f"{M}c") if (f := _formula(c)) is not None and f.get("t") == "shared"]
+    masters = {f.get("si"): (f.text, c.get("r", "")) for c, f in shared if (f.text or "").strip()}
+    missing = {f.get("si") for _, f in shared} - set(masters)
+    if missing:
+        raise FormulaRefused(
+            cell.get("r", ""), "holds a shared formula whose first cell is missing, so riskreg cannot tell what it "
+            "computes and nothing was written. Open the workbook in Excel, save it, and run the command again.")
+    for member, element in shared:
+        text, origin = masters[element.get("si")]
+        element.text = Translator(f"={text}", origin).translate_formula(member.get("r", ""))[1:]
+        for name in ("t", "si", "ref"):
+            element.attrib.pop(name, None)
+
+
 def clear_value(cell: etree._Element) -> None:
-    """Empty the cell, keeping its style."""
+    """Empty the cell, keeping its style (a shared formula's other cells keep theirs)."""
+    unshare(cell)
     for child in list(cell):
         if child.tag in (f"{M}v", f"{M}is", f"{M}f"):
             cell.remove(child)
@@ -178,17 +256,19 @@ def set_value(cell: etree._Element, value: object) -> None:
 
 
 def move_value(source: etree._Element | None, target: etree._Element) -> None:
-    """Give `target` the value `source` holds (a shared string stays a shared string); keep `target`'s style."""
+    """Give `target` the value or formula `source` holds (a shared string stays a shared string); keep `target`'s
+    style."""
     clear_value(target)
     if source is None:
         return
+    unshare(source)  # a formula moves as Excel's cut and paste moves it: its text, naming the same cells
     if source.get("t"):
         target.set("t", source.get("t"))
     for child in source:
         if child.tag in (f"{M}f", f"{M}v", f"{M}is"):
             copy = etree.fromstring(etree.tostring(child))
-            if copy.tag == f"{M}f" and copy.get("t") == "shared":
-                continue  # a shared formula's master stays where it is: keep the value it last computed
+            if copy.tag == f"{M}f" and copy.get("t") == "array":
+                copy.set("ref", target.get("r", ""))  # a one-cell array formula: it covers its new cell
             target.append(copy)
 
 

@@ -16,8 +16,8 @@ from typing import TypeVar
 
 from lxml import etree
 
-from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
+from workbook.core.errors import RegisterFormatError
+from workbook.core.findings import SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.layout import read_settings
 from workbook.core.model import Register, column_letter
 from workbook.core.palette import WORKBOOK_HEADER_FILL
@@ -35,7 +35,7 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.ratings import rating_of
-from workbook.core.rollover import RollPlan, plan_roll, record_columns
+from workbook.core.rollover import RollPlan, check_next_period, plan_roll, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -55,14 +55,16 @@ from workbook.files.atomic import atomic_path, check_writable
 from workbook.files.backup import Pruned, backup_register, backups_to_keep, discard_backup, prune_backups
 from workbook.files.lock import held_as, one_writer
 from workbook.xlsx.book import Book
+from workbook.xlsx.consistency import broken_references, lift_totals, restore_totals
+from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.preserve import check_editable
-from workbook.xlsx.sheet_xml import cell_xml, move_value, set_value, split_ref
+from workbook.xlsx.sheet_xml import FormulaRefused, cell_xml, move_value, set_value, split_ref
 from workbook.xlsx.reader import check_workbook_file, read_register
 from workbook.xlsx.result_parts import SheetSpec, add_chart, add_results_sheet, bar_chart, worksheet
 from workbook.xlsx.styles import fill_from_spec, fill_spec, font, is_our_fill, solid_fill
 
-AUTHOR = NOTE_AUTHOR
+AUTHOR = FINDINGS_AUTHOR
 # How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
 WRITTEN_BY = "riskreg"
 GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
@@ -205,8 +207,7 @@ def clear_marks(book: Book) -> list[str]:
         if sheet in (VALIDATION_SHEET, SUMMARY_SHEET) or not book.package.related(part, REL_COMMENTS):
             continue
         notes = book.notes(sheet)
-        ours = {ref for ref, author in notes.authors().items() if author == AUTHOR}
-        notes.remove(ours)
+        notes.remove(notes.findings())
     return cleared
 
 
@@ -386,6 +387,7 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
     """Append `rows` (column key -> value) below the sheet's last used row; return the cells written. `headers`
     are the columns just added to the right of `table`: it grows across them."""
     number_formats = number_formats or {}
+    totals = lift_totals(book, sheet, table) if table and rows else None  # rows go above a Total Row
     spliced = splice_rows(book, sheet, positions, rows, number_formats) if rows else None
     if spliced is not None:
         last, written = spliced
@@ -400,6 +402,8 @@ def append_rows(book: Book, sheet: str, positions: dict[str, int], rows: Sequenc
         _grow_dimension(cells.root, last, max(positions.values(), default=1))
     if table:
         _extend_table(book, sheet, table, last, headers)
+    if totals:
+        restore_totals(book, sheet, totals, last)
     return written
 
 
@@ -512,14 +516,16 @@ def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
     return written + _record_rows(book, plan.record)
 
 
-def _shift_trends(book: Book, register: Register, new_period: Period) -> list[str]:
-    """Move each trend one column older, empty the newest, and rename the headers; return the cells written."""
+def _shift_trends(book: Book, register: Register, new_period: Period) -> tuple[list[str], list[str]]:
+    """Move each trend one column older, empty the newest, and rename the headers; return the cells written and a
+    sentence for each user's formula that names a header no longer there."""
     positions = [register.columns[key] for key in TREND_KEYS]
     first = 1 - len(TREND_KEYS)
     written = []
     table = _tables(book, REGISTER_SHEET).get(REGISTER_TABLE)
     columns = table[1].find(f"{M}tableColumns") if table else None
     left = split_ref(table[1].get("ref", "A1").partition(":")[0])[1] if table else 1
+    before = [c.get("name", "") for c in columns] if columns is not None else []
     for index, position in enumerate(positions):
         header = trend_header(new_period.shifted(first + index).quarter)
         written.append(_store(book, REGISTER_SHEET, register.header_row, position, header))
@@ -527,13 +533,19 @@ def _shift_trends(book: Book, register: Register, new_period: Period) -> list[st
             columns[position - left].set("name", header)
             book.package.changed(table[0])
     cells = book.cells(REGISTER_SHEET)
-    for risk in register.risks:
-        targets = [cells.cell(risk.row, p) for p in positions]
-        for older, newer in zip(targets, targets[1:]):
-            move_value(newer, older)
-        move_value(None, targets[-1])
-        written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
-    return written
+    try:
+        for risk in register.risks:
+            targets = [cells.cell(risk.row, p) for p in positions]
+            for older, newer in zip(targets, targets[1:]):
+                move_value(newer, older)
+            move_value(None, targets[-1])
+            written.extend(f"{REGISTER_SHEET}!{column_letter(p)}{risk.row}" for p in positions)
+    except FormulaRefused as refused:
+        raise refused.at(register.source, REGISTER_SHEET) from None
+    after = [c.get("name", "") for c in columns] if columns is not None else []
+    broken = broken_references(book.package, dict(book.package.sheets()), REGISTER_SHEET, REGISTER_TABLE, before,
+                               after) if table else []
+    return written, broken
 
 
 def roll_quarter(path: Path | str, new_period: Period | str, *, register: Register | None = None,
@@ -542,22 +554,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
     register = register or read_register(path)
     new_period = new_period if isinstance(new_period, Period) else parse_period(new_period)
     current = register.period
-    where = f"{SETTINGS_SHEET}!B{register.settings_rows['period']}" if "period" in register.settings_rows \
-        else f"sheet '{SETTINGS_SHEET}'"
-    if new_period == current:
-        raise PeriodError(
-            f"{register.source}: already reports {current.label} ({where}): it was rolled to that quarter before, "
-            f"so nothing was changed. To start the quarter after, run roll-quarter --period "
-            f"\"{current.next().label}\".")
-    if new_period != current.next():
-        raise PeriodError(
-            f"{register.source}: reports {current.label} ({where}), so it can only roll to the next quarter, "
-            f"{current.next().label}; asked for {new_period.label}. Roll one quarter at a time.")
-    if "period" not in register.settings_rows:
-        raise RegisterFormatError(
-            f"{register.source}: sheet '{SETTINGS_SHEET}' has no 'Reporting period' row to move on to "
-            f"{new_period.label}. Add the row (column A 'Reporting period', column B '{current.label}') and run "
-            f"roll-quarter again.")
+    check_next_period(register, new_period)
     plan = plan or plan_roll(register)
 
     def edit(book: Book) -> tuple[list[str], list[str]]:
@@ -570,7 +567,9 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         if stale:
             notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                          f"{current.label} (kept in the backup); run validate and trends again for {new_period.label}.")
-        written += _shift_trends(book, register, new_period)
+        shifted, broken = _shift_trends(book, register, new_period)
+        written += shifted
+        notes.extend(broken)
         written.append(_store(book, SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
         return written, notes
 

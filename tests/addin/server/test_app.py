@@ -295,15 +295,30 @@ def test_a_valid_entra_token_is_accepted(server, sample_workbook, tokens):
     (b"\xff\xfe\x00", 400, "The request is not the JSON an xlwings client sends: update the add-in."),
     (b"[1, 2, 3]", 400, "The request is not a workbook as xlwings' clients send it (a JSON object): update the "
                         "add-in."),
-    (b'{"client": "Office.js", "version": "0.37.8", "book": {}, "names": []}', 400,
-     "The request has no valid 'sheets': it is not a workbook as xlwings' clients send it."),
-    (b'{"client": "Office.js", "version": "0.37.8", "book": {}, "names": [], "sheets": [{"name": 3}]}', 400,
-     "A sheet in the request has no name or no rows of values: update the add-in."),
+    (b'{"client": "Office.js", "version": "0.37.8", "book": {"name": "r.xlsx"}, "names": []}', 400,
+     "The request is not a workbook as xlwings' clients send it: sheets is missing. Update the add-in."),
+    (b'{"client": "Office.js", "version": "0.37.8", "book": {}, "names": [], "sheets": []}', 400,
+     "The request is not a workbook as xlwings' clients send it: book.name is missing. Update the add-in."),
+    (b'{"client": "Office.js", "version": "0.37.8", "book": {"name": "r.xlsx"}, "names": [], "sheets": [{"name": 3}]}',
+     400, "The request is not a workbook as xlwings' clients send it: sheets[0].name is wrong: input should be a "
+          "valid string. Update the add-in."),
+    (b'{"client": "Office.js", "version": "0.37.8", "book": {"name": "r.xlsx"}, "names": [], "sheets": [{"name": '
+     b'"Register", "values": [["ID", {"a": [1]}]]}]}', 400,
+     "The request is not a workbook as xlwings' clients send it: sheet 'Register' cell B1 holds a JSON object or "
+     "list, not a cell value. Update the add-in."),
+    (b'{"client": "Office.js", "version": "0.37.8", "book": {"name": "r.xlsx"}, "names": [], "sheets": [{"name": '
+     b'"Register", "values": [["ID"], [NaN]]}]}', 400,
+     "The request is not a workbook as xlwings' clients send it: sheet 'Register' cell A2 holds a number that is "
+     "not finite (NaN or infinity). Update the add-in."),
+    (b'{"client": "Office.js", "version": "0.37.8", "book": {"name": "r.xlsx"}, "names": [], "sheets": [], '
+     b'"args": {"period": 1}}', 400, "The request is not a workbook as xlwings' clients send it: args is wrong: input "
+                                     "should be a valid array. Update the add-in."),
     (b'{"client": "VBA", "version": "0.1.0", "book": {"name": "r.xlsx", "active_sheet_index": 0, "selection": "A1"},'
      b' "names": [], "sheets": [{"name": "Register", "values": [[""]], "pictures": [], "tables": []}]}', 400,
      "The server could not use the request: Your xlwings version is different on the client (0.1.0) and server "
      "(0.37.8)."),
-], ids=["not-json", "not-utf8", "not-an-object", "no-sheets", "bad-sheet", "old-client"])
+], ids=["not-json", "not-utf8", "not-an-object", "no-sheets", "book-without-name", "bad-sheet-name",
+        "object-in-a-cell", "nan", "bad-args", "old-client"])
 def test_malformed_payloads_get_400_and_one_line(server, content, status, message):
     response = call(server, "validate", None, content=content)
     assert (response.status_code, response.json()) == (status, {"detail": message})
@@ -376,3 +391,15 @@ def test_the_xlams_remote_mode_asks_its_questions_in_the_url(server, sample_work
     paper = httpx.post(server.url + ROUTE + "build_paper?arg=true", json=payload, timeout=120,
                        headers={"Authorization": tokens.token([PAPER_ROLE])})
     assert "register board paper.docx" in downloads(actions_of(paper))
+
+
+def test_roll_quarter_refuses_a_history_table_with_a_total_row(server, sample_workbook, tokens):
+    payload = payload_from_xlsx(sample_workbook)
+    history = next(s for s in payload["sheets"] if s["name"] == "History")
+    last = len(history["values"])
+    history["tables"] = [{"name": "RatingHistory", "show_totals": True, "total_row_range_address": f"A{last}:L{last}"}]
+    actions = actions_of(call(server, "roll_quarter", payload, tokens.token([ROLL_ROLE]), ["2021/22 Q3"]))
+    assert [a["func"] for a in actions] == ["alert"]
+    assert alerts(actions) == [f"register.xlsx: the History table has a Total Row (row {last}), and Roll quarter over "
+                               "the server can only write the new rows below it. Turn the Total Row off (Table "
+                               "Design > Total Row), roll the quarter, then turn it on again."]

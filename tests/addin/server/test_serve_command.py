@@ -22,14 +22,29 @@ from addin.cli import cli
      "Error: RISKREG_API_KEY_ROLES: unknown role 'Admin'; the roles are RiskRegister.RollQuarter, "
      "RiskRegister.BuildPaper."),
     ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_MAX_BODY_MB": "lots"},
-     "Error: RISKREG_MAX_BODY_MB must be a number of megabytes, e.g. 32."),
+     "Error: RISKREG_MAX_BODY_MB must be a number of megabytes, e.g. 32 (above 0, at most 4096); found 'lots'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_MAX_BODY_MB": "inf"},
+     "Error: RISKREG_MAX_BODY_MB must be a number of megabytes, e.g. 32 (above 0, at most 4096); found 'inf'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_MAX_BODY_MB": "0"},
+     "Error: RISKREG_MAX_BODY_MB must be a number of megabytes, e.g. 32 (above 0, at most 4096); found '0'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_MAX_BODY_MB": "-5"},
+     "Error: RISKREG_MAX_BODY_MB must be a number of megabytes, e.g. 32 (above 0, at most 4096); found '-5'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_QUEUE": "many"},
+     "Error: RISKREG_QUEUE must be a whole number from 0 to 100,000,000; found 'many'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_MAX_FINDINGS": "0"},
+     "Error: RISKREG_MAX_FINDINGS must be a whole number from 1 to 100,000,000; found '0'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_PUBLIC_URL": "riskreg.example"},
+     "Error: RISKREG_PUBLIC_URL 'riskreg.example' is not the address users reach the server at: give it as "
+     "https://riskreg.example.org (Office requires https)."),
     ({"RISKREG_API_KEY": "k" * 30},
      "Error: xlwings' remote engine needs a licence key: set XLWINGS_LICENSE_KEY (a commercial key, or "
      "'noncommercial' where the PolyForm Noncommercial licence covers you: see the README, 'Licence')."),
-], ids=["no-credentials", "short-key", "tenant-without-audience", "unknown-role", "bad-size", "no-licence-key"])
+], ids=["no-credentials", "short-key", "tenant-without-audience", "unknown-role", "bad-size", "infinite-size",
+        "zero-size", "negative-size", "bad-queue", "no-findings", "bad-public-url", "no-licence-key"])
 def test_serve_refuses_a_configuration_it_cannot_run(monkeypatch, env, message):
     for name in ("XLWINGS_LICENSE_KEY", "RISKREG_API_KEY", "RISKREG_ENTRA_TENANT_ID", "RISKREG_ENTRA_AUDIENCE",
-                 "RISKREG_API_KEY_ROLES", "RISKREG_MAX_BODY_MB"):
+                 "RISKREG_API_KEY_ROLES", "RISKREG_MAX_BODY_MB", "RISKREG_QUEUE", "RISKREG_MAX_FINDINGS",
+                 "RISKREG_PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

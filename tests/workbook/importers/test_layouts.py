@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from support.riskreg_testing import run_cli as run
 from support.register_layouts import (
+    PARISH_ROWS,
     PCC_RISKS,
     county_summary,
     district_table,
@@ -94,10 +95,16 @@ def test_parish_register_with_merged_subjects_and_one_word_ratings(tmp_path):
     expected, register, output, out = imported(tmp_path, parish_register, "parish.xlsx", "--period", "2021/22 Q1")
     assert [r.id for r in register.risks] == expected.ids
     assert [r.rating for r in register.risks] == expected.ratings
-    assert [r.name for r in register.risks] == ["Finance"] * 3 + ["Assets"] * 2 + ["Employees"]
+    # the Subject merged down over risks of their own is a group value on each, never a reason to join them
+    assert [r.name for r in register.risks] == [risk for _, risk, _ in PARISH_ROWS]
+    assert [r.text("portfolio") for r in register.risks] == ["Finance"] * 3 + ["Assets"] * 2 + ["Employees"]
     assert history_of(register) == expected.history
-    assert "row 3 column A 'Finance': merged cell filled down into 3 rows (rows 3–5)" in output
-    assert "row 6 column A 'Assets': merged cell filled down into 2 rows (rows 6–7)" in output
+    assert "row 3 column A 'Finance': merged cell over 3 rows (rows 3–5): a group value repeated on each risk" \
+        in output
+    assert "row 6 column A 'Assets': merged cell over 2 rows (rows 6–7): a group value repeated on each risk" \
+        in output
+    assert "group: " in output and "'Subject': merged down over rows that are each a risk of their own: a group " \
+        "value, repeated on each risk as Portfolio/Department" in output
     assert "6 risks had no ID: given R01–R06" in output
     assert load_workbook(out)["Register"].cell(1, 17).value == "Review and Action"  # kept as the user's column
 

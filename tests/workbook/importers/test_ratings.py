@@ -3,7 +3,7 @@
 import pytest
 
 from workbook.importers.planner import id_pattern, quarter_of
-from workbook.importers.ratings import Band, band_heading, band_of, parse_bands, rating_word, scale_of, trend_arrow
+from workbook.importers.ratings import Band, band_heading, band_of, parse_bands, rating_word, source_scale, trend_arrow
 
 
 @pytest.mark.parametrize("text, word", [
@@ -41,9 +41,10 @@ def test_bands_rate_scores():
 
 
 def test_scales():
-    assert scale_of(["High", "Low"]) == ("Critical", "High", "Medium", "Low")
-    assert scale_of(["Very High", "Low"]) == ("Very High", "High", "Medium", "Low", "Very Low")
-    assert scale_of(["High/Medium", "Low"]) == ("High", "High/Medium", "Medium", "Low")
+    assert source_scale(["High", "Low"]) == ("High", "Medium", "Low")  # the source's three bands, no Critical
+    assert source_scale(["Critical", "Low"]) == ("Critical", "High", "Medium", "Low")
+    assert source_scale(["Very High", "Low"]) == ("Very High", "High", "Medium", "Low", "Very Low")
+    assert source_scale(["High/Medium", "Low"]) == ("High", "High/Medium", "Medium", "Low")
 
 
 @pytest.mark.parametrize("header, label", [

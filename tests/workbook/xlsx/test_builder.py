@@ -117,6 +117,17 @@ def test_history_sheet_is_its_own_table(sample_book):
     assert validations(ws)["I2:I4000"] == ("list", '"recorded,imported,rolled"')
 
 
+def test_dropdowns_and_rating_colours_reach_past_a_long_table():
+    """A register or History longer than the usual headroom has its validation and colours to its last row."""
+    risks = [{"id": f"CRR{n:04}", "name": f"Risk {n}", "rating": "High"} for n in range(1, 1_201)]
+    history = [{"risk_id": f"CRR{n % 1_200:04}", "period": "2021/22 Q1", "rating": "High"} for n in range(4_200)]
+    book = build_workbook(risks, history)
+    register, past = book["Register"], book["History"]
+    assert validations(register)["I2:I2201"] == ("list", "Ratings")
+    assert "I2:I2201" in [str(rule.sqref) for rule in register.conditional_formatting]
+    assert validations(past)["C2:C5201"] == ("list", "Ratings")
+
+
 def test_settings_sheet_rows_and_dropdowns(sample_book):
     ws = sample_book["Settings"]
     rows = [[cell.value for cell in row] for row in ws.iter_rows()]

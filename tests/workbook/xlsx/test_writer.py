@@ -15,6 +15,7 @@ from workbook.core.trends import compute_trends
 from workbook.jobs import refresh_trends as refresh
 from workbook.xlsx.reader import read_register
 from workbook.xlsx.writer import SEVERITY_FILLS, roll_quarter, write_findings, write_trends
+from workbook.xlsx.notes import FINDINGS_AUTHOR
 
 
 def values(path):
@@ -79,7 +80,7 @@ def test_findings_go_to_a_validation_sheet_and_marked_cells_and_nothing_else_cha
     register = wb["Register"]
     assert register["B3"].fill.fgColor.rgb[-6:] == SEVERITY_FILLS["warning"]
     assert register["G3"].fill.fgColor.rgb[-6:] == SEVERITY_FILLS["error"]
-    assert register["G3"].comment.author == "riskreg"
+    assert register["G3"].comment.author == FINDINGS_AUTHOR
     assert register["G3"].comment.text == (
         "riskreg R010 (error): Q1 Trending is New, but Q4 Trending already marks the risk New. A risk is New only "
         "in the quarter it joins the register: use ↗, → or ↘ here, or correct Q4 Trending.")
@@ -100,7 +101,7 @@ def test_the_next_run_clears_its_own_marks_and_keeps_the_users(sample_workbook):
     wb = load_workbook(sample_workbook)
     ws = wb["Register"]
     assert ws["B3"].comment is None and ws["B3"].fill.fill_type is None  # fixed: mark gone
-    assert ws["G3"].comment.author == "riskreg"  # still wrong: marked again
+    assert ws["G3"].comment.author == FINDINGS_AUTHOR  # still wrong: marked again
     assert ws["A2"].comment.text == "Check with the owner" and ws["A2"].comment.author == "Risk Manager"
     assert [r[4] for r in wb["Validation"].iter_rows(min_row=5, values_only=True)] == ["Register!G3"]
     assert wb["Validation"]["H5"].value == "rgb:0000B0F0"
@@ -117,7 +118,7 @@ def test_notes_signed_riskreg_go_even_when_the_validation_sheet_was_deleted(samp
     edit(sample_workbook, lambda wb: wb["Register"]["G3"].__setattr__("value", "→"))
     validate_write(sample_workbook)
     ws = load_workbook(sample_workbook)["Register"]
-    assert ws["G3"].comment is None and ws["B3"].comment.author == "riskreg"
+    assert ws["G3"].comment is None and ws["B3"].comment.author == FINDINGS_AUTHOR
 
 
 def test_a_user_note_on_a_marked_cell_is_kept(sample_workbook):
