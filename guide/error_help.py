@@ -24,6 +24,8 @@ class Help:
 BY_CLASS: dict[str, tuple[str, str]] = {
     "RegisterFormatError": ("The register workbook", "riskreg opened the workbook but it is not laid out as a "
                             "register: a sheet, header row or setting it needs is missing or moved."),
+    "FormulaRefused": ("Formulas riskreg cannot move", "A cell riskreg must move or clear holds a formula it cannot "
+                       "carry over safely, so nothing was written."),
     "PeriodError": ("Reporting periods", "A quarter was written in a way riskreg cannot read, or does not fit the "
                     "register. Periods are financial-year quarters written `2021/22 Q2` (Q1 is April to June)."),
     "OutputError": ("Writing files", "riskreg could not write, replace or back up a file where you asked. Nothing "
@@ -46,11 +48,13 @@ BY_CLASS: dict[str, tuple[str, str]] = {
                         "every open risk, so no paper is written, even with `--force`."),
     "InstallError": ("Installing the add-in", "`riskreg addin install` cannot put the add-in where Excel looks "
                      "for it."),
-    "FormulaRefused": ("Formulas riskreg cannot move", "A cell riskreg must move or clear holds a formula it cannot "
-                       "carry over safely, so nothing was written."),
     "ServerConfigError": ("Starting the server", "`riskreg serve` refuses to start when its settings (environment "
                           "variables) cannot work, rather than start a server that would accept no one or "
                           "everyone. See [the server](it/server.md)."),
+    "ServerAnswer": ("Messages from the server in the task pane", "With the server, the same words appear in the Risk "
+                     "Register task pane (or, for the desktop add-in in remote mode, a message box) instead of an "
+                     "`Error:` line. Nothing in the workbook was changed. Several are for the server's administrator: "
+                     "see [the server](it/server.md)."),
 }
 
 
@@ -554,6 +558,89 @@ HELP: tuple[Help, ...] = (
          "Set `XLWINGS_LICENSE_KEY`: a commercial key, or `noncommercial` where the PolyForm Noncommercial "
          "licence covers you (see [the server](it/server.md#licence))."),
 )
+
+
+
+def answer(matches: tuple[str, ...], means: str, do: str) -> Help:
+    """Return the entry of a server answer (shown in the task pane, not as an `Error:` line)."""
+    return Help(matches, means, do, error="ServerAnswer")
+
+
+SERVER_HELP: tuple[Help, ...] = (
+    answer(("The Risk Register server is busy with other",),
+         "Every worker is busy and its queue is full (a burst of users, or papers being built).",
+         "Press the button again in a minute. Administrator: more workers or machines, or a longer queue "
+         "(`RISKREG_QUEUE`, `RISKREG_PAPER_QUEUE`)."),
+    answer(("The client went away before its turn",),
+         "The task pane stopped waiting (closed, or the network dropped) before the server reached the request, "
+         "so it was not run.", "Press the button again."),
+    answer(("Risk Register requests in progress",),
+         "You already have as many requests running as one person may (`RISKREG_UPLOADS_PER_CLIENT`).",
+         "Wait for them to finish, then press the button again."),
+    answer(("The workbook is too large for this server", "cells of values, more than this server takes"),
+         "The workbook sent is larger than the server accepts (`RISKREG_MAX_BODY_MB`, `RISKREG_MAX_CELLS`).",
+         "Remove what the workbook does not need (stray sheets, thousands of empty formatted rows), or ask the "
+         "administrator to raise the limit."),
+    answer(("rows, more than this server takes",),
+         "A sheet has more rows than the server accepts (`RISKREG_MAX_ROWS`), usually empty rows far below the "
+         "data.", "Delete the empty or stray rows at the bottom of that sheet, or ask the administrator."),
+    answer(("The workbook did not arrive within",),
+         "The workbook took too long to reach the server (`RISKREG_BODY_TIMEOUT_S`).",
+         "Check the network and press the button again."),
+    answer(("is missing the following roles",),
+         "Rolling the quarter and building the paper need a role (`RiskRegister.RollQuarter`, "
+         "`RiskRegister.BuildPaper`) that your account does not have.",
+         "Ask whoever runs the server to assign you the role (Entra ID: *Enterprise applications › Users and "
+         "groups*)."),
+    answer(("stopped because of a fault in riskreg, not in your register",),
+         "A fault in riskreg, not something in your register: the server logged the details under the reference "
+         "given, without any of your register's text.",
+         "Give the reference to your administrator, who finds the request in the server's log."),
+    answer(("This server has no script",),
+         "The add-in asked for a button the server does not have: the add-in and the server are of different "
+         "versions.", "Administrator: upgrade the server, or upload its current manifest ([upgrades](it/upgrades.md))."),
+    answer(("has run out of disk space for its work",),
+         "The server's scratch folder (`RISKREG_SCRATCH_DIR`) is full; the request's files were removed.",
+         "Tell the administrator (with the reference), then press the button again later."),
+    answer(("This server has no public address set, so it serves no manifest",),
+         "The manifest names the server's address, and `RISKREG_PUBLIC_URL` is not set.",
+         "Administrator: set `RISKREG_PUBLIC_URL` to the `https://` address users reach the server at."),
+    answer(("the Office.js client comes with",),
+         "The task pane's client (the `officejs` extra) is not installed on the server.",
+         "Administrator: `pip install \"riskreg[officejs]\"` in the server's environment and restart it."),
+    answer(("No such file.",),
+         "The address asked for is not one of the server's files.", "Check the address."),
+    answer(("No such page on the Risk Register server",),
+         "The address is not one the server answers.", "Check the address (the manifest is at `/manifest`)."),
+    answer(("That method is not allowed here",),
+         "Something called the server in a way it does not answer (not the add-in).", "Use the add-in."),
+    answer(("No credentials: sign in",),
+         "The request carried no sign-in and no API key.",
+         "Sign in to the add-in (Microsoft 365), or set the server's API key in the add-in's settings."),
+    answer(("The credentials were not accepted",),
+         "The API key is wrong, or the sign-in was refused.",
+         "Check the API key in the add-in's settings (`riskreg.conf`), or sign in again."),
+    answer(("Your sign-in has expired",),
+         "The sign-in token has expired.", "Close and reopen the Risk Register task pane."),
+    answer(("The sign-in token is for another application",),
+         "The token was issued for another application than this server (`RISKREG_ENTRA_AUDIENCE`).",
+         "Administrator: check that the add-in's app registration and the server's audience agree."),
+    answer(("The sign-in token is from another organisation",),
+         "The token comes from another Microsoft Entra tenant than the server's (`RISKREG_ENTRA_TENANT_ID`).",
+         "Sign in with your organisation's account."),
+    answer(("The sign-in token is not valid", "The sign-in token names no user"),
+         "The sign-in token could not be checked, or names no user.", "Sign in again."),
+    answer(("which is not a cell address", "The request is not the JSON an xlwings client sends",
+          "is not a workbook as xlwings' clients send it"),
+         "The request is not a workbook as the add-in sends it: an old or foreign client, or a damaged request.",
+         "Update the add-in (upload the server's current manifest, or rebuild the `.xlam`), and press the button "
+         "again."),
+    answer(("Your xlwings version is different on the client",),
+         "The add-in's xlwings client and the server's xlwings differ.",
+         "Rebuild the desktop add-in with the server's version (`riskreg addin install --force`), or upgrade the "
+         "server ([upgrades](it/upgrades.md))."),
+)
+HELP += SERVER_HELP
 
 # click's own answers to a command typed wrongly: (an example, its message with ‹word› placeholders, what to do).
 # tests/docs/test_troubleshooting.py runs each example and checks its message.

@@ -15,6 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("workbook", "addin", "report_builder", "templates")
 BASE = "RiskregError"
 PAGE = ROOT / "docs" / "troubleshooting.md"
+# The server's answers, which the task pane shows (not `Error:` lines): the call that makes each, the index of its
+# message argument, and the module it is looked for in (None: any). Listed under one heading, SERVER_ANSWER.
+SERVER_ANSWER = "ServerAnswer"
+ANSWER_CALLS: dict[str, tuple[int, str | None]] = {
+    "Refused": (1, None), "Unauthorized": (0, None), "BadPayload": (0, None), "TooMuch": (0, None),
+    "error": (1, "addin/server/app.py"),
+}
 
 # A placeholder's word, from the last name in its expression: what a reader sees in place of the value.
 WORDS = {
@@ -108,7 +115,40 @@ def _sites(root: Path) -> tuple[Site, ...]:
             text = _template(message, namespace, local) if literal else \
                 f"‹{ast.unparse(message) if message is not None else 'no message'}›"  # type: ignore[arg-type]
             found.append(Site(module, call.lineno, name, text, literal))
+        if module.startswith("addin/server/"):
+            found += _answers(module, tree, namespace)
     return tuple(sorted(found, key=lambda s: (s.module, s.line)))
+
+
+def _answers(module: str, tree: ast.Module, namespace: dict) -> list[Site]:
+    """Return the server's one-line answers made in `module` (an exception's text passed on is listed where it is
+    made)."""
+    found = []
+    for function in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+        body = function.body if isinstance(function, ast.Module) else [function]
+        for node in (n for part in body for n in ast.walk(part) if isinstance(n, ast.Call)):
+            index, only_in = ANSWER_CALLS.get(_last_name(node.func), (-1, None))
+            if index < 0 or (only_in and module != only_in) or len(node.args) <= index:
+                continue
+            if only_in and not isinstance(node.func, ast.Name):  # the module's own function, not log.error
+                continue
+            if isinstance(function, ast.Module) and _inside_function(tree, node):
+                continue  # listed with its function
+            message = node.args[index]
+            if (isinstance(message, ast.Call) and _last_name(message.func) == "str") or (
+                    isinstance(message, ast.Attribute) and isinstance(message.value, ast.Name)):
+                continue  # an exception's text passed on: listed where the exception is made
+            literal = isinstance(message, (ast.Constant, ast.JoinedStr))
+            local = _locals(function if not isinstance(function, ast.Module) else None)
+            text = _template(message, namespace, local) if literal else f"‹{ast.unparse(message)}›"
+            found.append(Site(module, node.lineno, SERVER_ANSWER, text, literal))
+    unique = {(s.line, s.template): s for s in found}  # a call inside nested functions is met once per level
+    return list(unique.values())
+
+
+def _inside_function(tree: ast.Module, call: ast.Call) -> bool:
+    return any(call in list(ast.walk(f)) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef,
+                                                                                    ast.AsyncFunctionDef)))
 
 
 def _initialisers(trees: dict[str, ast.Module], classes: dict[str, str]) -> dict[str, tuple[list[str], ast.expr]]:
@@ -312,7 +352,7 @@ def class_problems(root: Path = ROOT) -> list[str]:
     problems += [f"class {name} has no heading in guide/error_help.py's BY_CLASS." for name in classes
                  if name not in BY_CLASS]
     problems += [f"guide/error_help.py's BY_CLASS names {name}, which is no longer an error class." for name in
-                 BY_CLASS if name not in classes]
+                 BY_CLASS if name not in classes and name != SERVER_ANSWER]
     return problems
 
 
@@ -325,8 +365,8 @@ def _first_sentence(template: str) -> str:
     return sentence if len(sentence) <= 140 else sentence[:137].rstrip() + "…"
 
 
-def _quoted(template: str) -> str:
-    lines = ("Error: " + template).split("\n")
+def _quoted(template: str, prefix: str = "Error: ") -> str:
+    lines = (prefix + template).split("\n")
     return "\n".join("> " + _escape(line) if line else ">" for line in lines)
 
 
@@ -358,7 +398,8 @@ def page(root: Path = ROOT) -> str:
         "A finding of `riskreg validate` (a rule such as R006) is not an error of this kind: it is listed in "
         "[the checks](rules.md) with its fix.",
         "",
-        f"{len([s for s in found if s.literal])} places in riskreg make one of these messages; "
+        f"{len([s for s in found if s.literal and s.error != SERVER_ANSWER])} places in riskreg make an `Error:` "
+        f"message and {len([s for s in found if s.error == SERVER_ANSWER])} an answer of the server; "
         f"{len(HELP)} entries explain them.",
         "",
     ]
@@ -376,7 +417,7 @@ def page(root: Path = ROOT) -> str:
             modules = ", ".join(f"`{m}`" for m in dict.fromkeys(site.module for site in by_help[help_]))
             out += [f"### {_escape(_first_sentence(templates[0]))}", ""]
             for template in templates:
-                out += [_quoted(template), ""]
+                out += [_quoted(template, "" if error == SERVER_ANSWER else "Error: "), ""]
             out += [f"**What it means.** {help_.means}", "", f"**What to do.** {help_.do}", "",
                     f"<small>Raised in {modules}.</small>", ""]
     out += ["## Mistakes in the command itself", "",
