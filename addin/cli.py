@@ -288,6 +288,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     for period, by_rating in refresh.distribution.items():
         lines.append(f"{period}: " + ", ".join(f"{n} {rating}" for rating, n in by_rating.items()))
     lines += [f"{finding.cell}: {finding.message}" for finding in refresh.conflicts]
+    lines += [note for note in (_scale_note(content),) if note]
     if _as_table(len(content.risks)):
         for line in lines:
             console.print(line, markup=False)
@@ -410,6 +411,8 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
     if result.forced_errors:
         click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
                    f"{plural(result.forced_errors, 'register error')}.")
+    if result.forced_errors and period:
+        _altered_note(register, jobs.period_or_none(period))
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
 
@@ -512,6 +515,116 @@ def demo_command(outdir: Path) -> None:
             "before the paper goes to the Committee." if paper.forced_errors else "")
     click.echo(f"4. Board paper: {paper.paper} ({paper.content.title_block.title}).{note}")
     click.echo(f"Open {workbook_path} in Excel and {paper.paper} in Word to see the result.")
+
+
+def _scale_note(register) -> str:
+    from workbook.core.trends import scale_note
+
+    return scale_note(register)
+
+
+def _altered_note(register: Path, period) -> None:
+    from workbook import record_jobs
+
+    altered = record_jobs.altered_quarters(register, period)
+    if altered:
+        click.echo(f"Note: the record of {' and '.join(p.label for p in altered)} was altered after "
+                   f"{'it was' if len(altered) == 1 else 'they were'} closed (see the data-quality note): this paper "
+                   "is not the one the Committee had at the time.")
+
+
+# --- the record: correct-history (workbook/core/seal.py, workbook/record_jobs.py) ---
+
+@cli.command("correct-history")
+@click.argument("register", type=click.Path(path_type=Path))
+@click.option("--period", required=True, help="The sealed quarter whose History was corrected, e.g. '2021/22 Q3'.")
+@click.option("--reason", required=True, help="Why the closed quarter's record was changed; recorded with the "
+              "new seal.")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def correct_history_command(register: Path, period: str, reason: str, output: Path | None, force: bool) -> None:
+    """Accept a hand correction of a closed quarter's History in a REGISTER: re-seal the quarter.
+
+    Every change validate names in that quarter (R100-R102) is accepted and listed on the Record sheet with the
+    reason and today's date; the quarter's seal is renewed, and each later seal with it. A backup is kept.
+    """
+    from workbook import record_jobs
+
+    done = record_jobs.correct_history(register, jobs.period_or_none(period), reason, output=output, force=force)
+    correction = done.correction
+    click.echo(f"Corrected {correction.period.label} in {done.written.path}: "
+               f"{plural(correction.accepted, 'change')} accepted and recorded with the reason.")
+    for line in correction.accepted:
+        click.echo(f"  {line}")
+    renewed = [p.label for p in correction.resealed]
+    click.echo(f"Sealed {correction.period.label} again" + (f"; renewed the seals of {', '.join(renewed)}, "
+                                                            "which cover it." if renewed else "."))
+    _backup_lines(done.written)
+
+
+def _rename_command(name: str) -> Callable:
+    """Declare a rename command: REGISTER OLD NEW, --output and --force, its errors shown as `Error: …`."""
+
+    def declare(function: Callable) -> Callable:
+        function = user_errors(function)
+        for option in (click.option("--force", is_flag=True, help="Replace the --output file if it exists."),
+                       click.option("-o", "--output", type=OUTPUT_FILE,
+                                    help="Write a copy to this file instead of changing REGISTER."),
+                       click.argument("new"), click.argument("old"),
+                       click.argument("register", type=click.Path(path_type=Path))):
+            function = option(function)
+        return cli.command(name)(function)
+
+    return declare
+
+
+@_rename_command("rename-band")
+def rename_band_command(register: Path, old: str, new: str, output: Path | None, force: bool) -> None:
+    """Rename the rating band OLD to NEW in a REGISTER, from its open quarter on.
+
+    Sets the Lists entry, the Register's ratings, the Matrix sheet's band and the Appetite tolerances that name it;
+    History keeps the closed quarters' words (their papers are built as they were), and trends read them as the
+    band of the new name. The rename is recorded on the Record sheet. A backup is kept.
+    """
+    from workbook import record_jobs
+
+    _renamed(record_jobs.rename_band(register, old, new, output=output, force=force), "Band")
+
+
+@_rename_command("rename-risk")
+def rename_risk_command(register: Path, old: str, new: str, output: Path | None, force: bool) -> None:
+    """Give the risk OLD the ID NEW in a REGISTER, from its open quarter on.
+
+    Sets its Register ID and its actions' Risk ID; History keeps the closed quarters' rows under OLD, and trends,
+    movements and what changed read them as NEW's. The rename is recorded on the Record sheet, and this quarter's
+    paper says it once ('OLD is now NEW'). A backup is kept.
+    """
+    from workbook import record_jobs
+
+    _renamed(record_jobs.rename_risk(register, old, new, output=output, force=force), "Risk")
+
+
+def _some(places: list[str], shown: int = 6) -> str:
+    if not places:
+        return ""
+    more = f" and {len(places) - shown} more" if len(places) > shown else ""
+    return f" ({', '.join(places[:shown])}{more})"
+
+
+def _renamed(done, what: str) -> None:
+    rename, written = done.plan.rename, done.written
+    click.echo(f"{what} {rename.old} is now {rename.new} in {written.path} from {rename.period.label}: "
+               f"{plural(done.plan.cells, 'cell')} set{_some(done.plan.places())}; History keeps "
+               "the closed quarters' words, and the rename is recorded.")
+    _backup_lines(written)
+
+
+def _backup_lines(written) -> None:
+    if written.backup:
+        click.echo(f"Backup of the workbook before this change: {written.backup}")
+    if written.pruned and written.pruned.removed:
+        click.echo(written.pruned.sentence())
 
 
 @cli.command("serve")

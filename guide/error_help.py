@@ -155,6 +155,19 @@ HELP: tuple[Help, ...] = (
     Help(("holds a shared formula whose first cell is missing",),
          "A formula filled down is stored once, in its first cell, which is missing: the workbook is damaged.",
          "Open the workbook in Excel, save it (Excel repairs it), and run the command again."),
+    Help(("Give the band's name as the list has it",),
+         "`rename-band` was given a band the Ratings list does not have (a typing slip, or a band already renamed).",
+         "Give the band's name exactly as the Lists sheet's Ratings list has it."),
+    Help(("Give the band a new name of its own",),
+         "The new band name is already a band of the list (or the same as the old one).",
+         "Choose a name the list does not have."),
+    Help(("no risk has the ID",),
+         "`rename-risk` was given an ID that is not on the Register.", "Give the ID the Register has now."),
+    Help(("Give the risk an ID of its own",),
+         "The new ID is already another risk's (or the same as the old one).", "Choose an ID no risk has."),
+    Help(("Change the pattern first if the register's IDs now take that form",),
+         "The new ID does not fit Settings' *Risk ID pattern*, so Validate would flag it on every risk check.",
+         "Choose an ID that fits the pattern, or change the pattern in Settings first (for example `CRR\\d{2}A?`)."),
     Help(("the note boxes of sheet",),
          "The workbook's cell notes are stored in a form riskreg cannot change without risking damage, so it "
          "wrote nothing.",
@@ -164,6 +177,15 @@ HELP: tuple[Help, ...] = (
          "Open the workbook in Excel, save it again, and run the command again."),
 
     # --- periods ---
+    Help(("give the reason for the correction with --reason",),
+         "A correction of a sealed quarter is recorded with its reason, and none was given.",
+         "Add `--reason \"…\"` saying why the closed quarter's record was changed."),
+    Help(("is not a sealed quarter (sealed:",),
+         "The quarter named was never sealed (closed before seals existed, or not closed yet), so there is no seal "
+         "to renew.", "Nothing to do: its History can be edited as it stands."),
+    Help(("nothing to correct. Edit History first",),
+         "The quarter's History and record are as its seal recorded them.",
+         "Edit the History cells first (Validate then lists them as R100–R102), then run correct-history."),
     Help(("does not parse: write it as",),
          "The period is not written as riskreg reads periods.",
          "Write the financial year and the quarter: `2021/22 Q2` (Q1 is April to June, so 2021/22 Q2 is July to "

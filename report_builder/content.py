@@ -66,6 +66,7 @@ class Movement:
     name: str
     before: str = ""  # last period's trend symbol (or rating for closed risks)
     after: str = ""  # this period's
+    removed: bool = False  # a closed risk whose row was deleted from the Register, not closed
 
 
 @dataclass(frozen=True)
@@ -312,11 +313,20 @@ def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
     sentences = []
     for m in sorted(movements, key=lambda m: m.risk_id):
         who = f"{m.risk_id} {m.name}".strip()
-        if m.kind == "closed":
+        if m.kind == "closed" and m.removed:
+            sentences.append(f"{who} was removed from the register this quarter without being closed.")
+        elif m.kind == "closed":
             sentences.append(f"{who} was closed this quarter.")
         elif m.before in ARROWS and m.after in ARROWS and m.before != m.after:
             sentences.append(f"{who} moved from {m.before} to {m.after}.")
     return tuple(sentences)
+
+
+def renamed_sentences(register: Register) -> tuple[str, ...]:
+    """Return 'CRR05 is now CRR05A.' for each risk renamed this quarter: said once, in that quarter's paper."""
+    from workbook.core.renames import renamed_in
+
+    return tuple(f"{r.old} is now {r.new}." for r in renamed_in(register, register.period))
 
 
 def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
@@ -452,7 +462,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),
-        movement_sentences=movement_sentences(movements),
+        movement_sentences=renamed_sentences(register) + movement_sentences(movements),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
         heat_points=heat_points(register, open_risks),
         score_scale=score_scale(register),

@@ -35,7 +35,7 @@ def movements_of(register: Register) -> tuple[list[Movement], list[Distribution]
                 arrows = computed.get(m.risk_id, ())
                 before = arrows[-2].value if len(arrows) > 1 else ""
                 after = m.trend
-            movements.append(Movement(kind, m.risk_id, m.name, before, after))
+            movements.append(Movement(kind, m.risk_id, m.name, before, after, m.note == trends.REMOVED_NOTE))
     distribution = [Distribution(period, dict(counts))
                     for period, counts in trends.rating_distribution(register).items()]
     return movements, distribution

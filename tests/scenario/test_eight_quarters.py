@@ -13,10 +13,9 @@ import shutil
 from pathlib import Path
 
 import docx
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from addin.cli import cli
+from support.scenario import header_columns, normalised_text, run, table_rows
 from workbook.xlsx.builder import write_workbook
 
 PERIODS = ["2021/22 Q2", "2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4",
@@ -135,21 +134,11 @@ def expected_stale(quarter: int, threshold: int = 2) -> dict[str, str]:
 
 # ---- the user's edits --------------------------------------------------------------------------------------------
 
-def run(*args) -> str:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, f"riskreg {' '.join(map(str, args))}: exit {result.exit_code}\n{result.output}"
-    return result.output
-
-
-def _columns(ws) -> dict[str, int]:
-    return {str(cell.value): cell.column for cell in ws[1] if cell.value is not None}
-
-
 def edit_quarter(path: Path, quarter: int) -> None:
     """Type this quarter's scores, ratings, status and controls into the Register; add risks; extend the list."""
     wb = load_workbook(path)
     ws = wb["Register"]
-    columns = _columns(ws)
+    columns = header_columns(ws)
     rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value}
     for risk_id, (likelihood, impact, status) in STATES[quarter].items():
         if risk_id not in rows:
@@ -172,7 +161,7 @@ def edit_quarter(path: Path, quarter: int) -> None:
             ws.cell(row=row, column=columns[header]).value = value
     if quarter == BAND_ADDED:
         lists = wb["Lists"]
-        position = _columns(lists)["Ratings"]
+        position = header_columns(lists)["Ratings"]
         names = [lists.cell(row=r, column=position).value for r in range(2, 8)]
         for offset, name in enumerate(["Extreme", *[n for n in names if n]]):
             lists.cell(row=2 + offset, column=position).value = name
@@ -194,18 +183,10 @@ def first_register(path: Path) -> None:
 
 # ---- reading the paper back ------------------------------------------------------------------------------------
 
-def _table(document, first_header: str) -> list[list[str]]:
-    for table in document.tables:
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
-        if rows and rows[0][0] == first_header:
-            return rows
-    raise AssertionError(f"no table headed {first_header!r}")
-
-
 def read_paper(path: Path) -> dict:
     document = docx.Document(str(path))
-    ratings = _table(document, "Residual rating")
-    movements = _table(document, "Movement")
+    ratings = table_rows(document, "Residual rating")
+    movements = table_rows(document, "Movement")
     sentence = next(p.text for p in document.paragraphs if p.text.startswith("There are "))
     return {
         "periods": ratings[0][1:],
@@ -259,15 +240,6 @@ def read_changes(path: Path) -> tuple[dict[str, list[str]], dict[str, str], dict
         elif paragraph._p.find(f".//{W}ins") is not None or paragraph._p.find(f".//{W}del") is not None:
             redlines[risk] = (_visible(paragraph._p, "ins"), _visible(paragraph._p, "del"))
     return changes, stale, redlines
-
-
-def normalised_text(path: Path) -> list[str]:
-    """Return the paper's paragraphs and table cells, less the line naming the file it was built from."""
-    document = docx.Document(str(path))
-    lines = [p.text for p in document.paragraphs if not p.text.startswith("Built from register file")]
-    for table in document.tables:
-        lines.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
-    return lines
 
 
 def test_one_register_kept_for_eight_quarters(tmp_path, soffice):

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from workbook.core import trends
+from workbook.core import renames, trends
 from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, as_text, once_per_register
 from workbook.core.periods import Period
@@ -77,7 +77,7 @@ def changes_since_last(register: Register) -> tuple[RiskChanges, ...]:
             continue
         fields = []
         for key, label, before, after in (
-                ("rating", register.header_of("rating"), entry.rating, risk.rating),
+                ("rating", register.header_of("rating"), renames.band_now(register, entry.rating, last), risk.rating),
                 ("score", "Score", _score_text(entry_score(entry, on)), _score_text(risk_score(risk, on))),
                 ("owner", register.header_of("owner"), entry.owner, risk.text("owner"))):
             if not entry.fingerprint and not as_text(before).strip():

@@ -9,20 +9,15 @@ from workbook.core import trends
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, SheetRow
 from workbook.core.periods import Period
-from workbook.core.rollover import (
-    ACTIONS_FIELD,
-    APPETITE_FIELD,
-    DEPTH_FIELD,
-    MATRIX_FIELD,
-    QUARTER_KEY,
-    RATINGS_FIELD,
-    TRENDS_FIELD,
-)
+from workbook.core.renames import RISK, renames
+from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD
+from workbook.core.rollover import ACTIONS_FIELD, APPETITE_FIELD, DEPTH_FIELD, TRENDS_FIELD
 from workbook.core.schema import (
     ACTION_COLUMNS,
     APPETITE_COLUMNS,
     DEPTH_COLUMNS,
     NOT_APPLICABLE,
+    RECORDED_CONFIG_KEYS,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
     TREND_COUNT,
@@ -66,10 +61,19 @@ def register_as_of(register: Register, period: Period) -> Register:
         held = f"{closed[0].label} to {closed[-1].label}" if closed else "no closed quarter"
         raise PeriodError(f"{register.source}: History has no rows for {period.label} (it holds {held}), so its "
                           "paper cannot be built again.")
+    quarter = register.recorded_text.get(QUARTER_KEY.format(label=period.label))
+    if quarter is None:
+        rebuilt = [p.label for p in rebuildable(register)]
+        which = (f"Papers can be built again for {_listed(rebuilt)}" if rebuilt else
+                 "No paper can be built again yet: the first is that of the quarter the next roll-quarter closes")
+        raise PeriodError(f"{register.source}: History has {period.label} from an import, not from a close, and "
+                          f"the Record sheet keeps nothing of its close, so its paper cannot be built again. "
+                          f"{which}.")
     periods = tuple(period.shifted(i) for i in range(1 - TREND_COUNT, 1))
-    trend_of = {(entry.risk_id, p): entry.trend for p in periods[:-1] for entry in rows_of(register, p)}
+    rebuilt_renames = tuple(r for r in renames(register) if r.period <= period)
+    trend_of = {(_risk_then(rebuilt_renames, entry.risk_id, p, period), p): entry.trend for p in periods[:-1]
+                for entry in rows_of(register, p)}
     covered = set(closed)  # a quarter History records without a row for a risk did not have it on the register
-    quarter = register.recorded_text.get(QUARTER_KEY.format(label=period.label), {})
     typed = {line.split("\t")[0]: line.split("\t")[1:] for line in quarter.get(TRENDS_FIELD, "").split("\n")}
     depth = recorded_depth(quarter)
     risks = []
@@ -94,6 +98,7 @@ def register_as_of(register: Register, period: Period) -> Register:
     if quarter:  # recorded at the close: what the paper said then, blanks included
         settings.update({key: _date(quarter.get(key, "")) if key in DATE_SETTINGS else quarter.get(key, "")
                          for key in RECORDED_SETTING_KEYS})
+    settings.update({key: quarter[key] for key in RECORDED_CONFIG_KEYS if key in quarter})
     settings["period"] = period.label
     lists = dict(register.lists)
     if quarter.get(RATINGS_FIELD):
@@ -113,7 +118,26 @@ def register_as_of(register: Register, period: Period) -> Register:
         columns=dict(register.columns), headers=headers, header_row=register.header_row, source=register.source,
         settings_rows=dict(register.settings_rows), history_columns=dict(register.history_columns),
         recorded_text=register.recorded_text, actions=actions, action_columns=action_columns,
-        appetite=appetite, appetite_columns=appetite_columns, matrix_sheet=matrix_sheet)
+        appetite=appetite, appetite_columns=appetite_columns, matrix_sheet=matrix_sheet, rebuilt_from=register)
+
+
+def _risk_then(found, risk_id: str, period: Period, closing: Period) -> str:
+    """Return the ID a risk of `period` had when `closing` closed: renames made up to then carry it."""
+    for rename in found:
+        if rename.kind == RISK and period < rename.period <= closing and risk_id.casefold() == rename.old.casefold():
+            risk_id = rename.new
+    return risk_id
+
+
+def rebuildable(register: Register) -> list[Period]:
+    """Return the closed quarters whose paper can be built again: those the Record sheet keeps the close of."""
+    return [p for p in closed_periods(register) if QUARTER_KEY.format(label=p.label) in register.recorded_text]
+
+
+def _listed(labels: list[str]) -> str:
+    if len(labels) > 3:
+        return f"{labels[0]} to {labels[-1]} ({len(labels)} quarters)"
+    return " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
 
 
 def recorded_rows(quarter: dict[str, str], field: str, columns, today: list[SheetRow] | None,

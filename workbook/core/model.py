@@ -150,6 +150,8 @@ class Register:
     appetite: list[SheetRow] | None = None
     appetite_columns: dict[str, int] = field(default_factory=dict)
     matrix_sheet: list[tuple] | None = None  # the Matrix sheet's values, row by row
+    # A closed quarter's register (history.register_as_of): the workbook's register it was rebuilt from.
+    rebuilt_from: Register | None = field(default=None, repr=False, compare=False)
     # What the pure core derives from this register (trends, snapshots), kept so that checks, trends and the
     # paper work it out once. A Register is read, then only read from; build a new one after a change.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)

@@ -7,11 +7,24 @@ characters, and Excel calls a file with a longer cell damaged.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
+
+from workbook.core.schema import RECORDED_TEXT_KEYS
 
 CELL_TEXT_LIMIT = 32_767  # Excel's most characters in one cell
 PART_LENGTH = 32_000  # each part's length: under the limit with room to spare
 PART_MARK = "+"
+FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: ample for the few thousand texts a register has in its life
+QUARTER_KEY = "quarter {label}"  # the key of a closed quarter's own fields (settings, scale, sheets)
+RATINGS_FIELD = "ratings"  # the quarter's Ratings list, most severe first, one per line
+MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
+
+
+def fingerprint(texts: dict[str, str]) -> str:
+    """Return the fingerprint of a risk's text fields: the same words give the same fingerprint."""
+    joined = "\x1f".join(f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def record_rows(key: str, fields: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:

@@ -18,7 +18,8 @@ from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
 from workbook.core.periods import Period
-from workbook.core.record_text import record_rows
+from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
+from workbook.core.seal import SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
 from workbook.core.schema import (
@@ -26,6 +27,7 @@ from workbook.core.schema import (
     HISTORY_ADDED_KEYS,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
+    RECORDED_CONFIG_KEYS,
     RECORDED_SETTING_KEYS,
     RECORDED_TEXT_KEYS,
     SETTINGS_SHEET,
@@ -33,13 +35,9 @@ from workbook.core.schema import (
     TREND_KEYS,
 )
 
-FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: ample for the few thousand texts a register has in its life
-QUARTER_KEY = "quarter {label}"
-RATINGS_FIELD = "ratings"
 TRENDS_FIELD = "trends"
 ACTIONS_FIELD = "actions"  # the Actions sheet at the close, as JSON: a past paper lists that quarter's actions
 APPETITE_FIELD = "appetite"  # the Appetite sheet at the close, as JSON
-MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
 DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, target date, proximity), as JSON
 
 
@@ -85,12 +83,6 @@ def risk_text(risk: Risk, key: str) -> str:
 def risk_texts(risk: Risk) -> dict[str, str]:
     """Return the risk's recorded text fields, as the paper reads them."""
     return {key: risk_text(risk, key) for key in RECORDED_TEXT_KEYS}
-
-
-def fingerprint(texts: dict[str, str]) -> str:
-    """Return the fingerprint of a risk's text fields: the same words give the same fingerprint."""
-    joined = "\x1f".join(f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def _number(value: object) -> object:
@@ -153,6 +145,8 @@ def quarter_record(register: Register) -> dict[str, str]:
     from workbook.core.ratings import rating_scale
 
     fields = {key: as_text(register.settings.get(key)).strip() for key in RECORDED_SETTING_KEYS}
+    # The configuration in force, defaults resolved: a past paper is drawn, scored and listed as it was then.
+    fields.update({key: as_text(register.setting(key)).strip() for key in RECORDED_CONFIG_KEYS})
     fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
     # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
     fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
@@ -197,6 +191,9 @@ def plan_roll(register: Register) -> RollPlan:
     notes: list[str] = []
     added = updated = kept = 0
     seen: set[str] = set()
+    # The closing quarter's History rows as they will stand, for its seal: the rows it has, then those added.
+    final: dict[str, tuple[str, tuple[str, ...]]] = {entry.risk_id.casefold(): (entry.risk_id, entry_values(entry))
+                                                     for entry in existing.values()}
     for risk in register.risks:
         if not risk.id or risk.id.casefold() in seen:
             continue
@@ -215,14 +212,17 @@ def plan_roll(register: Register) -> RollPlan:
         if entry is None:
             added += 1
             rows.append(state)
+            final[risk.id.casefold()] = (risk.id, tuple(cell_text(state[key]) for key in SEALED_KEYS))
             continue
         changed = False
+        kept_values = {key: getattr(entry, key) for key in SEALED_KEYS}
         for name, value in state.items():
             if name == "source":
                 continue
             old = getattr(entry, name)
             if _same(old, value):
                 continue
+            kept_values[name] = value
             cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value)
             updates.append(cell)
             if old not in (None, ""):
@@ -232,11 +232,32 @@ def plan_roll(register: Register) -> RollPlan:
                              f"{as_text(value) or 'empty'}, as the Register has it at the close.")
         updated += changed
         kept += not changed
+        final[risk.id.casefold()] = (entry.risk_id, tuple(cell_text(kept_values[key]) for key in SEALED_KEYS))
     quarter = QUARTER_KEY.format(label=closing.label)
-    if quarter not in register.recorded_text:
-        record.extend(record_rows(quarter, quarter_record(register).items()))
+    fields = register.recorded_text.get(quarter)
+    if fields is None:
+        fields = quarter_record(register)
+        record.extend(record_rows(quarter, fields.items()))
+    record.extend(_seal_rows(register, closing, final.values(), fields, notes))
     return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
                     tuple(notes))
+
+
+def _seal_rows(register: Register, closing: Period, rows, fields: dict[str, str],
+               notes: list[str]) -> list[tuple[str, str, str]]:
+    """Return the Record rows of the closing quarter's seal (none when it is sealed already), noting once that the
+    quarters closed before seals existed stay unsealed."""
+    if closing in seals(register):
+        return []
+    previous = latest_seal(register, closing)
+    if previous is None:
+        unsealed = sorted(trends.covered_periods(register) - {closing})
+        if unsealed:
+            span = unsealed[0].label if len(unsealed) == 1 else f"{unsealed[0].label} to {unsealed[-1].label}"
+            notes.append(f"Sealed {closing.label}: from now on a change to a closed quarter shows in validate. "
+                         f"{span} {'was' if len(unsealed) == 1 else 'were'} closed before riskreg sealed quarters "
+                         "and stay unsealed.")
+    return list(record_rows(seal_key(closing), seal_fields(closing, rows, fields, previous)))
 
 
 def record_columns() -> tuple[str, ...]:

@@ -8,15 +8,19 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from workbook.core import changes, depth, matrix, trends
+from workbook.core import changes, depth, matrix, renames, seal, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.periods import Period
+from workbook.core.record_text import fingerprint
+from workbook.core.rollover import risk_texts
 from workbook.core.schema import (
     BACKUPS_RANGE,
     CORE_COLUMNS,
     EXCEL_CELL_LIMIT,
     HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    TEXT_SHEET,
     NEW,
     NOT_APPLICABLE,
     PAPER_SETTINGS,
@@ -492,7 +496,8 @@ def history_unknown_risk(register: Register) -> Iterable[Hit]:
     on_register = {risk.id.casefold() for risk in register.risks if risk.id}
     pattern = _pattern(register)
     for entry, period in zip(register.history, trends.entry_periods(register)):
-        if not entry.risk_id or period is None or entry.risk_id.casefold() in on_register:
+        if not entry.risk_id or period is None or entry.risk_id.casefold() in on_register or \
+                renames.risk_now(register, entry.risk_id, period).casefold() in on_register:
             continue
         # Rows for risks closed in earlier periods are how closed risks are found: only a row for the
         # reporting period, or an ID that cannot be a risk's, points at a mistake.
@@ -516,9 +521,12 @@ def history_duplicate(register: Register) -> Iterable[Hit]:
 def history_value_in_list(register: Register) -> Iterable[Hit]:
     lists = [(key, list_name, trends.allowed(register, list_name), aliases)
              for key, list_name, aliases in (("rating", "Ratings", None), ("trend", "Trends", TREND_ALIASES))]
-    for entry in register.history:
+    for entry, period in zip(register.history, trends.entry_periods(register)):
         for key, list_name, choices, aliases in lists:
             value = getattr(entry, key)
+            # A closed quarter keeps the band's name of its day: renamed since, it is the band of today's name.
+            if value and key == "rating" and renames.band_now(register, value, period) in choices:
+                continue
             if value and value not in choices:
                 guess = suggest(value, choices, aliases)
                 yield _history_hit(register, entry, key, value, list=list_name, allowed=_allowed_text(choices),
@@ -901,6 +909,102 @@ RULES: tuple[Rule, ...] = (
          "{column} unchanged since {since} ({quarters} closed quarters; Settings allows {threshold}). Review the "
          "controls and record what has been done since.", controls_stale),
 )
+# ---- sealed quarters and vanished rows (issue 24) ------------------------------------------------------------
+
+_CORRECT = "riskreg correct-history --period \"{period}\" --reason \"…\""
+
+
+def _correct(period: Period) -> str:
+    return _CORRECT.format(period=period.label)
+
+
+def sealed_cells(register: Register) -> Iterable[Hit]:
+    for found in seal.alterations(register):
+        if found.kind == seal.CHANGED and found.entry is not None:
+            yield _history_hit(register, found.entry, found.key, found.now, period=found.period.label,
+                               sealed=quoted(found.sealed), correct=_correct(found.period))
+
+
+def sealed_rows(register: Register) -> Iterable[Hit]:
+    source = register.rebuilt_from or register
+    for found in seal.alterations(register):
+        if found.kind == seal.DELETED:
+            yield Hit(address(HISTORY_SHEET, 1, _history_column(source, "risk_id")), found.risk_id, found.risk_id,
+                      "Risk ID", {"period": found.period.label, "sealed": found.sealed,
+                                  "correct": _correct(found.period), "what": "has no row", "done": "deleted",
+                                  "fix": "Restore the row"})
+        elif found.kind == seal.ADDED and found.entry is not None:
+            hit = _history_hit(source, found.entry, "risk_id", found.risk_id)
+            yield Hit(hit.cell, hit.value, hit.risk_id, hit.column, {
+                "period": found.period.label, "sealed": "no row for it", "correct": _correct(found.period),
+                "what": f"has row {found.entry.row}", "done": "added", "fix": "Delete the row"})
+
+
+_RECORD_PARTS = {seal.RECORD: "the '{key}' field", seal.TEXT: "the words of {risk_id}", seal.BROKEN: "the seal"}
+
+
+def sealed_record(register: Register) -> Iterable[Hit]:
+    for found in seal.alterations(register):
+        if found.kind in _RECORD_PARTS:
+            yield Hit(address(TEXT_SHEET, 1, 1), found.key, found.risk_id, "Record",
+                      {"period": found.period.label, "correct": _correct(found.period),
+                       "what": _RECORD_PARTS[found.kind].format(key=found.key, risk_id=found.risk_id)})
+
+
+def risk_vanished(register: Register) -> Iterable[Hit]:
+    if register.rebuilt_from is not None:
+        return
+    for risk_id in trends.vanished(register):
+        name = trends.recorded_name(register, risk_id)
+        yield Hit(address(REGISTER_SHEET, register.header_row, register.columns.get("id", 1)), risk_id, risk_id,
+                  "ID", {"name": f" ({printable(name, 200)})" if name else "",
+                         "previous": register.period.previous().label})
+
+
+def risk_renamed_unrecorded(register: Register) -> Iterable[Hit]:
+    if register.rebuilt_from is not None:
+        return
+    rows = trends.earlier_rows(register)
+    gone: dict[str, str] = {}
+    for risk_id in trends.vanished(register):
+        latest = rows[risk_id][max(rows[risk_id])] if rows.get(risk_id) else None
+        if latest is not None and latest.fingerprint:
+            gone.setdefault(latest.fingerprint, risk_id)
+    if not gone:
+        return
+    for risk in register.risks:
+        old = gone.get(fingerprint(risk_texts(risk))) if risk.id and risk.id not in rows else None
+        if old is not None:
+            yield _at(register, risk, "id", old=old)
+
+
+SEAL_RULES: tuple[Rule, ...] = (
+    Rule("R100", ERROR, ("History: every column of a sealed quarter",),
+         "A sealed quarter's History cells hold what its close recorded.",
+         "History {column} of {risk_id} for {period} is {value}, but the seal of {period} recorded {sealed}: "
+         "the cell was changed after the quarter was closed. Put back {sealed}, or record the correction with "
+         "`{correct}`.", sealed_cells),
+    Rule("R101", ERROR, ("History: the rows of a sealed quarter",),
+         "A sealed quarter's History has the rows its close recorded, and no others.",
+         "History {what} for {risk_id} in {period}, but the seal of {period} recorded {sealed}: the row was "
+         "{done} after the quarter was closed. {fix}, or record the correction with `{correct}`.", sealed_rows),
+    Rule("R102", ERROR, ("Record",),
+         "A sealed quarter's Record (settings, words, the seal itself) is as its close recorded it.",
+         "On the Record sheet, {what} of {period} was changed after the quarter was closed: its digest no longer "
+         "matches the seal. Restore the workbook from a backup, or record the correction with `{correct}`.",
+         sealed_record),
+    Rule("R103", WARNING, ("ID", "History"),
+         "A risk on the Register last quarter is still on it, or was closed (Status Closed).",
+         "{risk_id}{name} was on the Register in {previous} and is not on it now, but it was never closed: the "
+         "board paper says it was removed. To close it, put its row back with Status Closed.", risk_vanished),
+    Rule("R104", WARNING, ("ID", "History: Text fingerprint"),
+         "A new risk does not have the very words of a risk that left the Register the same quarter.",
+         "{risk_id} is new but has the same words as {old}, which was on the Register last quarter and is not on it "
+         "now. If {old} was renamed, run `riskreg rename-risk {old} {risk_id}` so that its History, trends and "
+         "actions carry over.", risk_renamed_unrecorded),
+)
+RULES = RULES + SEAL_RULES
+
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The rules whose findings stop a board paper: the paper runs only these (warnings do not reach it).
 ERROR_RULES = tuple(rule for rule in RULES if rule.severity == ERROR)

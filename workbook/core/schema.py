@@ -315,6 +315,10 @@ RECORDED_TEXT_KEYS = ("name", "description", "impact", "controls", "portfolio", 
 # The settings a paper shows, recorded with each closed quarter so that its paper can be built again the same.
 RECORDED_SETTING_KEYS = ("title", "organisation", "committee", "marking", "author", "contact", "meeting_date",
                          "agenda_item")
+# The configuration a closed quarter keeps (issue 24): its paper is scored, drawn and listed as it was then. A
+# quarter closed before they were recorded has none, and is shown with today's.
+RECORDED_CONFIG_KEYS = ("score_scale", "trend_basis", "stale_quarters", "appendix_columns", "review_cycle_days",
+                        "id_pattern")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from workbook.core import matrix
+from workbook.core import matrix, renames
 from workbook.core.errors import PeriodError
 from workbook.core.model import HistoryEntry, Register, Risk, once_per_register
 from workbook.core.periods import Period, parse_period
@@ -13,14 +14,19 @@ from workbook.core.schema import (
     DEESCALATING,
     ALL_DEFAULT_LISTS,
     ESCALATING,
+    MATRIX_PRODUCT,
     NEW,
     NOT_APPLICABLE,
     TREND_KEYS,
     UNCHANGED,
 )
-from workbook.core.values import entry_score, risk_score
+from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD
+from workbook.core.values import SCALE_RANGE, as_number, entry_score, risk_score
+
+QUARTER_PREFIX = QUARTER_KEY.format(label="")
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
+REMOVED_NOTE = "removed from the register without being closed"  # a closed movement that is a deleted row
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,7 @@ def _row_present(entry: HistoryEntry, rating: str | None, score: float | None) -
 
 def _snapshot(register: Register, period: Period, entry: HistoryEntry) -> Snapshot:
     """Return a risk's standing in `period` as its History row records it."""
-    rating = spelt_rating(rating_spellings(register), entry.rating)
+    rating = spelt_rating(rating_spellings(register), renames.band_now(register, entry.rating, period))
     score = entry_score(entry, matrix.matrix_of(register))
     return Snapshot(period, rating, score, _row_present(entry, rating, score), f"History row {entry.row}")
 
@@ -174,9 +180,12 @@ def earlier_rows(register: Register) -> dict[str, dict[Period, HistoryEntry]]:
     rows: dict[str, dict[Period, HistoryEntry]] = {}
     reporting = register.period
     earlier = {p for p in history_periods(register) if p is not None and p < reporting}
+    renamed = any(r.kind == renames.RISK for r in renames.renames(register))
     for entry, period in zip(register.history, entry_periods(register)):
         if period in earlier and entry.risk_id:
-            rows.setdefault(entry.risk_id, {}).setdefault(period, entry)
+            # A risk renamed since keeps its trail: its older rows count under today's ID.
+            risk_id = renames.risk_now(register, entry.risk_id, period) if renamed else entry.risk_id
+            rows.setdefault(risk_id, {}).setdefault(period, entry)
     return rows
 
 
@@ -211,9 +220,82 @@ def _basis(register: Register) -> str:
     return basis if basis in ("score", "rating") else "rating"
 
 
+@once_per_register
+def _period_matrices(register: Register) -> dict[Period, matrix.Matrix]:
+    """Return the matrix each closed quarter was scored on, as the Record sheet keeps it (quarters closed before the
+    scale was recorded are left out), and the reporting period's own."""
+    found = {}
+    for key, fields in register.recorded_text.items():
+        if not key.startswith(QUARTER_PREFIX) or "score_scale" not in fields:
+            continue
+        try:
+            period = parse_period(key[len(QUARTER_PREFIX):])
+        except PeriodError:
+            continue
+        size = as_number(fields["score_scale"])
+        size = int(size) if size is not None and size.is_integer() and int(size) in SCALE_RANGE else None
+        names = tuple(name for name in fields.get(RATINGS_FIELD, "").split("\n") if name) or \
+            tuple(r for r in allowed(register, "Ratings"))
+        if size is None:
+            continue
+        if fields.get(MATRIX_FIELD):
+            found[period] = matrix.read_matrix_sheet(json.loads(fields[MATRIX_FIELD]), size, names)
+        else:
+            found[period] = matrix.Matrix(size, MATRIX_PRODUCT, matrix.default_bands(size, names))
+    found[register.period] = matrix.matrix_of(register)
+    return found
+
+
+def _scoring(m: matrix.Matrix) -> tuple:
+    return m.size, m.method, tuple(lowest for _, lowest in m.bands), m.grid
+
+
+def scale_change(register: Register, before: Period, after: Period) -> tuple[matrix.Matrix, matrix.Matrix] | None:
+    """Return the matrices of `before` and `after` when they score differently (a new scale, bands or grid), None
+    when they score alike or a quarter's matrix was not recorded."""
+    matrices = _period_matrices(register)
+    old, new = matrices.get(before), matrices.get(after)
+    if old is None or new is None or _scoring(old) == _scoring(new):
+        return None
+    return old, new
+
+
+def scale_words(change: tuple[matrix.Matrix, matrix.Matrix], period: Period) -> str:
+    """Return 'the score scale changed in 2022/23 Q1 (4×4 to 5×5)' or '... (the Matrix sheet's scoring)'."""
+    old, new = change
+    how = f"{old.size}×{old.size} to {new.size}×{new.size}" if old.size != new.size else "the Matrix sheet's scoring"
+    return f"the score scale changed in {period.label} ({how})"
+
+
+def scale_note(register: Register) -> str:
+    """Return the line saying the score scale changed in the reporting period ('' when it did not)."""
+    change = scale_change(register, register.period.previous(), register.period)
+    if change is None:
+        return ""
+    words = scale_words(change, register.period)
+    return (f"{words[0].upper()}{words[1:]}: arrows compare ratings (or positions within the scale), never scores "
+            "of different scales.")
+
+
 def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str) -> tuple[str | None, str, str]:
     scores = before.score is not None and after.score is not None
     ratings = before.rating is not None and after.rating is not None
+    change = scale_change(register, before.period, after.period)
+    if change is not None and ratings:
+        # Scores of two scales do not compare: like with like is the band, and a rescored risk that keeps its
+        # rating is unchanged.
+        old, new = severity(register, before.rating), severity(register, after.rating)
+        arrow = ESCALATING if new > old else DEESCALATING if new < old else UNCHANGED  # type: ignore[operator]
+        return arrow, "rating", (f"the rating of {risk_id} went from {before.rating} in {before.period.label} to "
+                                 f"{after.rating} in {after.period.label}; {scale_words(change, after.period)}, "
+                                 "so ratings are compared, not scores")
+    if change is not None and scores:
+        old_share, new_share = before.score / change[0].highest, after.score / change[1].highest  # type: ignore
+        arrow = ESCALATING if new_share > old_share else DEESCALATING if new_share < old_share else UNCHANGED
+        return arrow, "position", (f"the score of {risk_id} went from {before.score:g} of {change[0].highest:g} in "
+                                   f"{before.period.label} to {after.score:g} of {change[1].highest:g} in "
+                                   f"{after.period.label}; {scale_words(change, after.period)}, so positions "
+                                   "within the scale are compared")
     if scores and (_basis(register) == "score" or not ratings):
         old, new, basis = before.score, after.score, "score"
         shown_old, shown_new = f"{before.score:g}", f"{after.score:g}"
@@ -326,10 +408,28 @@ def closed_risks(register: Register) -> list[tuple[str, str]]:
     on_register = register.by_id()
     earlier = closed_in(register)
     closed = [(risk.id, risk.name) for risk in register.risks if risk.id and risk.is_closed and risk.id not in earlier]
+    return closed + [(risk_id, recorded_name(register, risk_id)) for risk_id in vanished(register)]
+
+
+@once_per_register
+def vanished(register: Register) -> list[str]:
+    """Return the IDs of risks on the register last period (History has them open) and gone now without being
+    closed: a deleted row, not a closure."""
+    on_register = register.by_id()
     previous = register.period.previous()
-    gone = sorted(risk_id for risk_id, history in snapshots(register).items()
+    return sorted(risk_id for risk_id, history in snapshots(register).items()
                   if risk_id not in on_register and previous in history and history[previous].present)
-    return closed + [(risk_id, "") for risk_id in gone]
+
+
+def recorded_name(register: Register, risk_id: str) -> str:
+    """Return the name the Record sheet keeps for `risk_id` from its latest History row that has one, else ''."""
+    rows = earlier_rows(register).get(risk_id, {})
+    for period in sorted(rows, reverse=True):
+        name = register.recorded_text.get(rows[period].fingerprint, {}).get("name", "") if rows[period].fingerprint \
+            else ""
+        if name:
+            return name
+    return ""
 
 
 _GROUP_OF = {NEW: "new", ESCALATING: "escalated", DEESCALATING: "de_escalated", UNCHANGED: "unchanged"}
@@ -359,8 +459,12 @@ def movements(register: Register) -> Movements:
     for risk_id, name in closed_risks(register):
         before = history.get(risk_id, {}).get(previous)
         rating = on_register[risk_id].rating if risk_id in on_register else ""
+        removed = risk_id not in on_register
         groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
-                                         True, "" if name else "not on the register; name unknown"))
+                                         True, REMOVED_NOTE if removed else ""))
+    note = scale_note(register)
+    if note:
+        notes.append(note)
     return Movements(register.period, *(tuple(groups[g]) for g in (
         "new", "escalated", "de_escalated", "unchanged", "closed", "unclassified")), notes=tuple(notes))
 

@@ -234,12 +234,19 @@ def clear_value(cell: etree._Element) -> None:
     cell.attrib.pop("t", None)
 
 
+class SharedString(int):
+    """A cell value that is the index of a string in the workbook's shared strings (t="s")."""
+
+
 def set_value(cell: etree._Element, value: object) -> None:
     """Store `value` (text as an inline string, numbers, booleans, dates as day numbers) in `cell`."""
     clear_value(cell)
     if value is None or value == "":
         return
-    if isinstance(value, bool):
+    if isinstance(value, SharedString):
+        cell.set("t", "s")
+        etree.SubElement(cell, f"{M}v").text = str(int(value))
+    elif isinstance(value, bool):
         cell.set("t", "b")
         etree.SubElement(cell, f"{M}v").text = "1" if value else "0"
     elif isinstance(value, (int, float)):
@@ -279,6 +286,8 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
     styled = f' s="{style}"' if style else ""
     if value is None or value == "":
         return f'<c r="{ref}"{styled}/>'
+    if isinstance(value, SharedString):
+        return f'<c r="{ref}"{styled} t="s"><v>{int(value)}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):

@@ -43,6 +43,7 @@ from workbook.core.schema import (
     REGISTER_TABLE,
     SETTINGS_SHEET,
     SUMMARY_SHEET,
+    RECORDED_TEXT_KEYS,
     TEXT_SHEET,
     TREND_KEYS,
     VALIDATION_SHEET,
@@ -485,10 +486,17 @@ def _record_rows(book: Book, rows: Sequence[tuple[str, str, str]]) -> list[str]:
     none (it stays out of the user's way: Excel's Unhide does not list it); return the cells written."""
     if not rows:
         return []
+    from workbook.xlsx.shared_text import SharedText
+
+    shared = SharedText(book)  # each text once in the workbook, however many rows and sheets show it
+    rows = [tuple(shared.of(value) if isinstance(value, str) and value else value for value in row) for row in rows]
     positions = {header: column for column, header in enumerate(record_columns(), start=1)}
     if TEXT_SHEET in book.sheetnames:
-        return append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
-    grid = [list(positions), *[list(row) for row in rows]]
+        written = append_rows(book, TEXT_SHEET, positions, [dict(zip(positions, row)) for row in rows])
+        shared.save()
+        return written
+    grid = [[shared.of(header) for header in positions], *[list(row) for row in rows]]
+    shared.save()
     # Joined as text and parsed once: a first roll-over of 10,000 risks writes some 60,000 rows here.
     data = "".join(f'<row r="{number}">' + "".join(cell_xml(f"{column_letter(column)}{number}", value)
                                                    for column, value in enumerate(values, start=1)) + "</row>"
@@ -514,6 +522,17 @@ def _snapshot_rows(book: Book, register: Register, plan: RollPlan) -> list[str]:
     written += append_rows(book, HISTORY_SHEET, plan.positions, plan.rows, HISTORY_TABLE, formats,
                            [str(w.value) for w in plan.headers])
     return written + _record_rows(book, plan.record)
+
+
+def _share_texts(book: Book, register: Register) -> None:
+    """Turn the Register's recorded text cells into shared strings, which the Record sheet's rows then refer to: the
+    words are stored once, not once on each sheet."""
+    from workbook.xlsx.shared_text import SharedText, share_cells
+
+    columns = [register.columns[key] for key in RECORDED_TEXT_KEYS if key in register.columns]
+    shared = SharedText(book)
+    share_cells(book, shared, REGISTER_SHEET, [(risk.row, column) for risk in register.risks for column in columns])
+    shared.save()
 
 
 def _shift_trends(book: Book, register: Register, new_period: Period) -> tuple[list[str], list[str]]:
@@ -563,6 +582,7 @@ def roll_quarter(path: Path | str, new_period: Period | str, *, register: Regist
         stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in book.sheetnames]
         for name in stale:
             book.package.remove_sheet(name)
+        _share_texts(book, register)
         written, notes = _snapshot_rows(book, register, plan), list(plan.notes)
         if stale:
             notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "

@@ -1,6 +1,7 @@
 """Each rule: a passing and a failing case, with the exact message and cell users see."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ from support.register_grids import clean, put, register
 
 from workbook.core.checks import check
 from workbook.core.model import Formula
+from workbook.core.periods import parse_period
+from workbook.core.record_text import QUARTER_KEY, fingerprint, record_rows
+from workbook.core.rollover import risk_texts
+from workbook.core.seal import entry_values, seal_fields, seal_key
 from workbook.core.rules import ERROR_RULES, RULE_BY_ID, RULES, rules_markdown, suggest
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
@@ -254,6 +259,70 @@ def recorded_controls(grids: dict, texts: dict[str, str]) -> None:
         history[index] = row + ["Open", "ACC Crime", fingerprint]
     grids["Record"] = [["Key", "Field", "Text"], *([key, "controls", text] for key, text in texts.items())]
 
+def seal_q1(grids):
+    """Seal 2021/22 Q1 as the grids' History has it, with one field of its quarter record, as a roll-over does."""
+    period = parse_period("2021/22 Q1")
+    rows = [(e.risk_id, entry_values(e)) for e in register(grids).history if e.period == period.label]
+    quarter = {"committee": "Joint Audit Committee"}
+    record = grids.setdefault("Record", [["Key", "Field", "Text"]])
+    record.extend([QUARTER_KEY.format(label=period.label), name, text] for name, text in quarter.items())
+    record.extend([seal_key(period), name, text] for name, text in seal_fields(period, rows, quarter, None))
+
+
+def drop_row(sheet, row):
+    return lambda grids: grids[sheet].pop(row - 1)
+
+
+SEAL_FAILING = [
+    ("R100", [seal_q1, ("History!C7", "Critical")], "History!C7",
+     "History Rating of CRR02 for 2021/22 Q1 is 'Critical', but the seal of 2021/22 Q1 recorded 'Medium': the "
+     "cell was changed after the quarter was closed. Put back 'Medium', or record the correction with "
+     "`riskreg correct-history --period \"2021/22 Q1\" --reason \"…\"`."),
+    ("R101", [seal_q1, drop_row("History", 8)], "History!A1",
+     "History has no row for CRR03 in 2021/22 Q1, but the seal of 2021/22 Q1 recorded Rating 'Low', Trend '→', "
+     "Likelihood '2', Impact '2', Score '4', Source 'recorded': the row was deleted after the quarter was closed. "
+     "Restore the row, or record the correction with `riskreg correct-history --period \"2021/22 Q1\" --reason "
+     "\"…\"`."),
+    ("R101", [seal_q1, lambda g: g["History"].append(["CRR04", "2021/22 Q1", "Low", "New", 1, 1, 1, None,
+                                                       "recorded"])], "History!A9",
+     "History has row 9 for CRR04 in 2021/22 Q1, but the seal of 2021/22 Q1 recorded no row for it: the row was "
+     "added after the quarter was closed. Delete the row, or record the correction with `riskreg correct-history "
+     "--period \"2021/22 Q1\" --reason \"…\"`."),
+    ("R102", [seal_q1, ("Record!C2", "Audit Committee")], "Record!A1",
+     "On the Record sheet, the 'committee' field of 2021/22 Q1 was changed after the quarter was closed: its "
+     "digest no longer matches the seal. Restore the workbook from a backup, or record the correction with "
+     "`riskreg correct-history --period \"2021/22 Q1\" --reason \"…\"`."),
+    ("R102", [seal_q1, ("Record!C3", "[\"CRR01\", \"High\"]")], "Record!A1",
+     "On the Record sheet, the seal of 2021/22 Q1 was changed after the quarter was closed: its digest no longer "
+     "matches the seal. Restore the workbook from a backup, or record the correction with `riskreg "
+     "correct-history --period \"2021/22 Q1\" --reason \"…\"`."),
+    ("R103", [drop_row("Register", 4)], "Register!A1",
+     "CRR03 was on the Register in 2021/22 Q1 and is not on it now, but it was never closed: the board paper "
+     "says it was removed. To close it, put its row back with Status Closed."),
+]
+
+
+def crr03_renamed_crr09(grids, recorded=False):
+    """CRR03's row given the ID CRR09 by hand (its words recorded in History), or through a recorded rename."""
+    mark = fingerprint(risk_texts(register(grids).by_id()["CRR03"]))
+    history = grids["History"]
+    history[0] = history[0] + ["Status", "Owner", "Text fingerprint"]
+    for index, row in enumerate(history[1:], start=1):
+        history[index] = row + ["Open", None, mark if row[0] == "CRR03" else None]
+    put(grids, "Register!A4", "CRR09")
+    if recorded:
+        grids["Record"] = [["Key", "Field", "Text"], *(
+            [plan_row[0], plan_row[1], plan_row[2]] for plan_row in record_rows("rename risk CRR03 2021/22 Q2", (
+                ("kind", "risk"), ("old", "CRR03"), ("new", "CRR09"), ("period", "2021/22 Q2"))))]
+
+
+SEAL_FAILING.append(
+    ("R104", [crr03_renamed_crr09], "Register!A4",
+     "CRR09 is new but has the same words as CRR03, which was on the Register last quarter and is not on it now. "
+     "If CRR03 was renamed, run `riskreg rename-risk CRR03 CRR09` so that its History, trends and actions carry "
+     "over."))
+FAILING += SEAL_FAILING
+
 # Near misses each rule must let through.
 PASSING = [
     ("R001", [("Register!J2", None)]),  # Risk Owner is optional
@@ -307,6 +376,11 @@ PASSING = [
     ("R044", [("Register!I2", "Critical")]),  # no Actions sheet: nothing to say about actions
     ("R044", [DEPTH, ("Actions!E3", "Done"), ("Actions!F3", dt.datetime(2021, 9, 1))]),  # CRR02 is Medium
     ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
+    ("R100", [seal_q1, ("History!C2", "Critical")]),  # 2020/21 Q3 was closed before seals: it stays unsealed
+    ("R101", [seal_q1, ("History!C8", "Low")]),  # the same value typed again
+    ("R102", [seal_q1]),
+    ("R103", [("Register!N4", "Closed")]),  # closed, not deleted
+    ("R104", [lambda g: crr03_renamed_crr09(g, recorded=True)]),  # renamed with riskreg rename-risk
 ]
 
 
@@ -343,7 +417,8 @@ def test_every_rule_has_a_failing_and_a_passing_case():
 
 def test_rule_ids_are_stable_and_unique():
     ids = [rule.id for rule in RULES]
-    assert ids == [f"R{n:03d}" for n in range(1, len(RULES) + 1)]
+    assert ids == sorted(set(ids)) and all(re.fullmatch(r"R\d{3}", rule_id) for rule_id in ids)
+    assert ids[:45] == [f"R{n:03d}" for n in range(1, 46)]  # each feature's rules in the range it was given
     assert all(rule.severity in ("error", "warning", "info") and rule.columns and rule.description
                for rule in RULES)
 

@@ -176,3 +176,28 @@ def test_sample_movements_and_distribution(sample_workbook):
     assert [m.risk_id for m in result.new] == ["CRR18", "CRR15", "CRR13", "CRR16", "CRR17", "CRR14"]
     assert len(result.unchanged) == 12 and not result.escalated and not result.closed
     assert rating_distribution(sample) == {"2021/22 Q2": {"Critical": 1, "High": 13, "Medium": 4, "Low": 0}}
+
+
+def _scale_recorded(grids, period, scale):
+    """Record `period`'s close as scored on a `scale`×`scale` matrix, as a roll-over does."""
+    grids.setdefault("Record", [["Key", "Field", "Text"]]).append([f"quarter {period}", "score_scale", str(scale)])
+    return grids
+
+
+def test_a_change_of_scale_compares_ratings_never_scores_of_different_scales():
+    grids = _scale_recorded(put(clean(), "Settings!B6", 5), "2021/22 Q1", 4)
+    trends = compute_trends(register(grids))
+    assert trends["CRR01"][2].computed == "→"  # rescored 6 of 16 → 9 of 25, High both times: unchanged
+    assert trends["CRR01"][2].reason == (
+        "the rating of CRR01 went from High in 2021/22 Q1 to High in 2021/22 Q2; the score scale changed in "
+        "2021/22 Q2 (4×4 to 5×5), so ratings are compared, not scores")
+    assert trends["CRR03"][2].computed == "→"  # score 4 → 2, but Low both times: a rescoring, not a movement
+    assert movements(register(grids)).notes[-1] == (
+        "The score scale changed in 2021/22 Q2 (4×4 to 5×5): arrows compare ratings (or positions within the "
+        "scale), never scores of different scales.")
+
+
+def test_the_same_scale_recorded_compares_scores_as_before():
+    grids = _scale_recorded(clean(), "2021/22 Q1", 4)
+    assert computed(grids)["CRR01"][2] == "↗"
+    assert not any("scale" in note for note in movements(register(grids)).notes)
