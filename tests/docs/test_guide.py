@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+HTML_PICTURE = re.compile(r'<img src="([^"]+)"[^>]*?alt="([^"]*)"')
 
 
 def test_the_guide_builds_strictly(tmp_path):
@@ -24,8 +25,18 @@ def test_the_guide_builds_strictly(tmp_path):
 
 
 def pictures() -> list[tuple[Path, str, str]]:
-    return [(page, alt, target) for page in [*DOCS.rglob("*.md"), ROOT / "README.md"]
-            for alt, target in PICTURE.findall(page.read_text(encoding="utf-8"))]
+    """Return (page, alternative text, picture) for every picture of the guide and the README."""
+    found = []
+    for page in [*DOCS.rglob("*.md"), ROOT / "README.md"]:
+        text = page.read_text(encoding="utf-8")
+        found += [(page, alt, target) for alt, target in PICTURE.findall(text)]
+        found += [(page, alt, target) for target, alt in HTML_PICTURE.findall(text)]
+    return found
+
+
+def test_the_readme_shows_a_paper_page_and_the_workbook():
+    shown = {target for page, _, target in pictures() if page.name == "README.md"}
+    assert shown == {"docs/images/paper-first-page.png", "docs/images/workbook-register.png"}
 
 
 def test_every_picture_has_alternative_text_and_exists():
