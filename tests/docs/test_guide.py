@@ -51,3 +51,8 @@ def test_every_rendered_picture_is_shown():
     shown = {(page.parent / target).resolve() for page, _, target in pictures()}
     for png in (DOCS / "images").glob("*.png"):
         assert png.resolve() in shown, f"{png.name} is in docs/images but no page shows it"
+
+
+def test_the_readme_stays_short():
+    """The README says what riskreg is and where to read on; the rest is the guide's (at most 200 lines)."""
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 200
