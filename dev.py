@@ -101,7 +101,8 @@ def docs(args: list[str]) -> int:
     if made:
         return made
     with tempfile.TemporaryDirectory(prefix="riskreg-site-") as site:  # the built site is never left in the tree
-        return subprocess.call([str(PYTHON), "-m", "mkdocs", "build", "--strict", "--quiet", "-d", site], cwd=ROOT)
+        return subprocess.call([str(PYTHON), "-m", "mkdocs", "build", "--strict", "--quiet", "-d", site], cwd=ROOT,
+                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))  # Material's notice, not a problem
 
 
 COMMANDS = {"demo": demo, "test": test, "bench": bench, "docs": docs}
