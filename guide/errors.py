@@ -309,7 +309,9 @@ def _shown(value: ast.FormattedValue, namespace: dict, local: set[str]) -> str:
     if isinstance(result, (str, int)):
         spec = _template(value.format_spec, namespace, local) if value.format_spec else ""
         return format(result, spec)
-    word = WORDS.get(_last_name(expression).lstrip("_"), DEFAULT_WORD)
+    named = expression.value if isinstance(expression, ast.Attribute) and expression.attr in ("name", "label") \
+        and WORDS.get(_last_name(expression.value)) == "file" else expression  # path.name is the file's name
+    word = WORDS.get(_last_name(named).lstrip("_"), DEFAULT_WORD)
     return f"‹{word}›"
 
 
