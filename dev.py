@@ -31,6 +31,8 @@ DEBIAN_PACKAGES = {
     "libreoffice-calc-nogui": "/usr/lib/libreoffice/program/libsclo.so",
     "poppler-utils": "/usr/bin/pdftoppm",
     "fonts-dejavu": "/usr/share/fonts/truetype/dejavu",
+    "fonts-liberation": "/usr/share/fonts/truetype/liberation",  # Arial's metrics, for the paper's PDF
+    "fonts-crosextra-carlito": "/usr/share/fonts/truetype/crosextra",  # Calibri's metrics
     "chromium": "/usr/bin/chromium",  # headless, for the task pane's browser test (tests/browser)
     "nginx-light": "/usr/sbin/nginx",  # the server tests' reverse proxy in front of two `riskreg serve`
 }

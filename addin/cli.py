@@ -415,6 +415,8 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
         _altered_note(register, jobs.period_or_none(period))
     if result.pdf:
         click.echo(f"Wrote {result.pdf}")
+    for note in result.notes:
+        click.echo(f"Note: {note}")
 
 
 @cli.group("addin")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from report_builder.content import AppendixColumn, AppendixRow, Text
+from report_builder.content import AppendixColumn, AppendixRow, Para, Text
 from report_builder.wordml import ParagraphWriter
 
 if TYPE_CHECKING:
@@ -124,17 +124,76 @@ class _Column:
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
 
-def rows_xml(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
+# A risk's row is cut into pieces of at most this many lines of its tallest text column (about three quarters of
+# the some 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
+# Demographics (continued)") and rating: a risk that runs on over pages is named again on every page or the next.
+# The pieces may break across pages (kept whole, they would leave pages part empty), and are few: every row more
+# slows LibreOffice's layout of a 1,000-risk paper.
+PIECE_LINES = 32
+# Up to this many risks: above it LibreOffice's layout time grows faster than the rows (1,000 risks in pieces took
+# over 283 s to convert against 68 s whole), so a larger register's rows stay whole and may break across pages.
+PIECED_UP_TO = 200
+CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
+CONTINUED = " (continued)"
+
+
+def _lines(text: str, width_cm: float) -> int:
+    """Return about how many lines `text` takes in a cell `width_cm` wide."""
+    per_line = max(8, int((width_cm - PADDING_CM) / CHAR_CM))
+    return max(1, -(-len(text) // per_line))
+
+
+def _chunks(text: Text, width_cm: float) -> list[Text]:
+    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph is a run of its
+    own: the paper never splits what the register wrote as one paragraph)."""
+    chunks: list[list[Para]] = [[]]
+    used = 0
+    for para in text:
+        lines = _lines(para.text, width_cm)
+        if chunks[-1] and used + lines > PIECE_LINES:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(para)
+        used += lines
+    return [tuple(chunk) for chunk in chunks]
+
+
+def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Sequence[float]) -> list[tuple[Text, ...]]:
+    """Return the cells of each piece of `row`: the text columns' paragraphs shared out in order; every piece
+    repeats the ID, the name (marked continued) and the rating, the other short columns stand in the first."""
+    chunked = [_chunks(text, width) if column.kind == "text" and column.key != "name" else [text]
+               for column, text, width in zip(columns, row.cells, widths_cm)]
+    count = max(len(chunks) for chunks in chunked)
+    if count == 1:
+        return [row.cells]
+    result = []
+    for index in range(count):
+        cells: list[Text] = []
+        for column, text, chunks in zip(columns, row.cells, chunked):
+            if column.key == "name" and index:
+                cells.append((Para(" ".join(p.text for p in text) + CONTINUED),))
+            elif column.key in ("id", "name") or column.kind == "rating":
+                cells.append(text)
+            elif len(chunks) > 1 or column.kind == "text":
+                cells.append(chunks[index] if index < len(chunks) else ())
+            else:
+                cells.append(text if index == 0 else ())
+        result.append(tuple(cells))
+    return result
+
+
+def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
              widths_cm: Sequence[float]) -> Iterator[bytes]:
-    """Yield each risk's w:tr as UTF-8, its rating cell shaded; a row may break across pages, so none leaves a
-    page mostly empty."""
+    """Yield each risk's rows (one per piece, up to PIECED_UP_TO risks) as UTF-8, its rating cell shaded in each."""
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
+    pieced = len(rows) <= PIECED_UP_TO
     for row in rows:
-        cells = "".join(writer.cell(text, row) for writer, text in zip(writers, row.cells))
-        yield f"<w:tr>{cells}</w:tr>".encode()
+        for piece in pieces(columns, row, widths_cm) if pieced else [row.cells]:
+            cells = "".join(writer.cell(text, row) for writer, text in zip(writers, piece))
+            yield f"<w:tr>{cells}</w:tr>".encode()
 
 
-def deflated_rows(columns: Sequence[AppendixColumn], rows: Iterable[AppendixRow],
+def deflated_rows(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
                   widths_cm: Sequence[float]) -> Callable[[], Deflated]:
     """Start writing and deflating the appendix rows in a second thread, beside the rest of the paper (zlib-ng
     compresses without the GIL); return the function that waits for them."""

@@ -8,10 +8,11 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content
+from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content, not_rated
 from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RiskregError
 from workbook.core.history import register_as_of
@@ -47,9 +48,7 @@ def check_totals(source: str, content: PaperContent) -> None:
     bands = ", ".join(row.rating for row in content.rating_rows)
     raise PaperTotalError(
         f"{source}: the paper's rating table would total {content.rating_total} but {content.risk_count} risks are "
-        f"open: {', '.join(content.uncounted)} {'has a rating' if len(content.uncounted) == 1 else 'have ratings'} "
-        f"not on the Lists sheet's Ratings list ({bands}). Add the band to that list in its place (most severe "
-        "first) or correct the rating; the paper was not built.")
+        f"open (bands {bands}); the paper was not built. This is a fault in riskreg: please report it.")
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,7 @@ class PaperResult:
     pdf: Path | None
     content: PaperContent
     forced_errors: int
+    notes: tuple[str, ...] = ()  # e.g. which font stood in for the template's in the PDF
 
 
 def provenance(path: Path) -> Provenance:
@@ -123,13 +123,17 @@ def _check_replaceable(output: Path, overwrite: bool) -> bool:
     return ours
 
 
-def refusal(source: str, errors: list) -> RegisterErrorsError:
-    """Return the error listing every register error (file, cell, message) that stops the paper, on one line."""
+def refusal(source: str, errors: list, unrated: Sequence[str] = ()) -> RegisterErrorsError:
+    """Return the error listing every register error (file, cell, message) that stops the paper, on one line, and
+    the risks a forced paper counts as Not rated."""
     items = [f"{finding.cell}: {finding.message}" if finding.cell else finding.message for finding in errors]
     if len(items) > 1:
         items = [f"({number}) {item}" for number, item in enumerate(items, start=1)]
     listing = (f"{source}: the register has {plural(errors, 'error')}, so the board "
                f"paper was not built: {' '.join(items)}")
+    if unrated:
+        listing += (f" Not rated: {'; '.join(unrated)}; a paper built with --force counts "
+                    f"{them_it(unrated)} in a Not rated row.")
     return RegisterErrorsError(
         f"{listing} Correct {them_it(errors)} in the register "
         f"(`riskreg validate {source}` lists every finding), or pass --force to build the paper with a "
@@ -254,7 +258,7 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
         register = register_as_of(register, period)
     errors = error_findings(register)
     if errors and not force:
-        raise refusal(register_path.name, errors)
+        raise refusal(register_path.name, errors, not_rated(register, [r for r in register.risks if not r.is_closed]))
     movements, distribution = movements_of(register)
     content = build_content(register, movements=movements, distribution=distribution,
                             provenance=provenance(register_path), forced_errors=errors, positions=positions)
@@ -264,7 +268,10 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
         render(content, Path(template) if template else BOARD_PAPER, temp)
         _stamp_as_written(temp)
     made_pdf = convert_to_pdf(output, pdf_target, figure_alt_texts(content)) if pdf else None
-    return PaperResult(output, made_pdf, content, len(errors))
+    from report_builder.fonts import stand_ins
+
+    notes = tuple(stand_ins(output, made_pdf)) if made_pdf else ()
+    return PaperResult(output, made_pdf, content, len(errors), notes)
 
 
 __all__ = ["build_paper", "PaperResult", "RegisterErrorsError", "is_previous_paper", "convert_to_pdf"]

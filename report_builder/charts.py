@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from report_builder.content import Distribution, HeatPoint
 from report_builder.depth_content import POSITION_MARKS, MovementPoint
 from workbook.core import palette
+from workbook.core.ratings import default_band
 from workbook.core.schema import RATINGS, Rating
 
-CELL_LABELS = 10  # risk IDs one matrix cell can name; more are summed up as '+N more'
-LABELLED_RISKS = 60  # a larger register's heat map counts the risks in each cell instead of naming them
+# Up to this many risks each matrix cell names all of its risks; a larger register's counts them, and a table
+# below the grid names the risks of each cell.
+LABELLED_RISKS = 60
 CHART_FONT = "Arial"
 CHART_FONT_PT = 9
 AXIS_TEXT = "1F2A44"
@@ -179,14 +181,10 @@ Bands = Mapping[tuple[int, int], Rating | None]  # (likelihood, impact) -> the M
 
 def zone(likelihood: int, impact: int, scale: int, ratings: Bands | None = None) -> Rating:
     """Return the rating band a matrix cell stands in: the register's Matrix sheet's band when `ratings` gives
-    the cells', else by its share of the highest score."""
+    the cells', else the default bands of the scale (core/ratings), as a register without a Matrix sheet has them."""
     if ratings:
         return ratings.get((likelihood, impact)) or UNBANDED
-    share = likelihood * impact / (scale * scale)
-    for limit, rating in ((0.6, RATINGS[0]), (0.35, RATINGS[1]), (0.15, RATINGS[2])):
-        if share >= limit:
-            return rating
-    return RATINGS[-1]
+    return default_band(likelihood, impact, scale)
 
 
 def _plural(count: int, word: str) -> str:
@@ -199,10 +197,17 @@ def _grid(lines_of, scale: int, ratings: Bands | None) -> list[list[HeatCell]]:
              for likelihood in range(1, scale + 1)] for impact in range(scale, 0, -1)]
 
 
-def _capped(labels: Sequence[str]) -> tuple[str, ...]:
-    if len(labels) > CELL_LABELS:
-        return tuple(labels[:CELL_LABELS - 1]) + (f"+{len(labels) - CELL_LABELS + 1} more",)
-    return tuple(labels)
+def cell_listing(points: Sequence[HeatPoint], scale: int,
+                 ratings: Bands | None = None) -> tuple[tuple[str, str, str], ...]:
+    """Return, for a heat map that counts its cells, the table below it that names them: per occupied cell,
+    most severe first, ('4 × 3', its band, 'CRR001, CRR007, …')."""
+    cells: dict[tuple[int, int], list[str]] = {}
+    for point in points:
+        cells.setdefault(point.after, []).append(point.risk_id)
+    return tuple((f"{likelihood} × {impact}", zone(likelihood, impact, scale, ratings).name,
+                  ", ".join(sorted(ids)))
+                 for (likelihood, impact), ids in sorted(cells.items(), key=lambda kv: (-kv[0][0] * kv[0][1],
+                                                                                        -kv[0][1], -kv[0][0])))
 
 
 def heat_cells(points: Sequence[HeatPoint], scale: int,
@@ -217,7 +222,7 @@ def heat_cells(points: Sequence[HeatPoint], scale: int,
         group = sorted(cells.get(cell, ()), key=lambda p: p.risk_id)
         if counted:
             return (_plural(len(group), "risk"),) if group else ()
-        return _capped(list(map(_label, group)))
+        return tuple(map(_label, group))
     return _grid(lines, scale, ratings)
 
 
@@ -236,8 +241,7 @@ def movement_cells(points: Sequence[MovementPoint], scale: int,
         if counted:
             marks = [m for risk_marks in held.values() for m in risk_marks]
             return (", ".join(f"{marks.count(m)} {m}" for m in order if m in marks),) if marks else ()
-        return _capped([f"{risk_id} {' '.join(sorted(marks, key=order.index))}"
-                        for risk_id, marks in sorted(held.items())])
+        return tuple(f"{risk_id} {' '.join(sorted(marks, key=order.index))}" for risk_id, marks in sorted(held.items()))
     return _grid(lines, scale, ratings)
 
 
@@ -280,4 +284,4 @@ def movement_alt_text(points: Sequence[MovementPoint], scale: int,
 
 __all__ = ["NativeChart", "rating_chart", "HeatCell", "heat_cells", "movement_cells", "zone", "heat_map_alt_text",
            "movement_alt_text",
-           "distribution_alt_text", "LABELLED_RISKS", "CELL_LABELS"]
+           "distribution_alt_text", "LABELLED_RISKS", "cell_listing"]

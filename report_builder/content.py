@@ -12,7 +12,7 @@ from workbook.core.changes import RiskChanges, changes_since_last, stale_control
 from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import quoted
 from workbook.core.model import Register, Risk, address, as_text
-from workbook.core.ratings import rating_scale
+from workbook.core.ratings import NOT_RATED, rating_scale, severity
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
 from workbook.core.trends import entry_periods
@@ -113,6 +113,8 @@ class TitleBlock:
     report_of: str
     author: str
     marking: str
+    reviewing_body: str = ""  # Settings: Reviewed by; empty leaves the paper's sentence about it out
+    framework: str = ""  # Settings: Risk framework; empty leaves it out
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ class PaperContent:
     provenance: Provenance | None
     data_quality: tuple[str, ...] = ()  # lines of the note shown when a paper is forced past errors
     identifier: str = field(default="")
-    uncounted: tuple[str, ...] = ()  # open risks whose rating is not on the scale: the tables cannot count them
+    uncounted: tuple[str, ...] = ()  # open risks whose rating is blank or not on the scale: counted as Not rated
     changes: tuple[RiskChanges, ...] = ()  # what changed since the last paper (the closed quarter), per risk
     changes_since: str = ""  # that quarter's label; empty when History has no earlier quarter
     stale: tuple[str, ...] = ()  # "CRR02 Demand: controls unchanged since 2021/22 Q4."
@@ -233,13 +235,14 @@ class PaperContent:
     position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
     movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
     cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
+    heat_map_note: str = ""  # how many risks on the heat map are rated other than their cell's band, and why
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
         counts = {row.kind: row.count for row in self.movement_rows}
         current = {row.rating: (row.counts[-1] if row.counts else 0) for row in self.rating_rows}
         values = {name: getattr(self.title_block, name) for name in TitleBlock.__dataclass_fields__}
-        names = [row.rating for row in self.rating_rows]
+        names = [row.rating for row in self.rating_rows if row.rating != NOT_RATED.name]
         values.update({
             "risk_count": self.risk_count,
             "attention_count": len(self.attention),
@@ -257,11 +260,6 @@ class PaperContent:
         return values
 
 
-def severity(rating: str, scale: Sequence[Rating] = RATINGS) -> int:
-    """Return how severe `rating` is on `scale` (0 for a rating the scale does not have)."""
-    return next((r.severity for r in scale if r.name == rating), 0)
-
-
 def appendix_order(risks: Iterable[Risk], scale: Sequence[Rating] = RATINGS) -> list[Risk]:
     """Return `risks` as the committee reads them: most severe rating first, then by ID."""
     return sorted(risks, key=lambda r: (-severity(r.rating, scale), r.id))
@@ -276,14 +274,29 @@ def title_block(register: Register) -> TitleBlock:
         committee=setting("committee"),
         meeting_date=date_text(register.setting("meeting_date")),
         agenda_item=setting("agenda_item"),
-        title=f"{setting('title')} – {period.long_label}",
-        register_title=setting("title"),
+        title=f"{without_organisation(setting('title'), setting('organisation'))} – {period.long_label}",
+        register_title=without_organisation(setting("title"), setting("organisation")),
         period=period.label,
         period_long=period.long_label,
         report_of=setting("author"),
         author=setting("contact"),
         marking=setting("marking").upper(),
+        reviewing_body=setting("reviewing_body"),
+        framework=setting("framework"),
     )
+
+
+SEPARATORS = " -–—:|,"
+
+
+def without_organisation(title: str, organisation: str) -> str:
+    """Return the register title without the organisation it starts with ("West Midlands Police - Corporate Risk
+    Register" → "Corporate Risk Register"): the paper prints the organisation above the title once."""
+    if organisation and title.casefold().startswith(organisation.casefold()):
+        rest = title[len(organisation):]
+        if rest[:1] in SEPARATORS and rest.strip(SEPARATORS):
+            return rest.lstrip(SEPARATORS)
+    return title
 
 
 def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution], period: str,
@@ -296,6 +309,11 @@ def rating_table(open_risks: Sequence[Risk], distribution: Sequence[Distribution
         RatingRow(r.name, r.fill, r.font,
                   tuple(int(d.counts.get(r.name, 0)) for d in earlier) + (current[r.name],))
         for r in scale)
+    names = set(current)
+    unrated = tuple(sum(int(n) for name, n in d.counts.items() if name not in names) for d in earlier) + (
+        len(open_risks) - sum(current.values()),)
+    if any(unrated):  # a blank rating, or one the Lists do not hold: counted, never shown as a band
+        rows += (RatingRow(NOT_RATED.name, NOT_RATED.fill, NOT_RATED.font, unrated),)
     return periods, rows
 
 
@@ -303,22 +321,42 @@ def movement_rows(movements: Sequence[Movement]) -> tuple[MovementRow, ...]:
     """Return one row per movement kind, naming its risks in ID order."""
     rows = []
     for kind, label in MOVEMENT_KINDS:
-        named = sorted((m.risk_id, f"{m.risk_id} {m.name}".strip()) for m in movements if m.kind == kind)
-        rows.append(MovementRow(kind, label, tuple(text for _, text in named)))
+        told = sorted((m.risk_id, named(m.risk_id, m.name)) for m in movements if m.kind == kind)
+        rows.append(MovementRow(kind, label, tuple(text for _, text in told)))
     return tuple(rows)
 
 
-def movement_sentences(movements: Sequence[Movement]) -> tuple[str, ...]:
-    """Return a sentence for each risk closed or whose trend arrow changed, in ID order (new ones are listed)."""
+# Above this many sentences the summary groups them by rating and movement, with counts; the appendix names each.
+SENTENCES_NAMED_UP_TO = 20
+TREND_WORDS = {t.symbol: t.word.capitalize() for t in TRENDS}
+MOVEMENT_LEAD = ("The table counts each risk by its trend arrow this quarter (↗ Escalated, → Unchanged, ↘ "
+                 "De-escalated); the risks below changed arrow since last quarter.")
+
+
+def trend_text(symbol: str) -> str:
+    """Return an arrow with its meaning in words, for a reader who cannot see it: '↗ Escalating'."""
+    return f"{symbol} {TREND_WORDS[symbol]}" if symbol in TREND_WORDS and symbol in ARROWS else symbol
+
+
+def movement_sentences(movements: Sequence[Movement], ratings: Mapping[str, str] | None = None,
+                       scale: Sequence[Rating] = RATINGS) -> tuple[str, ...]:
+    """Return a sentence for each risk closed or whose trend arrow changed, in ID order, told as the movement
+    table counts it (by this quarter's arrow); above SENTENCES_NAMED_UP_TO, one per rating and movement with its
+    count. `ratings` gives each open risk's rating for the grouping."""
+    closed = sorted((m for m in movements if m.kind == "closed"), key=lambda m: m.risk_id)
+    moved = sorted((m for m in movements if m.kind != "closed" and m.before in ARROWS and m.after in ARROWS
+                    and m.before != m.after), key=lambda m: m.risk_id)
+    if len(closed) + len(moved) > SENTENCES_NAMED_UP_TO:
+        return grouped_movement_sentences(moved, closed, ratings or {}, scale)
     sentences = []
-    for m in sorted(movements, key=lambda m: m.risk_id):
-        who = f"{m.risk_id} {m.name}".strip()
+    for m in sorted((*closed, *moved), key=lambda m: m.risk_id):
+        who = named(m.risk_id, m.name)
         if m.kind == "closed" and m.removed:
             sentences.append(f"{who} was removed from the register this quarter without being closed.")
         elif m.kind == "closed":
             sentences.append(f"{who} was closed this quarter.")
-        elif m.before in ARROWS and m.after in ARROWS and m.before != m.after:
-            sentences.append(f"{who} moved from {m.before} to {m.after}.")
+        else:
+            sentences.append(f"{who} is {trend_text(m.after)} this quarter, after {trend_text(m.before)} last quarter.")
     return tuple(sentences)
 
 
@@ -327,6 +365,47 @@ def renamed_sentences(register: Register) -> tuple[str, ...]:
     from workbook.core.renames import renamed_in
 
     return tuple(f"{r.old} is now {r.new}." for r in renamed_in(register, register.period))
+
+
+def grouped_movement_sentences(moved: Sequence[Movement], closed: Sequence[Movement],
+                               ratings: Mapping[str, str], scale: Sequence[Rating] = RATINGS) -> tuple[str, ...]:
+    """Return one sentence per rating and change of arrow, most severe rating first, with its count."""
+    groups: dict[tuple[str, str, str], int] = {}
+    names = {r.name for r in scale}
+    for m in moved:
+        rating = ratings.get(m.risk_id, "")
+        key = (rating if rating in names else NOT_RATED.name, m.after, m.before)
+        groups[key] = groups.get(key, 0) + 1
+    sentences = []
+    for (rating, after, before), count in sorted(groups.items(), key=lambda kv: (
+            -severity(kv[0][0], scale), ARROWS.index(kv[0][1]), ARROWS.index(kv[0][2]))):
+        sentences.append(f"{plural(count, f'{rating} risk')} {'is' if count == 1 else 'are'} {trend_text(after)} "
+                         f"this quarter, after {trend_text(before)} last quarter.")
+    shut = [m for m in closed if not m.removed]
+    gone = [m for m in closed if m.removed]
+    if shut:
+        sentences.append(f"{plural(shut, 'risk')} {'was' if len(shut) == 1 else 'were'} closed this quarter.")
+    if gone:
+        sentences.append(f"{plural(gone, 'risk')} {'was' if len(gone) == 1 else 'were'} removed from the register "
+                         "this quarter without being closed.")
+    return tuple(sentences) + ("The appendix lists every open risk with its trend arrows.",)
+
+
+def heat_map_note(register: Register, points: Sequence[HeatPoint]) -> str:
+    """Return the note under the heat map when risks on it are rated other than the band their cell is shaded
+    (the heat map shades by the matrix, the rating table counts the ratings): how many, and why; '' when none."""
+    from workbook.core.matrix import matrix_of, off_band
+
+    off = off_band(register) if points else ()
+    if not off:
+        return ""
+    on = matrix_of(register)
+    why = ("their ratings are not the bands the Matrix sheet gives their scores" if on.defined else
+           "the register has no Matrix sheet, so the cells are shaded by default bands (" +
+           ", ".join(f"{name} from score {lowest:g}" for name, lowest in on.bands) + ")")
+    return (f"{number_text(len(off))} of the {plural(points, 'risk')} on the heat map "
+            f"{'is' if len(off) == 1 else 'are'} rated other than the band of {'its' if len(off) == 1 else 'their'} "
+            f"cell: {why}. The rating table and the chart count the risks' own ratings.")
 
 
 def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoint, ...]:
@@ -381,13 +460,13 @@ def chosen_optional_columns(register: Register) -> tuple[str, ...]:
         return ()
     known = {}
     for column in OPTIONAL_COLUMNS + DEPTH_COLUMNS:  # Proximity too, when Settings asks for it
-        if column.key not in APPENDIX_SKIP and column.key not in depth_content.APPENDIX_SKIP:
+        if column.key not in APPENDIX_SKIP:  # every column validate accepts, the in-depth ones included
             known[column.header.lower()] = known[register.header_of(column.key).lower()] = column.key
     keys = []
     for name in filter(None, (part.strip() for part in text.split(","))):
         if name.lower() not in known:
             cell = address(SETTINGS_SHEET, register.settings_rows.get("appendix_columns", 1), 2)
-            choices = ", ".join(c.header for c in OPTIONAL_COLUMNS if c.key not in APPENDIX_SKIP)
+            choices = ", ".join(c.header for c in OPTIONAL_COLUMNS + DEPTH_COLUMNS if c.key not in APPENDIX_SKIP)
             raise RegisterFormatError(
                 f"{register.source or 'register'}: {cell} ({SETTING_BY_KEY['appendix_columns'].label}) names "
                 f"{name!r}, which is not an optional column the appendix can show. Use headers from: {choices}; "
@@ -420,8 +499,8 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
         return short_date(risk.values.get(key)) if COLUMN_BY_KEY[key].kind == "date" else risk.text(key)
 
     def cells(risk: Risk) -> tuple[Text, ...]:
-        core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else (Para(risk.text(key)),)
-                     for key in keys)
+        core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else
+                     (Para(risk.text(key) or (NOT_RATED.name if key == "rating" else "")),) for key in keys)
         if not details:
             return core
         lines = tuple(Para(f"{register.header_of(key)}: {value(risk, key)}") for key in details if value(risk, key))
@@ -429,20 +508,49 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
 
     scale = rating_scale(register)
     colours = {r.name: (r.fill, r.font) for r in scale}
-    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk), *colours.get(risk.rating, ("", "")))
+    rows = tuple(AppendixRow(risk.id, risk.rating, cells(risk), *colours.get(risk.rating, (NOT_RATED.fill,
+                                                                                          NOT_RATED.font)))
                  for risk in appendix_order(open_risks, scale))
     return columns, rows
 
 
-def data_quality_lines(errors: Sequence[object]) -> tuple[str, ...]:
-    """Return the data-quality note: what it means, then one line per error (cell and message)."""
-    if not errors:
+def named(risk_id: str, name: str) -> str:
+    """Return "CRR03 Operational Training" for a sentence to go on after: a name's own closing full stop is left
+    out ("… Learning. moved" would read as two sentences)."""
+    name = " ".join(name.split())  # a line break inside a name would break the one-line message it goes in
+    if name.endswith(".") and not name.endswith(".."):
+        name = name[:-1].rstrip()
+    return " ".join(filter(None, (risk_id, name)))
+
+
+def not_rated(register: Register, open_risks: Sequence[Risk]) -> tuple[str, ...]:
+    """Return a sentence for each open risk whose rating is blank or not on the register's scale, in ID order:
+    "CR06 Financial Resilience: blank rating in cell Register!I7"."""
+    on_scale = {r.name for r in rating_scale(register)}
+    lines = []
+    for risk in sorted(open_risks, key=lambda r: (r.id, r.row)):
+        if risk.rating in on_scale:
+            continue
+        who = named(risk.id or register.cell(risk, "id"), risk.name)
+        where = register.cell(risk, "rating") if register.has_column("rating") else "the Register sheet"
+        lines.append(f"{who}: blank rating in cell {where}" if not risk.rating.strip() else
+                     f"{who}: rating {quoted(risk.rating)} in cell {where} is not on the Lists sheet's Ratings list")
+    return tuple(lines)
+
+
+def data_quality_lines(errors: Sequence[object], unrated: Sequence[str] = ()) -> tuple[str, ...]:
+    """Return the data-quality note: what it means, then one line per error (cell and message), then the risks
+    counted as Not rated."""
+    if not errors and not unrated:
         return ()
     lines = [f"Data quality: this paper was built although the register has "
-             f"{plural(errors, 'error')} that should be corrected before it is relied on:"]
+             f"{plural(errors, 'error')} that should be corrected before it is relied on:"] if errors else []
     for finding in errors:
         cell = getattr(finding, "cell", "") or ""
         lines.append(f"{cell}: {getattr(finding, 'message', finding)}" if cell else str(getattr(finding, "message", finding)))
+    if unrated:
+        lines.append(f"{plural(unrated, 'open risk')} {'is' if len(unrated) == 1 else 'are'} counted as "
+                     f"{NOT_RATED.name} in every table and the chart until rated: {'; '.join(unrated)}.")
     return tuple(lines)
 
 
@@ -454,7 +562,8 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     block = title_block(register)
     scale = rating_scale(register)
     periods, ratings = rating_table(open_risks, distribution, block.period, scale)
-    on_scale = {r.name for r in scale}
+    unrated = not_rated(register, open_risks)
+    points = heat_points(register, open_risks)
     columns, rows = appendix(register, open_risks)
     return PaperContent(
         title_block=block,
@@ -462,20 +571,20 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),
-        movement_sentences=renamed_sentences(register) + movement_sentences(movements),
+        movement_sentences=renamed_sentences(register) + movement_sentences(
+            movements, {risk.id: risk.rating for risk in open_risks}, scale),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
-        heat_points=heat_points(register, open_risks),
+        heat_points=points,
+        heat_map_note=heat_map_note(register, points),
         score_scale=score_scale(register),
         trend_key=tuple((t.symbol, t.meaning) for t in TRENDS),
         attention=attention_items(register, open_risks, movements),
         appendix_columns=columns,
         appendix_rows=rows,
         provenance=provenance,
-        data_quality=data_quality_lines(forced_errors),
+        data_quality=data_quality_lines(forced_errors, unrated),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
-        uncounted=tuple(f"{risk.id or register.cell(risk, 'id')} "
-                        f"({quoted(risk.rating) if risk.rating else 'no rating'})"
-                        for risk in open_risks if risk.rating not in on_scale),
+        uncounted=unrated,
         **changes_content(register),
         appetite_rows=depth_content.appetite_rows(register),
         action_rows=depth_content.action_rows(register, open_risks),

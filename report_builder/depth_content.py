@@ -15,10 +15,6 @@ from workbook.core.values import matrix_cell, score_scale
 
 OUTSIDE_APPETITE = "Outside appetite"
 POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
-# Columns of the in-depth groups the appendix leaves out: the positions are shown in the attention section and the
-# categories in the appetite table, and nine more narrow columns would crowd the register's text off the page.
-APPENDIX_SKIP = ("category", "inherent_likelihood", "inherent_impact", "inherent_score", "residual_score", "target_likelihood",
-                 "target_impact", "target_score", "target_date")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from report_builder import appendix, charts, depth_content, redline, wordml
-from report_builder.content import PaperContent
+from report_builder.content import MOVEMENT_LEAD, PaperContent
 from report_builder.wordml import escape
 from templates import STYLE_IDS
 from workbook.core import palette
@@ -318,9 +318,9 @@ def _movement_table(content: PaperContent) -> list:
 def _movement_sentences(content: PaperContent) -> list:
     if not content.movement_sentences:
         return [_paragraph("No risk changed its trend this quarter.", "Normal", space_before_pt=8)]
-    # space above the first: it follows the movement table
-    return [_paragraph(sentence, "ListBullet", space_before_pt=8 if index == 0 else None)
-            for index, sentence in enumerate(content.movement_sentences)]
+    # space above the lead: it follows the movement table
+    return [_paragraph(MOVEMENT_LEAD, "Normal", space_before_pt=8, keep_next=True),
+            *(_paragraph(sentence, "ListBullet") for sentence in content.movement_sentences)]
 
 
 def _new_docpr_id(document) -> int:
@@ -370,7 +370,8 @@ def _movement_grid(content: PaperContent) -> list:
         return []
     ratings, scale = dict(content.cell_ratings), content.score_scale
     caption = "Inherent, residual and target positions on the matrix"
-    return [_paragraph(caption, "Caption", keep_next=True),
+    number = bool(content.distribution) + bool(content.heat_points) + 1  # after the charts block's figures
+    return [_paragraph(f"Figure {number}: {caption}", "Caption", keep_next=True),
             _matrix_table(charts.movement_cells(content.movement_points, scale, ratings), caption,
                           charts.movement_alt_text(content.movement_points, scale, ratings)),
             _paragraph(f"Key: {depth_content.MOVEMENT_KEY}", "Caption")]
@@ -412,6 +413,14 @@ def _charts(document, content: PaperContent) -> list:
                    "Residual likelihood and impact: each risk in its cell; (was L×I) gives last quarter's "
                    "cell of a risk that moved")
         elements += [_paragraph(f"Figure {number}: {caption}", "Caption", keep_next=True), _heat_map(content)]
+        if counted:
+            rows = charts.cell_listing(content.heat_points, content.score_scale, dict(content.cell_ratings))
+            elements += [_paragraph(f"Table: the risks in each cell of Figure {number}, most severe first",
+                                    "Caption", keep_next=True),
+                         _simple_table(["Likelihood × impact", "Band", "Risks"], [list(row) for row in rows],
+                                       [3.2, 2.4, 11.4])]
+        if content.heat_map_note:
+            elements.append(_paragraph(content.heat_map_note, "Normal", space_before_pt=6))
     return elements
 
 
@@ -421,8 +430,9 @@ def _trend_key(content: PaperContent) -> list:
 
 
 def _titled_table(title: str, when_empty: str, headers: list[str], rows: list[list], widths: list[float]) -> list:
-    """Return a Heading 3 and its table, or the sentence that says the table would be empty."""
-    heading = _paragraph(title, "Heading3")
+    """Return a Heading 2 (under section 5's Heading 1) and its table, or the sentence that says the table would
+    be empty."""
+    heading = _paragraph(title, "Heading2")
     if not rows:
         return [heading, _paragraph(when_empty, "Normal")]
     return [heading, _simple_table(headers, rows, widths)]
@@ -453,14 +463,22 @@ def _positions_table(content: PaperContent) -> list:
     if not content.position_rows:
         return []
     rows = [[r.risk, r.inherent, r.residual, r.target, r.target_date] for r in content.position_rows]
-    return [_paragraph("Inherent, residual and target positions", "Heading3"),
+    return [_paragraph(POSITIONS_HEADING, "Heading1"),
             _paragraph("Likelihood × impact = score on the register's matrix.", "Normal", keep_next=True),
             _simple_table(["Risk", "Inherent", "Residual", "Target", "Target date"], rows,
                           [5.2, 2.8, 2.8, 2.8, 3.4]), *_movement_grid(content)]
 
 
+# The in-depth paper's own section for the positions table and the movement grid, after section 5's risks.
+POSITIONS_HEADING = "6. Inherent, residual and target positions"
+
+
 def _attention(content: PaperContent) -> list:
-    elements = _appetite_table(content) + _action_table(content) + _positions_table(content)
+    return _attention_items(content) + _positions_table(content)
+
+
+def _attention_items(content: PaperContent) -> list:
+    elements = _appetite_table(content) + _action_table(content)
     if not content.attention:
         severest = content.rating_rows[0].rating if content.rating_rows else "in the most severe band"
         reasons = f"{severest}, new, escalating or outside appetite" if content.has_appetite \

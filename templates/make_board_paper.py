@@ -278,8 +278,18 @@ def build(target: Path = BOARD_PAPER) -> Path:
     props.last_modified_by = "riskreg"
     props.language = LANGUAGE
     props.revision = 1
+    drop_blank_thumbnail(doc)
     doc.save(target)
     return target
+
+
+def drop_blank_thumbnail(doc) -> None:
+    """Remove python-docx's default preview picture, a blank white page: a paper shows no preview rather than a
+    wrong one (Word writes a real one when the secretary saves with "Save Thumbnail")."""
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package.rels.pop(rel_id)
 
 
 if __name__ == "__main__":

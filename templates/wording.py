@@ -13,11 +13,11 @@ DEFAULT_WORDING: dict[str, tuple[str, ...]] = {
         "section 5.",
     ),
     "background": (
-        "{{ organisation }} manages risk under its Risk Management Framework. Each corporate risk has "
-        "an accountable owner who reviews it every quarter, records the controls in place and the actions "
-        "under way, and assesses the residual risk: the risk that remains once those controls work.",
-        "Residual risks are rated {{ rating_bands }}. The trend arrows show the direction of "
-        "travel in each quarter. The register is reviewed by the Force Executive Team before it comes to "
-        "this Committee.",
+        "{% if framework %}{{ organisation }} manages risk under its {{ framework }}. {% endif %}Each risk on the "
+        "register has an accountable owner who reviews it every quarter, records the controls in place and the "
+        "actions under way, and assesses the residual risk: the risk that remains once those controls work.",
+        "Residual risks are rated {{ rating_bands }}. The trend arrows show the direction of travel in each "
+        "quarter.{% if reviewing_body %} The register is reviewed by the {{ reviewing_body }} before it comes to "
+        "this Committee.{% endif %}",
     ),
 }

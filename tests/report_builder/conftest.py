@@ -174,3 +174,49 @@ def clean_workbook(sample_workbook):
     book["Register"]["G3"] = "→"
     book.save(sample_workbook)
     return sample_workbook
+
+
+def set_settings(book, values: dict[str, object]) -> None:
+    """Set Settings values by label in an openpyxl workbook, adding a row for a label the sheet lacks."""
+    sheet = book["Settings"]
+    rows = {row[0].value: row[0].row for row in sheet.iter_rows(min_row=2) if row[0].value}
+    for label, value in values.items():
+        row = rows.get(label) or sheet.max_row + 1
+        sheet.cell(row, 1).value = label
+        sheet.cell(row, 2).value = value  # None clears it (openpyxl's cell(…, value=None) would not)
+
+
+COUNCIL_SETTINGS = {"Organisation": "Shire County Council", "Committee": "Audit and Governance Committee",
+                    "Register title": "Shire County Council - Strategic Risk Register",
+                    "Reviewed by": "Corporate Management Team", "Risk framework": None}
+
+
+@pytest.fixture
+def council_workbook(clean_workbook):
+    """Return the sample as a county council would keep it (see make_council)."""
+    return make_council(clean_workbook)
+
+
+def make_council(clean_workbook: Path) -> Path:
+    """Turn the clean sample into a register as a county council would keep it: a High/Medium/Low scale, scores
+    on a 4×4 matrix, its own Settings (no framework named), and one risk (CRR09) not yet rated."""
+    book = openpyxl.load_workbook(clean_workbook)
+    lists = book["Lists"]
+    for row, name in enumerate(("High", "Medium", "Low", None), start=2):
+        lists.cell(row, 1).value = name
+    register = book["Register"]
+    headers = [c.value for c in register[1]]
+    rating, likelihood, impact = (headers.index(h) + 1 for h in ("Residual Risk Rating", "Likelihood",
+                                                                 "Impact Score"))
+    for row in range(2, register.max_row + 1):
+        if register.cell(row, rating).value == "Critical":
+            register.cell(row, rating, "High")
+        register.cell(row, likelihood, 1 + row % 4)
+        register.cell(row, impact, 1 + (row * 3) % 4)
+        if register.cell(row, 1).value == "CRR09":
+            register.cell(row, rating).value = None
+    for cell in book["History"]["C"]:
+        cell.value = "High" if cell.value == "Critical" else cell.value
+    set_settings(book, COUNCIL_SETTINGS)
+    book.save(clean_workbook)
+    return clean_workbook

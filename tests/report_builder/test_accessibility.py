@@ -164,6 +164,29 @@ def test_a_thousand_risk_paper_passes_every_check_on_the_file(tmp_path):
     assert [cell.text for cell in rating_table.rows[-1].cells][0::len(rating_table.columns) - 1] == ["Total", "1,000"]
 
 
+def test_an_in_depth_paper_with_positions_passes_every_check_on_the_file(tmp_path):
+    from support.depth_register import write_depth_sample
+
+    register = write_depth_sample(tmp_path / "depth.xlsx")
+    paper = build_paper(register, tmp_path / "depth.docx", force=True, positions=True).paper
+    assert problems(paper, "OFFICIAL") == []
+    document = _part(paper, "word/document.xml")
+    captions = ["".join(p.itertext()) for p in document.iter(_w("p"))
+                if (s := p.find("w:pPr/w:pStyle", NS)) is not None and s.get(_w("val")) == "Caption"]
+    assert [c.split(":")[0] for c in captions if c.startswith("Figure")] == ["Figure 1", "Figure 2", "Figure 3"]
+
+
+def test_a_paper_after_two_roll_overs_passes_every_check_on_the_file(clean_workbook, tmp_path):
+    from workbook import jobs
+    from workbook.core.periods import parse_period
+
+    for period in ("2021/22 Q3", "2021/22 Q4"):
+        jobs.roll_quarter(clean_workbook, parse_period(period))
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx", force=True).paper
+    assert problems(paper, "OFFICIAL") == []
+    assert not list(_part(paper, "word/document.xml").iter(_w("del"), _w("ins")))
+
+
 def test_the_check_finds_what_it_looks_for(clean_workbook, tmp_path):
     """A paper spoiled in each way the checks look for is caught on each count."""
     paper = build_paper(clean_workbook, tmp_path / "paper.docx").paper
@@ -216,6 +239,27 @@ def test_pdf_is_tagged_pdf_ua_and_passes_the_checker(which, clean_workbook, tmp_
         assert pdf.Root.MarkInfo.Marked
         assert b"pdfuaid" in pdf.Root.Metadata.read_bytes()
         assert pdf.Root.Lang == "en-GB"
+    if which == "1,000 risks":  # the summary stays short however long the register (issue 26, item 6)
+        assert pages_before(result.pdf, "5. Risks requiring the Committee") <= PAGES_OF_SUMMARY_AT_1000
+        assert pages_before(result.pdf, "Appendix A:") <= PAGES_BEFORE_APPENDIX_AT_1000
+
+
+# The 1,000-risk paper with DejaVu Sans standing in for Arial: sections 1 to 4 (summary, movements, changes,
+# figures and the table naming each heat-map cell's risks) on 7 pages; with section 5, which gives its 188 risks in
+# full, 177 pages before Appendix A.
+PAGES_OF_SUMMARY_AT_1000 = 8
+PAGES_BEFORE_APPENDIX_AT_1000 = 180
+
+
+def pages_before(pdf: Path, heading: str) -> int:
+    """Return how many pages come before the one where `heading` starts (pdftotext's text)."""
+    import subprocess
+
+    from support.riskreg_testing import required_tool
+
+    text = subprocess.run([required_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return next(number for number, page in enumerate(text.split("\f")) if heading in page)
 
 
 def test_the_chart_opens_as_a_chart_in_libreoffice_with_its_data(clean_workbook, tmp_path, soffice):

@@ -48,13 +48,27 @@ def test_a_text_column_with_little_text_keeps_its_floor_while_the_wordy_one_take
     assert widths[1] > 3 * widths[2]
 
 
-def test_rows_may_break_across_pages_and_bullets_are_list_paragraphs():
-    short = _row("CRR01", (Para("Daily meeting", bullet=True), Para("Plan agreed", bullet=True)))
-    tall = _row("CRR02", tuple(Para("word " * 200, bullet=True) for _ in range(8)))
-    first, second = _trs([short, tall])
-    assert first.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
-    assert second.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
-    styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in first.findall(f"{qn('w:tc')}[2]/{qn('w:p')}")]
+def test_a_tall_row_is_cut_into_pieces_each_repeating_id_name_and_rating():
+    columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
+    short = AppendixRow("CRR01", "High", ((Para("CRR01"),), (Para("Vetting"),),
+                                          (Para("Daily meeting", bullet=True), Para("Plan agreed", bullet=True)),
+                                          (Para("↗"),), (Para("High"),)), *COLOURS["High"])
+    tall = AppendixRow("CRR07", "Critical", ((Para("CRR07"),), (Para("Demographics"),),
+                                             tuple(Para("word " * 200, bullet=True) for _ in range(8)),
+                                             (Para("↗"),), (Para("Critical"),)), *COLOURS["Critical"])
+    xml = b"".join(appendix.rows_xml(columns, [short, tall], appendix.column_widths(columns, [short, tall])))
+    trs = list(wordml.element(f"<w:tbl>{xml.decode()}</w:tbl>"))
+    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for tr in trs)  # no page left part empty
+
+    def text(tr):
+        return ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
+    assert len(trs) > 3 and text(trs[0])[:2] == ["CRR01", "Vetting"]
+    assert text(trs[1])[:2] == ["CRR07", "Demographics"] and text(trs[1])[3] == "↗"
+    for tr in trs[2:]:  # each continuation: ID, name continued, its share of the text, the rating in words
+        assert text(tr)[:2] == ["CRR07", "Demographics (continued)"] and text(tr)[3:] == ["", "Critical"]
+    shared = "".join("".join(text(tr)[2]) for tr in trs[1:])
+    assert shared == "".join("word " * 200 for _ in range(8)).replace(" ", "") or shared.count("word") == 1600
+    styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in trs[0].findall(f"{qn('w:tc')}[3]/{qn('w:p')}")]
     assert styles == ["TableBullet", "TableBullet"]
 
 
@@ -116,3 +130,14 @@ def test_the_written_paper_keeps_no_mark(paper_content, tmp_path):
         document = archive.read(appendix.DOCUMENT_PART)
     assert appendix.ROWS_MARK not in document and b"<!--" not in document
     etree.fromstring(document)  # well formed
+
+
+def test_a_large_registers_rows_stay_whole():
+    columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
+    tall = AppendixRow("CRR07", "Critical", ((Para("CRR07"),), (Para("Demographics"),),
+                                             tuple(Para("word " * 200, bullet=True) for _ in range(8)),
+                                             (Para("↗"),), (Para("Critical"),)), *COLOURS["Critical"])
+    widths = appendix.column_widths(columns, [tall])
+    assert len(list(appendix.rows_xml(columns, [tall], widths))) > 1
+    many = [tall] * (appendix.PIECED_UP_TO + 1)
+    assert len(list(appendix.rows_xml(columns, many, widths))) == len(many)

@@ -49,16 +49,18 @@ def test_the_sample_paper_names_every_risk_and_has_the_whole_register(clean_work
     for risk in register.risks:
         assert risk.id in body and risk.name in body
     appendix = document.tables[-1]
-    assert len(appendix.rows) == len(register.risks) + 1 == 19
+    firsts = [row for row in appendix.rows[1:] if not row.cells[1].text.endswith(" (continued)")]
+    assert len(firsts) == len(register.risks) == 18  # a tall risk's further pieces say "(continued)"
+    assert len(appendix.rows) > 19
     appendix_text = "".join(t.text or "" for t in appendix._tbl.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
     for risk in register.risks:
         for key in ("description", "impact", "controls"):
             for word in re.findall(r"[\w&'’-]+", risk.text(key)):
                 assert word in appendix_text, (risk.id, key, word)
-    assert [row.cells[0].text for row in appendix.rows[1:4]] == ["CRR18", "CRR01", "CRR02"]
+    assert [row.cells[0].text for row in firsts[:3]] == ["CRR18", "CRR01", "CRR02"]
     assert len(document.inline_shapes) == 1  # the sample has no scores, so no heat map
-    assert "CRR05 Demand Management moved from ↗ to →." in [p.text for p in document.paragraphs]
+    assert "CRR05 Demand Management is → Unchanged this quarter, after ↗ Escalating last quarter." in [p.text for p in document.paragraphs]
 
 
 def test_golden_text_of_the_sample_paper(sample_workbook, tmp_path, read_paper, stable_text):
@@ -206,17 +208,28 @@ def test_every_error_is_numbered_on_the_one_line_of_the_refusal():
         "reg.xlsx` lists every finding), or pass --force to build the paper with a data-quality note.")
 
 
-def test_a_paper_whose_total_would_not_be_its_open_risks_is_refused_even_forced(sample_workbook, tmp_path):
-    book = openpyxl.load_workbook(sample_workbook)
+def test_a_blank_or_unknown_rating_is_counted_not_rated_and_named(clean_workbook, tmp_path, read_paper):
+    book = openpyxl.load_workbook(clean_workbook)
     book["Register"]["I3"] = "Severe"  # CRR03: a rating the Lists sheet does not have
-    book.save(sample_workbook)
-    with pytest.raises(build.PaperTotalError) as err:
-        build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
-    assert err.value.user_message == (
-        "register.xlsx: the paper's rating table would total 17 but 18 risks are open: CRR03 ('Severe') has a rating "
-        "not on the Lists sheet's Ratings list (Critical, High, Medium, Low). Add the band to that list in its place "
-        "(most severe first) or correct the rating; the paper was not built.")
-    assert not (tmp_path / "paper.docx").exists()
+    book["Register"]["I5"] = None  # CRR09: not yet rated
+    book.save(clean_workbook)
+    with pytest.raises(RegisterErrorsError) as err:
+        build_paper(clean_workbook, tmp_path / "paper.docx")
+    assert err.value.user_message.endswith(
+        " Not rated: CRR03 Operational Training and Embedded Learning: rating 'Severe' in cell Register!I3 is not on "
+        "the Lists sheet's Ratings list; CRR09 Recruitment & Retention/Uplift: blank rating in cell Register!I5; a paper built with --force counts them in a "
+        "Not rated row. Correct them in the register (`riskreg validate register.xlsx` lists every finding), or "
+        "pass --force to build the paper with a data-quality note.")
+    assert "Add the band" not in err.value.user_message
+    result = build_paper(clean_workbook, tmp_path / "paper.docx", force=True)
+    lines = read_paper(result.paper)
+    assert result.content.rating_total == result.content.risk_count == 18
+    assert "| Not rated | 2 |" in lines
+    assert ("List Bullet: 2 open risks are counted as Not rated in every table and the chart until rated: CRR03 "
+            "Operational Training and Embedded Learning: rating 'Severe' in cell Register!I3 is not on the Lists "
+            "sheet's Ratings list; CRR09 Recruitment & Retention/Uplift: blank rating in cell Register!I5.") in lines
+    assert [line for line in lines if line.startswith("| CRR09 |")][0].endswith("| Not rated |")
+    assert "Not rated" in build.figure_alt_texts(result.content)[0]
 
 
 def test_a_past_paper_needs_a_closed_quarter_history_has(sample_workbook, tmp_path):

@@ -72,14 +72,16 @@ def test_heat_cells_name_each_risk_its_move_and_the_band_in_words():
         "by score band; 2 risks moved cell since last quarter.")
 
 
-def test_a_large_registers_heat_map_counts_risks_per_cell_and_a_full_cell_sums_up_the_rest():
+def test_a_large_registers_heat_map_counts_risks_per_cell_and_a_small_ones_names_every_risk():
     many = tuple(HeatPoint(f"CRR{n:04d}", (1 + n % 5, 1 + n % 3)) for n in range(charts.LABELLED_RISKS + 40))
     counted = charts.heat_cells(many, 5)
     expected = sum(1 for p in many if p.after == (1, 1))
     assert counted[4][0].lines == (f"{expected} risks",)
-    crowded = tuple(HeatPoint(f"CRR{n:02d}", (2, 2)) for n in range(charts.CELL_LABELS + 3))
-    lines = charts.heat_cells(crowded, 5)[3][1].lines
-    assert len(lines) == charts.CELL_LABELS and lines[-1] == "+4 more" and lines[0] == "CRR00"
+    listing = charts.cell_listing(many, 5)
+    assert listing[0] == ("5 × 3", "Critical", "CRR0014, CRR0029, CRR0044, CRR0059, CRR0074, CRR0089")
+    assert sum(len(ids.split(", ")) for _, _, ids in listing) == len(many)
+    crowded = tuple(HeatPoint(f"CRR{n:02d}", (2, 2)) for n in range(18))  # a small register all in one cell
+    assert charts.heat_cells(crowded, 5)[3][1].lines == tuple(f"CRR{n:02d}" for n in range(18))
 
 
 def test_movement_cells_name_each_risk_with_the_positions_it_holds_there():

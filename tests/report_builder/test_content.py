@@ -92,7 +92,16 @@ def test_an_unknown_appendix_column_is_refused_naming_the_settings_cell(content,
     assert err.value.user_message == (
         "reg.xlsx: Settings!B2 (Appendix columns) names 'Budget', which is not an optional column the appendix can "
         "show. Use headers from: Risk Owner, Portfolio/Department, Date Raised, Last Reviewed, Likelihood, Impact "
-        "Score; separate them with commas, or write None.")
+        "Score, Category, Inherent Likelihood, Inherent Impact, Inherent Score, Residual Score, Target Likelihood, "
+        "Target Impact, Target Score, Target Date, Proximity; separate them with commas, or write None.")
+
+
+def test_appendix_columns_may_name_every_column_validate_accepts(content, register_factory, headers, rows):
+    settings = [["Setting", "Value"], ["Register title", "R"], ["Appendix columns", "Category, Target Date"]]
+    register = register_factory(rows=[row + ["Operations", dt.datetime(2022, 3, 31)] for row in rows],
+                                headers=headers + ["Status", "Category", "Target Date"], settings=settings)
+    paper = content(register)
+    assert [p.text for p in paper.appendix_rows[0].cells[-1]] == ["Category: Operations", "Target Date: 31 Mar 2022"]
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -125,8 +134,8 @@ def test_movements_are_counted_named_and_told_in_sentences(content):
         ("Closed", 1, ("CRR09 Recruitment & Retention",)),
     ]
     assert paper.movement_sentences == (
-        "CRR02 Serious Violence in Under 25s moved from → to ↗.",
-        "CRR05 Demand Management moved from ↗ to →.",
+        "CRR02 Serious Violence in Under 25s is ↗ Escalating this quarter, after → Unchanged last quarter.",
+        "CRR05 Demand Management is → Unchanged this quarter, after ↗ Escalating last quarter.",
         "CRR09 Recruitment & Retention was closed this quarter.",
     )
 
@@ -222,3 +231,30 @@ def test_heat_map_uses_the_scale_the_checks_use(typed, drawn):
     assert content.score_scale == drawn
     scale_findings = [f for f in check(register(grids)) if f.cell == "Settings!B6"]
     assert bool(scale_findings) == (typed != 5)
+
+
+def test_above_twenty_moves_the_summary_groups_them_by_rating_and_change_with_counts():
+    from report_builder.content import SENTENCES_NAMED_UP_TO, Movement, movement_sentences
+
+    moves = [Movement("escalated", f"CRR{n:03}", f"Risk {n}", "→", "↗") for n in range(15)]
+    moves += [Movement("unchanged", f"CRR{n:03}", f"Risk {n}", "↗", "→") for n in range(15, 21)]
+    moves += [Movement("closed", "CRR099", "Gone", "High", "")]
+    ratings = {f"CRR{n:03}": ("High" if n < 10 else "Medium") for n in range(21)} | {"CRR020": ""}
+    assert len(moves) > SENTENCES_NAMED_UP_TO
+    assert movement_sentences(moves, ratings) == (
+        "10 High risks are ↗ Escalating this quarter, after → Unchanged last quarter.",
+        "5 Medium risks are ↗ Escalating this quarter, after → Unchanged last quarter.",
+        "5 Medium risks are → Unchanged this quarter, after ↗ Escalating last quarter.",
+        "1 Not rated risk is → Unchanged this quarter, after ↗ Escalating last quarter.",
+        "1 risk was closed this quarter.",
+        "The appendix lists every open risk with its trend arrows.",
+    )
+    assert movement_sentences(moves[:3], ratings) == tuple(
+        f"CRR00{n} Risk {n} is ↗ Escalating this quarter, after → Unchanged last quarter." for n in range(3))
+
+
+def test_a_name_ending_in_a_full_stop_is_not_followed_by_more_sentence():
+    from report_builder.content import Movement, movement_sentences
+
+    assert movement_sentences([Movement("closed", "CRR03", "Operational Training.", "High", "")]) == (
+        "CRR03 Operational Training was closed this quarter.",)

@@ -49,3 +49,15 @@ def test_the_template_defines_only_the_styles_it_and_the_paper_use(fresh_templat
     assert {"Title", "Heading1", "Heading2", "Heading3", "Marking", "PageNumber", "Organisation"} <= ids
     assert not ids & {"LightShading", "MediumGrid1-Accent1", "ListNumber2", "Quote", "TOC1"}
     assert len(ids) < 40
+
+
+def test_the_template_and_its_papers_carry_no_blank_preview_picture(fresh_template, clean_workbook, tmp_path):
+    import zipfile
+
+    from report_builder.build import build_paper
+
+    paper = build_paper(clean_workbook, tmp_path / "paper.docx", template=fresh_template).paper
+    for path in (fresh_template, paper):
+        with zipfile.ZipFile(path) as archive:
+            assert not [n for n in archive.namelist() if "thumbnail" in n], path
+            assert b"/thumbnail" not in archive.read("_rels/.rels"), path

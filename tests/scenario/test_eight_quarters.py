@@ -16,6 +16,8 @@ import docx
 from openpyxl import load_workbook
 
 from support.scenario import header_columns, normalised_text, run, table_rows
+
+from report_builder.redline import sentences
 from workbook.xlsx.builder import write_workbook
 
 PERIODS = ["2021/22 Q2", "2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4",
@@ -202,26 +204,13 @@ def read_paper(path: Path) -> dict:
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _visible(p, keep: str) -> str:
-    """Return a paragraph's text with the tracked changes of kind `keep` ('ins' or 'del') and not the others."""
-    text = []
-    for node in p.iter():
-        inside = {a.tag for a in node.iterancestors()}
-        if (f"{W}ins" in inside and keep != "ins") or (f"{W}del" in inside and keep != "del"):
-            continue
-        if node.tag in (f"{W}t", f"{W}delText"):
-            text.append(node.text or "")
-        elif node.tag == f"{W}br":
-            text.append("\n")
-    return "".join(text)
-
-
-def read_changes(path: Path) -> tuple[dict[str, list[str]], dict[str, str], dict[str, tuple[str, str]]]:
-    """Return the changes block: fields changed per risk, stale controls, and each redline accepted and rejected."""
+def read_changes(path: Path) -> tuple[dict[str, list[str]], dict[str, str], dict[str, list[str]]]:
+    """Return the changes block: fields changed per risk, stale controls, and each risk's text changes told
+    sentence by sentence ("Was: …", "Now: …", "Added: …", "Removed: …")."""
     document = docx.Document(str(path))
     changes: dict[str, list[str]] = {}
     stale: dict[str, str] = {}
-    redlines: dict[str, tuple[str, str]] = {}
+    redlines: dict[str, list[str]] = {}
     inside, risk = False, None
     for paragraph in document.paragraphs:
         style, text = paragraph.style.name, paragraph.text
@@ -237,8 +226,9 @@ def read_changes(path: Path) -> tuple[dict[str, list[str]], dict[str, str], dict
         elif style == "List Bullet":
             risk_id, _, since = text.partition(" ")[0], None, text.rsplit("since ", 1)[-1].rstrip(".")
             stale[risk_id] = since
-        elif paragraph._p.find(f".//{W}ins") is not None or paragraph._p.find(f".//{W}del") is not None:
-            redlines[risk] = (_visible(paragraph._p, "ins"), _visible(paragraph._p, "del"))
+        elif risk and text.startswith(("Was: ", "Now: ", "Added: ", "Removed: ")):
+            redlines.setdefault(risk, []).append(text)
+        assert paragraph._p.find(f".//{W}ins") is None and paragraph._p.find(f".//{W}del") is None
     return changes, stale, redlines
 
 
@@ -279,8 +269,13 @@ def test_one_register_kept_for_eight_quarters(tmp_path, soffice):
         changed_controls = {risk_id for risk_id, fields in expected_changes(quarter).items()
                             if "Key Controls and Activities" in fields}
         assert set(redlines) == changed_controls, period
-        for risk_id in changed_controls:  # accept every change: this quarter's text; reject them: last quarter's
-            assert redlines[risk_id] == (controls(risk_id, quarter), controls(risk_id, quarter - 1)), period
+        for risk_id in changed_controls:  # the sentences that went and came, in order: none kept is repeated
+            said = redlines[risk_id]
+            now = [line.split(": ", 1)[1] for line in said if line.startswith(("Now: ", "Added: "))]
+            was = [line.split(": ", 1)[1] for line in said if line.startswith(("Was: ", "Removed: "))]
+            kept_now, kept_was = sentences(controls(risk_id, quarter)), sentences(controls(risk_id, quarter - 1))
+            assert now == [x for x in kept_now if x not in kept_was], period
+            assert was == [x for x in kept_was if x not in kept_now], period
         summary = [[c for c in row] for row in load_workbook(register)["Summary"].iter_rows(values_only=True)]
         listed = {row[0] for row in summary[summary.index(["Risk", "Name", "What changed", "Before", "Now"]
                                                           + [None] * (len(summary[0]) - 5)) + 1:]

@@ -49,6 +49,11 @@ def depth_clean() -> dict[str, list[list[object]]]:
     register[0] = register[0] + DEPTH_HEADERS
     for row in register[1:]:
         row.extend(DEPTH_VALUES[row[0]])
+        if row[0] == "CRR02":  # residual 2 × 3 = 6, Medium on this Matrix sheet (the plain register's 2 × 2)
+            row[register[0].index("Impact Score")] = 3
+    for row in grids["History"][1:]:
+        if row[:2] == ["CRR02", "2021/22 Q1"]:
+            row[5:7] = [3, 6]
     grids["Matrix"] = [list(row) for row in MATRIX]
     grids["Appetite"] = [list(row) for row in APPETITE]
     grids["Actions"] = [list(row) for row in ACTIONS]

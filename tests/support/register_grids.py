@@ -14,14 +14,15 @@ HEADERS = ["ID", "Risk Name", "Description", "Impact", "Key Controls and Activit
            "Status"]
 HISTORY_HEADERS = ["Risk ID", "Period", "Rating", "Trend", "Likelihood", "Impact", "Score", "Reviewed on", "Source"]
 
-# Trends agree with History: CRR01 score 6 → 6 → 6 → 9, CRR02 joins in Q1, CRR03 6 → 4 → 4 → 2.
+# Trends agree with History: CRR01 score 6 → 6 → 6 → 9, CRR02 joins in Q1 (4 → 4), CRR03 6 → 4 → 4 → 2; each
+# rating is the band the default matrix gives its cell (R050).
 CLEAN = {
     "Register": [
         HEADERS,
         ["CRR01", "Vulnerability", "Hidden harm goes unseen.", "Victims are failed.", "• Training\n• Audits",
          "→", "→", "↗", "High", "ACC Crime", dt.datetime(2021, 9, 1), 3, 3, "Open"],
         ["CRR02", "Demand", "Calls outstrip capacity.", "Slow response.", "• Triage", "N/A", "New", "→",
-         "Medium", "ACC Local", dt.datetime(2021, 8, 15), 2, 3, "Open"],
+         "Medium", "ACC Local", dt.datetime(2021, 8, 15), 2, 2, "Open"],
         ["CRR03", "Cybersecurity", "Attack on IT&D systems.", "Systems down.", "• Backups", "↘", "→", "↘", "Low",
          "Director IT&D", dt.datetime(2021, 7, 20), 1, 2, "Open"],
     ],
@@ -54,7 +55,7 @@ CLEAN = {
         ["CRR01", "2020/21 Q4", "High", "→", 3, 2, 6, None, "recorded"],
         ["CRR03", "2020/21 Q4", "Low", "↘", 2, 2, 4, None, "recorded"],
         ["CRR01", "2021/22 Q1", "High", "→", 3, 2, 6, None, "recorded"],
-        ["CRR02", "2021/22 Q1", "Medium", "New", 2, 3, 6, None, "recorded"],
+        ["CRR02", "2021/22 Q1", "Medium", "New", 2, 2, 4, None, "recorded"],
         ["CRR03", "2021/22 Q1", "Low", "→", 2, 2, 4, None, "recorded"],
     ],
 }

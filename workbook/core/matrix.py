@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from workbook.core.ratings import rating_scale
+from workbook.core.ratings import default_bands, rating_scale
 from workbook.core.model import Register, Risk, address, as_text, once_per_register
 from workbook.core.schema import (
-    DEFAULT_BAND_SHARES,
     DEFAULT_LISTS,
     MATRIX_BANDS_HEADER,
     MATRIX_GRID,
@@ -62,25 +60,6 @@ class Matrix:
         if score is None:
             return None
         return next((rating for rating, lowest in self.bands if score >= lowest), None)
-
-
-def band_shares(count: int) -> tuple[float, ...]:
-    """Return the shares of the highest score at which the `count` ratings begin, the mildest left out (it
-    begins at 1): the usual 60 %, 35 % and 15 % for four, evenly spaced for any other number (five: 80 %, 60 %,
-    40 %, 20 %), so that every band of the scale has cells."""
-    if count == len(DEFAULT_BAND_SHARES) + 1:
-        return DEFAULT_BAND_SHARES
-    return tuple((count - 1 - i) / count for i in range(count - 1))
-
-
-def default_bands(size: int, ratings: Sequence[str]) -> tuple[tuple[str, float], ...]:
-    """Return the default bands of a `size` matrix: shares of the highest score, the last rating from 1."""
-    top = size * size
-    named = list(ratings)
-    bands = [(rating, float(math.ceil(share * top))) for rating, share in zip(named, band_shares(len(named)))]
-    if len(named) > len(bands):
-        bands.append((named[len(bands)], 1.0))
-    return tuple(bands)
 
 
 def _ratings(register: Register) -> tuple[str, ...]:
@@ -200,3 +179,22 @@ def position_cells(register: Register, risk: Risk, position: str) -> str:
     if matrix_of(register).score(risk.values.get(likelihood_key), risk.values.get(impact_key)) is not None:
         return f"{register.cell(risk, likelihood_key)} and {register.cell(risk, impact_key)}"
     return register.cell(risk, score_key) if register.has_column(score_key) else ""
+
+
+def off_band(register: Register) -> tuple[tuple[Risk, float, str], ...]:
+    """Return each open risk on the heat map (residual likelihood and impact) whose rating is on the scale but is
+    not the band its cell earns on the register's matrix, the Matrix sheet's bands or else the default ones:
+    (risk, score, band), in sheet order."""
+    if not (register.has_column("likelihood") and register.has_column("impact_score")):
+        return ()
+    on, names = matrix_of(register), set(_ratings(register))
+    found = []
+    for risk in register.risks:
+        cell = matrix_cell(risk.values.get("likelihood"), risk.values.get("impact_score"), on.size)
+        if risk.is_closed or risk.rating not in names or cell is None:
+            continue
+        score = on.score(*cell)
+        band = on.rating(score)
+        if score is not None and band is not None and band != risk.rating:
+            found.append((risk, score, band))
+    return tuple(found)

@@ -12,6 +12,7 @@ NAVY = "1F2A44"  # the paper's headings, table header rows and chart text
 WORKBOOK_HEADER_FILL = "1F4E78"  # header cells of the Validation and Summary sheets
 DATA_QUALITY_TEXT = "8B0000"
 PROVENANCE_TEXT = "595959"
+NOT_RATED_FILL = "D9D9D9"  # a risk with no rating on the scale, in the paper's tables and chart
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
 
 
@@ -27,6 +28,7 @@ def pairs() -> tuple[ColourPair, ...]:
     return (
         *(ColourPair(f"{r.name} rating cell (paper, workbook, chart labels, heat map)", r.font, r.fill)
           for r in RATINGS),
+        ColourPair("paper Not rated cell and chart slice", BLACK, NOT_RATED_FILL),
         ColourPair("paper table header row", WHITE, NAVY),
         ColourPair("paper headings, captions, chart axes", NAVY, WHITE),
         ColourPair("paper data-quality note", DATA_QUALITY_TEXT, WHITE),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from workbook.core.model import Register, once_per_register
-from workbook.core.palette import BLACK, WHITE, contrast
-from workbook.core.schema import DEFAULT_LISTS, RATING_BY_NAME, RATINGS, Rating
+from workbook.core.palette import BLACK, NOT_RATED_FILL, WHITE, contrast
+from workbook.core.schema import DEFAULT_BAND_SHARES, DEFAULT_LISTS, RATING_BY_NAME, RATINGS, Rating
+
+# The paper's row, chart series and appendix cell for an open risk whose rating is blank or not on the scale:
+# counted, so that every table totals the open risks, and never shown as a band it is not.
+NOT_RATED = Rating("Not rated", 0, NOT_RATED_FILL, BLACK)
 
 # A band more severe than the most severe known colour is darkened, a milder one than the mildest lightened,
 # by this share per step: Very High beside High still reads as worse, Very Low beside Low as milder.
@@ -74,3 +79,36 @@ def rating_scale(register: Register) -> tuple[Rating, ...]:
 def rating_of(register: Register, name: str) -> Rating | None:
     """Return the band `name` is on the register's scale, None when it is not on it."""
     return next((r for r in rating_scale(register) if r.name == name), None)
+
+
+def severity(rating: str, scale: Sequence[Rating] = RATINGS) -> int:
+    """Return how severe `rating` is on `scale` (0 for a rating the scale does not have)."""
+    return next((r.severity for r in scale if r.name == rating), 0)
+
+
+def band_shares(count: int) -> tuple[float, ...]:
+    """Return the shares of the highest score at which the `count` ratings begin, the mildest left out (it
+    begins at 1): the usual 60 %, 35 % and 15 % for four, evenly spaced for any other number (five: 80 %, 60 %,
+    40 %, 20 %; three: 67 %, 33 %), so that every band of the scale has cells."""
+    if count == len(DEFAULT_BAND_SHARES) + 1:
+        return DEFAULT_BAND_SHARES
+    return tuple((count - 1 - i) / count for i in range(count - 1))
+
+
+def default_bands(size: int, ratings: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """Return the default bands of a `size` matrix: shares of the highest score, the last rating from 1."""
+    top = size * size
+    named = list(ratings)
+    bands = [(rating, float(math.ceil(share * top))) for rating, share in zip(named, band_shares(len(named)))]
+    if len(named) > len(bands):
+        bands.append((named[len(bands)], 1.0))
+    return tuple(bands)
+
+
+def default_band(likelihood: int, impact: int, size: int, scale: Sequence[Rating] = RATINGS) -> Rating:
+    """Return the band of `scale` (most severe first) the matrix cell stands in by the default bands of a `size`
+    matrix: the product's share of the highest score, as the register's matrix bands it without a Matrix sheet."""
+    score = likelihood * impact
+    by_name = {r.name: r for r in scale}
+    found = next((name for name, lowest in default_bands(size, [r.name for r in scale]) if score >= lowest), None)
+    return by_name[found] if found else scale[-1]

@@ -607,6 +607,14 @@ def rating_follows_matrix(register: Register) -> Iterable[Hit]:
                       score_cells=matrix.position_cells(register, risk, "residual"))
 
 
+def rating_follows_default_bands(register: Register) -> Iterable[Hit]:
+    if matrix.matrix_of(register).defined:  # R031 checks the Matrix sheet's bands
+        return
+    for risk, score, band in matrix.off_band(register):
+        yield _at(register, risk, "rating", score=f"{score:g}", expected=band,
+                  score_cells=f"{register.cell(risk, 'likelihood')} × {register.cell(risk, 'impact_score')}")
+
+
 def matrix_sheet(register: Register) -> Iterable[Hit]:
     for problem in matrix.matrix_of(register).problems:
         yield Hit(problem.cell, problem.value, "", "Matrix", {"problem": problem.problem})
@@ -908,6 +916,12 @@ RULES: tuple[Rule, ...] = (
          "An open risk's Key Controls text has changed within the number of closed quarters Settings allows.",
          "{column} unchanged since {since} ({quarters} closed quarters; Settings allows {threshold}). Review the "
          "controls and record what has been done since.", controls_stale),
+    Rule("R050", WARNING, ("Residual Risk Rating", "Likelihood", "Impact Score", "Lists: Ratings"),
+         "Without a Matrix sheet, a scored risk's rating is the band the heat map's default bands give its cell.",
+         "Residual Risk Rating {value} is not the band the board paper's heat map shades its cell: likelihood × "
+         "impact ({score_cells}) scores {score}, {expected} on the default bands, as the register has no Matrix "
+         "sheet. Add a Matrix sheet with the register's own bands, or correct the rating or the scores.",
+         rating_follows_default_bands),
 )
 # ---- sealed quarters and vanished rows (issue 24) ------------------------------------------------------------
 

@@ -273,6 +273,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backups_keep", "Backups to keep", 10,
             "How many backups of this workbook riskreg keeps in its 'riskreg backups' folder; older ones are "
             "removed (each write says which)."),
+    Setting("reviewing_body", "Reviewed by", "",
+            "Body that reviews the register before it goes to the Committee, e.g. Force Executive Team, Corporate "
+            "Management Team or Full Council; the paper leaves the sentence out when blank."),
+    Setting("framework", "Risk framework", "",
+            "Name of the framework or policy risk is managed under, e.g. Risk Management Framework or Risk "
+            "Management Strategy; the paper leaves it out when blank."),
 )
 BACKUPS_RANGE = range(1, 1000)  # 'Backups to keep': at least the one made before the write
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}

@@ -12,6 +12,8 @@ SAMPLE_SETTINGS = {
     "committee": "Joint Audit Committee",
     "author": "Director of Commercial Services",
     "contact": "Strategic Risk Manager",
+    "reviewing_body": "Force Executive Team",
+    "framework": "Risk Management Framework",
 }
 # Beside this module, not importlib.resources.files("workbook"): under pytest's importlib mode the name
 # `workbook` can resolve to the tests/workbook folder, and the package data ships as plain files anyway.

@@ -15,6 +15,7 @@ from workbook.importers.table import RawTable
 IDENTITY_FIELDS = ("id", "name", "description")
 RISK = "risk"
 CONTINUATION = "continuation"
+CONTINUED = " (continued)"  # the name a riskreg board paper gives an appendix row's further pieces
 HEADING = "heading"
 NOTE = "note"  # repeated header, page furniture, footnote, text around the table
 DROPPED = "dropped"
@@ -153,6 +154,8 @@ def _continues(row: Sequence[str], copies: set[int], positions: Mapping[str, int
         at = positions.get(key)
         return row[at] if at is not None and at < len(row) else ""
 
+    if text("name").endswith(CONTINUED):  # a riskreg board paper's appendix row continued in pieces
+        return True
     if text("id"):
         return positions["id"] in copies  # a merged ID spans the rows of one risk; an ID of its own starts one
     return not (own("name") or own("description"))

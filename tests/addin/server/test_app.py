@@ -236,7 +236,7 @@ def test_build_paper_adds_the_positions_when_the_task_pane_asks(server, tokens, 
     auth = tokens.token([PAPER_ROLE])
     papers = {positions: downloads(actions_of(call(server, "build_paper", payload, auth, [True, positions])))
               ["depth board paper.docx"] for positions in (False, True)}
-    headings = ["Inherent, residual and target positions", "Inherent, residual and target positions on the matrix"]
+    headings = ["6. Inherent, residual and target positions", "Figure 3: Inherent, residual and target positions on the matrix"]
     assert set(headings) <= set(said(papers[True])) and not set(headings) & set(said(papers[False]))
     on_file = jobs.build_paper(tmp_path / "depth.xlsx", tmp_path / "cli.docx", force=True, positions=True)
     assert said(papers[True]) == said(on_file.paper.read_bytes())

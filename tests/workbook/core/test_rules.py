@@ -247,6 +247,10 @@ FAILING = [
     ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training\n• Audits", "fp-q1": "• Training\n• Audits"})],
      "Register!E2", "Key Controls and Activities unchanged since 2020/21 Q4 (2 closed quarters; Settings allows 2). "
      "Review the controls and record what has been done since."),
+    ("R050", [("Register!I3", "Low")], "Register!I3",
+     "Residual Risk Rating 'Low' is not the band the board paper's heat map shades its cell: likelihood × impact "
+     "(Register!L3 × Register!M3) scores 4, Medium on the default bands, as the register has no Matrix sheet. Add "
+     "a Matrix sheet with the register's own bands, or correct the rating or the scores."),
 ]
 
 
@@ -376,6 +380,8 @@ PASSING = [
     ("R044", [("Register!I2", "Critical")]),  # no Actions sheet: nothing to say about actions
     ("R044", [DEPTH, ("Actions!E3", "Done"), ("Actions!F3", dt.datetime(2021, 9, 1))]),  # CRR02 is Medium
     ("R045", [lambda g: recorded_controls(g, {"fp-q4": "• Training", "fp-q1": "• Training\n• Audits"})]),  # 1 quarter
+    ("R050", [DEPTH, ("Register!I2", "Critical")]),  # a Matrix sheet: R031 compares with its bands instead
+    ("R050", [("Register!I3", "Severe"), ("Register!N3", "Closed")]),  # closed, and not on the scale
     ("R100", [seal_q1, ("History!C2", "Critical")]),  # 2020/21 Q3 was closed before seals: it stays unsealed
     ("R101", [seal_q1, ("History!C8", "Low")]),  # the same value typed again
     ("R102", [seal_q1]),
