@@ -38,9 +38,7 @@ def user_errors(command: Callable) -> Callable:
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Keep the corporate risk register in Excel, check it, work out trends and build the board paper."""
-    from workbook.files.lock import set_command
-
-    set_command(f"riskreg {ctx.invoked_subcommand}")  # what a second writer is told holds the workbook
+    jobs.set_command(f"riskreg {ctx.invoked_subcommand}")  # what a second writer is told holds the workbook
 
 
 # --- register workbook: new, import, export (workbook/xlsx/builder.py, workbook/export/text_format.py, workbook/xlsx/reader.py) ---
@@ -76,10 +74,9 @@ def new_command(path: Path, period: str | None, organisation: str | None, commit
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings; with --full also
     Matrix, Appetite and Actions.
     """
-    chosen = jobs.period_or_today(period)
-    jobs.new_register(path, chosen, force=force, full=full,
-                      settings=jobs.paper_settings(organisation, committee, report_of, author))
-    click.echo(f"Created {path} (reporting period {chosen.label}).")
+    created = jobs.create_register(path, jobs.period_or_today(period), force=force, full=full,
+                                   settings=jobs.paper_settings(organisation, committee, report_of, author))
+    click.echo(created.line())
 
 
 @cli.command("import")
@@ -108,16 +105,8 @@ def import_command(source: Path, output: Path, period: str | None, sheet: str | 
     imported = jobs.import_register(source, output, jobs.period_or_none(period), sheet=sheet, mapping=mapping,
                                     dry_run=dry_run, strict=strict, force=force,
                                     settings=jobs.paper_settings(organisation, committee, report_of, author))
-    register, plan = imported.register, imported.plan
-    if plan is not None:
-        from workbook.importers.report import mapping_lines, summary
-
-        for line in mapping_lines(plan) + [entry.line() for entry in plan.report]:
-            click.echo(line)
-        verb = "Would import" if dry_run else "Imported"
-        click.echo(f"{verb} {summary(plan)} from {source}" + ("." if dry_run else f" into {output}."))
-        return
-    click.echo(f"Imported {jobs.risks_with_ratings(register)} from {source} into {output}.")
+    for line in imported.lines():
+        click.echo(line)
 
 
 @cli.command("export")
@@ -133,14 +122,8 @@ def export_command(register: Path, output: Path, fmt: str, force: bool) -> None:
 
     The tab-separated format with HTML cells, or a flat .xlsx/.csv/.tsv table; `riskreg import` reads them all.
     """
-    content, dropped = jobs.export_register(register, output, fmt=fmt, force=force)
-    click.echo(f"Exported {plural(content.risks, 'risk')} from {register} to {output}.")
-    if dropped and fmt == "text":
-        click.echo(f"Note: the export format has no {', '.join(dropped)} "
-                   f"{plural(dropped, 'column', with_count=False)}; "
-                   "those values stay in the workbook only.")
-    elif dropped:
-        click.echo(f"Note: a flat table does not carry {'; '.join(dropped)}; those stay in the workbook only.")
+    for line in jobs.export_register(register, output, fmt=fmt, force=force).lines():
+        click.echo(line)
 
 
 # --- checks and trends: validate, trends, roll-quarter, rules (workbook/core/checks.py, trends.py, workbook/xlsx/writer.py) ---
@@ -190,12 +173,8 @@ def _show_findings(findings, line: str) -> None:
     console.print(line, markup=False)
 
 
-def _wrote(result, what: str) -> None:
-    click.echo(f"Wrote {what} to {result.path}.", err=True)
-    if result.backup:
-        click.echo(f"Backup of the workbook before this change: {result.backup}", err=True)
-    if result.pruned and result.pruned.removed:
-        click.echo(result.pruned.sentence(), err=True)
+def _wrote(lines: list[str]) -> None:
+    click.echo("\n".join(lines), err=True)
 
 
 def _one_writer(path: Path | None) -> None:
@@ -235,7 +214,7 @@ def validate_command(register: Path, as_json: bool, write: bool, strict: bool, o
     else:
         _show_findings(findings, line)
     if write:
-        _wrote(jobs.write_validation(register, validation, output=output, force=force), "the Validation sheet")
+        _wrote(jobs.write_validation(register, validation, output=output, force=force).lines("the Validation sheet"))
     raise click.exceptions.Exit(validation.exit_code(strict=strict))
 
 
@@ -256,13 +235,10 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     from rich.markup import escape
     from rich.table import Table
 
-    from workbook.xlsx.reader import read_register
-
     _one_writer(register if write and output is None else None)
-    content = read_register(register)
+    refresh = jobs.refresh_trends_file(register)
     _settle()
-    refresh = jobs.refresh_trends(content)
-    computed = refresh.computed
+    content, computed = refresh.register, refresh.computed
     console = _console()
     if _as_table(len(content.risks)):
         table = Table(header_style="bold", title=f"Trends, {content.period.label}")
@@ -277,7 +253,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
         console.print(table)
     else:
         headers = "\t".join(content.header_of(key) for key in ("trend1", "trend2", "trend3"))
-        lines = [f"Trends, {content.period.label}: {len(content.risks)} risks", f"Risk\tName\t{headers}\tRating"]
+        lines = [f"Trends, {content.period.label}: {plural(content.risks, 'risk')}", f"Risk\tName\t{headers}\tRating"]
         lines += ["\t".join([risk.id, risk.name, *_trend_cells(computed.get(risk.id, ())), risk.rating])
                   for risk in content.risks]
         click.echo("\n".join(lines))
@@ -295,13 +271,7 @@ def trends_command(register: Path, write: bool, output: Path | None, force: bool
     else:
         click.echo("\n".join(lines))
     if write:
-        result = jobs.write_trends(register, refresh, output=output, force=force)
-        filled = ", ".join(result.cells) if result.cells else "none (no empty trend cell History can fill)"
-        click.echo(f"Trend cells filled: {filled}.", err=True)
-        if result.findings:
-            click.echo(f"Left as typed: {plural(result.findings, 'arrow')} that History contradicts (listed above).",
-                       err=True)
-        _wrote(result, "the Summary sheet")
+        _wrote(jobs.write_trends(register, refresh, output=output, force=force).lines("the Summary sheet"))
 
 
 def _trend_cells(trends, escape=None) -> list[str]:
@@ -325,7 +295,8 @@ def _trend_cells(trends, escape=None) -> list[str]:
 @click.option("--period", required=True, help="The quarter to start, e.g. '2021/22 Q3': the one after the "
               "register's reporting period.")
 @click.option("-o", "--output", type=OUTPUT_FILE, help="Write a copy to this file instead of changing REGISTER.")
-@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@click.option("--force", is_flag=True, help="Close the quarter even when the register has errors (the Record sheet "
+              "then says it was closed with them), and replace the --output file if it exists.")
 @user_errors
 def roll_quarter_command(register: Path, period: str, output: Path | None, force: bool) -> None:
     """Close the reporting quarter of a REGISTER and start the next one.
@@ -333,30 +304,13 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     Records each risk's full state in History (Source 'rolled': rating, trend, scores, status, owner, text
     fingerprint; rows already there are brought up to date and each change named), moves the trend columns one
     quarter on (the oldest drops off, the new quarter's column starts empty) and sets the period in
-    Settings. Refused if the register already reports that quarter. A backup is kept.
+    Settings. Refused if the register already reports that quarter, or has errors (unless --force). A backup is
+    kept.
     """
-    from workbook.core.schema import TREND_COUNT, trend_header
+    from workbook.core.periods import parse_period
 
-    new_period = jobs.period_or_none(period)
-    roll = jobs.roll_quarter(register, new_period, output=output, force=force)  # reads under the writer's lock
-    content, result = roll.register, roll.written
-    kept, already = roll.history_rows_added, roll.history_rows_kept
-    headers = ", ".join(trend_header(new_period.shifted(i).quarter) for i in range(1 - TREND_COUNT, 1))
-    click.echo(f"Rolled {result.path} from {content.period.label} to {new_period.label}.")
-    plan = roll.plan
-    click.echo(f"History: {plural(kept, content.period.label + ' row')} recorded (Source 'rolled')"
-               + (f"; {plural(already, 'risk')} already had a {content.period.label} row, brought up to date from "
-                  f"the Register" + (f" ({plan.updated} with a value changed, listed below)." if plan.updated else
-                                     ": none had a value changed.") if already else "."))
-    click.echo(f"Trend columns: {headers}; {trend_header(new_period.quarter)} is empty until the ratings are "
-               f"reviewed and `riskreg trends --write` fills it.")
-    click.echo(f"Settings: reporting period {new_period.label}.")
-    for note in result.notes:
-        click.echo(f"Note: {note}")
-    if result.backup:
-        click.echo(f"Backup of the workbook before this change: {result.backup}")
-    if result.pruned and result.pruned.removed:
-        click.echo(result.pruned.sentence())
+    roll = jobs.roll_quarter(register, parse_period(period), output=output, force=force)  # reads under the writer's lock
+    click.echo("\n".join(roll.lines()))
 
 
 @cli.command("rules")
@@ -369,10 +323,8 @@ def rules_command(output: Path | None) -> None:
 
     text = rules_markdown()
     if output:
-        from workbook.files.atomic import check_writable, write_text_atomic
-
-        check_writable(output, ours=True)
-        write_text_atomic(output, text)
+        jobs.check_output(output, ours=True)
+        jobs.write_text(output, text)
         click.echo(f"Wrote {output}")
     else:
         click.echo(text, nl=False)
@@ -403,20 +355,16 @@ def paper_command(register: Path, output: Path | None, template: Path | None, pd
     riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
     paper edited since, is kept unless --overwrite.
     """
-    result = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
-                              positions=positions, period=jobs.period_or_none(period))
-    content = result.content
-    click.echo(f"Wrote {result.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
-               f"{len(content.attention)} for the Committee's attention.")
-    if result.forced_errors:
-        click.echo(f"Note: built with --force; the paper carries a data-quality note listing "
-                   f"{plural(result.forced_errors, 'register error')}.")
-    if result.forced_errors and period:
-        _altered_note(register, jobs.period_or_none(period))
-    if result.pdf:
-        click.echo(f"Wrote {result.pdf}")
-    for note in result.notes:
-        click.echo(f"Note: {note}")
+    past = jobs.period_or_none(period)
+    if past is not None:
+        paper = jobs.build_past_paper(register, past, output, template=template, force=force, pdf=pdf,
+                                      overwrite=overwrite, positions=positions)
+    else:
+        paper = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                                 positions=positions)
+    click.echo("\n".join(paper.lines()))
+    if paper.forced_errors and past is not None:
+        _altered_note(register, past)
 
 
 @cli.group("addin")
@@ -432,11 +380,10 @@ def addin_group() -> None:
 def addin_build(output: Path, force: bool) -> None:
     """Assemble riskreg.xlam from the ribbon sources and xlwings' add-in template (no Excel needed)."""
     from addin.xlam.build import build_addin
-    from workbook.files.atomic import check_writable
 
     if output == Path("dist/riskreg.xlam"):
         output.parent.mkdir(exist_ok=True)
-    check_writable(output, force=force)
+    jobs.check_output(output, force=force)
     build_addin(output)
     click.echo(f"Wrote {output}")
 
@@ -491,13 +438,9 @@ def demo_command(outdir: Path) -> None:
     works out the trends and writes the Summary sheet, then builds the Word board paper. Files from an
     earlier demo in OUTDIR are replaced.
     """
-    from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
-    from workbook.xlsx.reader import read_register
-
     outdir.mkdir(parents=True, exist_ok=True)
     workbook_path = outdir / "register.xlsx"
-    imported = jobs.import_register(sample_export_path(), workbook_path, jobs.period_or_none(SAMPLE_PERIOD),
-                                    force=True, settings=SAMPLE_SETTINGS).register
+    imported = jobs.import_sample(workbook_path).register
     click.echo(f"1. Register: imported {jobs.risks_with_ratings(imported)} "
                f"into {workbook_path}.")
 
@@ -506,7 +449,7 @@ def demo_command(outdir: Path) -> None:
     jobs.write_validation(workbook_path, validation)
     click.echo(f"   Findings written to the Validation sheet of {workbook_path.name}, cells highlighted.")
 
-    refresh = jobs.refresh_trends(read_register(workbook_path))
+    refresh = jobs.refresh_trends_file(workbook_path)
     trends = jobs.write_trends(workbook_path, refresh)
     click.echo(f"3. Trends: worked out from History for {refresh.register.period.label}; Summary sheet and chart "
                "written" + (f"; {plural(trends.findings, 'recorded arrow')} History contradicts." if trends.findings
@@ -526,7 +469,7 @@ def _scale_note(register) -> str:
 
 
 def _altered_note(register: Path, period) -> None:
-    from workbook import record_jobs
+    from workbook.jobs import record as record_jobs
 
     altered = record_jobs.altered_quarters(register, period)
     if altered:
@@ -535,7 +478,7 @@ def _altered_note(register: Path, period) -> None:
                    "is not the one the Committee had at the time.")
 
 
-# --- the record: correct-history (workbook/core/seal.py, workbook/record_jobs.py) ---
+# --- the record: correct-history (workbook/core/seal.py, workbook/jobs/record.py) ---
 
 @cli.command("correct-history")
 @click.argument("register", type=click.Path(path_type=Path))
@@ -551,9 +494,10 @@ def correct_history_command(register: Path, period: str, reason: str, output: Pa
     Every change validate names in that quarter (R100-R102) is accepted and listed on the Record sheet with the
     reason and today's date; the quarter's seal is renewed, and each later seal with it. A backup is kept.
     """
-    from workbook import record_jobs
+    from workbook.core.periods import parse_period
+    from workbook.jobs import record as record_jobs
 
-    done = record_jobs.correct_history(register, jobs.period_or_none(period), reason, output=output, force=force)
+    done = record_jobs.correct_history(register, parse_period(period), reason, output=output, force=force)
     correction = done.correction
     click.echo(f"Corrected {correction.period.label} in {done.written.path}: "
                f"{plural(correction.accepted, 'change')} accepted and recorded with the reason.")
@@ -589,7 +533,7 @@ def rename_band_command(register: Path, old: str, new: str, output: Path | None,
     History keeps the closed quarters' words (their papers are built as they were), and trends read them as the
     band of the new name. The rename is recorded on the Record sheet. A backup is kept.
     """
-    from workbook import record_jobs
+    from workbook.jobs import record as record_jobs
 
     _renamed(record_jobs.rename_band(register, old, new, output=output, force=force), "Band")
 
@@ -602,7 +546,7 @@ def rename_risk_command(register: Path, old: str, new: str, output: Path | None,
     movements and what changed read them as NEW's. The rename is recorded on the Record sheet, and this quarter's
     paper says it once ('OLD is now NEW'). A backup is kept.
     """
-    from workbook import record_jobs
+    from workbook.jobs import record as record_jobs
 
     _renamed(record_jobs.rename_risk(register, old, new, output=output, force=force), "Risk")
 
@@ -642,7 +586,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
     from addin.server.serve import serve
 
     ServerConfig.from_environment()  # refuse a server that would accept no one before any worker starts
-    click.echo(f"Risk Register server on http://{host}:{port} ({workers} worker{'s' if workers != 1 else ''}); "
+    click.echo(f"Risk Register server on http://{host}:{port} ({plural(workers, 'worker')}); "
                f"manifest at /manifest.")
     serve(host, port, workers)
 

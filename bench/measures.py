@@ -140,7 +140,7 @@ DEPTH_RULES = tuple(f"R{n:03d}" for n in range(31, 45))
 
 
 def _depth_setup(inputs: Inputs):
-    from bench.synthetic import add_depth
+    from tests.support.synthetic_register import add_depth
     from workbook.core.checks import check
     from workbook.core.rules import RULES
 

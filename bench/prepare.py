@@ -7,9 +7,8 @@ import json
 import pickle
 from pathlib import Path
 
-from bench import synthetic
 from bench.measures import Inputs
-from workbook.core.schema import COLUMNS, HISTORY_COLUMNS
+from tests.support.synthetic_register import write_synthetic_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "sample"
@@ -26,25 +25,6 @@ def _fingerprint(size: int | str, sources: tuple[str, ...]) -> str:
         path = ROOT / name
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()[:16]
-
-
-def _cell_text(key: str, value: object) -> object:
-    """Return a cell as `riskreg import` stores it: the export's HTML turned into lines and '• ' bullets."""
-    from workbook.export.html_text import fragment_to_text
-
-    kind = next(c.kind for c in COLUMNS if c.key == key)
-    return fragment_to_text(value) if kind == "text" and isinstance(value, str) else value
-
-
-def write_synthetic_workbook(size: int, path: Path) -> None:
-    """Write a register workbook of `size` synthetic risks and 12 periods of History at `path`."""
-    from workbook.xlsx.builder import write_workbook
-
-    made = synthetic.generate(size)
-    keys = [c.key for c in COLUMNS]
-    risks = [{key: _cell_text(key, value) for key, value in zip(keys, row)} for row in made.register[1:]]
-    history = [dict(zip((c.key for c in HISTORY_COLUMNS), row)) for row in made.history[1:]]
-    write_workbook(path, risks, history, made.settings, force=True)
 
 
 def write_sample_workbook(path: Path) -> None:

@@ -168,6 +168,17 @@ HELP: tuple[Help, ...] = (
     Help(("Change the pattern first if the register's IDs now take that form",),
          "The new ID does not fit Settings' *Risk ID pattern*, so Validate would flag it on every risk check.",
          "Choose an ID that fits the pattern, or change the pattern in Settings first (for example `CRR\\d{2}A?`)."),
+    Help(("so its rows cannot be added. Add it",),
+         "A command that adds rows to a sheet (History at the close, say) found no sheet of that name.",
+         "Copy the sheet from a workbook made by `riskreg new` into this one, then run the command again."),
+    Help(("the workbook already has a sheet named",),
+         "riskreg adds a sheet of its own (Validation, Summary, Record…) and a sheet of yours already has that name.",
+         "Rename your sheet and try again."),
+    Help(("or pass --force to close the quarter anyway",),
+         "The register has errors (listed first in the message), and closing the quarter would record them in "
+         "History for good.",
+         "Correct them (`riskreg validate` lists every finding with its cell) and roll again, or add `--force` to "
+         "close the quarter anyway: the Record sheet then says it was closed with errors."),
     Help(("the note boxes of sheet",),
          "The workbook's cell notes are stored in a form riskreg cannot change without risking damage, so it "
          "wrote nothing.",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content, not_rated
 from report_builder.sources import error_findings, movements_of
-from workbook.core.errors import OutputError, RiskregError
+from workbook.core.errors import OutputError, RegisterErrorsError, RiskregError
 from workbook.core.history import register_as_of
 from workbook.core.periods import Period
 from workbook.core.words import plural, them_it
@@ -26,15 +26,6 @@ from workbook.files.lock import one_writer
 # reach the PDF's structure tree, where screen readers find them.
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"}}')
-
-
-class RegisterErrorsError(RiskregError):
-    """The register has errors, so the paper is refused unless forced."""
-
-    def __init__(self, message: str, errors: list, listing: str):
-        super().__init__(message)
-        self.errors = errors
-        self.listing = listing  # the errors alone, for a caller that asks its own question
 
 
 class PaperTotalError(RiskregError):

@@ -50,9 +50,9 @@ def run(button_id: str, book=None, **options) -> None:
         live_io.message(app, f"The Risk Register add-in has no button '{button_id}'. Rebuild and reinstall the "
                               "add-in with `riskreg addin build` and `riskreg addin install`.", critical=True)
         return
-    from workbook.files.lock import set_command
+    from workbook import jobs
 
-    set_command(f"the Risk Register add-in's {action.label}")  # what a second writer is told holds the workbook
+    jobs.set_command(f"the Risk Register add-in's {action.label}")  # what a second writer is told holds the workbook
     try:
         action.function()(book, **options)
     except RiskregError as err:

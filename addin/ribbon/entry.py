@@ -11,9 +11,8 @@ from pathlib import Path
 
 from addin.ribbon import live_io
 from workbook import jobs
-from workbook.core.errors import PeriodError
+from workbook.core.errors import PeriodError, RegisterErrorsError
 from workbook.core.periods import parse_period
-from workbook.core.schema import REGISTER_SHEET
 from workbook.core.words import plural, them_it
 
 
@@ -33,7 +32,7 @@ def refresh_trends(book=None) -> None:
     with live_io.progress(book, "Risk Register: working out trends…"):
         refresh = jobs.refresh_trends(live_io.read_register(book))
         register, filled, conflicts = refresh.register, refresh.fills, refresh.conflicts
-        live_io.fill_values(book, REGISTER_SHEET, filled)
+        live_io.apply_edit(book, jobs.fills_edit(refresh))
         live_io.write_summary(book, register, refresh.movements, refresh.distribution)
     lines = [f"Summary sheet rebuilt for {register.period.label}."]
     lines.append(f"Filled {plural(filled, 'empty trend cell')} from History."
@@ -46,26 +45,29 @@ def refresh_trends(book=None) -> None:
     live_io.message(book, " ".join(lines))
 
 
-def roll_quarter(book=None, period: str | None = None, register_path: Path | None = None) -> None:
-    """Close the quarter in the saved file, as `roll-quarter`: ratings kept on History, trends moved on, backup made."""
-    from workbook.xlsx.reader import read_register
-
+def roll_quarter(book=None, period: str | None = None, register_path: Path | None = None,
+                 force: bool | None = None) -> None:
+    """Close the quarter in the saved file, as `roll-quarter`: ratings kept on History, trends moved on, backup made;
+    a register with errors is closed only when the user says so (`force`), as with --force."""
     book = book if book is not None else live_io.active_book()
     source = Path(register_path) if register_path else live_io.saved_path(book, "the quarter is rolled in the "
                                                                                "saved file")
-    register = read_register(source)
+    register = jobs.read_register(source)
     new_period = parse_period(period) if period else _ask_period(book, register.period, register.period.next())
     if new_period is None:
         return
+    try:
+        jobs.plan_quarter(register, new_period, force=bool(force))  # refused before Excel lets go of the file
+    except RegisterErrorsError as err:
+        if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _close_anyway(err)):
+            raise
+        force = True
     app = live_io.release(book, source)  # Excel locks the file it has open: close it while it is rewritten
     try:
-        result = jobs.roll_quarter(source, new_period).written  # read again under the writer's lock
+        roll = jobs.roll_quarter(source, new_period, close_with_errors=bool(force))  # read again under the lock
     finally:
         reopened = live_io.reopen(app, source)
-    text = (f"Rolled {source.name} from {register.period.label} to {new_period.label}: each risk's state this "
-            f"quarter is on the History sheet and the trend columns have moved on. Fill in the {new_period.label} "
-            f"trends, then Validate. A copy of the workbook before the roll is in {result.backup}.")
-    live_io.message(app if app is not None else book, "\n\n".join([text, *result.notes]) +
+    live_io.message(app if app is not None else book, roll.excel_message(source.name) +
                     ("" if reopened else f"\n\nOpen {source} again to see the changes."))
 
 
@@ -84,12 +86,10 @@ def _ask_period(book, current, proposed):
 
 def build_paper(book=None, register_path: Path | None = None, force: bool | None = None) -> Path | None:
     """Write the Word board paper beside the saved workbook, as `riskreg paper`; return its path."""
-    from report_builder.build import RegisterErrorsError
-
     book = book if book is not None else live_io.active_book()
     source = Path(register_path) if register_path else live_io.saved_path(book, "the board paper is built from "
                                                                                "the saved file")
-    output = live_io.free_paper_path(source)
+    output = jobs.free_paper_path(source)
     with live_io.progress(book, "Risk Register: building the board paper…"):
         try:
             result = jobs.build_paper(source, output, force=bool(force))
@@ -97,12 +97,7 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
             if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
                 raise
             result = jobs.build_paper(source, output, force=True)
-    note = (f" It carries a data-quality note listing {plural(result.forced_errors, 'register error')}."
-            if result.forced_errors else "")
-    default = jobs.default_paper_path(source)
-    if result.paper != default:
-        note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
-    live_io.message(book, f"Board paper written to {result.paper}.{note}")
+    live_io.message(book, result.excel_message())
     return result.paper
 
 
@@ -115,14 +110,19 @@ def _anyway(err, limit: int = 900) -> str:
                    "(Validate marks them in the workbook.)")
 
 
+def _close_anyway(err: RegisterErrorsError) -> str:
+    """Turn the refusal to close a quarter with errors into the question the ribbon asks."""
+    return err.listing + ("\n\nClose the quarter anyway? The Record sheet will say it was closed with these errors. "
+                          "(Validate marks them in the workbook.)")
+
+
 def new_register(book=None, folder: Path | None = None, period: str | None = None) -> Path:
     """Create an empty register workbook from the template, as `riskreg new`, and open it."""
     book = book if book is not None else live_io.active_book()
     chosen = jobs.period_or_today(period)
-    target = live_io.free_path(Path(folder) if folder else live_io.default_folder(book),
+    target = jobs.free_path(Path(folder) if folder else live_io.default_folder(book),
                                f"Risk register {chosen.label.replace('/', '-')}", ".xlsx")
-    jobs.new_register(target, chosen)
+    created = jobs.create_register(target, chosen)
     opened = live_io.open_book(book, target)
-    live_io.message(book, f"Created {target} (reporting period {chosen.label})."
-                          + ("" if opened else " Open it from that folder."))
+    live_io.message(book, created.line() + ("" if opened else " Open it from that folder."))
     return target

@@ -17,10 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from workbook.core.edit import DATE_STYLE, VISIBLE, AppendRows, MoveCell, SetCell, WorkbookEdit
 from workbook.core.errors import OutputError, RegisterFormatError
 from workbook.core.findings import SEVERITY_FILLS, split_address
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Register, column_letter
+from workbook.core.model import address as cell_address
 from workbook.core.result_sheets import (
     REGISTER_SHEETS,
     previous_marks,
@@ -29,8 +31,8 @@ from workbook.core.result_sheets import (
     validation_rows,
 )
 from workbook.core.schema import REGISTER_SHEET, REGISTER_TABLE, SUMMARY_SHEET, VALIDATION_SHEET
-from workbook.core.values import looks_like_formula
-from workbook.files.atomic import write_text_atomic
+from workbook.core.values import typed_text
+from workbook import jobs
 
 TITLE = "Risk Register"
 # How the results sheets name their writer and how a listed cell is reached (no hyperlinks or notes: a call each).
@@ -91,7 +93,7 @@ def read_register(book) -> Register:
     grids = read_grids(book)
     if REGISTER_SHEET not in grids:
         # Name the sheets the user actually has: the usual cause is the wrong workbook being active.
-        grids_for_message = {name: [] for name in sheet_names(book)}
+        grids_for_message: dict[str, Grid] = {name: [] for name in sheet_names(book)}
         try:
             register_from_grids(grids_for_message, source_name(book))
         except RegisterFormatError as err:
@@ -114,9 +116,7 @@ def totals_rows(book) -> tuple[int, ...]:
 
 def safe_value(value: object) -> object:
     """Return `value` so that Excel stores it as typed: text that looks like a formula stays text."""
-    if looks_like_formula(value):
-        return "'" + value
-    return value
+    return typed_text(value)
 
 
 def rectangular(rows: Sequence[Sequence[object]]) -> Grid:
@@ -153,17 +153,17 @@ def write_sheet(book, name: str, rows: Sequence[Sequence[object]], after: str | 
 
 def _runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Yield (first, last) of each run of consecutive row numbers."""
-    start = previous = None
-    for row in sorted(set(rows)):
-        if start is None:
-            start = previous = row
-        elif row == previous + 1:
+    ordered = sorted(set(rows))
+    if not ordered:
+        return
+    start = previous = ordered[0]
+    for row in ordered[1:]:
+        if row == previous + 1:
             previous = row
         else:
             yield start, previous
             start = previous = row
-    if start is not None:
-        yield start, previous
+    yield start, previous
 
 
 def area_strings(cells: Iterable[tuple[int, int]], limit: int = MAX_ADDRESS) -> list[str]:
@@ -311,7 +311,7 @@ def log_bug(book, action: str, error: BaseException, now: dt.datetime | None = N
     name = f"riskreg-error-{now:%Y%m%d-%H%M%S}.log"
     for candidate in ([folder] if folder else []) + [Path(tempfile.gettempdir())]:
         try:
-            write_text_atomic(candidate / name, text)
+            jobs.write_text(candidate / name, text)
             return candidate / name
         except (OSError, OutputError):  # a read-only or vanished folder: fall back to the temp folder
             continue
@@ -354,27 +354,6 @@ def write_summary(book, register: Register, moves, counts) -> None:
                 after=after)
 
 
-def fill_values(book, sheet_name: str, values: Mapping[tuple[int, int], object]) -> None:
-    """Write single values into empty cells, batched: one call per value and address chunk (desktop)."""
-    sheet = book.sheets[sheet_name]
-    by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
-    for cell, value in values.items():
-        by_value[value].append(cell)
-    for value in sorted(by_value, key=str):
-        cells = by_value[value]
-        if is_remote(book):
-            # The remote engine has no multi-area ranges: one write per run of cells in a column.
-            by_column: dict[int, list[int]] = defaultdict(list)
-            for row, column in cells:
-                by_column[column].append(row)
-            for column, rows in sorted(by_column.items()):
-                for first, last in _runs(rows):
-                    sheet.range((first, column), (last, column)).value = [[safe_value(value)]] * (last - first + 1)
-            continue
-        for address in area_strings(cells):
-            sheet.range(address).value = safe_value(value)
-
-
 # --- files beside the workbook ------------------------------------------------------------------------
 
 
@@ -400,22 +379,6 @@ def _is_saved(book) -> bool:
         return bool(api.saved.get())  # macOS (appscript)
     except Exception:  # an engine that cannot tell: trust the file on disk
         return True
-
-
-def free_path(folder: Path, stem: str, suffix: str, reusable=lambda path: False) -> Path:
-    """Return folder/stem+suffix, or 'stem (2)'… when that exists and is not `reusable`: never overwrite work."""
-    for number in range(1, 1000):
-        candidate = folder / f"{stem}{f' ({number})' if number > 1 else ''}{suffix}"
-        if not candidate.exists() or reusable(candidate):
-            return candidate
-    raise OutputError(f"{folder}: 999 files named '{stem}…{suffix}' already; tidy the folder and try again.")
-
-
-def free_paper_path(register: Path) -> Path:
-    """Return where the paper goes: the CLI's default name, unless someone has edited that file since."""
-    from report_builder.build import is_previous_paper
-
-    return free_path(register.parent, f"{register.stem} board paper", ".docx", is_previous_paper)
 
 
 def default_folder(book) -> Path:
@@ -481,3 +444,150 @@ def write_values(book, values: Mapping[str, object]) -> None:
         sheet = book.sheets[sheet_name]
         for (top, left), rows in value_blocks(by_sheet[sheet_name]):
             sheet.range((top, left), (top + len(rows) - 1, left + len(rows[0]) - 1)).value = rows
+
+
+# --- carrying out a WorkbookEdit (workbook/core/edit.py) on the live workbook ---------------------------
+
+# How each named style of a plan is shown in Excel.
+NUMBER_FORMATS = {DATE_STYLE: "dd/mm/yyyy"}
+
+
+def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
+    """Carry `edit` out on the live workbook, in bulk: one read per sheet it changes, one write per rectangle of
+    cells; return the address of every cell written. The values it leaves are those the xlsx applier leaves."""
+    if edit.clear_finding_marks:
+        marks = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET))
+        paint(book, {cell: restored_fill(spec) for cell, spec in marks.items()})
+    present = set(sheet_names(book))
+    for name in edit.remove_sheets:
+        if name in present:
+            book.sheets[name].delete()
+            present.discard(name)
+    changed = {change.sheet for change in edit.cells} | {append.sheet for append in edit.appends}
+    grids = {name: read_grid(book.sheets[name]) for name in sorted(changed & present)}
+    values: dict[tuple[str, int, int], object] = {}
+
+    def current(sheet: str, row: int, column: int) -> object:
+        if (sheet, row, column) in values:
+            return values[(sheet, row, column)]
+        grid = grids.get(sheet, [])
+        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+
+    order: list[str] = []
+    styled: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for change in edit.cells:
+        if isinstance(change, SetCell):
+            values[(change.sheet, change.row, change.column)] = change.value
+            if change.style and isinstance(change.value, dt.date):  # a style names how a date is shown
+                styled[change.style].append((change.sheet, change.row, change.column))
+        elif isinstance(change, MoveCell):
+            values[(change.sheet, change.row, change.to_column)] = current(change.sheet, change.row, change.column)
+        else:
+            values[(change.sheet, change.row, change.column)] = None
+        order.append(change.address)
+    for append in edit.appends:
+        if append.sheet in present:
+            order += _append_live(book, append, grids.get(append.sheet, []), values, styled)
+        elif append.rows or append.new_headers:
+            order += _add_live_sheet(book, append)
+            present.add(append.sheet)
+    _write_changed(book, values)
+    for style, cells in styled.items():
+        _format_cells(book, cells, NUMBER_FORMATS[style])
+    for sheet in edit.add_sheets:
+        write_sheet(book, sheet.name, [list(row) for row in sheet.rows], after=sheet.after)  # never a user's sheet
+        if sheet.state != VISIBLE:
+            book.sheets[sheet.name].visible = False
+    for defined in edit.names:
+        book.names.add(defined.name, defined.refers_to)
+    for note in edit.cell_notes:
+        book.sheets[note.sheet].range((note.row, note.column)).add_note(note.text)
+    return tuple(order)
+
+
+def _write_changed(book, values: Mapping[tuple[str, int, int], object]) -> None:
+    """Write the changed cells in the fewest calls: one per rectangle, or on desktop Excel, where a range may have
+    many areas, one per value when there are fewer values than rectangles (a few arrows over a long register)."""
+    if is_remote(book):
+        write_values(book, {cell_address(s, r, c): value for (s, r, c), value in values.items()})
+        return
+    for sheet_name in sorted({s for s, _, _ in values}):
+        cells = {(r, c): value for (s, r, c), value in values.items() if s == sheet_name}
+        by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
+        for place, value in cells.items():
+            by_value[value].append(place)
+        if len(by_value) >= len(value_blocks(cells)):
+            write_values(book, {cell_address(sheet_name, r, c): value for (r, c), value in cells.items()})
+            continue
+        sheet = book.sheets[sheet_name]
+        for value in sorted(by_value, key=str):
+            for area in area_strings(by_value[value]):
+                sheet.range(area).value = safe_value(value)
+
+
+def _append_live(book, append: AppendRows, grid: Grid, values: dict[tuple[str, int, int], object],
+                 styled: dict[str, list[tuple[str, int, int]]]) -> list[str]:
+    """Put the rows of `append` below the sheet's last used row (of its columns) and grow its table over them."""
+    columns = set(append.positions.values())
+    last = max((number for number, row in enumerate(grid, start=1)
+                if any(value not in (None, "") for column, value in enumerate(row, start=1) if column in columns)),
+               default=1)
+    written = []
+    for offset, row in enumerate(append.rows, start=1):
+        for key, value in row.items():
+            place = (append.sheet, last + offset, append.positions[key])
+            values[place] = value
+            if key in append.styles and isinstance(value, dt.date):
+                styled[append.styles[key]].append(place)
+            written.append(cell_address(*place))
+    if append.table:
+        _grow_live_table(book, append, last + len(append.rows))
+    return written
+
+
+def _grow_live_table(book, append: AppendRows, last_row: int) -> None:
+    """Resize the table `append.table` down to `last_row` and across its new headers."""
+    for table in book.sheets[append.sheet].tables:
+        if table.name.casefold() != str(append.table).casefold():
+            continue
+        whole = table.range
+        top, left = whole.row, whole.column
+        bottom = max(whole.row + whole.shape[0] - 1, last_row)
+        right = whole.column + whole.shape[1] - 1 + len(append.new_headers)
+        if (bottom, right) != (whole.row + whole.shape[0] - 1, whole.column + whole.shape[1] - 1):
+            table.resize(book.sheets[append.sheet].range((top, left), (bottom, right)))
+        return
+
+
+def _add_live_sheet(book, append: AppendRows) -> list[str]:
+    """Add the sheet `append` creates (hidden when it is to be hidden: xlwings cannot make it very hidden)."""
+    if not append.create_headers:
+        raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
+                                  "from a workbook made by `riskreg new`).")
+    if append.create_state == VISIBLE:
+        book.sheets.add(append.sheet, after=book.sheets[sheet_names(book)[-1]])
+    else:
+        add_hidden_sheet(book, append.sheet)
+    by_column = {column: key for key, column in append.positions.items()}
+    width = max(max(append.positions.values(), default=0), len(append.create_headers))
+    grid: list[list[object]] = [list(append.create_headers), *[[row.get(by_column.get(column, ""), None)
+                                                                for column in range(1, width + 1)]
+                                                               for row in append.rows]]
+    book.sheets[append.sheet].range((1, 1)).value = rectangular(grid)
+    return [cell_address(append.sheet, r, c) for r, row in enumerate(grid, start=1)
+            for c, value in enumerate(row, start=1) if value not in (None, "")]
+
+
+def _format_cells(book, cells: Sequence[tuple[str, int, int]], number_format: str) -> None:
+    """Give `cells` the number format, one call per run of cells in a column."""
+    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for sheet, row, column in cells:
+        by_sheet[sheet].append((row, column))
+    for sheet_name, places in sorted(by_sheet.items()):
+        sheet = book.sheets[sheet_name]
+        by_column: dict[int, list[int]] = defaultdict(list)
+        for row, column in places:
+            by_column[column].append(row)
+        for column, rows in sorted(by_column.items()):
+            for first, last in _runs(rows):
+                sheet.range((first, column), (last, column)).number_format = number_format

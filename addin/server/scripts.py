@@ -30,7 +30,7 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.rollover import check_next_period, plan_roll, record_columns
+from workbook.core.rollover import check_next_period, record_columns
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -181,7 +181,7 @@ def roll_quarter(call: Call) -> Answer:
             f"{register.source}: the History table has a Total Row (row {totals[0]}), and Roll quarter over the "
             "server can only write the new rows below it. Turn the Total Row off (Table Design > Total Row), roll "
             "the quarter, then turn it on again.")
-    plan = plan_roll(register)
+    plan = jobs.plan_quarter(register, new_period, force=True).plan  # closed as always: its errors on record
     current = register.period
     answer = Answer(book.sheet_names)
     # Last quarter's highlights point at cells that now hold other quarters: put back the fills they replaced.
@@ -237,18 +237,17 @@ def roll_quarter(call: Call) -> Answer:
 
 def build_paper(call: Call) -> Answer:
     """Build the paper as `riskreg paper` does: argument 1 is --force, argument 2 is --positions."""
-    from report_builder.build import RegisterErrorsError, soffice_binary
-    from workbook.xlsx.grids import write_grids
+    from workbook.core.errors import RegisterErrorsError
 
     book = call.book
     anyway, positions = bool(_argument(call.book, 0, False)), bool(_argument(call.book, 1, False))
     grids = book.grids()
     book.register(grids)  # a workbook that is not a register is told so before any file is written
     answer = Answer(book.sheet_names)
-    scratch = write_grids(call.scratch / jobs._scratch_name(book.name), grids)
+    scratch = jobs.scratch_copy(call.scratch, book.name, grids)
     del grids
     try:
-        result = jobs.build_paper(scratch, force=anyway, pdf=soffice_binary() is not None, positions=positions)
+        result = jobs.build_paper(scratch, force=anyway, pdf=jobs.pdf_available(), positions=positions)
     except RegisterErrorsError as err:
         answer.alert(err.listing + "\n\nTo build the paper anyway, with a data-quality note listing them, press "
                                    "'Build anyway' in the Risk Register task pane.", critical=True)

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from addin.cli import cli
 from workbook.core.rules import rules_markdown
+from workbook.xlsx.reader import read_register
 
 
 def run(*args):
@@ -69,21 +70,57 @@ def test_trends_lists_arrows_movements_and_counts(sample_workbook):
     assert "Summary" in load_workbook(sample_workbook).sheetnames
 
 
-def test_roll_quarter_reports_what_it_did_and_refuses_a_second_run(sample_workbook):
+def test_roll_quarter_refuses_a_register_with_errors_and_leaves_the_file_as_it_was(sample_workbook):
+    before = sample_workbook.read_bytes()
     result = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {sample_workbook}: the register has 1 error (Register!G3), so the quarter 2021/22 Q2 was not "
+        f"closed: History would keep it for ever. Run riskreg validate {sample_workbook} to see every finding and "
+        "correct it, or pass --force to close the quarter anyway (the Record sheet then says it was closed with "
+        "errors).\n")
+    assert sample_workbook.read_bytes() == before
+    assert sorted(p.name for p in sample_workbook.parent.iterdir()) == [sample_workbook.name]  # no backup either
+
+
+def test_roll_quarter_with_force_closes_with_the_errors_on_record_and_refuses_a_second_run(sample_workbook):
+    result = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3", "--force")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[:4] == [
+    assert lines[:6] == [
         f"Rolled {sample_workbook} from 2021/22 Q2 to 2021/22 Q3.",
         "History: 0 2021/22 Q2 rows recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, brought "
         "up to date from the Register: none had a value changed.",
         "Trend columns: Q1 Trending, Q2 Trending, Q3 Trending; Q3 Trending is empty until the ratings are reviewed "
         "and `riskreg trends --write` fills it.",
         "Settings: reporting period 2021/22 Q3.",
+        "Note: Sealed 2021/22 Q2: from now on a change to a closed quarter shows in validate. 2020/21 Q4 to "
+        "2021/22 Q1 were closed before riskreg sealed quarters and stay unsealed.",
+        "Note: Closed despite 1 error (Register!G3): the Record sheet keeps that 2021/22 Q2 was closed "
+        "with 1 error.",
     ]
+    record = read_register(sample_workbook).recorded_text["quarter 2021/22 Q2"]
+    assert record["closed with errors"].startswith("Register!G3: Q1 Trending is New, but Q4 Trending already marks")
     again = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3")
     assert again.exit_code == 2
     assert again.output.startswith(f"Error: {sample_workbook}: already reports 2021/22 Q3 (Settings!B5)")
+
+
+def test_roll_quarter_counts_the_history_rows_it_adds_apart_from_those_it_brings_up_to_date(sample_workbook):
+    wb = load_workbook(sample_workbook)
+    wb["Register"]["G3"] = "→"  # the sample's one error
+    history = wb["History"]
+    closing = [row for row in range(2, history.max_row + 1) if history.cell(row, 2).value == "2021/22 Q2"]
+    for row in sorted(closing[:3], reverse=True):  # three risks have no row for the closing quarter yet
+        history.delete_rows(row)
+    table = history.tables["RatingHistory"]
+    table.ref = f"A1:{table.ref.split(':')[1].rstrip('0123456789')}{history.max_row}"
+    wb.save(sample_workbook)
+    result = run("roll-quarter", sample_workbook, "--period", "2021/22 Q3")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "History: 3 2021/22 Q2 rows recorded (Source 'rolled'); 15 risks already had a 2021/22 Q2 row, brought up "
+        "to date from the Register: none had a value changed.")
 
 
 def test_roll_quarter_needs_a_period_that_parses(sample_workbook):

@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # bench/ is a tool beside the package, not installed with it
 
-from bench import alternatives, synthetic  # noqa: E402
+from bench import alternatives  # noqa: E402
+from support import synthetic_register as synthetic  # noqa: E402
 
 pytestmark = pytest.mark.slow  # runs the benchmark's every stage once: `-m "not slow"` leaves it out
 
@@ -117,7 +118,7 @@ def test_the_in_depth_register_has_every_group_and_about_two_actions_per_risk(tm
 def test_the_floor_and_the_naive_build_write_the_same_table(tmp_path):
     from docx import Document
 
-    from bench.prepare import write_synthetic_workbook
+    from support.synthetic_register import write_synthetic_workbook
     from report_builder.content import build_content
     from workbook.xlsx.reader import read_register
 

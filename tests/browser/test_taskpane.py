@@ -71,7 +71,8 @@ def test_roll_quarter_moves_the_register_on_as_the_cli_does(open_pane, work):
     assert pane.status().startswith("Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3: 0 2021/22 Q2 rows added to "
                                     "the History sheet (18 risks already had one, brought up to date from the "
                                     "Register), and the trend columns have moved on.")
-    assert riskreg("roll-quarter", work, "--period", PERIOD, cwd=work.parent).returncode == 0
+    # --force: the sample has one error, and the pane closes the quarter as it always has
+    assert riskreg("roll-quarter", work, "--period", PERIOD, "--force", cwd=work.parent).returncode == 0
     assert [(name, sheet["hidden"]) for name, sheet in sheets_of(pane.book()).items()] == [
         ("Register", False), ("Lists", False), ("History", False), ("Settings", False), ("Record", True)]
     assert_same_as_cli(pane.book(), work)  # the CLI's Record is very hidden; xlwings can only hide

@@ -111,7 +111,7 @@ def _marking_problems(paper: Path, document, marking: str) -> list[str]:
 
 
 def _all_columns_workbook(path: Path, size: int) -> Path:
-    from bench.prepare import write_synthetic_workbook
+    from support.synthetic_register import write_synthetic_workbook
 
     write_synthetic_workbook(size, path)
     book = openpyxl.load_workbook(path)
@@ -151,7 +151,7 @@ def test_a_paper_with_every_optional_column_passes_and_shows_them_with_short_dat
 
 
 def test_a_thousand_risk_paper_passes_every_check_on_the_file(tmp_path):
-    from bench.prepare import write_synthetic_workbook
+    from support.synthetic_register import write_synthetic_workbook
 
     write_synthetic_workbook(1000, tmp_path / "big.xlsx")
     paper = build_paper(tmp_path / "big.xlsx", tmp_path / "big.docx", force=True).paper
@@ -218,7 +218,7 @@ def _register(which: str, clean_workbook: Path, folder: Path) -> Path:
         return clean_workbook
     if which == "all columns":
         return _all_columns_workbook(folder / "all.xlsx", 12)
-    from bench.prepare import write_synthetic_workbook
+    from support.synthetic_register import write_synthetic_workbook
 
     write_synthetic_workbook(1000, folder / "big.xlsx")
     return folder / "big.xlsx"

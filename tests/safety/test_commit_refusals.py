@@ -21,7 +21,7 @@ NEXT = "2021/22 Q3"
 WRITES = {
     "validate --write": ["validate", "{path}", "--write"],
     "trends --write": ["trends", "{path}", "--write"],
-    "roll-quarter": ["roll-quarter", "{path}", "--period", NEXT],
+    "roll-quarter": ["roll-quarter", "{path}", "--period", NEXT, "--force"],  # the sample has one error
 }
 ROOT = Path(__file__).resolve().parents[2]
 READ_ONLY_FILE = ("Error: {register}: is read-only, so nothing was changed. Make the file writable (its "

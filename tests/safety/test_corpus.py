@@ -36,7 +36,7 @@ INVOCATIONS = (
     Invocation("validate --write", "register", ("validate", "{input}", "--write"), writes_input=True),
     Invocation("trends", "register", ("trends", "{input}")),
     Invocation("trends --write", "register", ("trends", "{input}", "--write"), writes_input=True),
-    Invocation("roll-quarter", "register", ("roll-quarter", "{input}", "--period", "2021/22 Q3"), writes_input=True),
+    Invocation("roll-quarter", "register", ("roll-quarter", "{input}", "--period", "2021/22 Q3", "--force"), writes_input=True),
     Invocation("paper", "register", ("paper", "{input}", "-o", "{out}/paper.docx")),
     Invocation("paper --force", "register", ("paper", "{input}", "-o", "{out}/paper.docx", "--force")),
     Invocation("paper --template", "template",

@@ -52,7 +52,7 @@ COMMANDS = {
     "paper": (["paper", "{register}", "-o", "{target}", "--force", "--overwrite"], "paper.docx"),
     "validate --write": (["validate", "{target}", "--write"], "register.xlsx"),
     "trends --write": (["trends", "{target}", "--write"], "register.xlsx"),
-    "roll-quarter": (["roll-quarter", "{target}", "--period", "2021/22 Q3"], "register.xlsx"),
+    "roll-quarter": (["roll-quarter", "{target}", "--period", "2021/22 Q3", "--force"], "register.xlsx"),
 }
 
 

@@ -34,7 +34,7 @@ def test_workflow_without_network(no_network, tmp_path):
         ["validate", str(register), "--write"],
         ["trends", str(register), "--write"],
         ["paper", str(register), "-o", str(tmp_path / "paper.docx"), "--force"],
-        ["roll-quarter", str(register), "--period", "2021/22 Q3"],
+        ["roll-quarter", str(register), "--period", "2021/22 Q3", "--force"],
         ["export", str(register), "-o", str(tmp_path / "export.txt")],
         ["new", str(tmp_path / "empty.xlsx")],
         ["addin", "build", "-o", str(tmp_path / "riskreg.xlam")],

@@ -133,7 +133,7 @@ def test_output_locked_by_another_program(name, good_register, outdir, monkeypat
 
 
 @pytest.mark.parametrize("args", [["validate", "--write"], ["trends", "--write"],
-                                  ["roll-quarter", "--period", "2021/22 Q3"]], ids=" ".join)
+                                  ["roll-quarter", "--period", "2021/22 Q3", "--force"]], ids=" ".join)
 def test_register_locked_by_excel(args, good_register, monkeypatch):
     """Writing into a register Excel holds open: refused with the fix, the register as it was."""
     before = good_register.read_bytes()
@@ -154,7 +154,7 @@ def test_register_locked_by_excel(args, good_register, monkeypatch):
     assert not [p for p in good_register.parent.iterdir() if p.name.startswith(".~")]
 
 
-@pytest.mark.parametrize("args", [["validate", "--write"], ["roll-quarter", "--period", "2021/22 Q3"]], ids=" ".join)
+@pytest.mark.parametrize("args", [["validate", "--write"], ["roll-quarter", "--period", "2021/22 Q3", "--force"]], ids=" ".join)
 def test_replacing_the_register_keeps_its_permissions(args, good_register):
     """A register kept owner-only (it is protectively marked) stays owner-only after riskreg writes into it."""
     good_register.chmod(0o600)

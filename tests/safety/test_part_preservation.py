@@ -22,7 +22,7 @@ PERIODS = ("2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2")
 WRITES = {
     "validate --write": ["validate", "{path}", "--write"],
     "trends --write": ["trends", "{path}", "--write"],
-    "roll-quarter": ["roll-quarter", "{path}", "--period", PERIODS[0]],
+    "roll-quarter": ["roll-quarter", "{path}", "--period", PERIODS[0], "--force"],
 }
 # The parts a command may rewrite: the sheets whose cells it writes (with their notes, tables and relationships),
 # the results sheets it rebuilds, and the package's shared bookkeeping.
@@ -168,7 +168,7 @@ def test_chart_and_pivot_survive_four_roll_overs_with_work_between(producers, tm
     for period in PERIODS:
         assert run(["validate", str(path), "--write"]).exit_code in (0, 1)
         assert run(["trends", str(path), "--write"]).exit_code == 0
-        result = run(["roll-quarter", str(path), "--period", period])
+        result = run(["roll-quarter", str(path), "--period", period, "--force"])
         assert result.exit_code == 0, result.output
         now = part_bytes(path)
         assert {n: now.get(n) for n in kept} == {n: original[n] for n in kept}, f"after rolling to {period}"

@@ -23,7 +23,7 @@ NEXT_PERIOD = "2021/22 Q3"
 WRITES = {
     "validate --write": ["validate", "{path}", "--write"],
     "trends --write": ["trends", "{path}", "--write"],
-    "roll-quarter": ["roll-quarter", "{path}", "--period", NEXT_PERIOD],
+    "roll-quarter": ["roll-quarter", "{path}", "--period", NEXT_PERIOD, "--force"],
 }
 USER_NOTE = ("Owner to confirm the rating before JAC", "Risk Manager")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from workbook.core.findings import Finding, printable, sort_key
 from workbook.core.model import Register
@@ -28,7 +28,7 @@ def counts(findings: Iterable[Finding]) -> Counter:
     return Counter(finding.severity for finding in findings)
 
 
-def summary(findings: list[Finding], register: Register) -> str:
+def summary(findings: Sequence[Finding], register: Register) -> str:
     """Return the one-line summary users read first: '2 errors, 5 warnings in 18 risks'."""
     found = counts(findings)
     risks = plural(register.risks, "risk")
@@ -40,7 +40,7 @@ def summary(findings: list[Finding], register: Register) -> str:
     return f"{', '.join(parts)} in {risks}"
 
 
-def exit_code(findings: list[Finding], strict: bool = False) -> int:
+def exit_code(findings: Iterable[Finding], strict: bool = False) -> int:
     """Return 1 when there are errors (or warnings, when `strict`), else 0."""
     found = counts(findings)
     return 1 if found["error"] or (strict and found["warning"]) else 0

@@ -11,6 +11,7 @@ from workbook.core import matrix
 from workbook.core.model import Register, Risk, SheetRow, as_text, once_per_register
 from workbook.core.schema import ACTION_DONE_STATUS, ACTION_OPEN_STATUSES, DEPTH_LISTS, POSITION_KEYS, POSITIONS
 from workbook.core.values import as_date, as_number
+from workbook.core.words import plural
 
 # Done and Cancelled: every default status that is not still to do.
 CLOSED_ACTION_STATUSES = tuple(s.casefold() for s in DEPTH_LISTS["ActionStatuses"] if s not in ACTION_OPEN_STATUSES)
@@ -130,11 +131,11 @@ class OutsideAppetite:
 
 
 def _bands(count: int) -> str:
-    return f"{count} band{'s' if count != 1 else ''}"
+    return plural(count, "band")
 
 
 def _points(amount: float) -> str:
-    return f"{amount:g} point{'s' if amount != 1 else ''}"
+    return plural(amount, "point")
 
 
 @once_per_register

@@ -35,3 +35,13 @@ class UnsafeInputError(RiskregError):
 
 class ImportSourceError(RiskregError):
     """Another organisation's register (a workbook, CSV or Word table) cannot be imported as it stands."""
+
+
+class RegisterErrorsError(RiskregError):
+    """The register has errors, so a command that keeps its content (the paper, a closed quarter) refuses unless
+    forced; `errors` are the findings and `listing` names them, for a caller that asks its own question."""
+
+    def __init__(self, message: str, errors: list, listing: str):
+        super().__init__(message)
+        self.errors = errors
+        self.listing = listing

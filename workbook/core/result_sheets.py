@@ -21,8 +21,8 @@ from workbook.core.schema import (
     TEXT_SHEET,
 )
 from workbook.core.trends import Movements, allowed
+from workbook.core.words import plural
 
-# Text starting with one of these is a formula to Excel: every writer stores such text as text.
 # The user's sheets: findings point into them, and results are never written over them.
 REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET, MATRIX_SHEET, APPETITE_SHEET,
                    ACTIONS_SHEET, TEXT_SHEET)
@@ -192,5 +192,5 @@ def changes_rows(register: Register) -> Rows:
     names = {risk.id: risk.name for risk in register.risks}
     for risk_id, (since, quarters) in stale.items():
         rows.append([risk_id, names.get(risk_id), "Controls unchanged", f"since {since.label}",
-                     f"{quarters} closed quarter{'s' if quarters != 1 else ''}"])
+                     plural(quarters, "closed quarter")])
     return rows

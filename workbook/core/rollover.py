@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass
 
 from workbook.core import trends
+from workbook.core.edit import DATE_STYLE, SetCell
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.matrix import matrix_of
-from workbook.core.model import HistoryEntry, Register, Risk, address, as_text
+from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
 from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
 from workbook.core.seal import SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
@@ -38,21 +39,11 @@ from workbook.core.schema import (
 TRENDS_FIELD = "trends"
 ACTIONS_FIELD = "actions"  # the Actions sheet at the close, as JSON: a past paper lists that quarter's actions
 APPETITE_FIELD = "appetite"  # the Appetite sheet at the close, as JSON
+CLOSED_WITH_ERRORS_FIELD = "closed with errors"  # the errors a quarter was closed with (--force), one per line
 DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, target date, proximity), as JSON
 
 
-@dataclass(frozen=True)
-class CellWrite:
-    """One cell the roll-over writes: sheet, 1-based row and column, value."""
-
-    sheet: str
-    row: int
-    column: int
-    value: object
-
-    @property
-    def address(self) -> str:
-        return address(self.sheet, self.row, self.column)
+CellWrite = SetCell  # one cell the roll-over writes: a cell of the edit plan, its date styled as a date
 
 
 @dataclass(frozen=True)
@@ -175,14 +166,15 @@ def _plain(value: object) -> object:
     return value if isinstance(value, (str, int, float, bool)) or value is None else as_text(value)
 
 
-def plan_roll(register: Register) -> RollPlan:
-    """Return what closing the register's reporting quarter records (History rows, Record sheet rows)."""
+def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
+    """Return what closing the register's reporting quarter records (History rows, Record sheet rows); a quarter
+    closed despite errors keeps them (`closed_with_errors`, one per line) with the rest of its record."""
     closing = register.period
     positions, headers = history_columns(register)
     existing: dict[str, HistoryEntry] = {}
-    for entry, period in zip(register.history, trends.entry_periods(register)):
-        if period == closing and entry.risk_id:
-            existing.setdefault(entry.risk_id.casefold(), entry)
+    for row, period in zip(register.history, trends.entry_periods(register)):
+        if period == closing and row.risk_id:
+            existing.setdefault(row.risk_id.casefold(), row)
     gone = trends.closed_in(register)
     recorded = set(register.recorded_text)
     record: list[tuple[str, str, str]] = []
@@ -191,13 +183,20 @@ def plan_roll(register: Register) -> RollPlan:
     notes: list[str] = []
     added = updated = kept = 0
     seen: set[str] = set()
+    first_row: dict[str, int] = {}
     # The closing quarter's History rows as they will stand, for its seal: the rows it has, then those added.
     final: dict[str, tuple[str, tuple[str, ...]]] = {entry.risk_id.casefold(): (entry.risk_id, entry_values(entry))
                                                      for entry in existing.values()}
     for risk in register.risks:
-        if not risk.id or risk.id.casefold() in seen:
+        if not risk.id:
+            continue
+        if risk.id.casefold() in seen:  # the checks call it an error; closed anyway, it is named, never lost
+            notes.append(f"{risk.id} is on Register rows {first_row[risk.id.casefold()]} and {risk.row}: only row "
+                         f"{first_row[risk.id.casefold()]} was recorded for {closing.label}. Give the risk on row "
+                         f"{risk.row} its own ID.")
             continue
         seen.add(risk.id.casefold())
+        first_row[risk.id.casefold()] = risk.row
         if risk.is_closed and risk.id in gone:
             notes.append(f"{risk.id} was closed in {gone[risk.id].label} and is still closed: not recorded for "
                          f"{closing.label}.")
@@ -223,7 +222,8 @@ def plan_roll(register: Register) -> RollPlan:
             if _same(old, value):
                 continue
             kept_values[name] = value
-            cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value)
+            cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value,
+                             DATE_STYLE if isinstance(value, dt.date) else None)
             updates.append(cell)
             if old not in (None, ""):
                 changed = True
@@ -237,7 +237,12 @@ def plan_roll(register: Register) -> RollPlan:
     fields = register.recorded_text.get(quarter)
     if fields is None:
         fields = quarter_record(register)
+        if closed_with_errors:
+            fields[CLOSED_WITH_ERRORS_FIELD] = closed_with_errors
         record.extend(record_rows(quarter, fields.items()))
+    elif closed_with_errors:
+        fields = {**fields, CLOSED_WITH_ERRORS_FIELD: closed_with_errors}
+        record.extend(record_rows(quarter, [(CLOSED_WITH_ERRORS_FIELD, closed_with_errors)]))
     record.extend(_seal_rows(register, closing, final.values(), fields, notes))
     return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
                     tuple(notes))

@@ -281,6 +281,8 @@ def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str
     scores = before.score is not None and after.score is not None
     ratings = before.rating is not None and after.rating is not None
     change = scale_change(register, before.period, after.period)
+    old: float | None
+    new: float | None
     if change is not None and ratings:
         # Scores of two scales do not compare: like with like is the band, and a rescored risk that keeps its
         # rating is unchanged.
@@ -301,7 +303,7 @@ def _compare(register: Register, before: Snapshot, after: Snapshot, risk_id: str
         shown_old, shown_new = f"{before.score:g}", f"{after.score:g}"
     elif ratings:
         old, new, basis = severity(register, before.rating), severity(register, after.rating), "rating"
-        shown_old, shown_new = before.rating, after.rating
+        shown_old, shown_new = before.rating or "", after.rating or ""
     else:
         missing = before if before.rating is None and before.score is None else after
         where = "the Register" if missing.source == "register" else "History"
@@ -465,8 +467,9 @@ def movements(register: Register) -> Movements:
     note = scale_note(register)
     if note:
         notes.append(note)
-    return Movements(register.period, *(tuple(groups[g]) for g in (
-        "new", "escalated", "de_escalated", "unchanged", "closed", "unclassified")), notes=tuple(notes))
+    return Movements(register.period, new=tuple(groups["new"]), escalated=tuple(groups["escalated"]),
+                     de_escalated=tuple(groups["de_escalated"]), unchanged=tuple(groups["unchanged"]),
+                     closed=tuple(groups["closed"]), unclassified=tuple(groups["unclassified"]), notes=tuple(notes))
 
 
 def rating_distribution(register: Register) -> dict[str, dict[str, int]]:

@@ -20,6 +20,12 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def typed_text(value: object) -> object:
+    """Return `value` as a person would type it into Excel to keep it as it is: text that looks like a formula
+    gets the leading apostrophe Excel itself uses (the media that take typed text: a live workbook, CSV)."""
+    return "'" + value if isinstance(value, str) and looks_like_formula(value) else value
+
+
 def storable(value: object) -> object:
     """Return `value` without the characters a workbook cannot store."""
     return UNSAVEABLE.sub("", value) if isinstance(value, str) else value

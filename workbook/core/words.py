@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sized
 
 
-def _number(count: int | Sized) -> int:
-    return count if isinstance(count, int) else len(count)
+def _number(count: float | Sized) -> float:
+    return count if isinstance(count, (int, float)) else len(count)
 
 
-def number_text(number: int) -> str:
-    """Return a count as riskreg writes it: '18', '1,000' (GOV.UK style: a comma in numbers over 999)."""
-    return f"{number:,}"
+def number_text(number: float) -> str:
+    """Return a count as riskreg writes it: '18', '1,000' (GOV.UK style: a comma in numbers over 999), '2.5'."""
+    return f"{number:,}" if isinstance(number, int) else f"{number:,g}"
 
 
-def plural(count: int | Sized, singular: str, plural_form: str | None = None, *, with_count: bool = True) -> str:
+def plural(count: float | Sized, singular: str, plural_form: str | None = None, *, with_count: bool = True) -> str:
     """Return '1 risk', '2 risks', '0 risks', '1,000 risks' (a sized `count` is counted); `plural_form` for
     irregular words ('1 entry', '2 entries'); `with_count=False` gives the word alone ('is' / 'are')."""
     number = _number(count)

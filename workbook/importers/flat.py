@@ -7,7 +7,7 @@ from pathlib import Path
 from workbook.core.model import Register
 from workbook.core.periods import parse_period
 from workbook.core.schema import COLUMNS, CORE_COLUMNS
-from workbook.core.values import looks_like_formula
+from workbook.core.values import typed_text
 from workbook.files.atomic import atomic_path, check_writable
 
 FORMATS = ("text", "xlsx", "csv", "tsv")
@@ -46,7 +46,7 @@ def write_flat(register: Register, output: Path, fmt: str, *, force: bool = Fals
             _write_xlsx(temp, headers, rows)
         else:
             # A cell Excel would run as a formula when the file is opened gets the apostrophe Excel itself uses.
-            safe = frame.map(lambda v: f"'{v}" if looks_like_formula(v) else v)
+            safe = frame.map(typed_text)
             safe.to_csv(temp, index=False, sep="," if fmt == "csv" else "\t", encoding="utf-8-sig")
     return output
 

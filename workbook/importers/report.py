@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbook.core.words import plural
+
 REPORT_SHEET = "Import report"
 REPORT_HEADERS = ("What", "Where", "Value", "What was done")
 # Entries that mean a value did not arrive as it was: `--strict` refuses an import that has any.
@@ -51,5 +53,5 @@ def summary(plan) -> str:
     counts = Counter(str(r.get("rating") or "no rating") for r in plan.risks)
     order = [*plan.ratings, *sorted(set(counts) - set(plan.ratings))]
     rated = ", ".join(f"{counts[name]} {name}" for name in order if counts[name])
-    return (f"{len(plan.risks)} risk{'s' if len(plan.risks) != 1 else ''} ({rated}), {len(plan.history)} History "
-            f"row{'s' if len(plan.history) != 1 else ''}; rating scale {', '.join(plan.ratings)}")
+    return (f"{plural(plan.risks, 'risk')} ({rated}), {plural(plan.history, 'History row')}; rating scale "
+            f"{', '.join(plan.ratings)}")

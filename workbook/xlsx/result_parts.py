@@ -9,10 +9,10 @@ from lxml import etree
 
 from workbook.core.model import column_letter
 from workbook.core.result_sheets import Rows
-from workbook.core.values import looks_like_formula
-from workbook.xlsx.sheet_xml import set_value
+from workbook.xlsx.apply import text_style
 from workbook.xlsx.package import (CT_CHART, CT_DRAWING, MAIN_NS, REL_CHART, REL_DRAWING, REL_NS, M, R_ID,
                                    Package)
+from workbook.xlsx.sheet_xml import set_value
 from workbook.xlsx.styles import Styles
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -70,8 +70,7 @@ def worksheet(spec: SheetSpec, styles: Styles) -> etree._Element:
             if value in (None, "") and style is None:
                 continue
             cell = _sub(row, "c", r=f"{column_letter(position)}{number}")
-            if looks_like_formula(value):
-                style = styles.derive(style or 0, quotePrefix=True)
+            style = text_style(styles, style or 0, value) or None  # formula-looking text stays text
             if style:
                 cell.set("s", str(style))
             set_value(cell, value)

@@ -243,9 +243,23 @@ def test_roll_quarter_needs_a_saved_workbook_and_a_period_it_can_ask_for(sample_
         "Roll quarter needs the new period: this Excel cannot ask, so pass period='2021/22 Q3'."]
 
 
+def test_roll_quarter_refuses_a_register_with_errors_as_the_cli_does(sample_workbook, remote):
+    from addin.cli import cli
+    from click.testing import CliRunner
+
+    before = sample_workbook.read_bytes()
+    book = remote.open(remote.payload_from_xlsx(sample_workbook))
+    dispatch.run("roll_quarter", book, period="2021/22 Q3", register_path=sample_workbook)
+    refused = CliRunner().invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3"])
+    assert alerts(book.json()["actions"]) == [refused.output.removeprefix("Error: ").rstrip("\n")]
+    assert "the register has 1 error (Register!G3), so the quarter 2021/22 Q2 was not closed" in refused.output
+    assert sample_workbook.read_bytes() == before  # and no backup: nothing was written
+    assert not (sample_workbook.parent / "riskreg backups").exists()
+
+
 def test_roll_quarter_rolls_the_saved_file_as_the_cli_does(sample_workbook, remote):
     book = remote.open(remote.payload_from_xlsx(sample_workbook))
-    entry.roll_quarter(book, period="2021/22 Q3", register_path=sample_workbook)
+    entry.roll_quarter(book, period="2021/22 Q3", register_path=sample_workbook, force=True)
     rolled = read_register(sample_workbook)
     assert rolled.period == parse_period("2021/22 Q3")
     assert [r.trends for r in rolled.risks if r.id == "CRR03"] == [("New", "→", "")]
@@ -256,6 +270,7 @@ def test_roll_quarter_rolls_the_saved_file_as_the_cli_does(sample_workbook, remo
         "Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3: each risk's state this quarter is on the History sheet and "
         "the trend columns have moved on. Fill in the 2021/22 Q3 trends, then Validate. A copy of the workbook "
         f"before the roll is in {backup}.")
+    assert "Closed despite 1 error (Register!G3)" in text
     assert text.endswith(f"Open {sample_workbook} again to see the changes.")
     dispatch.run("roll_quarter", book, period="2021/22 Q3", register_path=sample_workbook)
     assert alerts(book.json()["actions"])[-1].startswith(f"{sample_workbook}: already reports 2021/22 Q3")

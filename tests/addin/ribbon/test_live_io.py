@@ -112,10 +112,10 @@ def test_results_are_never_written_over_the_users_sheets():
 
 
 def test_free_path_numbers_new_files_instead_of_replacing_work(tmp_path):
-    assert live_io.free_path(tmp_path, "paper", ".docx") == tmp_path / "paper.docx"
+    assert jobs.free_path(tmp_path, "paper", ".docx") == tmp_path / "paper.docx"
     (tmp_path / "paper.docx").write_text("edited")
-    assert live_io.free_path(tmp_path, "paper", ".docx") == tmp_path / "paper (2).docx"
-    assert live_io.free_path(tmp_path, "paper", ".docx", reusable=lambda p: True) == tmp_path / "paper.docx"
+    assert jobs.free_path(tmp_path, "paper", ".docx") == tmp_path / "paper (2).docx"
+    assert jobs.free_path(tmp_path, "paper", ".docx", reusable=lambda p: True) == tmp_path / "paper.docx"
 
 
 def test_the_ribbon_reads_a_total_row_as_excel_describes_it(sample_workbook, remote):

@@ -25,3 +25,11 @@ from workbook.core.values import as_date
 ])
 def test_a_cell_is_read_as_the_date_it_holds_or_none(value, expected):
     assert as_date(value) == expected
+
+
+@pytest.mark.parametrize(("value", "typed"), [("=SUM(A1)", "'=SUM(A1)"), ("-5 staff", "'-5 staff"), ("@risk", "'@risk"),
+                                              ("+44 117", "'+44 117"), ("High", "High"), (-5, -5), (None, None)])
+def test_formula_looking_text_is_typed_with_excels_apostrophe(value, typed):
+    from workbook.core.values import typed_text
+
+    assert typed_text(value) == typed

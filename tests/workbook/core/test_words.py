@@ -1,5 +1,8 @@
 """Tests for workbook/core/words.py: singular and plural."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from workbook.core.words import is_are, plural, them_it
@@ -35,3 +38,23 @@ def test_plural_counts_a_sized_value_and_takes_an_irregular_form():
 def test_is_are_and_them_it(count, verb, pronoun):
     assert is_are(count) == verb
     assert them_it(count) == pronoun
+
+
+def test_plural_of_a_measure_keeps_its_fraction():
+    assert (plural(1.0, "point"), plural(2.5, "point"), plural(2.0, "point"), plural(1500.0, "point")) == (
+        "1 point", "2.5 points", "2 points", "1,500 points")
+
+
+# A count with a hand-made plural: "{'s' if n != 1 else ''}", "{'' if n == 1 else 's'}", "{n} value(s)".
+HAND_ROLLED = re.compile(r"""\{\s*['"]s?['"]\s+if\s[^}]*\}|\}\s\w+\(s\)""")
+# Files of other rooms still to be moved onto words.plural (each team removes its own line when it has).
+NOT_YET = {"workbook/importers/sources.py", "workbook/importers/mapping.py", "workbook/importers/planner.py",
+           "workbook/importers/write.py", "report_builder/depth_content.py",
+           "report_builder/charts.py"}
+
+
+def test_counts_are_worded_only_through_words_plural():
+    root = Path(__file__).resolve().parents[3]
+    found = {str(path.relative_to(root)) for folder in ("workbook", "addin", "report_builder", "templates")
+             for path in (root / folder).rglob("*.py") if HAND_ROLLED.search(path.read_text(encoding="utf-8"))}
+    assert found == NOT_YET

@@ -131,7 +131,7 @@ def test_validate_without_write_reads_a_locked_workbook(sample_workbook, other_p
 
 def test_a_lock_whose_process_has_ended_is_taken_over(sample_workbook, dead_pid):
     _lock_file(sample_workbook, dead_pid)
-    result = CliRunner().invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3"])
+    result = CliRunner().invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3", "--force"])
     assert result.exit_code == 0, result.output
     assert read_register(sample_workbook).period.label == "2021/22 Q3"
     assert not lock_path(sample_workbook).exists()
@@ -205,7 +205,7 @@ def test_roll_quarter_and_validate_write_never_both_write_at_once(sample_workboo
         work.mkdir()
         target = work / "register.xlsx"
         shutil.copyfile(pristine, target)
-        commands = [runner + ["roll-quarter", str(target), "--period", "2021/22 Q3"],
+        commands = [runner + ["roll-quarter", str(target), "--period", "2021/22 Q3", "--force"],
                     runner + ["validate", str(target), "--write"]]
         if round_ % 2:
             commands.reverse()

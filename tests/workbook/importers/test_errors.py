@@ -116,7 +116,7 @@ def test_strict_refuses_a_changed_value(tmp_path):
     county_summary(source)
     assert refused(tmp_path, source, "--strict") == (
         f"{source} sheet 'Summary' row 5 column B: footnote marker '*' taken off ('Cyber attack*'); with --strict "
-        "nothing may change on the way in (1 value(s) would). Run with --dry-run to see them all, fix the source "
+        "nothing may change on the way in (1 value would). Run with --dry-run to see them all, fix the source "
         "or drop --strict.")
 
 

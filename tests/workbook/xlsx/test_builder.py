@@ -171,9 +171,10 @@ def test_libreoffice_converts_the_workbook_to_pdf(sample_workbook, soffice, tmp_
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     first_page = text.split("\f")[0]
-    assert "Residual Risk" in first_page and "CRR18" in first_page and "Critical" in first_page
+    # The header may wrap ("Residual" over "Risk Rating") depending on the fonts LibreOffice finds.
+    assert "Residual" in first_page and "CRR18" in first_page and "Critical" in first_page
     assert "Page 1 of" in first_page and "OFFICIAL" in first_page
-    register_pages = [page for page in text.split("\f") if "Residual Risk" in page and "Setting" not in page]
+    register_pages = [page for page in text.split("\f") if "Residual" in page and "Setting" not in page]
     assert register_pages and not [page for page in register_pages if "Risk Owner" in page]  # optional columns
     # stay off the printed register (the Settings sheet may name them: its Appendix columns setting does)
     assert all(f"CRR{n:02d}" in text for n in range(1, 19))

@@ -39,7 +39,7 @@ def test_a_total_row_survives_validate_write_and_roll_quarter(sample_workbook):
     total_row = _with_total_row(sample_workbook)
     runner = CliRunner()
     assert runner.invoke(cli, ["validate", str(sample_workbook), "--write"]).exit_code == 1
-    rolled = runner.invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3"])
+    rolled = runner.invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3", "--force"])
     assert rolled.exit_code == 0, rolled.output
     ws = openpyxl.load_workbook(sample_workbook)[REGISTER_SHEET]
     assert ws.cell(row=total_row, column=1).value == "Total"
@@ -110,7 +110,7 @@ def test_rows_typed_below_the_table_and_a_column_the_user_added_are_kept(sample_
 
     result = CliRunner().invoke(cli, ["validate", str(sample_workbook), "--write", "--json"])
     assert json.loads(result.output.split("\nWrote")[0])["summary"] == "1 error, 1 warning in 19 risks"
-    rolled = CliRunner().invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3"])
+    rolled = CliRunner().invoke(cli, ["roll-quarter", str(sample_workbook), "--period", "2021/22 Q3", "--force"])
     assert rolled.exit_code == 0, rolled.output
     ws = openpyxl.load_workbook(sample_workbook)[REGISTER_SHEET]
     assert (ws.cell(row=1, column=extra).value, ws.cell(row=2, column=extra).value) == (

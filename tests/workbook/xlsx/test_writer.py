@@ -1,49 +1,21 @@
-"""Writing into a real register workbook: findings, trends, Summary, roll-over; nothing else changes."""
+"""Writing into a real register workbook: findings, trends, Summary; nothing else changes."""
 
-import re
 import zipfile
 from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
+from support.xlsx_snapshots import edit, structure, values
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from workbook import jobs
 from workbook.core.checks import check, summary
-from workbook.core.errors import OutputError, PeriodError
-from workbook.core.trends import compute_trends
+from workbook.core.errors import OutputError
 from workbook.jobs import refresh_trends as refresh
 from workbook.xlsx.reader import read_register
-from workbook.xlsx.writer import SEVERITY_FILLS, roll_quarter, write_findings, write_trends
+from workbook.xlsx.writer import SEVERITY_FILLS, write_findings
 from workbook.xlsx.notes import FINDINGS_AUTHOR
-
-
-def values(path):
-    """Return every non-empty cell value of every sheet: {sheet: {coordinate: value}}."""
-    wb = load_workbook(path)
-    return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
-            for ws in wb.worksheets}
-
-
-def structure(path):
-    """Return what must survive a write: tables, drop-down lists, conditional formats and defined names."""
-    wb = load_workbook(path)
-    return {
-        "names": {name: dn.attr_text for name, dn in wb.defined_names.items()},
-        "sheets": {ws.title: {
-            "tables": {name: ws.tables[name].ref for name in ws.tables},
-            "validations": sorted((dv.type, dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation),
-            "formats": sorted((str(cf.sqref), rule.operator, tuple(rule.formula))
-                              for cf in ws.conditional_formatting for rule in cf.rules),
-        } for ws in wb.worksheets},
-    }
-
-
-def edit(path, change):
-    wb = load_workbook(path, rich_text=True)
-    change(wb)
-    wb.save(path)
-
 
 def validate_write(path):
     register = read_register(path)
@@ -138,7 +110,7 @@ def test_write_to_a_copy_leaves_the_register_alone(sample_workbook, tmp_path):
 def test_the_written_workbook_opens_in_libreoffice(sample_workbook, soffice):
     validate_write(sample_workbook)
     register = read_register(sample_workbook)
-    write_trends(sample_workbook, refresh(register))
+    jobs.write_trends(sample_workbook, refresh(register))
     pdf = soffice(sample_workbook)
     assert pdf.stat().st_size > 10_000
 
@@ -153,7 +125,7 @@ def test_trends_fill_only_empty_cells_and_report_the_ones_history_contradicts(sa
     edit(sample_workbook, prepare)
     before, before_structure = values(sample_workbook), structure(sample_workbook)
     register = read_register(sample_workbook)
-    result = write_trends(sample_workbook, refresh(register))
+    result = jobs.write_trends(sample_workbook, refresh(register))
 
     assert result.cells == ("Register!H2",)
     assert [(f.rule_id, f.cell, f.message) for f in result.findings] == [(
@@ -169,7 +141,7 @@ def test_trends_fill_only_empty_cells_and_report_the_ones_history_contradicts(sa
 
 def test_summary_sheet_has_counts_movements_and_a_native_bar_chart(sample_workbook):
     register = read_register(sample_workbook)
-    write_trends(sample_workbook, refresh(register))
+    jobs.write_trends(sample_workbook, refresh(register))
     ws = load_workbook(sample_workbook)["Summary"]
     rows = [tuple(v for v in row if v is not None) for row in ws.iter_rows(values_only=True)]
     assert ("Rating", "2021/22 Q2") in rows
@@ -189,84 +161,7 @@ def test_summary_sheet_has_counts_movements_and_a_native_bar_chart(sample_workbo
     assert series[0].find("c:cat//c:f", ns).text == "'Summary'!$B$5"  # the period headers
 
 
-# ---- roll-quarter ---------------------------------------------------------------------------------------------
-
-def test_roll_quarter_snapshots_shifts_and_moves_the_period_and_touches_nothing_else(sample_workbook):
-    def empty_history(wb):  # as `riskreg new` leaves it: no rows yet
-        wb["History"].delete_rows(2, wb["History"].max_row)
-        wb["History"].tables["RatingHistory"].ref = "A1:L2"
-
-    edit(sample_workbook, empty_history)
-    before, before_structure = values(sample_workbook), structure(sample_workbook)
-    result = roll_quarter(sample_workbook, "2021/22 Q3")
-    after = values(sample_workbook)
-
-    register = after["Register"]
-    assert [register[f"{c}1"] for c in "FGH"] == ["Q1 Trending", "Q2 Trending", "Q3 Trending"]
-    assert (register["F3"], register["G3"], register.get("H3")) == ("New", "→", None)  # CRR03 was New, New, →
-    assert after["Settings"]["B5"] == "2021/22 Q3"
-    history = load_workbook(sample_workbook)["History"]
-    rows = list(history.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 18
-    assert rows[1][:10] == ("CRR03", "2021/22 Q2", "High", "→", None, None, None, None, "rolled", "Open")
-    assert rows[1][10] is None and re.fullmatch(r"[0-9a-f]{16}", rows[1][11])  # no owner; the text's fingerprint
-    assert history.tables["RatingHistory"].ref == "A1:L19"
-    assert load_workbook(sample_workbook)["Register"].tables["RiskRegister"].tableColumns[7].name == "Q3 Trending"
-
-    documented = set(result.cells)
-    for sheet, cells in before.items():
-        for coordinate, value in cells.items():
-            if f"{sheet}!{coordinate}" not in documented:
-                assert after[sheet].get(coordinate) == value, f"{sheet}!{coordinate} changed"
-    assert structure(sample_workbook)["names"] == before_structure["names"]
-    after_structure = structure(sample_workbook)["sheets"]
-    assert after_structure["Register"] == before_structure["sheets"]["Register"]
-    assert after_structure["History"]["validations"] == before_structure["sheets"]["History"]["validations"]
-
-
-def test_roll_quarter_twice_is_refused(sample_workbook):
-    roll_quarter(sample_workbook, "2021/22 Q3")
-    rolled = sample_workbook.read_bytes()
-    with pytest.raises(PeriodError) as err:
-        roll_quarter(sample_workbook, "2021/22 Q3")
-    assert err.value.user_message == (
-        f"{sample_workbook}: already reports 2021/22 Q3 (Settings!B5): it was rolled to that quarter before, so "
-        "nothing was changed. To start the quarter after, run roll-quarter --period \"2021/22 Q4\".")
-    assert sample_workbook.read_bytes() == rolled
-
-
-def test_roll_quarter_records_the_register_at_the_close_over_imported_rows_and_says_which_cells(sample_workbook):
-    edit(sample_workbook, lambda wb: wb["Register"]["I2"].__setattr__("value", "High"))  # CRR18 was Critical
-    result = roll_quarter(sample_workbook, "2021/22 Q3")
-    history = [c for c in result.cells if c.startswith("History!")]
-    # The imported rows of 2021/22 Q2 (rows 2, 5, 6, … in sheet order) gain Status and the text's fingerprint;
-    # CRR18's rating is brought up to date.
-    assert history[:3] == ["History!C2", "History!J2", "History!L2"]
-    assert len(history) == 1 + 18 * 2
-    assert result.notes[0] == ("History!C2 (CRR18 2021/22 Q2 Rating): Critical → High, as the Register has it at "
-                               "the close.")
-    wb = load_workbook(sample_workbook)
-    assert [wb["History"][a].value for a in ("A2", "C2", "I2", "J2")] == ["CRR18", "High", "imported", "Open"]
-
-
-def test_roll_quarter_clears_last_quarters_marks(sample_workbook):
-    validate_write(sample_workbook)
-    result = roll_quarter(sample_workbook, "2021/22 Q3")
-    wb = load_workbook(sample_workbook)
-    assert "Validation" not in wb.sheetnames
-    assert wb["Register"]["G3"].comment is None and wb["Register"]["B3"].comment is None
-    assert result.notes[-1] == ("Removed the Validation sheet of 2021/22 Q2 (kept in the backup); run validate "
-                                "and trends again for 2021/22 Q3.")
-
-
-def test_roll_then_trends_fills_the_new_quarter(sample_workbook):
-    roll_quarter(sample_workbook, "2021/22 Q3")
-    register = read_register(sample_workbook)
-    result = write_trends(sample_workbook, refresh(register))
-    assert len(result.cells) == 18
-    assert check(read_register(sample_workbook))[0].rule_id == "R005"
-    assert [f.rule_id for f in check(read_register(sample_workbook))] == ["R005"]
-
+# ---- a save meanwhile ------------------------------------------------------------------------------------------
 
 def test_a_workbook_saved_meanwhile_is_not_overwritten(sample_workbook, monkeypatch):
     import workbook.xlsx.writer as xlsx_write
@@ -285,24 +180,3 @@ def test_a_workbook_saved_meanwhile_is_not_overwritten(sample_workbook, monkeypa
         f"so nothing was written and that version is kept. Close the workbook in Excel and run the command again.")
     assert load_workbook(sample_workbook)["Settings"]["B2"].value == "Changed in Excel"
     assert not (sample_workbook.parent / "riskreg backups").exists()  # no backup of a write that did not happen
-
-
-def test_roll_quarter_keeps_scores_and_review_dates(tmp_path):
-    import datetime as dt
-
-    from workbook.xlsx.builder import write_workbook
-
-    path = tmp_path / "register.xlsx"
-    risk = {"id": "CRR01", "name": "Vulnerability", "description": "d", "impact": "i", "controls": "c",
-            "trend1": "→", "trend2": "→", "trend3": "↗", "rating": "High", "likelihood": 3, "impact_score": 4,
-            "last_reviewed": dt.datetime(2021, 9, 1), "status": "Open"}
-    write_workbook(path, risks=[risk], settings={"period": "2021/22 Q2"})
-    roll_quarter(path, "2021/22 Q3")
-    row = next(load_workbook(path)["History"].iter_rows(min_row=2, values_only=True))
-    assert row[:11] == ("CRR01", "2021/22 Q2", "High", "↗", 3, 4, 12, dt.datetime(2021, 9, 1), "rolled", "Open",
-                        None)
-    register = read_register(path)
-    assert register.period.label == "2021/22 Q3" and register.risks[0].trends == ("→", "↗", "")
-    computed = compute_trends(register)["CRR01"][-1]
-    assert (computed.computed, computed.reason) == ("→", "the score of CRR01 went from 12 in 2021/22 Q2 to 12 in "
-                                                         "2021/22 Q3")

@@ -18,9 +18,9 @@ from workbook.core.schema import (
     TREND_KEYS,
     trend_header,
 )
-from workbook.export.sample import SAMPLE_SETTINGS
+from workbook.export.sample import SAMPLE_SETTINGS, sample_export_path
 
-SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "export" / "sample" / "corporate_risk_register_2021-22_Q2.txt"
+SAMPLE = sample_export_path()
 PERIOD = parse_period("2021/22 Q2")
 HISTORY_PERIODS = 12
 ID_PATTERN = r"CRR\d{5}"
@@ -267,3 +267,22 @@ def add_depth(register, seed: int = 2021):
                              (MATRIX_GRID_CORNER, *range(1, SCALE + 1)),
                              *((n, *(n * i for i in range(1, SCALE + 1))) for n in range(1, SCALE + 1))]
     return register
+
+
+def _cell_text(key: str, value: object) -> object:
+    """Return a cell as `riskreg import` stores it: the export's HTML turned into lines and '• ' bullets."""
+    from workbook.export.html_text import fragment_to_text
+
+    kind = next(c.kind for c in COLUMNS if c.key == key)
+    return fragment_to_text(value) if kind == "text" and isinstance(value, str) else value
+
+
+def write_synthetic_workbook(size: int, path: Path) -> None:
+    """Write a register workbook of `size` synthetic risks and 12 periods of History at `path`."""
+    from workbook.xlsx.builder import write_workbook
+
+    made = generate(size)
+    keys = [c.key for c in COLUMNS]
+    risks = [{key: _cell_text(key, value) for key, value in zip(keys, row)} for row in made.register[1:]]
+    history = [dict(zip((c.key for c in HISTORY_COLUMNS), row)) for row in made.history[1:]]
+    write_workbook(path, risks, history, made.settings, force=True)

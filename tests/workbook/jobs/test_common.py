@@ -1,4 +1,4 @@
-"""Tests for workbook/jobs.py: the words the front ends print about a register."""
+"""Tests for workbook/jobs/common.py: the words the front ends print about a register."""
 
 from support.register_grids import clean, register
 

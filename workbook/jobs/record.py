@@ -1,15 +1,22 @@
-"""The use cases that guard the record: correcting a sealed quarter, renaming a band or a risk (the lead moves
-them into workbook/jobs/)."""
+"""The use cases that guard the record: correcting a sealed quarter, renaming a band or a risk."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbook.core import renames, seal
+from workbook.core.edit import DATE_STYLE, VERY_HIDDEN, AppendRows, SetCell, WorkbookEdit
 from workbook.core.periods import Period
-from workbook.core.schema import LISTS_SHEET
+from workbook.core.rollover import record_columns
+from workbook.core.schema import LISTS_SHEET, TEXT_SHEET
+from workbook.jobs.common import writing
+
+if TYPE_CHECKING:
+    from workbook.xlsx.writer import WriteResult
 
 
 @dataclass(frozen=True)
@@ -17,20 +24,19 @@ class Corrected:
     """A recorded correction: what it accepted, the seals renewed and what was written."""
 
     correction: seal.Correction
-    written: object  # xlsx.writer.WriteResult
+    written: WriteResult
 
 
 def correct_history(path: Path, period: Period, reason: str, *, output: Path | None = None,
                     force: bool = False, today: dt.date | None = None) -> Corrected:
     """Accept History and the Record of the sealed quarter `period` as they stand, for `reason`: re-seal it."""
-    from workbook.jobs import writing
     from workbook.xlsx.reader import read_register
-    from workbook.xlsx.record_writer import write_record
+    from workbook.xlsx.writer import apply_file
 
     with writing(path if output is None else None):
         register = read_register(path)
         correction = seal.plan_correction(register, period, reason, today or dt.date.today())
-        written = write_record(path, correction.record, output=output, force=force)
+        written = apply_file(path, record_edit(correction.record), output=output, force=force)
     return Corrected(correction, written)
 
 
@@ -47,12 +53,11 @@ class Renamed:
     """A recorded rename: the plan (cells set, Record rows) and what was written."""
 
     plan: renames.RenamePlan
-    written: object  # xlsx.writer.WriteResult
+    written: WriteResult
 
 
 def rename_band(path: Path, old: str, new: str, *, output: Path | None = None, force: bool = False) -> Renamed:
     """Rename rating band `old` to `new` from the open quarter; History keeps the closed quarters' words."""
-    from workbook.jobs import writing
     from workbook.xlsx.reader import load_grids, read_register
 
     with writing(path if output is None else None):
@@ -63,7 +68,6 @@ def rename_band(path: Path, old: str, new: str, *, output: Path | None = None, f
 
 def rename_risk(path: Path, old: str, new: str, *, output: Path | None = None, force: bool = False) -> Renamed:
     """Rename risk `old` to `new` from the open quarter: History, trends and actions carry over to the new ID."""
-    from workbook.jobs import writing
     from workbook.xlsx.reader import read_register
 
     with writing(path if output is None else None):
@@ -71,7 +75,25 @@ def rename_risk(path: Path, old: str, new: str, *, output: Path | None = None, f
         return Renamed(plan, _write(path, plan, output, force))
 
 
-def _write(path: Path, plan: renames.RenamePlan, output: Path | None, force: bool):
-    from workbook.xlsx.record_writer import write_record
+def _write(path: Path, plan: renames.RenamePlan, output: Path | None, force: bool) -> WriteResult:
+    from workbook.xlsx.writer import apply_file
 
-    return write_record(path, plan.record, cells=plan.cells, output=output, force=force)
+    return apply_file(path, record_edit(plan.record, plan.cells), output=output, force=force)
+
+
+def record_append(rows: Sequence[tuple[str, str, str]]) -> AppendRows:
+    """Return the rows (key, field, text) added to the Record sheet, which is made (very hidden: Excel's Unhide does
+    not list it) when the workbook has none; each text is stored once in the workbook."""
+    headers = record_columns()
+    return AppendRows(TEXT_SHEET, {header: column for column, header in enumerate(headers, start=1)},
+                      tuple(dict(zip(headers, row)) for row in rows), create_headers=headers,
+                      create_state=VERY_HIDDEN, shared_text=True)
+
+
+def record_edit(rows: Sequence[tuple[str, str, str]],
+                cells: Sequence[tuple[str, int, int, object]] = ()) -> WorkbookEdit:
+    """Return the edit that sets `cells` (sheet, row, column, value) and appends `rows` to the Record sheet."""
+    return WorkbookEdit(cells=tuple(SetCell(sheet, row, column, value,
+                                            DATE_STYLE if isinstance(value, dt.date) else None)
+                                    for sheet, row, column, value in cells),
+                        appends=(record_append(rows),))

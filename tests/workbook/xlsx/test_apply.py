@@ -1,0 +1,50 @@
+"""Tests for workbook/xlsx/apply.py on real workbooks: names, notes and sheets a plan sets; nothing else changes."""
+
+import zipfile
+
+from openpyxl import load_workbook
+
+from workbook.core.edit import (
+    FINDING_NOTE,
+    GUIDANCE_NOTE,
+    HIDDEN,
+    AddSheet,
+    DefinedName,
+    MoveCell,
+    Note,
+    SetCell,
+    WorkbookEdit,
+)
+from workbook.xlsx.writer import apply_file
+
+
+def test_names_notes_and_an_added_sheet_land_as_the_plan_says(sample_workbook):
+    edit = WorkbookEdit(names=(DefinedName("RiskregPeriod", "Settings!$B$5"),),
+                        cell_notes=(Note("Register", 2, 1, "Check the owner.", FINDING_NOTE),
+                                    Note("Lists", 10, 8, "Add a band in its place.", GUIDANCE_NOTE)),
+                        add_sheets=(AddSheet("Scratch", (("Key", "Value"), ("a", 1)), state=HIDDEN),))
+    result = apply_file(sample_workbook, edit)
+    wb = load_workbook(sample_workbook)
+    assert wb.defined_names["RiskregPeriod"].attr_text == "Settings!$B$5"
+    assert (wb["Register"]["A2"].comment.text, wb["Register"]["A2"].comment.author) == ("Check the owner.",
+                                                                                        "riskreg findings")
+    assert (wb["Lists"]["H10"].comment.text, wb["Lists"]["H10"].comment.author) == ("Add a band in its place.",
+                                                                                  "riskreg")
+    assert wb["Lists"]["A1"].comment.text.startswith("The rating scale, most severe first")  # a note there stays
+    assert wb["Scratch"].sheet_state == "hidden" and [list(r) for r in wb["Scratch"].values] == [["Key", "Value"],
+                                                                                                 ["a", 1]]
+    assert result.cells == ("Scratch!A1", "Scratch!B1", "Scratch!A2", "Scratch!B2")
+
+
+def test_a_name_is_set_again_in_place_and_a_move_onto_itself_keeps_the_value(sample_workbook):
+    apply_file(sample_workbook, WorkbookEdit(names=(DefinedName("RiskregPeriod", "Settings!$B$5"),)))
+    before = {name: zipfile.ZipFile(sample_workbook).read(name) for name in ("xl/styles.xml",)}
+    apply_file(sample_workbook, WorkbookEdit(names=(DefinedName("RiskregPeriod", "Settings!$B$6"),),
+                                             cells=(MoveCell("Register", 2, 1, 1), SetCell("Register", 3, 2, "=1+1"))))
+    wb = load_workbook(sample_workbook)
+    assert [n for n in wb.defined_names if n == "RiskregPeriod"] == ["RiskregPeriod"]
+    assert wb.defined_names["RiskregPeriod"].attr_text == "Settings!$B$6"
+    assert wb["Register"]["A2"].value == "CRR18"
+    assert (wb["Register"]["B3"].value, wb["Register"]["B3"].data_type, wb["Register"]["B3"].quotePrefix) == (
+        "=1+1", "s", True)  # formula-looking text stays text
+    assert zipfile.ZipFile(sample_workbook).read("xl/styles.xml") != before["xl/styles.xml"]  # the quote prefix

@@ -1,0 +1,101 @@
+"""Paper: the board paper built from a register workbook, beside it; an edited earlier paper is never replaced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbook.core.periods import Period
+from workbook.core.words import plural
+from workbook.jobs.common import free_path, writing
+
+if TYPE_CHECKING:
+    from report_builder.build import PaperResult
+    from report_builder.content import PaperContent
+
+
+def default_paper_path(register_path: Path, period: Period | None = None) -> Path:
+    """Return where the paper goes when no name is given: beside the workbook, named after it (and the quarter,
+    for a past quarter's paper)."""
+    quarter = f" {period.label.replace('/', '-')}" if period is not None else ""
+    return register_path.with_name(f"{register_path.stem} board paper{quarter}.docx")
+
+
+def is_previous_paper(path: Path) -> bool:
+    """Return whether `path` is a paper riskreg wrote and nobody has saved since (so it may be replaced)."""
+    from report_builder.build import is_previous_paper as unchanged
+
+    return unchanged(path)
+
+
+def free_paper_path(register: Path) -> Path:
+    """Return where the ribbon puts the paper: the CLI's default name, unless someone has edited that file since."""
+    return free_path(register.parent, f"{register.stem} board paper", ".docx", is_previous_paper)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A board paper written: report_builder's result, and the sentences about it."""
+
+    result: PaperResult
+    register_path: Path
+
+    @property
+    def paper(self) -> Path:
+        return self.result.paper
+
+    @property
+    def content(self) -> PaperContent:
+        return self.result.content
+
+    @property
+    def pdf(self) -> Path | None:
+        return self.result.pdf
+
+    @property
+    def forced_errors(self) -> int:
+        return self.result.forced_errors
+
+    def lines(self) -> list[str]:
+        """Return what `riskreg paper` prints."""
+        content = self.result.content
+        lines = [f"Wrote {self.paper}: {content.title_block.title}, {plural(content.risk_count, 'risk')}, "
+                 f"{len(content.attention)} for the Committee's attention."]
+        if self.forced_errors:
+            lines.append(f"Note: built with --force; the paper carries a data-quality note listing "
+                         f"{plural(self.forced_errors, 'register error')}.")
+        if self.pdf:
+            lines.append(f"Wrote {self.pdf}")
+        lines += [f"Note: {note}" for note in self.result.notes]
+        return lines
+
+    def excel_message(self) -> str:
+        """Return what the ribbon's Build board paper says."""
+        note = (f" It carries a data-quality note listing {plural(self.forced_errors, 'register error')}."
+                if self.forced_errors else "")
+        default = default_paper_path(self.register_path)
+        if self.paper != default:
+            note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
+        return f"Board paper written to {self.paper}.{note}"
+
+
+def pdf_available() -> bool:
+    """Return whether LibreOffice is installed here to turn the paper into a PDF."""
+    from report_builder.build import soffice_binary
+
+    return soffice_binary() is not None
+
+
+def build_paper(register_path: Path, output: Path | None = None, *, template: Path | None = None,
+                force: bool = False, pdf: bool = False, overwrite: bool = False, positions: bool = False,
+                period: Period | None = None) -> Paper:
+    """Write the board paper of the register at `register_path` (of the closed quarter `period`, when given;
+    despite its errors when `force`, replacing a changed output file when `overwrite`, with the positions table
+    when `positions`)."""
+    from report_builder.build import build_paper as build
+
+    target = output or default_paper_path(register_path, period)
+    with writing(target if target.suffix.lower() == ".docx" else None):  # build names a wrong suffix itself
+        return Paper(build(register_path, target, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                           positions=positions, period=period), register_path)

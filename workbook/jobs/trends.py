@@ -1,0 +1,55 @@
+"""Trends: the arrows History gives, checked against the Register; with --write, empty trend cells filled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbook.core import checks, trends
+from workbook.core.edit import SetCell, WorkbookEdit
+from workbook.core.model import Register
+from workbook.core.rules import RULE_BY_ID
+from workbook.core.schema import REGISTER_SHEET
+from workbook.core.words import plural
+from workbook.jobs.common import Written, writing
+
+
+def refresh_trends(register: Register) -> trends.Refresh:
+    """Work out the trends of `register` from History: the empty trend cells it fills, the arrows it contradicts."""
+    computed = trends.compute_trends(register)
+    return trends.Refresh(register, computed, trends.trend_fills(register, computed), trends.movements(register),
+                          trends.rating_distribution(register),
+                          tuple(checks.check(register, [RULE_BY_ID["R014"]])))
+
+
+def refresh_trends_file(path: Path) -> trends.Refresh:
+    """Read the register workbook at `path` and work out its trends."""
+    from workbook.xlsx.reader import read_register
+
+    return refresh_trends(read_register(path))
+
+
+def fills_edit(refresh: trends.Refresh) -> WorkbookEdit:
+    """Return the edit that fills the empty trend cells History can fill (never an arrow the user typed)."""
+    return WorkbookEdit(cells=tuple(SetCell(REGISTER_SHEET, row, column, arrow)
+                                    for (row, column), arrow in refresh.fills.items()))
+
+
+class TrendsWritten(Written):
+    """What `trends --write` did: the trend cells filled, the arrows left as typed."""
+
+    def lines(self, what: str = "the Summary sheet") -> list[str]:
+        filled = ", ".join(self.cells) if self.cells else "none (no empty trend cell History can fill)"
+        lines = [f"Trend cells filled: {filled}."]
+        if self.findings:
+            lines.append(f"Left as typed: {plural(self.findings, 'arrow')} that History contradicts (listed above).")
+        return lines + super().lines(what)
+
+
+def write_trends(path: Path, refresh: trends.Refresh, *, output: Path | None = None,
+                 force: bool = False) -> TrendsWritten:
+    """Fill the empty trend cells and rebuild the Summary sheet in the workbook file."""
+    from workbook.xlsx.writer import write_trends as write
+
+    with writing(output or path):
+        done = write(path, refresh, fills_edit(refresh), output=output, force=force)
+    return TrendsWritten(done.path, done.backup, done.cells, done.findings, done.notes, done.pruned)
