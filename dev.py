@@ -4,6 +4,7 @@
     python3 dev.py demo     build the sample register, check it, work out trends, write the board paper
     python3 dev.py test     run the test suite (installs LibreOffice with apt-get when missing and allowed)
     python3 dev.py bench    run the benchmark (see bench/README in the Performance section of the README)
+    python3 dev.py docs     regenerate the guide's troubleshooting page and pictures (docs/), then build it strictly
 
 Only the standard library is used here, so it runs on a fresh machine with Python 3.11+.
 """
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -94,7 +96,18 @@ def bench(args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "-m", "bench", *args], cwd=ROOT)
 
 
-COMMANDS = {"demo": demo, "test": test, "bench": bench}
+def docs(args: list[str]) -> int:
+    ensure_venv()
+    ensure_libreoffice()
+    made = subprocess.call([str(PYTHON), "-m", "guide", *args], cwd=ROOT)
+    if made:
+        return made
+    with tempfile.TemporaryDirectory(prefix="riskreg-site-") as site:  # the built site is never left in the tree
+        return subprocess.call([str(PYTHON), "-m", "mkdocs", "build", "--strict", "--quiet", "-d", site], cwd=ROOT,
+                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))  # Material's notice, not a problem
+
+
+COMMANDS = {"demo": demo, "test": test, "bench": bench, "docs": docs}
 
 
 def main() -> int:

@@ -87,7 +87,7 @@ def new_command(path: Path, period: str | None, organisation: str | None, commit
 @click.option("--sheet", help="The worksheet (or, in a Word document, the table number) holding the register. "
               "Default: the one whose headers name the most register columns.")
 @click.option("--mapping", type=click.Path(path_type=Path), help="TOML file saying what columns mean where the "
-              "automatic match is wrong (see README, 'Bringing your own register').")
+              "automatic match is wrong (see the guide, docs/risk-manager/start.md).")
 @click.option("--dry-run", is_flag=True, help="Print the column mapping and the import report; write nothing.")
 @click.option("--strict", is_flag=True, help="Refuse when any value would be changed or not understood.")
 @paper_options
@@ -581,7 +581,7 @@ def _backup_lines(written) -> None:
               help="Worker processes (the server is stateless: any worker answers any request).")
 @user_errors
 def serve_command(host: str, port: int, workers: int) -> None:
-    """Run the Risk Register server for Excel without Python on the PC (settings: RISKREG_* variables, README)."""
+    """Run the Risk Register server for Excel without Python on the PC (its settings: docs/it/server.md)."""
     from addin.server.config import ServerConfig
     from addin.server.serve import serve
 

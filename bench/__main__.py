@@ -115,6 +115,7 @@ def _write(run: dict, out: Path) -> None:
                         command=run["command"], inputs=inputs, repeat=run["repeat"], facts=run["machine"])
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
+    text = report.with_notes(text, out.read_text(encoding="utf-8") if out.is_file() else None)
     write_text_atomic(out, text)
     _log(f"wrote {out}")
 

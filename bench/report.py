@@ -336,6 +336,16 @@ def profile_lines(profiles: dict[str, dict], size: int) -> list[str]:
             "Re-run one with `python -m bench --profile KEY --sizes 1000`.", "", *lines]
 
 
+NOTES = "<!-- notes: written by hand below this line; `python -m bench` keeps them when it rewrites the file -->"
+
+
+def with_notes(text: str, previous: str | None) -> str:
+    """Return the new RESULTS.md `text` followed by the hand-written notes of the `previous` file, if it had any."""
+    if not previous or NOTES not in previous:
+        return text
+    return text.rstrip("\n") + "\n\n" + previous[previous.index(NOTES):]
+
+
 def write(results: Sequence[Result], imports: dict[str, dict], actions: dict | None, *,
           profiles: dict[str, dict] | None = None, profile_size: int = 1000, started: dt.datetime,
           seconds: float, command: str, inputs: dict[str, dict], repeat: int, facts: dict[str, str]) -> str:

@@ -234,7 +234,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     async def get_manifest():
         if not config.public_url:
             return error(404, "This server has no public address set, so it serves no manifest: its administrator "
-                              "sets RISKREG_PUBLIC_URL (see the README, 'Deployment').")
+                              "sets RISKREG_PUBLIC_URL (see docs/it/server.md, 'Deployment').")
         return Response(manifest.manifest_xml(config.public_url, config.client_id), media_type="application/xml")
 
     @app.get("/taskpane.html")

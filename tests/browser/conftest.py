@@ -25,7 +25,7 @@ from browser.workbooks import double_book
 HERE = Path(__file__).resolve().parent
 DOUBLE = HERE / "office_double.js"
 CHROMIUM = "/usr/bin/chromium"
-# Debian's Chromium as root in a closed network (see the README, Development): no sandbox, no GPU, no calls home.
+# Debian's Chromium as root in a closed network (see docs/development.md): no sandbox, no GPU, no calls home.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PANE_WIDTH = 350  # Excel's default task-pane width, in CSS pixels

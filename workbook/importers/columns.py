@@ -163,7 +163,7 @@ def match_header(header: object) -> Match:
 
 
 def synonyms_markdown() -> str:
-    """Return the synonym table as Markdown, for the README."""
+    """Return the synonym table as Markdown, for the guide (docs/risk-manager/start.md)."""
     lines = ["| field | headers that mean it |", "|---|---|"]
     lines += [f"| {field} | {', '.join(words)} |" for field, words in SYNONYMS.items()]
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from workbook.xlsx.reader import read_register
 
 # Excel round trips of Validate, whatever the number of findings: add (or clear) the Validation sheet, write it,
 # colour the Register (one block per 10,000 cells: at most 2 for 1,000 risks), show the message box.
-# Stated in the README, section "How many Excel calls a click makes".
+# Stated in the guide, docs/it/addin.md, "How many Excel calls a click makes".
 VALIDATE_ACTION_BOUND = 5
 
 

@@ -162,7 +162,7 @@ def test_a_script_name_cannot_forge_a_log_line(tight):
 def test_the_manifest_is_served_only_at_the_configured_address(tight):
     response = httpx.get(tight.url + "/manifest", headers={"Host": "evil.example"}, timeout=WAIT)
     assert detail(response) == (404, "This server has no public address set, so it serves no manifest: its "
-                                     "administrator sets RISKREG_PUBLIC_URL (see the README, 'Deployment').")
+                                     "administrator sets RISKREG_PUBLIC_URL (see docs/it/server.md, 'Deployment').")
 
 
 def request_folders(server) -> list[Path]:
