@@ -13,7 +13,6 @@ from addin.ribbon import live_io
 from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterErrorsError
 from workbook.core.periods import parse_period
-from workbook.core.words import plural, them_it
 
 
 def validate(book=None) -> None:
@@ -31,18 +30,9 @@ def refresh_trends(book=None) -> None:
     book = book if book is not None else live_io.active_book()
     with live_io.progress(book, "Risk Register: working out trends…"):
         refresh = jobs.refresh_trends(live_io.read_register(book))
-        register, filled, conflicts = refresh.register, refresh.fills, refresh.conflicts
         live_io.apply_edit(book, jobs.fills_edit(refresh))
-        live_io.write_summary(book, register, refresh.movements, refresh.distribution)
-    lines = [f"Summary sheet rebuilt for {register.period.label}."]
-    lines.append(f"Filled {plural(filled, 'empty trend cell')} from History."
-                 if filled else "No empty trend cell that History can fill.")
-    if conflicts:
-        verb, kept = (plural(conflicts, one, many, with_count=False) for one, many in (("disagrees", "disagree"),
-                                                                                         ("was", "were")))
-        lines.append(f"{plural(conflicts, 'arrow')} you typed {verb} with History and {kept} left as typed: "
-                     f"Validate lists {them_it(conflicts)}.")
-    live_io.message(book, " ".join(lines))
+        live_io.write_summary(book, refresh.register, refresh.movements, refresh.distribution)
+    live_io.message(book, jobs.trends_message(refresh))
 
 
 def roll_quarter(book=None, period: str | None = None, register_path: Path | None = None,

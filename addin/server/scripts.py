@@ -42,7 +42,7 @@ from workbook.core.schema import (
     VALIDATION_SHEET,
     trend_header,
 )
-from workbook.core.words import plural, them_it
+from workbook.core.words import plural
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,7 +113,7 @@ def validate(call: Call) -> Answer:
 def refresh_trends(call: Call) -> Answer:
     book = call.book
     refresh = jobs.refresh_trends(book.register())
-    register, filled, conflicts = refresh.register, refresh.fills, refresh.conflicts
+    register, filled = refresh.register, refresh.fills
     answer = Answer(book.sheet_names)
     by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
     for cell, value in filled.items():
@@ -128,15 +128,7 @@ def refresh_trends(call: Call) -> Answer:
     after = VALIDATION_SHEET if VALIDATION_SHEET in book.sheet_names else REGISTER_SHEET
     answer.replace_sheet(SUMMARY_SHEET, summary_rows(register, refresh.movements, refresh.distribution, WRITTEN_BY,
                                                      dt.datetime.now()).rows, after=after)
-    lines = [f"Summary sheet rebuilt for {register.period.label}."]
-    lines.append(f"Filled {plural(filled, 'empty trend cell')} from History."
-                 if filled else "No empty trend cell that History can fill.")
-    if conflicts:
-        verb, kept = (plural(conflicts, one, many, with_count=False) for one, many in (("disagrees", "disagree"),
-                                                                                         ("was", "were")))
-        lines.append(f"{plural(conflicts, 'arrow')} you typed {verb} with History and {kept} left as typed: "
-                     f"Validate lists {them_it(conflicts)}.")
-    answer.alert(" ".join(lines))
+    answer.alert(jobs.trends_message(refresh))
     return answer
 
 

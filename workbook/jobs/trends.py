@@ -9,7 +9,7 @@ from workbook.core.edit import SetCell, WorkbookEdit
 from workbook.core.model import Register
 from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import REGISTER_SHEET
-from workbook.core.words import plural
+from workbook.core.words import plural, them_it
 from workbook.jobs.common import Written, writing
 
 
@@ -19,6 +19,20 @@ def refresh_trends(register: Register) -> trends.Refresh:
     return trends.Refresh(register, computed, trends.trend_fills(register, computed), trends.movements(register),
                           trends.rating_distribution(register),
                           tuple(checks.check(register, [RULE_BY_ID["R014"]])))
+
+
+def trends_message(refresh: trends.Refresh) -> str:
+    """Return what the ribbon's and the task pane's Refresh trends say."""
+    conflicts = refresh.conflicts
+    lines = [f"Summary sheet rebuilt for {refresh.register.period.label}."]
+    lines.append(f"Filled {plural(refresh.fills, 'empty trend cell')} from History."
+                 if refresh.fills else "No empty trend cell that History can fill.")
+    if conflicts:
+        verb, kept = (plural(conflicts, one, many, with_count=False) for one, many in (("disagrees", "disagree"),
+                                                                                         ("was", "were")))
+        lines.append(f"{plural(conflicts, 'arrow')} you typed {verb} with History and {kept} left as typed: "
+                     f"Validate lists {them_it(conflicts)}.")
+    return " ".join(lines)
 
 
 def refresh_trends_file(path: Path) -> trends.Refresh:
