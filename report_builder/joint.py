@@ -102,11 +102,11 @@ def highest_marking(bodies: Sequence[JointBody]) -> str:
     return max((body.marking for body in bodies), key=order.index)
 
 
-def check_periods(bodies: Sequence[JointBody]) -> None:
-    """Refuse registers that report different quarters: one joint paper reports one quarter."""
-    periods = {body.content.title_block.period for body in bodies}
-    if len(periods) > 1:
-        each = "; ".join(f"{body.source} reports {body.content.title_block.period}" for body in bodies)
+def check_periods(reports: Sequence[tuple[str, str]]) -> None:
+    """Refuse registers (file name, quarter reported) that report different quarters: one joint paper reports
+    one quarter."""
+    if len({period for _, period in reports}) > 1:
+        each = "; ".join(f"{source} reports {period}" for source, period in reports)
         raise JointPaperError(f"{each}: a joint paper reports one quarter, so it was not built. Roll the registers "
                               f"to the same quarter, or give --period for a quarter all of them have closed.")
 
@@ -155,7 +155,7 @@ def forced_note(bodies: Sequence[JointBody], errors: Sequence[int]) -> tuple[str
 def joint_content(bodies: Sequence[JointBody], errors: Sequence[int] = ()) -> JointContent:
     """Return what the joint paper of `bodies` says (`errors`: each register's error count, for a forced paper)."""
     bodies = tuple(bodies)
-    check_periods(bodies)
+    check_periods([(body.source, body.content.title_block.period) for body in bodies])
     marking = highest_marking(bodies)
     names = tuple(body.name for body in bodies)
     block = bodies[0].content.title_block

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from report_builder.build import (_check_replaceable, _stamp_as_written, check_totals, convert_to_pdf, provenance)
 from report_builder.content import build_content
-from report_builder.joint import JointBody, JointContent, JointPaperError, joint_content
+from report_builder.joint import JointBody, JointContent, JointPaperError, check_periods, joint_content
 from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RegisterErrorsError
 from workbook.core.history import register_as_of
@@ -79,6 +79,7 @@ def build_joint_paper(register_paths: Sequence[Path | str], output_path: Path | 
         for path in paths:
             register = read_register(path)
             registers.append(register_as_of(register, period) if period is not None else register)
+        check_periods([(path.name, register.period.label) for path, register in zip(paths, registers)])
         found = [error_findings(register) for register in registers]
         flawed = [(path.name, errors) for path, errors in zip(paths, found) if errors]
         if flawed and not force:

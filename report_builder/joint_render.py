@@ -77,8 +77,8 @@ def _as_heading3(elements: list) -> list:
 def _body_section(number: int, body: JointBody) -> list:
     p, content = render._paragraph, body.content
     block = content.title_block
-    elements = [p(f"{number}. {body.name}: {block.register_title}", "Heading1"),
-                p(f"Protective marking of {body.name}'s register: {body.marking}.", "Normal"),
+    elements = [p(f"{number}. {body.name}: {block.register_title}", "Heading1", keep_next=True),
+                p(f"Protective marking: {body.marking}.", "Normal", keep_next=True),
                 *render._data_quality(content),
                 p(f"{body.name} has {plural(content.risk_count, 'open risk')} this quarter: "
                   f"{content.rating_counts_text()}.", "Normal"),
