@@ -378,11 +378,8 @@ def _joint_paper(registers: tuple[Path, ...], output: Path | None, template: Pat
     """Build one joint paper of several registers (`riskreg paper A.xlsx B.xlsx` or `--joint`)."""
     from workbook.jobs.joint_paper import build_joint_paper
 
-    if positions:
-        raise click.UsageError("--positions is for one register's paper; build each register's paper for its "
-                               "positions table.")
     paper = build_joint_paper(registers, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
-                              period=past, from_settings=from_settings)
+                              period=past, from_settings=from_settings, positions=positions)
     click.echo("\n".join(paper.lines()))
 
 

@@ -25,8 +25,9 @@ JOINT_SETTING = "Joint registers"
 SEPARATORS = re.compile(r"[;\n]")
 
 
-class JointSettingError(RiskregError):
-    """The Settings sheet's 'Joint registers' row is missing, empty or names a file that is not there."""
+class JointRequestError(RiskregError):
+    """What was asked of a joint paper cannot be done: the Settings sheet's 'Joint registers' row is missing, empty
+    or names a file that is not there, or an option only one register's paper has was given."""
 
 
 def joint_names(grid: Sequence[Sequence[object]] | None) -> tuple[int, list[str]]:
@@ -46,7 +47,7 @@ def joint_register_paths(workbook: Path) -> list[Path]:
     if not names:
         where = (f"cell {address(SETTINGS_SHEET, row, 2)} ({JOINT_SETTING}) is empty" if row else
                  f"the {SETTINGS_SHEET} sheet has no row labelled {JOINT_SETTING}")
-        raise JointSettingError(
+        raise JointRequestError(
             f"{workbook}: {where}, so there are no registers to join. Name the other registers' files in column B "
             f"of a {SETTINGS_SHEET} row labelled {JOINT_SETTING} (relative to this workbook's folder, separated "
             f"by semicolons), or name every register on the command line.")
@@ -54,7 +55,7 @@ def joint_register_paths(workbook: Path) -> list[Path]:
     for name in names:
         path = workbook.parent / name
         if not path.is_file():
-            raise JointSettingError(
+            raise JointRequestError(
                 f"{workbook}: cell {address(SETTINGS_SHEET, row, 2)} ({JOINT_SETTING}) names {name!r}, but there is "
                 f"no file {path}. Correct the name (relative to this workbook's folder), or move the register "
                 "there.")
@@ -96,10 +97,14 @@ class JointPaper:
 
 def build_joint_paper(registers: Sequence[Path], output: Path | None = None, *, template: Path | None = None,
                       force: bool = False, pdf: bool = False, overwrite: bool = False,
-                      period: Period | None = None, from_settings: bool = False) -> JointPaper:
+                      period: Period | None = None, from_settings: bool = False,
+                      positions: bool = False) -> JointPaper:
     """Write one paper for `registers` (or, `from_settings`, for the first and those its Settings list)."""
     from report_builder.joint_build import build_joint_paper as build
 
+    if positions:
+        raise JointRequestError("--positions is for one register's paper; build each register's paper for its "
+                                "positions table.")
     paths = joint_register_paths(Path(registers[0])) + [Path(p) for p in registers[1:]] if from_settings \
         else [Path(p) for p in registers]
     target = output or default_joint_path(paths[0], period)

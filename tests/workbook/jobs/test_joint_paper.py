@@ -53,5 +53,5 @@ def test_positions_are_for_one_registers_paper(tmp_path):
     force, opcc = force_register(tmp_path / "force.xlsx"), opcc_register(tmp_path / "opcc.xlsx")
     result = run_cli("paper", force, opcc, "--positions")
     assert result.exit_code == 2
-    assert result.output.endswith("Error: --positions is for one register's paper; build each register's paper for "
+    assert result.output == ("Error: --positions is for one register's paper; build each register's paper for "
                                   "its positions table.\n")
