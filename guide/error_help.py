@@ -574,6 +574,11 @@ HELP: tuple[Help, ...] = (
          "A file named in the Settings row *Joint registers* is not there (names are read relative to the "
          "workbook's own folder).",
          "Correct the name in that cell, or move the register where it says."),
+    Help(("the joint paper keeps the template's title block down to its",),
+         "The joint paper takes the template's title block (everything above the `{{ data_quality }}` paragraph), "
+         "its header, footer and page layouts, and writes its own sections below; this template has no "
+         "`{{ data_quality }}` paragraph, so riskreg cannot tell where the title block ends.",
+         "Put `{{ data_quality }}` on a line of its own below the title block, as in the bundled template."),
     Help(("--positions is for one register's paper",),
          "The positions table is built for a single register's paper, not for the joint paper.",
          "Leave out `--positions`, and build each register's own paper with `--positions` when the Committee "

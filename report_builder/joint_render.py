@@ -7,21 +7,23 @@ import copy
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from report_builder import appendix, render, wordml
 from report_builder.content import PAPER_MARKER
 from report_builder.joint import JointBody, JointContent, and_list
+from workbook.core.errors import TemplateError
 from workbook.core.words import plural
 
 # The widths of the combined tables: the label column, then the bodies and the total share the rest of the page.
 LABEL_CM, PAGE_CM = 4.0, 17.0
 
 
-def _context(joint: JointContent) -> dict[str, object]:
+def _context(joint: JointContent) -> dict[str, Any]:
     """Return the template's placeholder values for the joint paper: the first register's, with the joint
     paper's own title, bodies and marking."""
     first = joint.bodies[0].content
-    values: dict[str, object] = dict(first.placeholders())
+    values: dict[str, Any] = dict(first.placeholders())
 
     def each(name: str) -> str:
         return "; ".join(dict.fromkeys(str(getattr(b.content.title_block, name)) for b in joint.bodies))
@@ -154,12 +156,16 @@ def render_joint(joint: JointContent, template: Path, target: Path) -> None:
     body = document.element.body
     width_cm = render._printable_width_cm(document, "appendix")
     children = list(body.iterchildren())
-    first_block = next(i for i, e in enumerate(children)
-                       if render._sentinel("data_quality") in "".join(t.text or "" for t in e.iter(render._w("t"))))
-    portrait = next(e.find(f"{render._w('pPr')}/{render._w('sectPr')}") for e in children
-                    if e.tag == render._w("p") and e.find(f"{render._w('pPr')}/{render._w('sectPr')}") is not None)
-    landscape = body.find(render._w("sectPr"))
-    portrait, landscape = copy.deepcopy(portrait), copy.deepcopy(landscape)
+    first_block = next((i for i, e in enumerate(children) if e.getparent() is body and render._sentinel(
+        "data_quality") in "".join(t.text or "" for t in e.iter(render._w("t")))), None)
+    if first_block is None:
+        raise TemplateError(f"{Path(template).name}: the joint paper keeps the template's title block down to its "
+                            "{{ data_quality }} paragraph, which this template lacks. Put {{ data_quality }} on a "
+                            "line of its own below the title block.")
+    breaks = [e.find(f"{render._w('pPr')}/{render._w('sectPr')}") for e in children if e.tag == render._w("p")]
+    landscape = copy.deepcopy(body.find(render._w("sectPr")))
+    # the template's first page layout (portrait) for each body's section; its last (landscape) for its appendix
+    portrait = copy.deepcopy(next((b for b in breaks if b is not None), landscape))
     for element in children[first_block:]:
         if element.tag != render._w("sectPr"):
             body.remove(element)

@@ -194,3 +194,18 @@ def test_a_register_named_twice_is_refused(pair, tmp_path):
     result = run_cli("paper", force, force, "-o", tmp_path / "j.docx")
     assert (result.exit_code, result.output) == (
         2, f"Error: {force}: named twice; a joint paper takes each register once.\n")
+
+
+def test_a_template_without_the_data_quality_paragraph_is_refused_naming_it(pair, tmp_path):
+    from templates import BOARD_PAPER
+
+    template = docx.Document(str(BOARD_PAPER))
+    mark = next(p for p in template.paragraphs if p.text == "{{ data_quality }}")
+    mark._element.getparent().remove(mark._element)
+    template.save(str(tmp_path / "mine.docx"))
+    paper = tmp_path / "joint.docx"
+    result = run_cli("paper", *pair, "-o", paper, "--template", tmp_path / "mine.docx")
+    assert (result.exit_code, result.output) == (2, (
+        "Error: mine.docx: the joint paper keeps the template's title block down to its {{ data_quality }} "
+        "paragraph, which this template lacks. Put {{ data_quality }} on a line of its own below the title block.\n"))
+    assert not paper.exists()
