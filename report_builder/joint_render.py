@@ -124,6 +124,15 @@ def _section_break(prototype) -> object:
     return paragraph
 
 
+# Word's core properties hold at most 255 characters each; a paper of many registers names more.
+PROPERTY_CHARS = 255
+
+
+def _fit(text: str) -> str:
+    """Return `text` cut at a word to fit a core property, marked '…' when cut."""
+    return text if len(text) <= PROPERTY_CHARS else text[:PROPERTY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _set_properties(document, joint: JointContent) -> None:
     shas = [b.content.provenance.short_sha for b in joint.bodies if b.content.provenance]
     props = document.core_properties
@@ -140,7 +149,7 @@ def _set_properties(document, joint: JointContent) -> None:
                                *(f"register {b.source}" for b in joint.bodies)]),
     }
     for name, value in values.items():
-        setattr(props, name, wordml.clean(value))
+        setattr(props, name, _fit(wordml.clean(value)))
     props.language = render.LANGUAGE
     props.revision = 1  # as the single paper: an edited joint paper is kept, not replaced
     props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)

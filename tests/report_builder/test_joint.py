@@ -209,3 +209,23 @@ def test_a_template_without_the_data_quality_paragraph_is_refused_naming_it(pair
         "Error: mine.docx: the joint paper keeps the template's title block down to its {{ data_quality }} "
         "paragraph, which this template lacks. Put {{ data_quality }} on a line of its own below the title block.\n"))
     assert not paper.exists()
+
+
+def test_three_registers_forced_past_one_with_errors(pair, tmp_path):
+    force, opcc = pair
+    fire = force_register(tmp_path / "fire.xlsx", clean=False)
+    set_setting(fire, "Organisation", "West Midlands Fire Service")
+    set_setting(fire, "Protective marking", "OFFICIAL-SENSITIVE")
+    paper = tmp_path / "joint.docx"
+    result = run_cli("paper", force, fire, opcc, "-o", paper, "--force")
+    assert result.exit_code == 0, result.output
+    assert "marked OFFICIAL-SENSITIVE, 3 registers: " in result.output
+    document = docx.Document(str(paper))
+    assert len(document.core_properties.comments) <= 255  # Word's limit, though three registers' lines are longer
+    assert [p.text for p in document.paragraphs if p.text.startswith("Appendix ")] == [
+        f"Appendix A: {FORCE} – Corporate Risk Register – Quarter 2 2021/22",
+        "Appendix B: West Midlands Fire Service – Corporate Risk Register – Quarter 2 2021/22",
+        f"Appendix C: {OPCC} – Corporate Risk Register – Quarter 2 2021/22"]
+    assert _paragraphs(paper)[7].startswith(
+        "Data quality: this joint paper was built with --force although the register of West Midlands Fire Service "
+        "(fire.xlsx: 1 error) has errors")
