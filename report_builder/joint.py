@@ -147,7 +147,7 @@ def forced_note(bodies: Sequence[JointBody], errors: Sequence[int]) -> tuple[str
     flawed = [f"{body.name} ({body.source}: {plural(count, 'error')})" for body, count in zip(bodies, errors) if count]
     if not flawed:
         return ()
-    return (f"Data quality: this joint paper was built with --force although the {'register' if len(flawed) == 1 else 'registers'} "
+    return (f"Data quality: this joint paper was built although the {'register' if len(flawed) == 1 else 'registers'} "
             f"of {and_list(flawed)} {'has' if len(flawed) == 1 else 'have'} errors that should be corrected before it "
             f"is relied on; each body's section lists them.",)
 

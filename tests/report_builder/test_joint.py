@@ -122,7 +122,7 @@ def test_a_register_with_errors_stops_the_joint_paper_naming_it_unless_forced(tm
         "Note: built with --force; the paper carries a data-quality note naming force.xlsx (1 error).")
     text = _paragraphs(paper)
     assert text[7] == (
-        f"Data quality: this joint paper was built with --force although the register of {FORCE} (force.xlsx: 1 "
+        f"Data quality: this joint paper was built although the register of {FORCE} (force.xlsx: 1 "
         "error) has errors that should be corrected before it is relied on; each body's section lists them.")
     assert ("Data quality: this paper was built although the register has 1 error that should be corrected before "
             "it is relied on:") in text
@@ -227,5 +227,5 @@ def test_three_registers_forced_past_one_with_errors(pair, tmp_path):
         "Appendix B: West Midlands Fire Service – Corporate Risk Register – Quarter 2 2021/22",
         f"Appendix C: {OPCC} – Corporate Risk Register – Quarter 2 2021/22"]
     assert _paragraphs(paper)[7].startswith(
-        "Data quality: this joint paper was built with --force although the register of West Midlands Fire Service "
+        "Data quality: this joint paper was built although the register of West Midlands Fire Service "
         "(fire.xlsx: 1 error) has errors")

@@ -41,7 +41,7 @@ def test_counts_are_added_per_band_when_the_bands_agree(register):
                                    ("Low", "0", "0", "0"), ("Total", "4", "4", "8"))
     assert joint.scales_note == "" and joint.risk_count == 8
     assert joint.data_quality == (
-        "Data quality: this joint paper was built with --force although the register of West Midlands Police "
+        "Data quality: this joint paper was built although the register of West Midlands Police "
         "(b.xlsx: 2 errors) has errors that should be corrected before it is relied on; each body's section lists "
         "them.",)
 
