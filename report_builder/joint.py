@@ -147,9 +147,9 @@ def forced_note(bodies: Sequence[JointBody], errors: Sequence[int]) -> tuple[str
     flawed = [f"{body.name} ({body.source}: {plural(count, 'error')})" for body, count in zip(bodies, errors) if count]
     if not flawed:
         return ()
-    return (f"Data quality: this joint paper was built although the {'register' if len(flawed) == 1 else 'registers'} "
-            f"of {and_list(flawed)} {'has' if len(flawed) == 1 else 'have'} errors that should be corrected before it "
-            f"is relied on; each body's section lists them.",)
+    return (f"Data quality: this joint paper was built although the {plural(flawed, 'register', with_count=False)} "
+            f"of {and_list(flawed)} {plural(flawed, 'has', 'have', with_count=False)} errors that should be corrected "
+            f"before it is relied on; each body's section lists them.",)
 
 
 def joint_content(bodies: Sequence[JointBody], errors: Sequence[int] = ()) -> JointContent:

@@ -38,12 +38,12 @@ def joint_refusal(flawed: Sequence[tuple[str, list]]) -> RegisterErrorsError:
             items = [f"({number}) {item}" for number, item in enumerate(items, start=1)]
         parts.append(f"{source} has {plural(errors, 'error')}: {' '.join(items)}")
     names = ", ".join(source for source, _ in flawed)
-    one = len(flawed) == 1
-    listing = (f"{names}: {'the register has' if one else 'the registers have'} errors, so the joint paper was "
-               f"not built: {'; '.join(parts)}")
+    registers = plural(flawed, "register", with_count=False)
+    listing = (f"{names}: the {registers} {plural(flawed, 'has', 'have', with_count=False)} errors, so the joint "
+               f"paper was not built: {'; '.join(parts)}")
     every = [finding for _, errors in flawed for finding in errors]
     return RegisterErrorsError(
-        f"{listing} Correct {them_it(every)} in the {'register' if one else 'registers'} (`riskreg validate "
+        f"{listing} Correct {them_it(every)} in the {registers} (`riskreg validate "
         f"REGISTER` lists every finding), or pass --force to build the joint paper with a data-quality note.",
         every, listing)
 

@@ -13,7 +13,7 @@ from report_builder import appendix, render, wordml
 from report_builder.content import PAPER_MARKER
 from report_builder.joint import JointBody, JointContent, and_list
 from workbook.core.errors import TemplateError
-from workbook.core.words import plural
+from workbook.core.words import is_are, plural
 
 # The widths of the combined tables: the label column, then the bodies and the total share the rest of the page.
 LABEL_CM, PAGE_CM = 4.0, 17.0
@@ -49,7 +49,7 @@ def _summary(joint: JointContent) -> list:
     p = render._paragraph
     elements = [p("1. Purpose", "Heading1"), p(joint.purpose, "Normal"),
                 p("2. Summary across the registers", "Heading1"),
-                p(f"There {'is' if joint.risk_count == 1 else 'are'} {plural(joint.risk_count, 'open risk')} on the "
+                p(f"There {is_are(joint.risk_count)} {plural(joint.risk_count, 'open risk')} on the "
                   f"registers this quarter: " + "; ".join(
                       f"{b.name} {b.content.risk_count}" for b in joint.bodies) + ".", "Normal"),
                 p("2.1 Risks by residual rating", "Heading2", keep_next=True)]

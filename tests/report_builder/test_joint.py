@@ -74,7 +74,8 @@ def test_force_and_opcc_make_one_paper_with_each_body_counted_on_its_own_scale(p
     assert [sorted(set(ids)) for ids in appendix_ids] == [
         sorted(f"CRR{n:02d}" for n in range(1, 19)), ["PCC1", "PCC2", "PCC3"]]
     assert [s.header.paragraphs[0].text for s in document.sections] == ["OFFICIAL"] * 4
-    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE] * 2  # each appendix on landscape pages
+    # each body's section on portrait pages, its appendix on landscape ones
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE] * 2
 
 
 def test_bands_that_agree_make_one_combined_table_with_totals_and_the_highest_marking(tmp_path):
