@@ -27,6 +27,8 @@ def test_the_settings_list_builds_the_same_paper_as_the_files_named(tmp_path):
     assert result.exit_code == 0, result.output
     written = default_joint_path(force)
     assert written == tmp_path / "force joint paper.docx" and result.output.startswith(f"Wrote {written}: ")
+    again = run_cli("paper", force, "--joint")  # riskreg's own unchanged joint paper is replaced
+    assert again.exit_code == 0 and again.output.startswith(f"Wrote {written}: "), again.output
     named = tmp_path / "named.docx"
     assert run_cli("paper", force, opcc, "-o", named).exit_code == 0
     assert normalised_text(written) == normalised_text(named)
