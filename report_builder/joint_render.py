@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from report_builder import appendix, render, wordml
+from report_builder import appendix, charts, render, wordml
 from report_builder.content import PAPER_MARKER
 from report_builder.joint import JointBody, JointContent, and_list
 from workbook.core.errors import TemplateError
@@ -88,7 +88,12 @@ def _body_section(number: int, body: JointBody) -> list:
                 p(f"{number}.2 Movement this quarter", "Heading2", keep_next=True), *render._movement_table(content),
                 *render._movement_sentences(content)]
     if content.heat_points:
-        elements += [p(f"{number}.3 Risk profile", "Heading2", keep_next=True), render._heat_map(content)]
+        elements += [p(f"{number}.3 Risk profile", "Heading2", keep_next=True),
+                     p(f"Residual likelihood and impact of {body.name}'s open risks: " + (
+                         "the number of open risks in each cell" if len(content.heat_points) > charts.LABELLED_RISKS
+                         else "each risk in its cell; (was L×I) gives last quarter's cell of a risk that moved"),
+                       "Caption", keep_next=True),
+                     render._heat_map(content)]
         if content.heat_map_note:
             elements.append(p(content.heat_map_note, "Normal", space_before_pt=6))
     elements += [p(f"{number}.{4 if content.heat_points else 3} Risks requiring the Committee's attention",
