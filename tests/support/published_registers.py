@@ -30,13 +30,15 @@ class Truth:
 
 
 def band5(score: int) -> str:
-    """Return riskreg's default 5×5 band of `score`, as the README states them (15+ High, 6–14 Medium)."""
-    return "High" if score >= 15 else "Medium" if score >= 6 else "Low"
+    """Return the register's default band of `score` on a 5×5 matrix over High/Medium/Low, as the in-depth guide
+    states them (two thirds and one third of the highest score: 17+ High, 9–16 Medium)."""
+    return "High" if score >= 17 else "Medium" if score >= 9 else "Low"
 
 
 def band4(score: int) -> str:
-    """Return riskreg's default 4×4 band of `score` (9+ High, 5–8 Medium): a source whose scores stay within 16."""
-    return "High" if score >= 9 else "Medium" if score >= 5 else "Low"
+    """Return the default band of `score` on a 4×4 matrix (11+ High, 6–10 Medium): a source whose scores stay
+    within 16."""
+    return "High" if score >= 11 else "Medium" if score >= 6 else "Low"
 
 
 def _now(ids: list[str], ratings: list[str], period: str) -> set[tuple[str, str, str]]:

@@ -39,10 +39,10 @@ from workbook.importers.headers import (
     read_header,
 )
 from workbook.importers.ratings import (
-    DEFAULT_BANDS,
     Band,
     band_heading,
     band_of,
+    default_bands,
     is_no_rating,
     rating_word,
     source_scale,
@@ -323,10 +323,10 @@ class _Planner:
                 "picked the right sheet (--sheet) or file.")
         period = self._period()
         scale = self._scale(groups)
-        bands = tuple(self.bands) or DEFAULT_BANDS[scale]
+        bands = tuple(self.bands) or default_bands(scale)
         if not self.bands and (self.by_field.keys() & {"score", "likelihood", "impact_score", "previous"}):
             self.say("note", None, None, "", "score bands: " + ", ".join(
-                f"{b.low}–{b.high} {b.rating}" for b in bands) + f" (riskreg's default for a {scale}×{scale} "
+                f"{b.low:g}–{b.high:g} {b.rating}" for b in bands) + f" (riskreg's default for a {scale}×{scale} "
                 "matrix; give `bands` in a mapping file to use yours)")
         matrix = Matrix(scale)
         risks, history, user = [], [], [c.header for c in self.kept]
