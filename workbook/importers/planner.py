@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from workbook.core.errors import ImportSourceError, PeriodError
+from workbook.core.ids import natural_key
 from workbook.core.matrix import Matrix
 from workbook.core.model import column_letter
 from workbook.core.periods import Period
@@ -24,7 +25,7 @@ from workbook.core.schema import (
 )
 from workbook.core.values import as_date, as_number
 from workbook.core.words import plural
-from workbook.importers.cleaning import id_pattern, is_furniture, natural_key, quarter_of, strip_footnote, whole
+from workbook.importers.cleaning import id_pattern, is_furniture, quarter_of, strip_footnote, whole
 from workbook.importers.columns import DEPTH_KEYS, REGISTER_FIELDS, normalise
 from workbook.importers.headers import (
     HEADER_SEARCH_ROWS,
