@@ -26,7 +26,13 @@ class Truth:
     rows: str  # the reconciliation line
     period: str
     scale: tuple[str, ...] = ("High", "Medium", "Low")
+    not_collected: tuple[str, ...] = ()  # the required columns the source has none of (Settings' Not collected)
+    trends_from: str = ""  # the quarter after the last one the source gives no trend for (Settings)
     extra: dict[str, object] = field(default_factory=dict)
+
+
+# A register of titles and ratings: no Description, Impact or Key Controls column.
+TITLES_ONLY = ("Description", "Impact", "Key Controls and Activities")
 
 
 def band5(score: int) -> str:
@@ -109,7 +115,8 @@ def parish_word(path: Path) -> Truth:
     ratings = [HML[p[3]] for p in PARISH]
     return Truth(ids, ratings, _now(ids, ratings, "2023/24 Q1"),
                  "7 source rows: 5 risks, 0 continuation rows, 2 headings, 0 footnotes/notes, 0 dropped",
-                 "2023/24 Q1", extra={"portfolio": [p[1] for p in PARISH]})
+                 "2023/24 Q1", not_collected=("Impact",), trends_from="2023/24 Q2",
+                 extra={"portfolio": [p[1] for p in PARISH]})
 
 
 # 2. District council: merged title rows, a two-row header (Inherent / Residual risk over L, I, Score), numeric
@@ -147,7 +154,7 @@ def district_workbook(path: Path) -> Truth:
     ratings = [band5(r[3][0] * r[3][1]) for r in DISTRICT]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q3"),
                  "9 source rows: 6 risks, 0 continuation rows, 0 headings, 3 footnotes/notes, 0 dropped",
-                 "2024/25 Q3")
+                 "2024/25 Q3", not_collected=TITLES_ONLY, trends_from="2024/25 Q3")
 
 
 # 3. County council: a quarter-column summary of RAG ratings under a merged title, one risk closed (blank for the
@@ -182,7 +189,8 @@ def county_workbook(path: Path) -> Truth:
     ratings = [RAG[[r for r in rags if r][-1]] for _, _, rags in COUNTY]
     return Truth([c[0] for c in COUNTY], ratings, history,
                  "7 source rows: 5 risks, 0 continuation rows, 0 headings, 2 footnotes/notes, 0 dropped",
-                 "2024/25 Q4", extra={"closed": {"CRR09": "2024/25 Q3"}})
+                 "2024/25 Q4", not_collected=TITLES_ONLY,
+                 extra={"closed": {"CRR09": "2024/25 Q3"}})
 
 
 # 4. Unitary authority: CSV, three unlabelled L / I / S groups (inherent, residual, target), "Resp." for the
@@ -209,7 +217,7 @@ def unitary_csv(path: Path) -> Truth:
     history = _now(ids, ratings, "2024/25 Q2") | {(u[0], "2024/25 Q1", band5(u[5])) for u in UNITARY}
     return Truth(ids, ratings, history,
                  "4 source rows: 4 risks, 0 continuation rows, 0 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q2")
+                 "2024/25 Q2", not_collected=TITLES_ONLY, trends_from="2024/25 Q2")
 
 
 # 5. Fire and rescue authority: Word table, a section row merged across, one header cell ("Risk Rating")
@@ -245,7 +253,8 @@ def fire_word(path: Path) -> Truth:
     ratings = [band5(f[3]) for f in FIRE]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q4"),
                  "6 source rows: 4 risks, 0 continuation rows, 2 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q4", extra={"trends": [f[4].replace("↑", "↗").replace("↓", "↘").replace("↔", "→")
+                 "2024/25 Q4", not_collected=("Impact",), trends_from="2024/25 Q4",
+                 extra={"trends": [f[4].replace("↑", "↗").replace("↓", "↘").replace("↔", "→")
                                                  for f in FIRE]})
 
 
@@ -277,7 +286,8 @@ def police_workbook(path: Path) -> Truth:
     ratings = [band5(p[2] * p[3]) for p in POLICE]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q3"),
                  "7 source rows: 3 risks, 3 continuation rows, 0 headings, 1 footnotes/notes, 0 dropped",
-                 "2024/25 Q3", extra={"actions": ["\n".join(p[4]) for p in POLICE]})
+                 "2024/25 Q3", not_collected=TITLES_ONLY, trends_from="2024/25 Q4",
+                 extra={"actions": ["\n".join(p[4]) for p in POLICE]})
 
 
 # 7. NHS trust board assurance framework: Word table, a two-row header (Initial / Current / Target risk score
@@ -320,7 +330,8 @@ def nhs_baf_word(path: Path) -> Truth:
     ratings = [band5(b[4][0] * b[4][1]) for b in BAF]
     return Truth(ids, ratings, _now(ids, ratings, "2025/26 Q2"),
                  "6 source rows: 4 risks, 0 continuation rows, 2 headings, 0 footnotes/notes, 0 dropped",
-                 "2025/26 Q2", extra={"inherent": [b[3][0] * b[3][1] for b in BAF],
+                 "2025/26 Q2", not_collected=TITLES_ONLY, trends_from="2025/26 Q3",
+                 extra={"inherent": [b[3][0] * b[3][1] for b in BAF],
                                       "target": [b[5][0] * b[5][1] for b in BAF]})
 
 
@@ -350,7 +361,7 @@ def university_workbook(path: Path) -> Truth:
     ratings = [u[3] for u in UNIVERSITY]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q2"),
                  "3 source rows: 3 risks, 0 continuation rows, 0 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q2")
+                 "2024/25 Q2", not_collected=("Impact",), trends_from="2024/25 Q3")
 
 
 # 9. Charity: rows copied from the trustees' annual report PDF into a CSV: the Category cell, merged in the
@@ -375,7 +386,8 @@ def charity_csv(path: Path) -> Truth:
     ratings = [c[4] for c in CHARITY]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q4"),
                  "5 source rows: 5 risks, 0 continuation rows, 0 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q4", extra={"realigned": 3})
+                 "2024/25 Q4", not_collected=("Description", "Impact"), trends_from="2025/26 Q1",
+                 extra={"realigned": 3})
 
 
 # 10. Arm's-length body: workbook, a merged title, the Topic merged down over risks that each have their own
@@ -408,7 +420,8 @@ def alb_workbook(path: Path) -> Truth:
     history = _now(ids, ratings, "2024/25 Q3") | {(a[1], "2024/25 Q2", band4(a[4])) for a in ALB}
     return Truth(ids, ratings, history,
                  "7 source rows: 5 risks, 0 continuation rows, 0 headings, 2 footnotes/notes, 0 dropped",
-                 "2024/25 Q3", extra={"portfolio": [a[0] for a in ALB], "names": [a[2] for a in ALB]})
+                 "2024/25 Q3", not_collected=("Impact",), trends_from="2024/25 Q3",
+                 extra={"portfolio": [a[0] for a in ALB], "names": [a[2] for a in ALB]})
 
 
 CORPUS = {  # file name -> builder, the --period to give (None: the quarter columns tell it)
