@@ -28,6 +28,7 @@ from workbook.importers.table import RawTable
 HEADER_SEARCH_ROWS = 40
 KEEP = "keep"  # a mapping file's word for "the user's own column"
 IGNORE = "ignore"
+ASIDE = "aside"  # a column beyond the table's last header with text in few rows: notes beside the table
 GROUP_SEPARATOR = " – "
 # A column headed like a text or rating field whose cells are all numbers is the score of that field.
 NUMERIC_READINGS = {"impact": "impact_score", "rating": "score"}
@@ -72,6 +73,8 @@ class ColumnPlan:
             return f"kept as your own column '{self.header}'"
         if self.field == IGNORE:
             return "left out (mapping file says ignore)"
+        if self.field == ASIDE:
+            return "text beside the table: on the Import report"
         if self.field == "score" and self.stage == "residual":
             return f"{COLUMN_BY_KEY['residual_score'].header}; rates the risk by its band"
         if self.field in COLUMN_BY_KEY:
@@ -292,7 +295,20 @@ def _headerless(table: RawTable, header: Header, cell: HeaderCell, position: int
             return _Reading(shown, KEEP, "", f"trend arrows of the {stage} assessment")
         if trend_free:
             return _Reading(shown, "trend", "", "no header; its values are trend arrows")
+    if has_values and _beside(table, header, position):
+        return _Reading(shown, ASIDE, "", "no header, to the right of the table's last header, text in few rows")
     return _Reading(shown, KEEP, "", "no header") if has_values else _Reading(shown, None, "", "empty")
+
+
+def _beside(table: RawTable, header: Header, position: int) -> bool:
+    """Return whether the headerless column at `position` holds notes beside the table rather than a column of
+    it: it is to the right of every header, and fewer than half the rows with text in the table have text in it."""
+    if any(cell.text.strip() or cell.copy for cell in header.cells[position:]):
+        return False
+    headed = [i for i, cell in enumerate(header.cells) if cell.text.strip() or cell.copy]
+    rows = [r for r in table.rows[header.last + 1:] if any(r[i] for i in headed if i < len(r))]
+    filled = sum(1 for r in rows if position < len(r) and r[position])
+    return filled * 2 < len(rows)
 
 
 def _by_meaning(table: RawTable, header: Header, position: int, text: str, match: Match) -> _Reading:
@@ -343,7 +359,7 @@ def _renamed(reading: _Reading, position: int, plans: Sequence[ColumnPlan], seen
 def _claimed(table: RawTable, header: Header, position: int, reading: _Reading, overridden: bool,
              plans: Sequence[ColumnPlan], claimed: dict[str, int]) -> _Reading:
     """Return `reading` once its field is free: a second Risk-like column takes the Description; else raise."""
-    if reading.field not in claimed or reading.field in (KEEP, IGNORE, "quarter", "trends"):
+    if reading.field not in claimed or reading.field in (KEEP, IGNORE, ASIDE, "quarter", "trends"):
         return reading
     fallback = FALLBACKS.get(str(reading.field))
     if not overridden and fallback and fallback not in claimed:
@@ -397,7 +413,7 @@ def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
         reading = _claimed(table, header, position, _renamed(reading, position, plans, seen, notes), bool(found),
                            plans, claimed)
         seen.setdefault(reading.text.lower(), position)
-        if reading.field not in (None, KEEP, IGNORE):
+        if reading.field not in (None, KEEP, IGNORE, ASIDE):
             claimed[str(reading.field)] = position
         plans.append(ColumnPlan(position, reading.text, reading.field, reading.stage, reading.why, reading.period))
     _check_mapping_used(table, header, mapping, used, plans)

@@ -28,6 +28,7 @@ from workbook.core.words import plural
 from workbook.importers.cleaning import id_pattern, is_furniture, quarter_of, strip_footnote, whole
 from workbook.importers.columns import DEPTH_KEYS, REGISTER_FIELDS, normalise
 from workbook.importers.headers import (
+    ASIDE,
     HEADER_SEARCH_ROWS,
     IGNORE,
     KEEP,
@@ -50,7 +51,17 @@ from workbook.importers.ratings import (
     trend_arrow,
 )
 from workbook.importers.report import Entry
-from workbook.importers.rows import CONTINUATION, DROPPED, HEADING, NOTE, RISK, Group, Grouping, group_rows
+from workbook.importers.rows import (
+    BESIDE,
+    CONTINUATION,
+    DROPPED,
+    HEADING,
+    NOTE,
+    RISK,
+    Group,
+    Grouping,
+    group_rows,
+)
 from workbook.importers.table import RawTable, Span
 
 __all__ = ["IGNORE", "KEEP", "ColumnPlan", "ImportMapping", "Plan", "choose_table", "find_header", "id_pattern",
@@ -175,7 +186,8 @@ class _Planner:
                  period: Period | None):
         self.table, self.header, self.columns, self.mapping = table, header, columns, mapping
         self.report: list[Entry] = []
-        self.by_field = {c.field: c for c in columns if c.field not in (None, KEEP, IGNORE, "quarter", "trends")}
+        self.by_field = {c.field: c for c in columns
+                         if c.field not in (None, KEEP, IGNORE, ASIDE, "quarter", "trends")}
         # (quarter, column) of each quarter column, oldest first
         self.quarters = sorted(((c.period, c) for c in columns if c.field == "quarter" and c.period is not None),
                                key=lambda pc: pc[0])
@@ -241,14 +253,19 @@ class _Planner:
     def groups(self) -> list[Group]:
         positions = {key: plan.position for key, plan in self.by_field.items()}
         heading = [normalise(v) for v in self.table.rows[self.header.last] if v]
-        used = {c.position for c in self.columns if c.field not in (None, IGNORE)}
-        self.grouping = grouping = group_rows(self.table, self.header.last, heading, positions, used)
+        used = {c.position for c in self.columns if c.field not in (None, IGNORE, ASIDE)}
+        aside = {c.position for c in self.columns if c.field == ASIDE}
+        self.grouping = grouping = group_rows(self.table, self.header.last, heading, positions, used, aside)
         self._regroup(grouping.group_columns)
         for index, (kind, what) in sorted(grouping.kinds.items()):
             row = self.table.rows[index]
             text = " | ".join(dict.fromkeys(v for v in row if v))[:200]
-            if kind == NOTE:
+            if kind == NOTE and what == BESIDE:
+                self._beside(index, aside)
+            elif kind == NOTE:
                 self.say("footnote" if what.startswith("footnote") else "skipped", index, None, text, what)
+            elif kind in (RISK, CONTINUATION):
+                self._beside(index, aside)
             elif kind == DROPPED:
                 self.say("dropped", index, None, text, f"{what}: not imported; name its column in a mapping file")
             elif kind == HEADING:
@@ -266,6 +283,15 @@ class _Planner:
                          "read as more of this risk (one line each in its columns)")
         self._say_merges()
         return grouping.groups
+
+    def _beside(self, index: int, aside: set[int]) -> None:
+        """Say each cell of row `index` to the right of the table (notes beside it), so none is lost."""
+        row = self.table.rows[index]
+        for position in sorted(aside):
+            if position < len(row) and row[position]:
+                self.say("note", index, position, row[position][:300], "text to the right of the table, beyond "
+                         "its last header: kept on this sheet (name the column `keep` in a mapping file to make it "
+                         "a column of the register)")
 
     def _heading(self, index: int, text: str) -> None:
         band = band_heading(text)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbook.core import trends
 from workbook.core.model import HistoryEntry, Register, Risk
+from workbook.core.words import plural
 from workbook.core.schema import (
     COLUMNS,
     CORE_COLUMNS,
@@ -51,11 +52,6 @@ def fill_trends(plan: Plan) -> int:
     if fills:
         plan.add(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
                                  "worked out from the imported History"))
-    empty = sum(1 for values in plan.risks for key in TREND_KEYS if not values.get(key))
-    if empty:
-        plan.add(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
-                                 "the source does not say how those risks moved in those quarters; fill them in "
-                                 "(`riskreg validate` lists them)"))
     return len(fills)
 
 
@@ -83,6 +79,11 @@ def mark_not_collected(plan: Plan) -> None:
                        f"{' to ' + unknown[-1].label if len(unknown) > 1 else ''}: those trend cells are left blank "
                        f"and Settings' Trends recorded from is {start.label}, so `riskreg validate` warns once "
                        "rather than an error per cell"))
+    empty = sum(1 for values in open_risks for key, period in zip(TREND_KEYS, plan.trend_periods)
+                if not values.get(key) and not (unknown and period <= unknown[-1]))
+    if empty:
+        plan.add(Entry("note", plan.source, "", f"{plural(empty, 'trend cell')} left empty: the source does not "
+                       "say how those risks moved in those quarters; fill them in (`riskreg validate` lists them)"))
 
 
 def write_plan(plan: Plan, output: Path, *, force: bool = False) -> Path:
