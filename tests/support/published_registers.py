@@ -1,4 +1,4 @@
-"""Registers as ten kinds of public body publish them, built as real files for the import corpus.
+"""Registers as eleven kinds of public body publish them, built as real files for the import corpus.
 
 Each builder writes its file in the shape its kind of body publishes (merged title rows, group cells, two-row
 headers, Word tables with merges, footnotes, rows copied from a PDF) and returns what a person reading it counts:
@@ -424,6 +424,51 @@ def alb_workbook(path: Path) -> Truth:
                  extra={"portfolio": [a[0] for a in ALB], "names": [a[2] for a in ALB]})
 
 
+# 11. Town council: workbook after Ferndown Town Council's "Financial Risk Management 2020-2021" (ferndown.gov.uk):
+#     Risk Area | Risk Identified | Level of risk (H/M/L) | Management of Risk | Action required | Review date, each
+#     section a row merged across ("Section One : Areas where there may be scope to use insurance …"), levels
+#     written "High." with a full stop; the clerk's notes typed in the cells to the right of the table.
+TOWN_SECTIONS = {
+    "Section One : Areas where there may be scope to use insurance to help manage risk": [
+        ("Property and contents owned by the council", "Loss or damage", "High.",
+         "An up to date register of assets and investments.", "Reviewed annually by council", "Mar 2020"),
+        ("Damage to third party property or individuals", "Public liability", "High.",
+         "Property maintenance and insurance cover", "Insurance renewed annually", "May 2020"),
+        ("Loss of cash through theft or dishonesty", "Fidelity guarantee", "Medium",
+         "Risk assessment and procedure in place", "Internal controls checked", "May 2020"),
+    ],
+    "Section Two – Working with others to help to manage risk": [
+        ("Banking arrangements, including borrowing or lending", "Detect and deter fraud or corruption", "Low",
+         "Financial Regulations and Internal Audit", "Reviewed annually", "May 2020"),
+    ],
+}
+TOWN_NOTES = {1: "Adopted by Full Council on 14 May 2024, minute 24/031", 4: "Next review: May 2025"}
+TOWN_LEVELS = {"High.": "High", "Medium": "Medium", "Low": "Low"}
+
+
+def town_workbook(path: Path) -> Truth:
+    wb, ws = _sheet("Financial Risk", "Financial Risk Management 2024-2025", "F")
+    ws.append(["Risk Area", "Risk Identified", "Level of risk (H/M/L)", "Management of Risk", "Action required",
+               "Review date"])
+    n, notes = 0, []
+    for section, risks in TOWN_SECTIONS.items():
+        ws.append([section])
+        ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
+        for risk in risks:
+            n += 1
+            ws.append([*risk, None, TOWN_NOTES.get(n)])
+            if n in TOWN_NOTES:
+                notes.append((f"{path} sheet 'Financial Risk' row {ws.max_row} column H", TOWN_NOTES[n]))
+    wb.save(path)
+    risks = [r for rs in TOWN_SECTIONS.values() for r in rs]
+    ids = [f"R{i:02}" for i in range(1, len(risks) + 1)]  # the source has no IDs: the import numbers them
+    ratings = [TOWN_LEVELS[r[2]] for r in risks]
+    return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q1"),
+                 "7 source rows: 4 risks, 0 continuation rows, 2 headings, 1 footnotes/notes, 0 dropped",
+                 "2024/25 Q1", not_collected=("Impact",), trends_from="2024/25 Q2",
+                 extra={"notes": notes, "review": [r[5] for r in risks]})
+
+
 CORPUS = {  # file name -> builder, the --period to give (None: the quarter columns tell it)
     "parish.docx": (parish_word, "2023/24 Q1"),
     "district.xlsx": (district_workbook, "2024/25 Q3"),
@@ -435,4 +480,5 @@ CORPUS = {  # file name -> builder, the --period to give (None: the quarter colu
     "university.xlsx": (university_workbook, "2024/25 Q2"),
     "charity.csv": (charity_csv, "2024/25 Q4"),
     "alb.xlsx": (alb_workbook, "2024/25 Q3"),
+    "town.xlsx": (town_workbook, "2024/25 Q1"),
 }

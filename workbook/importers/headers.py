@@ -9,7 +9,7 @@ from workbook.core.errors import ImportSourceError
 from workbook.core.model import column_letter
 from workbook.core.periods import Period
 from workbook.core.schema import COLUMN_BY_KEY, TREND_HEADER_PATTERN, TREND_KEYS
-from workbook.core.values import as_number
+from workbook.core.values import as_date, as_number
 from workbook.importers.cleaning import is_furniture, quarter_of, strip_footnote
 from workbook.importers.columns import (
     DEPTH_KEYS,
@@ -35,6 +35,9 @@ NUMERIC_READINGS = {"impact": "impact_score", "rating": "score"}
 # Likelihood, impact and score columns repeated with no stage word: the assessments in the order they are made.
 ORDINAL_POSITIONS = {2: ("inherent", "residual"), 3: ("inherent", "residual", "target")}
 ASSESSMENT_FIELDS = ("likelihood", "impact_score", "score", "rating")
+# Date columns of the register: a source column headed like one whose values are none of them dates ('Mar 2020',
+# 'Annually') is kept as the user's own column, as typed, rather than a date column of text cells.
+DATE_FIELDS = ("last_reviewed", "date_raised")
 
 
 @dataclass(frozen=True)
@@ -138,12 +141,18 @@ def _group_spans(table: RawTable, index: int) -> list[tuple[int, int]]:
     """Return (first column, last column) of each header cell of row `index` that spans several columns but not
     the whole table: in a workbook or Word table its merge; in a text file a text followed by empty cells."""
     width = table.width()
+    below = table.rows[index + 1] if index + 1 < len(table.rows) else []
+    filled = [c for c, v in enumerate(below) if v]
+
+    def over_all(first: int, last: int) -> bool:  # a title over every header (notes may lie beyond the table)
+        return bool(filled) and first <= filled[0] and last >= filled[-1]
+
     found = [(s.column, s.column + s.columns - 1) for s in table.spans
-             if s.row <= index < s.row + s.rows and s.across and s.columns < width and s.row == index]
+             if s.row <= index < s.row + s.rows and s.across and s.columns < width and s.row == index
+             and not over_all(s.column, s.column + s.columns - 1)]
     if found or table.spans:
         return found
     row = table.rows[index]
-    below = table.rows[index + 1] if index + 1 < len(table.rows) else []
     if len([v for v in row if v]) < 2:  # a title over the table, not a row of group headers
         return []
     spans, c = [], 0
@@ -235,6 +244,12 @@ def _all_numbers(table: RawTable, header: Header, position: int) -> bool:
     return bool(values) and sum(1 for v in values if as_number(v) is not None) >= 0.9 * len(values)
 
 
+def _no_dates(table: RawTable, header: Header, position: int) -> bool:
+    values = [strip_footnote(r[position]) for r in table.rows[header.last + 1:]
+              if position < len(r) and r[position] and len({v for v in r if v}) > 1]
+    return bool(values) and not any(as_date(v) is not None for v in values)
+
+
 def _all_arrows(table: RawTable, header: Header, position: int) -> bool:
     values = [r[position] for r in table.rows[header.last + 1:] if position < len(r) and r[position]
               and len({v for v in r if v}) > 1]
@@ -316,6 +331,8 @@ def _by_meaning(table: RawTable, header: Header, position: int, text: str, match
     field_, stage, why = match.field or KEEP, match.stage, match.why
     if field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
         field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
+    if field_ in DATE_FIELDS and not stage and _no_dates(table, header, position):
+        return _Reading(text, KEEP, "", f"{why}, but none of its values is a date")
     if depth_key(match.position, field_):
         return _Reading(text, depth_key(match.position, field_), match.position,
                         f"{match.stage}: {why}" if match.stage else why)

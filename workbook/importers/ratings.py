@@ -80,7 +80,7 @@ _BAND_EMPTY = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /-]*?)\s*(?:risks?)?\s*[
 
 
 def _key(text: str) -> str:
-    text = " ".join(str(text).lower().replace("\\", "/").split())
+    text = " ".join(str(text).lower().replace("\\", "/").split()).removesuffix(".")  # "High." as typed in a table
     return re.sub(r"\s*/\s*", "/", text).removesuffix(" risk").strip()
 
 

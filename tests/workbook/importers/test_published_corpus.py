@@ -159,3 +159,21 @@ def test_a_register_from_riskreg_new_collects_every_column(tmp_path):
     settings = {row[0]: row[1] for row in load_workbook(path)["Settings"].iter_rows(values_only=True)}
     assert (settings["Not collected"], settings["Trends recorded from"]) == (None, None)
     assert read_register(path).setting("not_collected") == ""
+
+
+def test_town_council_notes_to_the_right_of_the_table_go_on_the_import_report(tmp_path):
+    truth, register, output, out = imported(tmp_path, "town.xlsx")
+    report = [row for row in load_workbook(out, read_only=True)["Import report"].iter_rows(values_only=True)]
+    beside = [(where, value) for kind, where, value, what in report
+              if kind == "note" and what.startswith("text to the right of the table")]
+    assert beside == truth.extra["notes"]  # each note beside the table, cell by cell: never lost, never a column
+    sheet = load_workbook(out)["Register"]
+    headers = [c.value for c in sheet[1]]
+    assert "Column H" not in headers
+    review = headers.index("Review date") + 1  # 'Mar 2020' is not a date: the user's own column, as typed
+    assert [sheet.cell(r, review).value for r in range(2, 6)] == truth.extra["review"]
+    assert "'Review date': no register column for it (synonym 'review date', but none of its values is a " \
+           "date): kept as your own column" in output
+    assert "Merged A1:F1 'Financial Risk Management 2024-2025': text above the table" in run(
+        "import", out.parent / "town.xlsx", "-o", tmp_path / "again.xlsx", "--period", "2024/25 Q1",
+        "--dry-run").output
