@@ -1,4 +1,4 @@
-"""Registers as eleven kinds of public body publish them, built as real files for the import corpus.
+"""Registers as eleven kinds of public body publish them (twelve layouts), built as real files for the import corpus.
 
 Each builder writes its file in the shape its kind of body publishes (merged title rows, group cells, two-row
 headers, Word tables with merges, footnotes, rows copied from a PDF) and returns what a person reading it counts:
@@ -469,6 +469,35 @@ def town_workbook(path: Path) -> Truth:
                  extra={"notes": notes, "review": [r[5] for r in risks]})
 
 
+# 12. A council's quarterly score tracker: each quarter's residual score in a column of its own, the target score
+#     and a direction in words. After Bracknell Forest Council's Strategic Risk Register format (residual score
+#     tracked over several quarters beside the appetite score; democratic.bracknell-forest.gov.uk, agenda item
+#     "Strategic Risk Register"). A score of 20 makes it a 5 × 5 matrix; SR10 joined in Q2.
+TRACKER_QUARTERS = ("Q1 2024/25", "Q2 2024/25", "Q3 2024/25")
+TRACKER = [  # id, title, owner, score per quarter (None: not on the register), target, direction
+    ("SR01", "Devolution deal funding not secured", "Chief Executive", (16, 16, 20), 8, "Increasing"),
+    ("SR02", "Transport capital programme slips", "Director of Transport", (12, 9, 9), 6, "Stable"),
+    ("SR03", "Adult skills budget underspent", "Director of Skills", (9, 12, 6), 4, "Decreasing"),
+    ("SR10", "Cyber security breach", "Head of Digital", (None, 15, 15), 10, "Stable"),
+]
+
+
+def tracker_workbook(path: Path) -> Truth:
+    wb, ws = _sheet("Strategic Risks", "Strategic Risk Register – residual scores by quarter", "H")
+    ws.append(["Risk ID", "Risk title", "Risk owner", *TRACKER_QUARTERS, "Target", "Direction of travel"])
+    for ref, title, owner, scores, target, direction in TRACKER:
+        ws.append([ref, title, owner, *scores, target, direction])
+    wb.save(path)
+    periods = ("2024/25 Q1", "2024/25 Q2", "2024/25 Q3")
+    ids = [t[0] for t in TRACKER]
+    ratings = [band5(t[3][-1]) for t in TRACKER]
+    history = {(t[0], period, band5(score)) for t in TRACKER for period, score in zip(periods, t[3]) if score}
+    return Truth(ids, ratings, history,
+                 "5 source rows: 4 risks, 0 continuation rows, 0 headings, 1 footnotes/notes, 0 dropped",
+                 "2024/25 Q3", not_collected=TITLES_ONLY, trends_from="2024/25 Q2",
+                 extra={"trends": {"SR01": "↗", "SR02": "→", "SR03": "↘", "SR10": "→"}})
+
+
 CORPUS = {  # file name -> builder, the --period to give (None: the quarter columns tell it)
     "parish.docx": (parish_word, "2023/24 Q1"),
     "district.xlsx": (district_workbook, "2024/25 Q3"),
@@ -481,4 +510,5 @@ CORPUS = {  # file name -> builder, the --period to give (None: the quarter colu
     "charity.csv": (charity_csv, "2024/25 Q4"),
     "alb.xlsx": (alb_workbook, "2024/25 Q3"),
     "town.xlsx": (town_workbook, "2024/25 Q1"),
+    "tracker.xlsx": (tracker_workbook, None),
 }

@@ -351,7 +351,11 @@ class _Planner:
         period = self._period()
         scale = self._scale(groups)
         bands = tuple(self.bands) or default_bands(scale)
-        if not self.bands and (self.by_field.keys() & {"score", "likelihood", "impact_score", "previous"}):
+        below = self.table.rows[self.header.last + 1:]
+        quarter_scores = any(plan.position < len(row) and as_number(row[plan.position]) is not None
+                             for _, plan in self.quarters for row in below)
+        if not self.bands and (quarter_scores or self.by_field.keys() & {"score", "likelihood", "impact_score",
+                                                                         "previous"}):
             self.say("note", None, None, "", "score bands: " + ", ".join(
                 f"{b.low:g}–{b.high:g} {b.rating}" for b in bands) + f" (riskreg's default for a {scale}×{scale} "
                 "matrix; give `bands` in a mapping file to use yours)")
@@ -422,8 +426,9 @@ class _Planner:
                 for key in ("likelihood", "impact_score", *POSITION_AXES):
                     number = whole(self.cell(row, key)[0])
                     highest = max(highest, number or 0)
-                score = as_number(self.cell(row, "score")[0])
-                if score and score > 16:
+                scores = [self.cell(row, key)[0] for key in ("score", "previous")]
+                scores += [row[plan.position] for _, plan in self.quarters if plan.position < len(row)]
+                if any((as_number(score) or 0) > 16 for score in scores):  # a quarter column's score too
                     highest = max(highest, 5)
         return 5 if highest > 4 else 4
 

@@ -9,17 +9,20 @@ from pathlib import Path
 
 from workbook.core import trends
 from workbook.core.model import HistoryEntry, Register, Risk
-from workbook.core.words import plural
 from workbook.core.schema import (
     COLUMNS,
     CORE_COLUMNS,
+    DEESCALATING,
     DEFAULT_LISTS,
     DEPTH_COLUMNS,
     DEPTH_LISTS,
+    ESCALATING,
     HISTORY_COLUMNS,
     SETTINGS,
     TREND_KEYS,
+    UNCHANGED,
 )
+from workbook.core.words import plural
 from workbook.importers.planner import Plan
 from workbook.importers.report import REPORT_HEADERS, REPORT_SHEET, Entry
 
@@ -70,8 +73,8 @@ def mark_not_collected(plan: Plan) -> None:
                        f": left blank and listed in Settings' Not collected, so `riskreg validate` warns once "
                        "rather than an error per cell; take a header out of it once you collect that column"))
     open_risks = [values for values in plan.risks if str(values.get("status") or "").lower() != "closed"]
-    unknown = [period for key, period in zip(TREND_KEYS, plan.trend_periods)
-               if open_risks and not any(values.get(key) for values in open_risks)]
+    unknown = [period for key, period in zip(TREND_KEYS, plan.trend_periods)  # no movement known in any risk
+               if open_risks and not any(values.get(key) in (ESCALATING, UNCHANGED, DEESCALATING) for values in open_risks)]
     if unknown:
         start = unknown[-1].shifted(1)
         plan.settings["trends_from"] = start.label

@@ -177,3 +177,11 @@ def test_town_council_notes_to_the_right_of_the_table_go_on_the_import_report(tm
     assert "Merged A1:F1 'Financial Risk Management 2024-2025': text above the table" in run(
         "import", out.parent / "town.xlsx", "-o", tmp_path / "again.xlsx", "--period", "2024/25 Q1",
         "--dry-run").output
+
+
+def test_tracker_scores_in_quarter_columns_are_history_on_the_scale_the_scores_need(tmp_path):
+    truth, register, output, _ = imported(tmp_path, "tracker.xlsx")
+    assert register.setting("score_scale") == 5  # a score of 20 is beyond a 4 × 4 matrix
+    assert {r.id: r.trends[-1] for r in register.risks} == truth.extra["trends"]
+    assert "score bands: 17–25 High, 9–16 Medium, 1–8 Low (riskreg's default for a 5×5 matrix" in output
+    assert [r.trends[0] for r in register.risks] == ["", "", "", "N/A"]  # Q1: no quarter before it to compare
