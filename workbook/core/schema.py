@@ -279,6 +279,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("framework", "Risk framework", "",
             "Name of the framework or policy risk is managed under, e.g. Risk Management Framework or Risk "
             "Management Strategy; the paper leaves it out when blank."),
+    Setting("not_collected", "Not collected", "",
+            "Register columns an imported register's source had none of, by header, separated by commas (e.g. "
+            "Impact): their blank cells are one warning, not an error each. Take a header out once you collect it."),
+    Setting("trends_from", "Trends recorded from", "",
+            "First quarter whose trend cells must be filled, e.g. 2024/25 Q3: an imported register's source had no "
+            "trends before it. Blank: every quarter."),
 )
 BACKUPS_RANGE = range(1, 1000)  # 'Backups to keep': at least the one made before the write
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
