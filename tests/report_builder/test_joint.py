@@ -38,7 +38,7 @@ def test_force_and_opcc_make_one_paper_with_each_body_counted_on_its_own_scale(p
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"Wrote {paper}: Joint risk report – Quarter 2 2021/22, marked OFFICIAL, 2 registers: West Midlands Police "
-        f"(force.xlsx) 18 risks, 6 for the Committee's attention; {OPCC} (opcc.xlsx) 3 risks, 2 for the "
+        f"(force.xlsx) 18 risks, 6 for the Committee's attention; {OPCC} (opcc.xlsx) 3 risks, 0 for the "
         "Committee's attention.\n")
     force_counts, opcc_counts = open_ratings(force), open_ratings(opcc)
     total = sum(force_counts.values()) + sum(opcc_counts.values())

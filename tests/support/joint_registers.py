@@ -29,7 +29,8 @@ def force_register(path: Path, *, clean: bool = True) -> Path:
 
 def opcc_register(path: Path, *, clean: bool = True) -> Path:
     """Import the OPCC's own register (3 risks rated High, Medium, Low) to `path` for 2021/22 Q2; when `clean`,
-    fill in the text and trends its source does not have, so it has no errors."""
+    fill in the text and trends its source does not have, so it has no errors; otherwise clear the import's record
+    of what the source never collected, so those blanks are errors again."""
     source = path.with_name(f"{path.stem} source.xlsx")
     police_workbook(source)
     result = run_cli("import", source, "-o", path, "--period", SAMPLE_PERIOD, "--organisation", OPCC,
@@ -45,6 +46,9 @@ def opcc_register(path: Path, *, clean: bool = True) -> Path:
             sheet[f"E{row}"] = "• Board oversight\n• Quarterly review"
             sheet[f"F{row}"], sheet[f"G{row}"], sheet[f"H{row}"] = "N/A", "New", "→"
         book.save(path)
+    else:
+        set_setting(path, "Not collected", None)
+        set_setting(path, "Trends recorded from", None)
     return path
 
 
