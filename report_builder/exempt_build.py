@@ -34,9 +34,7 @@ class ExemptPlan:
 
     @property
     def heading(self) -> str:
-        assert self.exempt is not None
-        block = self.exempt.title_block
-        return f"Exempt appendix: {block.register_title} – {block.period_long}"
+        return "The exempt risks in full"
 
     @property
     def lines(self) -> tuple[tuple[str, str], ...]:

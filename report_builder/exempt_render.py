@@ -25,6 +25,22 @@ def _is_heading(element) -> bool:
     return style is not None and style.get(_w("val"), "").startswith("Heading")
 
 
+REFERENCES = ("headerReference", "footerReference")
+
+
+def _carry_references(element, final) -> None:
+    """Give the last section the headers and footers (the marking) of a section whose break is removed, when it
+    inherited them instead of having its own."""
+    sect = element.find(f"{_w('pPr')}/{_w('sectPr')}") if element.tag == _w("p") else None
+    if sect is None or final is None:
+        return
+    for tag in REFERENCES:
+        for reference in sect.findall(_w(tag)):
+            kind = reference.get(_w("type"))
+            if not any(r.get(_w("type")) == kind for r in final.findall(_w(tag))):
+                final.insert(0, reference)
+
+
 def _trim(document, template: Path, lines: Sequence[tuple[str, str]], heading: str) -> None:
     """Keep the title block, the data-quality note and the appendix; put `lines` (text, style) before the appendix
     under `heading`."""
@@ -38,8 +54,10 @@ def _trim(document, template: Path, lines: Sequence[tuple[str, str]], heading: s
     end = marks["appendix"]
     start = next((i for i, e in enumerate(children[:end]) if e.tag == _w("p") and _is_heading(e)), end)
     keep_heading = end - 1 if end > start and _is_heading(children[end - 1]) else None
+    final = body.find(_w("sectPr"))
     for index in range(start, end):
         if index != keep_heading and index != marks["data_quality"]:
+            _carry_references(children[index], final)
             body.remove(children[index])
     anchor = children[keep_heading] if keep_heading is not None else children[end]
     if keep_heading is not None:
@@ -51,8 +69,9 @@ def _trim(document, template: Path, lines: Sequence[tuple[str, str]], heading: s
     else:
         anchor.addprevious(_paragraph(heading, "Heading1"))
     first = anchor if keep_heading is not None else anchor.getprevious()
-    for text, style in lines:
-        first.addprevious(_paragraph(text, style))
+    for number, (text, style) in enumerate(lines):
+        look = {"space_before_pt": 12} if number == 0 or (style == "Normal" and number) else {}
+        first.addprevious(_paragraph(text, style, **look))
 
 
 def render_exempt(content: PaperContent, template: Path, target: Path, lines: Sequence[tuple[str, str]],
