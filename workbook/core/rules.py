@@ -1030,7 +1030,16 @@ EXEMPT_ALIASES: Mapping[str, str] = {
 
 
 def exempt_in_list(register: Register) -> Iterable[Hit]:
-    return _not_in_list(register, ("exempt",), EXEMPT_LIST, EXEMPT_ALIASES) if register.has_column("exempt") else ()
+    if not register.has_column("exempt"):
+        return
+    choices = trends.allowed(register, EXEMPT_LIST)
+    for risk in register.risks:
+        value = risk.values.get("exempt")
+        if _typed(value) and as_text(value) not in choices:
+            # only a paragraph the value names: a near spelling of another paragraph is not a guess to offer
+            guess = EXEMPT_ALIASES.get(" ".join(as_text(value).split()).casefold())
+            yield _at(register, risk, "exempt", list=EXEMPT_LIST, allowed=_allowed_text(choices),
+                      hint=f" Did you mean '{guess}'?" if guess in choices else "")
 
 
 EXEMPT_RULES: tuple[Rule, ...] = (
