@@ -10,8 +10,7 @@ from addin.cli import cli
 from report_builder.build import build_paper
 from report_builder.exempt import exempt_sentence, split
 from report_builder.exempt_build import exempt_path
-from tests.report_builder.conftest import normalised
-from tests.support.exempt_register import mark_exempt
+from support.exempt_register import mark_exempt
 from workbook.core.errors import TemplateError
 from workbook.core.periods import parse_period
 from workbook.xlsx.reader import read_register
@@ -46,7 +45,7 @@ def test_split_leaves_the_exempt_risks_out_of_the_public_register_and_keeps_them
     assert split(register_factory()) is None  # no Exempt column: nothing is exempt
 
 
-def test_paper_writes_the_public_paper_and_the_exempt_appendix_and_names_both(clean_workbook, tmp_path):
+def test_paper_writes_the_public_paper_and_the_exempt_appendix_and_names_both(clean_workbook, tmp_path, read_paper):
     mark_exempt(clean_workbook, {"CRR18": "Para 7", "CRR09": "Para 7"}, marking="official-sensitive")
     out = tmp_path / "paper.docx"
     result = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out)])
@@ -54,10 +53,10 @@ def test_paper_writes_the_public_paper_and_the_exempt_appendix_and_names_both(cl
         f"Wrote {out}: Corporate Risk Register – Quarter 2 2021/22, 18 risks, 5 for the Committee's attention.\n"
         f"Wrote {tmp_path / 'paper-exempt.docx'}: the exempt appendix (Schedule 12A), 2 risks left out of the public "
         "paper, marked OFFICIAL-SENSITIVE.\n"))
-    public = normalised(out)
+    public = read_paper(out)
     assert "Normal: 2 risks are reported in the exempt appendix (Schedule 12A, paragraph 7)." in public
     assert "| Total | 18 |" in public
-    exempt = normalised(tmp_path / "paper-exempt.docx")
+    exempt = read_paper(tmp_path / "paper-exempt.docx")
     assert exempt[:3] == ["[section 1 header] OFFICIAL-SENSITIVE", "[section 1 footer] Page 1 of 1 / OFFICIAL-SENSITIVE",
                           "Organisation: West Midlands Police\t"]
     assert "Title: Exempt appendix: Corporate Risk Register – Quarter 2 2021/22" in exempt
@@ -74,7 +73,7 @@ def test_paper_writes_the_public_paper_and_the_exempt_appendix_and_names_both(cl
     assert again.exit_code == 0, again.output
 
 
-def test_without_an_exempt_marking_the_appendix_carries_the_papers_and_the_output_says_so(clean_workbook, tmp_path):
+def test_without_an_exempt_marking_the_appendix_carries_the_papers_and_the_output_says_so(clean_workbook, tmp_path, read_paper):
     mark_exempt(clean_workbook, {"CRR03": "Para 3"})
     out = tmp_path / "paper.docx"
     result = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out)])
@@ -82,7 +81,7 @@ def test_without_an_exempt_marking_the_appendix_carries_the_papers_and_the_outpu
         f"Wrote {tmp_path / 'paper-exempt.docx'}: the exempt appendix (Schedule 12A), 1 risk left out of the public "
         "paper, marked OFFICIAL, the paper's own marking: Settings has no Exempt marking (set one to mark the exempt "
         "appendix higher).")
-    assert normalised(exempt_path(out))[0] == "[section 1 header] OFFICIAL"
+    assert read_paper(exempt_path(out))[0] == "[section 1 header] OFFICIAL"
 
 
 def test_if_the_exempt_appendix_cannot_be_written_neither_document_is_left(clean_workbook, tmp_path):
@@ -104,7 +103,7 @@ def test_if_the_exempt_appendix_cannot_be_written_neither_document_is_left(clean
     assert sorted(p.name for p in tmp_path.iterdir()) == ["no-appendix.docx", "register.xlsx"]
 
 
-def test_a_closed_exempt_risk_leaves_the_public_paper_and_no_appendix_is_written(clean_workbook, tmp_path):
+def test_a_closed_exempt_risk_leaves_the_public_paper_and_no_appendix_is_written(clean_workbook, tmp_path, read_paper):
     import openpyxl
 
     book = openpyxl.load_workbook(clean_workbook)
@@ -118,18 +117,18 @@ def test_a_closed_exempt_risk_leaves_the_public_paper_and_no_appendix_is_written
     result = build_paper(clean_workbook, tmp_path / "paper.docx")
     assert result.exempt is None and not exempt_path(result.paper).exists()
     assert result.content.risk_count == 17 and result.content.exempt_note == ""
-    assert not any("CRR09" in line for line in normalised(result.paper))
+    assert not any("CRR09" in line for line in read_paper(result.paper))
 
 
-def test_a_forced_papers_errors_on_exempt_risks_are_listed_in_the_exempt_appendix_only(sample_workbook, tmp_path):
+def test_a_forced_papers_errors_on_exempt_risks_are_listed_in_the_exempt_appendix_only(sample_workbook, tmp_path, read_paper):
     mark_exempt(sample_workbook, {"CRR03": "Para 7"})  # the sample's one error is CRR03's (Register!G3)
     result = build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
-    public = "\n".join(normalised(result.paper))
+    public = "\n".join(read_paper(result.paper))
     assert "Register!G3" not in public and "CRR03" not in public
-    assert any("Register!G3: Q1 Trending is New" in line for line in normalised(result.exempt.paper))
+    assert any("Register!G3: Q1 Trending is New" in line for line in read_paper(result.exempt.paper))
 
 
-def test_a_past_quarters_paper_leaves_out_the_risks_exempt_now(clean_workbook, tmp_path):
+def test_a_past_quarters_paper_leaves_out_the_risks_exempt_now(clean_workbook, tmp_path, read_paper):
     """Exemption is read from the register as it is now, not from History: a risk marked exempt after its quarter
     closed is left out of that quarter's paper built again, so it cannot reappear in public."""
     from workbook import jobs
@@ -137,9 +136,9 @@ def test_a_past_quarters_paper_leaves_out_the_risks_exempt_now(clean_workbook, t
     jobs.roll_quarter(clean_workbook, parse_period("2021/22 Q3"))
     mark_exempt(clean_workbook, {"CRR18": "Para 7", "CRR02": "Para 2"})
     result = build_paper(clean_workbook, tmp_path / "q2.docx", period=parse_period("2021/22 Q2"))
-    public = "\n".join(normalised(result.paper))
+    public = "\n".join(read_paper(result.paper))
     assert "CRR18" not in public and "CRR02" not in public
     assert "2 risks are reported in the exempt appendix (Schedule 12A, paragraphs 2 and 7)." in public
     assert result.content.risk_count == len([r for r in read_register(clean_workbook).risks if not r.is_closed])
-    ids = [line.split(" | ")[0] for line in normalised(result.exempt.paper) if line.startswith("| CRR")]
+    ids = [line.split(" | ")[0] for line in read_paper(result.exempt.paper) if line.startswith("| CRR")]
     assert sorted(set(ids)) == ["| CRR02", "| CRR18"]

@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from report_builder.build import build_paper
-from tests.support.exempt_register import mark_exempt
+from support.exempt_register import mark_exempt
 from workbook.core.schema import TEXT_KEYS
 from workbook.xlsx.builder import build_workbook, save
 from workbook.xlsx.reader import read_register

@@ -44,3 +44,12 @@ def mark_exempt(path: Path, paragraphs: Mapping[str, str], *, marking: str | Non
         settings.cell(settings.max_row, 2, marking)
     book.save(path)
     return path
+
+
+def exempt_sample(sample: Path, paragraphs: Mapping[str, str], *, marking: str | None = None) -> Path:
+    """Return the sample register with its one error corrected (CRR03 was New in two quarters) and `paragraphs`
+    marked exempt."""
+    book = openpyxl.load_workbook(sample)
+    book[REGISTER_SHEET]["G3"] = "→"
+    book.save(sample)
+    return mark_exempt(sample, paragraphs, marking=marking)

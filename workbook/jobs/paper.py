@@ -81,6 +81,19 @@ class Paper:
                  f"{plural(exempt.count, 'risk')} left out of the public paper, {exempt.note(marking)}."]
         return lines + ([f"Wrote {exempt.pdf}"] if exempt.pdf else [])
 
+    def exempt_files(self) -> list[Path]:
+        """Return the exempt appendix and its PDF, when the paper has one."""
+        exempt = self.result.exempt
+        return [] if exempt is None else [exempt.paper] + ([exempt.pdf] if exempt.pdf else [])
+
+    def exempt_sentence(self, files: list[Path]) -> str:
+        """Return what the task pane says of the exempt appendix sent with the paper."""
+        exempt = self.result.exempt
+        assert exempt is not None
+        return (f"Its exempt appendix ({plural(exempt.count, 'risk')} under Schedule 12A, "
+                f"{exempt.note(self.content.title_block.marking)}) is {' and '.join(p.name for p in files)}: keep "
+                "it with the private papers, never the public ones.")
+
     def excel_message(self) -> str:
         """Return what the ribbon's Build board paper says."""
         note = (f" It carries a data-quality note listing {plural(self.forced_errors, 'register error')}."
