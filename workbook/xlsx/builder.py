@@ -429,10 +429,10 @@ def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
 
 def write_workbook(path: Path | str, risks: Sequence[Mapping[str, object]] = (),
                    history: Sequence[Mapping[str, object]] = (), settings: Mapping[str, object] | None = None,
-                   *, force: bool = False, full: bool = False) -> Path:
+                   *, force: bool = False, full: bool = False, exempt: bool = False) -> Path:
     """Build the register workbook and save it at `path` (the `riskreg new` command)."""
     check_writable(Path(path), force=force)
-    return save(build_workbook(risks, history, settings, full=full), path, force=force)
+    return save(build_workbook(risks, history, settings, full=full, exempt=exempt), path, force=force)
 
 
 def write_register(path: Path | str, register: Register, *, force: bool = False) -> Path:
