@@ -12,8 +12,9 @@ from report_builder.render import (BLOCKS, _open_template, _paragraph, _printabl
                                    _sentinel, _set_properties, _w)
 from workbook.core.errors import TemplateError
 
-# The blocks the exempt appendix keeps from the template: the data-quality note and the appendix table.
-KEPT_BLOCKS = ("data_quality", "appendix")
+# The blocks the exempt appendix keeps from the template: the data-quality note, the line naming the register file
+# it was built from, and the appendix table.
+KEPT_BLOCKS = ("data_quality", "provenance", "appendix")
 
 
 def _text(element) -> str:
@@ -55,8 +56,9 @@ def _trim(document, template: Path, lines: Sequence[tuple[str, str]], heading: s
     start = next((i for i, e in enumerate(children[:end]) if e.tag == _w("p") and _is_heading(e)), end)
     keep_heading = end - 1 if end > start and _is_heading(children[end - 1]) else None
     final = body.find(_w("sectPr"))
+    kept = {marks["data_quality"], marks["provenance"], keep_heading}
     for index in range(start, end):
-        if index != keep_heading and index != marks["data_quality"]:
+        if index not in kept:
             _carry_references(children[index], final)
             body.remove(children[index])
     anchor = children[keep_heading] if keep_heading is not None else children[end]
