@@ -88,9 +88,10 @@ def exempt_ids(register: Register) -> dict[str, str]:
 
 def _keeping(register: Register, keep) -> Register:
     """Return `register` with only the risks, History rows and actions whose risk ID `keep` accepts."""
-    fingerprints_out = {entry.fingerprint for entry in register.history if entry.fingerprint and not keep(entry.risk_id)}
-    fingerprints_in = {entry.fingerprint for entry in register.history if entry.fingerprint and keep(entry.risk_id)}
-    dropped = fingerprints_out - fingerprints_in
+    marked = [entry for entry in register.history if entry.fingerprint]
+    # a text fingerprint a kept risk shares (the same words) stays; one only the left-out risks have goes
+    kept = {e.fingerprint for e in marked if keep(e.risk_id)}
+    dropped = {e.fingerprint for e in marked if not keep(e.risk_id)} - kept
     recorded = {key: fields for key, fields in register.recorded_text.items() if key not in dropped and not (
         fields.get("kind") == "risk" and not (keep(fields.get("old", "")) and keep(fields.get("new", ""))))}
     actions = None if register.actions is None else [a for a in register.actions if keep(a.text("risk_id"))]
@@ -132,7 +133,8 @@ def mentions(text: str, risks: Sequence[Risk]) -> bool:
 def public_findings(findings: Sequence, exempt: Register) -> tuple[list, list]:
     """Return the register errors the public paper may list, and those about exempt risks (the appendix's)."""
     ids = {risk.id for risk in exempt.risks}
-    public, withheld = [], []
+    public: list = []
+    withheld: list = []
     for finding in findings:
         about = getattr(finding, "risk_id", "") in ids or mentions(
             f"{getattr(finding, 'message', '')} {getattr(finding, 'value', '')}", exempt.risks)

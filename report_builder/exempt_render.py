@@ -82,9 +82,9 @@ def render_exempt(content: PaperContent, template: Path, target: Path, lines: Se
     template = Path(template)
     from report_builder.wordml import clean
 
-    context = {**{key: clean(value) if isinstance(value, str) else value
-                  for key, value in content.placeholders().items()},
-               **{name: _sentinel(name) for name in BLOCKS}}
+    context: dict = {**{key: clean(value) if isinstance(value, str) else value
+                        for key, value in content.placeholders().items()},
+                     **{name: _sentinel(name) for name in BLOCKS}}
     doc_template = _open_template(template, context)
     document = doc_template.docx
     _trim(document, template, lines, heading)

@@ -57,8 +57,8 @@ def test_paper_writes_the_public_paper_and_the_exempt_appendix_and_names_both(cl
     assert "Normal: 2 risks are reported in the exempt appendix (Schedule 12A, paragraph 7)." in public
     assert "| Total | 18 |" in public
     exempt = read_paper(tmp_path / "paper-exempt.docx")
-    assert exempt[:3] == ["[section 1 header] OFFICIAL-SENSITIVE", "[section 1 footer] Page 1 of 1 / OFFICIAL-SENSITIVE",
-                          "Organisation: West Midlands Police\t"]
+    assert exempt[:3] == ["[section 1 header] OFFICIAL-SENSITIVE",
+                          "[section 1 footer] Page 1 of 1 / OFFICIAL-SENSITIVE", "Organisation: West Midlands Police\t"]
     assert "Title: Exempt appendix: Corporate Risk Register – Quarter 2 2021/22" in exempt
     assert ("Normal: Not for publication: this appendix contains exempt information as described in paragraph 7 of "
             "Part 1 of Schedule 12A to the Local Government Act 1972. It holds 2 risks that the public paper counts "
@@ -73,7 +73,8 @@ def test_paper_writes_the_public_paper_and_the_exempt_appendix_and_names_both(cl
     assert again.exit_code == 0, again.output
 
 
-def test_without_an_exempt_marking_the_appendix_carries_the_papers_and_the_output_says_so(clean_workbook, tmp_path, read_paper):
+def test_without_an_exempt_marking_the_appendix_carries_the_papers_and_the_output_says_so(clean_workbook, tmp_path,
+                                                                                          read_paper):
     mark_exempt(clean_workbook, {"CRR03": "Para 3"})
     out = tmp_path / "paper.docx"
     result = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out)])
@@ -120,11 +121,15 @@ def test_a_closed_exempt_risk_leaves_the_public_paper_and_no_appendix_is_written
     assert not any("CRR09" in line for line in read_paper(result.paper))
 
 
-def test_a_forced_papers_errors_on_exempt_risks_are_listed_in_the_exempt_appendix_only(sample_workbook, tmp_path, read_paper):
+def test_a_forced_papers_errors_on_exempt_risks_are_listed_in_the_exempt_appendix_only(sample_workbook, tmp_path,
+                                                                                        read_paper):
     mark_exempt(sample_workbook, {"CRR03": "Para 7"})  # the sample's one error is CRR03's (Register!G3)
     result = build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
     public = "\n".join(read_paper(result.paper))
     assert "Register!G3" not in public and "CRR03" not in public
+    assert ("Data Quality Note: Data quality: this paper was built although the register has 1 error that should be "
+            "corrected before it is relied on:\nList Bullet: 1 error is about risks in the exempt appendix, which lists "
+            "them.") in public
     assert any("Register!G3: Q1 Trending is New" in line for line in read_paper(result.exempt.paper))
 
 

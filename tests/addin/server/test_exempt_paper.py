@@ -31,8 +31,12 @@ def test_build_paper_sends_the_public_paper_and_the_exempt_appendix_with_their_p
              if a["func"] == "runMacro" and a["args"][0] == "riskregDownload"}
     assert sorted(files) == ["register board paper-exempt.docx", "register board paper-exempt.pdf",
                              "register board paper.docx", "register board paper.pdf"]
-    body = lambda name: "\n".join(p.text for p in docx.Document(io.BytesIO(files[name])).paragraphs)  # noqa: E731
-    tables = lambda name: {row.cells[0].text for row in docx.Document(io.BytesIO(files[name])).tables[-1].rows[1:]}  # noqa: E731
+    def body(name: str) -> str:
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(files[name])).paragraphs)
+
+    def tables(name: str) -> set[str]:
+        return {row.cells[0].text for row in docx.Document(io.BytesIO(files[name])).tables[-1].rows[1:]}
+
     assert "2 risks are reported in the exempt appendix (Schedule 12A, paragraph 7)." in body(
         "register board paper.docx")
     assert not {"CRR18", "CRR05"} & tables("register board paper.docx")

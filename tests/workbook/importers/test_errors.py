@@ -92,8 +92,8 @@ def test_a_mapping_file_with_an_unknown_field(tmp_path):
     mapping.write_text('[columns]\n"Risk" = "title"\n', encoding="utf-8")
     message = refused(tmp_path, source, "--period", "2024/25 Q1", "--mapping", mapping)
     assert message.startswith(f"{mapping}: column 'Risk' = 'title': not a field. Use one of action_due, "
-                              "action_owner, action_status, actions, category, controls, date_raised, description, exempt, "
-                              "id, ignore, impact, impact_score, inherent_impact, inherent_likelihood, ")
+                              "action_owner, action_status, actions, category, controls, date_raised, description, "
+                              "exempt, id, ignore, impact, impact_score, inherent_impact, inherent_likelihood, ")
 
 
 def test_no_sheet_of_that_name(tmp_path):
