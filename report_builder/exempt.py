@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from report_builder.content import Movement
 from workbook.core.model import Register, Risk, as_text
+from workbook.core.renames import RISK, renames
 from workbook.core.schema import SCHEDULE_12A
 from workbook.core.words import is_are, plural
 
@@ -80,10 +81,17 @@ def exempt_sentence(count: int, paragraphs: Sequence[str]) -> str:
 
 
 def exempt_ids(register: Register) -> dict[str, str]:
-    """Return each exempt risk's ID and Exempt value (closed ones too: a closed risk's name is as exempt)."""
+    """Return each exempt risk's ID and Exempt value (closed ones too: a closed risk's name is as exempt), and the
+    IDs it had before a rename (`riskreg rename-risk`), which a past quarter's paper shows it under."""
     if not register.has_column("exempt"):
         return {}
-    return {risk.id: exempt_value(risk) for risk in register.risks if exempt_value(risk)}
+    found = {risk.id: exempt_value(risk) for risk in register.risks if exempt_value(risk)}
+    earlier = [r for r in renames(register) if r.kind == RISK]
+    for _ in earlier:  # a chain of renames (CRR05 → CRR05A → CRR21) is followed back one step a pass
+        for rename in earlier:
+            if rename.new in found and rename.old not in found:
+                found[rename.old] = found[rename.new]
+    return found
 
 
 def _keeping(register: Register, keep) -> Register:
