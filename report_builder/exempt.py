@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from report_builder.content import Movement
+from report_builder.content import Movement, data_quality_lines
 from workbook.core.model import Register, Risk, as_text
 from workbook.core.renames import RISK, renames
 from workbook.core.schema import SCHEDULE_12A
@@ -148,3 +148,15 @@ def public_findings(findings: Sequence, exempt: Register) -> tuple[list, list]:
             f"{getattr(finding, 'message', '')} {getattr(finding, 'value', '')}", exempt.risks)
         (withheld if about else public).append(finding)
     return public, withheld
+
+
+def public_data_quality(shown: Sequence, withheld: Sequence, unrated: Sequence[str], *,
+                        appendix: bool = True) -> tuple[str, ...]:
+    """Return the public paper's data-quality note: every error counted, those about exempt risks not listed (the
+    exempt `appendix` lists them, when there is one), so that a forced paper never looks clean."""
+    head = data_quality_lines([*shown, *withheld])[0]
+    listed = list(data_quality_lines(shown, unrated))[1 if shown else 0:]
+    at = len(listed) - (1 if unrated else 0)
+    summary = (f"{plural(withheld, 'error')} {is_are(withheld)} about risks in the exempt appendix, which lists them."
+               if appendix else f"{plural(withheld, 'error')} {is_are(withheld)} about exempt risks, not listed here.")
+    return (head, *listed[:at], summary, *listed[at:])

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_builder import exempt as parting
-from report_builder.content import (Distribution, Movement, PaperContent, Provenance, build_content,
-                                    data_quality_lines, named)
+from report_builder.content import Distribution, Movement, PaperContent, Provenance, build_content, named
 from report_builder.dates import setting_text
 from workbook.core.model import Register
-from workbook.core.words import is_are, plural
 from workbook.files.atomic import atomic_path
 
 EXEMPT_SUFFIX = "-exempt"
@@ -86,7 +84,8 @@ def exempt_plan(register: Register, current: Register, movements: Sequence[Movem
                            distribution=distribution, provenance=provenance, forced_errors=shown,
                            positions=positions, withheld=split.withheld, exempt_note=split.sentence)
     if withheld_errors:
-        public = dataclasses.replace(public, data_quality=public_data_quality(shown, withheld_errors, public.uncounted))
+        public = dataclasses.replace(public, data_quality=parting.public_data_quality(
+            shown, withheld_errors, public.uncounted, appendix=bool(split.withheld)))
     if not split.withheld:  # only closed exempt risks: the public paper leaves them out, and no appendix is due
         return ExemptPlan(public, None, split, "", False)
     content = build_content(split.exempt, movements=[m for m in movements if m.risk_id in ids],
@@ -96,16 +95,6 @@ def exempt_plan(register: Register, current: Register, movements: Sequence[Movem
     block = dataclasses.replace(content.title_block, marking=marking,
                                 title=f"Exempt appendix: {content.title_block.title}")
     return ExemptPlan(public, dataclasses.replace(content, title_block=block), split, marking, bool(own))
-
-
-def public_data_quality(shown: Sequence, withheld: Sequence, unrated: Sequence[str]) -> tuple[str, ...]:
-    """Return the public paper's data-quality note: every error counted, those about exempt risks not listed (the
-    exempt appendix lists them), so that a forced paper never looks clean."""
-    head = data_quality_lines([*shown, *withheld])[0]
-    listed = list(data_quality_lines(shown, unrated))[1 if shown else 0:]
-    at = len(listed) - (1 if unrated else 0)
-    summary = f"{plural(withheld, 'error')} {is_are(withheld)} about risks in the exempt appendix, which lists them."
-    return (head, *listed[:at], summary, *listed[at:])
 
 
 def write_both(plan: ExemptPlan, template: Path, output: Path, render_public: Callable[[PaperContent, Path], object],
