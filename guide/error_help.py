@@ -529,6 +529,12 @@ HELP: tuple[Help, ...] = (
     Help(("is inside a table; it makes tables and pictures",),
          "A block placeholder was put inside a table.",
          "Move it to a paragraph of its own outside the table."),
+    Help(("lower on the Markings list than the paper's Protective marking",),
+         "Settings' *Exempt marking* (the marking of the paper's exempt appendix, Schedule 12A) is below the paper's "
+         "own *Protective marking* on the Lists sheet's Markings list: the private appendix would be marked lower "
+         "than the public paper. Nothing was written.",
+         "Raise the Exempt marking (e.g. OFFICIAL-SENSITIVE), or clear it: the exempt appendix then carries the "
+         "paper's own marking."),
     Help(("placeholder, so the exempt appendix cannot be written",),
          "Some risks are exempt (the Register's Exempt column), and their exempt appendix is the template's title "
          "block and appendix table: the template has lost its `{{ appendix }}` placeholder. Neither the public paper "

@@ -8,9 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from report_builder.content import Movement, data_quality_lines
-from workbook.core.model import Register, Risk, as_text
+from workbook.core.errors import RegisterFormatError
+from workbook.core.findings import quoted
+from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.renames import RISK, renames
-from workbook.core.schema import SCHEDULE_12A
+from workbook.core.schema import SCHEDULE_12A, SETTINGS_SHEET
+from workbook.core.trends import allowed
 from workbook.core.words import is_are, plural
 
 PARAGRAPH = re.compile(r"^Para (\d+)$")
@@ -160,3 +163,18 @@ def public_data_quality(shown: Sequence, withheld: Sequence, unrated: Sequence[s
     summary = (f"{plural(withheld, 'error')} {is_are(withheld)} about risks in the exempt appendix, which lists them."
                if appendix else f"{plural(withheld, 'error')} {is_are(withheld)} about exempt risks, not listed here.")
     return (head, *listed[:at], summary, *listed[at:])
+
+
+def check_marking(register: Register, exempt_marking: str, paper_marking: str) -> None:
+    """Refuse an Exempt marking lower on the Markings list than the paper's own: the exempt appendix is never marked
+    below the public paper."""
+    ranks = {value.casefold(): rank for rank, value in enumerate(allowed(register, "Markings"))}
+    own, paper = ranks.get(exempt_marking.casefold()), ranks.get(paper_marking.casefold())
+    if not exempt_marking or own is None or paper is None or own >= paper:
+        return
+    cell = address(SETTINGS_SHEET, register.settings_rows.get("exempt_marking", 1), 2)
+    raise RegisterFormatError(
+        f"{register.source or 'register'}: {cell} (Exempt marking) is {quoted(exempt_marking)}, lower on the Markings "
+        f"list than the paper's Protective marking {quoted(paper_marking)}, so the paper was not built: the exempt "
+        "appendix is marked at least as high as the public paper. Raise the Exempt marking, or clear it to give the "
+        "exempt appendix the paper's own marking.")

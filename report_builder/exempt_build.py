@@ -91,6 +91,7 @@ def exempt_plan(register: Register, current: Register, movements: Sequence[Movem
     content = build_content(split.exempt, movements=[m for m in movements if m.risk_id in ids],
                             provenance=provenance, forced_errors=withheld_errors)
     own = setting_text(current.setting("exempt_marking")).upper()
+    parting.check_marking(current, own, public.title_block.marking)
     marking = own or public.title_block.marking
     block = dataclasses.replace(content.title_block, marking=marking,
                                 title=f"Exempt appendix: {content.title_block.title}")

@@ -163,3 +163,20 @@ def test_a_past_quarters_paper_leaves_out_a_risk_exempt_now_under_the_id_it_had_
     assert "CRR18" not in "\n".join(read_paper(result.paper))
     assert result.content.exempt_note == "1 risk is reported in the exempt appendix (Schedule 12A, paragraph 7)."
     assert any(line.startswith("| CRR18 | Core Skills") for line in read_paper(result.exempt.paper))
+
+
+def test_an_exempt_marking_lower_than_the_papers_is_refused_naming_its_cell(clean_workbook, tmp_path):
+    import openpyxl
+
+    mark_exempt(clean_workbook, {"CRR18": "Para 7"}, marking="OFFICIAL")
+    book = openpyxl.load_workbook(clean_workbook)
+    rows = {row[0].value: row[0].row for row in book["Settings"].iter_rows(min_row=2)}
+    book["Settings"].cell(rows["Protective marking"], 2).value = "OFFICIAL-SENSITIVE"
+    book.save(clean_workbook)
+    result = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(tmp_path / "paper.docx")])
+    assert (result.exit_code, result.output) == (2, (
+        f"Error: {clean_workbook}: Settings!B{rows['Exempt marking']} (Exempt marking) is 'OFFICIAL', lower on the "
+        "Markings list than the paper's Protective marking 'OFFICIAL-SENSITIVE', so the paper was not built: the "
+        "exempt appendix is marked at least as high as the public paper. Raise the Exempt marking, or clear it to "
+        "give the exempt appendix the paper's own marking.\n"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
