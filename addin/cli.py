@@ -66,15 +66,17 @@ def paper_options(command: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @click.option("--full", is_flag=True, help="Add inherent and target positions, Category, Target Date and Proximity "
               "columns, and the Matrix, Appetite and Actions sheets.")
+@click.option("--exempt", is_flag=True, help="Add the Exempt column: the Schedule 12A paragraph of a risk the "
+              "board paper puts in its exempt appendix instead of the public paper.")
 @user_errors
 def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
-                report_of: str | None, author: str | None, force: bool, full: bool) -> None:
+                report_of: str | None, author: str | None, force: bool, full: bool, exempt: bool = False) -> None:
     """Create an empty register workbook.
 
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings; with --full also
     Matrix, Appetite and Actions.
     """
-    created = jobs.create_register(path, jobs.period_or_today(period), force=force, full=full,
+    created = jobs.create_register(path, jobs.period_or_today(period), force=force, full=full, exempt=exempt,
                                    settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(created.line())
 

@@ -535,6 +535,18 @@ HELP: tuple[Help, ...] = (
     Help(("is inside a table; it makes tables and pictures",),
          "A block placeholder was put inside a table.",
          "Move it to a paragraph of its own outside the table."),
+    Help(("lower on the Markings list than the paper's Protective marking",),
+         "Settings' *Exempt marking* (the marking of the paper's exempt appendix, Schedule 12A) is below the paper's "
+         "own *Protective marking* on the Lists sheet's Markings list: the private appendix would be marked lower "
+         "than the public paper. Nothing was written.",
+         "Raise the Exempt marking (e.g. OFFICIAL-SENSITIVE), or clear it: the exempt appendix then carries the "
+         "paper's own marking."),
+    Help(("placeholder, so the exempt appendix cannot be written",),
+         "Some risks are exempt (the Register's Exempt column), and their exempt appendix is the template's title "
+         "block and appendix table: the template has lost its `{{ appendix }}` placeholder. Neither the public paper "
+         "nor the exempt appendix was written.",
+         "Put `{{ appendix }}` back on a paragraph of its own at the end of the template, or start again from the "
+         "bundled template."),
     Help(("Reporting period: ‹message›",),
          "The period given for a new register does not read (the rest of the message says why).",
          "Write it as `2021/22 Q2`."),

@@ -237,6 +237,7 @@ class PaperContent:
     movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
     cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
     heat_map_note: str = ""  # how many risks on the heat map are rated other than their cell's band, and why
+    exempt_note: str = ""  # how many risks are in the exempt appendix, under which Schedule 12A paragraphs
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
@@ -558,18 +559,21 @@ def data_quality_lines(errors: Sequence[object], unrated: Sequence[str] = ()) ->
 
 def build_content(register: Register, *, movements: Sequence[Movement] = (),
                   distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
-                  forced_errors: Sequence[object] = (), positions: bool = False) -> PaperContent:
-    """Return what the paper for `register` says; the same inputs always give the same content."""
+                  forced_errors: Sequence[object] = (), positions: bool = False,
+                  withheld: Sequence[Risk] = (), exempt_note: str = "") -> PaperContent:
+    """Return what the paper for `register` says; the same inputs always give the same content. `withheld` are
+    open risks in the exempt appendix (report_builder/exempt.py): counted in the totals, named nowhere."""
     open_risks = [risk for risk in register.risks if not risk.is_closed]
     block = title_block(register)
     scale = rating_scale(register)
-    periods, ratings = rating_table(open_risks, distribution, block.period, scale)
+    periods, ratings = rating_table([*open_risks, *withheld], distribution, block.period, scale)
     unrated = not_rated(register, open_risks)
     points = heat_points(register, open_risks)
     columns, rows = appendix(register, open_risks)
     return PaperContent(
         title_block=block,
-        risk_count=len(open_risks),
+        risk_count=len(open_risks) + len(withheld),
+        exempt_note=exempt_note,
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),

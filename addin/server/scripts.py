@@ -249,6 +249,11 @@ def build_paper(call: Call) -> Answer:
         answer.download(path.name, path.read_bytes(), PDF if path.suffix == ".pdf" else DOCX)
     note = (f" It carries a data-quality note listing {plural(result.forced_errors, 'register error')}."
             if result.forced_errors else "")
+    exempt = result.exempt_files()  # the exempt appendix (Schedule 12A), when risks are exempt: sent as well
+    for path in exempt:
+        answer.download(path.name, path.read_bytes(), PDF if path.suffix == ".pdf" else DOCX)
+    if exempt:
+        note += f" {result.exempt_sentence(exempt)}"
     answer.alert(f"Board paper built: {' and '.join(p.name for p in files)}, ready to save from the task pane.{note}")
     return answer
 

@@ -19,6 +19,7 @@ from workbook.core.schema import (
     BACKUPS_RANGE,
     CORE_COLUMNS,
     EXCEL_CELL_LIMIT,
+    EXEMPT_LIST,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     TEXT_SHEET,
@@ -1076,6 +1077,38 @@ SEAL_RULES: tuple[Rule, ...] = (
          "actions carry over.", risk_renamed_unrecorded),
 )
 RULES = RULES + SEAL_RULES
+
+# ---- exempt information (issue 28) ---------------------------------------------------------------------------
+
+# What people type for a Schedule 12A paragraph: "7", "Para. 7", "paragraph 7", "12A(7)".
+EXEMPT_ALIASES: Mapping[str, str] = {
+    alias: f"Para {n}" for n in range(1, 8)
+    for alias in (str(n), f"para. {n}", f"para.{n}", f"paragraph {n}", f"p{n}", f"p {n}", f"12a({n})",
+                  f"sch 12a para {n}", f"schedule 12a paragraph {n}")}
+
+
+def exempt_in_list(register: Register) -> Iterable[Hit]:
+    if not register.has_column("exempt"):
+        return
+    choices = trends.allowed(register, EXEMPT_LIST)
+    for risk in register.risks:
+        value = risk.values.get("exempt")
+        if _typed(value) and as_text(value) not in choices:
+            # only a paragraph the value names: a near spelling of another paragraph is not a guess to offer
+            guess = EXEMPT_ALIASES.get(" ".join(as_text(value).split()).casefold())
+            yield _at(register, risk, "exempt", list=EXEMPT_LIST, allowed=_allowed_text(choices),
+                      hint=f" Did you mean '{guess}'?" if guess in choices else "")
+
+
+EXEMPT_RULES: tuple[Rule, ...] = (
+    Rule("R115", ERROR, ("Exempt", "Lists: Exempt"),
+         "The Exempt column, when the register has one, is blank or names a paragraph of Schedule 12A (Part 1) "
+         "to the Local Government Act 1972 from the Exempt list.",
+         "{column} {value} is not a paragraph of Schedule 12A in the {list} list ({allowed}).{hint} Leave it blank "
+         "for a risk the public paper may show, or choose the paragraph from the drop-down: an exempt risk goes "
+         "in the exempt appendix only.", exempt_in_list),
+)
+RULES = RULES + EXEMPT_RULES
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The rules whose findings stop a board paper: the paper runs only these (warnings do not reach it).

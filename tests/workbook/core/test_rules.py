@@ -350,6 +350,28 @@ FAILING += [
      "Q2 Trending is empty. Choose the direction of travel from the drop-down (New, ↗, →, ↘ or N/A)."),
 ]
 
+
+def exempt_column(*values):
+    """Return a change giving the Register an Exempt column (issue 28) holding `values` from row 2 on."""
+    def change(grids):
+        rows = grids["Register"]
+        rows[0].append("Exempt")
+        for row, value in zip(rows[1:], [*values, *[None] * len(rows)]):
+            row.append(value)
+    return change
+
+
+FAILING += [
+    ("R115", [exempt_column(None, "7")], "Register!O3",
+     "Exempt '7' is not a paragraph of Schedule 12A in the Exempt list (Para 1, Para 2, Para 3, Para 4, Para 5, "
+     "Para 6, Para 7). Did you mean 'Para 7'? Leave it blank for a risk the public paper may show, or choose the "
+     "paragraph from the drop-down: an exempt risk goes in the exempt appendix only."),
+    ("R115", [exempt_column("Para 9")], "Register!O2",
+     "Exempt 'Para 9' is not a paragraph of Schedule 12A in the Exempt list (Para 1, Para 2, Para 3, Para 4, "
+     "Para 5, Para 6, Para 7). Leave it blank for a risk the public paper may show, or choose the paragraph from "
+     "the drop-down: an exempt risk goes in the exempt appendix only."),
+]
+
 # Near misses each rule must let through.
 PASSING = [
     ("R001", [("Register!J2", None)]),  # Risk Owner is optional
@@ -413,6 +435,7 @@ PASSING = [
     ("R060", [NOT_COLLECTED]),  # not collected, but every cell filled in
     ("R060", [("Register!D2", None)]),  # a register from `riskreg new`: a blank Impact is R001's error
     ("R001", [NOT_COLLECTED, ("Register!D2", None), TRENDS_FROM, ("Register!F2", None)]),
+    ("R115", [exempt_column("Para 7", None, " ", "Para 3")]),  # blank is a public risk
 ]
 
 
