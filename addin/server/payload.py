@@ -44,6 +44,7 @@ class _Model(BaseModel):
 
 class TableIn(_Model):
     name: StrictStr
+    range_address: StrictStr | None = None
     show_totals: StrictBool = False
     total_row_range_address: StrictStr | None = None
 
@@ -72,7 +73,7 @@ class PayloadIn(_Model):
 
 def _place(loc: tuple) -> str:
     """Return a field's place as the payload names it: ("sheets", 1, "name") is sheets[1].name."""
-    parts = []
+    parts: list[str] = []
     for item in loc:
         parts.append(f"[{item}]" if isinstance(item, int) else (f".{item}" if parts else str(item)))
     return "".join(parts) or "the request"
@@ -136,16 +137,15 @@ def cell_value(value: object, sheet: str, row: int, column: int) -> object:
     """Return one cell as the core reads it; raise BadPayload naming the cell when it is not a cell value."""
     if value is None or value == "":
         return None
-    kind = type(value)
-    if kind is str:
+    if isinstance(value, str):
         if value in EXCEL_ERRORS:
             return None
         if len(value) >= 19 and value[4] == "-" and value[10] == "T" and ISO_DATETIME.match(value):
             return dt.datetime.fromisoformat(value[:19])
         return value
-    if kind is int or kind is bool:
+    if isinstance(value, int):  # bool too
         return value
-    if kind is float:
+    if isinstance(value, float):
         if math.isfinite(value):
             return value
         problem = "a number that is not finite (NaN or infinity)"
