@@ -164,12 +164,26 @@ def grid_of(sheet: SheetIn) -> Grid:
         height, width = min(height, len(rows)), min(width, max((len(r) for r in rows), default=0))
     name = sheet.name
     grid = []
+    converted: dict[str, object] = {}  # each text the core reads otherwise (a date, an error value), converted once
     for r in range(height):
-        source = rows[r]
-        # The common cells (plain text, whole and finite numbers) pass as they are; the rest go through cell_value.
-        line = [v if (type(v) is str and v and v[0] != "#" and v[10:11] != "T") or type(v) is int
-                or (type(v) is float and v - v == 0) else (None if v == "" else cell_value(v, name, r + 1, c + 1))
-                for c, v in enumerate(source[:width])]
+        line = rows[r][:width]
+        # The common cells (plain text, whole and finite numbers) stay as they are; the rest go through cell_value.
+        for c, v in enumerate(line):
+            kind = type(v)
+            if kind is str:
+                if v and v[10:11] != "T" and v[0] != "#":
+                    continue
+                if v in converted:
+                    line[c] = converted[v]
+                    continue
+            elif kind is float:
+                if v - v == 0:
+                    continue
+            elif kind is int:
+                continue
+            line[c] = None if v == "" else cell_value(v, name, r + 1, c + 1)
+            if kind is str and v:
+                converted[v] = line[c]
         if len(line) < width:
             line.extend([None] * (width - len(line)))
         grid.append(line)
