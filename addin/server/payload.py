@@ -89,6 +89,7 @@ class Workbook:
     sheet_names: tuple[str, ...]
     args: tuple[object, ...]
     sheets: Mapping[str, SheetIn]
+    cells: int = 0  # cells of values the client sent
 
     def grids(self, names: Iterable[str] | None = None) -> dict[str, Grid]:
         """Return sheet name -> grid of values for the sheets in `names` the workbook has (all by default)."""
@@ -223,7 +224,7 @@ def read_payload(body: bytes, questions: list[str], limits: Limits) -> Workbook:
                          f"({model.version[:20]}) and server ({XLWINGS_VERSION}).")
     args = tuple(model.args) if model.args is not None else tuple(query_value(v) for v in questions)
     return Workbook(model.book.name, model.client, model.version, tuple(names), args,
-                    {sheet.name: sheet for sheet in model.sheets})
+                    {sheet.name: sheet for sheet in model.sheets}, cells)
 
 
 def query_value(text: str) -> object:
