@@ -12,10 +12,12 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +57,20 @@ def check_answer(response, message: str, findings: int) -> str | None:
     if findings and (len(rows) != 1 or len(rows[0]["values"]) != findings + 4):
         return "Validation sheet of the wrong length"
     return None
+
+
+WORKER = re.compile(rb"script=validate .*status=200 .* worker=(\d+)")
+
+
+def served_by(log: bytes) -> dict[int, int]:
+    """Return worker pid -> Validate requests it answered, from the server's log lines."""
+    return dict(Counter(int(pid) for pid in WORKER.findall(log)))
+
+
+def split(before: bytes, after: bytes) -> list[int]:
+    """Return the answers each worker gave between two readings of the log, largest first."""
+    old, new = served_by(before), served_by(after)
+    return sorted((count - old.get(pid, 0) for pid, count in new.items()), reverse=True)
 
 
 def worker_memory(pid: int) -> list[dict]:
@@ -179,6 +195,7 @@ def report(result: dict) -> str:
         f"| 95th-percentile latency | {load_['p95_s']} s |",
         f"| slowest | {load_['max_s']} s |",
         f"| refused at once (503, Retry-After) | {load_['busy_503']} |",
+        f"| answered by each worker | {' / '.join(map(str, load_['split']))} |",
     ]
     for i, worker in enumerate(memory, start=1):
         lines.append(f"| worker {i} memory: peak / after | {worker['peak_mb']} MB / {worker['rss_mb']} MB |")
@@ -192,6 +209,7 @@ def report(result: dict) -> str:
         f"| refused at once (503, Retry-After) | {burst['busy_503']} |",
         f"| wrong answers | {len(burst['wrong'])} |",
         f"| 95th-percentile latency of those answered | {burst['p95_s']} s |",
+        f"| answered by each worker | {' / '.join(map(str, burst['split']))} |",
     ]
     for i, worker in enumerate(result["memory_after_burst"], start=1):
         lines.append(f"| worker {i} memory after the burst: peak / now | {worker['peak_mb']} MB / "
@@ -254,9 +272,12 @@ def main(argv: list[str] | None = None) -> dict:
     loadavg = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     with running_server(env, scratch, workers=args.workers) as server:
         asyncio.run(load(server.url, body, args.workers, 1, message, findings))  # warm each worker's imports
+        log = server.log.read_bytes()
         measured = asyncio.run(load(server.url, body, args.users, args.rounds, message, findings, tokens))
+        measured["split"], log = split(log, server.log.read_bytes()), server.log.read_bytes()
         memory = worker_memory(server.process.pid)
         burst = asyncio.run(load(server.url, body, args.burst, 1, message, findings, tokens))
+        burst["split"] = split(log, server.log.read_bytes())
         time.sleep(2)  # let the workers finish what the burst left them
         after_burst = worker_memory(server.process.pid)
         one = single(server.url, sample_payload, sample_message, sample_findings)

@@ -16,6 +16,7 @@ import errno
 import gc
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -295,8 +296,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             return error(507, "The Risk Register server has run out of disk space for its work: tell its "
                               f"administrator (reference {request_id}), then press the button again later.")
         finally:
-            log.info("request %s script=%s user=%s status=%d %.0f ms", request_id, escaped(script_name),
-                     escaped(user_id, 80), status, (time.monotonic() - started) * 1000)
+            log.info("request %s script=%s user=%s status=%d %.0f ms worker=%d", request_id, escaped(script_name),
+                     escaped(user_id, 80), status, (time.monotonic() - started) * 1000, os.getpid())
 
     @app.get("/manifest")
     async def get_manifest():
