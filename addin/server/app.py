@@ -226,8 +226,9 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         limit, estimate = config.limits.seconds(script.heavy), estimated_seconds(cells, script.heavy)
         if estimate > limit:
             about = f"{estimate:,.0f}" if estimate >= 10 else f"{estimate:.2g}"
-            raise TooMuch(f"'{name[:40]}' on this workbook ({cells:,} cells of values) would take about {about} s, more than this server gives one request ({limit:g} s): remove the "
-                          "empty or stray rows at the end of its sheets, or ask the server's administrator to raise "
+            raise TooMuch(f"'{name[:40]}' on this workbook ({cells:,} cells of values) would take about {about} s, "
+                          f"more than this server gives one request ({limit:g} s): remove the empty or stray rows at "
+                          "the end of its sheets, or ask the server's administrator to raise "
                           f"{config.limits.setting(script.heavy)}.")
 
     async def in_time(name: str, script: Script, body: bytes, questions: list[str]) -> dict:
