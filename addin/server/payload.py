@@ -170,21 +170,17 @@ def grid_of(sheet: SheetIn) -> Grid:
         line = rows[r][:width]
         # The common cells (plain text, whole and finite numbers) stay as they are; the rest go through cell_value.
         for c, v in enumerate(line):
-            kind = type(v)
-            if kind is str:
+            if type(v) is str:
                 if v and v[10:11] != "T" and v[0] != "#":
                     continue
-                if v in converted:
-                    line[c] = converted[v]
-                    continue
-            elif kind is float:
-                if v - v == 0:
-                    continue
-            elif kind is int:
-                continue
-            line[c] = None if v == "" else cell_value(v, name, r + 1, c + 1)
-            if kind is str and v:
-                converted[v] = line[c]
+                if v not in converted:
+                    converted[v] = None if v == "" else cell_value(v, name, r + 1, c + 1)
+                line[c] = converted[v]
+            elif type(v) is float:
+                if v - v != 0:
+                    line[c] = cell_value(v, name, r + 1, c + 1)  # raises: NaN or infinity
+            elif type(v) is not int:
+                line[c] = cell_value(v, name, r + 1, c + 1)
         if len(line) < width:
             line.extend([None] * (width - len(line)))
         grid.append(line)
