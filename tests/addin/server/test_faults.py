@@ -336,7 +336,7 @@ def test_a_request_too_big_for_its_time_limit_is_refused_before_any_work(tmp_pat
             413, f"'validate' on this workbook ({cells:,} cells of values) would take about {about} s, more than this "
                  "server gives one request (0.001 s): remove the empty or stray rows at the end of its sheets, or ask "
                  "the server's administrator to raise RISKREG_TIME_LIMIT_S.")
-        assert "script=validate user=api-key status=413" in server.log_text()
+        wait_for(lambda: "script=validate user=api-key status=413" in server.log_text(), "the request's log line")
 
 
 def test_a_paper_past_its_time_limit_is_stopped_with_its_libreoffice_and_files(tmp_path, tokens, sample_workbook):
