@@ -13,9 +13,17 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from addin.ribbon.live_io import NUMBER_FORMATS, colour_bands, value_blocks  # the batching, shared with the ribbon
-from workbook.core.edit import VISIBLE, AppendRows, MoveCell, SetCell, WorkbookEdit
-from workbook.core.errors import RegisterFormatError
+# The batching and the values a plan leaves: one home, shared with the ribbon's live applier.
+from addin.ribbon.live_io import (
+    NUMBER_FORMATS,
+    Place,
+    appended_values,
+    cell_values,
+    colour_bands,
+    created_rows,
+    value_blocks,
+)
+from workbook.core.edit import VISIBLE, AppendRows, WorkbookEdit
 from workbook.core.findings import split_address
 from workbook.core.model import address, column_letter
 from workbook.core.result_sheets import previous_marks, restored_fill
@@ -162,39 +170,16 @@ def apply_edit(answer: Answer, edit: WorkbookEdit, book: Workbook, grids: Mappin
     for name in edit.remove_sheets:
         if name in answer.sheets:
             answer.delete_sheet(name)
-    values: dict[tuple[str, int, int], object] = {}
-
-    def current(sheet: str, row: int, column: int) -> object:
-        if (sheet, row, column) in values:
-            return values[(sheet, row, column)]
-        grid = grids.get(sheet, [])
-        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
-
-    order: list[str] = []
-    dated: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for change in edit.cells:
-        place = (change.sheet, change.row, change.to_column if isinstance(change, MoveCell) else change.column)
-        if isinstance(change, SetCell):
-            values[place] = change.value
-            if change.style and isinstance(change.value, dt.date):
-                dated[change.style].append(place)
-        elif isinstance(change, MoveCell):
-            values[place] = current(change.sheet, change.row, change.column)
-        else:
-            values[place] = None
-        order.append(change.address)
-    created: list[AppendRows] = []
+    values, order, dated = cell_values(edit.cells, grids)
+    created: list[tuple[AppendRows, Grid]] = []
     for append in edit.appends:
         if append.sheet in answer.sheets:
             order += _append(answer, append, book, grids.get(append.sheet, []), values, dated)
         elif append.rows or append.new_headers:
-            if not append.create_headers:
-                raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it "
-                                          "(copy it from a workbook made by `riskreg new`).")
-            created.append(append)
+            created.append((append, created_rows(append)))  # refused before any action when it cannot be made
     _write(answer, values)
-    for append in created:
-        order += _create(answer, append)
+    for append, rows in created:
+        order += _create(answer, append, rows)
     for style, places in dated.items():
         _format(answer, places, NUMBER_FORMATS[style])
     for sheet in edit.add_sheets:
@@ -208,7 +193,7 @@ def apply_edit(answer: Answer, edit: WorkbookEdit, book: Workbook, grids: Mappin
     return tuple(order)
 
 
-def _write(answer: Answer, values: Mapping[tuple[str, int, int], object]) -> None:
+def _write(answer: Answer, values: Mapping[Place, object]) -> None:
     """Write the changed cells, one action per rectangle of cells (no other cell is touched)."""
     by_sheet: dict[str, dict[tuple[int, int], object]] = defaultdict(dict)
     for (sheet, row, column), value in values.items():
@@ -219,21 +204,11 @@ def _write(answer: Answer, values: Mapping[tuple[str, int, int], object]) -> Non
 
 
 def _append(answer: Answer, append: AppendRows, book: Workbook, grid: Grid,
-            values: dict[tuple[str, int, int], object], dated: dict[str, list[tuple[str, int, int]]]) -> list[str]:
+            values: dict[Place, object], dated: dict[str, list[Place]]) -> list[str]:
     """Put the rows of `append` below the sheet's last used row (of its columns) and grow its table over them."""
-    columns = [column - 1 for column in append.positions.values()]
-    last = next((index + 1 for index in range(len(grid) - 1, -1, -1)
-                 if any(c < len(grid[index]) and grid[index][c] not in (None, "") for c in columns)), 1)
-    written = []
-    for number, row in enumerate(append.rows, start=last + 1):
-        for key, value in row.items():
-            place = (append.sheet, number, append.positions[key])
-            values[place] = value
-            if key in append.styles and isinstance(value, dt.date):
-                dated[append.styles[key]].append(place)
-            written.append(address(*place))
+    last, written = appended_values(append, grid, values, dated)
     if append.table:
-        _grow_table(answer, append, book, last + len(append.rows))
+        _grow_table(answer, append, book, last)
     return written
 
 
@@ -252,21 +227,18 @@ def _grow_table(answer: Answer, append: AppendRows, book: Workbook, last_row: in
         return
 
 
-def _create(answer: Answer, append: AppendRows) -> list[str]:
-    """Add the sheet `append` creates after the last sheet (hidden unless visible) holding its headers and rows."""
+def _create(answer: Answer, append: AppendRows, rows: Grid) -> list[str]:
+    """Add the sheet `append` creates after the last sheet (hidden unless visible) holding `rows` from A1."""
     answer.add_sheet(append.sheet, after=answer.sheets[-1])
     if append.create_state != VISIBLE:
         answer.hide_sheet(append.sheet)  # Office.js can hide a sheet, not make it very hidden
-    by_column = {column: key for key, column in append.positions.items()}
-    width = max(max(append.positions.values(), default=0), len(append.create_headers))
-    grid: list[list[object]] = [list(append.create_headers) + [None] * (width - len(append.create_headers)),
-            *[[row.get(by_column.get(column, ""), None) for column in range(1, width + 1)] for row in append.rows]]
-    answer.set_values(append.sheet, 1, 1, grid)
-    return [address(append.sheet, r, c) for r, row in enumerate(grid, start=1)
+    width = max(len(row) for row in rows)
+    answer.set_values(append.sheet, 1, 1, [row + [None] * (width - len(row)) for row in rows])
+    return [address(append.sheet, r, c) for r, row in enumerate(rows, start=1)
             for c, value in enumerate(row, start=1) if value not in (None, "")]
 
 
-def _format(answer: Answer, places: Sequence[tuple[str, int, int]], number_format: str) -> None:
+def _format(answer: Answer, places: Sequence[Place], number_format: str) -> None:
     """Give `places` the number format, one action per run of cells in a column."""
     by_column: dict[tuple[str, int], list[int]] = defaultdict(list)
     for sheet, row, column in places:
