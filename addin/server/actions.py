@@ -188,8 +188,9 @@ def apply_edit(answer: Answer, edit: WorkbookEdit, book: Workbook, grids: Mappin
             answer.hide_sheet(sheet.name)  # Office.js can hide a sheet, not make it very hidden
     for defined in edit.names:
         answer.add_name(defined.name, defined.refers_to)
-    for note in edit.cell_notes:
-        answer.add_note(note.sheet, note.row, note.column, note.text)
+    for note in edit.cell_notes:  # a client that cannot take notes has the words elsewhere (the Validation sheet)
+        if book.takes_notes(note.sheet):
+            answer.add_note(note.sheet, note.row, note.column, note.text)
     return tuple(order)
 
 

@@ -55,6 +55,8 @@ class SheetIn(_Model):
     tables: list[TableIn] = []
     used_range_address: StrictStr | None = None
     visibility: StrictStr | None = None
+    notes: list[object] | None = None  # sent by an Office.js client that can take notes (ExcelApi 1.18)
+    notes_supported: StrictBool | None = None
 
 
 class BookIn(_Model):
@@ -106,6 +108,12 @@ class Workbook:
                 top, _, bottom, _ = bounds(table.total_row_range_address)
                 return tuple(range(top, bottom + 1))
         return ()
+
+    def takes_notes(self, sheet_name: str) -> bool:
+        """Return whether the client can be asked to add a note to sheet `sheet_name` (as xlwings decides it)."""
+        sheet = self.sheets.get(sheet_name)
+        return (self.client == "Office.js" and sheet is not None and sheet.notes is not None
+                and sheet.notes_supported is not False)
 
     def register(self, grids: Mapping[str, Grid] | None = None) -> Register:
         """Return the register the workbook holds; raise RegisterFormatError naming what to fix."""
