@@ -352,3 +352,20 @@ def test_a_paper_past_its_time_limit_is_stopped_with_its_libreoffice_and_files(t
         assert list(scratch.glob("worker-*/*")) == []
         wait_for(lambda: not processes_in(scratch), "LibreOffice to end")
         assert post(server, "validate", payload_from_xlsx(sample_workbook)).status_code == 200
+
+
+def test_a_validate_past_its_time_limit_is_stopped_and_the_worker_goes_on(tmp_path, tokens, sample_workbook):
+    """Junk rows cost more than the size estimate (a finding or more per cell): the Validate starts, runs past the
+    limit and is ended in its thread; the same worker then answers the next request."""
+    long = payload_from_xlsx(sample_workbook)
+    history = values(long, "History")
+    history.extend([[0] * len(history[0]) for _ in range(90_000)])
+    cells = sum(len(row) for sheet in long["sheets"] for row in sheet["values"])
+    assert estimated_seconds(cells, heavy=False) < 3
+    with running_server(env_for(tmp_path, tokens, RISKREG_TIME_LIMIT_S="3"), tmp_path) as server:
+        assert detail(post(server, "validate", long)) == (
+            422, "'validate' was stopped after 3 s, the most this server gives one request, and nothing was changed: "
+                 "press the button again when the server is less busy, or ask its administrator to raise "
+                 "RISKREG_TIME_LIMIT_S.")
+        assert list((tmp_path / "scratch").glob("worker-*/*")) == []
+        assert post(server, "validate", payload_from_xlsx(sample_workbook)).status_code == 200
