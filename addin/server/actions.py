@@ -163,7 +163,10 @@ class Answer:
 def apply_edit(answer: Answer, edit: WorkbookEdit, book: Workbook, grids: Mapping[str, Grid]) -> tuple[str, ...]:
     """Add to `answer` the actions that carry `edit` out on the client's workbook, whose values `grids` holds (the
     sheets the edit reads: those it changes, and the Validation sheet when it clears finding marks); return the
-    address of every cell written. The values the client is left with are those the xlsx and live appliers leave."""
+    address of every cell written. The values the client is left with are those the xlsx and live appliers leave.
+
+    Renamed table columns need no action (Excel renames a column when its header cell is written), nor do shared
+    texts (a store of the file's own, which a live Excel keeps for itself)."""
     if edit.clear_finding_marks:
         marks = previous_marks(grids.get(VALIDATION_SHEET))
         answer.paint({cell: restored_fill(spec) for cell, spec in marks.items()})
