@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -98,6 +99,11 @@ class Running:
         self.thread: int | None = None
         self.folder: Path | None = None
         self.stopped = False
+        self.loop = asyncio.get_running_loop()
+        self.started = asyncio.Event()  # set when the script itself starts: its time limit counts from there
+
+    def start_script(self) -> None:
+        self.loop.call_soon_threadsafe(self.started.set)
 
     def begin(self) -> None:
         with self.lock:
@@ -212,6 +218,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             book = read_payload(body, questions, config.limits)
             del body
             check_time(name, script, book.cells)
+            running.start_script()
             # Only papers write temporary files; with one paper at a time, what a failed one left is its own.
             with workspace.request(sole=script.heavy and config.paper_concurrency == 1) as folder:
                 running.folder = folder
@@ -236,6 +243,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         running, limit = Running(), config.limits.seconds(script.heavy)
         future = asyncio.get_running_loop().run_in_executor(heavy if script.heavy else light, work, name, script,
                                                             body, questions, running)
+        started = asyncio.ensure_future(running.started.wait())
+        first: list[asyncio.Future[Any]] = [future, started]
+        await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)  # the payload read and checked
+        started.cancel()
         try:
             return await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
