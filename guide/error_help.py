@@ -674,6 +674,15 @@ SERVER_HELP: tuple[Help, ...] = (
     answer(("rows, more than this server takes",),
          "A sheet has more rows than the server accepts (`RISKREG_MAX_ROWS`), usually empty rows far below the "
          "data.", "Delete the empty or stray rows at the bottom of that sheet, or ask the administrator."),
+    answer(("more than this server gives one request",),
+         "The workbook is so large that the button's work would run past the server's time limit for one request "
+         "(`RISKREG_TIME_LIMIT_S`, `RISKREG_PAPER_TIME_LIMIT_S`), so it was refused before it started.",
+         "Delete the empty or stray rows at the bottom of the sheets, or ask the administrator to raise the limit."),
+    answer(("the most this server gives one request, and nothing was changed",),
+         "The work ran past the server's time limit for one request and was stopped (LibreOffice too, for a "
+         "paper); its files were removed and nothing was sent to your workbook.",
+         "Press the button again when the server is less busy, or ask the administrator to raise the limit "
+         "(`RISKREG_TIME_LIMIT_S`, `RISKREG_PAPER_TIME_LIMIT_S`)."),
     answer(("The workbook did not arrive within",),
          "The workbook took too long to reach the server (`RISKREG_BODY_TIMEOUT_S`).",
          "Check the network and press the button again."),
