@@ -36,6 +36,9 @@ def _parts(path: Path, pattern: str) -> list:
         return [etree.fromstring(archive.read(n)) for n in archive.namelist() if re.fullmatch(pattern, n)]
 
 
+TALLER_THAN_A_PAGE = 3000  # characters in one cell: more than a page of 8 pt text in a column of 8 cm
+
+
 def problems(paper: Path, marking: str) -> list[str]:
     """Return every accessibility problem found in the written paper (empty when it passes)."""
     found = []
@@ -46,14 +49,15 @@ def problems(paper: Path, marking: str) -> list[str]:
     for doc_pr in document.iter(f"{{{NS['wp']}}}docPr"):
         if not re.search(r"\d", doc_pr.get("descr", "")):
             found.append(f"drawing {doc_pr.get('name')} has no alternative text stating counts")
-    # every table has a header row that repeats; no data row is kept from breaking across pages
+    # every table has a header row that repeats; no data row too tall for a page is kept from breaking across one
     for number, tbl in enumerate(document.iter(_w("tbl")), start=1):
         rows = tbl.findall("w:tr", NS)
         if not rows or rows[0].find("w:trPr/w:tblHeader", NS) is None:
             found.append(f"table {number} has no repeating header row")
         if any(tr.find("w:trPr/w:tblHeader", NS) is None and tr.find("w:trPr/w:cantSplit", NS) is not None
-               and len(rows) > 12 for tr in rows):
-            found.append(f"table {number} keeps rows from breaking across pages")
+               and max(len("".join(tc.itertext())) for tc in tr.findall("w:tc", NS)) > TALLER_THAN_A_PAGE
+               for tr in rows):
+            found.append(f"table {number} keeps a row taller than a page from breaking")
     # headings in order: start at level 1, never skip a level going down
     level = 0
     for p in document.iter(_w("p")):
@@ -77,8 +81,8 @@ def problems(paper: Path, marking: str) -> list[str]:
             if contrast(text, fill) < MIN_CONTRAST and "".join(t.text or "" for t in r.iter(_w("t"))).strip():
                 found.append(f"text {text} on fill {fill}: {contrast(text, fill):.2f}:1")
     for space in _parts(paper, r"word/charts/chart\d+\.xml"):
-        for ser in space.iter(f"{{{NS['c']}}}ser"):
-            fill = ser.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val")
+        for ser in space.iter(f"{{{NS['c']}}}ser"):  # each count stands on a box of its band's colour
+            fill = ser.find("c:dLbls/c:spPr/a:solidFill/a:srgbClr", NS).get("val")
             label = ser.find("c:dLbls/c:txPr//a:defRPr/a:solidFill/a:srgbClr", NS).get("val")
             if contrast(label, fill) < MIN_CONTRAST:
                 found.append(f"chart label {label} on {fill}")
