@@ -127,6 +127,13 @@ class _Column:
         paragraphs = [(bullet if para.bullet else plain)(para.text) for para in text] or [plain("")]
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
+    def empty(self, row: AppendixRow) -> str:
+        """Return the column's empty cell (a piece's share of a column that has run out), written once."""
+        key = ("empty", row.fill, row.font) if self.rated else ("empty",)
+        if key not in self.writers:
+            self.writers[key] = self.cell((), row)  # type: ignore[assignment]
+        return self.writers[key]  # type: ignore[return-value]
+
 
 # A risk's row is cut into pieces of at most this many lines of its tallest text column (about a third of the some
 # 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
@@ -151,6 +158,9 @@ def _per_line(width_cm: float) -> int:
     return max(8, int((width_cm - PADDING_CM) / CHAR_CM))
 
 
+SENTENCE_END = re.compile(r"[.;!?](?= [A-Z0-9•])")  # not "e.g. the": a sentence's next starts with a capital
+
+
 def _cut(para: Para, width_cm: float) -> list[Para]:
     """Return `para` as parts of at most PIECE_LINES lines each, cut after a sentence where one ends late enough,
     else between words; the parts after the first go on the same item (no new bullet)."""
@@ -158,7 +168,7 @@ def _cut(para: Para, width_cm: float) -> list[Para]:
     parts, text = [], para.text
     while len(text) > room:
         window = text[:room]
-        cut = max(window.rfind(". "), window.rfind("; "))
+        cut = max((end.start() for end in SENTENCE_END.finditer(window)), default=-1)
         if cut < room // 2:
             cut = window.rfind(" ")
         cut = cut + 1 if cut > 0 else room
@@ -239,18 +249,40 @@ def table_head(tbl) -> str:
 
 def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
              widths_cm: Sequence[float], head: str = "") -> Iterator[bytes]:
-    """Yield each risk's rows (one per piece) as UTF-8, its rating cell shaded in each; a piece short enough to
-    fit on a page may not break across one. With the table's `head`, every RISKS_PER_TABLE risks close the
-    table and open the next on a new page."""
+    """Yield each risk's rows (its pieces, as `pieces` cuts them) as UTF-8, its rating cell shaded in each; a piece
+    short enough to fit on a page may not break across one. With the table's `head`, every RISKS_PER_TABLE risks
+    close the table and open the next on a new page.
+
+    Written piece by piece without building `pieces`' cells: what every piece repeats (ID, name, rating) and the
+    empty cells are written once per risk (a 1,000-risk register has some 5,000 pieces).
+    """
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
     restart = f"{TABLE_BREAK}{head}".encode() if head else b""
+    cut = [column.kind == "text" and column.key != "name" for column in columns]
+    repeated = [column.key in ("id", "name") or column.kind == "rating" for column in columns]
+    names = [column.key == "name" for column in columns]
     for number, row in enumerate(rows):
         if restart and number and not number % RISKS_PER_TABLE:
             yield restart
-        for piece in pieces(columns, row, widths_cm):
-            cells = "".join(writer.cell(text, row) for writer, text in zip(writers, piece))
-            opening = UNSPLIT if piece_lines(piece, widths_cm) <= UNSPLIT_LINES else "<w:tr>"
-            yield f"{opening}{cells}</w:tr>".encode()
+        chunked = [_chunks(text, width) if cut[i] else None
+                   for i, (text, width) in enumerate(zip(row.cells, widths_cm))]
+        # a piece's cut columns hold at most PIECE_LINES lines; the others are whole in it
+        whole = max((sum(_lines(p.text, width) for p in text) for i, (text, width) in
+                     enumerate(zip(row.cells, widths_cm)) if not cut[i]), default=1)
+        opening = UNSPLIT if max(whole, PIECE_LINES) <= UNSPLIT_LINES else "<w:tr>"
+        count = max((len(chunks) for chunks in chunked if chunks is not None), default=1)
+        first = [writer.cell(chunks[0] if chunks is not None else text, row)
+                 for writer, text, chunks in zip(writers, row.cells, chunked)]
+        yield f"{opening}{''.join(first)}</w:tr>".encode()
+        if count == 1:
+            continue
+        later = [writer.cell((Para(" ".join(p.text for p in text) + CONTINUED),), row) if names[i] else
+                 first[i] if repeated[i] else writer.empty(row)
+                 for i, (writer, text) in enumerate(zip(writers, row.cells))]
+        for index in range(1, count):
+            cells = [writer.cell(chunks[index], row) if chunks is not None and index < len(chunks) else later[i]
+                     for i, (writer, chunks) in enumerate(zip(writers, chunked))]
+            yield f"{opening}{''.join(cells)}</w:tr>".encode()
 
 
 def deflated_rows(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
