@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from workbook.core.words import number_text
 
-if TYPE_CHECKING:
-    from report_builder.content import AttentionItem
+
+class AttentionItem(Protocol):
+    """What the counts read of content.AttentionItem (content imports this module, not the other way)."""
+
+    rating: str
+    reasons: tuple[str, ...]
 
 IN_FULL_UP_TO = 20
 # The order the reasons are told in; the most severe band's reason ("Critical rating") comes first.
