@@ -110,7 +110,8 @@ class _Column:
         self.rated = column.kind == "rating"
         self.look = {"centre": column.kind in CENTRED_KINDS,
                      "arrow_size_pt": ARROW_CELL_PT if column.kind == "trend" else None}
-        self.writers: dict[str | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
+        self.writers: dict[tuple[str, str] | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
+        self.empties: dict[tuple[str, str], str] = {}
 
     def _writers(self, row: AppendixRow):
         rating = (row.fill, row.font) if self.rated and row.fill else None
@@ -129,10 +130,10 @@ class _Column:
 
     def empty(self, row: AppendixRow) -> str:
         """Return the column's empty cell (a piece's share of a column that has run out), written once."""
-        key = ("empty", row.fill, row.font) if self.rated else ("empty",)
-        if key not in self.writers:
-            self.writers[key] = self.cell((), row)  # type: ignore[assignment]
-        return self.writers[key]  # type: ignore[return-value]
+        key = (row.fill, row.font) if self.rated else ("", "")
+        if key not in self.empties:
+            self.empties[key] = self.cell((), row)
+        return self.empties[key]
 
 
 # A risk's row is cut into pieces of at most this many lines of its tallest text column (about a third of the some

@@ -16,8 +16,11 @@ from workbook.core.words import number_text
 class AttentionItem(Protocol):
     """What the counts read of content.AttentionItem (content imports this module, not the other way)."""
 
-    rating: str
-    reasons: tuple[str, ...]
+    @property
+    def rating(self) -> str: ...
+
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
 
 IN_FULL_UP_TO = 20
 # The order the reasons are told in; the most severe band's reason ("Critical rating") comes first.
