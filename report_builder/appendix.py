@@ -136,12 +136,12 @@ class _Column:
         return self.empties[key]
 
 
-# A risk's row is cut into pieces of at most this many lines of its tallest text column (about a third of the some
-# 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
-# Demographics (continued)") and rating. A piece may not break across pages, so every page of the appendix starts
-# with a row that names its risk; a piece this short leaves at most a third of a page empty below it. (Pieces
-# that could break took LibreOffice 283 s to lay out a 1,000-risk paper against 68 s for whole rows: it is the
-# rows that run over pages that cost, not the number of rows.)
+# A risk's row is cut into pieces of at most this many estimated lines of its tallest text column (about a third of
+# the some 44 lines an A4 landscape page holds of 8 pt text; narrow columns wrap worse than the estimate, so a piece
+# prints at up to half a page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)") and
+# rating. A piece may not break across pages, so every page of the appendix starts with a row that names its risk;
+# the price is the part of a page a piece that does not fit leaves empty (the 1,000-risk paper: 1,633 pages
+# against about 1,500 with whole rows that break; the demo 26 against 22).
 PIECE_LINES = 16
 # A paragraph longer than a piece is cut into parts (after a sentence where it can be), each going on in the next
 # piece. A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
@@ -228,8 +228,9 @@ UNSPLIT = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
 
 
 # A long appendix is one table per this many risks, each opening with the header row on a new page: LibreOffice's
-# layout of one table grows faster than its rows (1,000 risks in rows that may not break: over 5 minutes as one
-# table). The page break between them leaves at most part of a page empty per table.
+# layout of one table grows faster than its rows (1,000 risks in pieces that may not break: over 5 minutes as one
+# table, 45 s as 40 tables, against 68 s for whole rows in one table before). The page break between them leaves at
+# most part of a page empty per table.
 RISKS_PER_TABLE = 25
 # Between two of the tables: a page break in a paragraph one point high (Word joins tables with nothing between).
 TABLE_BREAK = ('</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
