@@ -146,6 +146,9 @@ PIECE_LINES = 16
 # A paragraph longer than a piece is cut into parts (after a sentence where it can be), each going on in the next
 # piece. A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
 UNSPLIT_LINES = 40
+# Only a paragraph longer than this is cut (alone it could not be kept on a page); a shorter one is a piece of its
+# own, so that the paper's text reads back into the register as it was written (`riskreg import` of the paper).
+CUT_LINES = UNSPLIT_LINES
 CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
 CONTINUED = " (continued)"
 
@@ -180,12 +183,13 @@ def _cut(para: Para, width_cm: float) -> list[Para]:
 
 
 def _chunks(text: Text, width_cm: float) -> list[Text]:
-    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines; a paragraph longer than that is cut
-    into parts (see _cut), so that no piece is too tall to keep on one page."""
+    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph is a run of its
+    own); a paragraph longer than CUT_LINES is cut into parts (see _cut), so that no piece is too tall to keep on
+    one page."""
     chunks: list[list[Para]] = [[]]
     used = 0
     for whole in text:
-        for para in _cut(whole, width_cm) if _lines(whole.text, width_cm) > PIECE_LINES else (whole,):
+        for para in _cut(whole, width_cm) if _lines(whole.text, width_cm) > CUT_LINES else (whole,):
             lines = _lines(para.text, width_cm)
             if chunks[-1] and used + lines > PIECE_LINES:
                 chunks.append([])

@@ -154,10 +154,10 @@ def test_a_large_registers_rows_are_pieces_too_and_every_25_risks_open_a_new_tab
             assert tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None or cells[0] == "CRR07"
 
 
-def test_a_paragraph_longer_than_a_piece_goes_on_in_the_next_cut_after_a_sentence():
+def test_a_paragraph_taller_than_a_page_goes_on_in_the_next_pieces_cut_after_a_sentence():
     columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
     sentence = "The backlog of cases puts the recovery of costs at risk. "
-    long = AppendixRow("CRR08", "High", ((Para("CRR08"),), (Para("Vetting"),), (Para((sentence * 60).strip(), bullet=True),),
+    long = AppendixRow("CRR08", "High", ((Para("CRR08"),), (Para("Vetting"),), (Para((sentence * 200).strip(), bullet=True),),
                                          (Para("↗ Escalating"),), (Para("High"),)), *COLOURS["High"])
     widths = appendix.column_widths(columns, [long])
     parts = [piece[2] for piece in appendix.pieces(columns, long, widths)]
@@ -165,7 +165,7 @@ def test_a_paragraph_longer_than_a_piece_goes_on_in_the_next_cut_after_a_sentenc
     assert all(appendix.piece_lines((part,), widths[2:3]) <= appendix.PIECE_LINES for part in parts)
     assert [p.bullet for part in parts for p in part] == [True] + [False] * (sum(map(len, parts)) - 1)  # one item
     assert all(p.text.endswith("at risk.") for part in parts for p in part)  # cut after a sentence
-    assert " ".join(p.text for part in parts for p in part) == (sentence * 60).strip()
+    assert " ".join(p.text for part in parts for p in part) == (sentence * 200).strip()
     trs = list(wordml.element(f"<w:tbl>{b''.join(appendix.rows_xml(columns, [long], widths)).decode()}</w:tbl>"))
     assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
 
