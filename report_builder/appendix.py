@@ -140,8 +140,8 @@ class _Column:
 # the some 44 lines an A4 landscape page holds of 8 pt text; narrow columns wrap worse than the estimate, so a piece
 # prints at up to half a page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)") and
 # rating. A piece may not break across pages, so every page of the appendix starts with a row that names its risk;
-# the price is the part of a page a piece that does not fit leaves empty (the 1,000-risk paper: 1,633 pages
-# against about 1,500 with whole rows that break; the demo 26 against 22).
+# the price is the part of a page a piece that does not fit leaves empty (the 1,000-risk paper: 2,061 pages
+# against about 1,500 with whole rows that break; the demo 29 against 22).
 PIECE_LINES = 16
 # A paragraph longer than a piece is cut into parts (after a sentence where it can be), each going on in the next
 # piece. A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
