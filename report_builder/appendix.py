@@ -7,6 +7,7 @@ about what their share of the file does.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -46,9 +47,11 @@ def word_cm(word: str, bold: bool = False) -> float:
     return ems * EM_CM * (BOLD if bold else 1.0)
 
 
-def _widest_word_cm(texts: Iterable[str], bold: bool = False) -> float:
-    # a line may break after a slash as well as at a space ("Portfolio/ Department")
-    words = {word for text in texts for word in text.replace("/", "/ ").split()}
+def _widest_word_cm(texts: Iterable[str], bold: bool = False, hyphens: bool = False) -> float:
+    # a line may break after a slash as well as at a space ("Portfolio/ Department"), and in a trend's word after
+    # its hyphen ("↘ De-/escalating")
+    words = {word for text in texts for word in
+             (text.replace("-", "- ") if hyphens else text).replace("/", "/ ").split()}
     return max((word_cm(word, bold) for word in words), default=0.0)
 
 
@@ -64,7 +67,8 @@ def column_widths(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow]
     weights: dict[int, float] = {}
     for index, column in enumerate(columns):
         if column.kind in SHORT_KINDS:
-            widest = _widest_word_cm((p.text for row in rows for p in row.cells[index]), column.kind == "rating")
+            widest = _widest_word_cm((p.text for row in rows for p in row.cells[index]), column.kind == "rating",
+                                     hyphens=column.kind == "trend")
             widths.append(max(header_cm[index], widest + PADDING_CM))
         else:
             widths.append(None)
@@ -106,7 +110,8 @@ class _Column:
         self.rated = column.kind == "rating"
         self.look = {"centre": column.kind in CENTRED_KINDS,
                      "arrow_size_pt": ARROW_CELL_PT if column.kind == "trend" else None}
-        self.writers: dict[str | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
+        self.writers: dict[tuple[str, str] | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
+        self.empties: dict[tuple[str, str], str] = {}
 
     def _writers(self, row: AppendixRow):
         rating = (row.fill, row.font) if self.rated and row.fill else None
@@ -123,38 +128,74 @@ class _Column:
         paragraphs = [(bullet if para.bullet else plain)(para.text) for para in text] or [plain("")]
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
+    def empty(self, row: AppendixRow) -> str:
+        """Return the column's empty cell (a piece's share of a column that has run out), written once."""
+        key = (row.fill, row.font) if self.rated else ("", "")
+        if key not in self.empties:
+            self.empties[key] = self.cell((), row)
+        return self.empties[key]
 
-# A risk's row is cut into pieces of at most this many lines of its tallest text column (about three quarters of
-# the some 44 lines an A4 landscape page holds of 8 pt text), each starting with the risk's ID and name ("CRR07 |
-# Demographics (continued)") and rating: a risk that runs on over pages is named again on every page or the next.
-# The pieces may break across pages (kept whole, they would leave pages part empty), and are few: every row more
-# slows LibreOffice's layout of a 1,000-risk paper.
-PIECE_LINES = 32
-# Up to this many risks: above it LibreOffice's layout time grows faster than the rows (1,000 risks in pieces took
-# over 283 s to convert against 68 s whole), so a larger register's rows stay whole and may break across pages.
-PIECED_UP_TO = 200
+
+# A risk's row is cut into pieces of at most this many estimated lines of its tallest text column (about a third of
+# the some 44 lines an A4 landscape page holds of 8 pt text; narrow columns wrap worse than the estimate, so a piece
+# prints at up to half a page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)") and
+# rating. A piece may not break across pages, so every page of the appendix starts with a row that names its risk;
+# the price is the part of a page a piece that does not fit leaves empty (the 1,000-risk paper: 2,061 pages
+# against about 1,500 with whole rows that break; the demo 29 against 22).
+PIECE_LINES = 16
+# A paragraph longer than a piece is cut into parts (after a sentence where it can be), each going on in the next
+# piece. A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
+UNSPLIT_LINES = 40
+# Only a paragraph longer than this is cut (alone it could not be kept on a page); a shorter one is a piece of its
+# own, so that the paper's text reads back into the register as it was written (`riskreg import` of the paper).
+CUT_LINES = UNSPLIT_LINES
 CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
 CONTINUED = " (continued)"
 
 
 def _lines(text: str, width_cm: float) -> int:
     """Return about how many lines `text` takes in a cell `width_cm` wide."""
-    per_line = max(8, int((width_cm - PADDING_CM) / CHAR_CM))
-    return max(1, -(-len(text) // per_line))
+    return max(1, -(-len(text) // _per_line(width_cm)))
+
+
+def _per_line(width_cm: float) -> int:
+    return max(8, int((width_cm - PADDING_CM) / CHAR_CM))
+
+
+SENTENCE_END = re.compile(r"[.;!?](?= [A-Z0-9•])")  # not "e.g. the": a sentence's next starts with a capital
+
+
+def _cut(para: Para, width_cm: float) -> list[Para]:
+    """Return `para` as parts of at most PIECE_LINES lines each, cut after a sentence where one ends late enough,
+    else between words; the parts after the first go on the same item (no new bullet)."""
+    room = _per_line(width_cm) * PIECE_LINES
+    parts, text = [], para.text
+    while len(text) > room:
+        window = text[:room]
+        cut = max((end.start() for end in SENTENCE_END.finditer(window)), default=-1)
+        if cut < room // 2:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut > 0 else room
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    parts.append(text)
+    return [Para(part, para.bullet and not index) for index, part in enumerate(parts) if part]
 
 
 def _chunks(text: Text, width_cm: float) -> list[Text]:
     """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph is a run of its
-    own: the paper never splits what the register wrote as one paragraph)."""
+    own); a paragraph longer than CUT_LINES is cut into parts (see _cut), so that no piece is too tall to keep on
+    one page."""
     chunks: list[list[Para]] = [[]]
     used = 0
-    for para in text:
-        lines = _lines(para.text, width_cm)
-        if chunks[-1] and used + lines > PIECE_LINES:
-            chunks.append([])
-            used = 0
-        chunks[-1].append(para)
-        used += lines
+    for whole in text:
+        for para in _cut(whole, width_cm) if _lines(whole.text, width_cm) > CUT_LINES else (whole,):
+            lines = _lines(para.text, width_cm)
+            if chunks[-1] and used + lines > PIECE_LINES:
+                chunks.append([])
+                used = 0
+            chunks[-1].append(para)
+            used += lines
     return [tuple(chunk) for chunk in chunks]
 
 
@@ -182,25 +223,83 @@ def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Seque
     return result
 
 
+def piece_lines(piece: Sequence[Text], widths_cm: Sequence[float]) -> int:
+    """Return about how many lines the tallest cell of `piece` takes."""
+    return max((sum(_lines(para.text, width) for para in text) for text, width in zip(piece, widths_cm)), default=1)
+
+
+UNSPLIT = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+
+
+# A long appendix is one table per this many risks, each opening with the header row on a new page: LibreOffice's
+# layout of one table grows faster than its rows (1,000 risks in pieces that may not break: over 5 minutes as one
+# table, 45 s as 40 tables, against 68 s for whole rows in one table before). The page break between them leaves at
+# most part of a page empty per table.
+RISKS_PER_TABLE = 25
+# Between two of the tables: a page break in a paragraph one point high (Word joins tables with nothing between).
+TABLE_BREAK = ('</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
+               '<w:r><w:br w:type="page"/></w:r></w:p>')
+
+
+def table_head(tbl) -> str:
+    """Return the appendix table `tbl` up to ROWS_MARK as text (its properties, grid and header row), the
+    namespace declared by the document left out."""
+    from lxml import etree
+
+    text = etree.tostring(tbl, encoding="unicode")
+    head, found, _ = text.partition(ROWS_MARK.decode())
+    if not found:
+        raise ValueError("the appendix table holds no mark")
+    return re.sub(r' xmlns:w="[^"]*"', "", head, count=1)
+
+
 def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
-             widths_cm: Sequence[float]) -> Iterator[bytes]:
-    """Yield each risk's rows (one per piece, up to PIECED_UP_TO risks) as UTF-8, its rating cell shaded in each."""
+             widths_cm: Sequence[float], head: str = "") -> Iterator[bytes]:
+    """Yield each risk's rows (its pieces, as `pieces` cuts them) as UTF-8, its rating cell shaded in each; a piece
+    short enough to fit on a page may not break across one. With the table's `head`, every RISKS_PER_TABLE risks
+    close the table and open the next on a new page.
+
+    Written piece by piece without building `pieces`' cells: what every piece repeats (ID, name, rating) and the
+    empty cells are written once per risk (a 1,000-risk register has some 5,000 pieces).
+    """
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
-    pieced = len(rows) <= PIECED_UP_TO
-    for row in rows:
-        for piece in pieces(columns, row, widths_cm) if pieced else [row.cells]:
-            cells = "".join(writer.cell(text, row) for writer, text in zip(writers, piece))
-            yield f"<w:tr>{cells}</w:tr>".encode()
+    restart = f"{TABLE_BREAK}{head}".encode() if head else b""
+    cut = [column.kind == "text" and column.key != "name" for column in columns]
+    repeated = [column.key in ("id", "name") or column.kind == "rating" for column in columns]
+    names = [column.key == "name" for column in columns]
+    for number, row in enumerate(rows):
+        if restart and number and not number % RISKS_PER_TABLE:
+            yield restart
+        chunked = [_chunks(text, width) if cut[i] else None
+                   for i, (text, width) in enumerate(zip(row.cells, widths_cm))]
+        # a piece's cut columns hold at most PIECE_LINES lines; the others are whole in it
+        whole = max((sum(_lines(p.text, width) for p in text) for i, (text, width) in
+                     enumerate(zip(row.cells, widths_cm)) if not cut[i]), default=1)
+        opening = UNSPLIT if max(whole, PIECE_LINES) <= UNSPLIT_LINES else "<w:tr>"
+        count = max((len(chunks) for chunks in chunked if chunks is not None), default=1)
+        first = [writer.cell(chunks[0] if chunks is not None else text, row)
+                 for writer, text, chunks in zip(writers, row.cells, chunked)]
+        yield f"{opening}{''.join(first)}</w:tr>".encode()
+        if count == 1:
+            continue
+        later = [writer.cell((Para(" ".join(p.text for p in text) + CONTINUED),), row) if names[i] else
+                 first[i] if repeated[i] else writer.empty(row)
+                 for i, (writer, text) in enumerate(zip(writers, row.cells))]
+        for index in range(1, count):
+            cells = [writer.cell(chunks[index], row) if chunks is not None and index < len(chunks) else later[i]
+                     for i, (writer, chunks) in enumerate(zip(writers, chunked))]
+            yield f"{opening}{''.join(cells)}</w:tr>".encode()
 
 
 def deflated_rows(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
-                  widths_cm: Sequence[float]) -> Callable[[], Deflated]:
+                  widths_cm: Sequence[float], head: str = "") -> Callable[[], Deflated]:
     """Start writing and deflating the appendix rows in a second thread, beside the rest of the paper (zlib-ng
     compresses without the GIL); return the function that waits for them."""
     from workbook.files.background import in_background
     from workbook.files.zip_parts import blocks, deflate
 
-    return in_background(lambda: deflate(blocks(rows_xml(columns, rows, widths_cm)), last=False), "riskreg-appendix")
+    return in_background(lambda: deflate(blocks(rows_xml(columns, rows, widths_cm, head)), last=False),
+                         "riskreg-appendix")
 
 
 def write_with_rows(docx: bytes, target: Path, rows: Deflated) -> None:

@@ -29,6 +29,12 @@ C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 DATA_SHEET = "Sheet1"  # the sheet name Word gives a chart's data
+# Each band's fill has a pattern of its own, most severe first, so the bands differ without colour (High and Low
+# look alike to a red-green colour-blind reader, and on a grey printer): the most severe solid, then stripes,
+# a grid, bars, diamonds. Each count's label stands on a solid box of its band's colour, readable on any pattern.
+PATTERNS: tuple[str | None, ...] = (None, "wide_upward_diagonal", "large_grid", "dark_horizontal", "dotted_diamond",
+                                    "dark_vertical", "large_check")
+PATTERN_GROUND = "FFFFFF"
 
 
 @dataclass(frozen=True)
@@ -90,16 +96,31 @@ def _data_workbook(periods: Sequence[str], columns, draw=None) -> bytes:
     return out.getvalue()
 
 
+def band_pattern(index: int) -> str | None:
+    """Return the fill pattern of the band `index` places down the scale (0, the most severe: solid)."""
+    return PATTERNS[index % len(PATTERNS)]
+
+
+def _fill(rating: Rating, index: int) -> dict:
+    """Return XlsxWriter's fill of a band's slices: its colour, in its pattern on white."""
+    pattern = band_pattern(index)
+    if pattern is None:
+        return {"fill": {"color": f"#{rating.fill}"}}
+    return {"pattern": {"pattern": pattern, "fg_color": f"#{rating.fill}", "bg_color": f"#{PATTERN_GROUND}"}}
+
+
 def _chart(book, sheet, quarters: int, columns, top: int) -> None:
-    """Draw the stacked columns in the rating colours, each slice labelled with its count in contrasting text."""
+    """Draw the stacked columns in the rating colours and patterns, each slice labelled with its count in
+    contrasting text on a box of its band's colour."""
     text = {"name": CHART_FONT, "size": CHART_FONT_PT, "color": f"#{AXIS_TEXT}", "bold": False}
     chart = book.add_chart({"type": "column", "subtype": "stacked"})
     for column, (rating, _) in enumerate(columns, start=1):
         chart.add_series({
             "name": [DATA_SHEET, 0, column], "categories": [DATA_SHEET, 1, 0, quarters, 0],
             "values": [DATA_SHEET, 1, column, quarters, column],
-            "fill": {"color": f"#{rating.fill}"}, "border": {"color": "#FFFFFF"}, "gap": 60, "overlap": 100,
+            **_fill(rating, len(columns) - column), "border": {"color": "#FFFFFF"}, "gap": 60, "overlap": 100,
             "data_labels": {"value": True, "position": "center", "num_format": "0;;;",  # no label on an empty slice
+                            "fill": {"color": f"#{rating.fill}"},
                             "font": {**text, "bold": True, "color": f"#{rating.font}"}}})
     ticks = {"major_tick_mark": "outside", "minor_tick_mark": "none"}
     chart.set_x_axis({"name": "Quarter", "name_font": text, "num_font": text, **ticks})

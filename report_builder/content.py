@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from report_builder import depth_content
+from report_builder import attention, depth_content
 from report_builder.dates import date_text, setting_text
 from workbook.core.changes import RiskChanges, changes_since_last, stale_controls
 from workbook.core.errors import RegisterFormatError
@@ -248,6 +248,7 @@ class PaperContent:
         values.update({
             "risk_count": self.risk_count,
             "attention_count": len(self.attention),
+            "attention_in_full": attention.in_full(self.attention),  # else section 5 counts them (attention.py)
             **{f"{r.name.lower()}_count": current.get(r.name, 0) for r in RATINGS},
             **{f"{'_'.join(name.lower().split())}_count": count for name, count in current.items()},
             "rating_counts": self.rating_counts_text(),
@@ -503,6 +504,7 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
 
     def cells(risk: Risk) -> tuple[Text, ...]:
         core = tuple(paragraphs(risk.text(key)) if COLUMN_BY_KEY[key].kind == "text" else
+                     (Para(trend_text(risk.text(key))),) if COLUMN_BY_KEY[key].kind == "trend" else  # read aloud too
                      (Para(risk.text(key) or (NOT_RATED.name if key == "rating" else "")),) for key in keys)
         if not details:
             return core

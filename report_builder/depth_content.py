@@ -27,6 +27,7 @@ class AppetiteRow:
     risk: str  # "CRR05 Demand Management"
     residual: str
     beyond: str
+    measure: str = "rating"  # what tolerance and residual are given in: 'score' or 'rating' (one per paper)
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,81 @@ def _date(value: object) -> str:
     return date_text(day) if day is not None else date_text(value)
 
 
+def appetite_measure(register: Register) -> str:
+    """Return the one measure the paper compares residual risks and tolerances in: 'score' when the register
+    scores its risks (trend basis score, and a residual position on the matrix), else 'rating'."""
+    from workbook.core.trends import _basis
+
+    return "score" if _basis(register) == "score" and depth.has_position(register, "residual") else "rating"
+
+
+# The table's headers for each measure: the paper says one, and says which.
+APPETITE_HEADERS = {"score": ("Tolerance (score)", "Residual score"), "rating": ("Tolerance (rating)",
+                                                                                 "Residual rating")}
+APPETITE_NOTES = {
+    "score": "Residual positions and tolerances are scores on the register's matrix; a tolerance set as a rating "
+             "is the highest score of its band.",
+    "rating": "Residual positions and tolerances are rating bands; a tolerance set as a score is the band of that "
+              "score on the register's matrix.",
+}
+
+
+def _band_tops(register: Register) -> dict[str, float]:
+    """Return the highest score of each band on the register's matrix, and of every band below it."""
+    from workbook.core.trends import severity
+
+    matrix = matrix_of(register)
+    scores = [s for likelihood in range(1, matrix.size + 1) for impact in range(1, matrix.size + 1)
+              if (s := matrix.score(likelihood, impact)) is not None]
+    tops: dict[str, float] = {}
+    for name, _ in matrix.bands:
+        ceiling = severity(register, name) or 0
+        within = [s for s in scores if (severity(register, matrix.rating(s)) or 0) <= ceiling]
+        if within:
+            tops[name] = max(within)
+    return tops
+
+
+def _in_measure(register: Register, found: depth.OutsideAppetite, measure: str,
+                tops: dict[str, float]) -> tuple[str, str, str]:
+    """Return (tolerance, residual, how far above) of a risk outside appetite, all in `measure`."""
+    from workbook.core.trends import severity
+
+    limit, risk = found.tolerance, found.risk
+    if measure == "score":
+        score = position_score(register, risk, "residual")
+        tolerance = limit.score if limit.score is not None else tops.get(limit.rating or "")
+        if tolerance is None:
+            return found.tolerance.text, found.residual, found.beyond
+        shown = f"{tolerance:g}" if limit.score is not None else f"{tolerance:g} ({limit.rating})"
+        if score is None:
+            return shown, "not scored", f"rated {risk.rating}, {found.beyond} {limit.rating}"
+        above = score - tolerance
+        beyond = f"{above:g} point{'s' if above != 1 else ''} above" if above > 0 else \
+            f"rated {risk.rating}, {found.beyond} {limit.rating}"  # a rating other than its score's band
+        return shown, f"{score:g}", beyond
+    matrix = matrix_of(register)
+    band = limit.rating if limit.score is None else matrix.rating(limit.score)
+    shown = band or "" if limit.score is None else f"{band} (score {limit.score:g})" if band else f"score {limit.score:g}"
+    worse = (severity(register, risk.rating) or 0) - (severity(register, band) or 0) if band else 0
+    if worse > 0:
+        return shown, risk.rating, f"{worse} band{'s' if worse != 1 else ''} above"
+    score = position_score(register, risk, "residual")  # within the tolerance's band, above its score
+    return shown, risk.rating, f"score {score:g}, above {limit.score:g}" if score is not None and limit.score \
+        else found.beyond
+
+
 def appetite_rows(register: Register) -> tuple[AppetiteRow, ...]:
-    """Return the open risks outside appetite, by category then most severe first."""
+    """Return the open risks outside appetite, by category then most severe first, in the paper's one measure."""
     found = sorted(depth.outside_appetite(register), key=lambda o: (o.risk.text("category").casefold(), o.risk.id))
-    return tuple(AppetiteRow(o.risk.text("category"), depth.appetite_text(o.entry), o.tolerance.text,
-                             f"{o.risk.id} {o.risk.name}", o.residual, o.beyond) for o in found)
+    measure = appetite_measure(register)
+    tops = _band_tops(register) if measure == "score" else {}
+    rows = []
+    for o in found:
+        tolerance, residual, beyond = _in_measure(register, o, measure, tops)
+        rows.append(AppetiteRow(o.risk.text("category"), depth.appetite_text(o.entry), tolerance,
+                                f"{o.risk.id} {o.risk.name}", residual, beyond, measure))
+    return tuple(rows)
 
 
 def outside_appetite_ids(register: Register) -> set[str]:

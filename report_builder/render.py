@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from report_builder import appendix, charts, depth_content, redline, wordml
+from report_builder import appendix, attention, charts, depth_content, redline, wordml
 from report_builder.content import MOVEMENT_LEAD, PaperContent
 from report_builder.wordml import escape
 from templates import STYLE_IDS
@@ -443,10 +443,15 @@ def _appetite_table(content: PaperContent) -> list:
     """Return the risks outside appetite, by category, when the register has an Appetite sheet."""
     if not content.has_appetite:
         return []
-    return _titled_table("Risks outside appetite", "Every open risk is within its category's tolerance.",
-                         ["Category", "Appetite", "Tolerance", "Risk", "Residual", "Outside by"],
-                         [[r.category, r.appetite, r.tolerance, r.risk, r.residual, r.beyond]
-                          for r in content.appetite_rows], [2.6, 2.0, 2.3, 4.9, 2.2, 3.0])
+    measure = content.appetite_rows[0].measure if content.appetite_rows else "rating"
+    tolerance, residual = depth_content.APPETITE_HEADERS[measure]
+    elements = _titled_table("Risks outside appetite", "Every open risk is within its category's tolerance.",
+                             ["Category", "Appetite", tolerance, "Risk", residual, "Outside by"],
+                             [[r.category, r.appetite, r.tolerance, r.risk, r.residual, r.beyond]
+                              for r in content.appetite_rows], [2.6, 2.0, 2.5, 4.7, 2.2, 3.0])
+    if content.appetite_rows:  # which measure the table gives, under its title
+        elements.insert(1, _paragraph(depth_content.APPETITE_NOTES[measure], "Normal", keep_next=True))
+    return elements
 
 
 def _action_table(content: PaperContent) -> list:
@@ -478,6 +483,21 @@ def _attention(content: PaperContent) -> list:
     return _attention_items(content) + _positions_table(content)
 
 
+def _attention_counts(content: PaperContent) -> list:
+    """Return section 5 of a long register: its risks counted by rating and reason, each in full in the appendix."""
+    counts = attention.attention_counts(content.attention)
+    colours = {row.rating: (row.fill, row.font) for row in content.rating_rows}
+    rows = [[rating, number_text(count), *map(number_text, by_reason)] for rating, count, by_reason in counts.rows]
+    total, by_reason = counts.total
+    rows.append(["Total", number_text(total), *map(number_text, by_reason)])
+    fills = [(0, *colours[rating]) if rating in colours else None for rating, _, _ in counts.rows]
+    widths = [3.4, 1.8] + [round(11.8 / max(1, len(counts.reasons)), 2)] * len(counts.reasons)
+    return [_paragraph(attention.counted_lead(content.attention), "Normal", keep_next=True),
+            _paragraph("Table: the risks requiring the Committee's attention, by residual rating and reason", "Caption",
+                       keep_next=True),
+            _simple_table(["Residual rating", "Risks", *counts.reasons], rows, widths, fills)]
+
+
 def _attention_items(content: PaperContent) -> list:
     elements = _appetite_table(content) + _action_table(content)
     if not content.attention:
@@ -485,6 +505,8 @@ def _attention_items(content: PaperContent) -> list:
         reasons = f"{severest}, new, escalating or outside appetite" if content.has_appetite \
             else f"{severest}, new or escalating"
         return elements + [_paragraph(f"No risk is {reasons} this quarter.", "Normal")]
+    if not attention.in_full(content.attention):
+        return elements + _attention_counts(content)
     heading, normal, lead, label, bullet = (wordml.ParagraphWriter("Heading2"), wordml.ParagraphWriter("Normal"),
                                             wordml.ParagraphWriter("Normal", keep_next=True),
                                             wordml.ParagraphWriter("FieldLabel", keep_next=True),
@@ -560,7 +582,8 @@ def _printable_width_cm(document, block: str) -> float:
     return round((section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM - 0.1, 2)
 
 
-def _replace_blocks(document, content: PaperContent, path: Path, widths: Sequence[float] = ()) -> set[str]:
+def _replace_blocks(document, content: PaperContent, path: Path, widths: Sequence[float] = (),
+                    appendix_block: list | None = None) -> set[str]:
     """Put each block's generated elements where its placeholder paragraph stands; return the blocks placed."""
     body = document.element.body
     builders = {
@@ -573,7 +596,7 @@ def _replace_blocks(document, content: PaperContent, path: Path, widths: Sequenc
         "trend_key": lambda: _trend_key(content),
         "attention": lambda: _attention(content),
         "provenance": lambda: _provenance(content),
-        "appendix": lambda: _appendix(content, widths),
+        "appendix": lambda: appendix_block if appendix_block is not None else _appendix(content, widths),
     }
     sentinels = {_sentinel(name): name for name in BLOCKS}
     for rel in document.part.rels.values():
@@ -685,10 +708,12 @@ def render(content: PaperContent, template: Path, target: Path) -> None:
     _check_styles(document, template)
     widths = appendix.column_widths(content.appendix_columns, content.appendix_rows,
                                     _printable_width_cm(document, "appendix"))
-    # The appendix rows are written and deflated beside the rest of the paper: most of a long paper's bytes.
-    rows = appendix.deflated_rows(content.appendix_columns, content.appendix_rows, widths) \
-        if content.appendix_rows else None
-    placed = _replace_blocks(document, content, template, widths)
+    # The appendix rows are written and deflated beside the rest of the paper: most of a long paper's bytes. Its
+    # table's head comes first: a long appendix is several tables, each opening with it.
+    appendix_block = _appendix(content, widths)
+    rows = appendix.deflated_rows(content.appendix_columns, content.appendix_rows, widths,
+                                  appendix.table_head(appendix_block[0])) if content.appendix_rows else None
+    placed = _replace_blocks(document, content, template, widths, appendix_block)
     _set_properties(document, content)
     if "appendix" in placed and rows is not None:
         saved = io.BytesIO()

@@ -205,7 +205,8 @@ def body(doc) -> None:
     doc.add_heading("5. Risks requiring the Committee's attention", 1)
     doc.add_paragraph("Every {{ most_severe }} risk and every risk that is new or escalating this quarter"
                       "{% if has_appetite %} or outside its category's appetite{% endif %} "
-                      "({{ attention_count | plural('risk') }}), with its description, impact and key controls."
+                      "({{ attention_count | plural('risk') }}){% if attention_in_full %}, with its description, "
+                      "impact and key controls{% else %}, counted by rating and reason{% endif %}."
                       ).paragraph_format.keep_with_next = True
     doc.add_paragraph("{{ attention }}")
     doc.add_paragraph("{{ provenance }}")

@@ -58,7 +58,8 @@ def test_a_tall_row_is_cut_into_pieces_each_repeating_id_name_and_rating():
                                              (Para("↗"),), (Para("Critical"),)), *COLOURS["Critical"])
     xml = b"".join(appendix.rows_xml(columns, [short, tall], appendix.column_widths(columns, [short, tall])))
     trs = list(wordml.element(f"<w:tbl>{xml.decode()}</w:tbl>"))
-    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for tr in trs)  # no page left part empty
+    # every piece short enough stays on one page: each page of the appendix starts with a row naming its risk
+    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
 
     def text(tr):
         return ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
@@ -132,12 +133,54 @@ def test_the_written_paper_keeps_no_mark(paper_content, tmp_path):
     etree.fromstring(document)  # well formed
 
 
-def test_a_large_registers_rows_stay_whole():
+def test_a_large_registers_rows_are_pieces_too_and_every_25_risks_open_a_new_table_on_a_new_page():
     columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
     tall = AppendixRow("CRR07", "Critical", ((Para("CRR07"),), (Para("Demographics"),),
                                              tuple(Para("word " * 200, bullet=True) for _ in range(8)),
                                              (Para("↗"),), (Para("Critical"),)), *COLOURS["Critical"])
     widths = appendix.column_widths(columns, [tall])
-    assert len(list(appendix.rows_xml(columns, [tall], widths))) > 1
-    many = [tall] * (appendix.PIECED_UP_TO + 1)
-    assert len(list(appendix.rows_xml(columns, many, widths))) == len(many)
+    per_risk = len(list(appendix.rows_xml(columns, [tall], widths)))
+    head = '<w:tbl><w:tblPr/><w:tr><w:trPr><w:tblHeader/></w:trPr></w:tr>'
+    many = [tall] * 1000
+    xml = b"".join(appendix.rows_xml(columns, many, widths, head)).decode()
+    tables = list(wordml.element(f"<w:body><w:tbl>{xml}</w:tbl></w:body>"))
+    assert [t.tag.split("}")[1] for t in tables[:3]] == ["tbl", "p", "tbl"] and len(tables) == 2 * 40 - 1
+    rows = [t.findall(qn("w:tr")) for t in tables[::2]]
+    assert [len(r) for r in rows] == [25 * per_risk] + [25 * per_risk + 1] * 39  # each after the first: its head
+    assert tables[1].find(f"{qn('w:r')}/{qn('w:br')}").get(qn("w:type")) == "page"
+    for table in rows:
+        for tr in table:
+            cells = ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
+            assert tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None or cells[0] == "CRR07"
+
+
+def test_a_paragraph_taller_than_a_page_goes_on_in_the_next_pieces_cut_after_a_sentence():
+    columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text")) + COLUMNS[1:]
+    sentence = "The backlog of cases puts the recovery of costs at risk. "
+    long = AppendixRow("CRR08", "High", ((Para("CRR08"),), (Para("Vetting"),), (Para((sentence * 200).strip(), bullet=True),),
+                                         (Para("↗ Escalating"),), (Para("High"),)), *COLOURS["High"])
+    widths = appendix.column_widths(columns, [long])
+    parts = [piece[2] for piece in appendix.pieces(columns, long, widths)]
+    assert len(parts) > 2
+    assert all(appendix.piece_lines((part,), widths[2:3]) <= appendix.PIECE_LINES for part in parts)
+    assert [p.bullet for part in parts for p in part] == [True] + [False] * (sum(map(len, parts)) - 1)  # one item
+    assert all(p.text.endswith("at risk.") for part in parts for p in part)  # cut after a sentence
+    assert " ".join(p.text for part in parts for p in part) == (sentence * 200).strip()
+    trs = list(wordml.element(f"<w:tbl>{b''.join(appendix.rows_xml(columns, [long], widths)).decode()}</w:tbl>"))
+    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
+
+
+def test_a_run_without_spaces_is_cut_where_the_piece_is_full():
+    text = (Para("x" * 5000),)
+    chunks = appendix._chunks(text, 4.0)
+    assert "".join(p.text for chunk in chunks for p in chunk) == "x" * 5000
+    assert all(appendix.piece_lines((chunk,), [4.0]) <= appendix.PIECE_LINES for chunk in chunks)
+
+
+def test_the_table_head_repeats_the_header_row_without_the_documents_namespace(paper_content):
+    from report_builder import render
+
+    (tbl,) = render._appendix(paper_content, [2.0] * len(paper_content.appendix_columns))
+    head = appendix.table_head(tbl)
+    assert head.startswith("<w:tbl><w:tblPr>") and "xmlns" not in head and "<w:tblHeader/>" in head
+    assert appendix.ROWS_MARK.decode() not in head

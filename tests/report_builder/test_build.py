@@ -63,6 +63,20 @@ def test_the_sample_paper_names_every_risk_and_has_the_whole_register(clean_work
     assert "CRR05 Demand Management is → Unchanged this quarter, after ↗ Escalating last quarter." in [p.text for p in document.paragraphs]
 
 
+def test_every_trend_arrow_in_the_appendix_is_said_in_words_beside_it(clean_workbook, tmp_path):
+    """A listener hears 'Escalating', not 'north east arrow': each arrow cell reads '↗ Escalating'."""
+    document = docx.Document(str(build_paper(clean_workbook, tmp_path / "paper.docx").paper))
+    appendix = document.tables[-1]
+    headers = [cell.text for cell in appendix.rows[0].cells]
+    trend_columns = [i for i, header in enumerate(headers) if header.endswith("Trending")]
+    cells = [row.cells[i].text for row in appendix.rows[1:] for i in trend_columns if row.cells[i].text]
+    assert len(trend_columns) == 3 and cells
+    assert set(cells) <= {"↗ Escalating", "→ Unchanged", "↘ De-escalating", "New", "N/A"}
+    assert {"↗ Escalating", "→ Unchanged", "↘ De-escalating"} <= set(cells)
+    crr05 = next(row for row in appendix.rows if row.cells[0].text == "CRR05")
+    assert [crr05.cells[i].text for i in trend_columns] == ["↘ De-escalating", "↗ Escalating", "→ Unchanged"]
+
+
 def test_golden_text_of_the_sample_paper(sample_workbook, tmp_path, read_paper, stable_text):
     result = build_paper(sample_workbook, tmp_path / "paper.docx", force=True)
     text = "\n".join(stable_text(read_paper(result.paper))) + "\n"

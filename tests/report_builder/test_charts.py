@@ -24,7 +24,9 @@ def test_the_chart_is_a_stacked_column_chart_in_the_rating_colours_linked_to_its
     names = [s.find("c:tx//c:v", C).text for s in series]
     assert names == ["Low", "Medium", "High", "Critical"]  # Critical stacked on top
     for ser, name in zip(series, names):
-        assert ser.find("c:spPr/a:solidFill/a:srgbClr", C).get("val") == RATING_BY_NAME[name].fill
+        colour = ser.find("c:spPr/a:solidFill/a:srgbClr", C) if name == "Critical" else \
+            ser.find("c:spPr/a:pattFill/a:fgClr/a:srgbClr", C)
+        assert colour.get("val") == RATING_BY_NAME[name].fill
         label = ser.find("c:dLbls/c:txPr//a:defRPr/a:solidFill/a:srgbClr", C)
         assert label.get("val") == RATING_BY_NAME[name].font
     high = series[2].findall("c:val//c:pt/c:v", C)
@@ -33,6 +35,37 @@ def test_the_chart_is_a_stacked_column_chart_in_the_rating_colours_linked_to_its
     assert [child.tag.split("}")[1] for child in space][-2:] == ["chart", "externalData"]  # no workbook page setup
     assert space.find("c:lang", C).get("val") == "en-GB"
     assert space.find("c:roundedCorners", C).get("val") == "0"
+
+
+def test_the_bands_differ_without_colour_each_in_a_pattern_of_its_own_with_its_count_on_a_solid_box():
+    """High and Low look alike to a red-green colour-blind reader: each band has its own pattern (the most severe
+    solid), shown in the legend too, and each count stands on a box of its band's colour."""
+    space = etree.fromstring(charts.rating_chart(DISTRIBUTION, "rId7").xml)
+    looks = {}
+    for ser in space.findall(".//c:ser", C):
+        name = ser.find("c:tx//c:v", C).text
+        pattern = ser.find("c:spPr/a:pattFill", C)
+        looks[name] = pattern.get("prst") if pattern is not None else "solid"
+        if pattern is not None:
+            assert pattern.find("a:bgClr/a:srgbClr", C).get("val") == "FFFFFF"
+        box = ser.find("c:dLbls/c:spPr/a:solidFill/a:srgbClr", C)
+        assert box.get("val") == RATING_BY_NAME[name].fill
+    assert looks == {"Critical": "solid", "High": "wdUpDiag", "Medium": "lgGrid", "Low": "dkHorz"}
+    assert space.find("c:chart/c:legend", C) is not None  # the key shows each pattern beside its band's name
+
+
+def test_a_five_band_scale_and_not_rated_each_get_a_pattern_of_their_own():
+    from workbook.core.ratings import NOT_RATED
+    from workbook.core.schema import Rating
+
+    scale = (Rating("Very High", 5, "8B0000", "FFFFFF"), Rating("High", 4, "C62828", "FFFFFF"),
+             Rating("Medium", 3, "FFBF00", "000000"), Rating("Low", 2, "2E7D32", "FFFFFF"),
+             Rating("Very Low", 1, "1B5E20", "FFFFFF"), NOT_RATED)
+    quarter = Distribution("2021/22 Q2", {r.name: 1 for r in scale})
+    space = etree.fromstring(charts.rating_chart((quarter,), "rId7", ratings=scale).xml)
+    prsts = [(p.get("prst") if (p := ser.find("c:spPr/a:pattFill", C)) is not None else "solid")
+             for ser in space.findall(".//c:ser", C)]
+    assert len(set(prsts)) == len(scale) == 6
 
 
 def test_each_slice_is_labelled_with_its_count_alone():
@@ -52,6 +85,33 @@ def test_the_embedded_workbook_holds_the_same_numbers_for_edit_data():
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows == [[None, "Low", "Medium", "High", "Critical"], ["2021/22 Q1", 0, 4, 9, 0],
                     ["2021/22 Q2", 2, 4, 13, 1]]
+
+
+def test_the_chart_part_in_the_paper_has_its_patterns_and_the_drawing_its_data_table_in_words(tmp_path):
+    """Read from the written .docx: the chart part Word opens, and the alternative text a screen reader says."""
+    import re
+    import zipfile
+
+    from report_builder.build import build_paper
+    from support.synthetic_register import write_synthetic_workbook
+
+    write_synthetic_workbook(30, tmp_path / "reg.xlsx")
+    paper = build_paper(tmp_path / "reg.xlsx", tmp_path / "paper.docx", force=True).paper
+    with zipfile.ZipFile(paper) as archive:
+        (part,) = [n for n in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)]
+        space = etree.fromstring(archive.read(part))
+        document = etree.fromstring(archive.read("word/document.xml"))
+    fills = [ser.find("c:spPr/a:pattFill", C) for ser in space.findall(".//c:ser", C)]
+    assert [f.get("prst") if f is not None else "solid" for f in fills] == ["dkHorz", "lgGrid", "wdUpDiag", "solid"]
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    (chart,) = [d for d in document.iter(f"{wp}docPr") if d.get("name", "").startswith("Chart")]
+    counts = re.findall(r"(\d{4}/\d\d Q\d): (\d+) open risks?, (\d+) Critical, (\d+) High, (\d+) Medium, (\d+) Low",
+                        chart.get("descr"))
+    cached = {ser.find("c:tx//c:v", C).text: [int(v.text) for v in ser.findall("c:val//c:pt/c:v", C)]
+              for ser in space.findall(".//c:ser", C)}
+    assert [[int(n) for n in row[2:]] for row in counts] == [
+        list(column) for column in zip(cached["Critical"], cached["High"], cached["Medium"], cached["Low"])]
+    assert counts[-1][1] == "30"
 
 
 def test_alt_text_states_each_quarters_counts():

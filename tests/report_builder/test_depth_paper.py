@@ -42,7 +42,12 @@ def expected_outside() -> list[tuple]:
 def test_the_paper_lists_the_risks_outside_appetite_by_category(depth_paper):
     register_path, _ = depth_paper
     content = build_content(read_register(register_path))
-    assert [(r.category, r.risk.split()[0], r.residual, r.beyond) for r in content.appetite_rows] == expected_outside()
+    # which risks, worked out here by each tolerance's own measure; the paper gives them all as scores (its
+    # register scores its risks), a rating tolerance as its band's top score
+    assert [(r.category, r.risk.split()[0]) for r in content.appetite_rows] == [f[:2] for f in expected_outside()]
+    scores = {risk["id"]: RESIDUAL[risk["rating"]][0] * RESIDUAL[risk["rating"]][1] for risk in depth_risks()[0]}
+    assert [r.residual for r in content.appetite_rows] == [str(scores[f[1]]) for f in expected_outside()]
+    assert all(r.measure == "score" and r.beyond.endswith("points above") for r in content.appetite_rows)
     assert len(content.appetite_rows) == 5  # the test's own count: a change to the sample shows here
 
 
@@ -75,8 +80,15 @@ def test_the_rendered_paper_shows_both_tables_and_each_risks_actions(depth_paper
     _, paper = depth_paper
     lines = read_paper(paper)
     start = lines.index("Heading 2: Risks outside appetite")
-    assert lines[start + 1] == "| Category | Appetite | Tolerance | Risk | Residual | Outside by |"
-    assert lines[start + 2] == "| Financial | Averse | Medium | CRR05 Demand Management | High | 1 band above |"
+    # one measure, the register's own (it scores its risks): a tolerance set as a rating is its band's top score
+    assert lines[start + 1] == ("Normal: Residual positions and tolerances are scores on the register's matrix; a "
+                                "tolerance set as a rating is the highest score of its band.")
+    assert lines[start + 2] == ("| Category | Appetite | Tolerance (score) | Risk | Residual score | Outside by |")
+    assert lines[start + 3] == "| Financial | Averse | 4 (Medium) | CRR05 Demand Management | 9 | 5 points above |"
+    assert lines[start + 5] == ("| Operations | Cautious | 9 | CRR18 Core Skills Resilience & Training Risk | 12 | "
+                                "3 points above |")
+    table = lines[start + 3:lines.index("Heading 2: Actions overdue or due next quarter")]
+    assert not [line for line in table if "band" in line or "High" in line]
     actions = lines.index("Heading 2: Actions overdue or due next quarter")
     assert lines[actions + 1] == "| Risk | Action | Owner | Due | Status | State |"
     assert lines[actions + 2] == ("| CRR02 | Review the controls of Serious Violence in Under 25s | Strategic Risk "
@@ -88,6 +100,28 @@ def test_the_rendered_paper_shows_both_tables_and_each_risks_actions(depth_paper
     label = lines.index("Field Label: Actions overdue or due next quarter", item)
     assert lines[label + 1] == ("List Bullet: Review the controls of Core Skills Resilience & Training Risk (Strategic "
                                 "Risk Manager): due 31 August 2021, In progress. Overdue by 30 days.")
+
+
+def test_a_register_that_compares_ratings_gives_every_tolerance_as_a_band(tmp_path):
+    import openpyxl
+
+    from workbook.core.schema import SETTING_BY_KEY
+
+    register_path = write_depth_sample(tmp_path / "depth.xlsx")
+    book = openpyxl.load_workbook(register_path)
+    sheet = book["Settings"]
+    label = SETTING_BY_KEY["trend_basis"].label
+    row = next(r for r in range(1, sheet.max_row + 2) if sheet.cell(r, 1).value in (label, None))
+    sheet.cell(row, 1, label)
+    sheet.cell(row, 2, "rating")
+    book.save(register_path)
+    rows = build_content(read_register(register_path)).appetite_rows
+    assert {row.measure for row in rows} == {"rating"}
+    assert [(row.risk.split()[0], row.tolerance, row.residual, row.beyond) for row in rows] == [
+        ("CRR05", "Medium", "High", "1 band above"), ("CRR09", "Medium", "High", "1 band above"),
+        ("CRR18", "High (score 9)", "Critical", "1 band above"),
+        # rated High as its tolerance's band is: outside by its score alone, said so
+        ("CRR02", "High (score 6)", "High", "score 9, above 6"), ("CRR15", "High (score 6)", "High", "score 9, above 6")]
 
 
 def test_a_register_without_appetite_or_actions_says_nothing_of_them(sample_workbook):
@@ -148,7 +182,7 @@ def test_a_past_papers_actions_appetite_and_positions_are_those_at_its_close(dep
                        positions=True).content
     assert past.action_rows == at_close and len(at_close) == 8  # 4 overdue, 4 due next quarter, as worked out above
     # Its appetite, positions and matrix are the quarter's too: the risks outside appetite as worked out above.
-    assert [(r.category, r.risk.split()[0], r.residual, r.beyond) for r in past.appetite_rows] == expected_outside()
+    assert [(r.category, r.risk.split()[0]) for r in past.appetite_rows] == [f[:2] for f in expected_outside()]
     assert past.position_rows == closing.position_rows and past.cell_ratings == closing.cell_ratings
 MOVEMENT_CAPTION = "Inherent, residual and target positions on the matrix"
 

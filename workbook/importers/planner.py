@@ -539,7 +539,9 @@ class _Planner:
                 self.say("not understood", first, trend_pos, trend_text, "not a trend riskreg knows: kept as typed")
             values[TREND_KEYS[-1]] = arrow or trend_text
         for key, plan in zip(TREND_KEYS, self.trend_columns):
-            values[key] = row[plan.position] if plan.position < len(row) else ""
+            raw = row[plan.position] if plan.position < len(row) else ""
+            # a riskreg board paper says each arrow's word beside it ("↗ Escalating"): the arrow is the trend
+            values[key] = raw.split(" ", 1)[0] if raw[:1] in "↗→↘" and raw[1:2] == " " else raw
 
     def _kept_values(self, group: Group, values: dict[str, object]) -> None:
         """Set the user's own columns: one line per row of the risk (an action each), merged copies once."""
