@@ -267,3 +267,52 @@ def _left_for(register: Register, risk: Risk, other: str) -> bool:
     """Return whether `risk`, closed on `register`, is the one that left it for the register named `other`."""
     return risk.is_closed and any(m.way == OUT and m.risk_id.casefold() == risk.id.casefold() and m.other == other
                                   for m in moves(register))
+
+
+# ---- the consolidated view: every register's risks in one read-only workbook ---------------------------------
+
+OVERVIEW_COLUMNS = ("Register", "File", "ID", "Risk Name", "Residual Risk Rating", "Status", "Risk Owner",
+                    "Portfolio/Department", "Last Reviewed")
+OVERVIEW_NOTE = ("Read-only overview built by riskreg consolidate from {count}: change the registers themselves, "
+                 "then build it again. Counts are of open risks; a closed risk is listed with its Status.")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What `riskreg consolidate` writes: one row per risk with its register, and open risks per register and
+    rating."""
+
+    rows: tuple[tuple[object, ...], ...]  # OVERVIEW_COLUMNS order
+    ratings: tuple[str, ...]  # most severe first, then any other rating found
+    counts: tuple[tuple[str, tuple[int, ...]], ...]  # register -> open risks per rating (ratings order), in order
+    note: str
+
+
+def overview(registers: list[Register]) -> Overview:
+    """Return the consolidated view of `registers`, in the order given."""
+    from workbook.core.ratings import rating_scale
+    from workbook.core.words import plural
+
+    ratings: list[str] = []
+    for register in registers:
+        ratings += [r.name for r in rating_scale(register) if r.name not in ratings]
+    rows = []
+    open_counts: list[tuple[str, dict[str, int]]] = []
+    for register in registers:
+        name = register_name(register)
+        file = register.source.replace("\\", "/").rsplit("/", 1)[-1]
+        counted: dict[str, int] = {}
+        for risk in register.risks:
+            if not risk.id:
+                continue
+            rows.append((name, file, risk.id, risk.text("name"), risk.rating, "Closed" if risk.is_closed else "Open",
+                         risk.text("owner"), risk.text("portfolio"), risk.values.get("last_reviewed") or None))
+            if not risk.is_closed:
+                rating = risk.rating or "No rating"
+                counted[rating] = counted.get(rating, 0) + 1
+                if rating not in ratings:
+                    ratings.append(rating)
+        open_counts.append((name, counted))
+    counts = tuple((name, tuple(counted.get(r, 0) for r in ratings)) for name, counted in open_counts)
+    return Overview(tuple(rows), tuple(ratings), counts,
+                    OVERVIEW_NOTE.format(count=plural(registers, "register")))
