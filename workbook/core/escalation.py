@@ -169,7 +169,8 @@ def plan_escalation(source: Register, target: Register, risk_id: str, *, kind: s
 
     # The target: its Register row (added, or its own earlier one reopened) ...
     cells: list[CellChange] = list(headers)
-    values = {key: value for key, value in risk.values.items() if key in target.columns and key != "id"}
+    kept_here = ("id", "escalate_to")  # the ID may change (--as); the mark is done with once the risk has moved
+    values = {key: value for key, value in risk.values.items() if key in target.columns and key not in kept_here}
     appends: list[AppendRows] = []
     if existing is not None:
         new_id = existing.id

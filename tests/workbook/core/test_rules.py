@@ -327,6 +327,18 @@ SEAL_FAILING.append(
      "over."))
 FAILING += SEAL_FAILING
 
+
+def marked_for_escalation(grids, status="Open"):
+    grids["Register"][0].append("Escalate to")
+    grids["Register"][1] += ["Corporate Risk Register"]
+    grids["Register"][1][13] = status
+
+
+FAILING.append(
+    ("R120", [marked_for_escalation], "Register!O2",
+     "CRR01 is marked for escalation to 'Corporate Risk Register' but is still open on this register. Move it with "
+     "`riskreg escalate REGISTER CRR01 --to OTHER.xlsx`, or clear Escalate to if it stays here."))
+
 # Near misses each rule must let through.
 PASSING = [
     ("R001", [("Register!J2", None)]),  # Risk Owner is optional
@@ -387,6 +399,7 @@ PASSING = [
     ("R102", [seal_q1]),
     ("R103", [("Register!N4", "Closed")]),  # closed, not deleted
     ("R104", [lambda g: crr03_renamed_crr09(g, recorded=True)]),  # renamed with riskreg rename-risk
+    ("R120", [lambda g: marked_for_escalation(g, "Closed")]),  # moved: closed on this register
 ]
 
 
