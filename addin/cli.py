@@ -586,14 +586,14 @@ def _move_command(name: str, down: bool) -> Callable:
             for backup in done.backups:
                 click.echo(f"Backup of the workbook before this change: {backup}")
 
-        run = user_errors(run)
+        command: Callable = user_errors(run)
         for option in (click.option("--as", "new_id", metavar="NEWID",
                                     help="The risk's ID on the other register, when its own is taken there."),
                        click.option("--to", "to", required=True, type=click.Path(path_type=Path),
                                     help="The register workbook the risk moves to."),
                        click.argument("risk_id"), click.argument("register", type=click.Path(path_type=Path))):
-            run = option(run)
-        return cli.command(name)(run)
+            command = option(command)
+        return cli.command(name)(command)
 
     return declare
 

@@ -60,6 +60,7 @@ def escalate(source: Path, risk_id: str, target: Path, *, new_id: str | None = N
             books.append(book)
         original = source.read_bytes()
         backups: list[Path] = []
+        source_replaced = False
         try:
             backups = [backup_register(source), backup_register(target)]
             # Both files are checked (open elsewhere, read-only, changed since read) before either is replaced.
@@ -67,9 +68,9 @@ def escalate(source: Path, risk_id: str, target: Path, *, new_id: str | None = N
                 books[1].save(target_temp)
                 with atomic_path(source, unchanged=held_as(source)) as source_temp:
                     books[0].save(source_temp)
-                committed = True  # the source is replaced; the target's commit follows
+                source_replaced = True  # the target's commit follows, as this block ends
         except BaseException:
-            if "committed" in locals() and source.read_bytes() != original:
+            if source_replaced:
                 write_bytes_atomic(source, original)  # the target could not take the move: the source neither
             for backup in backups:
                 with contextlib.suppress(OSError):
