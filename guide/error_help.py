@@ -604,6 +604,10 @@ HELP: tuple[Help, ...] = (
     Help(("is already a risk here, so nothing was moved",),
          "The risk's ID is another risk's on the register it would join.",
          "Give it an ID of its own there with `--as NEWID`; its History goes with it under the new ID."),
+    Help(("an ID that fits there with --as NEWID",),
+         "The risk's ID does not fit the *Risk ID pattern* in the other register's Settings (a directorate's "
+         "CRR-D07 on a corporate register of CRR21, CRR22 …), so validate would flag it there.",
+         "Give it an ID in the other register's form with `--as NEWID`, or widen that register's pattern first."),
     Help(("then move the risk",),
          "A sealed quarter of the receiving register was changed by hand; moving a risk there re-seals it, which "
          "would accept that change without a word.",

@@ -164,6 +164,10 @@ def plan_escalation(source: Register, target: Register, risk_id: str, *, kind: s
         raise RegisterFormatError(
             f"{target.source}: sheet '{REGISTER_SHEET}' row {existing.row}: the ID {existing.id} is already a risk "
             f"here, so nothing was moved. Give {risk_id} an ID of its own on this register with --as NEWID.")
+    if existing is None and not _fits(target, new_id):
+        raise RegisterFormatError(
+            f"{target.source}: {new_id} does not match the Risk ID pattern {as_text(target.setting('id_pattern'))} "
+            f"in its Settings, so nothing was moved. Give {risk_id} an ID that fits there with --as NEWID.")
     positions, headers = history_columns(target)
     period = source.period
 
@@ -264,6 +268,16 @@ def _reseal(after: Register, first: Period, copied: list[HistoryEntry],
     return record, tuple(resealed)
 
 
+def _fits(register: Register, risk_id: str) -> bool:
+    """Return whether `risk_id` fits the register's Risk ID pattern (one that cannot be used: validate names it)."""
+    import re
+
+    try:
+        return re.fullmatch(as_text(register.setting("id_pattern")), risk_id) is not None
+    except re.error:
+        return True
+
+
 def _left_for(register: Register, risk: Risk, other: str) -> bool:
     """Return whether `risk`, closed on `register`, is the one that left it for the register named `other`."""
     return risk.is_closed and any(m.way == OUT and m.risk_id.casefold() == risk.id.casefold() and m.other == other
@@ -299,9 +313,11 @@ def overview(registers: list[Register]) -> Overview:
         ratings += [r.name for r in rating_scale(register) if r.name not in ratings]
     rows = []
     open_counts: list[tuple[str, dict[str, int]]] = []
-    for register in registers:
-        name = register_name(register)
+    names = [register_name(register) for register in registers]
+    for register, name in zip(registers, names):
         file = register.source.replace("\\", "/").rsplit("/", 1)[-1]
+        if names.count(name) > 1:  # two registers of one title: each counted under its own file's name too
+            name = f"{name} ({file})"
         counted: dict[str, int] = {}
         for risk in register.risks:
             if not risk.id:

@@ -60,6 +60,10 @@ def test_a_taken_id_a_closed_risk_and_registers_of_different_quarters_are_refuse
     closed["Register"][1][-1] = "Closed"
     with pytest.raises(RegisterFormatError, match="CRR01 is closed, so there is nothing to move"):
         plan_escalation(named("Adults", "dept.xlsx", closed), empty_target(), "CRR01", today=TODAY)
+    with pytest.raises(RegisterFormatError, match=r"corporate.xlsx: CRR-D01 does not match the Risk ID pattern "
+                                                  r"CRR\\d\{2\} in its Settings, so nothing was moved\. Give CRR01 an "
+                                                  r"ID that fits there with --as NEWID\."):
+        plan_escalation(source, empty_target(), "CRR01", new_id="CRR-D01", today=TODAY)
     with pytest.raises(RegisterFormatError, match="no risk has the ID 'CRR99'"):
         plan_escalation(source, empty_target(), "CRR99", today=TODAY)
     later = clean()
@@ -76,13 +80,13 @@ def test_each_register_says_the_move_in_its_quarter():
 
     source = named("Adults Directorate Risk Register", "dept.xlsx")
     target = empty_target()
-    plan = plan_escalation(source, target, "CRR01", new_id="CRR-A01", today=TODAY)
+    plan = plan_escalation(source, target, "CRR01", new_id="CRR21", today=TODAY)
     after_source = replace(source, recorded_text=read_record(plan.source_record), derived={})
     after_target = replace(target, recorded_text=read_record(plan.target_record), derived={})
     assert escalation_sentences(after_source) == (
-        "CRR01 was escalated to the Corporate Risk Register (as CRR-A01).",)
+        "CRR01 was escalated to the Corporate Risk Register (as CRR21).",)
     assert escalation_sentences(after_target) == (
-        "CRR-A01 was escalated from the Adults Directorate Risk Register (where it was CRR01).",)
+        "CRR21 was escalated from the Adults Directorate Risk Register (where it was CRR01).",)
 
 
 def test_the_overview_counts_open_risks_by_register_and_rating():
@@ -98,3 +102,5 @@ def test_the_overview_counts_open_risks_by_register_and_rating():
     assert (counts["Adults"][high], counts["Adults"][medium], counts["Adults"][low]) == (1, 1, 1)
     assert (counts["Children"][high], counts["Children"][medium], counts["Children"][low]) == (0, 1, 1)
     assert register_name(_with_source(named("", "x.xlsx"), "folder/x.xlsx")) == "x"
+    twice = overview([adults, named("Adults", "adults-2.xlsx")])  # one title twice: told apart by their files
+    assert [name for name, _ in twice.counts] == ["Adults (adults.xlsx)", "Adults (adults-2.xlsx)"]

@@ -139,10 +139,10 @@ def test_an_id_taken_on_the_target_is_refused_with_the_way_out(registers, tmp_pa
     assert result.output == (f"Error: {other}: sheet 'Register' row {row}: the ID CRR05 is already a risk here, so "
                              "nothing was moved. Give CRR05 an ID of its own on this register with --as NEWID.\n")
     assert (dept.read_bytes(), other.read_bytes()) == before
-    result = run_cli("escalate", dept, "CRR05", "--to", other, "--as", "CRR05D")
+    result = run_cli("escalate", dept, "CRR05", "--to", other, "--as", "CRR25")
     assert result.exit_code == 0, result.output
-    assert risk_status(other, "CRR05D") == "Open"
-    assert history_periods(other, "CRR05D") == ["2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
+    assert risk_status(other, "CRR25") == "Open"
+    assert history_periods(other, "CRR25") == ["2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
 
 
 @pytest.mark.parametrize("how", ["locked", "read-only"])
