@@ -157,7 +157,10 @@ def plan_escalation(source: Register, target: Register, risk_id: str, *, kind: s
         raise PeriodError(f"{target.source}: reports {target.period.label} but {source.source} reports "
                           f"{source.period.label}. Roll the register that is behind to the same quarter first.")
     source_name, target_name = register_name(source), register_name(target)
-    new_id = (new_id or risk_id).strip()
+    if not new_id:  # coming back: the ID it had on the register it left for this one
+        new_id = next((m.risk_id for m in reversed(moves(target)) if m.way == OUT and m.other == source_name
+                       and m.other_id.casefold() == risk_id.casefold()), risk_id)
+    new_id = new_id.strip()
     existing = _risk(target, new_id)
     reopened = existing is not None
     if existing is not None and not _left_for(target, existing, source_name):

@@ -145,6 +145,16 @@ def test_an_id_taken_on_the_target_is_refused_with_the_way_out(registers, tmp_pa
     assert history_periods(other, "CRR25") == ["2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
 
 
+def test_a_risk_that_went_up_under_another_id_comes_back_to_its_own_row(registers):
+    dept, corporate = registers
+    assert run_cli("escalate", dept, "CRR05", "--to", corporate, "--as", "CRR25").exit_code == 0
+    result = run_cli("de-escalate", corporate, "CRR25", "--to", dept)  # no --as: the Record knows it was CRR05
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("CRR25 de-escalated from corporate.xlsx to dept.xlsx as CRR05 in 2021/22 Q2")
+    assert risk_status(dept, "CRR05") == "Open" and risk_status(corporate, "CRR25") == "Closed"
+    assert "CRR25" not in {risk.id for risk in read_register(dept).risks}
+
+
 @pytest.mark.parametrize("how", ["locked", "read-only"])
 def test_a_target_that_cannot_be_written_leaves_both_unchanged(registers, how):
     dept, corporate = registers
