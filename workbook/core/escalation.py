@@ -6,7 +6,8 @@ that register lacks, and the words of each text fingerprint those rows name. A r
 was escalated, then comes back) reopens its own closed row rather than adding a second one. Both registers record
 the move on their Record sheet, and each register's paper of that quarter says where the risk went, once. A sealed
 quarter of the receiving register that gains History rows gets a new version of its seal (as correct-history
-makes), with the move as its reason: validate stays clean on both.
+makes), with the move as its reason: validate stays clean on both. Actions stay on the register they were raised
+on, and History rows kept under an ID the risk had before a rename-risk stay behind.
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from workbook.core import seal
+from workbook.core import seal, trends
 from workbook.core.edit import DATE_STYLE, AppendRows, CellChange, SetCell, WorkbookEdit
-from workbook.core.errors import RegisterFormatError
+from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period, parse_period
-from workbook.core.errors import PeriodError
 from workbook.core.record_text import record_rows
 from workbook.core.rollover import history_columns
-from workbook.core.schema import HISTORY_COLUMNS, HISTORY_SHEET, HISTORY_TABLE, RECORDED_TEXT_KEYS, REGISTER_SHEET, \
-    REGISTER_TABLE
-from workbook.core import trends
+from workbook.core.schema import (
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    HISTORY_TABLE,
+    RECORDED_TEXT_KEYS,
+    REGISTER_SHEET,
+    REGISTER_TABLE,
+)
 
 ESCALATED, DE_ESCALATED = "escalated", "de-escalated"
 MOVE_PREFIX = "escalation "
