@@ -24,19 +24,25 @@ def write_overview(target: Path, view: Overview, sources: list[str]) -> Path:
         book = xlsxwriter.Workbook(str(temp), {"remove_timezone": True})
         bold = book.add_format({"bold": True})
         header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": f"#{WORKBOOK_HEADER_FILL}"})
+        number_header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": f"#{WORKBOOK_HEADER_FILL}",
+                                         "align": "right"})
+        wrapped = book.add_format({"text_wrap": True, "valign": "top"})
         date = book.add_format({"num_format": "dd/mm/yyyy"})
         first = book.add_worksheet(OVERVIEW_SHEET)
         first.set_column(0, 0, 34)
         first.set_column(1, len(view.ratings) + 1, 12)
         first.write(0, 0, "Consolidated risk view", bold)
-        first.write(1, 0, READ_ONLY)
-        first.write(2, 0, view.note)
+        last = len(view.ratings) + 1
+        first.merge_range(1, 0, 1, last, READ_ONLY, wrapped)
+        first.merge_range(2, 0, 2, last, view.note, wrapped)
+        first.set_row(2, 45)
         first.write(4, 0, "Registers", bold)
         for row, source in enumerate(sources, start=5):
             first.write(row, 0, source)
         top = 6 + len(sources)
         first.write(top, 0, "Open risks by register and rating", bold)
-        first.write_row(top + 1, 0, ("Register", *view.ratings, "Total"), header)
+        first.write(top + 1, 0, "Register", header)
+        first.write_row(top + 1, 1, (*view.ratings, "Total"), number_header)
         for row, (name, numbers) in enumerate(view.counts, start=top + 2):
             first.write_row(row, 0, (name, *numbers, sum(numbers)))
         totals = [sum(numbers[i] for _, numbers in view.counts) for i in range(len(view.ratings))]
@@ -55,6 +61,8 @@ def write_overview(target: Path, view: Overview, sources: list[str]) -> Path:
             "columns": [{"header": name} for name in OVERVIEW_COLUMNS]})
         risks.freeze_panes(1, 0)
         for sheet in (first, risks):
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)  # printed one page wide
             sheet.protect("", {"autofilter": True, "sort": True, "select_locked_cells": True,
                                "select_unlocked_cells": True})
         book.read_only_recommended()
