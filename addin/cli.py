@@ -591,6 +591,66 @@ def _backup_lines(written) -> None:
         click.echo(written.pruned.sentence())
 
 
+def _move_command(name: str, down: bool) -> Callable:
+    """Declare escalate / de-escalate: REGISTER RISK_ID --to OTHER [--as NEWID], errors shown as `Error: …`."""
+
+    def declare(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def run(register: Path, risk_id: str, to: Path, new_id: str | None) -> None:
+            from workbook.jobs.escalate import escalate
+
+            done = escalate(register, risk_id, to, new_id=new_id, down=down)
+            click.echo(done.line())
+            for backup in done.backups:
+                click.echo(f"Backup of the workbook before this change: {backup}")
+
+        command: Callable = user_errors(run)
+        for option in (click.option("--as", "new_id", metavar="NEWID",
+                                    help="The risk's ID on the other register, when its own is taken there."),
+                       click.option("--to", "to", required=True, type=click.Path(path_type=Path),
+                                    help="The register workbook the risk moves to."),
+                       click.argument("risk_id"), click.argument("register", type=click.Path(path_type=Path))):
+            command = option(command)
+        return cli.command(name)(command)
+
+    return declare
+
+
+@_move_command("escalate", down=False)
+def escalate_command() -> None:
+    """Move the risk RISK_ID from REGISTER up to the register given by --to, with its History.
+
+    The risk is closed on REGISTER (its History kept there) and added to the other register with every History
+    row and recorded text it lacks; both Record sheets note the move, and both papers of the quarter say where it
+    went. Both workbooks are written, or neither. A backup of each is kept.
+    """
+
+
+@_move_command("de-escalate", down=True)
+def de_escalate_command() -> None:
+    """Move the risk RISK_ID from REGISTER back down to the register given by --to, with its History.
+
+    As escalate, in the other direction: a register the risk left before reopens its own row. Both workbooks are
+    written, or neither. A backup of each is kept.
+    """
+
+
+@cli.command("consolidate")
+@click.argument("registers", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="The overview workbook to write.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@user_errors
+def consolidate_command(registers: tuple[Path, ...], output: Path, force: bool) -> None:
+    """Build a read-only overview workbook of every risk in REGISTERS, with its register of origin.
+
+    One filterable Excel Table of all risks, and open risks counted by register and rating on the first sheet.
+    The overview is protected; change the registers, then build it again.
+    """
+    from workbook.jobs.consolidate import consolidate
+
+    click.echo(consolidate(list(registers), output, force=force).line())
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; keep 127.0.0.1 behind a "
               "reverse proxy that terminates TLS.")

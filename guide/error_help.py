@@ -168,7 +168,8 @@ HELP: tuple[Help, ...] = (
          "The new band name is already a band of the list (or the same as the old one).",
          "Choose a name the list does not have."),
     Help(("no risk has the ID",),
-         "`rename-risk` was given an ID that is not on the Register.", "Give the ID the Register has now."),
+         "`rename-risk`, `escalate` or `de-escalate` was given an ID that is not on the Register.",
+         "Give the ID the Register has now."),
     Help(("Give the risk an ID of its own",),
          "The new ID is already another risk's (or the same as the old one).", "Choose an ID no risk has."),
     Help(("Change the pattern first if the register's IDs now take that form",),
@@ -647,6 +648,35 @@ HELP: tuple[Help, ...] = (
          "The server runs on xlwings' remote engine, which needs a licence key.",
          "Set `XLWINGS_LICENSE_KEY`: a commercial key, or `noncommercial` where the PolyForm Noncommercial "
          "licence covers you (see [the server](it/server.md#licence))."),
+    # Moving risks between registers (escalate, de-escalate) and the consolidated view.
+    Help(("so there is nothing to move",),
+         "`escalate` or `de-escalate` was given a risk that is closed on the register it would leave.",
+         "Reopen it first (Status Open) if it is still live, or move the risk from the register that holds it."),
+    Help(("cannot be closed there. Add the Status column",),
+         "A moved risk is closed on the register it leaves, which needs a Status column for that.",
+         "Add the Status column to the Register (as `riskreg new` makes it), then move the risk."),
+    Help(("Roll the register that is behind to the same quarter first",),
+         "The two registers report different quarters, so the risk's trends and History would not line up.",
+         "Roll the register that is behind (`riskreg roll-quarter`) until both report the same quarter."),
+    Help(("is already a risk here, so nothing was moved",),
+         "The risk's ID is another risk's on the register it would join.",
+         "Give it an ID of its own there with `--as NEWID`; its History goes with it under the new ID."),
+    Help(("an ID that fits there with --as NEWID",),
+         "The risk's ID does not fit the *Risk ID pattern* in the other register's Settings (a directorate's "
+         "CRR-D07 on a corporate register of CRR21, CRR22 …), so validate would flag it there.",
+         "Give it an ID in the other register's form with `--as NEWID`, or widen that register's pattern first."),
+    Help(("then move the risk",),
+         "A sealed quarter of the receiving register was changed by hand; moving a risk there re-seals it, which "
+         "would accept that change without a word.",
+         "Run validate on that register, undo the change or record it with `riskreg correct-history`, then move "
+         "the risk."),
+    Help(("is the register the risk is on",),
+         "`--to` names the same workbook the risk is on.", "Give the other register after `--to`."),
+    Help(("is one of the registers being consolidated",),
+         "The overview would overwrite one of the registers it is built from.",
+         "Give the overview a file name of its own (`-o view.xlsx`)."),
+    Help(("Give at least one register workbook to consolidate",),
+         "`consolidate` was given no register.", "Name the register workbooks to put in the overview."),
 )
 
 

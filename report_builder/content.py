@@ -371,6 +371,13 @@ def renamed_sentences(register: Register) -> tuple[str, ...]:
     return tuple(f"{r.old} is now {r.new}." for r in renamed_in(register, register.period))
 
 
+def escalated_sentences(register: Register) -> tuple[str, ...]:
+    """Return where each risk moved between registers this quarter went, or came from: said once, in its paper."""
+    from workbook.core.escalation import escalation_sentences
+
+    return escalation_sentences(register)
+
+
 def grouped_movement_sentences(moved: Sequence[Movement], closed: Sequence[Movement],
                                ratings: Mapping[str, str], scale: Sequence[Rating] = RATINGS) -> tuple[str, ...]:
     """Return one sentence per rating and change of arrow, most severe rating first, with its count."""
@@ -579,7 +586,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),
-        movement_sentences=renamed_sentences(register) + movement_sentences(
+        movement_sentences=renamed_sentences(register) + escalated_sentences(register) + movement_sentences(
             movements, {risk.id: risk.rating for risk in open_risks}, scale),
         distribution=tuple(Distribution(p, {r.rating: r.counts[i] for r in ratings}) for i, p in enumerate(periods)),
         heat_points=points,

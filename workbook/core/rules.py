@@ -1110,6 +1110,25 @@ EXEMPT_RULES: tuple[Rule, ...] = (
 )
 RULES = RULES + EXEMPT_RULES
 
+# ---- marked for escalation, not moved (issue 28) --------------------------------------------------------------
+
+def marked_not_moved(register: Register) -> Iterable[Hit]:
+    if not register.has_column("escalate_to"):
+        return
+    for risk in register.risks:
+        if risk.id and risk.text("escalate_to") and not risk.is_closed:
+            yield _at(register, risk, "escalate_to")
+
+
+ESCALATION_RULES: tuple[Rule, ...] = (
+    Rule("R120", WARNING, ("Escalate to",),
+         "A risk marked for escalation has been moved to the register it names.",
+         "{risk_id} is marked for escalation to {value} but is still open on this register. Move it with "
+         "`riskreg escalate REGISTER {risk_id} --to OTHER.xlsx`, or clear {column} if it stays here.",
+         marked_not_moved),
+)
+RULES = RULES + ESCALATION_RULES
+
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The rules whose findings stop a board paper: the paper runs only these (warnings do not reach it).
 ERROR_RULES = tuple(rule for rule in RULES if rule.severity == ERROR)

@@ -141,7 +141,12 @@ COLUMNS: tuple[Column, ...] = CORE_COLUMNS + OPTIONAL_COLUMNS
 # An import keeps columns of another layout that have no place here after these, under their own headers;
 # their values travel in a risk's values under this prefix and the header.
 USER_COLUMN_PREFIX = "user:"
-ALL_COLUMNS: tuple[Column, ...] = COLUMNS + DEPTH_COLUMNS + EXEMPT_COLUMNS
+# Moving risks between registers (issue 28): a column a departmental register may add, never written by `new`.
+ESCALATION_COLUMNS: tuple[Column, ...] = (
+    Column("escalate_to", "Escalate to", "text", optional=True, width=20,
+           help="The register this risk should move to (e.g. Corporate Risk Register); `riskreg escalate` moves it."),
+)
+ALL_COLUMNS: tuple[Column, ...] = COLUMNS + DEPTH_COLUMNS + EXEMPT_COLUMNS + ESCALATION_COLUMNS
 COLUMN_BY_KEY = {column.key: column for column in ALL_COLUMNS}
 TEXT_KEYS = tuple(c.key for c in COLUMNS if c.kind == "text")
 

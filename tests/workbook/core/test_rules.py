@@ -372,6 +372,18 @@ FAILING += [
      "the drop-down: an exempt risk goes in the exempt appendix only."),
 ]
 
+
+def marked_for_escalation(grids, status="Open"):
+    grids["Register"][0].append("Escalate to")
+    grids["Register"][1] += ["Corporate Risk Register"]
+    grids["Register"][1][13] = status
+
+
+FAILING.append(
+    ("R120", [marked_for_escalation], "Register!O2",
+     "CRR01 is marked for escalation to 'Corporate Risk Register' but is still open on this register. Move it with "
+     "`riskreg escalate REGISTER CRR01 --to OTHER.xlsx`, or clear Escalate to if it stays here."))
+
 # Near misses each rule must let through.
 PASSING = [
     ("R001", [("Register!J2", None)]),  # Risk Owner is optional
@@ -436,6 +448,7 @@ PASSING = [
     ("R060", [("Register!D2", None)]),  # a register from `riskreg new`: a blank Impact is R001's error
     ("R001", [NOT_COLLECTED, ("Register!D2", None), TRENDS_FROM, ("Register!F2", None)]),
     ("R115", [exempt_column("Para 7", None, " ", "Para 3")]),  # blank is a public risk
+    ("R120", [lambda g: marked_for_escalation(g, "Closed")]),  # moved: closed on this register
 ]
 
 

@@ -1,0 +1,173 @@
+"""Escalation between real register workbooks: up, down and up again across roll-overs, History intact, both
+Records, seals valid, an ID clash and a locked target refused with both files unchanged, and each paper's sentence."""
+
+import fcntl
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from support.riskreg_testing import run_cli
+
+from workbook import jobs
+from workbook.core import seal
+from workbook.core.checks import check
+from workbook.core.escalation import moves
+from workbook.core.periods import parse_period
+from workbook.export.sample import SAMPLE_PERIOD, SAMPLE_SETTINGS, sample_export_path
+from workbook.xlsx.builder import import_export
+from workbook.xlsx.reader import read_register
+
+DEPT, CORPORATE = "Adults Directorate Risk Register", "Corporate Risk Register"
+SEAL_RULES = {"R100", "R101", "R102"}
+
+
+@pytest.fixture
+def registers(tmp_path: Path) -> tuple[Path, Path]:
+    """Return a directorate register (the sample, 18 risks) and an empty corporate one, both reporting 2021/22 Q2."""
+    dept, corporate = tmp_path / "dept.xlsx", tmp_path / "corporate.xlsx"
+    import_export(sample_export_path(), dept, parse_period(SAMPLE_PERIOD), settings={**SAMPLE_SETTINGS, "title": DEPT})
+    jobs.new_register(corporate, parse_period(SAMPLE_PERIOD), settings={"title": CORPORATE})
+    return dept, corporate
+
+
+def roll_both(paths, period: str) -> None:
+    for path in paths:
+        jobs.roll_quarter(path, parse_period(period), close_with_errors=True)
+
+
+def history_periods(path: Path, risk_id: str) -> list[str]:
+    return [entry.period for entry in read_register(path).history if entry.risk_id == risk_id]
+
+
+def risk_status(path: Path, risk_id: str) -> str:
+    risk = next(risk for risk in read_register(path).risks if risk.id == risk_id)
+    return "Closed" if risk.is_closed else "Open"  # a blank Status is an open risk
+
+
+def assert_seals_hold(*paths: Path) -> None:
+    for path in paths:
+        register = read_register(path)
+        assert seal.alterations(register) == ()
+        assert not [f for f in check(register) if f.rule_id in SEAL_RULES]
+
+
+def test_up_down_and_up_again_across_roll_overs_keeps_every_history_row_once(registers):
+    dept, corporate = registers
+    before = history_periods(dept, "CRR05")  # the sample's History: 2020/21 Q4 to 2021/22 Q2
+    assert before == ["2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
+    roll_both(registers, "2021/22 Q3")  # closes Q2: both registers sealed
+
+    result = run_cli("escalate", dept, "CRR05", "--to", corporate)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "CRR05 escalated from dept.xlsx to corporate.xlsx in 2021/22 Q3: closed on dept.xlsx (its History kept), "
+        "3 History rows copied, 2021/22 Q2 re-sealed there; the move is recorded in both registers.")
+    assert risk_status(dept, "CRR05") == "Closed" and risk_status(corporate, "CRR05") == "Open"
+    assert history_periods(corporate, "CRR05") == before  # each row once, in the register that holds it
+    assert history_periods(dept, "CRR05") == before  # and kept where it was
+    assert_seals_hold(dept, corporate)
+
+    roll_both(registers, "2021/22 Q4")  # Q3: the corporate records the open risk, the directorate its close
+    roll_both(registers, "2022/23 Q1")  # Q4: only the corporate holds it
+    assert history_periods(dept, "CRR05") == [*before, "2021/22 Q3"]
+    held_up = [*before, "2021/22 Q3", "2021/22 Q4"]
+    assert history_periods(corporate, "CRR05") == held_up
+
+    result = run_cli("de-escalate", corporate, "CRR05", "--to", dept)
+    assert result.exit_code == 0, result.output
+    assert "its earlier row on dept.xlsx reopened" in result.output
+    assert risk_status(dept, "CRR05") == "Open" and risk_status(corporate, "CRR05") == "Closed"
+    assert len([r for r in read_register(dept).risks if r.id == "CRR05"]) == 1  # reopened, not added again
+    # The directorate keeps its own Q3 row (the quarter it closed the risk) and gains Q4, which only the
+    # corporate held: every quarter once.
+    assert Counter(history_periods(dept, "CRR05")) == Counter(held_up)
+    assert_seals_hold(dept, corporate)
+
+    roll_both(registers, "2022/23 Q2")  # Q1: the directorate records it again
+    result = run_cli("escalate", dept, "CRR05", "--to", corporate)
+    assert result.exit_code == 0, result.output
+    quarters = [*held_up, "2022/23 Q1"]
+    assert Counter(history_periods(corporate, "CRR05")) == Counter(quarters)
+    assert risk_status(corporate, "CRR05") == "Open" and risk_status(dept, "CRR05") == "Closed"
+    assert_seals_hold(dept, corporate)
+
+    # Both Records: each move, out of one and into the other, in its quarter.
+    assert [(m.way, m.kind, m.other, m.period.label) for m in moves(read_register(dept))] == [
+        ("out", "escalated", CORPORATE, "2021/22 Q3"), ("in", "de-escalated", CORPORATE, "2022/23 Q1"),
+        ("out", "escalated", CORPORATE, "2022/23 Q2")]
+    assert [(m.way, m.kind, m.other, m.period.label) for m in moves(read_register(corporate))] == [
+        ("in", "escalated", DEPT, "2021/22 Q3"), ("out", "de-escalated", DEPT, "2022/23 Q1"),
+        ("in", "escalated", DEPT, "2022/23 Q2")]
+
+
+def paper_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_each_paper_says_once_where_the_risk_went_and_its_past_paper_again(registers, tmp_path):
+    dept, corporate = registers
+    roll_both(registers, "2021/22 Q3")
+    assert run_cli("escalate", dept, "CRR05", "--to", corporate).exit_code == 0
+    said = {CORPORATE: "CRR05 was escalated from the Adults Directorate Risk Register.",
+            DEPT: "CRR05 was escalated to the Corporate Risk Register."}
+    for path, title in ((dept, DEPT), (corporate, CORPORATE)):
+        paper = jobs.build_paper(path, tmp_path / f"{path.stem}-q3.docx", force=True).paper
+        assert paper_text(paper).count(said[title]) == 1
+        assert paper_text(paper).count("was escalated") == 1
+    roll_both(registers, "2021/22 Q4")
+    for path, title in ((dept, DEPT), (corporate, CORPORATE)):
+        now = paper_text(jobs.build_paper(path, tmp_path / f"{path.stem}-q4.docx", force=True).paper)
+        assert "was escalated" not in now  # said once, in the quarter of the move
+        past = jobs.build_past_paper(path, parse_period("2021/22 Q3"), tmp_path / f"{path.stem}-past.docx",
+                                     force=True)
+        assert paper_text(past.paper).count(said[title]) == 1
+
+
+def test_an_id_taken_on_the_target_is_refused_with_the_way_out(registers, tmp_path):
+    dept, _ = registers
+    other = tmp_path / "other.xlsx"
+    shutil.copy(dept, other)
+    before = dept.read_bytes(), other.read_bytes()
+    row = next(risk.row for risk in read_register(other).risks if risk.id == "CRR05")
+    result = run_cli("escalate", dept, "CRR05", "--to", other)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {other}: sheet 'Register' row {row}: the ID CRR05 is already a risk here, so "
+                             "nothing was moved. Give CRR05 an ID of its own on this register with --as NEWID.\n")
+    assert (dept.read_bytes(), other.read_bytes()) == before
+    result = run_cli("escalate", dept, "CRR05", "--to", other, "--as", "CRR25")
+    assert result.exit_code == 0, result.output
+    assert risk_status(other, "CRR25") == "Open"
+    assert history_periods(other, "CRR25") == ["2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
+
+
+def test_a_risk_that_went_up_under_another_id_comes_back_to_its_own_row(registers):
+    dept, corporate = registers
+    assert run_cli("escalate", dept, "CRR05", "--to", corporate, "--as", "CRR25").exit_code == 0
+    result = run_cli("de-escalate", corporate, "CRR25", "--to", dept)  # no --as: the Record knows it was CRR05
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("CRR25 de-escalated from corporate.xlsx to dept.xlsx as CRR05 in 2021/22 Q2")
+    assert risk_status(dept, "CRR05") == "Open" and risk_status(corporate, "CRR25") == "Closed"
+    assert "CRR25" not in {risk.id for risk in read_register(dept).risks}
+
+
+@pytest.mark.parametrize("how", ["locked", "read-only"])
+def test_a_target_that_cannot_be_written_leaves_both_unchanged(registers, how):
+    dept, corporate = registers
+    before = dept.read_bytes(), corporate.read_bytes()
+    if how == "read-only":
+        corporate.chmod(0o444)
+        result = run_cli("escalate", dept, "CRR05", "--to", corporate)
+        corporate.chmod(0o644)
+    else:
+        with open(corporate, "rb") as handle:  # as LibreOffice holds a workbook it has open
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            result = run_cli("escalate", dept, "CRR05", "--to", corporate)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {corporate}: is ")
+    assert "so nothing was changed" in result.output
+    assert (dept.read_bytes(), corporate.read_bytes()) == before
