@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from addin.cli import cli
 from support.scenario import normalised_text, table_rows
+from report_builder.content import closed_with_errors_lines
 from workbook.core.history import register_as_of
 from workbook.core.periods import parse_period
 from workbook.xlsx.reader import read_register
@@ -150,10 +151,18 @@ def test_a_past_paper_keeps_its_quarters_configuration(closed_twice, tmp_path):
     settings.cell(row=rows["Likelihood and impact scale"], column=2).value = 5
     settings.cell(row=rows["Appendix columns"], column=2).value = "Portfolio/Department"
     settings.cell(row=rows["Trend basis"], column=2).value = "rating"
+    settings.cell(row=rows["Reviewed by"], column=2).value = "Chief Officer Group"
+    settings.cell(row=rows["Risk framework"], column=2).value = "Risk Management Strategy"
     book.save(closed_twice)
     after = tmp_path / "after.docx"
     assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
-    assert normalised_text(after) == normalised_text(before)
+    assert normalised_text(after) == normalised_text(before)  # the wording of the quarter's close, too
+    said = " ".join(normalised_text(after))
+    assert "reviewed by the Force Executive Team" in said and "under its Risk Management Framework" in said
+    now = tmp_path / "now.docx"
+    assert run("paper", closed_twice, "-o", now, "--force").exit_code == 0
+    said = " ".join(normalised_text(now))
+    assert "reviewed by the Chief Officer Group" in said and "under its Risk Management Strategy" in said
     past = register_as_of(read_register(closed_twice), parse_period("2021/22 Q3"))
     assert [past.setting(key) for key in ("score_scale", "appendix_columns", "trend_basis")] == [
         "4", "Risk Owner, Last Reviewed", "score"]  # as recorded at the close: the heat map is drawn 4×4
@@ -215,6 +224,26 @@ def test_rename_risk_carries_its_trail_and_the_paper_says_so_once(closed_twice, 
     assert _movements(now) == {kind: names.replace("CRR05 ", "CRR05A ") for kind, names in
                                _movements(now_before).items()}  # not closed and new: the same risk, renamed
     assert normalised_text(after) == normalised_text(before)
+
+
+def test_a_quarter_closed_with_errors_says_so_in_its_paper_now_and_rebuilt(sample_workbook, tmp_path):
+    book = load_workbook(sample_workbook)
+    book["Register"]["G3"] = "→"
+    book["Register"]["I5"] = "Amber"
+    book.save(sample_workbook)
+    assert run("roll-quarter", sample_workbook, "--period", "2021/22 Q3").exit_code == 2
+    assert run("roll-quarter", sample_workbook, "--period", "2021/22 Q3", "--force").exit_code == 0
+    past = register_as_of(read_register(sample_workbook), parse_period("2021/22 Q2"))
+    assert closed_with_errors_lines(past) == (
+        "This quarter was closed with 1 error not corrected first (roll-quarter --force), so History keeps the "
+        "values as they stood at the close:",
+        "Register!I5: Residual Risk Rating 'Amber' is not in the Ratings list (Critical, High, Medium, Low). Choose "
+        "a value from the drop-down.")
+    paper = tmp_path / "q2.docx"
+    assert run("paper", sample_workbook, "--period", "2021/22 Q2", "-o", paper, "--force").exit_code == 0
+    texts = [p.text for p in Document(str(paper)).paragraphs]
+    assert texts[texts.index(closed_with_errors_lines(past)[0]) + 1] == closed_with_errors_lines(past)[1]
+    assert closed_with_errors_lines(read_register(sample_workbook)) == ()  # the open quarter: not closed yet
 
 
 def test_a_risk_given_a_new_id_by_hand_is_a_warning_naming_the_command(closed_twice):

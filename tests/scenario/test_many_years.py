@@ -16,7 +16,9 @@ import docx
 from openpyxl import load_workbook
 
 from support.scenario import header_columns, normalised_text, run, table_rows
+from report_builder.content import heat_points
 from workbook.xlsx.builder import write_workbook
+from workbook.xlsx.reader import read_register
 
 PERIODS = ["2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q1",
            "2023/24 Q2"]
@@ -30,6 +32,8 @@ WITH_ERRORS = (WITH_ERROR, WITH_ERROR + 1)
 NAMES = {"CRR01": "Vulnerability", "CRR02": "Demand", "CRR03": "Cybersecurity", "CRR04": "Estates",
          "CRR05": "Fleet", "CRR06": "Data Quality"}
 OPEN, CLOSED = "Open", "Closed"
+CLOSED_WITH_ERROR = ("This quarter was closed with 1 error not corrected first (roll-quarter --force), so History "
+                     "keeps the values as they stood at the close:")
 
 # Each quarter's truth: risk -> (likelihood, impact, status); CRR05 is CRR05A from RISK_RENAMED on.
 STATES: list[dict[str, tuple[int, int, str]]] = [
@@ -227,7 +231,18 @@ def test_one_register_kept_over_three_financial_years(tmp_path):
             assert run("rename-band", register, "Medium", "Moderate").startswith("Band Medium is now Moderate")
         if quarter == RISK_RENAMED:
             assert run("rename-risk", register, "CRR05", "CRR05A").startswith("Risk CRR05 is now CRR05A")
+        if quarter == WITH_ERROR + 1:  # the quarter closed with --force says so in its paper, now and rebuilt
+            closed_paper = tmp_path / "closed with errors.docx"
+            run("paper", register, "--period", PERIODS[WITH_ERROR], "-o", closed_paper, "--force")
+            lines = [p.text for p in docx.Document(str(closed_paper)).paragraphs]
+            at = lines.index(CLOSED_WITH_ERROR)
+            closed_lines = lines[at:at + 2]
+            assert closed_lines[1].startswith("Register!"), closed_lines
         edit_quarter(register, quarter)
+        if quarter == RISK_RENAMED:  # the heat map keeps the renamed risk's position last quarter
+            now = read_register(register)
+            points = {p.risk_id: p for p in heat_points(now, [r for r in now.risks if not r.is_closed])}
+            assert points["CRR05A"].before == STATES[quarter - 1]["CRR05"][:2]
         said = run("trends", register, "--write")
         assert ("The score scale changed in 2022/23 Q3 (4×4 to 5×5): arrows compare ratings (or positions within "
                 "the scale), never scores of different scales." in said) == (quarter == RESCALED), period
@@ -273,4 +288,7 @@ def test_one_register_kept_over_three_financial_years(tmp_path):
         if quarter == 1:  # the recorded correction is the one change to the past: CRR02's review date
             expected = [line.replace("Last Reviewed: 1 Sep 2021", "Last Reviewed: 15 Dec 2021")
                         if line.startswith("CRR02 | ") else line for line in expected]
+        if quarter == WITH_ERROR:  # closed with --force since its paper was built: the note says so
+            at = next(i for i, line in enumerate(expected) if line.startswith("Data quality:"))
+            expected[at:at] = closed_lines
         assert normalised_text(again) == expected, period
