@@ -158,6 +158,11 @@ HELP: tuple[Help, ...] = (
     Help(("Give the band's name as the list has it",),
          "`rename-band` was given a band the Ratings list does not have (a typing slip, or a band already renamed).",
          "Give the band's name exactly as the Lists sheet's Ratings list has it."),
+    Help(("and the rename is not recorded, so the quarter",),
+         "A band was renamed by editing the Lists sheet's Ratings list, so History's closed quarters still use the "
+         "old name and would lose its trail at this close.",
+         "Run the `riskreg rename-band OLD NEW` the message gives (it records the rename), or put the old name back "
+         "on the Lists sheet; then roll the quarter again."),
     Help(("Give the band a new name of its own",),
          "The new band name is already a band of the list (or the same as the old one).",
          "Choose a name the list does not have."),

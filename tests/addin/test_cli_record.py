@@ -255,3 +255,33 @@ def test_a_risk_given_a_new_id_by_hand_is_a_warning_naming_the_command(closed_tw
     assert (f"warning\tR104\tRegister!A{row}\tCRR05A\tCRR05A is new but has the same words as CRR05, which was on "
             "the Register last quarter and is not on it now. If CRR05 was renamed, run `riskreg rename-risk CRR05 "
             "CRR05A` so that its History, trends and actions carry over.") in run("validate", closed_twice).output
+
+
+def test_a_band_renamed_on_the_lists_sheet_is_one_warning_naming_the_command(closed_twice, tmp_path):
+    before = tmp_path / "before.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
+    book = load_workbook(closed_twice)
+    for sheet, column in (("Lists", "A"), ("Register", "I")):
+        for cell in book[sheet][column]:
+            if cell.value == "Medium":
+                cell.value = "Moderate"
+    book.save(closed_twice)
+    result = run("validate", closed_twice)
+    lines = [line for line in result.output.splitlines() if "Medium" in line]
+    assert (result.exit_code, lines) == (0, [
+        "warning\tR105\tLists!A1\t\tThe Ratings list has 'Moderate' where 2021/22 Q3 had 'Medium', which History "
+        "rates risks with. If Medium was renamed, run `riskreg rename-band Medium Moderate` so that History keeps "
+        "the closed quarters' words and the trends carry over."])  # one line, no R027 for each History row
+    refused = run("roll-quarter", closed_twice, "--period", "2022/23 Q1")
+    assert (refused.exit_code, refused.output) == (2, (
+        f"Error: {closed_twice}: the Ratings list has 'Moderate' where 2021/22 Q3 had 'Medium', and the rename is "
+        "not recorded, so the quarter 2021/22 Q4 was not closed. Run riskreg rename-band Medium Moderate first (or "
+        "put 'Medium' back on the Lists sheet).\n"))
+    renamed = run("rename-band", closed_twice, "Medium", "Moderate")
+    assert renamed.output.startswith(f"Band Medium is now Moderate in {closed_twice} from 2021/22 Q4: 0 cells set"), \
+        renamed.output
+    assert "Medium" not in run("validate", closed_twice).output
+    after = tmp_path / "after.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
+    assert normalised_text(after) == normalised_text(before)
+    assert run("roll-quarter", closed_twice, "--period", "2022/23 Q1").exit_code == 0
