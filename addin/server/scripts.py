@@ -278,8 +278,8 @@ def _text_arguments(book: Workbook, needed: str, *names: str) -> list[str]:
     given = [str(_argument(book, index, "") or "").strip() for index in range(len(names))]
     if not all(given):
         missing = next(name for name, value in zip(names, given) if not value)
-        raise RegisterFormatError(f"{needed} needs the {missing}: type it in the Risk Register task pane and press "
-                                  "the button again.")
+        raise RegisterFormatError(f"{needed} needs the {missing}: fill in both Record boxes of the Risk Register "
+                                  "task pane and press the button again.")
     return given
 
 

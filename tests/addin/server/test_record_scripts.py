@@ -83,8 +83,8 @@ def test_rename_band_and_rename_risk_give_the_workbook_the_cli_gives(server, sam
     for sheet in ("Register", "Lists", "Record"):
         assert cells(payload, sheet) == cells(expected, sheet), sheet
     _, said = answer(server, "rename_band", payload, ["High", ""], auth)
-    assert said == ["Rename band needs the new name: type it in the Risk Register task pane and press the button "
-                    "again."]
+    assert said == ["Rename band needs the new name: fill in both Record boxes of the Risk Register task pane and "
+                    "press the button again."]
     denied = httpx.post(f"{server.url}/xlwings/custom-scripts-call/rename_band", timeout=120,
                         json={**payload, "args": ["High", "Major"]}, headers={"Authorization": API_KEY})
     assert (denied.status_code, denied.json()["detail"]) == (403, (
