@@ -151,34 +151,40 @@ def _rewrite_saved(book, source: Path, write) -> str:
     return message
 
 
+RENAMES = {  # button -> (the job's name in workbook.jobs.record, its command line, what is renamed, the questions)
+    "rename_band": ("rename_band", "riskreg rename-band REGISTER OLD NEW", "band",
+                    ("Rename which rating band? (its name on the Lists sheet's Ratings list, e.g. Medium)",
+                     "New name for the band (e.g. Moderate):")),
+    "rename_risk": ("rename_risk", "riskreg rename-risk REGISTER OLD NEW", "risk",
+                    ("Give which risk a new ID? (its ID on the Register now, e.g. CRR05)",
+                     "New ID for the risk (e.g. CRR05A):")),
+}
+
+
+def _rename(button: str, book, old: str | None, new: str | None, register_path: Path | None) -> None:
+    """Run a rename button: the two answers asked (or given), the job run on the saved file."""
+    from workbook.jobs import record as record_jobs
+
+    job, command, what, questions = RENAMES[button]
+    book = book if book is not None else live_io.active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, f"the {what} is renamed in the "
+                                                                               "saved file")
+    label = button.replace("_", " ").capitalize()
+    answers = _ask_pair(book, label, command, tuple(zip(questions, (old, new))))
+    if answers is not None:
+        _rewrite_saved(book, source, lambda: _written(getattr(record_jobs, job)(source, *answers), source))
+
+
 def rename_band(book=None, old: str | None = None, new: str | None = None,
                 register_path: Path | None = None) -> None:
     """Rename a rating band in the saved file from the open quarter on, as `riskreg rename-band`."""
-    from workbook.jobs import record as record_jobs
-
-    book = book if book is not None else live_io.active_book()
-    source = Path(register_path) if register_path else live_io.saved_path(book, "the band is renamed in the saved "
-                                                                               "file")
-    answers = _ask_pair(book, "Rename band", "riskreg rename-band REGISTER OLD NEW", (
-        ("Rename which rating band? (its name on the Lists sheet's Ratings list, e.g. Medium)", old),
-        ("New name for the band (e.g. Moderate):", new)))
-    if answers is not None:
-        _rewrite_saved(book, source, lambda: _written(record_jobs.rename_band(source, *answers), source))
+    _rename("rename_band", book, old, new, register_path)
 
 
 def rename_risk(book=None, old: str | None = None, new: str | None = None,
                 register_path: Path | None = None) -> None:
     """Give a risk a new ID in the saved file from the open quarter on, as `riskreg rename-risk`."""
-    from workbook.jobs import record as record_jobs
-
-    book = book if book is not None else live_io.active_book()
-    source = Path(register_path) if register_path else live_io.saved_path(book, "the risk is renamed in the saved "
-                                                                               "file")
-    answers = _ask_pair(book, "Rename risk", "riskreg rename-risk REGISTER OLD NEW", (
-        ("Give which risk a new ID? (its ID on the Register now, e.g. CRR05)", old),
-        ("New ID for the risk (e.g. CRR05A):", new)))
-    if answers is not None:
-        _rewrite_saved(book, source, lambda: _written(record_jobs.rename_risk(source, *answers), source))
+    _rename("rename_risk", book, old, new, register_path)
 
 
 def correct_history(book=None, period: str | None = None, reason: str | None = None,
