@@ -1,6 +1,7 @@
 """One register kept over three financial years, 2021/22 Q3 to 2023/24 Q2, through the changes real registers go
 through: a band renamed, a risk renamed, the scale changed from 4×4 to 5×5, a row deleted instead of closed, a
-quarter with an error in it, a closed quarter tampered with and put back, and a recorded correction.
+quarter with an error in it (closed with --force, which its paper says for ever), a closed quarter tampered with and
+put back, a recorded correction, and the paper's wording changed in Settings (Reviewed by).
 
 Each quarter's paper is read back and compared with what this test works out on its own (bands by position,
 arrows by score or, across the change of scale, by band; counts; the removed risk); at the end every closed
@@ -29,6 +30,7 @@ ROW_DELETED = 5  # CRR04's row is deleted in 2022/23 Q4 instead of being closed
 WITH_ERROR = 6  # 2023/24 Q1 has a Last Reviewed typed as text: its paper is built with --force, and it is closed
 # with --force, so History keeps the text and 2023/24 Q2 has the error too (in History)
 WITH_ERRORS = (WITH_ERROR, WITH_ERROR + 1)
+REVIEWER_NAMED = ROW_DELETED  # Settings' Reviewed by is filled in from 2022/23 Q4 (blank before)
 NAMES = {"CRR01": "Vulnerability", "CRR02": "Demand", "CRR03": "Cybersecurity", "CRR04": "Estates",
          "CRR05": "Fleet", "CRR06": "Data Quality"}
 OPEN, CLOSED = "Open", "Closed"
@@ -168,10 +170,12 @@ def edit_quarter(path: Path, quarter: int) -> None:
                               "Residual Risk Rating": band(quarter, likelihood, impact),
                               "Last Reviewed": reviewed}.items():
             ws.cell(row=row, column=columns[header]).value = value
+    settings = wb["Settings"]
+    at = {settings.cell(row=r, column=1).value: r for r in range(1, settings.max_row + 1)}
     if quarter == RESCALED:
-        settings = wb["Settings"]
-        at = {settings.cell(row=r, column=1).value: r for r in range(1, settings.max_row + 1)}
         settings.cell(row=at["Likelihood and impact scale"], column=2).value = 5
+    if quarter == REVIEWER_NAMED:  # the paper's wording changes; the closed quarters' papers keep theirs
+        settings.cell(row=at["Reviewed by"], column=2).value = "Chief Officer Group"
     wb.save(path)
 
 
@@ -261,6 +265,7 @@ def test_one_register_kept_over_three_financial_years(tmp_path):
         assert ("CRR05 is now CRR05A." in said) == (quarter == RISK_RENAMED), period
         assert ("CRR04 Estates was removed from the register this quarter without being closed." in said) == (
             quarter == ROW_DELETED), period
+        assert any("reviewed by the Chief Officer Group" in p for p in said) == (quarter >= REVIEWER_NAMED), period
         assert any("data-quality" in p.lower() or "data quality" in p.lower() for p in said) == (
             quarter in WITH_ERRORS), period
 
