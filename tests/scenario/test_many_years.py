@@ -252,7 +252,7 @@ def test_one_register_kept_over_three_financial_years(tmp_path):
                 "the scale), never scores of different scales." in said) == (quarter == RESCALED), period
         findings = run("validate", register, code=1 if quarter in WITH_ERRORS else 0)
         assert ("R103" in findings) == (quarter == ROW_DELETED), period
-        assert "R104" not in findings and "R027" not in findings and "R100" not in findings, period
+        assert not any(rule in findings for rule in ("R027", "R100", "R104", "R105")), period
         paper = papers / f"{quarter}.docx"
         run("paper", register, "-o", paper, *(["--force"] if quarter in WITH_ERRORS else []))
 
