@@ -285,3 +285,16 @@ def test_a_band_renamed_on_the_lists_sheet_is_one_warning_naming_the_command(clo
     assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
     assert normalised_text(after) == normalised_text(before)
     assert run("roll-quarter", closed_twice, "--period", "2022/23 Q1").exit_code == 0
+
+
+def test_rename_band_after_only_the_lists_entry_was_typed_over_sets_the_ratings_still_using_the_old_name(
+        closed_twice):
+    book = load_workbook(closed_twice)
+    lists = book["Lists"]
+    next(cell for cell in lists["A"] if cell.value == "Medium").value = "Moderate"
+    book.save(closed_twice)
+    assert "R105" in run("validate", closed_twice).output
+    renamed = run("rename-band", closed_twice, "Medium", "Moderate")
+    assert renamed.output.startswith(f"Band Medium is now Moderate in {closed_twice} from 2021/22 Q4: 4 cells set "
+                                     "(Register!I16, Register!I17, Register!I18, Register!I19); "), renamed.output
+    assert run("validate", closed_twice).exit_code == 0
