@@ -164,6 +164,19 @@ HELP: tuple[Help, ...] = (
     Help(("Give the band's name as the list has it",),
          "`rename-band` was given a band the Ratings list does not have (a typing slip, or a band already renamed).",
          "Give the band's name exactly as the Lists sheet's Ratings list has it."),
+    Help(("and the rename is not recorded, so the quarter",),
+         "A band was renamed by editing the Lists sheet's Ratings list, so History's closed quarters still use the "
+         "old name and would lose its trail at this close.",
+         "Run the `riskreg rename-band OLD NEW` the message gives (it records the rename), or put the old name back "
+         "on the Lists sheet; then roll the quarter again."),
+    Help(("needs two answers, and this Excel cannot ask for them",),
+         "Rename band, Rename risk and Correct history ask two questions with Excel's input box, which only Excel for "
+         "Windows offers to riskreg.",
+         "Run the command the message gives in a terminal, or press the button in the Risk Register task pane, "
+         "which has boxes for both answers."),
+    Help(("fill in both Record boxes of the Risk Register task pane",),
+         "A Record button of the task pane (Rename band, Rename risk, Correct history) was pressed with a box "
+         "left empty.", "Fill in both boxes above the buttons and press the button again."),
     Help(("Give the band a new name of its own",),
          "The new band name is already a band of the list (or the same as the old one).",
          "Choose a name the list does not have."),

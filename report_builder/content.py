@@ -14,6 +14,9 @@ from workbook.core.findings import quoted
 from workbook.core.ids import natural_key
 from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.ratings import NOT_RATED, rating_scale, severity
+from workbook.core.record_text import QUARTER_KEY
+from workbook.core.renames import risk_now
+from workbook.core.rollover import CLOSED_WITH_ERRORS_FIELD
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
 from workbook.core.trends import entry_periods
@@ -424,7 +427,7 @@ def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoi
     if not (register.has_column("likelihood") and register.has_column("impact_score")):
         return ()
     scale, previous = score_scale(register), register.period.previous()
-    before = {e.risk_id: matrix_cell(e.likelihood, e.impact, scale)
+    before = {risk_now(register, e.risk_id, period): matrix_cell(e.likelihood, e.impact, scale)
               for e, period in zip(register.history, entry_periods(register)) if period == previous}
     points = []
     for risk in sorted(open_risks, key=lambda r: natural_key(r.id)):
@@ -566,6 +569,17 @@ def data_quality_lines(errors: Sequence[object], unrated: Sequence[str] = ()) ->
     return tuple(lines)
 
 
+def closed_with_errors_lines(register: Register) -> tuple[str, ...]:
+    """Return the note of a quarter closed with errors (roll-quarter --force), as its Record keeps them: the
+    sentence, then one line per error; () for a quarter closed clean or still open."""
+    quarter = register.recorded_text.get(QUARTER_KEY.format(label=register.period.label)) or {}
+    errors = [line for line in quarter.get(CLOSED_WITH_ERRORS_FIELD, "").split("\n") if line.strip()]
+    if not errors:
+        return ()
+    return (f"This quarter was closed with {plural(errors, 'error')} not corrected first (roll-quarter --force), "
+            "so History keeps the values as they stood at the close:", *errors)
+
+
 def build_content(register: Register, *, movements: Sequence[Movement] = (),
                   distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
                   forced_errors: Sequence[object] = (), positions: bool = False,
@@ -597,7 +611,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         appendix_columns=columns,
         appendix_rows=rows,
         provenance=provenance,
-        data_quality=data_quality_lines(forced_errors, unrated),
+        data_quality=closed_with_errors_lines(register) + data_quality_lines(forced_errors, unrated),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
         uncounted=unrated,
         **changes_content(register),

@@ -16,12 +16,34 @@ Sub OnRibbonButton(control As IRibbonControl)
         question = InputBox("Roll the register to which period? (for example 2021/22 Q3)", "Risk Register")
         If question = "" Then Exit Sub
         question = "?arg=" & WorksheetFunction.EncodeURL(question)
+        If MsgBox("If the register has errors, close the quarter anyway (the Record sheet then says so)?", _
+                  vbYesNo + vbQuestion + vbDefaultButton2, "Risk Register") = vbYes Then question = question & "&arg=true"
+    ElseIf control.Id = "rename_band" Or control.Id = "rename_risk" Or control.Id = "correct_history" Then
+        question = AskTwo(control.Id)
+        If question = "" Then Exit Sub
     ElseIf control.Id = "build_paper" Then
         If MsgBox("Build the paper even if the register has errors (with a data-quality note)?", _
                   vbYesNo + vbQuestion, "Risk Register") = vbYes Then question = "?arg=true"
     End If
     RunServerPython server & "/xlwings/custom-scripts-call/" & control.Id & question
 End Sub
+
+'' The two answers a record button sends the server, as "?arg=…&arg=…"; "" when the user cancels either.
+Function AskTwo(id As String) As String
+    Dim first As String, second As String
+    If id = "rename_band" Then
+        first = InputBox("Rename which rating band? (its name on the Lists sheet, e.g. Medium)", "Risk Register")
+        If first <> "" Then second = InputBox("New name for the band (e.g. Moderate):", "Risk Register")
+    ElseIf id = "rename_risk" Then
+        first = InputBox("Give which risk a new ID? (its ID on the Register now, e.g. CRR05)", "Risk Register")
+        If first <> "" Then second = InputBox("New ID for the risk (e.g. CRR05A):", "Risk Register")
+    Else
+        first = InputBox("Which closed quarter's History did you correct? (e.g. 2021/22 Q3)", "Risk Register")
+        If first <> "" Then second = InputBox("Why was it corrected? (recorded with the new seal)", "Risk Register")
+    End If
+    If first = "" Or second = "" Then Exit Function
+    AskTwo = "?arg=" & WorksheetFunction.EncodeURL(first) & "&arg=" & WorksheetFunction.EncodeURL(second)
+End Function
 
 ' Called by the server's actions with a file to hand over (board paper, new register): saved beside the workbook.
 Sub riskregDownload(wb As Workbook, fileName As String, content As String, mimeType As String)

@@ -32,6 +32,9 @@ ACTIONS: dict[str, Action] = {
     "roll_quarter": Action("Roll quarter", "roll_quarter"),
     "build_paper": Action("Build board paper", "build_paper"),
     "new_register": Action("New register", "new_register"),
+    "rename_band": Action("Rename band", "rename_band"),
+    "rename_risk": Action("Rename risk", "rename_risk"),
+    "correct_history": Action("Correct history", "correct_history"),
 }
 
 

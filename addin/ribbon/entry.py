@@ -11,7 +11,7 @@ from pathlib import Path
 
 from addin.ribbon import live_io
 from workbook import jobs
-from workbook.core.errors import PeriodError, RegisterErrorsError
+from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterFormatError
 from workbook.core.periods import parse_period
 
 
@@ -116,3 +116,99 @@ def new_register(book=None, folder: Path | None = None, period: str | None = Non
     opened = live_io.open_book(book, target)
     live_io.message(book, created.line() + ("" if opened else " Open it from that folder."))
     return target
+
+
+# --- The record: rename a band or a risk, correct a sealed quarter (workbook/jobs/record.py) ---------------------
+# Each asks its two answers with Excel's input box (Windows), one after the other, as Roll quarter asks the period;
+# an Excel that cannot ask (macOS, the remote engine) is told the command line that does the same.
+
+def _ask_pair(book, button: str, command: str, questions: tuple[tuple[str, str | None], ...]) -> list[str] | None:
+    """Return the answers to `questions` (prompt, answer given by the caller), or None when the user cancels."""
+    answers = [given.strip() if given else "" for _, given in questions]
+    if all(answers):
+        return answers
+    if not live_io.can_ask_text(book):
+        raise RegisterFormatError(f"{button} needs two answers, and this Excel cannot ask for them: run `{command}` "
+                                  "in a terminal, or use the Risk Register task pane.")
+    for index, (prompt, _) in enumerate(questions):
+        if not answers[index]:
+            answer = live_io.ask_text(book, prompt, "")
+            if not answer:
+                return None
+            answers[index] = answer
+    return answers
+
+
+def _rewrite_saved(book, source: Path, write) -> str:
+    """Close the workbook, let `write` change its saved file (returning the message), open it again."""
+    app = live_io.release(book, source)  # Excel locks the file it has open: close it while it is rewritten
+    try:
+        message = write()
+    finally:
+        reopened = live_io.reopen(app, source)
+    live_io.message(app if app is not None else book, message +
+                    ("" if reopened else f"\n\nOpen {source} again to see the changes."))
+    return message
+
+
+RENAMES = {  # button -> (the job's name in workbook.jobs.record, its command line, what is renamed, the questions)
+    "rename_band": ("rename_band", "riskreg rename-band REGISTER OLD NEW", "band",
+                    ("Rename which rating band? (its name on the Lists sheet's Ratings list, e.g. Medium)",
+                     "New name for the band (e.g. Moderate):")),
+    "rename_risk": ("rename_risk", "riskreg rename-risk REGISTER OLD NEW", "risk",
+                    ("Give which risk a new ID? (its ID on the Register now, e.g. CRR05)",
+                     "New ID for the risk (e.g. CRR05A):")),
+}
+
+
+def _rename(button: str, book, old: str | None, new: str | None, register_path: Path | None) -> None:
+    """Run a rename button: the two answers asked (or given), the job run on the saved file."""
+    from workbook.jobs import record as record_jobs
+
+    job, command, what, questions = RENAMES[button]
+    book = book if book is not None else live_io.active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, f"the {what} is renamed in the "
+                                                                               "saved file")
+    label = button.replace("_", " ").capitalize()
+    answers = _ask_pair(book, label, command, tuple(zip(questions, (old, new))))
+    if answers is not None:
+        _rewrite_saved(book, source, lambda: _written(getattr(record_jobs, job)(source, *answers), source))
+
+
+def rename_band(book=None, old: str | None = None, new: str | None = None,
+                register_path: Path | None = None) -> None:
+    """Rename a rating band in the saved file from the open quarter on, as `riskreg rename-band`."""
+    _rename("rename_band", book, old, new, register_path)
+
+
+def rename_risk(book=None, old: str | None = None, new: str | None = None,
+                register_path: Path | None = None) -> None:
+    """Give a risk a new ID in the saved file from the open quarter on, as `riskreg rename-risk`."""
+    _rename("rename_risk", book, old, new, register_path)
+
+
+def correct_history(book=None, period: str | None = None, reason: str | None = None,
+                    register_path: Path | None = None) -> None:
+    """Accept a hand correction of a sealed quarter's History in the saved file, as `riskreg correct-history`."""
+    from workbook.jobs import record as record_jobs
+
+    book = book if book is not None else live_io.active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, "the correction is recorded in "
+                                                                               "the saved file")
+    answers = _ask_pair(book, "Correct history", 'riskreg correct-history REGISTER --period "…" --reason "…"', (
+        ("Which closed quarter's History did you correct? (e.g. 2021/22 Q3)", period),
+        ("Why was it corrected? (recorded with the new seal)", reason)))
+    if answers is not None:
+        quarter = parse_period(answers[0])
+        _rewrite_saved(book, source, lambda: _written(
+            record_jobs.correct_history(source, quarter, answers[1]), source))
+
+
+def _written(done, source: Path) -> str:
+    """Return the message of a rename or a correction written to `source`, with its backup."""
+    from workbook.jobs import record as record_jobs
+
+    text = (record_jobs.correction_message(done.correction, source.name) if hasattr(done, "correction") else
+            record_jobs.rename_message(done.plan, source.name))
+    backup = done.written.backup
+    return text + (f"\n\nA copy of the workbook before the change is in {backup}." if backup else "")

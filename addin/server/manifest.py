@@ -16,13 +16,19 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CUSTOM_UI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 
 # Buttons whose work needs the task pane: a question (the period), a file to save, or a second press.
-TASKPANE_BUTTONS = {"roll_quarter", "build_paper", "new_register"}
+TASKPANE_BUTTONS = {"roll_quarter", "build_paper", "new_register", "rename_band", "rename_risk", "correct_history"}
 # Where the server does what the desktop ribbon's tooltip says differently (no file beside the workbook on a server).
 SERVER_TIPS = {
     "roll_quarter": "Ask for the new reporting period in the task pane, record this quarter's ratings on the History "
                     "sheet and move the trend columns on by one quarter. Keep a copy first: the server keeps none.",
     "build_paper": "Build the Word board paper for the committee from the open workbook; save it from the task pane "
                    "(a PDF too where the server has LibreOffice).",
+    "rename_band": "Type the band's name and its new name in the task pane, then rename it in the open workbook from "
+                   "this quarter on; History keeps the closed quarters' words and the rename is recorded.",
+    "rename_risk": "Type the risk's ID and its new ID in the task pane, then rename it in the open workbook from this "
+                   "quarter on; History, trends and actions carry over.",
+    "correct_history": "After correcting a closed quarter's History by hand, type the quarter and the reason in the "
+                       "task pane to accept the change and seal the quarter again.",
     "new_register": "Create an empty register workbook from the template (Register, Lists, History and Settings "
                     "sheets) and save it from the task pane.",
 }

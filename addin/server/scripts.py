@@ -9,7 +9,7 @@ folder (the paper is built from a workbook file) and send them back through the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from addin.server.config import PAPER_ROLE, ROLL_ROLE
 from addin.server.limits import Limits, capped_findings
 from addin.server.payload import Workbook
 from workbook import jobs
-from workbook.core.errors import PeriodError, RegisterFormatError, RiskregError
+from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterFormatError, RiskregError
 from workbook.core.findings import SEVERITY_FILLS
 from workbook.core.periods import parse_period
 from workbook.core.result_sheets import (
@@ -45,6 +45,9 @@ PDF = "application/pdf"
 WRITTEN_BY = "riskreg (Excel add-in)"  # as the ribbon signs the results sheets: either clears the other's marks
 GO_TO = "Go to a cell with Ctrl+G and its address."
 SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
+CLOSE_ANYWAY = ("\n\nRun Validate to see every finding and correct them, or press 'Close anyway' in the Risk "
+                "Register task pane to close the quarter with them (the Record sheet then says it was closed with "
+                "errors).")
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,12 @@ def roll_quarter(call: Call) -> Answer:
             f"{register.source}: the History table has a Total Row (row {totals[0]}), and Roll quarter over the "
             "server can only write the new rows below it. Turn the Total Row off (Table Design > Total Row), roll "
             "the quarter, then turn it on again.")
-    roll = jobs.plan_quarter(register, new_period, force=True)  # closed as always: its errors on record
+    try:  # refused with errors, as the CLI; the task pane's Close anyway asks again with force (argument 2)
+        roll = jobs.plan_quarter(register, new_period, force=bool(_argument(book, 1, False)))
+    except RegisterErrorsError as err:
+        refused = Answer(book.sheet_names)
+        refused.alert(err.listing + CLOSE_ANYWAY, critical=True)
+        return refused
     answer = Answer(book.sheet_names)
     apply_edit(answer, roll.edit, book, grids)
     current, stale = register.period, [name for name in roll.edit.remove_sheets if name in book.sheet_names]
@@ -197,7 +205,67 @@ def new_register(call: Call) -> Answer:
     return answer
 
 
+# --- The record: rename a band or a risk, correct a sealed quarter (workbook/jobs/record.py) ---------------------
+
+def _text_arguments(book: Workbook, needed: str, *names: str) -> list[str]:
+    """Return the task pane's text boxes `names` (arguments in order), refusing any left empty."""
+    given = [str(_argument(book, index, "") or "").strip() for index in range(len(names))]
+    if not all(given):
+        missing = next(name for name, value in zip(names, given) if not value)
+        raise RegisterFormatError(f"{needed} needs the {missing}: fill in both Record boxes of the Risk Register "
+                                  "task pane and press the button again.")
+    return given
+
+
+def _record_answer(book: Workbook, grids, cells: Sequence[tuple[str, int, int, object]],
+                   record: Sequence[tuple[str, str, str]], message: str) -> Answer:
+    """Return the answer that sets `cells` (sheet, row, column, value) and adds `record` to the Record sheet, as the
+    CLI's edit (workbook/jobs/record.py record_edit) does in the file."""
+    from workbook.jobs import record as record_jobs
+
+    answer = Answer(book.sheet_names)
+    apply_edit(answer, record_jobs.record_edit(record, cells), book, grids)
+    answer.alert(message)
+    return answer
+
+
+def rename_band(call: Call) -> Answer:
+    """Rename a rating band, as `riskreg rename-band`: arguments old name, new name."""
+    from workbook.core.schema import LISTS_SHEET
+    from workbook.jobs import record as record_jobs
+
+    book = call.book
+    old, new = _text_arguments(book, "Rename band", "band's current name", "new name")
+    grids = book.grids()
+    plan = record_jobs.plan_band_rename(book.register(grids), grids.get(LISTS_SHEET) or [], old, new)
+    return _record_answer(book, grids, plan.cells, plan.record, record_jobs.rename_message(plan, book.name))
+
+
+def rename_risk(call: Call) -> Answer:
+    """Give a risk a new ID, as `riskreg rename-risk`: arguments old ID, new ID."""
+    from workbook.jobs import record as record_jobs
+
+    book = call.book
+    old, new = _text_arguments(book, "Rename risk", "risk's current ID", "new ID")
+    grids = book.grids()
+    plan = record_jobs.plan_risk_rename(book.register(grids), old, new)
+    return _record_answer(book, grids, plan.cells, plan.record, record_jobs.rename_message(plan, book.name))
+
+
+def correct_history(call: Call) -> Answer:
+    """Accept a sealed quarter's History as it stands, as `riskreg correct-history`: arguments period, reason."""
+    from workbook.jobs import record as record_jobs
+
+    book = call.book
+    period, reason = _text_arguments(book, "Correct history", "quarter corrected", "reason")
+    grids = book.grids()
+    correction = record_jobs.plan_correction(book.register(grids), parse_period(period), reason)
+    return _record_answer(book, grids, (), correction.record, record_jobs.correction_message(correction, book.name))
+
+
 # The allow-list the server answers, in ribbon order: script name -> what runs it (the ribbon's button ids).
 SCRIPTS = {"validate": Script(validate), "refresh_trends": Script(refresh_trends),
            "roll_quarter": Script(roll_quarter, (ROLL_ROLE,)),
-           "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True), "new_register": Script(new_register)}
+           "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True), "new_register": Script(new_register),
+           "rename_band": Script(rename_band, (ROLL_ROLE,)), "rename_risk": Script(rename_risk, (ROLL_ROLE,)),
+           "correct_history": Script(correct_history, (ROLL_ROLE,))}

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from addin.cli import cli
 from support.scenario import normalised_text, table_rows
+from report_builder.content import closed_with_errors_lines
 from workbook.core.history import register_as_of
 from workbook.core.periods import parse_period
 from workbook.xlsx.reader import read_register
@@ -150,10 +151,18 @@ def test_a_past_paper_keeps_its_quarters_configuration(closed_twice, tmp_path):
     settings.cell(row=rows["Likelihood and impact scale"], column=2).value = 5
     settings.cell(row=rows["Appendix columns"], column=2).value = "Portfolio/Department"
     settings.cell(row=rows["Trend basis"], column=2).value = "rating"
+    settings.cell(row=rows["Reviewed by"], column=2).value = "Chief Officer Group"
+    settings.cell(row=rows["Risk framework"], column=2).value = "Risk Management Strategy"
     book.save(closed_twice)
     after = tmp_path / "after.docx"
     assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
-    assert normalised_text(after) == normalised_text(before)
+    assert normalised_text(after) == normalised_text(before)  # the wording of the quarter's close, too
+    said = " ".join(normalised_text(after))
+    assert "reviewed by the Force Executive Team" in said and "under its Risk Management Framework" in said
+    now = tmp_path / "now.docx"
+    assert run("paper", closed_twice, "-o", now, "--force").exit_code == 0
+    said = " ".join(normalised_text(now))
+    assert "reviewed by the Chief Officer Group" in said and "under its Risk Management Strategy" in said
     past = register_as_of(read_register(closed_twice), parse_period("2021/22 Q3"))
     assert [past.setting(key) for key in ("score_scale", "appendix_columns", "trend_basis")] == [
         "4", "Risk Owner, Last Reviewed", "score"]  # as recorded at the close: the heat map is drawn 4×4
@@ -217,6 +226,26 @@ def test_rename_risk_carries_its_trail_and_the_paper_says_so_once(closed_twice, 
     assert normalised_text(after) == normalised_text(before)
 
 
+def test_a_quarter_closed_with_errors_says_so_in_its_paper_now_and_rebuilt(sample_workbook, tmp_path):
+    book = load_workbook(sample_workbook)
+    book["Register"]["G3"] = "→"
+    book["Register"]["I5"] = "Amber"
+    book.save(sample_workbook)
+    assert run("roll-quarter", sample_workbook, "--period", "2021/22 Q3").exit_code == 2
+    assert run("roll-quarter", sample_workbook, "--period", "2021/22 Q3", "--force").exit_code == 0
+    past = register_as_of(read_register(sample_workbook), parse_period("2021/22 Q2"))
+    assert closed_with_errors_lines(past) == (
+        "This quarter was closed with 1 error not corrected first (roll-quarter --force), so History keeps the "
+        "values as they stood at the close:",
+        "Register!I5: Residual Risk Rating 'Amber' is not in the Ratings list (Critical, High, Medium, Low). Choose "
+        "a value from the drop-down.")
+    paper = tmp_path / "q2.docx"
+    assert run("paper", sample_workbook, "--period", "2021/22 Q2", "-o", paper, "--force").exit_code == 0
+    texts = [p.text for p in Document(str(paper)).paragraphs]
+    assert texts[texts.index(closed_with_errors_lines(past)[0]) + 1] == closed_with_errors_lines(past)[1]
+    assert closed_with_errors_lines(read_register(sample_workbook)) == ()  # the open quarter: not closed yet
+
+
 def test_a_risk_given_a_new_id_by_hand_is_a_warning_naming_the_command(closed_twice):
     book = load_workbook(closed_twice)
     sheet = book["Register"]
@@ -226,3 +255,46 @@ def test_a_risk_given_a_new_id_by_hand_is_a_warning_naming_the_command(closed_tw
     assert (f"warning\tR104\tRegister!A{row}\tCRR05A\tCRR05A is new but has the same words as CRR05, which was on "
             "the Register last quarter and is not on it now. If CRR05 was renamed, run `riskreg rename-risk CRR05 "
             "CRR05A` so that its History, trends and actions carry over.") in run("validate", closed_twice).output
+
+
+def test_a_band_renamed_on_the_lists_sheet_is_one_warning_naming_the_command(closed_twice, tmp_path):
+    before = tmp_path / "before.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", before).exit_code == 0
+    book = load_workbook(closed_twice)
+    for sheet, column in (("Lists", "A"), ("Register", "I")):
+        for cell in book[sheet][column]:
+            if cell.value == "Medium":
+                cell.value = "Moderate"
+    book.save(closed_twice)
+    result = run("validate", closed_twice)
+    lines = [line for line in result.output.splitlines() if "Medium" in line]
+    assert (result.exit_code, lines) == (0, [
+        "warning\tR105\tLists!A1\t\tThe Ratings list has 'Moderate' where 2021/22 Q3 had 'Medium', which History "
+        "rates risks with. If Medium was renamed, run `riskreg rename-band Medium Moderate` so that History keeps "
+        "the closed quarters' words and the trends carry over."])  # one line, no R027 for each History row
+    refused = run("roll-quarter", closed_twice, "--period", "2022/23 Q1")
+    assert (refused.exit_code, refused.output) == (2, (
+        f"Error: {closed_twice}: the Ratings list has 'Moderate' where 2021/22 Q3 had 'Medium', and the rename is "
+        "not recorded, so the quarter 2021/22 Q4 was not closed. Run riskreg rename-band Medium Moderate first (or "
+        "put 'Medium' back on the Lists sheet).\n"))
+    renamed = run("rename-band", closed_twice, "Medium", "Moderate")
+    assert renamed.output.startswith(f"Band Medium is now Moderate in {closed_twice} from 2021/22 Q4: 0 cells set"), \
+        renamed.output
+    assert "Medium" not in run("validate", closed_twice).output
+    after = tmp_path / "after.docx"
+    assert run("paper", closed_twice, "--period", "2021/22 Q3", "-o", after).exit_code == 0
+    assert normalised_text(after) == normalised_text(before)
+    assert run("roll-quarter", closed_twice, "--period", "2022/23 Q1").exit_code == 0
+
+
+def test_rename_band_after_only_the_lists_entry_was_typed_over_sets_the_ratings_still_using_the_old_name(
+        closed_twice):
+    book = load_workbook(closed_twice)
+    lists = book["Lists"]
+    next(cell for cell in lists["A"] if cell.value == "Medium").value = "Moderate"
+    book.save(closed_twice)
+    assert "R105" in run("validate", closed_twice).output
+    renamed = run("rename-band", closed_twice, "Medium", "Moderate")
+    assert renamed.output.startswith(f"Band Medium is now Moderate in {closed_twice} from 2021/22 Q4: 4 cells set "
+                                     "(Register!I16, Register!I17, Register!I18, Register!I19); "), renamed.output
+    assert run("validate", closed_twice).exit_code == 0

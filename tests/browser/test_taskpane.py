@@ -66,19 +66,36 @@ def test_refresh_trends_writes_the_summary_the_cli_writes(open_pane, work):
 def test_roll_quarter_moves_the_register_on_as_the_cli_does(open_pane, work):
     pane = open_pane(work)
     pane.page.fill("#period", PERIOD)
-    pane.click("roll_quarter")
+    pane.click("roll_quarter")  # refused, as the CLI refuses: the sample has one error
+    assert pane.error() == (
+        "register.xlsx: the register has 1 error (Register!G3), so the quarter 2021/22 Q2 was not closed: History "
+        "would keep it for ever.\n\nRun Validate to see every finding and correct them, or press 'Close anyway' in "
+        "the Risk Register task pane to close the quarter with them (the Record sheet then says it was closed with "
+        "errors).")
+    pane.click("roll_quarter_anyway")
     pane.shot("3-roll-done")
     assert pane.status().startswith("Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3. History: 0 2021/22 Q2 rows "
                                     "recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, brought up "
                                     "to date from the Register: none had a value changed. The trend columns have "
                                     "moved on: fill in the 2021/22 Q3 trends, then Validate.")
-    # --force: the sample has one error, and the pane closes the quarter as it always has
+    # --force: the sample has one error, and Close anyway closed the quarter with it on record
     assert riskreg("roll-quarter", work, "--period", PERIOD, "--force", cwd=work.parent).returncode == 0
     assert [(name, sheet["hidden"]) for name, sheet in sheets_of(pane.book()).items()] == [
         ("Register", False), ("Lists", False), ("History", False), ("Settings", False), ("Record", True)]
     assert_same_as_cli(pane.book(), work)  # the CLI's Record is very hidden; xlwings can only hide
     settings = dict((row[0], row[1]) for row in sheets_of(pane.book())["Settings"]["values"] if len(row) > 1)
     assert PERIOD in settings.values()
+
+
+def test_rename_band_from_the_record_boxes_changes_the_workbook_as_the_cli_does(open_pane, work):
+    pane = open_pane(work)
+    pane.page.fill("#record_first", "Medium")
+    pane.page.fill("#record_second", "Moderate")
+    pane.click("rename_band")
+    assert pane.status() == ("Band Medium is now Moderate in register.xlsx from 2021/22 Q2: 5 cells set; History "
+                             "keeps the closed quarters' words, and the rename is recorded.")
+    assert riskreg("rename-band", work, "Medium", "Moderate", cwd=work.parent).returncode == 0
+    assert_same_as_cli(pane.book(), work)
 
 
 def test_roll_quarter_without_a_period_says_where_to_type_it(open_pane, work):

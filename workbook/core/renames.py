@@ -17,7 +17,7 @@ from workbook.core.errors import RegisterFormatError
 from workbook.core.model import Register, address, as_text, once_per_register
 from workbook.core.periods import Period, parse_period
 from workbook.core.errors import PeriodError
-from workbook.core.record_text import record_rows
+from workbook.core.record_text import QUARTER_KEY, RATINGS_FIELD, record_rows
 from workbook.core.schema import APPETITE_SHEET, LISTS_SHEET, MATRIX_SHEET, REGISTER_SHEET, ACTIONS_SHEET
 
 RENAME_PREFIX = "rename "
@@ -77,6 +77,53 @@ def renamed_in(register: Register, period: Period) -> list[Rename]:
     return [rename for rename in renames(register) if rename.kind == RISK and rename.period == period]
 
 
+@dataclass(frozen=True)
+class BandRenamedByHand:
+    """A band of the last closed quarter gone from the Ratings list with a new name in its place, not recorded."""
+
+    old: str
+    new: str
+    period: Period  # the last closed quarter, which rated risks `old`
+
+
+def _last_closed_ratings(register: Register) -> tuple[Period, list[str]] | None:
+    """Return the last closed quarter the Record keeps and its Ratings list, under the names recorded since."""
+    closed = []
+    prefix = QUARTER_KEY.format(label="")
+    for key, fields in register.recorded_text.items():
+        if key.startswith(prefix) and fields.get(RATINGS_FIELD):
+            try:
+                period = parse_period(key[len(prefix):])
+            except PeriodError:
+                continue
+            if period < register.period:
+                closed.append((period, fields[RATINGS_FIELD]))
+    if not closed:
+        return None
+    period, text = max(closed)
+    return period, [band_now(register, name, period) for name in text.split("\n") if name.strip()]
+
+
+@once_per_register
+def bands_renamed_by_hand(register: Register) -> tuple[BandRenamedByHand, ...]:
+    """Return each band the last closed quarter recorded and History rated risks with that the Ratings list no
+    longer has, where the list has, in the same position, a name that quarter did not: an edit of the Lists
+    sheet that rename-band would have recorded."""
+    if register.rebuilt_from is not None:
+        return ()
+    last = _last_closed_ratings(register)
+    current = [as_text(name).strip() for name in register.lists.get("Ratings") or ()]
+    if last is None or not current:
+        return ()
+    period, recorded = last
+    folded_now, folded_then = {n.casefold() for n in current}, {n.casefold() for n in recorded}
+    rated = {band_now(register, as_text(e.rating).strip(), period).casefold() for e in register.history
+             if as_text(e.period).strip() == period.label and e.rating}
+    return tuple(BandRenamedByHand(old, current[i], period) for i, old in enumerate(recorded)
+                 if i < len(current) and old.casefold() not in folded_now and old.casefold() in rated
+                 and current[i].casefold() not in folded_then)
+
+
 # ---- planning a rename ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -107,6 +154,10 @@ def plan_band_rename(register: Register, lists_grid: Sequence[Sequence[object]],
     new = " ".join(new.split())
     names = list(register.lists.get("Ratings") or ())
     match = next((name for name in names if name.casefold() == " ".join(old.split()).casefold()), None)
+    by_hand = next((found for found in bands_renamed_by_hand(register) if found.old.casefold() ==
+                    " ".join(old.split()).casefold() and found.new.casefold() == new.casefold()), None)
+    if by_hand is not None:  # the Lists sheet was edited already: record the rename, set what still says `old`
+        match, names = by_hand.old, [name for name in names if name.casefold() != new.casefold()] + [by_hand.old]
     if match is None:
         raise RegisterFormatError(f"{register.source}: sheet '{LISTS_SHEET}': '{old}' is not in the Ratings list "
                                   f"({', '.join(names)}). Give the band's name as the list has it.")

@@ -19,6 +19,7 @@ from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.matrix import matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
+from workbook.core.renames import bands_renamed_by_hand
 from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
 from workbook.core.seal import SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
 from workbook.core.values import as_number, risk_score
@@ -170,6 +171,7 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
     """Return what closing the register's reporting quarter records (History rows, Record sheet rows); a quarter
     closed despite errors keeps them (`closed_with_errors`, one per line) with the rest of its record."""
     closing = register.period
+    _refuse_band_renamed_by_hand(register)
     positions, headers = history_columns(register)
     existing: dict[str, HistoryEntry] = {}
     for row, period in zip(register.history, trends.entry_periods(register)):
@@ -246,6 +248,17 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
     record.extend(_seal_rows(register, closing, final.values(), fields, notes))
     return RollPlan(closing, positions, headers, tuple(rows), tuple(updates), tuple(record), added, updated, kept,
                     tuple(notes))
+
+
+def _refuse_band_renamed_by_hand(register: Register) -> None:
+    """Refuse to close a quarter whose Ratings list renamed a band by hand: History would lose the band's trail."""
+    found = bands_renamed_by_hand(register)
+    if found:
+        first = found[0]
+        raise RegisterFormatError(
+            f"{register.source}: the Ratings list has '{first.new}' where {first.period.label} had '{first.old}', "
+            f"and the rename is not recorded, so the quarter {register.period.label} was not closed. Run riskreg "
+            f"rename-band {first.old} {first.new} first (or put '{first.old}' back on the Lists sheet).")
 
 
 def _seal_rows(register: Register, closing: Period, rows, fields: dict[str, str],

@@ -22,6 +22,7 @@ from workbook.core.schema import (
     EXEMPT_LIST,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
+    LISTS_SHEET,
     TEXT_SHEET,
     NEW,
     NOT_APPLICABLE,
@@ -574,9 +575,12 @@ def history_duplicate(register: Register) -> Iterable[Hit]:
 def history_value_in_list(register: Register) -> Iterable[Hit]:
     lists = [(key, list_name, trends.allowed(register, list_name), aliases)
              for key, list_name, aliases in (("rating", "Ratings", None), ("trend", "Trends", TREND_ALIASES))]
+    by_hand = {found.old.casefold() for found in renames.bands_renamed_by_hand(register)}  # R105 says it once
     for entry, period in zip(register.history, trends.entry_periods(register)):
         for key, list_name, choices, aliases in lists:
             value = getattr(entry, key)
+            if value and key == "rating" and renames.band_now(register, value, period).casefold() in by_hand:
+                continue
             # A closed quarter keeps the band's name of its day: renamed since, it is the band of today's name.
             if value and key == "rating" and renames.band_now(register, value, period) in choices:
                 continue
@@ -1051,6 +1055,12 @@ def risk_renamed_unrecorded(register: Register) -> Iterable[Hit]:
             yield _at(register, risk, "id", old=old)
 
 
+def band_renamed_by_hand(register: Register) -> Iterable[Hit]:
+    for found in renames.bands_renamed_by_hand(register):
+        yield Hit(address(LISTS_SHEET, 1, 1), found.new, "", "Ratings",
+                  {"old": found.old, "new": found.new, "period": found.period.label})
+
+
 SEAL_RULES: tuple[Rule, ...] = (
     Rule("R100", ERROR, ("History: every column of a sealed quarter",),
          "A sealed quarter's History cells hold what its close recorded.",
@@ -1075,6 +1085,11 @@ SEAL_RULES: tuple[Rule, ...] = (
          "{risk_id} is new but has the same words as {old}, which was on the Register last quarter and is not on it "
          "now. If {old} was renamed, run `riskreg rename-risk {old} {risk_id}` so that its History, trends and "
          "actions carry over.", risk_renamed_unrecorded),
+    Rule("R105", WARNING, ("Lists: Ratings", "History: Rating"),
+         "A band the last closed quarter rated risks with is still on the Ratings list, or its rename is recorded.",
+         "The Ratings list has '{new}' where {period} had '{old}', which History rates risks with. If {old} was "
+         "renamed, run `riskreg rename-band {old} {new}` so that History keeps the closed quarters' words and the "
+         "trends carry over.", band_renamed_by_hand),
 )
 RULES = RULES + SEAL_RULES
 

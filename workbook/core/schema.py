@@ -367,7 +367,7 @@ RECORDED_SETTING_KEYS = ("title", "organisation", "committee", "marking", "autho
 # The configuration a closed quarter keeps (issue 24): its paper is scored, drawn and listed as it was then. A
 # quarter closed before they were recorded has none, and is shown with today's.
 RECORDED_CONFIG_KEYS = ("score_scale", "trend_basis", "stale_quarters", "appendix_columns", "review_cycle_days",
-                        "id_pattern")
+                        "id_pattern", "reviewing_body", "framework")
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 
 from workbook.core import renames, seal
 from workbook.core.edit import DATE_STYLE, VERY_HIDDEN, AppendRows, SetCell, WorkbookEdit
+from workbook.core.model import Register
 from workbook.core.periods import Period
 from workbook.core.rollover import record_columns
 from workbook.core.schema import LISTS_SHEET, TEXT_SHEET
+from workbook.core.words import plural
 from workbook.jobs.common import writing
 
 if TYPE_CHECKING:
@@ -97,3 +99,41 @@ def record_edit(rows: Sequence[tuple[str, str, str]],
                                             DATE_STYLE if isinstance(value, dt.date) else None)
                                     for sheet, row, column, value in cells),
                         appends=(record_append(rows),))
+
+
+# ---- the same use cases for a front end with no file (the server's values, the ribbon's open workbook) ----------
+
+def plan_band_rename(register: Register, lists_grid: Sequence[Sequence[object]], old: str,
+                     new: str) -> renames.RenamePlan:
+    """Return the cells and Record rows of renaming band `old` to `new`, as rename_band writes them."""
+    return renames.plan_band_rename(register, lists_grid, old, new)
+
+
+def plan_risk_rename(register: Register, old: str, new: str) -> renames.RenamePlan:
+    """Return the cells and Record rows of renaming risk `old` to `new`, as rename_risk writes them."""
+    return renames.plan_risk_rename(register, old, new)
+
+
+def plan_correction(register: Register, period: Period, reason: str,
+                    today: dt.date | None = None) -> seal.Correction:
+    """Return the Record rows of accepting `period`'s History as it stands, as correct_history writes them."""
+    return seal.plan_correction(register, period, reason, today or dt.date.today())
+
+
+def rename_message(plan: renames.RenamePlan, name: str) -> str:
+    """Return what the ribbon and the server say of a rename recorded in the workbook `name`."""
+    rename = plan.rename
+    what = "Band" if rename.kind == renames.BAND else "Risk"
+    return (f"{what} {rename.old} is now {rename.new} in {name} from {rename.period.label}: "
+            f"{plural(plan.cells, 'cell')} set; History keeps the closed quarters' words, and the rename is "
+            "recorded.")
+
+
+def correction_message(correction: seal.Correction, name: str) -> str:
+    """Return what the ribbon and the server say of a correction recorded in the workbook `name`."""
+    renewed = [p.label for p in correction.resealed]
+    return "\n".join([f"Corrected {correction.period.label} in {name}: "
+                      f"{plural(correction.accepted, 'change')} accepted and recorded with the reason.",
+                      *correction.accepted,
+                      f"Sealed {correction.period.label} again" + (
+                          f"; renewed the seals of {', '.join(renewed)}, which cover it." if renewed else ".")])

@@ -130,7 +130,7 @@ def test_roll_quarter_over_three_quarters_gives_the_workbook_the_cli_gives(serve
         edit_file(cli_file, cells)
 
         new_period = period.next()
-        actions = actions_of(call(server, "roll_quarter", payload, auth, [new_period.label]))
+        actions = actions_of(call(server, "roll_quarter", payload, auth, [new_period.label, True]))  # Close anyway
         payload = apply_actions(payload, actions)
         rolled = jobs.roll_quarter(cli_file, new_period, close_with_errors=True)  # as the server closes it
         closed[period.label] = dict(ratings)
@@ -388,7 +388,7 @@ def test_users_pressing_validate_at_once_each_get_their_own_answer(server, sampl
 def test_the_xlams_remote_mode_asks_its_questions_in_the_url(server, sample_workbook, tokens):
     """RunServerPython sends no script arguments: the VBA callback puts its answers in `?arg=` (see RiskRegister.bas)."""
     payload = {**payload_from_xlsx(sample_workbook), "client": "VBA"}
-    rolled = httpx.post(server.url + ROUTE + "roll_quarter?arg=2021%2F22%20Q3", json=payload, timeout=120,
+    rolled = httpx.post(server.url + ROUTE + "roll_quarter?arg=2021%2F22%20Q3&arg=true", json=payload, timeout=120,
                         headers={"Authorization": tokens.token([ROLL_ROLE])})
     assert alerts(actions_of(rolled))[0].startswith("Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3")
     paper = httpx.post(server.url + ROUTE + "build_paper?arg=true", json=payload, timeout=120,

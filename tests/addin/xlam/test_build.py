@@ -134,6 +134,7 @@ def test_ribbon_has_the_tab_groups_and_buttons_users_expect(ribbon):
     layout = [(group.get("label"), [b.get("label") for b in group]) for group in tab]
     assert tab.get("label") == "Risk Register"
     assert layout == [("Check", ["Validate", "Refresh trends", "Roll quarter"]),
+                      ("Record", ["Rename band", "Rename risk", "Correct history"]),
                       ("Report", ["Build board paper", "New register"])]
 
 

@@ -333,6 +333,27 @@ SEAL_FAILING.append(
      "CRR09 is new but has the same words as CRR03, which was on the Register last quarter and is not on it now. "
      "If CRR03 was renamed, run `riskreg rename-risk CRR03 CRR09` so that its History, trends and actions carry "
      "over."))
+
+
+def medium_renamed_moderate(grids, recorded=False):
+    """The Ratings list's Medium typed over as Moderate (and on the Register) after 2021/22 Q1 closed with it."""
+    grids.setdefault("Record", [["Key", "Field", "Text"]]).append(
+        [QUARTER_KEY.format(label="2021/22 Q1"), "ratings", "Critical\nHigh\nMedium\nLow"])
+    put(grids, "Lists!A4", "Moderate")
+    for row in grids["Register"][1:]:
+        if row[8] == "Medium":
+            row[8] = "Moderate"
+    if recorded:
+        grids["Record"].extend([key, name, text] for key, name, text in record_rows(
+            "rename band Medium 2021/22 Q2", (("kind", "band"), ("old", "Medium"), ("new", "Moderate"),
+                                              ("period", "2021/22 Q2"))))
+
+
+SEAL_FAILING.append(
+    ("R105", [medium_renamed_moderate], "Lists!A1",
+     "The Ratings list has 'Moderate' where 2021/22 Q1 had 'Medium', which History rates risks with. If Medium was "
+     "renamed, run `riskreg rename-band Medium Moderate` so that History keeps the closed quarters' words and the "
+     "trends carry over."))
 FAILING += SEAL_FAILING
 FAILING += [
     # An imported register's source had no Impact column, nor trends before 2021/22 Q2: one warning for each.
@@ -449,6 +470,7 @@ PASSING = [
     ("R001", [NOT_COLLECTED, ("Register!D2", None), TRENDS_FROM, ("Register!F2", None)]),
     ("R115", [exempt_column("Para 7", None, " ", "Para 3")]),  # blank is a public risk
     ("R120", [lambda g: marked_for_escalation(g, "Closed")]),  # moved: closed on this register
+    ("R105", [lambda g: medium_renamed_moderate(g, recorded=True)]),  # renamed with riskreg rename-band
 ]
 
 
