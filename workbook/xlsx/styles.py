@@ -7,6 +7,7 @@ import copy
 from lxml import etree
 
 from workbook.core.findings import SEVERITY_FILLS
+from workbook.core.values import looks_like_formula
 from workbook.xlsx.package import M, Package
 
 STYLES_PART = "xl/styles.xml"
@@ -97,6 +98,12 @@ class Styles:
         formats.set("count", str(len(formats)))
         self.package.changed(STYLES_PART)
         return number
+
+
+def text_style(styles: Styles, style: int, value: object) -> int:
+    """Return the cell format for `value` in a cell formatted `style`: text that looks like a formula gets Excel's
+    quote prefix, so it stays text (the one place a package cell is made so)."""
+    return styles.derive(style, quotePrefix=True) if looks_like_formula(value) else style
 
 
 def solid_fill(rgb: str) -> etree._Element:
