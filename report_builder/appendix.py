@@ -106,7 +106,7 @@ class _Column:
         self.rated = column.kind == "rating"
         self.look = {"centre": column.kind in CENTRED_KINDS,
                      "arrow_size_pt": ARROW_CELL_PT if column.kind == "trend" else None}
-        self.writers: dict[str | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
+        self.writers: dict[tuple[str, str] | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
 
     def _writers(self, row: AppendixRow):
         rating = (row.fill, row.font) if self.rated and row.fill else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from report_builder import depth_content
 from report_builder.dates import date_text, setting_text
@@ -596,7 +597,15 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     )
 
 
-def changes_content(register: Register) -> dict[str, object]:
+class ChangesContent(TypedDict):
+    """The PaperContent fields of the changes since the last paper."""
+
+    changes: tuple[RiskChanges, ...]
+    changes_since: str
+    stale: tuple[str, ...]
+
+
+def changes_content(register: Register) -> ChangesContent:
     """Return the paper's changes since the last paper and its stale controls, as PaperContent fields."""
     last = register.period.previous()
     recorded = any(entry.fingerprint and entry.period.strip() == last.label for entry in register.history)

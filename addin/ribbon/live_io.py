@@ -339,7 +339,8 @@ def highlight(severity: str) -> str:
 
 def _validate(book, validation: ValidationSheet, marks: Mapping[str, str]) -> list[str]:
     """Write the Validation sheet in one write and move the highlights from the last run's cells (`marks`: cell ->
-    fill before) to this run's, in one batch of fills; return the cells whose fill it set, each once."""
+    fill before) to this run's, in one batch of fills; return the cells whose fill it set, each once, the last
+    run's first, then in the findings' order."""
     findings = validation.findings
     # A cell marked last time keeps the fill it had before that; for others the ribbon cannot read it cheaply.
     before = {f.cell: marks.get(f.cell, "none") for f in findings if f.cell}
@@ -351,7 +352,7 @@ def _validate(book, validation: ValidationSheet, marks: Mapping[str, str]) -> li
         if finding.cell:
             fills[finding.cell] = highlight(finding.severity)
     paint(book, fills)
-    return list(fills)
+    return list(dict.fromkeys([*marks, *(f.cell for f in findings if f.cell)]))
 
 
 # --- trends: the Summary sheet and empty trend cells ----------------------------------------------------

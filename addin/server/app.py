@@ -255,7 +255,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     @app.get("/static/js/{path:path}")
     async def client_js(path: str):
         target = (client / path).resolve() if client else None
-        if target is None or not target.is_relative_to(client) or not target.is_file():
+        if target is None or client is None or not target.is_relative_to(client) or not target.is_file():
             return error(404, 'No such file (the Office.js client comes with pip install "riskreg[officejs]").')
         return Response(target.read_bytes(), media_type="text/javascript")
 

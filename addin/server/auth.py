@@ -80,7 +80,7 @@ class KeySet:
         self.fetched = time.monotonic()
         try:
             data, ttl = await asyncio.to_thread(self._fetch, self.url)  # never on the event loop
-            keys = {key.key_id: key.key for key in jwt.PyJWKSet.from_dict(data).keys}
+            keys = {key.key_id: key.key for key in jwt.PyJWKSet.from_dict(data).keys if key.key_id}
         except Exception:  # Entra unreachable or answering nonsense: keep the keys we have, try again in a minute
             return
         self.keys, self.expires, self.unknown = keys, self.fetched + ttl, {}
@@ -131,7 +131,7 @@ class Authenticator:
                 return await self._keys.key(kid)
             except LookupError:
                 raise jwt.InvalidTokenError("no such key") from None
-        for key in jwt.PyJWKSet.from_dict(self.config.jwks).keys:
+        for key in jwt.PyJWKSet.from_dict(self.config.jwks or {}).keys:
             if key.key_id == kid:
                 return key.key
         raise jwt.InvalidTokenError("no such key")

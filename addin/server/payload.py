@@ -72,7 +72,7 @@ class PayloadIn(_Model):
 
 def _place(loc: tuple) -> str:
     """Return a field's place as the payload names it: ("sheets", 1, "name") is sheets[1].name."""
-    parts = []
+    parts: list[str] = []
     for item in loc:
         parts.append(f"[{item}]" if isinstance(item, int) else (f".{item}" if parts else str(item)))
     return "".join(parts) or "the request"
@@ -137,7 +137,7 @@ def cell_value(value: object, sheet: str, row: int, column: int) -> object:
     if value is None or value == "":
         return None
     kind = type(value)
-    if kind is str:
+    if kind is str and isinstance(value, str):
         if value in EXCEL_ERRORS:
             return None
         if len(value) >= 19 and value[4] == "-" and value[10] == "T" and ISO_DATETIME.match(value):
@@ -145,7 +145,7 @@ def cell_value(value: object, sheet: str, row: int, column: int) -> object:
         return value
     if kind is int or kind is bool:
         return value
-    if kind is float:
+    if kind is float and isinstance(value, float):
         if math.isfinite(value):
             return value
         problem = "a number that is not finite (NaN or infinity)"

@@ -115,7 +115,7 @@ def refresh_trends(call: Call) -> Answer:
     refresh = jobs.refresh_trends(book.register())
     register, filled = refresh.register, refresh.fills
     answer = Answer(book.sheet_names)
-    by_value: dict[object, list[tuple[int, int]]] = defaultdict(list)
+    by_value: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for cell, value in filled.items():
         by_value[value].append(cell)
     for value in sorted(by_value, key=str):  # one write per run of cells in a column: no multi-area ranges
@@ -144,7 +144,7 @@ def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
 
 # --- Roll quarter -----------------------------------------------------------------------------------------------
 
-def _last_used_row(grid: Sequence[Sequence[object]] | None, columns) -> int:
+def _last_used_row(grid: Sequence[Sequence[object]], columns) -> int:
     """Return the last row (1-based) with a value in one of `columns` (0 for none)."""
     wanted = [c - 1 for c in columns]
     for index in range(len(grid or ()) - 1, -1, -1):
@@ -185,7 +185,7 @@ def roll_quarter(call: Call) -> Answer:
     for number, values in enumerate(plan.rows, start=last + 1):
         for key, value in values.items():
             cells[f"{HISTORY_SHEET}!{column_letter(plan.positions[key])}{number}"] = value
-    record = [list(row) for row in plan.record]
+    record: list[list[object]] = [list(row) for row in plan.record]
     if record and TEXT_SHEET in grids:
         start = _last_used_row(grids[TEXT_SHEET], range(1, len(record_columns()) + 1)) + 1
         for number, row in enumerate(record, start=start):

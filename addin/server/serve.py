@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-UVICORN = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "log_level": "info", "server_header": False}
+UVICORN: dict[str, Any] = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "log_level": "info", "server_header": False}
 APP = "addin.server.app:create_app"
 
 

@@ -42,7 +42,11 @@ class Book:
         return self._styles
 
     def part(self, sheet: str) -> str:
-        return self.package.sheet_part(sheet)
+        """Return the part of `sheet`, one the workbook has (callers look in `sheetnames` first)."""
+        part = self.package.sheet_part(sheet)
+        if part is None:
+            raise KeyError(f"no sheet named {sheet!r} in {self.path}")
+        return part
 
     def cells(self, sheet: str, *, edit: bool = True) -> Cells:
         """Return the cells of `sheet`; with `edit`, its part is written back when the book is saved."""

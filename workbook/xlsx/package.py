@@ -174,7 +174,7 @@ class Package:
         with ZipWriter(target) as out:
             for name in self.names():
                 info = self._raw.get(name)
-                if name in untouched:
+                if info is not None and name in untouched:  # an untouched part is one read from the file
                     self._copy_compressed(info, out)
                     continue
                 write_deflated(out, name, deflate((self.read(name),)), date_time=info.date_time if info else ZIP_EPOCH)
@@ -276,7 +276,7 @@ class Package:
         self.changed(WORKBOOK_PART)
 
     def _remove_tree(self, part: str) -> None:
-        others = set()
+        others: set[str] = set()
         for name in self.names():
             if name.endswith(".rels") and name != rels_path(part):
                 source = name.replace("_rels/", "")[: -len(".rels")]

@@ -133,7 +133,7 @@ def fill_spec(fill: etree._Element | None) -> str:
     """Return a fill as text the Validation sheet keeps ('none', 'rgb:FF00B0F0', 'theme:4:0.0', 'indexed:5')."""
     pattern = fill.find(f"{M}patternFill") if fill is not None else None
     kind = pattern.get("patternType") if pattern is not None else None
-    if kind in (None, "none"):
+    if pattern is None or kind in (None, "none"):
         return "none" if fill is None or fill.find(f"{M}gradientFill") is None else "other"
     color = pattern.find(f"{M}fgColor")
     if kind == "solid" and color is not None:
