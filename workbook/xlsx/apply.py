@@ -303,9 +303,11 @@ def _add_filled_sheet(book: Book, name: str, grid: Sequence[Sequence[object]], s
     data = "".join(f'<row r="{number}">' + "".join(cell_xml(f"{column_letter(column)}{number}", value)
                                                    for column, value in enumerate(values, start=1)) + "</row>"
                    for number, values in enumerate(grid, start=1))
-    root = etree.fromstring(f'<worksheet xmlns="{MAIN_NS}"><dimension ref="A1:{column_letter(width)}{len(grid)}"/>'
-                            f'<sheetData>{data}</sheetData></worksheet>'.encode(), etree.XMLParser(huge_tree=True))
-    book.package.add_sheet(name, len(book.sheetnames), root)
+    # Put in as bytes, never parsed: nothing else on the new sheet is edited.
+    part = book.package.add_sheet(name, len(book.sheetnames), etree.Element(f"{M}worksheet", nsmap={None: MAIN_NS}))
+    book.package.put(part, f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
+                           f'<dimension ref="A1:{column_letter(width)}{len(grid)}"/><sheetData>{data}</sheetData>'
+                           '</worksheet>'.encode())
     if state != VISIBLE:
         for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
             if sheet.get("name") == name:
