@@ -16,7 +16,7 @@ from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.ratings import NOT_RATED, rating_scale, severity
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
-from workbook.core.trends import entry_periods
+from workbook.core.trends import Movement, entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
 from workbook.core.words import number_text, plural
 
@@ -56,18 +56,6 @@ def paragraphs(text: str) -> Text:
         else:
             result.append(Para(line))
     return tuple(result)
-
-
-@dataclass(frozen=True)
-class Movement:
-    """One risk's movement this period, as the trends module reports it."""
-
-    kind: str  # one of MOVEMENT_KINDS
-    risk_id: str
-    name: str
-    before: str = ""  # last period's trend symbol (or rating for closed risks)
-    after: str = ""  # this period's
-    removed: bool = False  # a closed risk whose row was deleted from the Register, not closed
 
 
 @dataclass(frozen=True)

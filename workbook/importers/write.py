@@ -20,6 +20,7 @@ from workbook.core.schema import (
 )
 from workbook.importers.planner import Plan
 from workbook.importers.report import REPORT_HEADERS, REPORT_SHEET, Entry
+from workbook.core.words import plural
 
 
 def plan_lists(plan: Plan) -> dict[str, tuple[str, ...]]:
@@ -48,11 +49,11 @@ def fill_trends(plan: Plan) -> int:
     for (row, column), arrow in fills.items():
         plan.risks[row - 2][COLUMNS[column - 1].key] = arrow
     if fills:
-        plan.add(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
+        plan.add(Entry("filled", plan.source, "", f"{plural(fills, 'trend cell')} "
                                  "worked out from the imported History"))
     empty = sum(1 for values in plan.risks for key in TREND_KEYS if not values.get(key))
     if empty:
-        plan.add(Entry("note", plan.source, "", f"{empty} trend cell{'s' if empty > 1 else ''} left empty: "
+        plan.add(Entry("note", plan.source, "", f"{plural(empty, 'trend cell')} left empty: "
                                  "the source does not say how those risks moved in those quarters; fill them in "
                                  "(`riskreg validate` lists them)"))
     return len(fills)

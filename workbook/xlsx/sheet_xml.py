@@ -65,7 +65,11 @@ class Cells:
         self._cells: dict[int, dict[int, etree._Element]] = {}
         self._store = rows
         if rows is not None:
-            rows.on_release = lambda number: self._cells.pop(number, None)
+            rows.on_release = self._forget_row
+
+    def _forget_row(self, number: int) -> None:
+        """Drop what is known of row `number`'s cells: its element is gone back to bytes."""
+        self._cells.pop(number, None)
 
     def numbers(self) -> list[int]:
         """Return the numbers of the sheet's rows, in order."""
