@@ -28,12 +28,13 @@ from workbook.core.edit import (
     WorkbookEdit,
 )
 from workbook.core.errors import OutputError, RegisterFormatError
-from workbook.core.findings import SEVERITY_FILLS, split_address
+from workbook.core.findings import split_address
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Register, column_letter
 from workbook.core.model import address as cell_address
 from workbook.core.result_sheets import (
     REGISTER_SHEETS,
+    mark_fills,
     previous_marks,
     restored_fill,
     validation_rows,
@@ -330,13 +331,6 @@ def log_bug(book, action: str, error: BaseException, now: dt.datetime | None = N
 # The sheet has the layout `validate --write` gives it (workbook/core/result_sheets.py), so either can clear the other's
 # marks. What the ribbon cannot do without a call per cell: hyperlinks, cell notes, reading a cell's fill.
 
-SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
-
-
-def highlight(severity: str) -> str:
-    return "#" + SEVERITY_FILLS.get(severity, SEVERITY_FILLS["error"])
-
-
 def _validate(book, validation: ValidationSheet, marks: Mapping[str, str]) -> list[str]:
     """Write the Validation sheet in one write and move the highlights from the last run's cells (`marks`: cell ->
     fill before) to this run's, in one batch of fills; return the cells whose fill it set, each once, the last
@@ -346,12 +340,7 @@ def _validate(book, validation: ValidationSheet, marks: Mapping[str, str]) -> li
     before = {f.cell: marks.get(f.cell, "none") for f in findings if f.cell}
     rows = validation_rows(findings, validation.summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
     write_sheet(book, VALIDATION_SHEET, rows, after=REGISTER_SHEET)
-    fills: dict[str, str | None] = {cell: restored_fill(spec) for cell, spec in marks.items()}
-    rank = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
-    for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):
-        if finding.cell:
-            fills[finding.cell] = highlight(finding.severity)
-    paint(book, fills)
+    paint(book, mark_fills(marks, findings))
     return list(dict.fromkeys([*marks, *(f.cell for f in findings if f.cell)]))
 
 

@@ -3,6 +3,11 @@
 A job works out a `WorkbookEdit` from the register alone; the part-level xlsx applier (workbook/xlsx/apply.py) and
 the live-book applier (addin/ribbon/live_io.py) do what it says and nothing else, each keeping its own medium's
 invariants. Cells are 1-based (sheet, row, column); styles are named, never a medium's style index.
+
+The jobs that make one: `roll_edit` (roll-quarter), `findings_edit` (validate --write: `clear_finding_marks` and a
+`ValidationSheet`), `trends_edit` (trends --write: SetCells for the empty trend cells and a `SummarySheet`). A
+medium builds the results sheets' rows itself, signed as it signs them: `validation_rows` and `mark_fills`
+(core/result_sheets.py) for a ValidationSheet, `layout.signed(...)` for a SummarySheet.
 """
 
 from __future__ import annotations

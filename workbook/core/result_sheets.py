@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from workbook.core.changes import DELETE, INSERT, FieldChange, changes_since_last, stale_controls
 from workbook.core.depth import appetite_text, outside_appetite
 from workbook.core.edit import Rows, SummaryRows, stamp
-from workbook.core.findings import Finding, split_address
+from workbook.core.findings import SEVERITY_FILLS, Finding, split_address
 from workbook.core.model import Register
 from workbook.core.schema import (
     ACTIONS_SHEET,
@@ -32,6 +32,7 @@ VALIDATION_WIDTHS = (10, 7, 9, 24, 15, 30, 90, 12)
 VALIDATION_HEADER_ROW = 4
 CELL_COLUMN = VALIDATION_HEADERS.index("Cell") + 1
 NO_PROBLEMS = "No problems found."
+SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
 
 MOVEMENT_HEADERS = ("Movement", "Risk ID", "Risk Name", "Rating", "Previous rating", "Trend", "Note")
 MOVEMENT_WIDTHS = (16, 12, 55, 12, 14, 8, 40)
@@ -75,6 +76,18 @@ def previous_marks(grid: Sequence[Sequence[object]] | None) -> dict[str, str]:
         if sheet in REGISTER_SHEETS:
             marks.setdefault(cell, spec or "none")
     return marks
+
+
+def mark_fills(marks: Mapping[str, str], findings: Sequence[Finding]) -> dict[str, str | None]:
+    """Return cell -> colour ('#FFC7CE'; None: no fill) that moves the highlights from the last run's cells (`marks`:
+    cell -> fill before) to this run's: a cell marked last time gets its fill back, a finding's cell the fill of
+    its worst severity. The medium that cannot read a cell's fill cheaply (a live workbook) paints these."""
+    fills: dict[str, str | None] = {cell: restored_fill(spec) for cell, spec in marks.items()}
+    rank = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
+    for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):  # the worst is painted last
+        if finding.cell:
+            fills[finding.cell] = "#" + SEVERITY_FILLS.get(finding.severity, SEVERITY_FILLS["error"])
+    return fills
 
 
 def restored_fill(spec: str) -> str | None:
