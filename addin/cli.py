@@ -66,15 +66,17 @@ def paper_options(command: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @click.option("--full", is_flag=True, help="Add inherent and target positions, Category, Target Date and Proximity "
               "columns, and the Matrix, Appetite and Actions sheets.")
+@click.option("--exempt", is_flag=True, help="Add the Exempt column: the Schedule 12A paragraph of a risk the "
+              "board paper puts in its exempt appendix instead of the public paper.")
 @user_errors
 def new_command(path: Path, period: str | None, organisation: str | None, committee: str | None,
-                report_of: str | None, author: str | None, force: bool, full: bool) -> None:
+                report_of: str | None, author: str | None, force: bool, full: bool, exempt: bool = False) -> None:
     """Create an empty register workbook.
 
     Sheets: Register (a table with dropdowns and rating colours), Lists, History and Settings; with --full also
     Matrix, Appetite and Actions.
     """
-    created = jobs.create_register(path, jobs.period_or_today(period), force=force, full=full,
+    created = jobs.create_register(path, jobs.period_or_today(period), force=force, full=full, exempt=exempt,
                                    settings=jobs.paper_settings(organisation, committee, report_of, author))
     click.echo(created.line())
 
@@ -333,7 +335,7 @@ def rules_command(output: Path | None) -> None:
 # --- board paper (report_builder) ---
 
 @cli.command("paper")
-@click.argument("register", type=click.Path(path_type=Path))
+@click.argument("register", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OUTPUT_FILE, help="Word paper (.docx) to write. Default: "
               "REGISTER's name with ' board paper.docx', beside it.")
 @click.option("--template", type=click.Path(path_type=Path),
@@ -347,24 +349,40 @@ def rules_command(output: Path | None) -> None:
               "positions (likelihood × impact = score).")
 @click.option("--period", help="A closed quarter, e.g. '2021/22 Q3': build its paper again as History recorded it "
               "at the close. Default name: REGISTER's name with ' board paper 2021-22 Q3.docx'.")
+@click.option("--joint", is_flag=True, help="Build one joint paper of REGISTER and the registers its Settings "
+              "row 'Joint registers' names (several REGISTERs make a joint paper without it).")
 @user_errors
-def paper_command(register: Path, output: Path | None, template: Path | None, pdf: bool, force: bool,
-                  overwrite: bool, positions: bool, period: str | None) -> None:
-    """Build the committee's board paper (Word) from a REGISTER workbook.
+def paper_command(register: tuple[Path, ...], output: Path | None, template: Path | None, pdf: bool, force: bool,
+                  overwrite: bool, positions: bool, period: str | None, joint: bool) -> None:
+    """Build the committee's board paper (Word) from a REGISTER workbook, or one joint paper from several.
 
     riskreg's own previous paper is replaced when nobody has changed it since; any other existing file, or a
     paper edited since, is kept unless --overwrite.
     """
     past = jobs.period_or_none(period)
+    if joint or len(register) > 1:
+        _joint_paper(register, output, template, pdf, force, overwrite, positions, past, joint)
+        return
+    single = register[0]
     if past is not None:
-        paper = jobs.build_past_paper(register, past, output, template=template, force=force, pdf=pdf,
+        paper = jobs.build_past_paper(single, past, output, template=template, force=force, pdf=pdf,
                                       overwrite=overwrite, positions=positions)
     else:
-        paper = jobs.build_paper(register, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
+        paper = jobs.build_paper(single, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
                                  positions=positions)
     click.echo("\n".join(paper.lines()))
     if paper.forced_errors and past is not None:
-        _altered_note(register, past)
+        _altered_note(single, past)
+
+
+def _joint_paper(registers: tuple[Path, ...], output: Path | None, template: Path | None, pdf: bool, force: bool,
+                 overwrite: bool, positions: bool, past, from_settings: bool) -> None:
+    """Build one joint paper of several registers (`riskreg paper A.xlsx B.xlsx` or `--joint`)."""
+    from workbook.jobs.joint_paper import build_joint_paper
+
+    paper = build_joint_paper(registers, output, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                              period=past, from_settings=from_settings, positions=positions)
+    click.echo("\n".join(paper.lines()))
 
 
 @cli.group("addin")

@@ -44,6 +44,12 @@ BY_CLASS: dict[str, tuple[str, str]] = {
                       "[the template's page](secretary/template.md)."),
     "RegisterErrorsError": ("A paper of a register with errors", "The board paper is refused while the register "
                             "has errors, so that a paper with wrong figures does not reach the Committee."),
+    "JointPaperError": ("A joint paper of several registers", "The registers given to `riskreg paper A.xlsx "
+                        "B.xlsx` cannot make one joint paper as they stand, so none was written. See [the joint "
+                        "paper](secretary/joint-paper.md)."),
+    "JointRequestError": ("Asking for a joint paper", "The joint paper was asked for in a way riskreg cannot "
+                          "follow: the Settings row naming the other registers, or an option only one register's "
+                          "paper has."),
     "PaperTotalError": ("A paper whose totals would not add up", "The paper's table of ratings would not count "
                         "every open risk, so no paper is written, even with `--force`."),
     "InstallError": ("Installing the add-in", "`riskreg addin install` cannot put the add-in where Excel looks "
@@ -529,6 +535,18 @@ HELP: tuple[Help, ...] = (
     Help(("is inside a table; it makes tables and pictures",),
          "A block placeholder was put inside a table.",
          "Move it to a paragraph of its own outside the table."),
+    Help(("lower on the Markings list than the paper's Protective marking",),
+         "Settings' *Exempt marking* (the marking of the paper's exempt appendix, Schedule 12A) is below the paper's "
+         "own *Protective marking* on the Lists sheet's Markings list: the private appendix would be marked lower "
+         "than the public paper. Nothing was written.",
+         "Raise the Exempt marking (e.g. OFFICIAL-SENSITIVE), or clear it: the exempt appendix then carries the "
+         "paper's own marking."),
+    Help(("placeholder, so the exempt appendix cannot be written",),
+         "Some risks are exempt (the Register's Exempt column), and their exempt appendix is the template's title "
+         "block and appendix table: the template has lost its `{{ appendix }}` placeholder. Neither the public paper "
+         "nor the exempt appendix was written.",
+         "Put `{{ appendix }}` back on a paragraph of its own at the end of the template, or start again from the "
+         "bundled template."),
     Help(("Reporting period: ‹message›",),
          "The period given for a new register does not read (the rest of the message says why).",
          "Write it as `2021/22 Q2`."),
@@ -538,6 +556,45 @@ HELP: tuple[Help, ...] = (
          "The register has errors (listed first in the message), and a paper built from it would carry them.",
          "Correct them (`riskreg validate` lists every finding with its cell), or add `--force` to build the "
          "paper anyway with a note listing them."),
+    Help(("or pass --force to build the joint paper with a data-quality note",),
+         "One or more of the registers of a joint paper have errors (each register and its errors are listed first "
+         "in the message), and the joint paper would carry them.",
+         "Correct them in each register named (`riskreg validate` on that register lists every finding), or add "
+         "`--force` to build the joint paper anyway: its first page then says which registers have errors, and "
+         "each body's section lists them."),
+    Help(("so the joint paper cannot tell whether it is higher than the others'",),
+         "A register's protective marking is on neither riskreg's Markings list (OFFICIAL, OFFICIAL-SENSITIVE) nor "
+         "the register's own Lists sheet, so riskreg cannot tell which marking the joint paper must carry (the "
+         "highest of its registers').",
+         "Add the marking to the Markings column of that register's Lists sheet, below the markings it is higher "
+         "than, or correct the register's Protective marking setting."),
+    Help(("a joint paper reports one quarter, so it was not built",),
+         "The registers report different quarters (their Settings' Reporting period), and a joint paper reports "
+         "one.",
+         "Roll the register that is behind to the same quarter (`riskreg roll-quarter`), or rebuild a quarter every "
+         "register has closed with `--period`."),
+    Help(("named twice; a joint paper takes each register once",),
+         "The same register file was given twice.",
+         "Name each register once."),
+    Help(("so there are no registers to join",),
+         "`riskreg paper REGISTER --joint` reads the other registers from REGISTER's Settings row labelled "
+         "*Joint registers*; the row is missing or empty.",
+         "Add a row labelled `Joint registers` to the Settings sheet with the other registers' file names in "
+         "column B (relative to the workbook's folder, separated by semicolons), or name every register on the "
+         "command line instead."),
+    Help(("(Joint registers) names",),
+         "A file named in the Settings row *Joint registers* is not there (names are read relative to the "
+         "workbook's own folder).",
+         "Correct the name in that cell, or move the register where it says."),
+    Help(("the joint paper keeps the template's title block down to its",),
+         "The joint paper takes the template's title block (everything above the `{{ data_quality }}` paragraph), "
+         "its header, footer and page layouts, and writes its own sections below; this template has no "
+         "`{{ data_quality }}` paragraph, so riskreg cannot tell where the title block ends.",
+         "Put `{{ data_quality }}` on a line of its own below the title block, as in the bundled template."),
+    Help(("--positions is for one register's paper",),
+         "The positions table is built for a single register's paper, not for the joint paper.",
+         "Leave out `--positions`, and build each register's own paper with `--positions` when the Committee "
+         "needs them."),
     Help(("the paper's rating table would total",),
          "A risk has a rating that is not on the Lists sheet's Ratings list, so the paper's totals would not add "
          "up to the open risks.",
@@ -617,6 +674,15 @@ SERVER_HELP: tuple[Help, ...] = (
     answer(("rows, more than this server takes",),
          "A sheet has more rows than the server accepts (`RISKREG_MAX_ROWS`), usually empty rows far below the "
          "data.", "Delete the empty or stray rows at the bottom of that sheet, or ask the administrator."),
+    answer(("more than this server gives one request",),
+         "The workbook is so large that the button's work would run past the server's time limit for one request "
+         "(`RISKREG_TIME_LIMIT_S`, `RISKREG_PAPER_TIME_LIMIT_S`), so it was refused before it started.",
+         "Delete the empty or stray rows at the bottom of the sheets, or ask the administrator to raise the limit."),
+    answer(("the most this server gives one request, and nothing was changed",),
+         "The work ran past the server's time limit for one request and was stopped (LibreOffice too, for a "
+         "paper); its files were removed and nothing was sent to your workbook.",
+         "Press the button again when the server is less busy, or ask the administrator to raise the limit "
+         "(`RISKREG_TIME_LIMIT_S`, `RISKREG_PAPER_TIME_LIMIT_S`)."),
     answer(("The workbook did not arrive within",),
          "The workbook took too long to reach the server (`RISKREG_BODY_TIMEOUT_S`).",
          "Check the network and press the button again."),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content, not_rated
+from report_builder.exempt_build import ExemptAppendix, exempt_path, exempt_plan, write_both
 from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RegisterErrorsError, RiskregError
 from workbook.core.history import register_as_of
@@ -49,6 +50,7 @@ class PaperResult:
     content: PaperContent
     forced_errors: int
     notes: tuple[str, ...] = ()  # e.g. which font stood in for the template's in the PDF
+    exempt: ExemptAppendix | None = None  # the exempt appendix written beside the paper, when risks are exempt
 
 
 def provenance(path: Path) -> Provenance:
@@ -245,24 +247,45 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
         check_writable(pdf_target, force=overwrite, ours=ours, option="--overwrite")
     libraries_ready = in_background(import_libraries, "riskreg-imports")  # while the register is parsed
     register = read_register(register_path)
+    current = register  # a past quarter's paper leaves out the risks exempt now (report_builder/exempt.py)
     if period is not None:
         register = register_as_of(register, period)
     errors = error_findings(register)
     if errors and not force:
         raise refusal(register_path.name, errors, not_rated(register, [r for r in register.risks if not r.is_closed]))
     movements, distribution = movements_of(register)
-    content = build_content(register, movements=movements, distribution=distribution,
-                            provenance=provenance(register_path), forced_errors=errors, positions=positions)
+    plan = exempt_plan(register, current, movements, distribution, errors, provenance(register_path), positions)
+    if plan is not None and plan.exempt is not None:
+        exempt_ours = _check_replaceable(exempt_path(output), overwrite)
+        if pdf:
+            check_writable(exempt_path(pdf_target), force=overwrite, ours=exempt_ours, option="--overwrite")
+    if plan is not None:
+        content = plan.public
+    else:
+        content = build_content(register, movements=movements, distribution=distribution,
+                                provenance=provenance(register_path), forced_errors=errors, positions=positions)
     check_totals(register_path.name, content)
     libraries_ready()
-    with atomic_path(output) as temp:
-        render(content, Path(template) if template else BOARD_PAPER, temp)
-        _stamp_as_written(temp)
+    chosen = Path(template) if template else BOARD_PAPER
+    if plan is not None and plan.exempt is not None:
+        def write_paper(paper: PaperContent, target: Path) -> None:
+            render(paper, chosen, target)
+            _stamp_as_written(target)
+
+        write_both(plan, chosen, output, write_paper, _stamp_as_written)
+    else:
+        with atomic_path(output) as temp:
+            render(content, chosen, temp)
+            _stamp_as_written(temp)
     made_pdf = convert_to_pdf(output, pdf_target, figure_alt_texts(content)) if pdf else None
     from report_builder.fonts import stand_ins
 
     notes = tuple(stand_ins(output, made_pdf)) if made_pdf else ()
-    return PaperResult(output, made_pdf, content, len(errors), notes)
+    exempt = None
+    if plan is not None and plan.exempt is not None:
+        exempt_pdf = convert_to_pdf(exempt_path(output), exempt_path(pdf_target)) if pdf else None
+        exempt = ExemptAppendix(exempt_path(output), exempt_pdf, plan)
+    return PaperResult(output, made_pdf, content, len(errors), notes, exempt)
 
 
 __all__ = ["build_paper", "PaperResult", "RegisterErrorsError", "is_previous_paper", "convert_to_pdf"]

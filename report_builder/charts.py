@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from report_builder.content import Distribution, HeatPoint
 from report_builder.depth_content import POSITION_MARKS, MovementPoint
 from workbook.core import palette
+from workbook.core.ids import natural_key
 from workbook.core.ratings import default_band
 from workbook.core.schema import RATINGS, Rating
 from workbook.core.words import plural
@@ -202,7 +203,7 @@ def cell_listing(points: Sequence[HeatPoint], scale: int,
     for point in points:
         cells.setdefault(point.after, []).append(point.risk_id)
     return tuple((f"{likelihood} × {impact}", zone(likelihood, impact, scale, ratings).name,
-                  ", ".join(sorted(ids)))
+                  ", ".join(sorted(ids, key=natural_key)))
                  for (likelihood, impact), ids in sorted(cells.items(), key=lambda kv: (-kv[0][0] * kv[0][1],
                                                                                         -kv[0][1], -kv[0][0])))
 
@@ -216,7 +217,7 @@ def heat_cells(points: Sequence[HeatPoint], scale: int,
     counted = len(points) > LABELLED_RISKS
 
     def lines(cell):
-        group = sorted(cells.get(cell, ()), key=lambda p: p.risk_id)
+        group = sorted(cells.get(cell, ()), key=lambda p: natural_key(p.risk_id))
         if counted:
             return (plural(len(group), "risk"),) if group else ()
         return tuple(map(_label, group))
@@ -238,7 +239,8 @@ def movement_cells(points: Sequence[MovementPoint], scale: int,
         if counted:
             marks = [m for risk_marks in held.values() for m in risk_marks]
             return (", ".join(f"{marks.count(m)} {m}" for m in order if m in marks),) if marks else ()
-        return tuple(f"{risk_id} {' '.join(sorted(marks, key=order.index))}" for risk_id, marks in sorted(held.items()))
+        return tuple(f"{risk_id} {' '.join(sorted(marks, key=order.index))}" for risk_id, marks in
+                     sorted(held.items(), key=lambda kv: natural_key(kv[0])))
     return _grid(lines, scale, ratings)
 
 

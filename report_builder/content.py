@@ -12,6 +12,7 @@ from report_builder.dates import date_text, setting_text
 from workbook.core.changes import RiskChanges, changes_since_last, stale_controls
 from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import quoted
+from workbook.core.ids import natural_key
 from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.ratings import NOT_RATED, rating_scale, severity
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
@@ -225,6 +226,7 @@ class PaperContent:
     movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
     cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
     heat_map_note: str = ""  # how many risks on the heat map are rated other than their cell's band, and why
+    exempt_note: str = ""  # how many risks are in the exempt appendix, under which Schedule 12A paragraphs
 
     def placeholders(self) -> dict[str, str | int]:
         """Return the values of the template's text placeholders: counts as numbers, text as text ('' when empty)."""
@@ -251,7 +253,7 @@ class PaperContent:
 
 def appendix_order(risks: Iterable[Risk], scale: Sequence[Rating] = RATINGS) -> list[Risk]:
     """Return `risks` as the committee reads them: most severe rating first, then by ID."""
-    return sorted(risks, key=lambda r: (-severity(r.rating, scale), r.id))
+    return sorted(risks, key=lambda r: (-severity(r.rating, scale), natural_key(r.id)))
 
 
 def title_block(register: Register) -> TitleBlock:
@@ -310,7 +312,8 @@ def movement_rows(movements: Sequence[Movement]) -> tuple[MovementRow, ...]:
     """Return one row per movement kind, naming its risks in ID order."""
     rows = []
     for kind, label in MOVEMENT_KINDS:
-        told = sorted((m.risk_id, named(m.risk_id, m.name)) for m in movements if m.kind == kind)
+        told = sorted(((m.risk_id, named(m.risk_id, m.name)) for m in movements if m.kind == kind),
+                      key=lambda t: natural_key(t[0]))
         rows.append(MovementRow(kind, label, tuple(text for _, text in told)))
     return tuple(rows)
 
@@ -332,13 +335,13 @@ def movement_sentences(movements: Sequence[Movement], ratings: Mapping[str, str]
     """Return a sentence for each risk closed or whose trend arrow changed, in ID order, told as the movement
     table counts it (by this quarter's arrow); above SENTENCES_NAMED_UP_TO, one per rating and movement with its
     count. `ratings` gives each open risk's rating for the grouping."""
-    closed = sorted((m for m in movements if m.kind == "closed"), key=lambda m: m.risk_id)
+    closed = sorted((m for m in movements if m.kind == "closed"), key=lambda m: natural_key(m.risk_id))
     moved = sorted((m for m in movements if m.kind != "closed" and m.before in ARROWS and m.after in ARROWS
-                    and m.before != m.after), key=lambda m: m.risk_id)
+                    and m.before != m.after), key=lambda m: natural_key(m.risk_id))
     if len(closed) + len(moved) > SENTENCES_NAMED_UP_TO:
         return grouped_movement_sentences(moved, closed, ratings or {}, scale)
     sentences = []
-    for m in sorted((*closed, *moved), key=lambda m: m.risk_id):
+    for m in sorted((*closed, *moved), key=lambda m: natural_key(m.risk_id)):
         who = named(m.risk_id, m.name)
         if m.kind == "closed" and m.removed:
             sentences.append(f"{who} was removed from the register this quarter without being closed.")
@@ -405,7 +408,7 @@ def heat_points(register: Register, open_risks: Sequence[Risk]) -> tuple[HeatPoi
     before = {e.risk_id: matrix_cell(e.likelihood, e.impact, scale)
               for e, period in zip(register.history, entry_periods(register)) if period == previous}
     points = []
-    for risk in sorted(open_risks, key=lambda r: r.id):
+    for risk in sorted(open_risks, key=lambda r: natural_key(r.id)):
         now = matrix_cell(risk.values.get("likelihood"), risk.values.get("impact_score"), scale)
         if now is not None:
             points.append(HeatPoint(risk.id, now, before.get(risk.id)))
@@ -517,7 +520,7 @@ def not_rated(register: Register, open_risks: Sequence[Risk]) -> tuple[str, ...]
     "CR06 Financial Resilience: blank rating in cell Register!I7"."""
     on_scale = {r.name for r in rating_scale(register)}
     lines = []
-    for risk in sorted(open_risks, key=lambda r: (r.id, r.row)):
+    for risk in sorted(open_risks, key=lambda r: (natural_key(r.id), r.row)):
         if risk.rating in on_scale:
             continue
         who = named(risk.id or register.cell(risk, "id"), risk.name)
@@ -545,18 +548,21 @@ def data_quality_lines(errors: Sequence[object], unrated: Sequence[str] = ()) ->
 
 def build_content(register: Register, *, movements: Sequence[Movement] = (),
                   distribution: Sequence[Distribution] = (), provenance: Provenance | None = None,
-                  forced_errors: Sequence[object] = (), positions: bool = False) -> PaperContent:
-    """Return what the paper for `register` says; the same inputs always give the same content."""
+                  forced_errors: Sequence[object] = (), positions: bool = False,
+                  withheld: Sequence[Risk] = (), exempt_note: str = "") -> PaperContent:
+    """Return what the paper for `register` says; the same inputs always give the same content. `withheld` are
+    open risks in the exempt appendix (report_builder/exempt.py): counted in the totals, named nowhere."""
     open_risks = [risk for risk in register.risks if not risk.is_closed]
     block = title_block(register)
     scale = rating_scale(register)
-    periods, ratings = rating_table(open_risks, distribution, block.period, scale)
+    periods, ratings = rating_table([*open_risks, *withheld], distribution, block.period, scale)
     unrated = not_rated(register, open_risks)
     points = heat_points(register, open_risks)
     columns, rows = appendix(register, open_risks)
     return PaperContent(
         title_block=block,
-        risk_count=len(open_risks),
+        risk_count=len(open_risks) + len(withheld),
+        exempt_note=exempt_note,
         rating_periods=periods,
         rating_rows=ratings,
         movement_rows=movement_rows(movements),

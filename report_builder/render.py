@@ -308,7 +308,8 @@ def _rating_table(content: PaperContent) -> list:
     rows.append(["Total", *map(number_text, totals)])
     fills = [(0, row.fill, row.font) for row in content.rating_rows]
     widths = [4.0] + [2.6] * len(content.rating_periods)
-    return [_simple_table(headers, rows, widths, fills)]
+    exempt = [_paragraph(content.exempt_note, "Normal", space_before_pt=6)] if content.exempt_note else []
+    return [_simple_table(headers, rows, widths, fills), *exempt]
 
 
 def _movement_table(content: PaperContent) -> list:

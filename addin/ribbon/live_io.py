@@ -21,6 +21,7 @@ from workbook.core.edit import (
     DATE_STYLE,
     VISIBLE,
     AppendRows,
+    CellChange,
     MoveCell,
     SetCell,
     SummarySheet,
@@ -465,26 +466,7 @@ def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
             present.discard(name)
     changed = {change.sheet for change in edit.cells} | {append.sheet for append in edit.appends}
     grids = {name: read_grid(book.sheets[name]) for name in sorted(changed & present)}
-    values: dict[tuple[str, int, int], object] = {}
-
-    def current(sheet: str, row: int, column: int) -> object:
-        if (sheet, row, column) in values:
-            return values[(sheet, row, column)]
-        grid = grids.get(sheet, [])
-        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
-
-    order: list[str] = []
-    styled: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for change in edit.cells:
-        if isinstance(change, SetCell):
-            values[(change.sheet, change.row, change.column)] = change.value
-            if change.style and isinstance(change.value, dt.date):  # a style names how a date is shown
-                styled[change.style].append((change.sheet, change.row, change.column))
-        elif isinstance(change, MoveCell):
-            values[(change.sheet, change.row, change.to_column)] = current(change.sheet, change.row, change.column)
-        else:
-            values[(change.sheet, change.row, change.column)] = None
-        order.append(change.address)
+    values, order, styled = cell_values(edit.cells, grids)
     for append in edit.appends:
         if append.sheet in present:
             order += _append_live(book, append, grids.get(append.sheet, []), values, styled)
@@ -530,9 +512,41 @@ def _write_changed(book, values: Mapping[tuple[str, int, int], object]) -> None:
                 sheet.range(area).value = safe_value(value)
 
 
-def _append_live(book, append: AppendRows, grid: Grid, values: dict[tuple[str, int, int], object],
-                 styled: dict[str, list[tuple[str, int, int]]]) -> list[str]:
-    """Put the rows of `append` below the sheet's last used row (of its columns) and grow its table over them."""
+Place = tuple[str, int, int]  # sheet, row, column (1-based)
+
+
+def cell_values(cells: Sequence[CellChange], grids: Mapping[str, Grid]) -> tuple[dict[Place, object], list[str],
+                                                                                  dict[str, list[Place]]]:
+    """Return the values a plan's cell changes leave, given the values of the sheets they change before (`grids`);
+    the address of each cell changed, in order; and the dates each named style is to format (the live and the
+    server's appliers work it out here)."""
+    values: dict[Place, object] = {}
+
+    def current(sheet: str, row: int, column: int) -> object:
+        if (sheet, row, column) in values:
+            return values[(sheet, row, column)]
+        grid = grids.get(sheet, [])
+        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+
+    order: list[str] = []
+    styled: dict[str, list[Place]] = defaultdict(list)
+    for change in cells:
+        if isinstance(change, SetCell):
+            values[(change.sheet, change.row, change.column)] = change.value
+            if change.style and isinstance(change.value, dt.date):  # a style names how a date is shown
+                styled[change.style].append((change.sheet, change.row, change.column))
+        elif isinstance(change, MoveCell):
+            values[(change.sheet, change.row, change.to_column)] = current(change.sheet, change.row, change.column)
+        else:
+            values[(change.sheet, change.row, change.column)] = None
+        order.append(change.address)
+    return values, order, styled
+
+
+def appended_values(append: AppendRows, grid: Grid, values: dict[Place, object],
+                    styled: dict[str, list[Place]]) -> tuple[int, list[str]]:
+    """Put the rows of `append` in `values` below the sheet's last used row (of its columns; `grid` holds the sheet's
+    values); return the last row they reach and the address of each cell."""
     columns = set(append.positions.values())
     last = max((number for number, row in enumerate(grid, start=1)
                 if any(value not in (None, "") for column, value in enumerate(row, start=1) if column in columns)),
@@ -545,8 +559,15 @@ def _append_live(book, append: AppendRows, grid: Grid, values: dict[tuple[str, i
             if key in append.styles and isinstance(value, dt.date):
                 styled[append.styles[key]].append(place)
             written.append(cell_address(*place))
+    return last + len(append.rows), written
+
+
+def _append_live(book, append: AppendRows, grid: Grid, values: dict[Place, object],
+                 styled: dict[str, list[Place]]) -> list[str]:
+    """Put the rows of `append` below the sheet's last used row (of its columns) and grow its table over them."""
+    last, written = appended_values(append, grid, values, styled)
     if append.table:
-        _grow_live_table(book, append, last + len(append.rows))
+        _grow_live_table(book, append, last)
     return written
 
 
@@ -566,21 +587,26 @@ def _grow_live_table(book, append: AppendRows, last_row: int) -> None:
 
 def _add_live_sheet(book, append: AppendRows) -> list[str]:
     """Add the sheet `append` creates (hidden when it is to be hidden: xlwings cannot make it very hidden)."""
-    if not append.create_headers:
-        raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
-                                  "from a workbook made by `riskreg new`).")
+    grid = created_rows(append)
     if append.create_state == VISIBLE:
         book.sheets.add(append.sheet, after=book.sheets[sheet_names(book)[-1]])
     else:
         add_hidden_sheet(book, append.sheet)
-    by_column = {column: key for key, column in append.positions.items()}
-    width = max(max(append.positions.values(), default=0), len(append.create_headers))
-    grid: list[list[object]] = [list(append.create_headers), *[[row.get(by_column.get(column, ""), None)
-                                                                for column in range(1, width + 1)]
-                                                               for row in append.rows]]
     book.sheets[append.sheet].range((1, 1)).value = rectangular(grid)
     return [cell_address(append.sheet, r, c) for r, row in enumerate(grid, start=1)
             for c, value in enumerate(row, start=1) if value not in (None, "")]
+
+
+def created_rows(append: AppendRows) -> Grid:
+    """Return the rows of the sheet `append` creates, from A1: its headers, then its rows; refused when it has no
+    headers to create the sheet with."""
+    if not append.create_headers:
+        raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
+                                  "from a workbook made by `riskreg new`).")
+    by_column = {column: key for key, column in append.positions.items()}
+    width = max(max(append.positions.values(), default=0), len(append.create_headers))
+    return [list(append.create_headers), *[[row.get(by_column.get(column, ""), None) for column in range(1, width + 1)]
+                                           for row in append.rows]]
 
 
 def _format_cells(book, cells: Sequence[tuple[str, int, int]], number_format: str) -> None:

@@ -16,7 +16,9 @@ import errno
 import gc
 import json
 import logging
+import os
 import shutil
+import threading
 import time
 import traceback
 import uuid
@@ -24,6 +26,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -31,11 +34,13 @@ from fastapi.responses import JSONResponse, Response
 from addin.server import scratch
 from addin.server.auth import API_KEY_USER, Authenticator, Unauthorized, User
 from addin.server.config import ServerConfig
+from addin.server.limits import estimated_seconds
 from addin.server.payload import BadPayload, TooMuch, read_payload
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("riskreg.server")
 FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+STOP_WAIT = 30.0  # seconds a stopped script has to unwind before its request is answered anyway
 LOW_DISK = 256 * 1024  # bytes free on the scratch disk below which a failed write is taken for a full disk
 
 
@@ -78,6 +83,48 @@ class Gate:
                 yield
         finally:
             self.inside -= 1
+
+
+class Overran(BaseException):
+    """Raised in a script's thread when its request has run past its time limit (a BaseException: no `except
+    Exception` in the libraries keeps it from ending the work)."""
+
+
+class Running:
+    """The thread a request's script runs in and its scratch folder, so that work past its time limit can be ended:
+    an Overran raised in the thread (the folder is removed as it unwinds) and the processes working there killed."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.thread: int | None = None
+        self.folder: Path | None = None
+        self.stopped = False
+        self.loop = asyncio.get_running_loop()
+        self.started = asyncio.Event()  # set when the script itself starts: its time limit counts from there
+
+    def start_script(self) -> None:
+        self.loop.call_soon_threadsafe(self.started.set)
+
+    def begin(self) -> None:
+        with self.lock:
+            if self.stopped:
+                raise Overran()
+            self.thread = threading.get_ident()
+
+    def end(self) -> None:
+        with self.lock:
+            self.thread = None
+
+    def stop(self) -> None:
+        """End the work: at the thread's next Python step, and at once for a LibreOffice working in its folder."""
+        import ctypes
+
+        with self.lock:
+            self.stopped = True
+            if self.thread is not None:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(Overran))
+            if self.folder is not None:
+                scratch.end_processes_in(self.folder)
 
 
 class Uploads:
@@ -165,16 +212,51 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     uploads = Uploads(config.uploads_per_client)
     app = FastAPI(title="riskreg", docs_url=None, redoc_url=None, openapi_url=None)
 
-    def work(script: Script, body: bytes, questions: list[str]) -> dict:
+    def work(name: str, script: Script, body: bytes, questions: list[str], running: Running) -> dict:
+        running.begin()
         try:
             book = read_payload(body, questions, config.limits)
             del body
+            check_time(name, script, book.cells)
+            running.start_script()
             # Only papers write temporary files; with one paper at a time, what a failed one left is its own.
             with workspace.request(sole=script.heavy and config.paper_concurrency == 1) as folder:
+                running.folder = folder
                 return run(script, Call(book, config.limits, folder))
         finally:
+            running.end()
             if sum(gate.inside for gate in gates.values()) <= 1:  # the last one in: give the burst's memory back
                 release_memory()
+
+    def check_time(name: str, script: Script, cells: int) -> None:
+        """Refuse, before the work starts, a request whose size would take it past its time limit."""
+        limit, estimate = config.limits.seconds(script.heavy), estimated_seconds(cells, script.heavy)
+        if estimate > limit:
+            about = f"{estimate:,.0f}" if estimate >= 10 else f"{estimate:.2g}"
+            raise TooMuch(f"'{name[:40]}' on this workbook ({cells:,} cells of values) would take about {about} s, "
+                          f"more than this server gives one request ({limit:g} s): remove the empty or stray rows at "
+                          "the end of its sheets, or ask the server's administrator to raise "
+                          f"{config.limits.setting(script.heavy)}.")
+
+    async def in_time(name: str, script: Script, body: bytes, questions: list[str]) -> dict:
+        """Run the script in its pool; end it, with one line, when it runs past its time limit."""
+        running, limit = Running(), config.limits.seconds(script.heavy)
+        future = asyncio.get_running_loop().run_in_executor(heavy if script.heavy else light, work, name, script,
+                                                            body, questions, running)
+        started = asyncio.ensure_future(running.started.wait())
+        first: list[asyncio.Future[Any]] = [future, started]
+        await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)  # the payload read and checked
+        started.cancel()
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), limit)
+        except TimeoutError:
+            running.stop()
+            future.add_done_callback(lambda done: done.cancelled() or done.exception())  # the Overran, seen
+            await asyncio.wait({future}, timeout=STOP_WAIT)  # its scratch folder is removed as it unwinds
+            raise Refused(422, f"'{name[:40]}' was stopped after {limit:g} s, the most this server gives one "
+                               "request, and nothing was changed: press the button again when the server is less "
+                               "busy, or ask its administrator to raise "
+                               f"{config.limits.setting(script.heavy)}.") from None
 
     @app.post("/xlwings/custom-scripts-call/{script_name}")
     async def call(script_name: str, request: Request) -> Response:
@@ -206,8 +288,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                 body = await read_body(request, config)
                 questions = request.query_params.getlist("arg")
                 async with gates[script.heavy].turn(request, "papers" if script.heavy else "requests"):
-                    pool = heavy if script.heavy else light
-                    actions = await asyncio.get_running_loop().run_in_executor(pool, work, script, body, questions)
+                    actions = await in_time(script_name, script, body, questions)
             status = 200
             return JSONResponse(actions)
         except Refused as err:
@@ -227,8 +308,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             return error(507, "The Risk Register server has run out of disk space for its work: tell its "
                               f"administrator (reference {request_id}), then press the button again later.")
         finally:
-            log.info("request %s script=%s user=%s status=%d %.0f ms", request_id, escaped(script_name),
-                     escaped(user_id, 80), status, (time.monotonic() - started) * 1000)
+            log.info("request %s script=%s user=%s status=%d %.0f ms worker=%d", request_id, escaped(script_name),
+                     escaped(user_id, 80), status, (time.monotonic() - started) * 1000, os.getpid())
 
     @app.get("/manifest")
     async def get_manifest():

@@ -80,7 +80,7 @@ class KeySet:
         self.fetched = time.monotonic()
         try:
             data, ttl = await asyncio.to_thread(self._fetch, self.url)  # never on the event loop
-            keys = {key.key_id: key.key for key in jwt.PyJWKSet.from_dict(data).keys if key.key_id}
+            keys = {str(key.key_id): key.key for key in jwt.PyJWKSet.from_dict(data).keys if key.key_id}
         except Exception:  # Entra unreachable or answering nonsense: keep the keys we have, try again in a minute
             return
         self.keys, self.expires, self.unknown = keys, self.fetched + ttl, {}

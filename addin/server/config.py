@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from addin.server.limits import DEFAULT_MAX_CELLS, DEFAULT_MAX_FINDINGS, DEFAULT_MAX_ROWS, Limits
+from addin.server.limits import (
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_FINDINGS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PAPER_TIME_LIMIT_S,
+    DEFAULT_TIME_LIMIT_S,
+    Limits,
+)
 from workbook.core.errors import RiskregError
 
 # Entra ID app roles (Azure portal › App registrations › App roles) that unlock the two buttons that change the
@@ -88,7 +95,11 @@ class ServerConfig:
                                         "server at: give it as https://riskreg.example.org (Office requires https).")
         limits = Limits(whole(env, "RISKREG_MAX_ROWS", DEFAULT_MAX_ROWS),
                         whole(env, "RISKREG_MAX_CELLS", DEFAULT_MAX_CELLS),
-                        whole(env, "RISKREG_MAX_FINDINGS", DEFAULT_MAX_FINDINGS))
+                        whole(env, "RISKREG_MAX_FINDINGS", DEFAULT_MAX_FINDINGS),
+                        number(env, "RISKREG_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_S, "a number of seconds, e.g. 120",
+                               most=3600),
+                        number(env, "RISKREG_PAPER_TIME_LIMIT_S", DEFAULT_PAPER_TIME_LIMIT_S,
+                               "a number of seconds, e.g. 600", most=7200))
         scratch = env.get("RISKREG_SCRATCH_DIR") or None
         jwks_url = env.get("RISKREG_ENTRA_JWKS_URL") or None
         if jwks_url is not None and urlsplit(jwks_url).scheme not in ("https", "http"):

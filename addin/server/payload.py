@@ -44,6 +44,7 @@ class _Model(BaseModel):
 
 class TableIn(_Model):
     name: StrictStr
+    range_address: StrictStr | None = None
     show_totals: StrictBool = False
     total_row_range_address: StrictStr | None = None
 
@@ -54,6 +55,8 @@ class SheetIn(_Model):
     tables: list[TableIn] = []
     used_range_address: StrictStr | None = None
     visibility: StrictStr | None = None
+    notes: list[object] | None = None  # sent by an Office.js client that can take notes (ExcelApi 1.18)
+    notes_supported: StrictBool | None = None
 
 
 class BookIn(_Model):
@@ -88,6 +91,7 @@ class Workbook:
     sheet_names: tuple[str, ...]
     args: tuple[object, ...]
     sheets: Mapping[str, SheetIn]
+    cells: int = 0  # cells of values the client sent
 
     def grids(self, names: Iterable[str] | None = None) -> dict[str, Grid]:
         """Return sheet name -> grid of values for the sheets in `names` the workbook has (all by default)."""
@@ -104,6 +108,12 @@ class Workbook:
                 top, _, bottom, _ = bounds(table.total_row_range_address)
                 return tuple(range(top, bottom + 1))
         return ()
+
+    def takes_notes(self, sheet_name: str) -> bool:
+        """Return whether the client can be asked to add a note to sheet `sheet_name` (as xlwings decides it)."""
+        sheet = self.sheets.get(sheet_name)
+        return (self.client == "Office.js" and sheet is not None and sheet.notes is not None
+                and sheet.notes_supported is not False)
 
     def register(self, grids: Mapping[str, Grid] | None = None) -> Register:
         """Return the register the workbook holds; raise RegisterFormatError naming what to fix."""
@@ -136,16 +146,15 @@ def cell_value(value: object, sheet: str, row: int, column: int) -> object:
     """Return one cell as the core reads it; raise BadPayload naming the cell when it is not a cell value."""
     if value is None or value == "":
         return None
-    kind = type(value)
-    if kind is str and isinstance(value, str):
+    if isinstance(value, str):
         if value in EXCEL_ERRORS:
             return None
         if len(value) >= 19 and value[4] == "-" and value[10] == "T" and ISO_DATETIME.match(value):
             return dt.datetime.fromisoformat(value[:19])
         return value
-    if kind is int or kind is bool:
+    if isinstance(value, int):  # bool too
         return value
-    if kind is float and isinstance(value, float):
+    if isinstance(value, float):
         if math.isfinite(value):
             return value
         problem = "a number that is not finite (NaN or infinity)"
@@ -164,12 +173,22 @@ def grid_of(sheet: SheetIn) -> Grid:
         height, width = min(height, len(rows)), min(width, max((len(r) for r in rows), default=0))
     name = sheet.name
     grid = []
+    converted: dict[str, object] = {}  # each text the core reads otherwise (a date, an error value), converted once
     for r in range(height):
-        source = rows[r]
-        # The common cells (plain text, whole and finite numbers) pass as they are; the rest go through cell_value.
-        line = [v if (type(v) is str and v and v[0] != "#" and v[10:11] != "T") or type(v) is int
-                or (type(v) is float and v - v == 0) else (None if v == "" else cell_value(v, name, r + 1, c + 1))
-                for c, v in enumerate(source[:width])]
+        line = rows[r][:width]
+        # The common cells (plain text, whole and finite numbers) stay as they are; the rest go through cell_value.
+        for c, v in enumerate(line):
+            if type(v) is str:
+                if v and v[10:11] != "T" and v[0] != "#":
+                    continue
+                if v not in converted:
+                    converted[v] = None if v == "" else cell_value(v, name, r + 1, c + 1)
+                line[c] = converted[v]
+            elif type(v) is float:
+                if v - v != 0:
+                    line[c] = cell_value(v, name, r + 1, c + 1)  # raises: NaN or infinity
+            elif type(v) is not int:
+                line[c] = cell_value(v, name, r + 1, c + 1)
         if len(line) < width:
             line.extend([None] * (width - len(line)))
         grid.append(line)
@@ -209,7 +228,7 @@ def read_payload(body: bytes, questions: list[str], limits: Limits) -> Workbook:
                          f"({model.version[:20]}) and server ({XLWINGS_VERSION}).")
     args = tuple(model.args) if model.args is not None else tuple(query_value(v) for v in questions)
     return Workbook(model.book.name, model.client, model.version, tuple(names), args,
-                    {sheet.name: sheet for sheet in model.sheets})
+                    {sheet.name: sheet for sheet in model.sheets}, cells)
 
 
 def query_value(text: str) -> object:

@@ -50,6 +50,13 @@ def _groups_using(folder: Path) -> set[int]:
     return groups
 
 
+def end_processes_in(folder: Path) -> None:
+    """End every process group working in `folder` (a LibreOffice converting a paper there)."""
+    for group in _groups_using(folder):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+
+
 def sweep(root: Path) -> list[Path]:
     """Remove the folders of workers that are no longer running, ending what still works in them; return them."""
     removed = []
@@ -57,9 +64,7 @@ def sweep(root: Path) -> list[Path]:
         pid = folder.name[len(PREFIX):]
         if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
             continue
-        for group in _groups_using(folder):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(group, signal.SIGKILL)
+        end_processes_in(folder)
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed

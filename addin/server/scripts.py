@@ -9,19 +9,18 @@ folder (the paper is built from a workbook file) and send them back through the 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from addin.server.actions import DOWNLOAD, Answer  # noqa: F401 (DOWNLOAD: the VBA callback tests read it here)
+from addin.server.actions import apply_edit
 from addin.server.config import PAPER_ROLE, ROLL_ROLE
 from addin.server.limits import Limits, capped_findings
 from addin.server.payload import Workbook
 from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterFormatError, RiskregError
 from workbook.core.findings import SEVERITY_FILLS
-from workbook.core.model import column_letter
 from workbook.core.periods import parse_period
 from workbook.core.result_sheets import (
     REGISTER_SHEETS,
@@ -30,17 +29,13 @@ from workbook.core.result_sheets import (
     summary_rows,
     validation_rows,
 )
-from workbook.core.rollover import check_next_period, record_columns
+from workbook.core.rollover import check_next_period
 from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
     REGISTER_SHEET,
-    SETTINGS_SHEET,
     SUMMARY_SHEET,
-    TEXT_SHEET,
-    TREND_KEYS,
     VALIDATION_SHEET,
-    trend_header,
 )
 from workbook.core.words import plural
 
@@ -112,47 +107,18 @@ def validate(call: Call) -> Answer:
 
 def refresh_trends(call: Call) -> Answer:
     book = call.book
-    refresh = jobs.refresh_trends(book.register())
-    register, filled = refresh.register, refresh.fills
+    grids = book.grids(REGISTER_SHEETS)
+    refresh = jobs.refresh_trends(book.register(grids))
     answer = Answer(book.sheet_names)
-    by_value: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for cell, value in filled.items():
-        by_value[value].append(cell)
-    for value in sorted(by_value, key=str):  # one write per run of cells in a column: no multi-area ranges
-        by_column: dict[int, list[int]] = defaultdict(list)
-        for row, column in by_value[value]:
-            by_column[column].append(row)
-        for column, rows in sorted(by_column.items()):
-            for first, last in _runs(rows):
-                answer.set_values(REGISTER_SHEET, first, column, [[value]] * (last - first + 1))
+    apply_edit(answer, jobs.fills_edit(refresh), book, grids)
     after = VALIDATION_SHEET if VALIDATION_SHEET in book.sheet_names else REGISTER_SHEET
-    answer.replace_sheet(SUMMARY_SHEET, summary_rows(register, refresh.movements, refresh.distribution, WRITTEN_BY,
-                                                     dt.datetime.now()).rows, after=after)
+    answer.replace_sheet(SUMMARY_SHEET, summary_rows(refresh.register, refresh.movements, refresh.distribution,
+                                                     WRITTEN_BY, dt.datetime.now()).rows, after=after)
     answer.alert(jobs.trends_message(refresh))
     return answer
 
 
-def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for row in sorted(set(rows)):
-        if runs and row == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
 # --- Roll quarter -----------------------------------------------------------------------------------------------
-
-def _last_used_row(grid: Sequence[Sequence[object]], columns) -> int:
-    """Return the last row (1-based) with a value in one of `columns` (0 for none)."""
-    wanted = [c - 1 for c in columns]
-    for index in range(len(grid or ()) - 1, -1, -1):
-        row = grid[index]
-        if any(c < len(row) and row[c] not in (None, "") for c in wanted):
-            return index + 1
-    return 0
-
 
 def roll_quarter(call: Call) -> Answer:
     book = call.book
@@ -173,55 +139,18 @@ def roll_quarter(call: Call) -> Answer:
             f"{register.source}: the History table has a Total Row (row {totals[0]}), and Roll quarter over the "
             "server can only write the new rows below it. Turn the Total Row off (Table Design > Total Row), roll "
             "the quarter, then turn it on again.")
-    plan = jobs.plan_quarter(register, new_period, force=True).plan  # closed as always: its errors on record
-    current = register.period
+    roll = jobs.plan_quarter(register, new_period, force=True)  # closed as always: its errors on record
     answer = Answer(book.sheet_names)
-    # Last quarter's highlights point at cells that now hold other quarters: put back the fills they replaced.
-    answer.paint({cell: restored_fill(spec) for cell, spec in previous_marks(grids.get(VALIDATION_SHEET)).items()})
-    cells: dict[str, object] = {}
-    for write in (*plan.headers, *plan.updates):
-        cells[write.address] = write.value
-    last = _last_used_row(grids[HISTORY_SHEET], plan.positions.values())
-    for number, values in enumerate(plan.rows, start=last + 1):
-        for key, value in values.items():
-            cells[f"{HISTORY_SHEET}!{column_letter(plan.positions[key])}{number}"] = value
-    record: list[list[object]] = [list(row) for row in plan.record]
-    if record and TEXT_SHEET in grids:
-        start = _last_used_row(grids[TEXT_SHEET], range(1, len(record_columns()) + 1)) + 1
-        for number, row in enumerate(record, start=start):
-            for column, value in enumerate(row, start=1):
-                cells[f"{TEXT_SHEET}!{column_letter(column)}{number}"] = value
-    elif record:  # the closed quarters' words, out of the user's way (Office.js can hide, not very-hide)
-        answer.add_sheet(TEXT_SHEET, after=answer.sheets[-1])
-        answer.hide_sheet(TEXT_SHEET)
-        answer.set_values(TEXT_SHEET, 1, 1, [list(record_columns()), *record])
-    positions = [register.columns[key] for key in TREND_KEYS]
-    first = 1 - len(TREND_KEYS)
-    for index, position in enumerate(positions):
-        cells[f"{REGISTER_SHEET}!{column_letter(position)}{register.header_row}"] = \
-            trend_header(new_period.shifted(first + index).quarter)
-    register_grid = grids[REGISTER_SHEET]
-    for risk in register.risks:
-        row = register_grid[risk.row - 1]
-        now = [row[p - 1] if p - 1 < len(row) else None for p in positions]
-        for position, value in zip(positions, [*now[1:], None]):
-            cells[f"{REGISTER_SHEET}!{column_letter(position)}{risk.row}"] = value
-    cells[f"{SETTINGS_SHEET}!B{register.settings_rows['period']}"] = new_period.label
-    answer.write_cells(cells)
-    stale = [name for name in (VALIDATION_SHEET, SUMMARY_SHEET) if name in book.sheet_names]
-    for name in stale:
-        answer.delete_sheet(name)
-    notes = list(plan.notes)
+    apply_edit(answer, roll.edit, book, grids)
+    current, stale = register.period, [name for name in roll.edit.remove_sheets if name in book.sheet_names]
+    notes = list(roll.edit.notes)
     if stale:
         notes.append(f"Removed the {' and '.join(stale)} {plural(stale, 'sheet', with_count=False)} of "
                      f"{current.label}; run validate and trends again for {new_period.label}.")
-    added, kept = plan.added, plan.kept + plan.updated
     answer.alert("\n\n".join([
-        f"Rolled {book.name} from {current.label} to {new_period.label}: "
-        f"{plural(added, current.label + ' row')} added to the History sheet"
-        + (f" ({plural(kept, 'risk')} already had one, brought up to date from the Register)" if kept else "")
-        + f", and the trend columns have moved on. Fill in the {new_period.label} trends, then Validate. The server "
-        "keeps no copy: to go back, use the workbook's version history (File > Info > Version History).", *notes]))
+        f"Rolled {book.name} from {current.label} to {new_period.label}. {roll.history_line()} The trend columns "
+        f"have moved on: fill in the {new_period.label} trends, then Validate. The server keeps no copy: to go back, "
+        "use the workbook's version history (File > Info > Version History).", *notes]))
     return answer
 
 
@@ -249,6 +178,11 @@ def build_paper(call: Call) -> Answer:
         answer.download(path.name, path.read_bytes(), PDF if path.suffix == ".pdf" else DOCX)
     note = (f" It carries a data-quality note listing {plural(result.forced_errors, 'register error')}."
             if result.forced_errors else "")
+    exempt = result.exempt_files()  # the exempt appendix (Schedule 12A), when risks are exempt: sent as well
+    for path in exempt:
+        answer.download(path.name, path.read_bytes(), PDF if path.suffix == ".pdf" else DOCX)
+    if exempt:
+        note += f" {result.exempt_sentence(exempt)}"
     answer.alert(f"Board paper built: {' and '.join(p.name for p in files)}, ready to save from the task pane.{note}")
     return answer
 

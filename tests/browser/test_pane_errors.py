@@ -73,7 +73,8 @@ def test_serve_says_at_start_up_that_the_client_is_there_and_serves_it(server):
 @contextlib.contextmanager
 def busy_server(env: dict, folder, limit: int):
     """The real app under uvicorn with a concurrency limit (`uvicorn --factory addin.server.app:create_app`, as its
-    docstring says): over `limit` open connections, uvicorn answers 503 Service Unavailable."""
+    docstring says): over `limit` open connections, uvicorn answers 503 Service Unavailable, to the pane's own files
+    too (riskreg's queue bounds the scripts alone)."""
     port = free_port()
     log = folder / f"uvicorn-{port}.log"
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("RISKREG_", "XLWINGS_"))} | env
@@ -103,18 +104,39 @@ def slow_requests(url: str, count: int) -> list[socket.socket]:
 
 
 def test_a_busy_server_says_so_and_the_pane_works_again_when_it_is_free(open_pane, work, tmp_path):
-    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY}
-    with busy_server(env, tmp_path, limit=32) as url:
-        pane = open_pane(work, api_key=API_KEY, url=url)
-        held = slow_requests(url, 32)
+    """riskreg serve's own bounded queue (RISKREG_QUEUE=0: one Validate at a time, none waiting) is full while a long
+    Validate runs: the pane's Validate gets the server's 503 and works again once the long one is done."""
+    import threading
+
+    import httpx
+    from support.remote_actions import values
+    from support.remote_payload import payload_from_xlsx
+
+    long = payload_from_xlsx(work)
+    history = values(long, "History")
+    history.extend([[0] * len(history[0]) for _ in range(60_000)])  # junk rows: a Validate of some seconds
+    scratch = tmp_path / "scratch"
+    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY, "RISKREG_QUEUE": "0",
+           "RISKREG_SCRATCH_DIR": str(scratch)}
+    with running_server(env, tmp_path) as server:
+        pane = open_pane(work, api_key=API_KEY, url=server.url)
+        first = threading.Thread(target=lambda: httpx.post(server.url + "/xlwings/custom-scripts-call/validate",
+                                                           json=long, headers={"Authorization": API_KEY},
+                                                           timeout=120))
+        first.start()
         try:
+            for _ in range(2400):  # the long Validate has its turn once its request folder is made
+                if list(scratch.glob("worker-*/request-*")):
+                    break
+                pane.page.wait_for_timeout(25)
             pane.click("validate")
             pane.shot("4-error-busy")
-            assert pane.error() == "The Risk Register server is busy with other requests: try again in a minute."
+            assert pane.error() == ("The Risk Register server is busy with other requests: press the button again in "
+                                    "a minute.")
             assert "Validation" not in pane.book_sheet_names()
         finally:
-            for sock in held:
-                sock.close()
+            first.join(120)
+        assert "status=503" in server.log_text()
         pane.click("validate")
         assert pane.error() == ""
         assert pane.status() == "1 error, 1 warning in 18 risks — see the Validation sheet."

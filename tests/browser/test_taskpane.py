@@ -68,9 +68,10 @@ def test_roll_quarter_moves_the_register_on_as_the_cli_does(open_pane, work):
     pane.page.fill("#period", PERIOD)
     pane.click("roll_quarter")
     pane.shot("3-roll-done")
-    assert pane.status().startswith("Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3: 0 2021/22 Q2 rows added to "
-                                    "the History sheet (18 risks already had one, brought up to date from the "
-                                    "Register), and the trend columns have moved on.")
+    assert pane.status().startswith("Rolled register.xlsx from 2021/22 Q2 to 2021/22 Q3. History: 0 2021/22 Q2 rows "
+                                    "recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, brought up "
+                                    "to date from the Register: none had a value changed. The trend columns have "
+                                    "moved on: fill in the 2021/22 Q3 trends, then Validate.")
     # --force: the sample has one error, and the pane closes the quarter as it always has
     assert riskreg("roll-quarter", work, "--period", PERIOD, "--force", cwd=work.parent).returncode == 0
     assert [(name, sheet["hidden"]) for name, sheet in sheets_of(pane.book()).items()] == [

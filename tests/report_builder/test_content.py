@@ -261,3 +261,21 @@ def test_a_name_ending_in_a_full_stop_is_not_followed_by_more_sentence():
 
     assert movement_sentences([movement("closed", "CRR03", "Operational Training.", "High", "")]) == (
         "CRR03 Operational Training was closed this quarter.",)
+
+
+def test_risk_ids_with_numbers_are_in_the_order_people_read_them(content, register_factory, rows):
+    """R2 before R10: the appendix, the movement table and sentences, and the heat map's cells sort IDs naturally."""
+    from report_builder.charts import heat_cells
+    from report_builder.content import Movement
+
+    ids = [f"R{n}" for n in (12, 10, 2, 11, 1, 9, 3, 8, 4, 7, 5, 6)]
+    risks = [[risk_id, f"Risk {risk_id}", *rows[3][2:5], "→", "→", "→", "Medium", "Open"] for risk_id in ids]
+    moves = [Movement("unchanged", i, f"Risk {i}", "↗", "→") for i in ids]
+    paper = content(register_factory(rows=risks), movements=moves)
+    natural = [f"R{n}" for n in range(1, 13)]
+    assert [row.risk_id for row in paper.appendix_rows] == natural
+    unchanged = next(r for r in paper.movement_rows if r.kind == "unchanged")
+    assert unchanged.risks == tuple(f"{i} Risk {i}" for i in natural)
+    assert [s.split(" ")[0] for s in paper.movement_sentences] == natural
+    cells = [c for row in heat_cells([HeatPoint(i, (2, 2)) for i in ids], 4) for c in row if c.lines]
+    assert [c.lines for c in cells] == [tuple(natural)]

@@ -1,4 +1,4 @@
-"""Registers as ten kinds of public body publish them, built as real files for the import corpus.
+"""Registers as eleven kinds of public body publish them (twelve layouts), built as real files for the import corpus.
 
 Each builder writes its file in the shape its kind of body publishes (merged title rows, group cells, two-row
 headers, Word tables with merges, footnotes, rows copied from a PDF) and returns what a person reading it counts:
@@ -26,17 +26,25 @@ class Truth:
     rows: str  # the reconciliation line
     period: str
     scale: tuple[str, ...] = ("High", "Medium", "Low")
+    not_collected: tuple[str, ...] = ()  # the required columns the source has none of (Settings' Not collected)
+    trends_from: str = ""  # the quarter after the last one the source gives no trend for (Settings)
     extra: dict[str, object] = field(default_factory=dict)
 
 
+# A register of titles and ratings: no Description, Impact or Key Controls column.
+TITLES_ONLY = ("Description", "Impact", "Key Controls and Activities")
+
+
 def band5(score: int) -> str:
-    """Return riskreg's default 5×5 band of `score`, as the README states them (15+ High, 6–14 Medium)."""
-    return "High" if score >= 15 else "Medium" if score >= 6 else "Low"
+    """Return the register's default band of `score` on a 5×5 matrix over High/Medium/Low, as the in-depth guide
+    states them (two thirds and one third of the highest score: 17+ High, 9–16 Medium)."""
+    return "High" if score >= 17 else "Medium" if score >= 9 else "Low"
 
 
 def band4(score: int) -> str:
-    """Return riskreg's default 4×4 band of `score` (9+ High, 5–8 Medium): a source whose scores stay within 16."""
-    return "High" if score >= 9 else "Medium" if score >= 5 else "Low"
+    """Return the default band of `score` on a 4×4 matrix (11+ High, 6–10 Medium): a source whose scores stay
+    within 16."""
+    return "High" if score >= 11 else "Medium" if score >= 6 else "Low"
 
 
 def _now(ids: list[str], ratings: list[str], period: str) -> set[tuple[str, str, str]]:
@@ -107,7 +115,8 @@ def parish_word(path: Path) -> Truth:
     ratings = [HML[p[3]] for p in PARISH]
     return Truth(ids, ratings, _now(ids, ratings, "2023/24 Q1"),
                  "7 source rows: 5 risks, 0 continuation rows, 2 headings, 0 footnotes/notes, 0 dropped",
-                 "2023/24 Q1", extra={"portfolio": [p[1] for p in PARISH]})
+                 "2023/24 Q1", not_collected=("Impact",), trends_from="2023/24 Q2",
+                 extra={"portfolio": [p[1] for p in PARISH]})
 
 
 # 2. District council: merged title rows, a two-row header (Inherent / Residual risk over L, I, Score), numeric
@@ -145,7 +154,7 @@ def district_workbook(path: Path) -> Truth:
     ratings = [band5(r[3][0] * r[3][1]) for r in DISTRICT]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q3"),
                  "9 source rows: 6 risks, 0 continuation rows, 0 headings, 3 footnotes/notes, 0 dropped",
-                 "2024/25 Q3")
+                 "2024/25 Q3", not_collected=TITLES_ONLY, trends_from="2024/25 Q3")
 
 
 # 3. County council: a quarter-column summary of RAG ratings under a merged title, one risk closed (blank for the
@@ -180,7 +189,8 @@ def county_workbook(path: Path) -> Truth:
     ratings = [RAG[[r for r in rags if r][-1]] for _, _, rags in COUNTY]
     return Truth([c[0] for c in COUNTY], ratings, history,
                  "7 source rows: 5 risks, 0 continuation rows, 0 headings, 2 footnotes/notes, 0 dropped",
-                 "2024/25 Q4", extra={"closed": {"CRR09": "2024/25 Q3"}})
+                 "2024/25 Q4", not_collected=TITLES_ONLY,
+                 extra={"closed": {"CRR09": "2024/25 Q3"}})
 
 
 # 4. Unitary authority: CSV, three unlabelled L / I / S groups (inherent, residual, target), "Resp." for the
@@ -207,7 +217,7 @@ def unitary_csv(path: Path) -> Truth:
     history = _now(ids, ratings, "2024/25 Q2") | {(u[0], "2024/25 Q1", band5(u[5])) for u in UNITARY}
     return Truth(ids, ratings, history,
                  "4 source rows: 4 risks, 0 continuation rows, 0 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q2")
+                 "2024/25 Q2", not_collected=TITLES_ONLY, trends_from="2024/25 Q2")
 
 
 # 5. Fire and rescue authority: Word table, a section row merged across, one header cell ("Risk Rating")
@@ -243,7 +253,8 @@ def fire_word(path: Path) -> Truth:
     ratings = [band5(f[3]) for f in FIRE]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q4"),
                  "6 source rows: 4 risks, 0 continuation rows, 2 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q4", extra={"trends": [f[4].replace("↑", "↗").replace("↓", "↘").replace("↔", "→")
+                 "2024/25 Q4", not_collected=("Impact",), trends_from="2024/25 Q4",
+                 extra={"trends": [f[4].replace("↑", "↗").replace("↓", "↘").replace("↔", "→")
                                                  for f in FIRE]})
 
 
@@ -275,7 +286,8 @@ def police_workbook(path: Path) -> Truth:
     ratings = [band5(p[2] * p[3]) for p in POLICE]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q3"),
                  "7 source rows: 3 risks, 3 continuation rows, 0 headings, 1 footnotes/notes, 0 dropped",
-                 "2024/25 Q3", extra={"actions": ["\n".join(p[4]) for p in POLICE]})
+                 "2024/25 Q3", not_collected=TITLES_ONLY, trends_from="2024/25 Q4",
+                 extra={"actions": ["\n".join(p[4]) for p in POLICE]})
 
 
 # 7. NHS trust board assurance framework: Word table, a two-row header (Initial / Current / Target risk score
@@ -318,7 +330,8 @@ def nhs_baf_word(path: Path) -> Truth:
     ratings = [band5(b[4][0] * b[4][1]) for b in BAF]
     return Truth(ids, ratings, _now(ids, ratings, "2025/26 Q2"),
                  "6 source rows: 4 risks, 0 continuation rows, 2 headings, 0 footnotes/notes, 0 dropped",
-                 "2025/26 Q2", extra={"inherent": [b[3][0] * b[3][1] for b in BAF],
+                 "2025/26 Q2", not_collected=TITLES_ONLY, trends_from="2025/26 Q3",
+                 extra={"inherent": [b[3][0] * b[3][1] for b in BAF],
                                       "target": [b[5][0] * b[5][1] for b in BAF]})
 
 
@@ -348,7 +361,7 @@ def university_workbook(path: Path) -> Truth:
     ratings = [u[3] for u in UNIVERSITY]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q2"),
                  "3 source rows: 3 risks, 0 continuation rows, 0 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q2")
+                 "2024/25 Q2", not_collected=("Impact",), trends_from="2024/25 Q3")
 
 
 # 9. Charity: rows copied from the trustees' annual report PDF into a CSV: the Category cell, merged in the
@@ -373,7 +386,8 @@ def charity_csv(path: Path) -> Truth:
     ratings = [c[4] for c in CHARITY]
     return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q4"),
                  "5 source rows: 5 risks, 0 continuation rows, 0 headings, 0 footnotes/notes, 0 dropped",
-                 "2024/25 Q4", extra={"realigned": 3})
+                 "2024/25 Q4", not_collected=("Description", "Impact"), trends_from="2025/26 Q1",
+                 extra={"realigned": 3})
 
 
 # 10. Arm's-length body: workbook, a merged title, the Topic merged down over risks that each have their own
@@ -406,7 +420,82 @@ def alb_workbook(path: Path) -> Truth:
     history = _now(ids, ratings, "2024/25 Q3") | {(a[1], "2024/25 Q2", band4(a[4])) for a in ALB}
     return Truth(ids, ratings, history,
                  "7 source rows: 5 risks, 0 continuation rows, 0 headings, 2 footnotes/notes, 0 dropped",
-                 "2024/25 Q3", extra={"portfolio": [a[0] for a in ALB], "names": [a[2] for a in ALB]})
+                 "2024/25 Q3", not_collected=("Impact",), trends_from="2024/25 Q3",
+                 extra={"portfolio": [a[0] for a in ALB], "names": [a[2] for a in ALB]})
+
+
+# 11. Town council: workbook after Ferndown Town Council's "Financial Risk Management 2020-2021" (ferndown.gov.uk):
+#     Risk Area | Risk Identified | Level of risk (H/M/L) | Management of Risk | Action required | Review date, each
+#     section a row merged across ("Section One : Areas where there may be scope to use insurance …"), levels
+#     written "High." with a full stop; the clerk's notes typed in the cells to the right of the table.
+TOWN_SECTIONS = {
+    "Section One : Areas where there may be scope to use insurance to help manage risk": [
+        ("Property and contents owned by the council", "Loss or damage", "High.",
+         "An up to date register of assets and investments.", "Reviewed annually by council", "Mar 2020"),
+        ("Damage to third party property or individuals", "Public liability", "High.",
+         "Property maintenance and insurance cover", "Insurance renewed annually", "May 2020"),
+        ("Loss of cash through theft or dishonesty", "Fidelity guarantee", "Medium",
+         "Risk assessment and procedure in place", "Internal controls checked", "May 2020"),
+    ],
+    "Section Two – Working with others to help to manage risk": [
+        ("Banking arrangements, including borrowing or lending", "Detect and deter fraud or corruption", "Low",
+         "Financial Regulations and Internal Audit", "Reviewed annually", "May 2020"),
+    ],
+}
+TOWN_NOTES = {1: "Adopted by Full Council on 14 May 2024, minute 24/031", 4: "Next review: May 2025"}
+TOWN_LEVELS = {"High.": "High", "Medium": "Medium", "Low": "Low"}
+
+
+def town_workbook(path: Path) -> Truth:
+    wb, ws = _sheet("Financial Risk", "Financial Risk Management 2024-2025", "F")
+    ws.append(["Risk Area", "Risk Identified", "Level of risk (H/M/L)", "Management of Risk", "Action required",
+               "Review date"])
+    n, notes = 0, []
+    for section, risks in TOWN_SECTIONS.items():
+        ws.append([section])
+        ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
+        for risk in risks:
+            n += 1
+            ws.append([*risk, None, TOWN_NOTES.get(n)])
+            if n in TOWN_NOTES:
+                notes.append((f"{path} sheet 'Financial Risk' row {ws.max_row} column H", TOWN_NOTES[n]))
+    wb.save(path)
+    risks = [r for rs in TOWN_SECTIONS.values() for r in rs]
+    ids = [f"R{i:02}" for i in range(1, len(risks) + 1)]  # the source has no IDs: the import numbers them
+    ratings = [TOWN_LEVELS[r[2]] for r in risks]
+    return Truth(ids, ratings, _now(ids, ratings, "2024/25 Q1"),
+                 "7 source rows: 4 risks, 0 continuation rows, 2 headings, 1 footnotes/notes, 0 dropped",
+                 "2024/25 Q1", not_collected=("Impact",), trends_from="2024/25 Q2",
+                 extra={"notes": notes, "review": [r[5] for r in risks]})
+
+
+# 12. A council's quarterly score tracker: each quarter's residual score in a column of its own, the target score
+#     and a direction in words. After Bracknell Forest Council's Strategic Risk Register format (residual score
+#     tracked over several quarters beside the appetite score; democratic.bracknell-forest.gov.uk, agenda item
+#     "Strategic Risk Register"). A score of 20 makes it a 5 × 5 matrix; SR10 joined in Q2.
+TRACKER_QUARTERS = ("Q1 2024/25", "Q2 2024/25", "Q3 2024/25")
+TRACKER = [  # id, title, owner, score per quarter (None: not on the register), target, direction
+    ("SR01", "Devolution deal funding not secured", "Chief Executive", (16, 16, 20), 8, "Increasing"),
+    ("SR02", "Transport capital programme slips", "Director of Transport", (12, 9, 9), 6, "Stable"),
+    ("SR03", "Adult skills budget underspent", "Director of Skills", (9, 12, 6), 4, "Decreasing"),
+    ("SR10", "Cyber security breach", "Head of Digital", (None, 15, 15), 10, "Stable"),
+]
+
+
+def tracker_workbook(path: Path) -> Truth:
+    wb, ws = _sheet("Strategic Risks", "Strategic Risk Register – residual scores by quarter", "H")
+    ws.append(["Risk ID", "Risk title", "Risk owner", *TRACKER_QUARTERS, "Target", "Direction of travel"])
+    for ref, title, owner, scores, target, direction in TRACKER:
+        ws.append([ref, title, owner, *scores, target, direction])
+    wb.save(path)
+    periods = ("2024/25 Q1", "2024/25 Q2", "2024/25 Q3")
+    ids = [t[0] for t in TRACKER]
+    ratings = [band5(t[3][-1]) for t in TRACKER]
+    history = {(t[0], period, band5(score)) for t in TRACKER for period, score in zip(periods, t[3]) if score}
+    return Truth(ids, ratings, history,
+                 "5 source rows: 4 risks, 0 continuation rows, 0 headings, 1 footnotes/notes, 0 dropped",
+                 "2024/25 Q3", not_collected=TITLES_ONLY, trends_from="2024/25 Q2",
+                 extra={"trends": {"SR01": "↗", "SR02": "→", "SR03": "↘", "SR10": "→"}})
 
 
 CORPUS = {  # file name -> builder, the --period to give (None: the quarter columns tell it)
@@ -420,4 +509,6 @@ CORPUS = {  # file name -> builder, the --period to give (None: the quarter colu
     "university.xlsx": (university_workbook, "2024/25 Q2"),
     "charity.csv": (charity_csv, "2024/25 Q4"),
     "alb.xlsx": (alb_workbook, "2024/25 Q3"),
+    "town.xlsx": (town_workbook, "2024/25 Q1"),
+    "tracker.xlsx": (tracker_workbook, None),
 }

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from support.published_registers import band5
+
 
 @dataclass
 class Expected:
@@ -175,9 +177,6 @@ PCC_RISKS = [  # ref, title, original L, I, current L, I, target L, I, actions
 
 def pcc_register(path: Path) -> Expected:
     """Write a PCC register (.csv): one row per action, the risk's cells only on its first row."""
-    def band(score: int) -> str:  # riskreg's default 5×5 bands, as the README states them
-        return "High" if score >= 15 else "Medium" if score >= 6 else "Low"
-
     with path.open("w", newline="", encoding="cp1252") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["Office of the Police and Crime Commissioner – Corporate Risk Register"])
@@ -188,7 +187,7 @@ def pcc_register(path: Path) -> Expected:
                         original[0] * original[1], *current, current[0] * current[1], *target,
                         target[0] * target[1]] if n == 0 else [""] * 13
                 writer.writerow([*risk, action, "Chief Finance Officer", "31/03/2025", "A" if n else "G"])
-    ratings = [band(c[0] * c[1]) for _, _, _, c, _, _ in PCC_RISKS]
+    ratings = [band5(c[0] * c[1]) for _, _, _, c, _, _ in PCC_RISKS]
     ids = [r[0] for r in PCC_RISKS]
     return Expected(ids, ratings, {(i, "2024/25 Q3", r) for i, r in zip(ids, ratings)}, "2024/25 Q3")
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from workbook.core import changes, depth, matrix, renames, seal, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
-from workbook.core.periods import Period
+from workbook.core.errors import PeriodError
+from workbook.core.periods import Period, parse_period
 from workbook.core.record_text import fingerprint
 from workbook.core.rollover import risk_texts
 from workbook.core.schema import (
     BACKUPS_RANGE,
     CORE_COLUMNS,
     EXCEL_CELL_LIMIT,
+    EXEMPT_LIST,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     TEXT_SHEET,
@@ -180,17 +182,68 @@ _REQUIRED_FIX = {
 }
 
 
+def not_collected(register: Register) -> tuple[str, ...]:
+    """Return the keys of the required text columns Settings' Not collected names (an imported register's source
+    had none of them), by the header the register gives them or the schema's."""
+    named = {part.strip().casefold() for part in as_text(register.settings.get("not_collected") or "").split(",")}
+    return tuple(c.key for c in CORE_COLUMNS if c.required and c.kind == "text"
+                 and {register.header_of(c.key).casefold(), c.header.casefold()} & named)
+
+
+def trends_from(register: Register) -> Period | None:
+    """Return Settings' Trends recorded from: the first quarter whose blank trend cells are errors (None: every
+    quarter's, as for a blank or unreadable setting)."""
+    value = register.settings.get("trends_from")
+    try:
+        return parse_period(value) if not _blank(value) else None
+    except PeriodError:
+        return None
+
+
+def _not_recorded(register: Register, period: Period) -> bool:
+    start = trends_from(register)
+    return start is not None and period < start
+
+
 def required_fields(register: Register) -> Iterable[Hit]:
-    required = [column for column in CORE_COLUMNS if column.required]
+    uncollected = not_collected(register)
+    required = [column for column in CORE_COLUMNS if column.required and column.key not in uncollected]
     period_of = dict(zip(TREND_KEYS, register.trend_periods))
     for risk in register.risks:
         for column in required:
             if not _blank(risk.values.get(column.key)):
                 continue
+            if column.kind == "trend" and _not_recorded(register, period_of[column.key]):
+                continue  # a quarter before the imported register's source recorded trends: R060 says so once
             if column.kind == "trend" and (risk.is_closed or trends.closed_at(register, risk.id,
                                                                               period_of[column.key])):
                 continue  # a closed risk gets no further trends, nor a reopened one for the quarters it was closed
             yield _at(register, risk, column.key, fix=_REQUIRED_FIX.get(column.kind, _REQUIRED_FIX["text"]))
+
+
+def uncollected_fields(register: Register) -> Iterable[Hit]:
+    """One warning per column Settings says is not collected, and one for the trends before Trends recorded from,
+    when they have blank cells: the source the register was imported from never had them."""
+    for key in not_collected(register):
+        blanks = sum(1 for risk in register.risks if _blank(risk.values.get(key)))
+        if blanks and register.has_column(key):
+            header = register.header_of(key)
+            yield Hit(_setting_cell(register, "not_collected"), header, "", header,
+                      {"what": f"{header} column", "blanks": plural(blanks, "blank cell"),
+                       "start": f"To start collecting it, fill them in and take '{header}' out of Settings' "
+                                f"{SETTING_BY_KEY['not_collected'].label}."})
+    start = trends_from(register)
+    if start is None:
+        return
+    blanks = sum(1 for risk in register.risks if not risk.is_closed
+                 for key, period in zip(TREND_KEYS, register.trend_periods)
+                 if period < start and _blank(risk.values.get(key)))
+    if blanks:
+        label = SETTING_BY_KEY["trends_from"].label
+        yield Hit(_setting_cell(register, "trends_from"), start.label, "", f"Trends before {start.label}",
+                  {"what": "trends for those quarters", "blanks": plural(blanks, "blank trend cell"),
+                   "start": f"Trends are collected from {start.label} on; to fill the earlier ones too, choose "
+                            f"them from the drop-down and clear Settings' {label}."})
 
 
 def id_pattern(register: Register) -> Iterable[Hit]:
@@ -926,6 +979,12 @@ RULES: tuple[Rule, ...] = (
          "impact ({score_cells}) scores {score}, {expected} on the default bands, as the register has no Matrix "
          "sheet. Add a Matrix sheet with the register's own bands, or correct the rating or the scores.",
          rating_follows_default_bands),
+    Rule("R060", WARNING, ("Settings: Not collected", "Settings: Trends recorded from",
+                         "Risk Name, Description, Impact, Key Controls and Activities", _TRENDS),
+         "A column an imported register's source never had (Settings' Not collected, and trends before Trends "
+         "recorded from) is one warning, not an error per blank cell.",
+         "{column} not collected: the source this register was imported from had no {what}, so its {blanks} are "
+         "not errors. {start}", uncollected_fields),
 )
 # ---- sealed quarters and vanished rows (issue 24) ------------------------------------------------------------
 
@@ -1022,6 +1081,38 @@ SEAL_RULES: tuple[Rule, ...] = (
          "actions carry over.", risk_renamed_unrecorded),
 )
 RULES = RULES + SEAL_RULES
+
+# ---- exempt information (issue 28) ---------------------------------------------------------------------------
+
+# What people type for a Schedule 12A paragraph: "7", "Para. 7", "paragraph 7", "12A(7)".
+EXEMPT_ALIASES: Mapping[str, str] = {
+    alias: f"Para {n}" for n in range(1, 8)
+    for alias in (str(n), f"para. {n}", f"para.{n}", f"paragraph {n}", f"p{n}", f"p {n}", f"12a({n})",
+                  f"sch 12a para {n}", f"schedule 12a paragraph {n}")}
+
+
+def exempt_in_list(register: Register) -> Iterable[Hit]:
+    if not register.has_column("exempt"):
+        return
+    choices = trends.allowed(register, EXEMPT_LIST)
+    for risk in register.risks:
+        value = risk.values.get("exempt")
+        if _typed(value) and as_text(value) not in choices:
+            # only a paragraph the value names: a near spelling of another paragraph is not a guess to offer
+            guess = EXEMPT_ALIASES.get(" ".join(as_text(value).split()).casefold())
+            yield _at(register, risk, "exempt", list=EXEMPT_LIST, allowed=_allowed_text(choices),
+                      hint=f" Did you mean '{guess}'?" if guess in choices else "")
+
+
+EXEMPT_RULES: tuple[Rule, ...] = (
+    Rule("R115", ERROR, ("Exempt", "Lists: Exempt"),
+         "The Exempt column, when the register has one, is blank or names a paragraph of Schedule 12A (Part 1) "
+         "to the Local Government Act 1972 from the Exempt list.",
+         "{column} {value} is not a paragraph of Schedule 12A in the {list} list ({allowed}).{hint} Leave it blank "
+         "for a risk the public paper may show, or choose the paragraph from the drop-down: an exempt risk goes "
+         "in the exempt appendix only.", exempt_in_list),
+)
+RULES = RULES + EXEMPT_RULES
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 # The rules whose findings stop a board paper: the paper runs only these (warnings do not reach it).

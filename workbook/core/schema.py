@@ -110,11 +110,38 @@ POSITION_KEYS: dict[str, tuple[str, str, str]] = {
     "target": ("target_likelihood", "target_impact", "target_score"),
 }
 
+# Exempt information (issue 28): the paragraph of Schedule 12A to the Local Government Act 1972 (Part 1) under which a
+# risk is reported in the exempt appendix, not the public paper. Optional: a register without it has no exempt risks.
+EXEMPT_LIST = "Exempt"
+EXEMPT_COLUMNS: tuple[Column, ...] = (
+    Column("exempt", "Exempt", "exempt", optional=True, list_name=EXEMPT_LIST, width=10,
+           help="Blank for a public risk; for exempt information, the Schedule 12A paragraph (Para 1 to Para 7) "
+                "under which it goes in the paper's exempt appendix instead of the public paper."),
+)
+# Local Government Act 1972 Schedule 12A Part 1 (as substituted by SI 2006/88): the descriptions of exempt
+# information, by paragraph, as the exempt appendix names them.
+SCHEDULE_12A: dict[str, str] = {
+    "Para 1": "Information relating to any individual.",
+    "Para 2": "Information which is likely to reveal the identity of an individual.",
+    "Para 3": "Information relating to the financial or business affairs of any particular person (including the "
+              "authority holding that information).",
+    "Para 4": "Information relating to any consultations or negotiations, or contemplated consultations or "
+              "negotiations, in connection with any labour relations matter arising between the authority or a "
+              "Minister of the Crown and employees of, or office holders under, the authority.",
+    "Para 5": "Information in respect of which a claim to legal professional privilege could be maintained in legal "
+              "proceedings.",
+    "Para 6": "Information which reveals that the authority proposes (a) to give under any enactment a notice under or "
+              "by virtue of which requirements are imposed on a person; or (b) to make an order or direction under "
+              "any enactment.",
+    "Para 7": "Information relating to any action taken or to be taken in connection with the prevention, "
+              "investigation or prosecution of crime.",
+}
+
 COLUMNS: tuple[Column, ...] = CORE_COLUMNS + OPTIONAL_COLUMNS
 # An import keeps columns of another layout that have no place here after these, under their own headers;
 # their values travel in a risk's values under this prefix and the header.
 USER_COLUMN_PREFIX = "user:"
-ALL_COLUMNS: tuple[Column, ...] = COLUMNS + DEPTH_COLUMNS
+ALL_COLUMNS: tuple[Column, ...] = COLUMNS + DEPTH_COLUMNS + EXEMPT_COLUMNS
 COLUMN_BY_KEY = {column.key: column for column in ALL_COLUMNS}
 TEXT_KEYS = tuple(c.key for c in COLUMNS if c.kind == "text")
 
@@ -185,7 +212,9 @@ DEPTH_LISTS: dict[str, tuple[str, ...]] = {
     "Proximities": ("Imminent", "Within 6 months", "Within a year", "Beyond a year"),
     "Scoring": ("Likelihood × Impact", "Grid"),
 }
-ALL_DEFAULT_LISTS: dict[str, tuple[str, ...]] = DEFAULT_LISTS | DEPTH_LISTS
+# The Exempt list is on the Lists sheet of a register that has the Exempt column (`riskreg new --exempt`).
+EXEMPT_LISTS: dict[str, tuple[str, ...]] = {EXEMPT_LIST: tuple(SCHEDULE_12A)}
+ALL_DEFAULT_LISTS: dict[str, tuple[str, ...]] = DEFAULT_LISTS | DEPTH_LISTS | EXEMPT_LISTS
 
 
 @dataclass(frozen=True)
@@ -279,6 +308,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("framework", "Risk framework", "",
             "Name of the framework or policy risk is managed under, e.g. Risk Management Framework or Risk "
             "Management Strategy; the paper leaves it out when blank."),
+    Setting("not_collected", "Not collected", "",
+            "Register columns an imported register's source had none of, by header, separated by commas (e.g. "
+            "Impact): their blank cells are one warning, not an error each. Take a header out once you collect it."),
+    Setting("trends_from", "Trends recorded from", "",
+            "First quarter whose trend cells must be filled, e.g. 2024/25 Q3: an imported register's source had no "
+            "trends before it. Blank: every quarter."),
+    Setting("exempt_marking", "Exempt marking", "",
+            "Protective marking of the board paper's exempt appendix (Schedule 12A), e.g. OFFICIAL-SENSITIVE; when "
+            "blank the appendix carries the paper's own marking."),
 )
 BACKUPS_RANGE = range(1, 1000)  # 'Backups to keep': at least the one made before the write
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}

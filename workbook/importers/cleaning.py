@@ -63,12 +63,6 @@ def quarter_of(header: str) -> Period | None:
     return None
 
 
-def natural_key(text: str) -> tuple[tuple[int, object], ...]:
-    """Return a sort key that orders IDs as people read them: 'SR2' before 'SR10', '4' before '12'."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
-                 for part in re.split(r"(\d+)", str(text)) if part)
-
-
 def id_pattern(ids: Sequence[str]) -> str:
     """Return a regular expression all of `ids` match, as specific as their shapes allow."""
     shapes = {re.sub(r"\d+", lambda m: rf"\d{{{len(m[0])}}}", re.escape(i)) for i in ids if i}

@@ -50,6 +50,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "action_status": ("action status", "progress"),
     "review": ("review", "review and action", "review assess revise", "next review", "review frequency"),
     "proximity": ("proximity", "risk proximity"),
+    "exempt": ("exempt", "exempt information", "schedule 12a"),  # the Schedule 12A paragraph (issue 28)
 }
 
 # Where a header names a field with one of these words first, it is that stage of the assessment: only the
@@ -77,7 +78,7 @@ DEPTH_KEYS = tuple(DEPTH_FIELDS.values())
 
 # Fields the register has a column for; the others are read for ratings, History or notes and kept as own columns.
 REGISTER_FIELDS = ("id", "name", "description", "impact", "controls", "owner", "portfolio", "date_raised",
-                   "last_reviewed", "likelihood", "impact_score", "rating", "status")
+                   "last_reviewed", "likelihood", "impact_score", "rating", "status", "exempt")
 READ_FIELDS = ("score", "previous", "trend")
 # When two columns claim the first field, the later one takes the second if it is free ("Function | Risk").
 FALLBACKS = {"name": "description", "description": "impact"}

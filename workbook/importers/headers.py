@@ -9,7 +9,7 @@ from workbook.core.errors import ImportSourceError
 from workbook.core.model import column_letter
 from workbook.core.periods import Period
 from workbook.core.schema import COLUMN_BY_KEY, TREND_HEADER_PATTERN, TREND_KEYS
-from workbook.core.values import as_number
+from workbook.core.values import as_date, as_number
 from workbook.importers.cleaning import is_furniture, quarter_of, strip_footnote
 from workbook.importers.columns import (
     DEPTH_KEYS,
@@ -28,12 +28,16 @@ from workbook.importers.table import RawTable
 HEADER_SEARCH_ROWS = 40
 KEEP = "keep"  # a mapping file's word for "the user's own column"
 IGNORE = "ignore"
+ASIDE = "aside"  # a column beyond the table's last header with text in few rows: notes beside the table
 GROUP_SEPARATOR = " – "
 # A column headed like a text or rating field whose cells are all numbers is the score of that field.
 NUMERIC_READINGS = {"impact": "impact_score", "rating": "score"}
 # Likelihood, impact and score columns repeated with no stage word: the assessments in the order they are made.
 ORDINAL_POSITIONS = {2: ("inherent", "residual"), 3: ("inherent", "residual", "target")}
 ASSESSMENT_FIELDS = ("likelihood", "impact_score", "score", "rating")
+# Date columns of the register: a source column headed like one whose values are none of them dates ('Mar 2020',
+# 'Annually') is kept as the user's own column, as typed, rather than a date column of text cells.
+DATE_FIELDS = ("last_reviewed", "date_raised")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class ColumnPlan:
             return f"kept as your own column '{self.header}'"
         if self.field == IGNORE:
             return "left out (mapping file says ignore)"
+        if self.field == ASIDE:
+            return "text beside the table: on the Import report"
         if self.field == "score" and self.stage == "residual":
             return f"{COLUMN_BY_KEY['residual_score'].header}; rates the risk by its band"
         if self.field in COLUMN_BY_KEY:
@@ -135,12 +141,18 @@ def _group_spans(table: RawTable, index: int) -> list[tuple[int, int]]:
     """Return (first column, last column) of each header cell of row `index` that spans several columns but not
     the whole table: in a workbook or Word table its merge; in a text file a text followed by empty cells."""
     width = table.width()
+    below = table.rows[index + 1] if index + 1 < len(table.rows) else []
+    filled = [c for c, v in enumerate(below) if v]
+
+    def over_all(first: int, last: int) -> bool:  # a title over every header (notes may lie beyond the table)
+        return bool(filled) and first <= filled[0] and last >= filled[-1]
+
     found = [(s.column, s.column + s.columns - 1) for s in table.spans
-             if s.row <= index < s.row + s.rows and s.across and s.columns < width and s.row == index]
+             if s.row <= index < s.row + s.rows and s.across and s.columns < width and s.row == index
+             and not over_all(s.column, s.column + s.columns - 1)]
     if found or table.spans:
         return found
     row = table.rows[index]
-    below = table.rows[index + 1] if index + 1 < len(table.rows) else []
     if len([v for v in row if v]) < 2:  # a title over the table, not a row of group headers
         return []
     spans, c = [], 0
@@ -232,6 +244,12 @@ def _all_numbers(table: RawTable, header: Header, position: int) -> bool:
     return bool(values) and sum(1 for v in values if as_number(v) is not None) >= 0.9 * len(values)
 
 
+def _no_dates(table: RawTable, header: Header, position: int) -> bool:
+    values = [strip_footnote(r[position]) for r in table.rows[header.last + 1:]
+              if position < len(r) and r[position] and len({v for v in r if v}) > 1]
+    return bool(values) and not any(as_date(v) is not None for v in values)
+
+
 def _all_arrows(table: RawTable, header: Header, position: int) -> bool:
     values = [r[position] for r in table.rows[header.last + 1:] if position < len(r) and r[position]
               and len({v for v in r if v}) > 1]
@@ -292,7 +310,20 @@ def _headerless(table: RawTable, header: Header, cell: HeaderCell, position: int
             return _Reading(shown, KEEP, "", f"trend arrows of the {stage} assessment")
         if trend_free:
             return _Reading(shown, "trend", "", "no header; its values are trend arrows")
+    if has_values and _beside(table, header, position):
+        return _Reading(shown, ASIDE, "", "no header, to the right of the table's last header, text in few rows")
     return _Reading(shown, KEEP, "", "no header") if has_values else _Reading(shown, None, "", "empty")
+
+
+def _beside(table: RawTable, header: Header, position: int) -> bool:
+    """Return whether the headerless column at `position` holds notes beside the table rather than a column of
+    it: it is to the right of every header, and fewer than half the rows with text in the table have text in it."""
+    if any(cell.text.strip() or cell.copy for cell in header.cells[position:]):
+        return False
+    headed = [i for i, cell in enumerate(header.cells) if cell.text.strip() or cell.copy]
+    rows = [r for r in table.rows[header.last + 1:] if any(r[i] for i in headed if i < len(r))]
+    filled = sum(1 for r in rows if position < len(r) and r[position])
+    return filled * 2 < len(rows)
 
 
 def _by_meaning(table: RawTable, header: Header, position: int, text: str, match: Match) -> _Reading:
@@ -300,6 +331,8 @@ def _by_meaning(table: RawTable, header: Header, position: int, text: str, match
     field_, stage, why = match.field or KEEP, match.stage, match.why
     if field_ in NUMERIC_READINGS and _all_numbers(table, header, position):
         field_, why = NUMERIC_READINGS[field_], f"{why}; its values are numbers"
+    if field_ in DATE_FIELDS and not stage and _no_dates(table, header, position):
+        return _Reading(text, KEEP, "", f"{why}, but none of its values is a date")
     if depth_key(match.position, field_):
         return _Reading(text, depth_key(match.position, field_), match.position,
                         f"{match.stage}: {why}" if match.stage else why)
@@ -343,7 +376,7 @@ def _renamed(reading: _Reading, position: int, plans: Sequence[ColumnPlan], seen
 def _claimed(table: RawTable, header: Header, position: int, reading: _Reading, overridden: bool,
              plans: Sequence[ColumnPlan], claimed: dict[str, int]) -> _Reading:
     """Return `reading` once its field is free: a second Risk-like column takes the Description; else raise."""
-    if reading.field not in claimed or reading.field in (KEEP, IGNORE, "quarter", "trends"):
+    if reading.field not in claimed or reading.field in (KEEP, IGNORE, ASIDE, "quarter", "trends"):
         return reading
     fallback = FALLBACKS.get(str(reading.field))
     if not overridden and fallback and fallback not in claimed:
@@ -397,7 +430,7 @@ def plan_columns(table: RawTable, header: Header, mapping: ImportMapping,
         reading = _claimed(table, header, position, _renamed(reading, position, plans, seen, notes), bool(found),
                            plans, claimed)
         seen.setdefault(reading.text.lower(), position)
-        if reading.field not in (None, KEEP, IGNORE):
+        if reading.field not in (None, KEEP, IGNORE, ASIDE):
             claimed[str(reading.field)] = position
         plans.append(ColumnPlan(position, reading.text, reading.field, reading.stage, reading.why, reading.period))
     _check_mapping_used(table, header, mapping, used, plans)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from workbook.core.errors import ImportSourceError, PeriodError
+from workbook.core.ids import natural_key
 from workbook.core.matrix import Matrix
 from workbook.core.model import column_letter
 from workbook.core.periods import Period
@@ -24,9 +25,10 @@ from workbook.core.schema import (
 )
 from workbook.core.values import as_date, as_number
 from workbook.core.words import plural
-from workbook.importers.cleaning import id_pattern, is_furniture, natural_key, quarter_of, strip_footnote, whole
+from workbook.importers.cleaning import id_pattern, is_furniture, quarter_of, strip_footnote, whole
 from workbook.importers.columns import DEPTH_KEYS, REGISTER_FIELDS, normalise
 from workbook.importers.headers import (
+    ASIDE,
     HEADER_SEARCH_ROWS,
     IGNORE,
     KEEP,
@@ -39,17 +41,27 @@ from workbook.importers.headers import (
     read_header,
 )
 from workbook.importers.ratings import (
-    DEFAULT_BANDS,
     Band,
     band_heading,
     band_of,
+    default_bands,
     is_no_rating,
     rating_word,
     source_scale,
     trend_arrow,
 )
 from workbook.importers.report import Entry
-from workbook.importers.rows import CONTINUATION, DROPPED, HEADING, NOTE, RISK, Group, Grouping, group_rows
+from workbook.importers.rows import (
+    BESIDE,
+    CONTINUATION,
+    DROPPED,
+    HEADING,
+    NOTE,
+    RISK,
+    Group,
+    Grouping,
+    group_rows,
+)
 from workbook.importers.table import RawTable, Span
 
 __all__ = ["IGNORE", "KEEP", "ColumnPlan", "ImportMapping", "Plan", "choose_table", "find_header", "id_pattern",
@@ -174,7 +186,8 @@ class _Planner:
                  period: Period | None):
         self.table, self.header, self.columns, self.mapping = table, header, columns, mapping
         self.report: list[Entry] = []
-        self.by_field = {c.field: c for c in columns if c.field not in (None, KEEP, IGNORE, "quarter", "trends")}
+        self.by_field = {c.field: c for c in columns
+                         if c.field not in (None, KEEP, IGNORE, ASIDE, "quarter", "trends")}
         # (quarter, column) of each quarter column, oldest first
         self.quarters = sorted(((c.period, c) for c in columns if c.field == "quarter" and c.period is not None),
                                key=lambda pc: pc[0])
@@ -240,14 +253,19 @@ class _Planner:
     def groups(self) -> list[Group]:
         positions = {key: plan.position for key, plan in self.by_field.items()}
         heading = [normalise(v) for v in self.table.rows[self.header.last] if v]
-        used = {c.position for c in self.columns if c.field not in (None, IGNORE)}
-        self.grouping = grouping = group_rows(self.table, self.header.last, heading, positions, used)
+        used = {c.position for c in self.columns if c.field not in (None, IGNORE, ASIDE)}
+        aside = {c.position for c in self.columns if c.field == ASIDE}
+        self.grouping = grouping = group_rows(self.table, self.header.last, heading, positions, used, aside)
         self._regroup(grouping.group_columns)
         for index, (kind, what) in sorted(grouping.kinds.items()):
             row = self.table.rows[index]
             text = " | ".join(dict.fromkeys(v for v in row if v))[:200]
-            if kind == NOTE:
+            if kind == NOTE and what == BESIDE:
+                self._beside(index, aside)
+            elif kind == NOTE:
                 self.say("footnote" if what.startswith("footnote") else "skipped", index, None, text, what)
+            elif kind in (RISK, CONTINUATION):
+                self._beside(index, aside)
             elif kind == DROPPED:
                 self.say("dropped", index, None, text, f"{what}: not imported; name its column in a mapping file")
             elif kind == HEADING:
@@ -265,6 +283,15 @@ class _Planner:
                          "read as more of this risk (one line each in its columns)")
         self._say_merges()
         return grouping.groups
+
+    def _beside(self, index: int, aside: set[int]) -> None:
+        """Say each cell of row `index` to the right of the table (notes beside it), so none is lost."""
+        row = self.table.rows[index]
+        for position in sorted(aside):
+            if position < len(row) and row[position]:
+                self.say("note", index, position, row[position][:300], "text to the right of the table, beyond "
+                         "its last header: kept on this sheet (name the column `keep` in a mapping file to make it "
+                         "a column of the register)")
 
     def _heading(self, index: int, text: str) -> None:
         band = band_heading(text)
@@ -324,10 +351,14 @@ class _Planner:
                 "picked the right sheet (--sheet) or file.")
         period = self._period()
         scale = self._scale(groups)
-        bands = tuple(self.bands) or DEFAULT_BANDS[scale]
-        if not self.bands and (self.by_field.keys() & {"score", "likelihood", "impact_score", "previous"}):
+        bands = tuple(self.bands) or default_bands(scale)
+        below = self.table.rows[self.header.last + 1:]
+        quarter_scores = any(plan.position < len(row) and as_number(row[plan.position]) is not None
+                             for _, plan in self.quarters for row in below)
+        if not self.bands and (quarter_scores or self.by_field.keys() & {"score", "likelihood", "impact_score",
+                                                                         "previous"}):
             self.say("note", None, None, "", "score bands: " + ", ".join(
-                f"{b.low}–{b.high} {b.rating}" for b in bands) + f" (riskreg's default for a {scale}×{scale} "
+                f"{b.low:g}–{b.high:g} {b.rating}" for b in bands) + f" (riskreg's default for a {scale}×{scale} "
                 "matrix; give `bands` in a mapping file to use yours)")
         matrix = Matrix(scale)
         risks, history, user = [], [], [c.header for c in self.kept]
@@ -396,8 +427,9 @@ class _Planner:
                 for key in ("likelihood", "impact_score", *POSITION_AXES):
                     number = whole(self.cell(row, key)[0])
                     highest = max(highest, number or 0)
-                score = as_number(self.cell(row, "score")[0])
-                if score and score > 16:
+                scores = [self.cell(row, key)[0] for key in ("score", "previous")]
+                scores += [row[plan.position] for _, plan in self.quarters if plan.position < len(row)]
+                if any((as_number(score) or 0) > 16 for score in scores):  # a quarter column's score too
                     highest = max(highest, 5)
         return 5 if highest > 4 else 4
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from workbook.core.ratings import scale_of
+from workbook.core.ratings import default_bands as core_default_bands, scale_of
 from workbook.core.schema import DEESCALATING, ESCALATING, NEW, NOT_APPLICABLE, UNCHANGED
 
 # Every rating word riskreg writes, most severe first; an import's scale is the ones its source uses.
@@ -47,11 +47,15 @@ class Band:
     rating: str
 
 
-# Default bands where the source gives scores but no bands (a mapping file or band headings replace them).
-DEFAULT_BANDS: dict[int, tuple[Band, ...]] = {
-    4: (Band(9, 16, "High"), Band(5, 8, "Medium"), Band(1, 4, "Low")),
-    5: (Band(15, 25, "High"), Band(6, 14, "Medium"), Band(1, 5, "Low")),
-}
+def default_bands(size: int) -> tuple[Band, ...]:
+    """Return the bands scores are rated by when the source gives scores but no bands (a mapping file or band
+    headings replace them): the register's own default bands (workbook.core.ratings) of a `size` × `size` matrix
+    over the scale an import starts from, so that the heat map shades each imported risk's cell as it is rated."""
+    bands, high = [], float(size * size)
+    for rating, low in core_default_bands(size, source_scale(())):
+        bands.append(Band(low, high, rating))
+        high = low - 1
+    return tuple(bands)
 
 # Trend notations in use -> the register's arrows.
 TREND_WORDS: dict[str, str] = {
@@ -76,7 +80,7 @@ _BAND_EMPTY = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /-]*?)\s*(?:risks?)?\s*[
 
 
 def _key(text: str) -> str:
-    text = " ".join(str(text).lower().replace("\\", "/").split())
+    text = " ".join(str(text).lower().replace("\\", "/").split()).removesuffix(".")  # "High." as typed in a table
     return re.sub(r"\s*/\s*", "/", text).removesuffix(" risk").strip()
 
 

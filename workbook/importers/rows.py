@@ -3,7 +3,7 @@ one risk, decided from the cells and their spans (pure)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from workbook.importers.cleaning import is_footnote, is_furniture
@@ -19,6 +19,7 @@ CONTINUED = " (continued)"  # the name a riskreg board paper gives an appendix r
 HEADING = "heading"
 NOTE = "note"  # repeated header, page furniture, footnote, text around the table
 DROPPED = "dropped"
+BESIDE = "text to the right of the table, beyond its last header: kept on the Import report sheet"
 KINDS = (RISK, CONTINUATION, HEADING, NOTE, DROPPED)
 
 
@@ -99,7 +100,7 @@ def realign(row: list[str], rating_at: int | None) -> list[str] | None:
 
 
 def group_rows(table: RawTable, header_last: int, heading: Sequence[str], positions: Mapping[str, int],
-               used: set[int]) -> Grouping:
+               used: set[int], aside: Set[int] = frozenset()) -> Grouping:
     """Return every row below the header as a risk's rows, a heading or a note: a row continues the risk above
     when none of its ID, name and description is its own (each empty, or copied from a merged cell of that risk)."""
     result = Grouping(group_columns=group_columns(table, header_last + 1, positions))
@@ -126,6 +127,9 @@ def group_rows(table: RawTable, header_last: int, heading: Sequence[str], positi
             band = band_heading(text)
             section = f"band:{band[0]}" if band else f"section:{text}"
             result.kinds[index] = (HEADING, text)
+            continue
+        if not any(row[c] for c in used if c < len(row)) and any(row[c] for c in aside if c < len(row)):
+            result.kinds[index] = (NOTE, BESIDE)
             continue
         if not any(row[c] for c in used if c < len(row)):
             result.kinds[index] = (DROPPED, "its text is only in columns the import leaves out")

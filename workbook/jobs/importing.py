@@ -81,12 +81,13 @@ def import_register(source: Path, output: Path, period: Period | None, *, sheet:
     from workbook.importers.mapping import read_mapping
     from workbook.importers.planner import plan_import
     from workbook.importers.sources import read_tables
-    from workbook.importers.write import fill_trends, plan_register, write_plan
+    from workbook.importers.write import fill_trends, mark_not_collected, plan_register, write_plan
 
     if not dry_run:
         check_writable(output, force=force)
     plan = plan_import(read_tables(source, sheet), period, read_mapping(mapping) if mapping else None)
     fill_trends(plan)
+    mark_not_collected(plan)
     plan.settings.update(settings or {})
     if strict and plan.losses() and not dry_run:
         first = plan.losses()[0]

@@ -28,17 +28,17 @@ class Created:
 
 
 def new_register(path: Path, period: Period, *, force: bool = False, full: bool = False,
-                 settings: Mapping[str, object] | None = None) -> Path:
+                 settings: Mapping[str, object] | None = None, exempt: bool = False) -> Path:
     """Create an empty register workbook reporting `period`, with the Settings values in `settings`; `full` adds
-    the in-depth columns and sheets."""
+    the in-depth columns and sheets, `exempt` the Exempt column (Schedule 12A) and its list."""
     from workbook.xlsx.builder import write_workbook
 
     written: Path = write_workbook(path, settings={**(settings or {}), "period": period.label}, force=force,
-                                   full=full)
+                                   full=full, exempt=exempt)
     return written
 
 
 def create_register(path: Path, period: Period, *, force: bool = False, full: bool = False,
-                    settings: Mapping[str, object] | None = None) -> Created:
+                    settings: Mapping[str, object] | None = None, exempt: bool = False) -> Created:
     """Create an empty register workbook, as `new_register`, and say so."""
-    return Created(new_register(path, period, force=force, full=full, settings=settings), period)
+    return Created(new_register(path, period, force=force, full=full, settings=settings, exempt=exempt), period)

@@ -67,8 +67,32 @@ class Paper:
                          f"{plural(self.forced_errors, 'register error')}.")
         if self.pdf:
             lines.append(f"Wrote {self.pdf}")
+        lines += self.exempt_lines()
         lines += [f"Note: {note}" for note in self.result.notes]
         return lines
+
+    def exempt_lines(self) -> list[str]:
+        """Return what `riskreg paper` says of the exempt appendix written beside the paper, if any."""
+        exempt = self.result.exempt
+        if exempt is None:
+            return []
+        marking = self.content.title_block.marking
+        lines = [f"Wrote {exempt.paper}: the exempt appendix (Schedule 12A), "
+                 f"{plural(exempt.count, 'risk')} left out of the public paper, {exempt.note(marking)}."]
+        return lines + ([f"Wrote {exempt.pdf}"] if exempt.pdf else [])
+
+    def exempt_files(self) -> list[Path]:
+        """Return the exempt appendix and its PDF, when the paper has one."""
+        exempt = self.result.exempt
+        return [] if exempt is None else [exempt.paper] + ([exempt.pdf] if exempt.pdf else [])
+
+    def exempt_sentence(self, files: list[Path]) -> str:
+        """Return what the task pane says of the exempt appendix sent with the paper."""
+        exempt = self.result.exempt
+        assert exempt is not None
+        return (f"Its exempt appendix ({plural(exempt.count, 'risk')} under Schedule 12A, "
+                f"{exempt.note(self.content.title_block.marking)}) is {' and '.join(p.name for p in files)}: keep "
+                "it with the private papers, never the public ones.")
 
     def excel_message(self) -> str:
         """Return what the ribbon's Build board paper says."""
@@ -77,6 +101,10 @@ class Paper:
         default = default_paper_path(self.register_path)
         if self.paper != default:
             note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
+        exempt = self.result.exempt
+        if exempt is not None:
+            note += (f" Its exempt appendix ({plural(exempt.count, 'risk')} under Schedule 12A, "
+                     f"{exempt.note(self.content.title_block.marking)}) was written to {exempt.paper}.")
         return f"Board paper written to {self.paper}.{note}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from workbook.core import checks, trends
@@ -47,16 +48,19 @@ def refresh_trends_file(path: Path) -> trends.Refresh:
 UNKNOWN_RATING_COLOUR = "7F7F7F"  # the chart's grey for a rating the register's scale does not know
 
 
+def fills_edit(refresh: trends.Refresh) -> WorkbookEdit:
+    """Return the edit that fills the empty trend cells History can fill (never an arrow the user typed)."""
+    return WorkbookEdit(cells=tuple(SetCell(REGISTER_SHEET, row, column, arrow)
+                                    for (row, column), arrow in refresh.fills.items()))
+
+
 def trends_edit(refresh: trends.Refresh) -> WorkbookEdit:
-    """Return the edit that fills the empty trend cells History can fill (never an arrow the user typed) and
-    rebuilds the Summary sheet."""
+    """Return the edit that fills the empty trend cells History can fill and rebuilds the Summary sheet."""
     register = refresh.register
     layout = summary_layout(register, refresh.movements, refresh.distribution)
     colours = tuple(known.fill if (known := rating_of(register, rating)) else UNKNOWN_RATING_COLOUR
                     for rating in layout.ratings)
-    return WorkbookEdit(cells=tuple(SetCell(REGISTER_SHEET, row, column, arrow)
-                                    for (row, column), arrow in refresh.fills.items()),
-                        summary=SummarySheet(layout, colours))
+    return replace(fills_edit(refresh), summary=SummarySheet(layout, colours))
 
 
 class TrendsWritten(Written):

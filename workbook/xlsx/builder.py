@@ -30,6 +30,8 @@ from workbook.core.schema import (
     DEFAULT_LISTS,
     DEPTH_COLUMNS,
     DEPTH_LISTS,
+    EXEMPT_COLUMNS,
+    EXEMPT_LISTS,
     MATRIX_BANDS_HEADER,
     MATRIX_GRID_CORNER,
     MATRIX_PRODUCT,
@@ -90,7 +92,7 @@ def trend_headers(period: Period) -> dict[str, str]:
 
 def register_headers(period: Period) -> dict[str, str]:
     """Return every Register column's header, trend headers carrying the quarters up to `period`."""
-    return {c.key: c.header for c in COLUMNS + DEPTH_COLUMNS} | trend_headers(period)
+    return {c.key: c.header for c in COLUMNS + DEPTH_COLUMNS + EXEMPT_COLUMNS} | trend_headers(period)
 
 
 def _footer_text(text: str) -> str:
@@ -371,7 +373,8 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
                    depth_columns: bool = False,
                    actions: Sequence[Mapping[str, object]] = (),
                    appetite: Sequence[Mapping[str, object]] = (), user_columns: Sequence[str] = (),
-                   notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None) -> Workbook:
+                   notes: tuple[str, Sequence[str], Sequence[Sequence[str]]] | None = None,
+                   exempt: bool = False) -> Workbook:
     """Return the register workbook holding `risks` (values by column key), `history` and `settings`.
 
     `full` adds the in-depth columns (inherent and target positions, category, proximity) and the Matrix,
@@ -389,8 +392,10 @@ def build_workbook(risks: Sequence[Mapping[str, object]] = (), history: Sequence
     if full or depth_columns:
         lists = lists | {name: values for name, values in DEPTH_LISTS.items() if name not in lists}
     ratings = lists.get("Ratings") or DEFAULT_LISTS["Ratings"]
-    _register_sheet(wb.active, risks, headers, merged, ratings,
-                    COLUMNS + DEPTH_COLUMNS if full or depth_columns else COLUMNS, user_columns)
+    columns = COLUMNS + DEPTH_COLUMNS if full or depth_columns else COLUMNS
+    if exempt or any(risk.get("exempt") for risk in risks):  # the Exempt column and its Schedule 12A drop-down
+        columns, lists = columns + EXEMPT_COLUMNS, lists | {n: v for n, v in EXEMPT_LISTS.items() if n not in lists}
+    _register_sheet(wb.active, risks, headers, merged, ratings, columns, user_columns)
     lists_sheet = _lists_sheet(wb, lists)
     _history_sheet(wb, history, merged, ratings)
     settings_sheet = _settings_sheet(wb, merged)
@@ -425,10 +430,10 @@ def save(wb: Workbook, path: Path | str, *, force: bool = False) -> Path:
 
 def write_workbook(path: Path | str, risks: Sequence[Mapping[str, object]] = (),
                    history: Sequence[Mapping[str, object]] = (), settings: Mapping[str, object] | None = None,
-                   *, force: bool = False, full: bool = False) -> Path:
+                   *, force: bool = False, full: bool = False, exempt: bool = False) -> Path:
     """Build the register workbook and save it at `path` (the `riskreg new` command)."""
     check_writable(Path(path), force=force)
-    return save(build_workbook(risks, history, settings, full=full), path, force=force)
+    return save(build_workbook(risks, history, settings, full=full, exempt=exempt), path, force=force)
 
 
 def write_register(path: Path | str, register: Register, *, force: bool = False) -> Path:

@@ -1,9 +1,11 @@
-"""The live applier (live_io.apply_edit) on xlwings' remote engine leaves the values the xlsx applier leaves."""
+"""The live applier (live_io.apply_edit) on xlwings' remote engine, and the server's (actions.apply_edit), leave the
+values the xlsx applier leaves."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import shutil
 
@@ -14,9 +16,13 @@ from openpyxl import load_workbook
 from support.remote_actions import apply_actions, values
 
 from addin.ribbon import live_io
+from addin.server import actions
+from addin.server.limits import Limits
+from addin.server.payload import read_payload
 from workbook.core.edit import (
     DATE_STYLE,
     VERY_HIDDEN,
+    AddSheet,
     AppendRows,
     ClearCell,
     MoveCell,
@@ -62,7 +68,9 @@ record_row = st.tuples(st.sampled_from(["quarter 2021/22 Q2", "0123456789abcdef"
 def plans(draw) -> WorkbookEdit:
     headers = ("Key", "Field", "Text")
     record = draw(st.lists(record_row, max_size=3))
+    summary = draw(st.lists(st.lists(text, min_size=1, max_size=3).map(tuple), max_size=3))
     return WorkbookEdit(
+        add_sheets=(AddSheet(SUMMARY_SHEET, tuple(summary), after=REGISTER_SHEET),) if summary else (),
         cells=tuple(draw(st.lists(change, max_size=12))),
         appends=(AppendRows(HISTORY_SHEET, KEYS, tuple(draw(st.lists(history_row, max_size=4))), HISTORY_TABLE,
                             {"reviewed_on": DATE_STYLE}),
@@ -103,21 +111,31 @@ def pristine(tmp_path_factory):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=plans())
-def test_the_live_applier_leaves_the_values_the_xlsx_applier_leaves(edit, pristine, remote, tmp_path_factory):
+def test_the_live_and_server_appliers_leave_the_values_the_xlsx_applier_leaves(edit, pristine, remote,
+                                                                                tmp_path_factory):
     path = tmp_path_factory.mktemp("case") / "register.xlsx"
     shutil.copyfile(pristine, path)
     payload = remote.payload_from_xlsx(path)
+    sent = json.dumps(payload).encode()  # as the client sends it (the remote engine changes `payload` as it goes)
     apply_file(path, edit, output=path.with_name("applied.xlsx"))
     wb = load_workbook(path.with_name("applied.xlsx"))
     book = remote.open(payload)
     live_io.apply_edit(book, edit)
-    after = apply_actions(payload, book.json()["actions"])
-    for sheet in (REGISTER_SHEET, HISTORY_SHEET, TEXT_SHEET):
+    after = apply_actions(json.loads(sent), book.json()["actions"])
+    client = read_payload(sent, [], Limits())
+    answer = actions.Answer(client.sheet_names)
+    actions.apply_edit(answer, edit, client, client.grids())
+    served = apply_actions(json.loads(sent), answer.json()["actions"])
+    for sheet in (REGISTER_SHEET, HISTORY_SHEET, TEXT_SHEET, SUMMARY_SHEET):
         if sheet not in wb.sheetnames:
             assert sheet not in [s["name"] for s in after["sheets"]]
+            assert sheet not in [s["name"] for s in served["sheets"]]
             continue
+        on_file = grid(wb[sheet].iter_rows(values_only=True))
         live = {place: live_text(v) for place, v in grid(values(after, sheet)).items()}
-        assert live == grid(wb[sheet].iter_rows(values_only=True)), sheet
+        assert live == on_file, sheet
+        server = {place: live_text(v) for place, v in grid(values(served, sheet)).items()}
+        assert server == on_file, f"{sheet} (server)"
 
 
 def test_the_live_applier_grows_the_table_and_hides_the_sheet_it_adds(pristine, remote):
@@ -165,3 +183,21 @@ def test_the_live_applier_writes_the_results_sheets_the_xlsx_applier_writes(foun
         live = {place: live_text(v) for place, v in results(values(after, sheet)).items()}
         assert live == results(wb[sheet].iter_rows(values_only=True)), sheet
     assert (SUMMARY_SHEET in wb.sheetnames) == with_trends
+
+
+def test_the_server_applier_grows_the_table_and_hides_the_sheet_it_adds_as_the_live_one_does(pristine, remote):
+    edit = WorkbookEdit(appends=(
+        AppendRows(HISTORY_SHEET, KEYS, ({"risk_id": "CRR01", "period": "2021/22 Q2"},) * 3, HISTORY_TABLE,
+                   new_headers=("Note",)),
+        AppendRows(TEXT_SHEET, {"Key": 1}, ({"Key": "k"},), create_headers=("Key",), create_state=VERY_HIDDEN)))
+    payload = remote.payload_from_xlsx(pristine)
+    client = read_payload(json.dumps(payload).encode(), [], Limits())
+    book = remote.open(payload)
+    live_io.apply_edit(book, edit)
+    answer = actions.Answer(client.sheet_names)
+    assert actions.apply_edit(answer, edit, client, client.grids()) == (
+        "History!A2", "History!B2", "History!A3", "History!B3", "History!A4", "History!B4", "Record!A1", "Record!A2")
+    served, live = answer.json()["actions"], book.json()["actions"]
+    for func in ("resizeTable", "setSheetVisibility", "addSheet"):
+        assert [a["args"] for a in served if a["func"] == func] == [a["args"] for a in live if a["func"] == func], func
+    assert [a["args"] for a in served if a["func"] == "resizeTable"] == [[0, "$A$1:$M$4"]]

@@ -132,15 +132,18 @@ def test_roll_quarter_over_three_quarters_gives_the_workbook_the_cli_gives(serve
         new_period = period.next()
         actions = actions_of(call(server, "roll_quarter", payload, auth, [new_period.label]))
         payload = apply_actions(payload, actions)
-        jobs.roll_quarter(cli_file, new_period, close_with_errors=True)  # as the server closes it
+        rolled = jobs.roll_quarter(cli_file, new_period, close_with_errors=True)  # as the server closes it
         closed[period.label] = dict(ratings)
         period = new_period
 
-        added = 0 if quarter == 0 else 18  # the sample's History already holds its own quarter, 2021/22 Q2
+        # The History sentence is the job's own, the one the CLI prints.
         assert alerts(actions)[0].startswith(
-            f"Rolled register.xlsx from {period.previous().label} to {period.label}: {added} "
-            f"{period.previous().label} rows added to the History sheet"
-            + (" (18 risks already had one, brought up to date from the Register)," if not added else ","))
+            f"Rolled register.xlsx from {period.previous().label} to {period.label}. {rolled.history_line()} The "
+            f"trend columns have moved on: fill in the {period.label} trends, then Validate.")
+        if not quarter:  # the sample's History already holds its own quarter, 2021/22 Q2
+            assert rolled.history_line() == (
+                "History: 0 2021/22 Q2 rows recorded (Source 'rolled'); 18 risks already had a 2021/22 Q2 row, "
+                "brought up to date from the Register: none had a value changed.")
         on_file = payload_from_xlsx(cli_file)
         for sheet in ("Register", "History", "Settings", "Record"):
             assert grid(payload, sheet) == grid(on_file, sheet), f"{sheet} after rolling to {period.label}"

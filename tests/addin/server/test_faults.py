@@ -22,7 +22,7 @@ from support.remote_payload import payload_from_xlsx
 from support.server_process import running_server
 
 from addin.server.config import PAPER_ROLE, ROLL_ROLE
-from addin.server.limits import Limits
+from addin.server.limits import Limits, estimated_seconds
 from addin.server.payload import read_payload
 from workbook import jobs
 
@@ -312,7 +312,7 @@ def test_a_request_whose_client_has_gone_is_dropped_before_it_runs(tmp_path, tok
     payload = payload_from_xlsx(sample_workbook)
     long = json.loads(json.dumps(payload))
     history = values(long, "History")
-    history.extend([["CRR01"] + [""] * (len(history[0]) - 1) for _ in range(20_000)])  # a Validate of some seconds
+    history.extend([[0] * len(history[0]) for _ in range(60_000)])  # junk rows: a Validate of some seconds
     with running_server(env_for(tmp_path, tokens), tmp_path) as server:
         scratch = tmp_path / "scratch"
         first = threading.Thread(target=lambda: post(server, "validate", long))
@@ -325,3 +325,47 @@ def test_a_request_whose_client_has_gone_is_dropped_before_it_runs(tmp_path, tok
         wait_for(lambda: "status=499" in server.log_text(), "the dropped request's log line")
         assert post(server, "validate", payload).status_code == 200
         assert server.log_text().count("script=validate user=api-key status=200") == 2
+
+
+def test_a_request_too_big_for_its_time_limit_is_refused_before_any_work(tmp_path, tokens, sample_workbook):
+    payload = payload_from_xlsx(sample_workbook)
+    cells = sum(len(row) for sheet in payload["sheets"] for row in sheet["values"])
+    about = f"{estimated_seconds(cells, heavy=False):.2g}"
+    with running_server(env_for(tmp_path, tokens, RISKREG_TIME_LIMIT_S="0.001"), tmp_path) as server:
+        assert detail(post(server, "validate", payload)) == (
+            413, f"'validate' on this workbook ({cells:,} cells of values) would take about {about} s, more than this "
+                 "server gives one request (0.001 s): remove the empty or stray rows at the end of its sheets, or ask "
+                 "the server's administrator to raise RISKREG_TIME_LIMIT_S.")
+        wait_for(lambda: "script=validate user=api-key status=413" in server.log_text(), "the request's log line")
+
+
+def test_a_paper_past_its_time_limit_is_stopped_with_its_libreoffice_and_files(tmp_path, tokens, sample_workbook):
+    """The paper's estimate is within the limit, the paper and its PDF are not: the work is ended, LibreOffice with
+    it, the request's folder removed, and the worker answers the next request."""
+    scratch = tmp_path / "scratch"
+    payload = {**payload_from_xlsx(sample_workbook), "args": [True]}
+    with running_server(env_for(tmp_path, tokens, RISKREG_PAPER_TIME_LIMIT_S="1.5"), tmp_path) as server:
+        assert detail(post(server, "build_paper", payload)) == (
+            422, "'build_paper' was stopped after 1.5 s, the most this server gives one request, and nothing was "
+                 "changed: press the button again when the server is less busy, or ask its administrator to raise "
+                 "RISKREG_PAPER_TIME_LIMIT_S.")
+        assert list(scratch.glob("worker-*/*")) == []
+        wait_for(lambda: not processes_in(scratch), "LibreOffice to end")
+        assert post(server, "validate", payload_from_xlsx(sample_workbook)).status_code == 200
+
+
+def test_a_validate_past_its_time_limit_is_stopped_and_the_worker_goes_on(tmp_path, tokens, sample_workbook):
+    """Junk rows cost more than the size estimate (a finding or more per cell): the Validate starts, runs past the
+    limit and is ended in its thread; the same worker then answers the next request."""
+    long = payload_from_xlsx(sample_workbook)
+    history = values(long, "History")
+    history.extend([[0] * len(history[0]) for _ in range(90_000)])
+    cells = sum(len(row) for sheet in long["sheets"] for row in sheet["values"])
+    assert estimated_seconds(cells, heavy=False) < 3
+    with running_server(env_for(tmp_path, tokens, RISKREG_TIME_LIMIT_S="3"), tmp_path) as server:
+        assert detail(post(server, "validate", long)) == (
+            422, "'validate' was stopped after 3 s, the most this server gives one request, and nothing was changed: "
+                 "press the button again when the server is less busy, or ask its administrator to raise "
+                 "RISKREG_TIME_LIMIT_S.")
+        assert list((tmp_path / "scratch").glob("worker-*/*")) == []
+        assert post(server, "validate", payload_from_xlsx(sample_workbook)).status_code == 200

@@ -36,15 +36,20 @@ from addin.cli import cli
     ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_PUBLIC_URL": "riskreg.example"},
      "Error: RISKREG_PUBLIC_URL 'riskreg.example' is not the address users reach the server at: give it as "
      "https://riskreg.example.org (Office requires https)."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_TIME_LIMIT_S": "inf"},
+     "Error: RISKREG_TIME_LIMIT_S must be a number of seconds, e.g. 120 (above 0, at most 3600); found 'inf'."),
+    ({"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": "k" * 30, "RISKREG_PAPER_TIME_LIMIT_S": "-1"},
+     "Error: RISKREG_PAPER_TIME_LIMIT_S must be a number of seconds, e.g. 600 (above 0, at most 7200); found '-1'."),
     ({"RISKREG_API_KEY": "k" * 30},
      "Error: xlwings' remote engine needs a licence key: set XLWINGS_LICENSE_KEY (a commercial key, or "
      "'noncommercial' where the PolyForm Noncommercial licence covers you: see the README, 'Licence')."),
 ], ids=["no-credentials", "short-key", "tenant-without-audience", "unknown-role", "bad-size", "infinite-size",
-        "zero-size", "negative-size", "bad-queue", "no-findings", "bad-public-url", "no-licence-key"])
+        "zero-size", "negative-size", "bad-queue", "no-findings", "bad-public-url", "infinite-time-limit",
+        "negative-paper-time-limit", "no-licence-key"])
 def test_serve_refuses_a_configuration_it_cannot_run(monkeypatch, env, message):
     for name in ("XLWINGS_LICENSE_KEY", "RISKREG_API_KEY", "RISKREG_ENTRA_TENANT_ID", "RISKREG_ENTRA_AUDIENCE",
                  "RISKREG_API_KEY_ROLES", "RISKREG_MAX_BODY_MB", "RISKREG_QUEUE", "RISKREG_MAX_FINDINGS",
-                 "RISKREG_PUBLIC_URL"):
+                 "RISKREG_PUBLIC_URL", "RISKREG_TIME_LIMIT_S", "RISKREG_PAPER_TIME_LIMIT_S"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -41,6 +41,14 @@ def apply(changes):
 HISTORY_ROW = ["CRR01", "2021/22 Q1", "High", "→", 3, 2, 6, None, "recorded"]
 
 
+def NOT_COLLECTED(grids):  # noqa: N802 - a marker: the register was imported from a source without Impact
+    grids["Settings"].append(["Not collected", "Impact", ""])
+
+
+def TRENDS_FROM(grids):  # noqa: N802 - a marker: the source gave no trends before 2021/22 Q2
+    grids["Settings"].append(["Trends recorded from", "2021/22 Q2", ""])
+
+
 def DEPTH(grids):  # noqa: N802 - reads as a marker in the case lists: start from the in-depth register
     grids.clear()
     grids.update(depth_clean())
@@ -326,6 +334,43 @@ SEAL_FAILING.append(
      "If CRR03 was renamed, run `riskreg rename-risk CRR03 CRR09` so that its History, trends and actions carry "
      "over."))
 FAILING += SEAL_FAILING
+FAILING += [
+    # An imported register's source had no Impact column, nor trends before 2021/22 Q2: one warning for each.
+    ("R060", [NOT_COLLECTED, ("Register!D2", None), ("Register!D3", " ")], "Settings!B13",
+     "Impact not collected: the source this register was imported from had no Impact column, so its 2 blank cells "
+     "are not errors. To start collecting it, fill them in and take 'Impact' out of Settings' Not collected."),
+    ("R060", [TRENDS_FROM, ("Register!F2", None), ("Register!G3", None)], "Settings!B13",
+     "Trends before 2021/22 Q2 not collected: the source this register was imported from had no trends for those "
+     "quarters, so its 2 blank trend cells are not errors. Trends are collected from 2021/22 Q2 on; to fill the "
+     "earlier ones too, choose them from the drop-down and clear Settings' Trends recorded from."),
+    # Not collected is that column only; Trends recorded from leaves its own quarter's blank trends errors.
+    ("R001", [NOT_COLLECTED, ("Register!D2", None), ("Register!C2", None)], "Register!C2",
+     "Description is empty. Fill it in: the board paper prints it."),
+    ("R001", [TRENDS_FROM, ("Register!H3", None)], "Register!H3",
+     "Q2 Trending is empty. Choose the direction of travel from the drop-down (New, ↗, →, ↘ or N/A)."),
+]
+
+
+def exempt_column(*values):
+    """Return a change giving the Register an Exempt column (issue 28) holding `values` from row 2 on."""
+    def change(grids):
+        rows = grids["Register"]
+        rows[0].append("Exempt")
+        for row, value in zip(rows[1:], [*values, *[None] * len(rows)]):
+            row.append(value)
+    return change
+
+
+FAILING += [
+    ("R115", [exempt_column(None, "7")], "Register!O3",
+     "Exempt '7' is not a paragraph of Schedule 12A in the Exempt list (Para 1, Para 2, Para 3, Para 4, Para 5, "
+     "Para 6, Para 7). Did you mean 'Para 7'? Leave it blank for a risk the public paper may show, or choose the "
+     "paragraph from the drop-down: an exempt risk goes in the exempt appendix only."),
+    ("R115", [exempt_column("Para 9")], "Register!O2",
+     "Exempt 'Para 9' is not a paragraph of Schedule 12A in the Exempt list (Para 1, Para 2, Para 3, Para 4, "
+     "Para 5, Para 6, Para 7). Leave it blank for a risk the public paper may show, or choose the paragraph from "
+     "the drop-down: an exempt risk goes in the exempt appendix only."),
+]
 
 # Near misses each rule must let through.
 PASSING = [
@@ -387,6 +432,10 @@ PASSING = [
     ("R102", [seal_q1]),
     ("R103", [("Register!N4", "Closed")]),  # closed, not deleted
     ("R104", [lambda g: crr03_renamed_crr09(g, recorded=True)]),  # renamed with riskreg rename-risk
+    ("R060", [NOT_COLLECTED]),  # not collected, but every cell filled in
+    ("R060", [("Register!D2", None)]),  # a register from `riskreg new`: a blank Impact is R001's error
+    ("R001", [NOT_COLLECTED, ("Register!D2", None), TRENDS_FROM, ("Register!F2", None)]),
+    ("R115", [exempt_column("Para 7", None, " ", "Para 3")]),  # blank is a public risk
 ]
 
 

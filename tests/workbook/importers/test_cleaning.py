@@ -1,4 +1,4 @@
-"""Value cleaning: footnote markers, furniture, footnote rows, whole numbers, quarters, natural ID order, ID pattern."""
+"""Value cleaning: footnote markers, furniture, footnote rows, whole numbers, quarters, ID pattern."""
 
 import re
 
@@ -8,7 +8,6 @@ from workbook.importers.cleaning import (
     id_pattern,
     is_footnote,
     is_furniture,
-    natural_key,
     quarter_of,
     strip_footnote,
     whole,
@@ -47,12 +46,6 @@ def test_quarter_of():
     assert quarter_of("22/23 Q1").label == "2022/23 Q1"
     assert quarter_of("Q4 2024/25").label == "2024/25 Q4"
     assert quarter_of("Risk owner") is None
-
-
-def test_ids_sort_as_people_read_them():
-    ids = ["1", "12", "15", "19", "20", "22", "4", "5"]
-    assert sorted(ids, key=natural_key) == ["1", "4", "5", "12", "15", "19", "20", "22"]
-    assert sorted(["SR10", "SR2", "sr1"], key=natural_key) == ["sr1", "SR2", "SR10"]
 
 
 @pytest.mark.parametrize("ids, pattern", [

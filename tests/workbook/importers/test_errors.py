@@ -93,7 +93,7 @@ def test_a_mapping_file_with_an_unknown_field(tmp_path):
     message = refused(tmp_path, source, "--period", "2024/25 Q1", "--mapping", mapping)
     assert message.startswith(f"{mapping}: column 'Risk' = 'title': not a field. Use one of action_due, "
                               "action_owner, action_status, actions, category, controls, date_raised, description, "
-                              "id, ignore, impact, impact_score, inherent_impact, inherent_likelihood, ")
+                              "exempt, id, ignore, impact, impact_score, inherent_impact, inherent_likelihood, ")
 
 
 def test_no_sheet_of_that_name(tmp_path):

@@ -125,7 +125,7 @@ def test_pcc_register_with_original_current_target_and_several_actions(tmp_path,
     assert "Original Likelihood" not in headers  # its values are in the in-depth column
     assert [(r.values["inherent_likelihood"], r.values["target_score"]) for r in register.risks] == \
            [(o[0], t[0] * t[1]) for _, _, o, _, t, _ in PCC_RISKS]
-    assert "score bands: 15–25 High, 6–14 Medium, 1–5 Low" in output
+    assert "score bands: 17–25 High, 9–16 Medium, 1–8 Low" in output
     assert "  E 'Original Likelihood' -> Inherent Likelihood (original: synonym 'likelihood')" in output
     assert "  H 'Current Likelihood' -> Likelihood (synonym 'likelihood')" in output
     assert "  I 'Current Impact' -> Impact Score (synonym 'impact'; its values are numbers)" in output

@@ -1,0 +1,128 @@
+"""Build the public paper and its exempt appendix together: both written, or neither."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_builder import exempt as parting
+from report_builder.content import Distribution, PaperContent, Provenance, build_content, named
+from report_builder.dates import setting_text
+from workbook.core.model import Register
+from workbook.core.trends import Movement
+from workbook.files.atomic import atomic_path
+
+EXEMPT_SUFFIX = "-exempt"
+
+
+def exempt_path(paper: Path) -> Path:
+    """Return where the exempt appendix of the paper (or PDF) at `paper` goes: 'paper.docx' → 'paper-exempt.docx'."""
+    return paper.with_name(f"{paper.stem}{EXEMPT_SUFFIX}{paper.suffix}")
+
+
+@dataclass(frozen=True)
+class ExemptPlan:
+    """What the two documents say: the public paper without the exempt risks, and the exempt appendix."""
+
+    public: PaperContent
+    exempt: PaperContent | None  # the exempt risks' content, under the exempt title and marking; None: none open
+    split: parting.ExemptSplit
+    marking: str
+    marking_set: bool  # False: Settings has no Exempt marking, so the appendix carries the paper's own
+
+    @property
+    def heading(self) -> str:
+        return "The exempt risks in full"
+
+    @property
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        """Return the appendix's opening paragraphs (text, style): why it is exempt, and which risks it holds."""
+        assert self.exempt is not None
+        names = self.split.exempt.by_id()
+        risks = [named(row.risk_id, names[row.risk_id].name) for row in self.exempt.appendix_rows]
+        return ((self.split.statement, "Normal"),
+                *((line, "ListBullet") for line in self.split.descriptions()),
+                ("The risks in this appendix, most severe first:", "Normal"),
+                *((risk, "ListBullet") for risk in risks))
+
+
+@dataclass(frozen=True)
+class ExemptAppendix:
+    """The exempt appendix written beside the paper."""
+
+    paper: Path
+    pdf: Path | None
+    plan: ExemptPlan
+
+    @property
+    def count(self) -> int:
+        return len(self.plan.split.withheld)
+
+    def note(self, paper_marking: str) -> str:
+        """Return what the output says of the appendix's marking."""
+        if self.plan.marking_set:
+            return f"marked {self.plan.marking}"
+        return (f"marked {paper_marking}, the paper's own marking: Settings has no Exempt marking (set one to mark "
+                "the exempt appendix higher)")
+
+
+def exempt_plan(register: Register, current: Register, movements: Sequence[Movement],
+                distribution: Sequence[Distribution], errors: Sequence, provenance: Provenance,
+                positions: bool) -> ExemptPlan | None:
+    """Return the two documents' content when the register has open exempt risks, None when it has none.
+
+    Exemption is read from `current`, the register as it is now (the same as `register` unless a past quarter's
+    paper is built): a risk marked exempt is left out of every public paper built from then on."""
+    split = parting.split(register, parting.exempt_ids(current))
+    if split is None:
+        return None
+    ids = split.ids
+    shown, withheld_errors = parting.public_findings(errors, split.exempt)
+    public = build_content(split.public, movements=parting.public_movements(movements, ids),
+                           distribution=distribution, provenance=provenance, forced_errors=shown,
+                           positions=positions, withheld=split.withheld, exempt_note=split.sentence)
+    if withheld_errors:
+        public = dataclasses.replace(public, data_quality=parting.public_data_quality(
+            shown, withheld_errors, public.uncounted, appendix=bool(split.withheld)))
+    if not split.withheld:  # only closed exempt risks: the public paper leaves them out, and no appendix is due
+        return ExemptPlan(public, None, split, "", False)
+    content = build_content(split.exempt, movements=[m for m in movements if m.risk_id in ids],
+                            provenance=provenance, forced_errors=withheld_errors)
+    own = setting_text(current.setting("exempt_marking")).upper()
+    parting.check_marking(current, own, public.title_block.marking)
+    marking = own or public.title_block.marking
+    block = dataclasses.replace(content.title_block, marking=marking,
+                                title=f"Exempt appendix: {content.title_block.title}")
+    return ExemptPlan(public, dataclasses.replace(content, title_block=block), split, marking, bool(own))
+
+
+def write_both(plan: ExemptPlan, template: Path, output: Path, render_public: Callable[[PaperContent, Path], object],
+               stamp: Callable[[Path], None]) -> None:
+    """Write the public paper at `output` and the exempt appendix beside it: if either fails, neither is left (an
+    earlier exempt appendix is put back as it was)."""
+    from report_builder.exempt_render import render_exempt
+
+    target = exempt_path(output)
+    before = target.read_bytes() if target.is_file() else None
+    times = (target.stat().st_atime, target.stat().st_mtime) if before is not None else None
+    committed = False
+    try:
+        with atomic_path(output) as temp:
+            render_public(plan.public, temp)
+            with atomic_path(target) as exempt_temp:
+                assert plan.exempt is not None
+                render_exempt(plan.exempt, template, exempt_temp, plan.lines, plan.heading)
+                stamp(exempt_temp)
+            committed = True
+    except BaseException:
+        if committed:  # the paper could not be put in place after its appendix was
+            if before is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(before)
+                if times:
+                    os.utime(target, times)
+        raise

@@ -1,0 +1,113 @@
+"""Joint paper: one paper for a committee that receives several registers (a force's and its commissioner's),
+from the files given or from the list a register's Settings name under 'Joint registers'."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbook.core.errors import RiskregError
+from workbook.core.model import address
+from workbook.core.periods import Period
+from workbook.core.schema import SETTINGS_SHEET
+from workbook.core.words import plural
+from workbook.jobs.common import writing
+
+if TYPE_CHECKING:
+    from report_builder.joint_build import JointResult
+
+# The Settings row naming the registers that go with this one in its joint paper: a label riskreg's own Settings
+# table does not use, so a register without it reads as before.
+JOINT_SETTING = "Joint registers"
+SEPARATORS = re.compile(r"[;\n]")
+
+
+class JointRequestError(RiskregError):
+    """What was asked of a joint paper cannot be done: the Settings sheet's 'Joint registers' row is missing, empty
+    or names a file that is not there, or an option only one register's paper has was given."""
+
+
+def joint_names(grid: Sequence[Sequence[object]] | None) -> tuple[int, list[str]]:
+    """Return the Settings row holding 'Joint registers' (0 when none) and the file names it lists (pure)."""
+    for number, row in enumerate(grid or [], start=1):
+        if row and isinstance(row[0], str) and row[0].strip().casefold() == JOINT_SETTING.casefold():
+            value = row[1] if len(row) > 1 and isinstance(row[1], str) else ""
+            return number, [name.strip() for name in SEPARATORS.split(value) if name.strip()]
+    return 0, []
+
+
+def joint_register_paths(workbook: Path) -> list[Path]:
+    """Return `workbook` and the registers its Settings list under 'Joint registers' (relative to its folder)."""
+    from workbook.xlsx.reader import load_grids
+
+    row, names = joint_names(load_grids(workbook).get(SETTINGS_SHEET))
+    if not names:
+        where = (f"cell {address(SETTINGS_SHEET, row, 2)} ({JOINT_SETTING}) is empty" if row else
+                 f"the {SETTINGS_SHEET} sheet has no row labelled {JOINT_SETTING}")
+        raise JointRequestError(
+            f"{workbook}: {where}, so there are no registers to join. Name the other registers' files in column B "
+            f"of a {SETTINGS_SHEET} row labelled {JOINT_SETTING} (relative to this workbook's folder, separated "
+            f"by semicolons), or name every register on the command line.")
+    paths = [workbook]
+    for name in names:
+        path = workbook.parent / name
+        if not path.is_file():
+            raise JointRequestError(
+                f"{workbook}: cell {address(SETTINGS_SHEET, row, 2)} ({JOINT_SETTING}) names {name!r}, but there is "
+                f"no file {path}. Correct the name (relative to this workbook's folder), or move the register "
+                "there.")
+        paths.append(path)
+    return paths
+
+
+def default_joint_path(first: Path, period: Period | None = None) -> Path:
+    """Return where the joint paper goes when no name is given: beside the first register, named after it."""
+    quarter = f" {period.label.replace('/', '-')}" if period is not None else ""
+    return first.with_name(f"{first.stem} joint paper{quarter}.docx")
+
+
+@dataclass(frozen=True)
+class JointPaper:
+    """A joint paper written, and the sentences about it."""
+
+    result: JointResult
+
+    @property
+    def paper(self) -> Path:
+        return self.result.paper
+
+    def lines(self) -> list[str]:
+        """Return what `riskreg paper` prints for a joint paper."""
+        joint = self.result.content
+        each = "; ".join(f"{b.name} ({b.source}) {plural(b.content.risk_count, 'risk')}, "
+                         f"{len(b.content.attention)} for the Committee's attention" for b in joint.bodies)
+        lines = [f"Wrote {self.paper}: {joint.title}, marked {joint.marking}, {plural(joint.bodies, 'register')}: "
+                 f"{each}."]
+        flawed = [f"{b.source} ({plural(n, 'error')})" for b, n in zip(joint.bodies, self.result.forced_errors) if n]
+        if flawed:
+            lines.append(f"Note: built with --force; the paper carries a data-quality note naming "
+                         f"{', '.join(flawed)}.")
+        if self.result.pdf:
+            lines.append(f"Wrote {self.result.pdf}")
+        return lines
+
+
+def build_joint_paper(registers: Sequence[Path], output: Path | None = None, *, template: Path | None = None,
+                      force: bool = False, pdf: bool = False, overwrite: bool = False,
+                      period: Period | None = None, from_settings: bool = False,
+                      positions: bool = False) -> JointPaper:
+    """Write one paper for `registers` (or, `from_settings`, for the first and those its Settings list)."""
+    from report_builder.joint_build import build_joint_paper as build
+
+    if positions:
+        raise JointRequestError("--positions is for one register's paper; build each register's paper for its "
+                                "positions table.")
+    paths = joint_register_paths(Path(registers[0])) + [Path(p) for p in registers[1:]] if from_settings \
+        else [Path(p) for p in registers]
+    target = output or default_joint_path(paths[0], period)
+    with writing(target if target.suffix.lower() == ".docx" else None):
+        return JointPaper(build(paths, target, template=template, force=force, pdf=pdf, overwrite=overwrite,
+                                period=period))
