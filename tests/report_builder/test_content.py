@@ -266,11 +266,11 @@ def test_a_name_ending_in_a_full_stop_is_not_followed_by_more_sentence():
 def test_risk_ids_with_numbers_are_in_the_order_people_read_them(content, register_factory, rows):
     """R2 before R10: the appendix, the movement table and sentences, and the heat map's cells sort IDs naturally."""
     from report_builder.charts import heat_cells
-    from report_builder.content import Movement
+    from support.movements import movement
 
     ids = [f"R{n}" for n in (12, 10, 2, 11, 1, 9, 3, 8, 4, 7, 5, 6)]
     risks = [[risk_id, f"Risk {risk_id}", *rows[3][2:5], "→", "→", "→", "Medium", "Open"] for risk_id in ids]
-    moves = [Movement("unchanged", i, f"Risk {i}", "↗", "→") for i in ids]
+    moves = [movement("unchanged", i, f"Risk {i}", "↗", "→") for i in ids]
     paper = content(register_factory(rows=risks), movements=moves)
     natural = [f"R{n}" for n in range(1, 13)]
     assert [row.risk_id for row in paper.appendix_rows] == natural
