@@ -513,7 +513,7 @@ HELP: tuple[Help, ...] = (
     Help(("has no table. riskreg imports the register table",),
          "The Word document has no table; riskreg imports a paper's appendix table.",
          "Check you picked the right document."),
-    Help(("the document has ‹number› table",),
+    Help(("the document has ‹…›; give --sheet",),
          "`--sheet` names a table number the document does not have.", "Give a table number the message offers."),
     Help(("is the tab-separated register export, read exactly by its headers",),
          "`--dry-run` and `--strict` are for other layouts; the export is read exactly, so they have nothing to "

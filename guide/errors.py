@@ -112,8 +112,8 @@ def _sites(root: Path) -> tuple[Site, ...]:
                 given = [k.value for k in call.keywords if k.arg == "message"]
                 message = call.args[0] if call.args else given[0] if given else None
             literal = isinstance(message, (ast.Constant, ast.JoinedStr))
-            text = _template(message, namespace, local) if literal else \
-                f"‹{ast.unparse(message) if message is not None else 'no message'}›"  # type: ignore[arg-type]
+            text = _template(message, namespace, local) if isinstance(message, (ast.Constant, ast.JoinedStr)) else \
+                f"‹{ast.unparse(message) if message is not None else 'no message'}›"
             found.append(Site(module, call.lineno, name, text, literal))
         if module.startswith("addin/server/"):
             found += _answers(module, tree, namespace)
@@ -234,10 +234,11 @@ class Constants:
         self.trees = trees
         self.done: dict[str, dict] = {}
 
-    def of(self, module: str) -> dict:
+    def of(self, module: str) -> dict[str, object]:
         if module in self.done:
             return self.done[module]
-        self.done[module] = values = {}
+        values: dict[str, object] = {}
+        self.done[module] = values
         tree = self.trees.get(module)
         if tree is None:
             return values
@@ -249,10 +250,11 @@ class Constants:
                     imported = self.of(source) if source else {}
                     if alias.name in imported:
                         values[alias.asname or alias.name] = imported[alias.name]
+            assigned = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
             targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
                 node, ast.AnnAssign) and node.value else []
-            if len(targets) == 1 and isinstance(targets[0], ast.Name):
-                value = Constants.evaluate(node.value, values)  # type: ignore[union-attr]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and assigned is not None:
+                value = Constants.evaluate(assigned, values)
                 if value is not None:
                     values[targets[0].id] = value
         return values

@@ -268,8 +268,11 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     libraries_ready()
     chosen = Path(template) if template else BOARD_PAPER
     if plan is not None and plan.exempt is not None:
-        write_both(plan, chosen, output, lambda c, t: (render(c, chosen, t), _stamp_as_written(t)),
-                   _stamp_as_written)
+        def write_paper(paper: PaperContent, target: Path) -> None:
+            render(paper, chosen, target)
+            _stamp_as_written(target)
+
+        write_both(plan, chosen, output, write_paper, _stamp_as_written)
     else:
         with atomic_path(output) as temp:
             render(content, chosen, temp)

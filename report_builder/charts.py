@@ -17,6 +17,7 @@ from workbook.core import palette
 from workbook.core.ids import natural_key
 from workbook.core.ratings import default_band
 from workbook.core.schema import RATINGS, Rating
+from workbook.core.words import plural
 
 # Up to this many risks each matrix cell names all of its risks; a larger register's counts them, and a table
 # below the grid names the risks of each cell.
@@ -56,7 +57,7 @@ def _count_words(counts: dict[str, int], ratings: Sequence[Rating] = RATINGS) ->
 def distribution_alt_text(distribution: Sequence[Distribution], ratings: Sequence[Rating] = RATINGS) -> str:
     """Return what the ratings chart shows, in words: each quarter's count of open risks by rating (the
     register's scale, most severe first)."""
-    quarters = "; ".join(f"{d.period}: {_plural(sum(int(v) for v in d.counts.values()), 'open risk')}, "
+    quarters = "; ".join(f"{d.period}: {plural(sum(int(v) for v in d.counts.values()), 'open risk')}, "
                          f"{_count_words(dict(d.counts), ratings)}" for d in distribution)
     return f"Stacked column chart of open risks by residual rating, one column per quarter. {quarters}."
 
@@ -209,10 +210,6 @@ def zone(likelihood: int, impact: int, scale: int, ratings: Bands | None = None)
     return default_band(likelihood, impact, scale)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _grid(lines_of, scale: int, ratings: Bands | None) -> list[list[HeatCell]]:
     """Return the matrix rows, highest impact first, each cell with its band and `lines_of(cell)`."""
     return [[HeatCell(likelihood, impact, zone(likelihood, impact, scale, ratings), lines_of((likelihood, impact)))
@@ -243,7 +240,7 @@ def heat_cells(points: Sequence[HeatPoint], scale: int,
     def lines(cell):
         group = sorted(cells.get(cell, ()), key=lambda p: natural_key(p.risk_id))
         if counted:
-            return (_plural(len(group), "risk"),) if group else ()
+            return (plural(len(group), "risk"),) if group else ()
         return tuple(map(_label, group))
     return _grid(lines, scale, ratings)
 
@@ -288,9 +285,9 @@ def heat_map_alt_text(points: Sequence[HeatPoint], scale: int,
                       ratings: Bands | None = None) -> str:
     """Return what the heat map says, in words: the risks in each rating band."""
     moved = sum(1 for p in points if p.before and p.before != p.after)
-    return (f"Likelihood by impact matrix of {_plural(len(points), 'scored open risk')} on a {scale} by {scale} "
+    return (f"Likelihood by impact matrix of {plural(len(points), 'scored open risk')} on a {scale} by {scale} "
             f"scale: {_band_counts([p.after for p in points], scale, ratings)} by score band; "
-            f"{_plural(moved, 'risk')} moved cell since last quarter.")
+            f"{plural(moved, 'risk')} moved cell since last quarter.")
 
 
 def movement_alt_text(points: Sequence[MovementPoint], scale: int,
@@ -301,7 +298,7 @@ def movement_alt_text(points: Sequence[MovementPoint], scale: int,
              for position in POSITION_MARKS if any(p.position == position for p in points)]
     said = "; ".join(parts)
     return (f"Likelihood by impact matrix of the inherent, residual and target positions of "
-            f"{_plural(risks, 'open risk')} on a {scale} by {scale} scale, by score band. "
+            f"{plural(risks, 'open risk')} on a {scale} by {scale} scale, by score band. "
             f"{said[:1].upper()}{said[1:]}.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from report_builder import attention, depth_content
 from report_builder.dates import date_text, setting_text
@@ -19,7 +20,7 @@ from workbook.core.renames import risk_now
 from workbook.core.rollover import CLOSED_WITH_ERRORS_FIELD
 from workbook.core.schema import (COLUMN_BY_KEY, DEESCALATING, DEPTH_COLUMNS, ESCALATING, OPTIONAL_COLUMNS, RATINGS,
                                   SETTING_BY_KEY, SETTINGS_SHEET, TRENDS, UNCHANGED, Rating)
-from workbook.core.trends import entry_periods
+from workbook.core.trends import Movement, entry_periods
 from workbook.core.values import as_date, matrix_cell, score_scale
 from workbook.core.words import number_text, plural
 
@@ -59,18 +60,6 @@ def paragraphs(text: str) -> Text:
         else:
             result.append(Para(line))
     return tuple(result)
-
-
-@dataclass(frozen=True)
-class Movement:
-    """One risk's movement this period, as the trends module reports it."""
-
-    kind: str  # one of MOVEMENT_KINDS
-    risk_id: str
-    name: str
-    before: str = ""  # last period's trend symbol (or rating for closed risks)
-    after: str = ""  # this period's
-    removed: bool = False  # a closed risk whose row was deleted from the Register, not closed
 
 
 @dataclass(frozen=True)
@@ -625,7 +614,15 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     )
 
 
-def changes_content(register: Register) -> dict[str, object]:
+class ChangesContent(TypedDict):
+    """The PaperContent fields of the changes since the last paper."""
+
+    changes: tuple[RiskChanges, ...]
+    changes_since: str
+    stale: tuple[str, ...]
+
+
+def changes_content(register: Register) -> ChangesContent:
     """Return the paper's changes since the last paper and its stale controls, as PaperContent fields."""
     last = register.period.previous()
     recorded = any(entry.fingerprint and entry.period.strip() == last.label for entry in register.history)

@@ -12,6 +12,7 @@ from workbook.core.model import Register, Risk, SheetRow
 from workbook.core.ratings import rating_of
 from workbook.core.schema import POSITION_KEYS, POSITIONS, Rating
 from workbook.core.values import matrix_cell, score_scale
+from workbook.core.words import plural
 
 OUTSIDE_APPETITE = "Outside appetite"
 POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
@@ -137,7 +138,7 @@ def outside_appetite_ids(register: Register) -> set[str]:
 def _action_row(register: Register, action: SheetRow, names: dict[str, str]) -> ActionRow | None:
     days = depth.overdue(register, action)
     if days is not None:
-        state = f"Overdue by {days} day{'s' if days != 1 else ''}"
+        state = f"Overdue by {plural(days, 'day')}"
     elif depth.due_next_quarter(register, action):
         state = "Due next quarter"
     else:

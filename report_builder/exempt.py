@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from report_builder.content import Movement, data_quality_lines
+from report_builder.content import data_quality_lines
 from workbook.core.errors import RegisterFormatError
 from workbook.core.findings import quoted
 from workbook.core.model import Register, Risk, address, as_text
 from workbook.core.renames import RISK, renames
 from workbook.core.schema import SCHEDULE_12A, SETTINGS_SHEET
-from workbook.core.trends import allowed
+from workbook.core.trends import Movement, allowed
 from workbook.core.words import is_are, plural
 
 PARAGRAPH = re.compile(r"^Para (\d+)$")

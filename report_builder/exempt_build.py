@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_builder import exempt as parting
-from report_builder.content import Distribution, Movement, PaperContent, Provenance, build_content, named
+from report_builder.content import Distribution, PaperContent, Provenance, build_content, named
 from report_builder.dates import setting_text
 from workbook.core.model import Register
+from workbook.core.trends import Movement
 from workbook.files.atomic import atomic_path
 
 EXEMPT_SUFFIX = "-exempt"

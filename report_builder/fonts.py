@@ -41,7 +41,7 @@ def pdf_fonts(pdf: Path) -> list[str]:
     with pikepdf.open(pdf) as document:
         seen: set = set()
         for page in document.pages:
-            fonts = page.obj.get("/Resources", {}).get("/Font", {})
+            fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
             for font in fonts.values() if hasattr(fonts, "values") else ():
                 if font.objgen in seen:
                     continue

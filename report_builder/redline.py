@@ -22,7 +22,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 def sentences(text: str) -> list[str]:
     """Return `text` as sentences: each line (a list item's bullet dropped) split after its full stops."""
-    found = []
+    found: list[str] = []
     for line in text.replace("\r\n", "\n").split("\n"):
         line = line.strip().removeprefix("•").strip()
         found.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from report_builder import appendix, attention, charts, depth_content, redline, wordml
@@ -112,13 +112,13 @@ def _syntax_error(path: Path, env, error) -> TemplateError:
             env.parse(text)
         except TemplateSyntaxError as exc:
             return TemplateError(
-                f"{path.name}: broken placeholder tag in the paragraph \"{text.strip()}\": {exc.message.rstrip('.')}. "
+                f"{path.name}: broken placeholder tag in the paragraph \"{text.strip()}\": {(exc.message or '').rstrip('.')}. "
                 f"Placeholders are written {{{{ name }}}}; see {PLACEHOLDERS_DOC} for the names.")
     return TemplateError(f"{path.name}: broken placeholder tag: {error.message.rstrip('.')}. Check that every "
                          f"{{% if %}} has its {{% endif %}}; see {PLACEHOLDERS_DOC}.")
 
 
-def _open_template(path: Path, context: dict[str, str]):
+def _open_template(path: Path, context: Mapping[str, object]):
     """Return the docxtpl template at `path`, rendered with `context` in a sandbox; raise naming bad tags."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
@@ -149,14 +149,14 @@ def _open_template(path: Path, context: dict[str, str]):
     except TemplateSyntaxError as exc:
         raise _syntax_error(path, env, exc) from None
     except JinjaError as exc:
-        raise TemplateError(f"{path.name}: placeholder error: {exc.message.rstrip('.')}. See {PLACEHOLDERS_DOC}.") from None
+        raise TemplateError(f"{path.name}: placeholder error: {(exc.message or '').rstrip('.')}. See {PLACEHOLDERS_DOC}.") from None
     except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. {% if risk_count > 'ten' %}: a tag's own mistake
         raise TemplateError(f"{path.name}: placeholder error: {exc}. Counts are numbers and other placeholders "
                             f"text; see {PLACEHOLDERS_DOC}.") from None
     return template
 
 
-def _undeclared(template, env, context: dict[str, str]) -> set[str]:
+def _undeclared(template, env, context: Mapping[str, object]) -> set[str]:
     """Return the placeholders of the body, headers and footers that `context` lacks.
 
     What docxtpl's get_undeclared_template_variables finds, read from the document already open rather than from
@@ -289,11 +289,12 @@ def _simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths_
         last = index == len(rows) - 1 or not small
         fill = fills[index] if index < len(fills) else None
         for column, (tc, value) in enumerate(zip(tr.findall(_w("tc")), values)):
-            shaded = fill is not None and fill[0] == column
-            if shaded:
-                _shade(tc, fill[1])
+            shaded = fill if fill is not None and fill[0] == column else None
+            if shaded is not None:
+                _shade(tc, shaded[1])
             # keep-with-next on all rows but the last keeps a small table on one page
-            _fill_cell(tc, [_paragraph(value, "TableText", bold=shaded, colour=fill[2] if shaded else None,
+            _fill_cell(tc, [_paragraph(value, "TableText", bold=shaded is not None,
+                                       colour=shaded[2] if shaded is not None else None,
                                        keep_next=not last, arrow_size_pt=arrow_size_pt)])
     return tbl
 
@@ -677,8 +678,8 @@ def _set_properties(document, content: PaperContent) -> None:
         "identifier": content.identifier,
         "comments": provenance.sentence if provenance else "",
         "keywords": "; ".join(filter(None, (
-            "risk register", block.period, provenance and f"register {provenance.file_name}",
-            provenance and f"sha256 {provenance.short_sha}"))),
+            "risk register", block.period, f"register {provenance.file_name}" if provenance else None,
+            f"sha256 {provenance.short_sha}" if provenance else None))),
     }
     props = document.core_properties
     for name, value in values.items():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from report_builder.content import Distribution, Movement
+from report_builder.content import Distribution
 from workbook.core.model import Register
+from workbook.core.trends import Movement
 
 
 def error_findings(register: Register) -> list:
@@ -15,27 +16,12 @@ def error_findings(register: Register) -> list:
     return check(register, ERROR_RULES)
 
 
-# The trends module's group names, as the content module spells the movement kinds.
-KIND_OF_GROUP = {"new": "new", "escalated": "escalated", "de_escalated": "de-escalated",
-                 "unchanged": "unchanged", "closed": "closed"}
-
-
 def movements_of(register: Register) -> tuple[list[Movement], list[Distribution]]:
-    """Return this period's movements (with last and this period's trend) and each period's rating counts."""
+    """Return this period's movements, in the order a paper lists their groups, and each period's rating counts."""
     from workbook.core import trends
 
     found = trends.movements(register)
-    computed = trends.compute_trends(register)
-    movements = []
-    for group, kind in KIND_OF_GROUP.items():
-        for m in getattr(found, group):
-            if kind == "closed":
-                before, after = m.previous_rating, ""
-            else:
-                arrows = computed.get(m.risk_id, ())
-                before = arrows[-2].value if len(arrows) > 1 else ""
-                after = m.trend
-            movements.append(Movement(kind, m.risk_id, m.name, before, after, m.note == trends.REMOVED_NOTE))
+    movements = [m for _, group in found.groups() for m in group]
     distribution = [Distribution(period, dict(counts))
                     for period, counts in trends.rating_distribution(register).items()]
     return movements, distribution

@@ -280,7 +280,7 @@ def build(target: Path = BOARD_PAPER) -> Path:
     props.language = LANGUAGE
     props.revision = 1
     drop_blank_thumbnail(doc)
-    doc.save(target)
+    doc.save(str(target))
     return target
 
 

@@ -20,7 +20,7 @@ def validate(book=None) -> None:
     book = book if book is not None else live_io.active_book()
     with live_io.progress(book, "Risk Register: checking the register…"):
         validation = jobs.validate(live_io.read_register(book))
-        live_io.write_findings(book, validation.findings, validation.summary)
+        live_io.apply_edit(book, jobs.findings_edit(validation))
     summary = validation.summary
     live_io.message(book, f"{summary} — see the Validation sheet." if validation.findings else summary)
 
@@ -30,8 +30,7 @@ def refresh_trends(book=None) -> None:
     book = book if book is not None else live_io.active_book()
     with live_io.progress(book, "Risk Register: working out trends…"):
         refresh = jobs.refresh_trends(live_io.read_register(book))
-        live_io.apply_edit(book, jobs.fills_edit(refresh))
-        live_io.write_summary(book, refresh.register, refresh.movements, refresh.distribution)
+        live_io.apply_edit(book, jobs.trends_edit(refresh))
     live_io.message(book, jobs.trends_message(refresh))
 
 

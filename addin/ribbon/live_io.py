@@ -17,17 +17,27 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from workbook.core.edit import DATE_STYLE, VISIBLE, AppendRows, CellChange, MoveCell, SetCell, WorkbookEdit
+from workbook.core.edit import (
+    DATE_STYLE,
+    VISIBLE,
+    AppendRows,
+    CellChange,
+    MoveCell,
+    SetCell,
+    SummarySheet,
+    ValidationSheet,
+    WorkbookEdit,
+)
 from workbook.core.errors import OutputError, RegisterFormatError
-from workbook.core.findings import SEVERITY_FILLS, split_address
+from workbook.core.findings import split_address
 from workbook.core.layout import register_from_grids
 from workbook.core.model import Register, column_letter
 from workbook.core.model import address as cell_address
 from workbook.core.result_sheets import (
     REGISTER_SHEETS,
+    mark_fills,
     previous_marks,
     restored_fill,
-    summary_rows,
     validation_rows,
 )
 from workbook.core.schema import REGISTER_SHEET, REGISTER_TABLE, SUMMARY_SHEET, VALIDATION_SHEET
@@ -322,36 +332,26 @@ def log_bug(book, action: str, error: BaseException, now: dt.datetime | None = N
 # The sheet has the layout `validate --write` gives it (workbook/core/result_sheets.py), so either can clear the other's
 # marks. What the ribbon cannot do without a call per cell: hyperlinks, cell notes, reading a cell's fill.
 
-SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
-
-
-def highlight(severity: str) -> str:
-    return "#" + SEVERITY_FILLS.get(severity, SEVERITY_FILLS["error"])
-
-
-def write_findings(book, findings: Sequence, summary: str) -> None:
-    """Write the Validation sheet in one write and move the highlights from the last run's cells to this run's."""
-    previous = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET))
+def _validate(book, validation: ValidationSheet, marks: Mapping[str, str]) -> list[str]:
+    """Write the Validation sheet in one write and move the highlights from the last run's cells (`marks`: cell ->
+    fill before) to this run's, in one batch of fills; return the cells whose fill it set, each once, the last
+    run's first, then in the findings' order."""
+    findings = validation.findings
     # A cell marked last time keeps the fill it had before that; for others the ribbon cannot read it cheaply.
-    before = {f.cell: previous.get(f.cell, "none") for f in findings if f.cell}
-    rows = validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
+    before = {f.cell: marks.get(f.cell, "none") for f in findings if f.cell}
+    rows = validation_rows(findings, validation.summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
     write_sheet(book, VALIDATION_SHEET, rows, after=REGISTER_SHEET)
-    fills: dict[str, str | None] = {cell: restored_fill(spec) for cell, spec in previous.items()}
-    rank = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
-    for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):
-        if finding.cell:
-            fills[finding.cell] = highlight(finding.severity)
-    paint(book, fills)
+    paint(book, mark_fills(marks, findings))
+    return list(dict.fromkeys([*marks, *(f.cell for f in findings if f.cell)]))
 
 
 # --- trends: the Summary sheet and empty trend cells ----------------------------------------------------
 
 
-def write_summary(book, register: Register, moves, counts) -> None:
-    """Rebuild the Summary sheet in one write."""
+def _summary(book, summary: SummarySheet) -> None:
+    """Rebuild the Summary sheet in one write (no chart: the ribbon draws none)."""
     after = VALIDATION_SHEET if VALIDATION_SHEET in sheet_names(book) else REGISTER_SHEET
-    write_sheet(book, SUMMARY_SHEET, summary_rows(register, moves, counts, WRITTEN_BY, dt.datetime.now()).rows,
-                after=after)
+    write_sheet(book, SUMMARY_SHEET, summary.layout.signed(WRITTEN_BY, dt.datetime.now()).rows, after=after)
 
 
 # --- files beside the workbook ------------------------------------------------------------------------
@@ -455,8 +455,9 @@ NUMBER_FORMATS = {DATE_STYLE: "dd/mm/yyyy"}
 def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
     """Carry `edit` out on the live workbook, in bulk: one read per sheet it changes, one write per rectangle of
     cells; return the address of every cell written. The values it leaves are those the xlsx applier leaves."""
-    if edit.clear_finding_marks:
-        marks = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET))
+    marks = previous_marks(read_grids(book, [VALIDATION_SHEET]).get(VALIDATION_SHEET)) \
+        if edit.clear_finding_marks else {}
+    if marks and edit.validation is None:  # with a Validation sheet, the old marks go in the same batch as the new
         paint(book, {cell: restored_fill(spec) for cell, spec in marks.items()})
     present = set(sheet_names(book))
     for name in edit.remove_sheets:
@@ -483,6 +484,11 @@ def apply_edit(book, edit: WorkbookEdit) -> tuple[str, ...]:
         book.names.add(defined.name, defined.refers_to)
     for note in edit.cell_notes:
         book.sheets[note.sheet].range((note.row, note.column)).add_note(note.text)
+    if edit.validation is not None:
+        written = set(order)
+        order += [cell for cell in _validate(book, edit.validation, marks) if cell not in written]
+    if edit.summary is not None:
+        _summary(book, edit.summary)
     return tuple(order)
 
 

@@ -39,6 +39,12 @@ class InstallPlan:
     applescript: tuple[PurePath, PurePath] | None = None  # (source in xlwings, target) on macOS
     notes: list[str] = field(default_factory=list)
 
+    def files(self) -> tuple[Path, Path]:
+        """Return the add-in and its settings file, which every platform but Linux has."""
+        if self.addin is None or self.config_file is None:
+            raise ValueError(f"no add-in is installed on {self.platform}")
+        return Path(self.addin), Path(self.config_file)
+
 
 def platform_of(sys_platform: str) -> str:
     if sys_platform.startswith("win"):
@@ -138,8 +144,7 @@ def install(platform_plan: InstallPlan, *, force: bool = False) -> list[str]:
     """Carry out `platform_plan`: build the add-in into the startup folder, write the settings; return what was done."""
     if platform_plan.platform == LINUX:
         return platform_plan.notes
-    addin = Path(platform_plan.addin)
-    config = Path(platform_plan.config_file)
+    addin, config = platform_plan.files()
     if addin.exists() and not force:
         raise InstallError(f"{addin}: the add-in is already installed. Pass --force to replace it (quit Excel "
                            "first).")
@@ -166,7 +171,7 @@ def uninstall(platform_plan: InstallPlan) -> list[str]:
     if platform_plan.platform == LINUX:
         return platform_plan.notes
     done = []
-    for path in (Path(platform_plan.addin), Path(platform_plan.config_file)):
+    for path in platform_plan.files():
         if path.exists():
             path.unlink()
             done.append(f"Removed {path}")

@@ -140,9 +140,9 @@ MOVEMENTS_ROWS = [
 
 @pytest.fixture
 def movements():
-    from report_builder.content import Movement
+    from support.movements import movement
 
-    return [Movement(*row) for row in MOVEMENTS_ROWS]
+    return [movement(*row) for row in MOVEMENTS_ROWS]
 
 
 @pytest.fixture

@@ -141,10 +141,11 @@ def test_movements_are_counted_named_and_told_in_sentences(content):
 
 
 def test_a_long_list_of_unchanged_risks_is_not_named_but_every_moving_risk_is():
-    from report_builder.content import UNCHANGED_NAMED_UP_TO, Movement, movement_rows
+    from report_builder.content import UNCHANGED_NAMED_UP_TO, movement_rows
+    from support.movements import movement
 
     def moved(kind, count):
-        return [Movement(kind, f"CRR{n:03}", f"Risk {n}", "→", "→") for n in range(count)]
+        return [movement(kind, f"CRR{n:03}", f"Risk {n}", "→", "→") for n in range(count)]
 
     few = {r.kind: r.which for r in movement_rows(moved("unchanged", UNCHANGED_NAMED_UP_TO))}
     assert few["unchanged"].startswith("CRR000 Risk 0; CRR001 Risk 1;") and few["closed"] == "None"
@@ -234,11 +235,12 @@ def test_heat_map_uses_the_scale_the_checks_use(typed, drawn):
 
 
 def test_above_twenty_moves_the_summary_groups_them_by_rating_and_change_with_counts():
-    from report_builder.content import SENTENCES_NAMED_UP_TO, Movement, movement_sentences
+    from report_builder.content import SENTENCES_NAMED_UP_TO, movement_sentences
+    from support.movements import movement
 
-    moves = [Movement("escalated", f"CRR{n:03}", f"Risk {n}", "→", "↗") for n in range(15)]
-    moves += [Movement("unchanged", f"CRR{n:03}", f"Risk {n}", "↗", "→") for n in range(15, 21)]
-    moves += [Movement("closed", "CRR099", "Gone", "High", "")]
+    moves = [movement("escalated", f"CRR{n:03}", f"Risk {n}", "→", "↗") for n in range(15)]
+    moves += [movement("unchanged", f"CRR{n:03}", f"Risk {n}", "↗", "→") for n in range(15, 21)]
+    moves += [movement("closed", "CRR099", "Gone", "High", "")]
     ratings = {f"CRR{n:03}": ("High" if n < 10 else "Medium") for n in range(21)} | {"CRR020": ""}
     assert len(moves) > SENTENCES_NAMED_UP_TO
     assert movement_sentences(moves, ratings) == (
@@ -254,20 +256,21 @@ def test_above_twenty_moves_the_summary_groups_them_by_rating_and_change_with_co
 
 
 def test_a_name_ending_in_a_full_stop_is_not_followed_by_more_sentence():
-    from report_builder.content import Movement, movement_sentences
+    from report_builder.content import movement_sentences
+    from support.movements import movement
 
-    assert movement_sentences([Movement("closed", "CRR03", "Operational Training.", "High", "")]) == (
+    assert movement_sentences([movement("closed", "CRR03", "Operational Training.", "High", "")]) == (
         "CRR03 Operational Training was closed this quarter.",)
 
 
 def test_risk_ids_with_numbers_are_in_the_order_people_read_them(content, register_factory, rows):
     """R2 before R10: the appendix, the movement table and sentences, and the heat map's cells sort IDs naturally."""
     from report_builder.charts import heat_cells
-    from report_builder.content import Movement
+    from support.movements import movement
 
     ids = [f"R{n}" for n in (12, 10, 2, 11, 1, 9, 3, 8, 4, 7, 5, 6)]
     risks = [[risk_id, f"Risk {risk_id}", *rows[3][2:5], "→", "→", "→", "Medium", "Open"] for risk_id in ids]
-    moves = [Movement("unchanged", i, f"Risk {i}", "↗", "→") for i in ids]
+    moves = [movement("unchanged", i, f"Risk {i}", "↗", "→") for i in ids]
     paper = content(register_factory(rows=risks), movements=moves)
     natural = [f"R{n}" for n in range(1, 13)]
     assert [row.risk_id for row in paper.appendix_rows] == natural

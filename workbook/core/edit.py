@@ -3,14 +3,20 @@
 A job works out a `WorkbookEdit` from the register alone; the part-level xlsx applier (workbook/xlsx/apply.py) and
 the live-book applier (addin/ribbon/live_io.py) do what it says and nothing else, each keeping its own medium's
 invariants. Cells are 1-based (sheet, row, column); styles are named, never a medium's style index.
+
+The jobs that make one: `roll_edit` (roll-quarter), `findings_edit` (validate --write: `clear_finding_marks` and a
+`ValidationSheet`), `trends_edit` (trends --write: SetCells for the empty trend cells and a `SummarySheet`). A
+medium builds the results sheets' rows itself, signed as it signs them: `validation_rows` and `mark_fills`
+(core/result_sheets.py) for a ValidationSheet, `layout.signed(...)` for a SummarySheet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from workbook.core.findings import Finding
 from workbook.core.model import address
 
 # The named styles a plan may give a cell: what each medium turns into its own format.
@@ -139,11 +145,72 @@ class AddSheet:
     replace: bool = True
 
 
+Rows = list[list[object]]
+
+
+def stamp(now: dt.datetime) -> str:
+    """Return when a results sheet was rebuilt, as it says so: '07/12/2026 18:05'."""
+    return f"{now:%d/%m/%Y %H:%M}"
+
+
+@dataclass(frozen=True)
+class SummaryRows:
+    """The Summary sheet as rows, with the 1-based rows and columns a writer that styles it needs."""
+
+    rows: Rows
+    periods: tuple[str, ...]
+    ratings: tuple[str, ...]
+    counts_header_row: int  # 'Rating' and the periods; one row per rating below it
+    total_row: int
+    movements_title_row: int
+    movements_header_row: int
+    group_rows: tuple[int, ...]  # the rows that name a movement group
+    chart_at: tuple[int, int]  # (row, column) of the chart's top-left cell: beside the counts, a column apart
+
+    @property
+    def counts_width(self) -> int:
+        return len(self.periods) + 1
+
+    def signed(self, built_by: str, now: dt.datetime) -> SummaryRows:
+        """Return the sheet with its second row saying who rebuilt it and when."""
+        rows = [list(row) for row in self.rows]
+        rows[1] = [(f"Rebuilt by {built_by} on {stamp(now)} from the Register and History sheets. "
+                    "Counts are of open risks; quarters without ratings in History are left out.")]
+        return replace(self, rows=rows)
+
+
+@dataclass(frozen=True)
+class ValidationSheet:
+    """List `findings` on riskreg's Validation sheet, rebuilt after the Register (its rows as
+    core/result_sheets.validation_rows lays them out, signed by the medium), and mark each finding's cell: filled by
+    its worst severity, with the fill it had before in the sheet's 'Fill before' column so the next run can put it
+    back, and, where the medium can, a FINDING_NOTE with its messages (never over a user's own note). A cell outside
+    the sheets, or hidden under a merge, is listed but not marked. `summary` is the sheet's title line."""
+
+    findings: tuple[Finding, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class SummarySheet:
+    """Rebuild riskreg's Summary sheet after the Validation sheet (else the Register) from `layout`
+    (core/result_sheets.summary_layout: open risks by rating per period, then the movements), signed by the medium
+    (`layout.signed`). Where the medium can draw one, a column chart of the counts sits at `layout.chart_at`, one
+    series per rating, coloured as `colours` says (RRGGBB, in the order of `layout.ratings`)."""
+
+    layout: SummaryRows
+    colours: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class WorkbookEdit:
     """Everything one command changes in a register workbook, applied in this order: finding marks cleared,
-    sheets removed, cells changed (in order), texts shared, rows appended, table columns renamed, names set, sheets
-    added, notes added. `notes` says in words what the edit does beyond its cells, for the output."""
+    sheets removed, cells changed (in order), texts shared, rows appended, table columns renamed, sheets added,
+    names set, notes added, the Validation sheet and its marks, the Summary sheet. `notes` says in words what the
+    edit does beyond its cells, for the output.
+
+    A medium's applier returns the address of every cell it wrote, in that order; with a `validation`, the cells
+    whose marks it cleared or set come last (each once)."""
 
     clear_finding_marks: bool = False  # undo the last run's highlights and riskreg's finding notes
     remove_sheets: tuple[str, ...] = ()  # removed when present
@@ -154,6 +221,8 @@ class WorkbookEdit:
     names: tuple[DefinedName, ...] = ()
     add_sheets: tuple[AddSheet, ...] = ()
     cell_notes: tuple[Note, ...] = ()
+    validation: ValidationSheet | None = None
+    summary: SummarySheet | None = None
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

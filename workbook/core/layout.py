@@ -63,8 +63,9 @@ def _text(value: object) -> str:
 
 def _picker(positions: Sequence[int | None]):
     """Return a function giving the values at `positions` (0-based) of a row, None where a row has none."""
-    if len(positions) > 1 and None not in positions:
-        fast, reach = itemgetter(*positions), max(positions)  # type: ignore[type-var]
+    present = [p for p in positions if p is not None]
+    if len(present) > 1 and len(present) == len(positions):
+        fast, reach = itemgetter(*present), max(present)
         return lambda row: fast(row) if len(row) > reach else _pick_slowly(row, positions)
     return lambda row: _pick_slowly(row, positions)
 
@@ -241,7 +242,7 @@ def read_recorded_text(grid: Grid | None) -> dict[str, dict[str, str]]:
     if any(c.header.lower() not in header for c in TEXT_COLUMNS):
         return {}
     pick = _picker([header.index(c.header.lower()) for c in TEXT_COLUMNS])
-    return read_record(tuple(as_text(v) for v in pick(row)) for row in grid[1:])
+    return read_record((as_text(key), as_text(field), as_text(text)) for key, field, text in map(pick, grid[1:]))
 
 
 # Columns of the Actions and Appetite sheets a register may leave out: the rest are needed to check them.

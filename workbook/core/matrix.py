@@ -137,7 +137,7 @@ def _grid(rows: list[tuple[int, list]], size: int, where: str) -> tuple[tuple[tu
         likelihood = number(row[0])
         if likelihood is not None and likelihood.is_integer():
             by_likelihood[int(likelihood)] = (index, row)
-    grid = []
+    grid: list[tuple[float | None, ...]] = []
     for likelihood in range(1, size + 1):
         if likelihood not in by_likelihood:
             problems.append(Problem(where, MATRIX_GRID, f"needs a grid row for likelihood {likelihood} below the "

@@ -47,25 +47,26 @@ def _ramp(position: float) -> str:
 def scale_of(names: Sequence[str]) -> tuple[Rating, ...]:
     """Return `names` (most severe first) as ratings: known names keep their colours, others get one by place."""
     known = {name.casefold(): RATING_BY_NAME[name] for name in RATING_BY_NAME}
-    fills: list[str | None] = [known[n.casefold()].fill if n.casefold() in known else None for n in names]
-    anchors = [i for i, fill in enumerate(fills) if fill is not None]
-    for i, fill in enumerate(fills):
-        if fill is not None:
-            continue
+    anchor_fills = {i: known[n.casefold()].fill for i, n in enumerate(names) if n.casefold() in known}
+    anchors = sorted(anchor_fills)
+    fills: list[str] = []
+    for i in range(len(names)):
         before = [a for a in anchors if a < i]
         after = [a for a in anchors if a > i]
-        if before and after:
+        if i in anchor_fills:
+            fills.append(anchor_fills[i])
+        elif before and after:
             a, b = before[-1], after[0]
-            fills[i] = _mix(fills[a], fills[b], (i - a) / (b - a))  # type: ignore[arg-type]
+            fills.append(_mix(anchor_fills[a], anchor_fills[b], (i - a) / (b - a)))
         elif after:  # more severe than any known band
-            fills[i] = _mix(fills[after[0]], BLACK, min(0.9, STEP * (after[0] - i)))  # type: ignore[arg-type]
+            fills.append(_mix(anchor_fills[after[0]], BLACK, min(0.9, STEP * (after[0] - i))))
         elif before:  # milder than any known band
-            fills[i] = _mix(fills[before[-1]], WHITE, min(0.9, STEP * (i - before[-1])))  # type: ignore[arg-type]
+            fills.append(_mix(anchor_fills[before[-1]], WHITE, min(0.9, STEP * (i - before[-1]))))
         else:
-            fills[i] = _ramp(i / (len(names) - 1) if len(names) > 1 else 0.5)
+            fills.append(_ramp(i / (len(names) - 1) if len(names) > 1 else 0.5))
     count = len(names)
     return tuple(Rating(name, count - i, fill, known[name.casefold()].font if name.casefold() in known
-                        else text_colour(fill))  # type: ignore[arg-type]
+                        else text_colour(fill))
                  for i, (name, fill) in enumerate(zip(names, fills)))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from workbook.core.changes import DELETE, INSERT, FieldChange, changes_since_last, stale_controls
 from workbook.core.depth import appetite_text, outside_appetite
-from workbook.core.findings import Finding, split_address
+from workbook.core.edit import Rows, SummaryRows, stamp
+from workbook.core.findings import SEVERITY_FILLS, Finding, split_address
 from workbook.core.model import Register
 from workbook.core.schema import (
     ACTIONS_SHEET,
@@ -26,13 +26,13 @@ from workbook.core.words import plural
 # The user's sheets: findings point into them, and results are never written over them.
 REGISTER_SHEETS = (REGISTER_SHEET, SETTINGS_SHEET, LISTS_SHEET, HISTORY_SHEET, MATRIX_SHEET, APPETITE_SHEET,
                    ACTIONS_SHEET, TEXT_SHEET)
-Rows = list[list[object]]
 
 VALIDATION_HEADERS = ("Severity", "Rule", "Risk ID", "Column", "Cell", "Value", "Message", "Fill before")
 VALIDATION_WIDTHS = (10, 7, 9, 24, 15, 30, 90, 12)
 VALIDATION_HEADER_ROW = 4
 CELL_COLUMN = VALIDATION_HEADERS.index("Cell") + 1
 NO_PROBLEMS = "No problems found."
+SEVERITY_ORDER = ("info", "warning", "error")  # worst last: the worst severity of a cell wins
 
 MOVEMENT_HEADERS = ("Movement", "Risk ID", "Risk Name", "Rating", "Previous rating", "Trend", "Note")
 MOVEMENT_WIDTHS = (16, 12, 55, 12, 14, 8, 40)
@@ -40,16 +40,12 @@ COUNTS_TITLE_ROW = 4
 MOVEMENTS_ROW = 22  # the movements start below the chart that sits beside the counts
 
 
-def _stamp(now: dt.datetime) -> str:
-    return f"{now:%d/%m/%Y %H:%M}"
-
-
 def validation_rows(findings: Sequence[Finding], summary: str, before: Mapping[str, str], checked_by: str,
                     now: dt.datetime, go_to: str) -> Rows:
     """Return the Validation sheet as rows: title, note, header (row 4), one row per finding in order."""
     rows: Rows = [
         [f"Validation: {summary}"],
-        [f"Checked by {checked_by} on {_stamp(now)}. {go_to} This sheet is rebuilt on every run."],
+        [f"Checked by {checked_by} on {stamp(now)}. {go_to} This sheet is rebuilt on every run."],
     ]
     rows += [[]] * (VALIDATION_HEADER_ROW - 1 - len(rows))
     rows.append(list(VALIDATION_HEADERS))
@@ -82,29 +78,22 @@ def previous_marks(grid: Sequence[Sequence[object]] | None) -> dict[str, str]:
     return marks
 
 
+def mark_fills(marks: Mapping[str, str], findings: Sequence[Finding]) -> dict[str, str | None]:
+    """Return cell -> colour ('#FFC7CE'; None: no fill) that moves the highlights from the last run's cells (`marks`:
+    cell -> fill before) to this run's: a cell marked last time gets its fill back, a finding's cell the fill of
+    its worst severity. The medium that cannot read a cell's fill cheaply (a live workbook) paints these."""
+    fills: dict[str, str | None] = {cell: restored_fill(spec) for cell, spec in marks.items()}
+    rank = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
+    for finding in sorted(findings, key=lambda f: rank.get(f.severity, len(rank))):  # the worst is painted last
+        if finding.cell:
+            fills[finding.cell] = "#" + SEVERITY_FILLS.get(finding.severity, SEVERITY_FILLS["error"])
+    return fills
+
+
 def restored_fill(spec: str) -> str | None:
     """Return the colour ('#92D050') a 'Fill before' entry puts back; None (no fill) where it is not a plain colour."""
     kind, _, rgb = spec.partition(":")
     return f"#{rgb[-6:]}" if kind == "rgb" and len(rgb) >= 6 else None
-
-
-@dataclass(frozen=True)
-class SummaryRows:
-    """The Summary sheet as rows, with the 1-based rows and columns a writer that styles it needs."""
-
-    rows: Rows
-    periods: tuple[str, ...]
-    ratings: tuple[str, ...]
-    counts_header_row: int  # 'Rating' and the periods; one row per rating below it
-    total_row: int
-    movements_title_row: int
-    movements_header_row: int
-    group_rows: tuple[int, ...]  # the rows that name a movement group
-    chart_at: tuple[int, int]  # (row, column) of the chart's top-left cell: beside the counts, a column apart
-
-    @property
-    def counts_width(self) -> int:
-        return len(self.periods) + 1
 
 
 APPETITE_HEADERS = ("Category", "Appetite", "Tolerance", "Risk ID", "Risk Name", "Residual", "Outside by")
@@ -125,13 +114,17 @@ def appetite_rows(register: Register) -> Rows:
 
 def summary_rows(register: Register, moves: Movements, counts: Mapping[str, Mapping[str, int]], built_by: str,
                  now: dt.datetime) -> SummaryRows:
-    """Return the Summary sheet: open risks by rating per period, then this period's movements."""
+    """Return the Summary sheet: open risks by rating per period, then this period's movements, signed."""
+    return summary_layout(register, moves, counts).signed(built_by, now)
+
+
+def summary_layout(register: Register, moves: Movements, counts: Mapping[str, Mapping[str, int]]) -> SummaryRows:
+    """Return the Summary sheet as every medium lays it out, its second row left for `SummaryRows.signed`."""
     ratings = allowed(register, "Ratings")
     periods = tuple(counts)
     rows: Rows = [
         [f"Summary: {register.setting('title')}, {register.period.label}"],
-        [(f"Rebuilt by {built_by} on {_stamp(now)} from the Register and History sheets. "
-          "Counts are of open risks; quarters without ratings in History are left out.")],
+        [],
     ]
     rows += [[]] * (COUNTS_TITLE_ROW - 1 - len(rows))
     rows.append(["Open risks by residual rating"])

@@ -328,12 +328,16 @@ def _sequence_problems(register: Register) -> list[tuple[str, Risk, str, str]]:
     """Return (problem, risk, column key, earlier column key) of each trend cell whose value cannot follow the ones
     before it: one walk of the trend columns for the four rules that ask (R010–R013)."""
     arrows = set(trends.allowed(register, "Trends")) - {NEW, NOT_APPLICABLE}
-    problems = []
+    problems: list[tuple[str, Risk, str, str]] = []
     for risk in register.risks:
-        first_new = last_arrow = last_present = previous_key = None
+        first_new: str | None = None
+        last_arrow: str | None = None
+        last_present: str | None = None
+        previous_key: str | None = None
         for key in TREND_KEYS:
             value = as_text(risk.values.get(key))
-            found, earlier = None, None
+            found: str | None = None
+            earlier: str | None = None
             if not value:  # a quarter the risk was closed: it may come back as New
                 first_new = last_arrow = last_present = None
             if value == NOT_APPLICABLE and last_present:
@@ -345,7 +349,7 @@ def _sequence_problems(register: Register) -> list[tuple[str, Risk, str, str]]:
             elif value in arrows and not last_present and previous_key \
                     and as_text(risk.values.get(previous_key)) == NOT_APPLICABLE:
                 found, earlier = "arrow_after_na", previous_key
-            if found:
+            if found and earlier:  # each problem names the earlier cell it cannot follow
                 problems.append((found, risk, key, earlier))
             if value == NEW:
                 first_new = first_new or key

@@ -27,6 +27,9 @@ QUARTER_PREFIX = QUARTER_KEY.format(label="")
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", "unknown"
 REMOVED_NOTE = "removed from the register without being closed"  # a closed movement that is a deleted row
+# The movement groups, as a Movement's `kind` names them, in the order a paper lists them.
+MOVEMENT_KINDS = ("new", "escalated", "de-escalated", "unchanged", "closed")
+CLOSED_KIND = "closed"
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class ComputedTrend:
 
 @dataclass(frozen=True)
 class Movement:
-    """One risk in this period's movements."""
+    """One risk in this period's movements: the one type the Summary sheet, the trends output and the paper use."""
 
     risk_id: str
     name: str
@@ -73,6 +76,23 @@ class Movement:
     trend: str
     from_history: bool  # False when the recorded arrow is used because History lacks the data
     note: str = ""
+    kind: str = ""  # the group it is in: one of MOVEMENT_KINDS, '' when unclassified
+    previous_trend: str = ""  # last period's arrow ('' when there is none)
+
+    @property
+    def before(self) -> str:
+        """Return what the risk had last period: its arrow, or for a closed risk its rating."""
+        return self.previous_rating if self.kind == CLOSED_KIND else self.previous_trend
+
+    @property
+    def after(self) -> str:
+        """Return this period's arrow ('' for a closed risk)."""
+        return "" if self.kind == CLOSED_KIND else self.trend
+
+    @property
+    def removed(self) -> bool:
+        """Return whether a closed risk's row was deleted from the Register rather than closed."""
+        return self.note == REMOVED_NOTE
 
 
 @dataclass(frozen=True)
@@ -435,11 +455,14 @@ def recorded_name(register: Register, risk_id: str) -> str:
 
 
 _GROUP_OF = {NEW: "new", ESCALATING: "escalated", DEESCALATING: "de_escalated", UNCHANGED: "unchanged"}
+_KIND_OF_GROUP = {"new": "new", "escalated": "escalated", "de_escalated": "de-escalated", "unchanged": "unchanged",
+                  "closed": CLOSED_KIND, "unclassified": ""}
 
 
 def movements(register: Register) -> Movements:
     """Return this period's movements: new, escalated, de-escalated, unchanged and closed risks."""
     latest = latest_trends(register)
+    computed = compute_trends(register)
     history = snapshots(register)
     groups: dict[str, list[Movement]] = {g: [] for g in (*_GROUP_OF.values(), "closed", "unclassified")}
     notes: list[str] = []
@@ -452,9 +475,11 @@ def movements(register: Register) -> Movements:
         note = "" if current.computed is not None else f"recorded arrow kept: {current.reason}"
         if current.computed is not None and not current.agrees:
             note = f"recorded {current.recorded}, History gives {current.computed}"
-        movement = Movement(risk.id, risk.name, risk.rating, (before.rating or "") if before else "",
-                            current.value, current.computed is not None, note)
-        groups[_GROUP_OF.get(current.value, "unclassified")].append(movement)
+        group = _GROUP_OF.get(current.value, "unclassified")
+        arrows = computed.get(risk.id, ())
+        groups[group].append(Movement(risk.id, risk.name, risk.rating, (before.rating or "") if before else "",
+                                      current.value, current.computed is not None, note, _KIND_OF_GROUP[group],
+                                      arrows[-2].value if len(arrows) > 1 else ""))
         if note:
             notes.append(f"{risk.id}: {note}.")
     on_register = register.by_id()
@@ -463,7 +488,7 @@ def movements(register: Register) -> Movements:
         rating = on_register[risk_id].rating if risk_id in on_register else ""
         removed = risk_id not in on_register
         groups["closed"].append(Movement(risk_id, name, rating, (before.rating or "") if before else "", "",
-                                         True, REMOVED_NOTE if removed else ""))
+                                         True, REMOVED_NOTE if removed else "", CLOSED_KIND))
     note = scale_note(register)
     if note:
         notes.append(note)

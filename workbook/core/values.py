@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import overload
 
 from workbook.core.model import HistoryEntry, Register, Risk
 from workbook.core.schema import SETTING_BY_KEY
@@ -24,6 +25,14 @@ def typed_text(value: object) -> object:
     """Return `value` as a person would type it into Excel to keep it as it is: text that looks like a formula
     gets the leading apostrophe Excel itself uses (the media that take typed text: a live workbook, CSV)."""
     return "'" + value if isinstance(value, str) and looks_like_formula(value) else value
+
+
+@overload
+def storable(value: str) -> str: ...
+
+
+@overload
+def storable(value: object) -> object: ...
 
 
 def storable(value: object) -> object:

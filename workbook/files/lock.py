@@ -91,7 +91,7 @@ def _read_owner(path: Path) -> Owner | None:
 def _process_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if os.name == "nt":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process
+    if sys.platform == "win32":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process
         import ctypes
 
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION

@@ -9,6 +9,7 @@ from workbook.core.errors import ImportSourceError
 from workbook.importers.columns import DEPTH_KEYS, SYNONYMS
 from workbook.importers.headers import IGNORE, KEEP, ImportMapping
 from workbook.importers.ratings import parse_bands
+from workbook.core.words import plural
 
 EXAMPLE = '''header_row = 3            # optional: the row the headers are on
 table = 2                 # optional: in a Word document, the table the register is
@@ -32,7 +33,7 @@ def read_mapping(path: Path | str) -> ImportMapping:
         raise ImportSourceError(f"{path}: is not a TOML mapping file ({err}). Write it like:\n{EXAMPLE}") from None
     unknown = set(data) - {"columns", "bands", "header_row", "id_pattern", "table"}
     if unknown:
-        raise ImportSourceError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}; "
+        raise ImportSourceError(f"{path}: unknown {plural(unknown, 'key', with_count=False)} {', '.join(sorted(unknown))}; "
                                 "the keys are columns, bands, header_row, table and id_pattern.")
     columns = data.get("columns", {})
     fields = set(SYNONYMS) | set(DEPTH_KEYS) | {KEEP, IGNORE}

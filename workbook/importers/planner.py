@@ -339,8 +339,9 @@ class _Planner:
         for (row, count), columns in together.items():
             rows = f"{label}s {numbers[row]}–{numbers[row + count - 1]}"
             letters = ", ".join(column_letter(c + 1) for c in columns)
-            self.say("filled", row, None, "", f"{plural(len(columns), 'merged cell')} (column"
-                     f"{'s' if len(columns) > 1 else ''} {letters}) over {count} rows ({rows}): one risk's values")
+            self.say("filled", row, None, "", f"{plural(len(columns), 'merged cell')} "
+                     f"({plural(columns, 'column', with_count=False)} {letters}) over {count} rows ({rows}): one "
+                     "risk's values")
 
     def plan(self) -> tuple[list[dict], list[str], list[dict], tuple[Period, ...], tuple[str, ...], dict]:
         groups = self.groups()

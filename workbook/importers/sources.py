@@ -12,6 +12,7 @@ from workbook.core.model import as_text
 from workbook.export.html_text import BULLET
 from workbook.files.package_guard import DOCUMENT, WORKBOOK, check_package
 from workbook.importers.table import RawTable, Span
+from workbook.core.words import plural
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -192,8 +193,8 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
         wanted = table.strip().lower().removeprefix("table").strip()
         if not wanted.isdigit() or not 1 <= int(wanted) <= len(tables):
             choice = f"1 to {len(tables)}" if len(tables) > 1 else "1"
-            raise ImportSourceError(f"{path}: no table '{table}': the document has {len(tables)} table"
-                                    f"{'s' if len(tables) > 1 else ''}; give --sheet {choice}.")
+            raise ImportSourceError(f"{path}: no table '{table}': the document has {plural(tables, 'table')}; "
+                                    f"give --sheet {choice}.")
         return [tables[int(wanted) - 1]]
     return tables
 

@@ -53,7 +53,7 @@ def fill_trends(plan: Plan) -> int:
     for (row, column), arrow in fills.items():
         plan.risks[row - 2][COLUMNS[column - 1].key] = arrow
     if fills:
-        plan.add(Entry("filled", plan.source, "", f"{len(fills)} trend cell{'s' if len(fills) > 1 else ''} "
+        plan.add(Entry("filled", plan.source, "", f"{plural(fills, 'trend cell')} "
                                  "worked out from the imported History"))
     return len(fills)
 

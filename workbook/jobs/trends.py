@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from workbook.core import checks, trends
-from workbook.core.edit import SetCell, WorkbookEdit
+from workbook.core.edit import SetCell, SummarySheet, WorkbookEdit
+from workbook.core.ratings import rating_of
+from workbook.core.result_sheets import summary_layout
 from workbook.core.model import Register
 from workbook.core.rules import RULE_BY_ID
 from workbook.core.schema import REGISTER_SHEET
@@ -42,10 +45,22 @@ def refresh_trends_file(path: Path) -> trends.Refresh:
     return refresh_trends(read_register(path))
 
 
+UNKNOWN_RATING_COLOUR = "7F7F7F"  # the chart's grey for a rating the register's scale does not know
+
+
 def fills_edit(refresh: trends.Refresh) -> WorkbookEdit:
     """Return the edit that fills the empty trend cells History can fill (never an arrow the user typed)."""
     return WorkbookEdit(cells=tuple(SetCell(REGISTER_SHEET, row, column, arrow)
                                     for (row, column), arrow in refresh.fills.items()))
+
+
+def trends_edit(refresh: trends.Refresh) -> WorkbookEdit:
+    """Return the edit that fills the empty trend cells History can fill and rebuilds the Summary sheet."""
+    register = refresh.register
+    layout = summary_layout(register, refresh.movements, refresh.distribution)
+    colours = tuple(known.fill if (known := rating_of(register, rating)) else UNKNOWN_RATING_COLOUR
+                    for rating in layout.ratings)
+    return replace(fills_edit(refresh), summary=SummarySheet(layout, colours))
 
 
 class TrendsWritten(Written):
@@ -62,8 +77,9 @@ class TrendsWritten(Written):
 def write_trends(path: Path, refresh: trends.Refresh, *, output: Path | None = None,
                  force: bool = False) -> TrendsWritten:
     """Fill the empty trend cells and rebuild the Summary sheet in the workbook file."""
-    from workbook.xlsx.writer import write_trends as write
+    from workbook.xlsx.writer import apply_file
 
     with writing(output or path):
-        done = write(path, refresh, fills_edit(refresh), output=output, force=force)
-    return TrendsWritten(done.path, done.backup, done.cells, done.findings, done.notes, done.pruned)
+        done = apply_file(path, trends_edit(refresh), output=output, force=force)
+    return TrendsWritten(done.path, done.backup, done.cells, refresh.conflicts, refresh.movements.notes + done.notes,
+                         done.pruned)

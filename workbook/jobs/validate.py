@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.core import checks
+from workbook.core.edit import ValidationSheet, WorkbookEdit
 from workbook.core.findings import Finding
 from workbook.core.model import Register
 from workbook.core.rules import ERROR
@@ -41,11 +42,17 @@ def validate_file(path: Path) -> Validation:
     return validate(read_register(path))
 
 
+def findings_edit(validation: Validation) -> WorkbookEdit:
+    """Return the edit that puts the findings into the workbook: last run's marks cleared, the findings' cells
+    marked, the Validation sheet rebuilt."""
+    return WorkbookEdit(clear_finding_marks=True, validation=ValidationSheet(validation.findings, validation.summary))
+
+
 def write_validation(path: Path, validation: Validation, *, output: Path | None = None,
                      force: bool = False) -> Written:
     """Put the findings into the workbook file: the Validation sheet and marked cells."""
-    from workbook.xlsx.writer import write_findings
+    from workbook.xlsx.writer import apply_file
 
     with writing(output or path):
-        done = write_findings(path, validation.findings, validation.summary, output=output, force=force)
-    return Written(done.path, done.backup, done.cells, done.findings, done.notes, done.pruned)
+        done = apply_file(path, findings_edit(validation), output=output, force=force)
+    return Written(done.path, done.backup, done.cells, validation.findings, done.notes, done.pruned)

@@ -29,10 +29,11 @@ from workbook.core.edit import (
     RenameTableColumn,
     SetCell,
     ShareText,
+    ValidationSheet,
     WorkbookEdit,
 )
 from workbook.core.errors import RegisterFormatError
-from workbook.core.findings import NOTE_AUTHOR, split_address
+from workbook.core.findings import NOTE_AUTHOR, SEVERITY_FILLS, Finding, note_text, split_address, worst
 from workbook.core.model import column_letter
 from workbook.core.result_sheets import previous_marks
 from workbook.core.schema import SUMMARY_SHEET, VALIDATION_SHEET
@@ -40,10 +41,11 @@ from workbook.core.values import looks_like_formula
 from workbook.xlsx.book import Book
 from workbook.xlsx.consistency import broken_references, lift_totals, restore_totals
 from workbook.xlsx.notes import FINDINGS_AUTHOR
+from workbook.xlsx.result_parts import summary_sheet, validation_sheet
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.shared_text import SharedText, share_cells
 from workbook.xlsx.sheet_xml import FormulaRefused, cell_xml, clear_value, move_value, set_value, split_ref
-from workbook.xlsx.styles import Styles, fill_from_spec, is_our_fill
+from workbook.xlsx.styles import fill_from_spec, fill_spec, is_our_fill, solid_fill, text_style
 
 AUTHOR = FINDINGS_AUTHOR
 # Who signs each owner's notes: riskreg's guidance notes sign "riskreg" (as on Lists!A1), never taken for findings.
@@ -53,12 +55,6 @@ DATE_FORMAT = "dd/mm/yyyy"
 NUMBER_FORMATS = {DATE_STYLE: DATE_FORMAT}  # each named style of a plan, as this medium formats it
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
 REL_TABLE = f"{REL_NS}/table"
-
-
-def text_style(styles: Styles, style: int, value: object) -> int:
-    """Return the cell format for `value` in a cell formatted `style`: text that looks like a formula gets Excel's
-    quote prefix, so it stays text (the one place a package cell is made so)."""
-    return styles.derive(style, quotePrefix=True) if looks_like_formula(value) else style
 
 
 def store_value(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
@@ -142,6 +138,37 @@ def clear_marks(book: Book) -> list[str]:
         notes = book.notes(sheet)
         notes.remove(notes.findings())
     return cleared
+
+
+def mark_cells(book: Book, findings: Sequence[Finding]) -> dict[str, str]:
+    """Fill each finding's cell by its worst severity and attach a note; return address -> fill before."""
+    by_cell: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_cell.setdefault(finding.cell, []).append(finding)
+    before: dict[str, str] = {}
+    notes: dict[str, dict[str, str]] = {}
+    for address, found in by_cell.items():
+        place = cell_at(book, address)
+        if place is None:
+            continue
+        sheet, row, column = place
+        before[address] = fill_spec(book.styles.fill(book.cells(sheet, edit=False).style(row, column)))
+        if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
+            set_fill(book, sheet, row, column, solid_fill(SEVERITY_FILLS[worst(found) or "error"]))
+        ref = f"{column_letter(column)}{row}"
+        # A note the user wrote stays: the Validation sheet still lists the finding.
+        if ref not in book.notes(sheet).authors():
+            notes.setdefault(sheet, {})[ref] = note_text(found)
+    for sheet, texts in notes.items():
+        book.notes(sheet).add(texts, AUTHOR, NOTE_SIZE)
+    return before
+
+
+def _validate(book: Book, validation: ValidationSheet, cleared: Sequence[str]) -> list[str]:
+    """Mark the findings' cells and rebuild the Validation sheet; return the cells cleared or marked, each once."""
+    before = mark_cells(book, validation.findings)
+    validation_sheet(book, validation.findings, validation.summary, before)
+    return list(dict.fromkeys([*cleared, *before]))
 
 
 def _extend_table(book: Book, sheet: str, name: str, last_row: int, headers: Sequence[str] = ()) -> None:
@@ -276,9 +303,11 @@ def _add_filled_sheet(book: Book, name: str, grid: Sequence[Sequence[object]], s
     data = "".join(f'<row r="{number}">' + "".join(cell_xml(f"{column_letter(column)}{number}", value)
                                                    for column, value in enumerate(values, start=1)) + "</row>"
                    for number, values in enumerate(grid, start=1))
-    root = etree.fromstring(f'<worksheet xmlns="{MAIN_NS}"><dimension ref="A1:{column_letter(width)}{len(grid)}"/>'
-                            f'<sheetData>{data}</sheetData></worksheet>'.encode(), etree.XMLParser(huge_tree=True))
-    book.package.add_sheet(name, len(book.sheetnames), root)
+    # Put in as bytes, never parsed: nothing else on the new sheet is edited.
+    part = book.package.add_sheet(name, len(book.sheetnames), etree.Element(f"{M}worksheet", nsmap={None: MAIN_NS}))
+    book.package.put(part, f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
+                           f'<dimension ref="A1:{column_letter(width)}{len(grid)}"/><sheetData>{data}</sheetData>'
+                           '</worksheet>'.encode())
     if state != VISIBLE:
         for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
             if sheet.get("name") == name:
@@ -383,8 +412,7 @@ class Applied:
 
 def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     """Carry `edit` out on the open workbook `book`."""
-    if edit.clear_finding_marks:
-        clear_marks(book)
+    cleared = clear_marks(book) if edit.clear_finding_marks else []
     removed = _remove_sheets(book, edit.remove_sheets)
     written: list[str] = []
     for change in edit.cells:
@@ -410,6 +438,10 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
         written += _add_sheet(book, sheet)
     _set_names(book, edit.names)
     _add_notes(book, edit.cell_notes)
+    if edit.validation is not None:
+        written += _validate(book, edit.validation, cleared)
+    if edit.summary is not None:
+        summary_sheet(book, edit.summary.layout, edit.summary.colours)
     return Applied(tuple(written), removed, tuple(broken))
 
 

@@ -42,13 +42,17 @@ class Book:
         return self._styles
 
     def part(self, sheet: str) -> str:
-        return self.package.sheet_part(sheet)
+        """Return the part of `sheet`, one the workbook has (callers look in `sheetnames` first)."""
+        part = self.package.sheet_part(sheet)
+        if part is None:
+            raise KeyError(f"no sheet named {sheet!r} in {self.path}")
+        return part
 
     def cells(self, sheet: str, *, edit: bool = True) -> Cells:
         """Return the cells of `sheet`; with `edit`, its part is written back when the book is saved."""
         part = self.part(sheet)
         if sheet not in self._cells:
-            self._cells[sheet] = Cells(self.package.xml(part))
+            self._cells[sheet] = Cells(self.package.xml(part), self.package.sheet_rows(part))
         if edit:
             self.package.changed(part)
         return self._cells[sheet]
@@ -99,7 +103,7 @@ class Book:
         """Return the sheet's values as rows (None for an empty cell), reading only; the part stays untouched."""
         cells = self.cells(sheet, edit=False)
         grid: list[list[object]] = []
-        for number in sorted(cells.rows()):
+        for number in cells.numbers():
             while len(grid) < number - 1:
                 grid.append([])
             row: list[object] = []

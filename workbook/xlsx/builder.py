@@ -315,7 +315,8 @@ def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetCo
 def _matrix_sheet(wb: Workbook, settings: Mapping[str, object], ratings: Sequence[str]) -> Worksheet:
     """Add the Matrix sheet: the scoring method, the bands from score to rating, and the grid of scores."""
     ws = wb.create_sheet(MATRIX_SHEET)
-    size = int(settings.get("score_scale") or 4)
+    scale = settings.get("score_scale")
+    size = int(scale) if isinstance(scale, (int, float, str)) and scale else 4
     ws.cell(row=1, column=1, value=MATRIX_SCORING_LABEL).font = HEADER_FONT
     ws.cell(row=1, column=2, value=MATRIX_PRODUCT)
     ws.cell(row=1, column=3, value=f"{MATRIX_PRODUCT}, or Grid to score each cell as the grid below says. "

@@ -78,7 +78,7 @@ class SheetNotes:
         self.package.changed(self.comments_part)
         positions = {split_ref(ref) for ref in refs}
         if self.vml_part is not None:
-            vml = self._vml()
+            vml = self._vml(self.vml_part)
             for shape in list(vml.iter(f"{{{_V}}}shape")):
                 data = shape.find(f"{{{_X}}}ClientData")
                 if data is None or data.get("ObjectType") != "Note":
@@ -88,9 +88,9 @@ class SheetNotes:
                     shape.getparent().remove(shape)
             self.package.changed(self.vml_part)
 
-    def _vml(self) -> etree._Element:
+    def _vml(self, vml_part: str) -> etree._Element:
         try:
-            return self.package.xml(self.vml_part)
+            return self.package.xml(vml_part)
         except RegisterFormatError:
             raise RegisterFormatError(
                     f"{self.package.path}: the note boxes of sheet '{self.sheet}' ({self.vml_part}) are in a form "
@@ -101,8 +101,8 @@ class SheetNotes:
         """Add a note with `author` to each cell of `notes` (reference -> text)."""
         if not notes:
             return
-        self._ensure_parts()
-        root = self.package.xml(self.comments_part)
+        comments_part, vml_part = self._ensure_parts()
+        root = self.package.xml(comments_part)
         authors = root.find(f"{M}authors")
         names = [a.text for a in authors]
         if author not in names:
@@ -115,8 +115,8 @@ class SheetNotes:
             run.text = storable(text)
             if run.text != run.text.strip() or "\n" in run.text:
                 run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        self.package.changed(self.comments_part)
-        vml = self._vml()
+        self.package.changed(comments_part)
+        vml = self._vml(vml_part)
         shapetype = next((t.get("id") for t in vml.iter(f"{{{_V}}}shapetype")), None)
         if shapetype is None:
             shapetype = "_x0000_t202"
@@ -126,7 +126,7 @@ class SheetNotes:
         for ref in notes:
             row, column = split_ref(ref)
             vml.append(_note_shape(next(ids), shapetype, row - 1, column - 1, width, height))
-        self.package.changed(self.vml_part)
+        self.package.changed(vml_part)
 
     def _free_shape_ids(self, vml: etree._Element, count: int) -> list[str]:
         """Return `count` shape ids free in this drawing's o:idmap blocks that no other drawing of the package
@@ -181,7 +181,8 @@ class SheetNotes:
                     taken.update(_blocks(match.group(1).decode()))
         return taken
 
-    def _ensure_parts(self) -> None:
+    def _ensure_parts(self) -> tuple[str, str]:
+        """Return the sheet's comments and note-drawing parts, adding those it lacks."""
         package = self.package
         if self.comments_part is None:
             self.comments_part = package.unique_name("xl/comments{}.xml")
@@ -206,6 +207,7 @@ class SheetNotes:
             else:
                 self.sheet_root.append(legacy)
             package.changed(self.part)
+        return self.comments_part, self.vml_part
 
 
 def _is_note(shape: etree._Element) -> bool:

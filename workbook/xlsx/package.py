@@ -11,6 +11,7 @@ from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
 from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, copy_compressed, deflate, write_deflated
+from workbook.xlsx.rows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -67,6 +68,7 @@ class Package:
         self._raw = {info.filename: info for info in self.infos}
         self._unpacked: dict[str, bytes] = {}
         self._trees: dict[str, etree._Element] = {}
+        self._rows: dict[str, SheetRows] = {}  # worksheet parts whose rows are parsed one at a time (rows.py)
         self._changed: set[str] = set()
         self._added: dict[str, bytes] = {}
         self._removed: set[str] = set()
@@ -95,13 +97,24 @@ class Package:
     def xml(self, name: str) -> etree._Element:
         """Return the parsed part `name`, to edit in place (mark it with `changed`)."""
         if name not in self._trees:
+            data = self.read(name)
+            split = SheetRows.split(data) if name.startswith("xl/worksheets/") and name.endswith(".xml") else None
+            if split is not None:
+                data, self._rows[name] = split
             try:
-                self._trees[name] = etree.fromstring(self.read(name), _PARSER)
+                self._trees[name] = etree.fromstring(data, _PARSER)
+                if split is not None:
+                    self._rows[name].bind(self._trees[name])
             except etree.XMLSyntaxError as err:
                 raise RegisterFormatError(
                     f"{self.path}: part {name} is not well-formed XML ({err}), so riskreg cannot write into it. "
                     f"Open the workbook in Excel, save it again and run the command again.") from None
         return self._trees[name]
+
+    def sheet_rows(self, name: str) -> SheetRows | None:
+        """Return the rows of the worksheet part `name` when they are parsed one at a time (None: parsed whole)."""
+        self.xml(name)
+        return self._rows.get(name)
 
     def changed(self, name: str) -> None:
         self._changed.add(name)
@@ -115,6 +128,7 @@ class Package:
         """Add or replace part `name` with `data`."""
         self._forget_sheets(name)
         self._trees.pop(name, None)
+        self._rows.pop(name, None)
         self._changed.discard(name)
         self._removed.discard(name)
         self._added[name] = data
@@ -126,6 +140,7 @@ class Package:
         self._removed.discard(name)
         self._added.pop(name, None)
         self._trees[name] = root
+        self._rows.pop(name, None)
         self._changed.add(name)
         if name not in self._raw:
             self._new[name] = None
@@ -134,6 +149,7 @@ class Package:
         self._forget_sheets(name)
         self._removed.add(name)
         self._trees.pop(name, None)
+        self._rows.pop(name, None)
         self._added.pop(name, None)
         self._changed.discard(name)
 
@@ -166,7 +182,9 @@ class Package:
         return pattern.format(number)
 
     def _serialise(self, name: str) -> bytes:
-        return etree.tostring(self._trees[name], xml_declaration=True, encoding="UTF-8", standalone=True)
+        data = etree.tostring(self._trees[name], xml_declaration=True, encoding="UTF-8", standalone=True)
+        rows = self._rows.get(name)
+        return rows.join(data) if rows is not None else data
 
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
@@ -174,7 +192,7 @@ class Package:
         with ZipWriter(target) as out:
             for name in self.names():
                 info = self._raw.get(name)
-                if name in untouched:
+                if info is not None and name in untouched:  # an untouched part is one read from the file
                     self._copy_compressed(info, out)
                     continue
                 write_deflated(out, name, deflate((self.read(name),)), date_time=info.date_time if info else ZIP_EPOCH)
@@ -276,7 +294,7 @@ class Package:
         self.changed(WORKBOOK_PART)
 
     def _remove_tree(self, part: str) -> None:
-        others = set()
+        others: set[str] = set()
         for name in self.names():
             if name.endswith(".rels") and name != rels_path(part):
                 source = name.replace("_rels/", "")[: -len(".rels")]

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from workbook.core.findings import SEVERITY_FILLS, Finding, worst
 from workbook.core.model import column_letter
-from workbook.core.result_sheets import Rows
-from workbook.xlsx.apply import text_style
+from workbook.core.palette import WORKBOOK_HEADER_FILL
+from workbook.core.result_sheets import (
+    CELL_COLUMN,
+    COUNTS_TITLE_ROW,
+    MOVEMENT_HEADERS,
+    MOVEMENT_WIDTHS,
+    VALIDATION_HEADER_ROW,
+    VALIDATION_HEADERS,
+    VALIDATION_WIDTHS,
+    Rows,
+    SummaryRows,
+    validation_rows,
+)
+from workbook.core.schema import REGISTER_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
+from workbook.xlsx.book import Book
 from workbook.xlsx.package import (CT_CHART, CT_DRAWING, MAIN_NS, REL_CHART, REL_DRAWING, REL_NS, M, R_ID,
                                    Package)
 from workbook.xlsx.sheet_xml import set_value
-from workbook.xlsx.styles import Styles
+from workbook.xlsx.styles import Styles, font, solid_fill, text_style
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 EMU_PER_CM = 360_000
+# How the results sheets name their writer and how a listed cell is reached (hyperlinks and notes, in a file).
+WRITTEN_BY = "riskreg"
+GO_TO = "Click a cell address to go to it; the cell carries a note with the message."
+HEADER_FILL = WORKBOOK_HEADER_FILL
+LINK_COLOUR = "0563C1"
+CHART_SIZE_CM = (16, 8)
 
 
 @dataclass
@@ -211,3 +232,86 @@ def bar_chart(sheet: str, title: str, header_row: int, first_column: int, last_c
     _c(chart, "plotVisOnly", 1)
     _c(chart, "dispBlanksAs", "gap")
     return space
+
+
+# ---- the two results sheets, built into a workbook ------------------------------------------------------------
+
+def _replace_sheet(book: Book, name: str, after: str | None) -> int:
+    """Remove riskreg's previous sheet `name`; return the position the new one takes."""
+    names = book.sheetnames
+    if name in names:
+        index = names.index(name)
+        book.package.remove_sheet(name)
+        return index
+    return names.index(after) + 1 if after in names else len(names)
+
+
+def _header_style(book: Book) -> int:
+    return book.styles.derive(0, font=font(bold=True, color="FFFFFF"), fill=solid_fill(HEADER_FILL),
+                              alignment={"vertical": "center", "wrapText": "1"})
+
+
+def validation_sheet(book: Book, findings: Sequence[Finding], summary: str, before: Mapping[str, str]) -> None:
+    """Rebuild the Validation sheet after the Register: one row per finding, its cell a link, `before` its fill."""
+    styles = book.styles
+    rows = validation_rows(findings, summary, before, WRITTEN_BY, dt.datetime.now(), GO_TO)
+    spec = SheetSpec(rows, frozen_rows=VALIDATION_HEADER_ROW,
+                     widths=dict(enumerate(VALIDATION_WIDTHS, start=1)),
+                     hidden_columns={len(VALIDATION_HEADERS)},
+                     tab_color={"error": "C00000", "warning": "FFC000"}.get(worst(findings) or "", "3A9D23"))
+    spec.styles[(1, 1)] = styles.derive(0, font=font(bold=True, size=13))
+    header = _header_style(book)
+    for position in range(1, len(VALIDATION_HEADERS) + 1):
+        spec.styles[(VALIDATION_HEADER_ROW, position)] = header
+    wrap = styles.derive(0, alignment={"vertical": "top", "wrapText": "1"})
+    link = styles.derive(wrap, font=font(underline=True, color=LINK_COLOUR))
+    severity = {name: styles.derive(wrap, fill=solid_fill(colour)) for name, colour in SEVERITY_FILLS.items()}
+    for row, finding in enumerate(findings, start=VALIDATION_HEADER_ROW + 1):
+        for position in range(1, len(VALIDATION_HEADERS) + 1):
+            spec.styles[(row, position)] = wrap
+        spec.styles[(row, 1)] = severity.get(finding.severity, wrap)
+        spec.styles[(row, CELL_COLUMN)] = link
+        spec.links[(row, CELL_COLUMN)] = finding.cell
+    last = VALIDATION_HEADER_ROW + max(len(findings), 1)
+    spec.auto_filter = f"A{VALIDATION_HEADER_ROW}:{column_letter(len(VALIDATION_HEADERS))}{last}"
+    index = _replace_sheet(book, VALIDATION_SHEET, after=REGISTER_SHEET)
+    add_results_sheet(book.package, VALIDATION_SHEET, index, worksheet(spec, styles),
+                      f"{VALIDATION_HEADER_ROW}:{VALIDATION_HEADER_ROW}")
+
+
+def summary_sheet(book: Book, layout: SummaryRows, colours: Sequence[str]) -> None:
+    """Rebuild the Summary sheet from `layout`: risks by rating per period with a chart (series coloured by
+    `colours`), and this period's movements."""
+    styles = book.styles
+    sheet = layout.signed(WRITTEN_BY, dt.datetime.now())
+    spec = SheetSpec(sheet.rows, frozen_rows=COUNTS_TITLE_ROW - 1)
+    spec.styles[(1, 1)] = styles.derive(0, font=font(bold=True, size=14))
+    subtitle = styles.derive(0, font=font(bold=True, size=12))
+    bold = styles.derive(0, font=font(bold=True))
+    header = _header_style(book)
+    spec.styles[(COUNTS_TITLE_ROW, 1)] = subtitle
+    for position in range(1, sheet.counts_width + 1):
+        spec.styles[(sheet.counts_header_row, position)] = header
+        spec.styles[(sheet.total_row, position)] = bold
+    spec.widths[1] = 16
+    for position in range(2, sheet.counts_width + 1):
+        spec.widths[position] = 12
+    spec.styles[(sheet.movements_title_row, 1)] = subtitle
+    for position in range(1, len(MOVEMENT_HEADERS) + 1):
+        spec.styles[(sheet.movements_header_row, position)] = header
+    for position, width in enumerate(MOVEMENT_WIDTHS, start=1):
+        spec.widths[position] = max(spec.widths.get(position, 0), width)
+    for row in sheet.group_rows:
+        spec.styles[(row, 1)] = bold
+    after = VALIDATION_SHEET if VALIDATION_SHEET in book.sheetnames else REGISTER_SHEET
+    index = _replace_sheet(book, SUMMARY_SHEET, after=after)
+    root = worksheet(spec, styles)
+    part = add_results_sheet(book.package, SUMMARY_SHEET, index, root, "1:1")
+    periods = sheet.periods
+    if periods:
+        title = f"Open risks by residual rating, {periods[0]} to {periods[-1]}" if len(periods) > 1 \
+            else f"Open risks by residual rating, {periods[0]}"
+        series = [(sheet.counts_header_row + 1 + i, colour) for i, colour in enumerate(colours)]
+        chart = bar_chart(SUMMARY_SHEET, title, sheet.counts_header_row, 2, sheet.counts_width, series,
+                          ("Risks", "Quarter"))
+        add_chart(book.package, part, root, chart, sheet.chart_at, CHART_SIZE_CM)

@@ -70,6 +70,8 @@ def share_cells(book: Book, shared: SharedText, sheet: str, places: list[tuple[i
     """Turn the inline-text cells at `places` (row, column) of `sheet` into references to shared strings."""
     cells = book.cells(sheet)
     for row, column in places:
+        if not cells.may_hold(row, b'"inlineStr"'):
+            continue  # no inline text on the row (Excel keeps every text shared already)
         cell = cells.cell(row, column)
         if cell.get("t") == "inlineStr":
             text = book.text(cell)

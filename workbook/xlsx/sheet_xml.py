@@ -11,6 +11,7 @@ from workbook.core.errors import RegisterFormatError
 from workbook.core.model import column_letter
 from workbook.core.values import storable
 from workbook.xlsx.package import M
+from workbook.xlsx.rows import SheetRows
 
 _ADDRESS = re.compile(r"([A-Z]+)(\d+)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -54,15 +55,37 @@ def excel_serial(value: dt.date | dt.datetime) -> float | int:
 
 
 class Cells:
-    """The cells of one worksheet part: found by row and column, created in order when written."""
+    """The cells of one worksheet part: found by row and column, created in order when written. With `rows`
+    (workbook/xlsx/rows.py) the part's rows are parsed one at a time, as they are asked for."""
 
-    def __init__(self, root: etree._Element):
+    def __init__(self, root: etree._Element, rows: SheetRows | None = None):
         self.root = root
         self.data = root.find(f"{M}sheetData")
         self._rows: dict[int, etree._Element] | None = None
         self._cells: dict[int, dict[int, etree._Element]] = {}
+        self._store = rows
+        if rows is not None:
+            rows.on_release = self._forget_row
 
-    def rows(self) -> dict[int, etree._Element]:
+    def _forget_row(self, number: int) -> None:
+        """Drop what is known of row `number`'s cells: its element is gone back to bytes."""
+        self._cells.pop(number, None)
+
+    def numbers(self) -> list[int]:
+        """Return the numbers of the sheet's rows, in order."""
+        return self._store.numbers() if self._store is not None else sorted(self._all_rows())
+
+    def may_hold(self, number: int, text: bytes) -> bool:
+        """Return whether row `number` may hold `text` in its XML: False lets a caller skip a row it would only
+        read, without parsing it."""
+        return self._store.may_hold(number, text) if self._store is not None else True
+
+    def row(self, number: int) -> etree._Element | None:
+        """Return the element of row `number` (None when the sheet has none)."""
+        return self._store.get(number) if self._store is not None else self._all_rows().get(number)
+
+    def _all_rows(self) -> dict[int, etree._Element]:
+        """Return every row by number (a sheet parsed whole)."""
         if self._rows is None:
             self._rows = {}
             last = 0
@@ -78,7 +101,7 @@ class Cells:
     def row_cells(self, number: int) -> dict[int, etree._Element]:
         if number not in self._cells:
             cells, last = {}, 0
-            row = self.rows().get(number)
+            row = self.row(number)
             for cell in row.iterfind(f"{M}c") if row is not None else ():
                 ref = cell.get("r")
                 if ref:
@@ -98,8 +121,7 @@ class Cells:
         found = self.get(row, column)
         if found is not None:
             return found
-        rows = self.rows()
-        element = rows.get(row)
+        element = self.row(row)
         if element is None:
             element = self._insert_row(etree.Element(f"{M}row", r=str(row)), row)
         cells = self.row_cells(row)
@@ -116,7 +138,10 @@ class Cells:
 
     def take_row(self, number: int) -> etree._Element | None:
         """Remove row `number` from the sheet and return it (None when the sheet has no such row)."""
-        row = self.rows().pop(number, None)
+        if self._store is not None:
+            self._cells.pop(number, None)
+            return self._store.take(number)
+        row = self._all_rows().pop(number, None)
         self._cells.pop(number, None)
         if row is not None:
             row.getparent().remove(row)
@@ -134,7 +159,9 @@ class Cells:
 
     def _insert_row(self, row: etree._Element, number: int) -> etree._Element:
         """Put the row element `row` into sheetData in row order, as row `number`."""
-        rows = self.rows()
+        if self._store is not None:
+            return self._store.add(number, row)
+        rows = self._all_rows()
         later = [r for r in rows if r > number]
         if later:
             rows[min(later)].addprevious(row)
@@ -146,7 +173,7 @@ class Cells:
     def last_row(self, columns) -> int:
         """Return the last row with a value in any of `columns` (1 when none below the header)."""
         columns = set(columns)
-        for number in sorted(self.rows(), reverse=True):
+        for number in reversed(self.numbers()):
             if number <= 1:
                 break
             if any(has_value(c) for col, c in self.row_cells(number).items() if col in columns):
@@ -157,7 +184,7 @@ class Cells:
         found = self.get(row, column)
         if found is not None:
             return int(found.get("s") or 0)
-        element = self.rows().get(row)
+        element = self.row(row)
         if element is not None and element.get("customFormat") == "1":
             return int(element.get("s") or 0)
         return 0

@@ -7,6 +7,7 @@ import copy
 from lxml import etree
 
 from workbook.core.findings import SEVERITY_FILLS
+from workbook.core.values import looks_like_formula
 from workbook.xlsx.package import M, Package
 
 STYLES_PART = "xl/styles.xml"
@@ -99,6 +100,12 @@ class Styles:
         return number
 
 
+def text_style(styles: Styles, style: int, value: object) -> int:
+    """Return the cell format for `value` in a cell formatted `style`: text that looks like a formula gets Excel's
+    quote prefix, so it stays text (the one place a package cell is made so)."""
+    return styles.derive(style, quotePrefix=True) if looks_like_formula(value) else style
+
+
 def solid_fill(rgb: str) -> etree._Element:
     """Return a solid pattern fill of colour `rgb` ('C00000' or 'FFC00000')."""
     fill = etree.Element(f"{M}fill")
@@ -126,7 +133,7 @@ def fill_spec(fill: etree._Element | None) -> str:
     """Return a fill as text the Validation sheet keeps ('none', 'rgb:FF00B0F0', 'theme:4:0.0', 'indexed:5')."""
     pattern = fill.find(f"{M}patternFill") if fill is not None else None
     kind = pattern.get("patternType") if pattern is not None else None
-    if kind in (None, "none"):
+    if pattern is None or kind in (None, "none"):
         return "none" if fill is None or fill.find(f"{M}gradientFill") is None else "other"
     color = pattern.find(f"{M}fgColor")
     if kind == "solid" and color is not None:

@@ -3,6 +3,7 @@ values the xlsx applier leaves."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -26,9 +27,14 @@ from workbook.core.edit import (
     ClearCell,
     MoveCell,
     SetCell,
+    ValidationSheet,
     WorkbookEdit,
 )
-from workbook.core.schema import HISTORY_SHEET, HISTORY_TABLE, REGISTER_SHEET, SUMMARY_SHEET, TEXT_SHEET
+from workbook import jobs
+from workbook.core.findings import Finding
+from workbook.core.model import address
+from workbook.core.result_sheets import VALIDATION_HEADERS
+from workbook.core.schema import HISTORY_SHEET, HISTORY_TABLE, REGISTER_SHEET, SUMMARY_SHEET, TEXT_SHEET, VALIDATION_SHEET
 from workbook.xlsx.builder import write_workbook
 from workbook.xlsx.writer import apply_file
 
@@ -141,6 +147,42 @@ def test_the_live_applier_grows_the_table_and_hides_the_sheet_it_adds(pristine, 
     actions = book.json()["actions"]
     assert [a["args"] for a in actions if a["func"] == "resizeTable"] == []  # row 2 is inside the new table already
     assert [a["args"][0] for a in actions if a["func"] == "setSheetVisibility"] == ["Hidden"]
+
+
+finding = st.builds(lambda row, column, severity, message: Finding("R001", severity, f"CRR0{row - 1}", "Column",
+                                                                  address(REGISTER_SHEET, row, column), "v", message),
+                    st.sampled_from(list(ROWS)), st.sampled_from(list(COLUMNS)),
+                    st.sampled_from(["error", "warning", "info"]), st.sampled_from(["Fix it.", "=1+1", "Check."]))
+FILL_BEFORE = VALIDATION_HEADERS.index("Fill before") + 1
+SIGNED_ROW = 2  # who rebuilt the sheet and when: each medium signs its own
+
+
+def results(rows) -> dict[tuple[int, int], object]:
+    """Return a results sheet's values, leaving out the row each medium signs and the fill it read before marking."""
+    return {(r, c): v for (r, c), v in grid(rows).items() if r != SIGNED_ROW and c != FILL_BEFORE}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(found=st.lists(finding, max_size=6), with_trends=st.booleans())
+def test_the_live_applier_writes_the_results_sheets_the_xlsx_applier_writes(found, with_trends, pristine, remote,
+                                                                            tmp_path_factory):
+    path = tmp_path_factory.mktemp("case") / "register.xlsx"
+    shutil.copyfile(pristine, path)
+    edit = WorkbookEdit(clear_finding_marks=True, validation=ValidationSheet(tuple(found), "Some findings"))
+    if with_trends:
+        trends = jobs.trends_edit(jobs.refresh_trends_file(path))
+        edit = dataclasses.replace(edit, cells=trends.cells, summary=trends.summary)
+    payload = remote.payload_from_xlsx(path)
+    apply_file(path, edit, output=path.with_name("applied.xlsx"))
+    wb = load_workbook(path.with_name("applied.xlsx"))
+    book = remote.open(payload)
+    written = live_io.apply_edit(book, edit)
+    after = apply_actions(payload, book.json()["actions"])
+    assert written[len(edit.cells):] == tuple(dict.fromkeys(f.cell for f in found))
+    for sheet in (REGISTER_SHEET, VALIDATION_SHEET, *((SUMMARY_SHEET,) if with_trends else ())):
+        live = {place: live_text(v) for place, v in results(values(after, sheet)).items()}
+        assert live == results(wb[sheet].iter_rows(values_only=True)), sheet
+    assert (SUMMARY_SHEET in wb.sheetnames) == with_trends
 
 
 def test_the_server_applier_grows_the_table_and_hides_the_sheet_it_adds_as_the_live_one_does(pristine, remote):

@@ -22,6 +22,6 @@ def test_contrast_is_wcag_relative_luminance(text, fill, ratio):
 
 def test_the_workbook_writes_its_colours_from_the_palette():
     from workbook.core.palette import WORKBOOK_HEADER_FILL
-    from workbook.xlsx import writer
+    from workbook.xlsx import result_parts
 
-    assert writer.HEADER_FILL == WORKBOOK_HEADER_FILL
+    assert result_parts.HEADER_FILL == WORKBOOK_HEADER_FILL

@@ -10,13 +10,12 @@ from openpyxl import load_workbook
 from support.xlsx_snapshots import edit, structure, values
 
 from workbook import jobs
-from workbook.core.checks import check, summary
+from workbook.core.checks import check
 from workbook.core.errors import PeriodError, RegisterErrorsError
 from workbook.core.periods import parse_period
 from workbook.core.trends import compute_trends
 from workbook.jobs import refresh_trends as refresh
 from workbook.xlsx.reader import read_register
-from workbook.xlsx.writer import write_findings
 
 
 def roll_quarter(path, period, **options):
@@ -27,7 +26,7 @@ def roll_quarter(path, period, **options):
 def validate_write(path):
     register = read_register(path)
     findings = check(register)
-    return write_findings(path, findings, summary(findings, register)), findings
+    return jobs.write_validation(path, jobs.validate(register)), findings
 
 
 def test_roll_quarter_snapshots_shifts_and_moves_the_period_and_touches_nothing_else(sample_workbook):

@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
 from workbook.core.errors import OutputError
-from workbook.core.checks import check, summary
+from workbook.core.checks import check
 from workbook.xlsx.book import Book
 from workbook.xlsx.preserve import check_editable
+from workbook import jobs
 from workbook.xlsx.reader import read_register
-from workbook.xlsx.writer import write_findings
 
 X14_VALIDATION = (
     b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
@@ -43,7 +43,7 @@ def parts(path: Path) -> dict[str, bytes]:
 def validate_write(path: Path):
     register = read_register(path)
     findings = check(register)
-    return write_findings(path, findings, summary(findings, register))
+    return jobs.write_validation(path, jobs.validate(register))
 
 
 def test_x14_validation_and_header_picture_stay_in_the_register_sheet_riskreg_writes_into(sample_workbook):

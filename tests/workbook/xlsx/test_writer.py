@@ -10,17 +10,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from workbook import jobs
-from workbook.core.checks import check, summary
+from workbook.core.checks import check
 from workbook.core.errors import OutputError
 from workbook.jobs import refresh_trends as refresh
 from workbook.xlsx.reader import read_register
-from workbook.xlsx.writer import SEVERITY_FILLS, write_findings
+from workbook.xlsx.writer import SEVERITY_FILLS
 from workbook.xlsx.notes import FINDINGS_AUTHOR
 
 def validate_write(path):
     register = read_register(path)
     findings = check(register)
-    return write_findings(path, findings, summary(findings, register)), findings
+    return jobs.write_validation(path, jobs.validate(register)), findings
 
 
 # ---- validate --write ---------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def test_a_user_note_on_a_marked_cell_is_kept(sample_workbook):
 def test_write_to_a_copy_leaves_the_register_alone(sample_workbook, tmp_path):
     original = sample_workbook.read_bytes()
     register = read_register(sample_workbook)
-    result = write_findings(sample_workbook, check(register), output=tmp_path / "checked.xlsx")
+    result = jobs.write_validation(sample_workbook, jobs.validate(register), output=tmp_path / "checked.xlsx")
     assert sample_workbook.read_bytes() == original and result.backup is None
     assert "Validation" in load_workbook(result.path).sheetnames
 
@@ -164,15 +164,15 @@ def test_summary_sheet_has_counts_movements_and_a_native_bar_chart(sample_workbo
 # ---- a save meanwhile ------------------------------------------------------------------------------------------
 
 def test_a_workbook_saved_meanwhile_is_not_overwritten(sample_workbook, monkeypatch):
-    import workbook.xlsx.writer as xlsx_write
+    import workbook.xlsx.apply as xlsx_apply
 
-    real = xlsx_write.mark_cells
+    real = xlsx_apply.mark_cells
 
     def save_meanwhile(wb, findings):  # someone saves the workbook in Excel while riskreg works on it
         edit(sample_workbook, lambda other: other["Settings"]["B2"].__setattr__("value", "Changed in Excel"))
         return real(wb, findings)
 
-    monkeypatch.setattr(xlsx_write, "mark_cells", save_meanwhile)
+    monkeypatch.setattr(xlsx_apply, "mark_cells", save_meanwhile)
     with pytest.raises(OutputError) as err:
         validate_write(sample_workbook)
     assert err.value.user_message == (
