@@ -104,7 +104,7 @@ def _in_measure(register: Register, found: depth.OutsideAppetite, measure: str,
         if score is None:
             return shown, "not scored", f"rated {risk.rating}, {found.beyond} {limit.rating}"
         above = score - tolerance
-        beyond = f"{above:g} point{'s' if above != 1 else ''} above" if above > 0 else \
+        beyond = f"{plural(above, 'point')} above" if above > 0 else \
             f"rated {risk.rating}, {found.beyond} {limit.rating}"  # a rating other than its score's band
         return shown, f"{score:g}", beyond
     matrix = matrix_of(register)
@@ -112,7 +112,7 @@ def _in_measure(register: Register, found: depth.OutsideAppetite, measure: str,
     shown = band or "" if limit.score is None else f"{band} (score {limit.score:g})" if band else f"score {limit.score:g}"
     worse = (severity(register, risk.rating) or 0) - (severity(register, band) or 0) if band else 0
     if worse > 0:
-        return shown, risk.rating, f"{worse} band{'s' if worse != 1 else ''} above"
+        return shown, risk.rating, f"{plural(worse, 'band')} above"
     score = position_score(register, risk, "residual")  # within the tolerance's band, above its score
     return shown, risk.rating, f"score {score:g}, above {limit.score:g}" if score is not None and limit.score \
         else found.beyond
