@@ -118,8 +118,9 @@ class RatingRow:
     counts: tuple[int, ...]  # one per period of PaperContent.rating_periods
 
 
-# Unchanged risks are named while the list is short: at hundreds the row would run to pages of names, and the
-# appendix lists every risk.
+# A row's risks are named while the list is short: at hundreds the row would run to pages of names, and the
+# appendix lists every open risk with its trend arrows. Closed risks are always named (the appendix has no row for
+# them).
 UNCHANGED_NAMED_UP_TO = 20
 
 
@@ -135,9 +136,11 @@ class MovementRow:
 
     @property
     def which(self) -> str:
-        """The row's 'Which risks' cell: the risks named, or what stands for a long list of unchanged ones."""
+        """The row's 'Which risks' cell: the risks named, or what stands for a long list of open ones."""
         if self.kind == "unchanged" and self.count > UNCHANGED_NAMED_UP_TO:
             return "Every other open risk (each is in the appendix)"
+        if self.kind != "closed" and self.count > UNCHANGED_NAMED_UP_TO:
+            return "Each is in the appendix, with its trend arrows"
         return "; ".join(self.risks) or "None"
 
 

@@ -140,7 +140,7 @@ def test_movements_are_counted_named_and_told_in_sentences(content):
     )
 
 
-def test_a_long_list_of_unchanged_risks_is_not_named_but_every_moving_risk_is():
+def test_a_long_list_of_open_risks_is_left_to_the_appendix_but_every_closed_risk_is_named():
     from report_builder.content import UNCHANGED_NAMED_UP_TO, movement_rows
     from support.movements import movement
 
@@ -149,10 +149,14 @@ def test_a_long_list_of_unchanged_risks_is_not_named_but_every_moving_risk_is():
 
     few = {r.kind: r.which for r in movement_rows(moved("unchanged", UNCHANGED_NAMED_UP_TO))}
     assert few["unchanged"].startswith("CRR000 Risk 0; CRR001 Risk 1;") and few["closed"] == "None"
-    many = {r.kind: r for r in movement_rows(moved("unchanged", 795) + moved("escalated", 115))}
+    many = {r.kind: r for r in movement_rows(moved("unchanged", 795) + moved("escalated", 115)
+                                               + moved("new", UNCHANGED_NAMED_UP_TO) + moved("closed", 30))}
     assert many["unchanged"].count == 795
     assert many["unchanged"].which == "Every other open risk (each is in the appendix)"
-    assert many["escalated"].which.count("; ") == 114  # a risk that moved is always named
+    assert many["escalated"].count == 115
+    assert many["escalated"].which == "Each is in the appendix, with its trend arrows"
+    assert many["new"].which.count("; ") == UNCHANGED_NAMED_UP_TO - 1  # short enough to name
+    assert many["closed"].which.count("; ") == 29  # a closed risk has no appendix row: always named
 
 
 def test_attention_lists_every_critical_new_and_escalated_risk_with_its_text(content):

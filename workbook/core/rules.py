@@ -201,6 +201,14 @@ def trends_from(register: Register) -> Period | None:
         return None
 
 
+def trends_from_unreadable(register: Register) -> Iterable[Hit]:
+    """Settings' Trends recorded from holding something that is not a quarter: read as blank (every quarter's trends
+    checked), which this says, rather than leaving the user to wonder why the blanks are errors again."""
+    value = register.settings.get("trends_from")
+    if _typed(value) and trends_from(register) is None:
+        yield Hit(_setting_cell(register, "trends_from"), value, "", SETTING_BY_KEY["trends_from"].label)
+
+
 def _not_recorded(register: Register, period: Period) -> bool:
     start = trends_from(register)
     return start is not None and period < start
@@ -989,6 +997,11 @@ RULES: tuple[Rule, ...] = (
          "recorded from) is one warning, not an error per blank cell.",
          "{column} not collected: the source this register was imported from had no {what}, so its {blanks} are "
          "not errors. {start}", uncollected_fields),
+    Rule("R061", ERROR, ("Settings: Trends recorded from",),
+         "Settings' Trends recorded from, when filled in, is a quarter.",
+         "{column} {value} is not a quarter, so every quarter's blank trend cells are checked. Write the first "
+         "quarter the register records trends for as the Current Period is written (e.g. 2024/25 Q3), or clear it.",
+         trends_from_unreadable),
 )
 # ---- sealed quarters and vanished rows (issue 24) ------------------------------------------------------------
 

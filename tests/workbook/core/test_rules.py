@@ -369,6 +369,10 @@ FAILING += [
      "Description is empty. Fill it in: the board paper prints it."),
     ("R001", [TRENDS_FROM, ("Register!H3", None)], "Register!H3",
      "Q2 Trending is empty. Choose the direction of travel from the drop-down (New, ↗, →, ↘ or N/A)."),
+    ("R061", [lambda g: g["Settings"].append(["Trends recorded from", "since the import", ""])], "Settings!B13",
+     "Trends recorded from 'since the import' is not a quarter, so every quarter's blank trend cells are checked. "
+     "Write the first quarter the register records trends for as the Current Period is written (e.g. 2024/25 Q3), "
+     "or clear it."),
 ]
 
 
@@ -466,6 +470,7 @@ PASSING = [
     ("R103", [("Register!N4", "Closed")]),  # closed, not deleted
     ("R104", [lambda g: crr03_renamed_crr09(g, recorded=True)]),  # renamed with riskreg rename-risk
     ("R060", [NOT_COLLECTED]),  # not collected, but every cell filled in
+    ("R061", [TRENDS_FROM]),  # a quarter
     ("R060", [("Register!D2", None)]),  # a register from `riskreg new`: a blank Impact is R001's error
     ("R001", [NOT_COLLECTED, ("Register!D2", None), TRENDS_FROM, ("Register!F2", None)]),
     ("R115", [exempt_column("Para 7", None, " ", "Para 3")]),  # blank is a public risk
