@@ -171,3 +171,72 @@ def test_a_target_that_cannot_be_written_leaves_both_unchanged(registers, how):
     assert result.output.startswith(f"Error: {corporate}: is ")
     assert "so nothing was changed" in result.output
     assert (dept.read_bytes(), corporate.read_bytes()) == before
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+
+
+def _fail_target(how: str, corporate: Path, stack) -> str:
+    """Make the target unwritable for real, as `how` says; return the message riskreg gives."""
+    from support.office_files import lock_held, owner_file_bytes, process_name
+
+    if how == "open in Excel":
+        (corporate.parent / f"~${corporate.name}").write_bytes(owner_file_bytes("Jane Smith"))
+        return (f"{corporate}: is open in Excel by Jane Smith (~$corporate.xlsx is beside it), so nothing was "
+                "changed. Close it in Excel and run the command again; if no one has it open, delete "
+                "~$corporate.xlsx.")
+    if how == "locked":
+        holder = stack.enter_context(lock_held(corporate, "fcntl"))
+        return (f"{corporate}: is open in process {holder.pid} ({process_name(holder.pid)}), which holds a lock on "
+                "it, so nothing was changed. Close it there and run the command again.")
+    corporate.chmod(0o444)
+    stack.callback(corporate.chmod, 0o644)
+    return (f"{corporate}: is read-only, so nothing was changed. Make the file writable (its properties, or whoever "
+            "manages the folder), or write to another file (-o).")
+
+
+@pytest.mark.parametrize("how", ["open in Excel", "locked", "read-only"])
+@pytest.mark.parametrize("when", ["while both are written", "after the source is replaced"])
+def test_a_target_that_fails_after_the_source_checks_leaves_both_registers_as_they_were(registers, monkeypatch,
+                                                                                        how, when):
+    import contextlib
+    import os
+
+    from workbook.files import atomic
+    from workbook.xlsx.book import Book
+
+    dept, corporate = registers
+    before, files, inode = (dept.read_bytes(), corporate.read_bytes()), listing(dept.parent), os.stat(dept).st_ino
+    expected: list[str] = []
+    with contextlib.ExitStack() as stack:
+        # The failure is real (an owner file, another process's lock, a read-only file); only its moment is chosen.
+        if when == "while both are written":
+            save = Book.save
+
+            def saving(book, temp):
+                if book.path == corporate:
+                    expected.append(_fail_target(how, corporate, stack))
+                save(book, temp)
+
+            monkeypatch.setattr(Book, "save", saving)
+        else:
+            replace_keeping = atomic._replace_keeping
+
+            def replacing(temp, commit):
+                kept = replace_keeping(temp, commit)
+                if commit.target == dept:
+                    assert dept.read_bytes() != before[0]  # the source is replaced: now the target fails
+                    expected.append(_fail_target(how, corporate, stack))
+                return kept
+
+            monkeypatch.setattr(atomic, "_replace_keeping", replacing)
+        result = run_cli("escalate", dept, "CRR05", "--to", corporate)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {expected[0]}\n"
+    assert (dept.read_bytes(), corporate.read_bytes()) == before
+    assert os.stat(dept).st_ino == inode  # the very file it held, put back: not a copy
+    (corporate.parent / f"~${corporate.name}").unlink(missing_ok=True)
+    assert listing(dept.parent) == files  # no temporary file, version aside, lock or backup left
+    monkeypatch.undo()
+    assert run_cli("escalate", dept, "CRR05", "--to", corporate).exit_code == 0  # and the move can then be made
