@@ -12,6 +12,7 @@ from workbook.core import changes, depth, matrix, renames, seal, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.errors import PeriodError
+from workbook.core.escalation import moved_away
 from workbook.core.periods import Period, parse_period
 from workbook.core.record_text import fingerprint
 from workbook.core.rollover import risk_texts
@@ -795,7 +796,10 @@ def action_invalid(register: Register) -> Iterable[Hit]:
 def action_overdue(register: Register) -> Iterable[Hit]:
     header = next(c.header for c in ACTION_COLUMNS if c.key == "due")
     end = register.period.end_date
+    followed_elsewhere = moved_away(register)  # moved with their risk: the other register follows them up
     for action in register.actions or ():
+        if action.text("risk_id").casefold() in followed_elsewhere:
+            continue
         days = depth.overdue(register, action)
         if days is not None:
             yield _sheet_hit(register, action, "due", register.action_cell(action, "due"), header, days=days,

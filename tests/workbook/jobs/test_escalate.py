@@ -240,3 +240,118 @@ def test_a_target_that_fails_after_the_source_checks_leaves_both_registers_as_th
     assert listing(dept.parent) == files  # no temporary file, version aside, lock or backup left
     monkeypatch.undo()
     assert run_cli("escalate", dept, "CRR05", "--to", corporate).exit_code == 0  # and the move can then be made
+
+
+# ---- actions travel with the risk --------------------------------------------------------------------------
+
+PAPER_SETTINGS = {"organisation": "Hilltown Council", "committee": "Audit and Governance Committee",
+                  "author": "Director of Finance", "contact": "Strategic Risk Manager"}
+
+
+def action_rows(path: Path, risk_id: str) -> list[dict]:
+    """Return the risk's rows of the Actions sheet as read back, without the sheet row."""
+    register = read_register(path)
+    return [dict(a.values) for a in register.actions or () if a.text("risk_id") == risk_id]
+
+
+@pytest.fixture
+def depth_registers(tmp_path: Path) -> tuple[Path, Path]:
+    """Return a directorate register with the Actions sheet (CRR18 has three actions, one overdue, one without an
+    owner, one done) and a corporate register made by `riskreg new` without one: both validate with no errors."""
+    import datetime as dt
+
+    from support.depth_register import APPETITE, depth_actions, depth_risks
+
+    from workbook.xlsx.builder import build_workbook, save
+
+    risks, history, settings = depth_risks()
+    for risk in risks:
+        if risk["id"] == "CRR03":  # the sample marks it New twice (R010): once is right
+            risk.update({key: "↗" for key, value in risk.items() if key.startswith("trend") and value == "New"})
+            risk["trend1"] = "New"
+    actions = depth_actions(risks)
+    actions += [{"risk_id": "CRR18", "action": "Agree the new rota with the unions", "due": dt.datetime(2021, 12, 15),
+                 "status": "Not started"},
+                {"risk_id": "CRR18", "action": "Brief the Chief Executive", "owner": "Head of Service",
+                 "due": dt.datetime(2021, 6, 30), "status": "Done", "completed_on": dt.datetime(2021, 6, 28),
+                 "update": "Briefed."}]
+    dept, corporate = tmp_path / "dept.xlsx", tmp_path / "corporate.xlsx"
+    save(build_workbook(risks, history, {**settings, **PAPER_SETTINGS, "title": DEPT}, full=True, actions=actions,
+                        appetite=APPETITE), dept)
+    jobs.new_register(corporate, parse_period(SAMPLE_PERIOD), settings={**PAPER_SETTINGS, "title": CORPORATE})
+    for path in (dept, corporate):
+        assert run_cli("validate", path).exit_code == 0
+    return dept, corporate
+
+
+def roll_and_fill(paths, period: str) -> None:
+    """Roll both registers on, and fill the new quarter's trend cells as the risk manager does (trends --write)."""
+    roll_both(paths, period)
+    for path in paths:
+        assert run_cli("trends", path, "--write").exit_code == 0
+
+
+def assert_clean(*paths: Path) -> None:
+    for path in paths:
+        result = run_cli("validate", path)
+        assert result.exit_code == 0, result.output
+        assert "\terror\t" not in result.output
+
+
+def test_actions_go_up_down_and_up_again_with_their_risk(depth_registers):
+    import datetime as dt
+
+    from workbook.xlsx.tables import register_table
+
+    dept, corporate = depth_registers
+    held = action_rows(dept, "CRR18")
+    assert [a["action"] for a in held] == ["Review the controls of Core Skills Resilience & Training Risk",
+                                           "Agree the new rota with the unions", "Brief the Chief Executive"]
+    assert read_register(corporate).actions is None  # `riskreg new` without --full: no Actions sheet
+
+    result = run_cli("escalate", dept, "CRR18", "--to", corporate)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "CRR18 escalated from dept.xlsx to corporate.xlsx in 2021/22 Q2: closed on dept.xlsx (its History kept), "
+        "1 History row copied, 3 actions carried with it on a new Actions sheet on corporate.xlsx (kept on "
+        "dept.xlsx and marked in Update); the move is recorded in both registers.")
+    # The target holds them as the source had them: owners, dates, status, update; a blank stays blank.
+    assert action_rows(corporate, "CRR18") == held
+    assert "owner" not in {k for k, v in action_rows(corporate, "CRR18")[1].items() if v is not None}
+    table = register_table(corporate, "RiskActions")
+    assert table is not None and (table.header_row, table.last_row) == (1, 4)
+    assert read_register(corporate).lists["ActionStatuses"] == ("Not started", "In progress", "Done", "Cancelled")
+    # The source keeps them with the closed risk, each saying where it went; its History is kept as well.
+    mark = "Escalated with CRR18 to the Corporate Risk Register in 2021/22 Q2: followed there."
+    kept = action_rows(dept, "CRR18")
+    assert [a["update"] for a in kept] == [f"{mark}\nWork under way.", mark, f"{mark}\nBriefed."]
+    assert [{k: v for k, v in a.items() if k != "update"} for a in kept] == \
+        [{k: v for k, v in a.items() if k != "update"} for a in held]
+    assert_clean(dept, corporate)
+    assert "Actions!D2" not in run_cli("validate", dept).output  # overdue, but followed up on the corporate now
+    assert "R042\tActions!D2" in run_cli("validate", corporate).output
+
+    roll_and_fill(depth_registers, "2021/22 Q3")
+    result = run_cli("de-escalate", corporate, "CRR18", "--to", dept)
+    assert result.exit_code == 0, result.output
+    assert "3 actions carried with it into 3 earlier rows of it there (kept on corporate.xlsx and marked in Update)" \
+        in result.output
+    back = action_rows(dept, "CRR18")
+    assert back == held  # its own rows, as the corporate had them: the mark gone with the values
+    assert len([a for a in read_register(dept).actions if a.text("risk_id") == "CRR18"]) == 3  # not added again
+    assert [a["update"] for a in action_rows(corporate, "CRR18")][1] == \
+        "De-escalated with CRR18 to the Adults Directorate Risk Register in 2021/22 Q3: followed there."
+    assert_clean(dept, corporate)
+
+    roll_and_fill(depth_registers, "2021/22 Q4")
+    result = run_cli("escalate", dept, "CRR18", "--to", corporate)
+    assert result.exit_code == 0, result.output
+    assert "3 actions carried with it into 3 earlier rows of it there" in result.output
+    assert action_rows(corporate, "CRR18") == held
+    assert len(read_register(corporate).actions) == 3
+    assert_clean(dept, corporate)
+    # CRR18 joined in 2021/22 Q2: each quarter since once on each register.
+    assert history_periods(corporate, "CRR18") == ["2021/22 Q2", "2021/22 Q3"]
+    assert Counter(history_periods(dept, "CRR18")) == Counter(["2021/22 Q2", "2021/22 Q3"])
+    assert risk_status(corporate, "CRR18") == "Open" and risk_status(dept, "CRR18") == "Closed"
+    assert action_rows(corporate, "CRR18")[0]["due"] == dt.date(2021, 8, 31)  # a date, shown as one
