@@ -6,8 +6,10 @@ that register lacks, and the words of each text fingerprint those rows name. A r
 was escalated, then comes back) reopens its own closed row rather than adding a second one. Both registers record
 the move on their Record sheet, and each register's paper of that quarter says where the risk went, once. A sealed
 quarter of the receiving register that gains History rows gets a new version of its seal (as correct-history
-makes), with the move as its reason: validate stays clean on both. Actions stay on the register they were raised
-on, and History rows kept under an ID the risk had before a rename-risk stay behind.
+makes), with the move as its reason: validate stays clean on both. The risk's actions go with it (into its own
+earlier rows on a register it comes back to, onto an Actions sheet made for them on one without); the register it
+left keeps them beside the closed risk, each marked in its Update. History rows kept under an ID the risk had before
+a rename-risk stay behind.
 """
 
 from __future__ import annotations

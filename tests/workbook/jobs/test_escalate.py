@@ -355,3 +355,32 @@ def test_actions_go_up_down_and_up_again_with_their_risk(depth_registers):
     assert Counter(history_periods(dept, "CRR18")) == Counter(["2021/22 Q2", "2021/22 Q3"])
     assert risk_status(corporate, "CRR18") == "Open" and risk_status(dept, "CRR18") == "Closed"
     assert action_rows(corporate, "CRR18")[0]["due"] == dt.date(2021, 8, 31)  # a date, shown as one
+
+
+def test_the_actions_sheet_made_on_the_target_is_the_one_riskreg_new_makes(depth_registers, tmp_path, soffice):
+    from openpyxl import load_workbook
+    from support.ooxml_schema import changed_parts, invalid_parts, package_parts
+
+    from workbook.core.schema import ACTION_COLUMNS
+
+    dept, corporate = depth_registers
+    before = package_parts(corporate)
+    assert run_cli("escalate", dept, "CRR18", "--to", corporate).exit_code == 0
+    assert invalid_parts(changed_parts(package_parts(corporate), before)) == []
+    made = load_workbook(corporate)["Actions"]
+    full = tmp_path / "full.xlsx"
+    jobs.new_register(full, parse_period(SAMPLE_PERIOD), full=True)
+    model = load_workbook(full)["Actions"]
+    for sheet in (made, model):
+        assert [c.value for c in sheet[1]] == [c.header for c in ACTION_COLUMNS]
+        assert sheet.freeze_panes == "A2" and sheet.print_title_rows.replace("$", "") == "1:1"
+        assert list(sheet.tables) == ["RiskActions"]
+        assert sheet[1][0].font.b
+    assert [made.column_dimensions[c].width for c in "ABCDEFG"] == \
+        [model.column_dimensions[c].width for c in "ABCDEFG"]
+    assert sorted((v.type, v.formula1, str(v.sqref).split(":")[0]) for v in made.data_validations.dataValidation) == \
+        sorted((v.type, v.formula1, str(v.sqref).split(":")[0]) for v in model.data_validations.dataValidation)
+    assert made["D2"].number_format == model["D2"].number_format == "dd/mm/yyyy"
+    assert load_workbook(corporate).defined_names["ActionStatuses"].attr_text.startswith("Lists!$")
+    assert made.tables["RiskActions"].ref == "A1:G4"
+    soffice(corporate)  # LibreOffice opens it (and prints it)
