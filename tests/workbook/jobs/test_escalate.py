@@ -384,3 +384,30 @@ def test_the_actions_sheet_made_on_the_target_is_the_one_riskreg_new_makes(depth
     assert load_workbook(corporate).defined_names["ActionStatuses"].attr_text.startswith("Lists!$")
     assert made.tables["RiskActions"].ref == "A1:G4"
     soffice(corporate)  # LibreOffice opens it (and prints it)
+
+
+def test_where_the_risk_went_is_said_in_the_quarter_of_the_move_only_across_two_roll_overs(registers, tmp_path):
+    dept, corporate = registers
+    roll_both(registers, "2021/22 Q3")
+    assert run_cli("escalate", dept, "CRR05", "--to", corporate).exit_code == 0
+    said = {dept: "CRR05 was escalated to the Corporate Risk Register.",
+            corporate: "CRR05 was escalated from the Adults Directorate Risk Register."}
+    closed = "CRR05 Demand Management was closed this quarter."
+    q3 = {path: paper_text(jobs.build_paper(path, tmp_path / f"{path.stem}-q3.docx", force=True).paper)
+          for path in registers}
+    assert q3[dept].count(closed) == 1 and closed not in q3[corporate]
+    for quarter, label in (("q4", "2021/22 Q4"), ("q1", "2022/23 Q1")):
+        roll_both(registers, label)
+        for path in registers:
+            text = paper_text(jobs.build_paper(path, tmp_path / f"{path.stem}-{quarter}.docx", force=True).paper)
+            assert "was escalated" not in text and "was de-escalated" not in text, (path.name, quarter)
+            assert closed not in text  # closed once, in the quarter it left
+            # The directorate's paper no longer names it; the corporate one lists it as one of its own.
+            assert ("CRR05" in text) == (path == corporate), (path.name, quarter)
+    # Two quarters on, each quarter's paper rebuilt from History says what it said then.
+    for path in registers:
+        for label, stem in (("2021/22 Q3", "past-q3"), ("2021/22 Q4", "past-q4")):
+            past = paper_text(jobs.build_past_paper(path, parse_period(label), tmp_path / f"{path.stem}-{stem}.docx",
+                                                    force=True).paper)
+            assert past.count(said[path]) == (1 if label == "2021/22 Q3" else 0), (path.name, label)
+        assert past.count("was escalated") == 0
