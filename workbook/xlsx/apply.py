@@ -440,8 +440,8 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
         from workbook.xlsx.table_sheet import add_table_sheet
 
         for table_sheet in edit.table_sheets:
-            cells, lists = add_table_sheet(book, table_sheet)
-            written += cells
+            sheet_cells, lists = add_table_sheet(book, table_sheet)
+            written += sheet_cells
             _set_names(book, lists)
     _set_names(book, edit.names)
     _add_notes(book, edit.cell_notes)

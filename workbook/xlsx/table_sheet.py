@@ -16,10 +16,9 @@ from workbook.xlsx.builder import (
     FORMATTED_ROWS,
     LIST_ROWS,
     TABLE_STYLE,
-    _date_validation,
     _footer_text,
     _formatted_to,
-    _list_validation,
+    sheet_validation,
 )
 from workbook.xlsx.package import MAIN_NS, REL_NS, M, R_ID, WORKBOOK_PART
 from workbook.xlsx.result_parts import SheetSpec, add_results_sheet, worksheet
@@ -58,11 +57,8 @@ def add_table_sheet(book: Book, spec: TableSheet) -> tuple[list[str], list[Defin
     formatted = _formatted_to(len(spec.rows), FORMATTED_ROWS)
     validations = etree.Element(f"{M}dataValidations")
     for position, column in enumerate(columns, start=1):
-        if column.list_name:
-            validation = _list_validation(column.list_name, column.header, column.help)
-        elif column.kind == "date":
-            validation = _date_validation(column.header, column.help)
-        else:
+        validation = sheet_validation(column)
+        if validation is None:
             continue
         validation.add(f"{column_letter(position)}2:{column_letter(position)}{formatted}")
         validations.append(_namespaced(validation.to_tree()))
