@@ -77,7 +77,8 @@ class ActionsCarried:
             what.append(f"into {plural(self.reused, 'earlier row')} of it there")
         text = ", " + " ".join(what)
         if self.cleared:
-            text += f", {plural(self.cleared, 'earlier action')} {source} no longer has cleared there"
+            text += (f", {plural(self.cleared, 'earlier action')} of it there emptied, as {source} no longer has "
+                     f"{'them' if self.cleared > 1 else 'it'}")
         if self.count:
             text += f" ({'kept on ' + source + ' and marked in Update' if self.marked else 'kept on ' + source})"
         return text
