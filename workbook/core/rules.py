@@ -974,7 +974,8 @@ RULES: tuple[Rule, ...] = (
          "Action statuses are in the ActionStatuses list, and their dates are dates.",
          "Actions {column} {value} in row {row} {problem}.", action_invalid),
     Rule("R042", WARNING, ("Actions: Due date, Status", "Settings: Reporting period"),
-         "No action still to do fell due before the end of the reporting period.",
+         "No action still to do fell due before the end of the reporting period (one that moved with its risk to "
+         "another register is followed up there).",
          "Action in row {row} for {risk_id} was due {value}, {days} days before the end of {period} ({end}), and "
          "{state}. Complete it, or agree a new due date and say why in Update.", action_overdue),
     Rule("R043", WARNING, ("Actions: Status, Completed on",), "A Done action has its completion date.",
