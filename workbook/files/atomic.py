@@ -226,10 +226,14 @@ def _restore_all(done: Sequence[tuple[Commit, Path | None]]) -> None:
             problem = err.strerror or str(err)
         if commit.backup is not None and _copy_over(commit.backup, commit.target):
             continue
-        kept = f" Copy its backup {commit.backup} over it" if commit.backup else \
-            f" Its version before this command is {aside}" if aside else " Delete it"
+        if commit.backup is not None:
+            way_back = f"Copy its backup {commit.backup} over it"
+        elif aside is not None and aside.exists():
+            way_back = f"Its version before this command is {aside}: rename it to {commit.target.name}"
+        else:
+            way_back = "Check it"
         raise OutputError(f"{commit.target}: was written, but a file written with it could not be, and "
-                          f"{commit.target.name} could not be put back ({problem}).{kept} before you run the "
+                          f"{commit.target.name} could not be put back ({problem}). {way_back} before you run the "
                           "command again.") from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -69,8 +70,9 @@ def escalate(source: Path, risk_id: str, target: Path, *, new_id: str | None = N
                 books[0].save(source_temp)
                 books[1].save(target_temp)
         except BaseException:
-            for backup in backups:
+            for path, backup in zip((source, target), backups):
                 with contextlib.suppress(OSError):
-                    discard_backup(backup)
+                    if filecmp.cmp(path, backup, shallow=False):  # as it was: else the message names the backup
+                        discard_backup(backup)
             raise
     return Escalated(plan, source, target, tuple(backups))
