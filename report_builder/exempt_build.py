@@ -98,19 +98,34 @@ def exempt_plan(register: Register, current: Register, movements: Sequence[Movem
     return ExemptPlan(public, dataclasses.replace(content, title_block=block), split, marking, bool(own))
 
 
+def write_together(writes: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Write each (target, render) pair, every render into a temporary file before any target is replaced: if any
+    render or replace fails, no target is left changed (those already replaced get back the very file they held)."""
+    # The first (the paper) is replaced last: a paper never stands beside an appendix that is not its own.
+    ordered = list(reversed(writes))
+    with atomic_paths(tuple(Commit(target) for target, _ in ordered)) as temps:
+        for (_, render), temp in zip(ordered, temps):
+            render(temp)
+
+
+def exempt_writer(plan: ExemptPlan, template: Path, stamp: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Return what writes the exempt appendix of `plan` to a path."""
+    from report_builder.exempt_render import render_exempt
+
+    def write(target: Path) -> None:
+        assert plan.exempt is not None
+        render_exempt(plan.exempt, template, target, plan.lines, plan.heading)
+        stamp(target)
+
+    return write
+
+
 def write_both(plan: ExemptPlan, template: Path, output: Path, render_public: Callable[[PaperContent, Path], object],
                stamp: Callable[[Path], None]) -> None:
     """Write the public paper at `output` and the exempt appendix beside it: if either fails, neither is left (an
     earlier exempt appendix is put back as it was)."""
-    from report_builder.exempt_render import render_exempt
-
-    assert plan.exempt is not None
-    # Both made and checked before either is replaced: the appendix first, then the paper (atomic_paths puts the
-    # appendix back as it was when the paper cannot take its place).
-    with atomic_paths((Commit(exempt_path(output)), Commit(output))) as (exempt_temp, temp):
-        render_public(plan.public, temp)
-        render_exempt(plan.exempt, template, exempt_temp, plan.lines, plan.heading)
-        stamp(exempt_temp)
+    write_together([(output, lambda temp: render_public(plan.public, temp)),
+                    (exempt_path(output), exempt_writer(plan, template, stamp))])
 
 
 @dataclass(frozen=True)

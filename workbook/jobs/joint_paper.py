@@ -17,6 +17,8 @@ from workbook.core.words import plural
 from workbook.jobs.common import writing
 
 if TYPE_CHECKING:
+    from report_builder.exempt_build import ExemptAppendix
+    from report_builder.joint import JointBody
     from report_builder.joint_build import JointResult
 
 # The Settings row naming the registers that go with this one in its joint paper: a label riskreg's own Settings
@@ -92,7 +94,22 @@ class JointPaper:
                          f"{', '.join(flawed)}.")
         if self.result.pdf:
             lines.append(f"Wrote {self.result.pdf}")
+        for body, exempt in self.exempt_bodies():
+            lines.append(f"Wrote {exempt.paper}: {body.name}'s exempt appendix (Schedule 12A), "
+                         f"{plural(exempt.count, 'risk')} left out of the public joint paper, "
+                         f"{exempt.note(body.marking)}.")
+            if exempt.pdf:
+                lines.append(f"Wrote {exempt.pdf}")
         return lines
+
+    def exempt_bodies(self) -> list[tuple[JointBody, ExemptAppendix]]:
+        """Return (body, its exempt appendix) for each register with risks left out of the public joint paper."""
+        by_source = {body.source: body for body in self.result.content.bodies}
+        return [(by_source[source], exempt) for source, exempt in self.result.exempt]
+
+    def exempt_files(self) -> list[Path]:
+        """Return the exempt appendices and their PDFs."""
+        return [path for _, exempt in self.result.exempt for path in (exempt.paper, exempt.pdf) if path is not None]
 
 
 def build_joint_paper(registers: Sequence[Path], output: Path | None = None, *, template: Path | None = None,
