@@ -73,7 +73,7 @@ def add_table_sheet(book: Book, spec: TableSheet) -> tuple[list[str], list[Defin
     footer = etree.SubElement(root, f"{M}headerFooter")
     etree.SubElement(footer, f"{M}oddHeader").text = f'&C&"Arial,Bold"{_footer_text(spec.marking)}'
     etree.SubElement(footer, f"{M}oddFooter").text = \
-        f"&L{_footer_text(f'{spec.title}: {spec.name.lower()}')}&CPage &P of &N"
+        f"&L{_footer_text(f'{spec.title}: {spec.name.lower()}')}&CPage &P of &N&R{_footer_text(spec.marking)}"
     index = _after_visible(book)
     part = add_results_sheet(book.package, spec.name, index, root, "1:1")
     _add_table(book, part, root, spec.table, [c.header for c in columns], len(spec.rows))

@@ -364,6 +364,11 @@ def test_the_actions_sheet_made_on_the_target_is_the_one_riskreg_new_makes(depth
     assert made["D2"].number_format == model["D2"].number_format == "dd/mm/yyyy"
     assert load_workbook(corporate).defined_names["ActionStatuses"].attr_text.startswith("Lists!$")
     assert made.tables["RiskActions"].ref == "A1:G4"
+    for part in ("oddHeader", "oddFooter"):
+        for side in ("left", "center", "right"):
+            ours, theirs = getattr(getattr(made, part), side), getattr(getattr(model, part), side)
+            assert (ours.text or "").replace("Corporate Risk Register", "") == (theirs.text or "").replace(
+                "Corporate Risk Register", ""), (part, side)  # the title is each register's own
     soffice(corporate)  # LibreOffice opens it (and prints it)
 
 
