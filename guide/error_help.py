@@ -685,6 +685,12 @@ HELP: tuple[Help, ...] = (
          "the risk."),
     Help(("is the register the risk is on",),
          "`--to` names the same workbook the risk is on.", "Give the other register after `--to`."),
+    Help(("was written, but a file written with it could not be",),
+         "A command that writes two files together (escalate: both registers) replaced the first, could not "
+         "replace the second, and could not put the first back either (the disk or share failed at that moment). "
+         "This is the one case where the two files disagree.",
+         "Copy the backup the message names over the first file (or the version it names, kept beside it), check "
+         "both with `riskreg validate`, then run the command again."),
     Help(("is one of the registers being consolidated",),
          "The overview would overwrite one of the registers it is built from.",
          "Give the overview a file name of its own (`-o view.xlsx`)."),
