@@ -90,6 +90,28 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
     return result.paper
 
 
+def build_joint_paper(book=None, register_path: Path | None = None, force: bool | None = None) -> Path | None:
+    """Write one joint paper for the saved workbook and the registers its Settings row 'Joint registers' names, beside
+    the workbook, as `riskreg paper REGISTER --joint`; return its path."""
+    from workbook.jobs import joint_paper
+
+    book = book if book is not None else live_io.active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, "the joint paper is built from "
+                                                                               "the saved files")
+    registers = joint_paper.joint_register_paths(source, instead="then save the workbook and click Build joint "
+                                                                 "paper again")
+    output = joint_paper.free_joint_path(source)
+    with live_io.progress(book, "Risk Register: building the joint paper…"):
+        try:
+            paper = joint_paper.build_joint_paper(registers, output, force=bool(force))
+        except RegisterErrorsError as err:
+            if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
+                raise
+            paper = joint_paper.build_joint_paper(registers, output, force=True)
+    live_io.message(book, paper.excel_message(source))
+    return paper.paper
+
+
 def _anyway(err, limit: int = 900) -> str:
     """Turn the refusal into the question the ribbon asks: the errors listed, long lists cut."""
     text = err.listing

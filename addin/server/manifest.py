@@ -29,6 +29,8 @@ SERVER_TIPS = {
                    "quarter on; History, trends and actions carry over.",
     "correct_history": "After correcting a closed quarter's History by hand, type the quarter and the reason in the "
                        "task pane to accept the change and seal the quarter again.",
+    "build_joint_paper": "The server sees only the open workbook, not the other registers: it says how to build the "
+                         "joint paper where every register's file is at hand.",
     "new_register": "Create an empty register workbook from the template (Register, Lists, History and Settings "
                     "sheets) and save it from the task pane.",
 }

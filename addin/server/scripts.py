@@ -195,6 +195,16 @@ def build_paper(call: Call) -> Answer:
     return answer
 
 
+def build_joint_paper(call: Call) -> Answer:
+    """Refuse Build joint paper with what to do instead: the server sees only the workbook it is sent."""
+    from workbook.jobs.joint_paper import JointRequestError
+
+    raise JointRequestError(
+        f"{call.book.name}: Build joint paper needs the other registers' files too, and the Risk Register server "
+        "sees only the workbook it is sent. Build the joint paper where every register's file is at hand: with "
+        "riskreg on this computer (the ribbon without a server), or `riskreg paper A.xlsx B.xlsx` in a terminal.")
+
+
 def new_register(call: Call) -> Answer:
     period = jobs.period_or_today(str(_argument(call.book, 0, "") or "") or None)
     name = f"Risk register {period.label.replace('/', '-')}.xlsx"
@@ -266,6 +276,7 @@ def correct_history(call: Call) -> Answer:
 # The allow-list the server answers, in ribbon order: script name -> what runs it (the ribbon's button ids).
 SCRIPTS = {"validate": Script(validate), "refresh_trends": Script(refresh_trends),
            "roll_quarter": Script(roll_quarter, (ROLL_ROLE,)),
-           "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True), "new_register": Script(new_register),
+           "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True),
+           "build_joint_paper": Script(build_joint_paper), "new_register": Script(new_register),
            "rename_band": Script(rename_band, (ROLL_ROLE,)), "rename_risk": Script(rename_risk, (ROLL_ROLE,)),
            "correct_history": Script(correct_history, (ROLL_ROLE,))}

@@ -14,7 +14,8 @@ from workbook.core.model import address
 from workbook.core.periods import Period
 from workbook.core.schema import SETTINGS_SHEET
 from workbook.core.words import plural
-from workbook.jobs.common import writing
+from workbook.jobs.common import free_path, writing
+from workbook.jobs.paper import is_previous_paper
 
 if TYPE_CHECKING:
     from report_builder.joint_build import JointResult
@@ -39,8 +40,9 @@ def joint_names(grid: Sequence[Sequence[object]] | None) -> tuple[int, list[str]
     return 0, []
 
 
-def joint_register_paths(workbook: Path) -> list[Path]:
-    """Return `workbook` and the registers its Settings list under 'Joint registers' (relative to its folder)."""
+def joint_register_paths(workbook: Path, instead: str = "or name every register on the command line") -> list[Path]:
+    """Return `workbook` and the registers its Settings list under 'Joint registers' (relative to its folder);
+    `instead` ends the refusal of an empty list with what else the user can do there."""
     from workbook.xlsx.reader import load_grids
 
     row, names = joint_names(load_grids(workbook).get(SETTINGS_SHEET))
@@ -50,7 +52,7 @@ def joint_register_paths(workbook: Path) -> list[Path]:
         raise JointRequestError(
             f"{workbook}: {where}, so there are no registers to join. Name the other registers' files in column B "
             f"of a {SETTINGS_SHEET} row labelled {JOINT_SETTING} (relative to this workbook's folder, separated "
-            f"by semicolons), or name every register on the command line.")
+            f"by semicolons), {instead}.")
     paths = [workbook]
     for name in names:
         path = workbook.parent / name
@@ -61,6 +63,12 @@ def joint_register_paths(workbook: Path) -> list[Path]:
                 "there.")
         paths.append(path)
     return paths
+
+
+def free_joint_path(first: Path) -> Path:
+    """Return where the ribbon puts the joint paper: the CLI's default name, unless someone has edited that file
+    since riskreg wrote it (then the next free name)."""
+    return free_path(first.parent, default_joint_path(first).stem, ".docx", is_previous_paper)
 
 
 def default_joint_path(first: Path, period: Period | None = None) -> Path:
@@ -93,6 +101,20 @@ class JointPaper:
         if self.result.pdf:
             lines.append(f"Wrote {self.result.pdf}")
         return lines
+
+    def excel_message(self, first: Path) -> str:
+        """Return what the ribbon's Build joint paper says, for the joint paper of `first` and its Settings list."""
+        joint = self.result.content
+        names = ", ".join(f"{b.name} ({b.source})" for b in joint.bodies)
+        note = ""
+        flawed = [f"{b.source} ({plural(n, 'error')})" for b, n in zip(joint.bodies, self.result.forced_errors) if n]
+        if flawed:
+            note += f" It carries a data-quality note naming {', '.join(flawed)}."
+        default = default_joint_path(first)
+        if self.paper != default:
+            note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
+        return (f"Joint paper written to {self.paper}, marked {joint.marking}, for "
+                f"{plural(joint.bodies, 'register')}: {names}.{note}")
 
 
 def build_joint_paper(registers: Sequence[Path], output: Path | None = None, *, template: Path | None = None,
