@@ -13,7 +13,7 @@ from workbook.core.errors import RiskregError
 from workbook.core.model import address
 from workbook.core.periods import Period
 from workbook.core.schema import SETTINGS_SHEET
-from workbook.core.words import plural
+from workbook.core.words import plural, them_it
 from workbook.jobs.common import free_path, writing
 from workbook.jobs.paper import is_previous_paper
 
@@ -100,7 +100,26 @@ class JointPaper:
                          f"{', '.join(flawed)}.")
         if self.result.pdf:
             lines.append(f"Wrote {self.result.pdf}")
+        for source, exempt in self.result.exempt:
+            lines.append(f"Wrote {exempt.paper}: {source}'s exempt appendix (Schedule 12A), "
+                         f"{plural(exempt.count, 'risk')} left out of the public joint paper, "
+                         f"{exempt.note(exempt.plan.marking)}.")
+            if exempt.pdf:
+                lines.append(f"Wrote {exempt.pdf}")
         return lines
+
+    def exempt_files(self) -> list[Path]:
+        """Return every exempt appendix written beside the joint paper, each followed by its PDF."""
+        return self.result.exempt_files()
+
+    def exempt_sentence(self, files: Sequence[str]) -> str:
+        """Return what the ribbon and the task pane say of the exempt appendices (`files`: where they are, or their names)."""
+        each = "; ".join(f"{source}: {plural(exempt.count, 'risk')}, {exempt.note(exempt.plan.marking)}"
+                         for source, exempt in self.result.exempt)
+        appendix = plural(self.result.exempt, "exempt appendix", "exempt appendices", with_count=False)
+        return (f"The {appendix} (Schedule 12A; {each}) {plural(self.result.exempt, 'is', 'are', with_count=False)} "
+                f"{' and '.join(files)}: keep {them_it(self.result.exempt)} with the private papers, "
+                "never the public ones.")
 
     def excel_message(self, first: Path) -> str:
         """Return what the ribbon's Build joint paper says, for the joint paper of `first` and its Settings list."""
@@ -113,6 +132,8 @@ class JointPaper:
         default = default_joint_path(first)
         if self.paper != default:
             note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
+        if self.result.exempt:
+            note += f" {self.exempt_sentence([str(exempt.paper) for _, exempt in self.result.exempt])}"
         return (f"Joint paper written to {self.paper}, marked {joint.marking}, for "
                 f"{plural(joint.bodies, 'register')}: {names}.{note}")
 
