@@ -16,6 +16,7 @@ from workbook.core.schema import SETTINGS_SHEET
 from workbook.core.words import plural, them_it
 from workbook.jobs.common import free_path, writing
 from workbook.jobs.paper import is_previous_paper
+from workbook.jobs.values import safe_file_name
 
 if TYPE_CHECKING:
     from report_builder.joint_build import JointResult
@@ -71,6 +72,23 @@ def free_joint_path(first: Path) -> Path:
     return free_path(first.parent, default_joint_path(first).stem, ".docx", is_previous_paper)
 
 
+def stage_uploads(first: Path, uploads: Sequence[tuple[str, bytes]]) -> list[Path]:
+    """Write the other registers' files a client sent (name, bytes) beside `first`, the scratch copy of its open
+    workbook, each under a safe name of its own; return `first` and them, in the order sent."""
+    paths, taken = [first], {first.name.casefold(): "the open workbook"}
+    for name, data in uploads:
+        safe = safe_file_name(name)
+        if safe.casefold() in taken:
+            raise JointRequestError(
+                f"{safe}: chosen twice, or named as {taken[safe.casefold()]} is, and a joint paper takes each register "
+                "once. Choose each other register's file once; rename one of two registers that share a name.")
+        taken[safe.casefold()] = "another register chosen"
+        path = first.parent / safe
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
 def default_joint_path(first: Path, period: Period | None = None) -> Path:
     """Return where the joint paper goes when no name is given: beside the first register, named after it."""
     quarter = f" {period.label.replace('/', '-')}" if period is not None else ""
@@ -123,19 +141,29 @@ class JointPaper:
 
     def excel_message(self, first: Path) -> str:
         """Return what the ribbon's Build joint paper says, for the joint paper of `first` and its Settings list."""
-        joint = self.result.content
-        names = ", ".join(f"{b.name} ({b.source})" for b in joint.bodies)
-        note = ""
-        flawed = [f"{b.source} ({plural(n, 'error')})" for b, n in zip(joint.bodies, self.result.forced_errors) if n]
-        if flawed:
-            note += f" It carries a data-quality note naming {', '.join(flawed)}."
+        registers, note = self._registers_and_note()
         default = default_joint_path(first)
         if self.paper != default:
             note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
         if self.result.exempt:
             note += f" {self.exempt_sentence([str(exempt.paper) for _, exempt in self.result.exempt])}"
-        return (f"Joint paper written to {self.paper}, marked {joint.marking}, for "
-                f"{plural(joint.bodies, 'register')}: {names}.{note}")
+        return f"Joint paper written to {self.paper}, {registers}.{note}"
+
+    def pane_message(self, files: Sequence[str], exempt: Sequence[str]) -> str:
+        """Return what the task pane says of the joint paper sent back as `files` (names), its exempt appendices as
+        `exempt`."""
+        registers, note = self._registers_and_note()
+        if exempt:
+            note += f" {self.exempt_sentence(exempt)}"
+        return f"Joint paper built: {' and '.join(files)}, {registers}; ready to save from the task pane.{note}"
+
+    def _registers_and_note(self) -> tuple[str, str]:
+        """Return 'marked M, for N registers: body (file), …' and the data-quality note of a forced paper."""
+        joint = self.result.content
+        names = ", ".join(f"{b.name} ({b.source})" for b in joint.bodies)
+        flawed = [f"{b.source} ({plural(n, 'error')})" for b, n in zip(joint.bodies, self.result.forced_errors) if n]
+        note = f" It carries a data-quality note naming {', '.join(flawed)}." if flawed else ""
+        return f"marked {joint.marking}, for {plural(joint.bodies, 'register')}: {names}", note
 
 
 def build_joint_paper(registers: Sequence[Path], output: Path | None = None, *, template: Path | None = None,
