@@ -222,7 +222,7 @@ def build_joint_paper(call: Call) -> Answer:
         paper = joint_paper.build_joint_paper(registers, force=anyway, pdf=jobs.pdf_available())
     except RegisterErrorsError as err:
         answer.alert(err.listing + "\n\nTo build the joint paper anyway, with a data-quality note naming them, press "
-                                   "'Build anyway' under Joint paper in the Risk Register task pane.", critical=True)
+                                   "'Build joint paper anyway' in the Risk Register task pane.", critical=True)
         return answer
     files = [paper.paper] + ([paper.result.pdf] if paper.result.pdf else [])
     exempt = paper.exempt_files()  # each register's exempt appendix (Schedule 12A), when risks are exempt

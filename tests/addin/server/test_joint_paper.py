@@ -110,7 +110,7 @@ def test_a_register_with_errors_is_refused_by_name_and_built_with_a_note_on_buil
     [refusal] = alerts
     assert refusal.startswith("opcc.xlsx: the register has errors, so the joint paper was not built: opcc.xlsx has ")
     assert refusal.endswith("\n\nTo build the joint paper anyway, with a data-quality note naming them, press 'Build "
-                            "anyway' under Joint paper in the Risk Register task pane.")
+                            "joint paper anyway' in the Risk Register task pane.")
     assert str(joint_server.scratch) not in refusal  # no path of the server's
     errors = refusal.split("opcc.xlsx has ", 1)[1].split(" ", 1)[0]
     files, alerts = answer(call(joint_server, registers["force"], flawed, tokens.token([PAPER_ROLE]), anyway=True))
