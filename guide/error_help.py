@@ -607,7 +607,8 @@ HELP: tuple[Help, ...] = (
          "must be sent with it, and none was chosen (the message names the files its Settings row *Joint "
          "registers* lists, if any).",
          "Under *Joint paper* in the task pane, choose the other registers' `.xlsx` files, then press Build joint "
-         "paper again."),
+         "paper again. The desktop add-in set to use a server (`SERVER_URL` in riskreg.conf) cannot send them: use "
+         "the task pane, or `riskreg paper A.xlsx B.xlsx` where every register's file is at hand."),
     Help(("(Joint registers) names",),
          "A file named in the Settings row *Joint registers* is not there (names are read relative to the "
          "workbook's own folder).",

@@ -210,6 +210,12 @@ def build_joint_paper(call: Call) -> Answer:
     if not uploads:
         _, named = joint_paper.joint_names(grids.get(SETTINGS_SHEET))
         listed = f" (its Settings row {joint_paper.JOINT_SETTING} names {'; '.join(named)})" if named else ""
+        if book.client == "VBA":  # the desktop add-in in remote mode (riskreg.conf's SERVER_URL) sends no files
+            raise joint_paper.JointRequestError(
+                f"{book.name}: Build joint paper needs the other registers' workbooks{listed}, and the desktop "
+                "add-in cannot send them to the Risk Register server. Build it from the Risk Register task pane (choose "
+                "them under Joint paper there), or on a computer that has every register's file and riskreg: "
+                f"`riskreg paper \"{book.name}\" OTHER.xlsx` in a terminal.")
         raise joint_paper.JointRequestError(
             f"{book.name}: Build joint paper needs the other registers' workbooks{listed}. Choose their .xlsx files "
             "under Joint paper in the Risk Register task pane, then press Build joint paper again.")

@@ -33,6 +33,7 @@ def joint_server(tmp_path_factory, tokens):
            "RISKREG_MAX_BODY_MB": str(MAX_BODY_MB), "RISKREG_SCRATCH_DIR": str(folder / "scratch")}
     with running_server(env, folder) as running:
         running.scratch = folder / "scratch"  # type: ignore[attr-defined]
+        running.paper_token = tokens.token([PAPER_ROLE])  # type: ignore[attr-defined]
         yield running
 
 
@@ -100,6 +101,21 @@ def test_no_uploaded_register_is_one_message_naming_what_the_settings_list(joint
         "force.xlsx: Build joint paper needs the other registers' workbooks (its Settings row Joint registers names "
         "opcc.xlsx). Choose their .xlsx files under Joint paper in the Risk Register task pane, then press Build "
         "joint paper again."]
+
+
+def test_the_desktop_add_in_in_remote_mode_is_told_it_cannot_send_the_files_and_what_to_use(
+        joint_server, registers):
+    payload = {**payload_from_xlsx(registers["force"]), "client": "VBA"}
+    response = httpx.post(joint_server.url + ROUTE + "?arg=false", content=json.dumps(payload).encode(),
+                          headers={"Authorization": API_KEY}, timeout=300)
+    assert response.status_code == 403  # the API key has no roles on this server: Build paper's role is needed
+    _, alerts = answer(httpx.post(joint_server.url + ROUTE + "?arg=false", content=json.dumps(payload).encode(),
+                                  headers={"Authorization": joint_server.paper_token}, timeout=300))
+    assert alerts == [
+        "force.xlsx: Build joint paper needs the other registers' workbooks (its Settings row Joint registers names "
+        "opcc.xlsx), and the desktop add-in cannot send them to the Risk Register server. Build it from the Risk "
+        "Register task pane (choose them under Joint paper there), or on a computer that has every register's file "
+        "and riskreg: `riskreg paper \"force.xlsx\" OTHER.xlsx` in a terminal."]
 
 
 def test_a_register_with_errors_is_refused_by_name_and_built_with_a_note_on_build_anyway(
