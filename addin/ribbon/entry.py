@@ -7,12 +7,16 @@ remote engine the tests use) and for tests that give the saved file's path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from addin.ribbon import live_io
 from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterFormatError
 from workbook.core.periods import parse_period
+
+T = TypeVar("T")
 
 
 def validate(book=None) -> None:
@@ -80,12 +84,7 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
                                                                                "the saved file")
     output = jobs.free_paper_path(source)
     with live_io.progress(book, "Risk Register: building the board paper…"):
-        try:
-            result = jobs.build_paper(source, output, force=bool(force))
-        except RegisterErrorsError as err:
-            if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
-                raise
-            result = jobs.build_paper(source, output, force=True)
+        result = _asking_anyway(book, force, lambda anyway: jobs.build_paper(source, output, force=anyway))
     live_io.message(book, result.excel_message())
     return result.paper
 
@@ -102,14 +101,21 @@ def build_joint_paper(book=None, register_path: Path | None = None, force: bool 
                                                                  "paper again")
     output = joint_paper.free_joint_path(source)
     with live_io.progress(book, "Risk Register: building the joint paper…"):
-        try:
-            paper = joint_paper.build_joint_paper(registers, output, force=bool(force))
-        except RegisterErrorsError as err:
-            if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
-                raise
-            paper = joint_paper.build_joint_paper(registers, output, force=True)
+        paper = _asking_anyway(book, force,
+                               lambda anyway: joint_paper.build_joint_paper(registers, output, force=anyway))
     live_io.message(book, paper.excel_message(source))
     return paper.paper
+
+
+def _asking_anyway(book, force: bool | None, build: Callable[[bool], T]) -> T:
+    """Return `build(force)`; when it refuses a register with errors and `force` was not given, ask whether to build
+    anyway (where Excel can ask) and build with force on OK."""
+    try:
+        return build(bool(force))
+    except RegisterErrorsError as err:
+        if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
+            raise
+        return build(True)
 
 
 def _anyway(err, limit: int = 900) -> str:

@@ -10,11 +10,11 @@ import json
 import docx
 import httpx
 import pytest
-from support.entra_tokens import API_KEY, AUDIENCE, MAX_BODY_MB, TENANT
+from support.entra_tokens import API_KEY, MAX_BODY_MB
 from support.exempt_register import mark_exempt
 from support.joint_registers import OPCC, force_register, opcc_register, set_setting
 from support.remote_payload import payload_from_xlsx
-from support.server_process import running_server
+from support.server_process import running_server, server_env
 
 from addin.server.config import PAPER_ROLE
 
@@ -26,12 +26,7 @@ FORCE = "West Midlands Police"
 def joint_server(tmp_path_factory, tokens):
     """A running server with a scratch folder the tests look into."""
     folder = tmp_path_factory.mktemp("joint-server")
-    keys = folder / "jwks.json"
-    keys.write_text(json.dumps(tokens.jwks()))
-    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY, "RISKREG_ENTRA_TENANT_ID": TENANT,
-           "RISKREG_ENTRA_AUDIENCE": AUDIENCE, "RISKREG_ENTRA_JWKS_FILE": str(keys),
-           "RISKREG_MAX_BODY_MB": str(MAX_BODY_MB), "RISKREG_SCRATCH_DIR": str(folder / "scratch")}
-    with running_server(env, folder) as running:
+    with running_server(server_env(folder, tokens, RISKREG_SCRATCH_DIR=str(folder / "scratch")), folder) as running:
         running.scratch = folder / "scratch"  # type: ignore[attr-defined]
         running.paper_token = tokens.token([PAPER_ROLE])  # type: ignore[attr-defined]
         yield running
