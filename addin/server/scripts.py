@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,8 @@ def run(script: Script, call: Call) -> dict:
     except RiskregError as err:
         answer = Answer(call.book.sheet_names)
         # A file the request wrote (an uploaded register) is named as the user knows it, never by the server's path.
-        answer.alert(err.user_message.replace(f"{call.scratch}{os.sep}", ""), critical=True)
+        folders = re.escape(f"{call.scratch}{os.sep}") + rf"(?:[^{re.escape(os.sep)}\s]+{re.escape(os.sep)})*"
+        answer.alert(re.sub(folders, "", err.user_message), critical=True)
         return answer.json()
 
 

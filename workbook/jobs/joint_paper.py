@@ -73,9 +73,12 @@ def free_joint_path(first: Path) -> Path:
 
 
 def stage_uploads(first: Path, uploads: Sequence[tuple[str, bytes]]) -> list[Path]:
-    """Write the other registers' files a client sent (name, bytes) beside `first`, the scratch copy of its open
-    workbook, each under a safe name of its own; return `first` and them, in the order sent."""
+    """Write the other registers' files a client sent (name, bytes) in a folder beside `first`, the scratch copy of
+    its open workbook (so that no name sent can be the paper's), each under a safe name of its own; return `first`
+    and them, in the order sent."""
     paths, taken = [first], {first.name.casefold(): "the open workbook"}
+    folder = first.parent / "uploaded"
+    folder.mkdir(mode=0o700, exist_ok=True)
     for name, data in uploads:
         safe = safe_file_name(name)
         if safe.casefold() in taken:
@@ -83,7 +86,7 @@ def stage_uploads(first: Path, uploads: Sequence[tuple[str, bytes]]) -> list[Pat
                 f"{safe}: chosen twice, or named as {taken[safe.casefold()]} is, and a joint paper takes each register "
                 "once. Choose each other register's file once; rename one of two registers that share a name.")
         taken[safe.casefold()] = "another register chosen"
-        path = first.parent / safe
+        path = folder / safe
         path.write_bytes(data)
         paths.append(path)
     return paths

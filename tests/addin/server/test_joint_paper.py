@@ -137,6 +137,9 @@ def test_a_register_with_errors_is_refused_by_name_and_built_with_a_note_on_buil
     ("opcc.xlsx", b"PK\x03\x04 cut short",
      "opcc.xlsx: is not a valid .xlsx workbook (the file is damaged or not a zip package). Open it in Excel and save "
      "it as an Excel Workbook (.xlsx), or rebuild it with `riskreg new`."),
+    ("force joint paper.docx", b"PK\x03\x04 cut short",  # the paper's own name: the upload is not confused with it
+     "force joint paper.docx: is not a valid .xlsx workbook (the file is damaged or not a zip package). Open it in "
+     "Excel and save it as an Excel Workbook (.xlsx), or rebuild it with `riskreg new`."),
 ])
 def test_an_upload_that_is_not_a_workbook_is_named_in_one_message(joint_server, registers, tokens, name, data,
                                                                    message):
