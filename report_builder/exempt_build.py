@@ -99,30 +99,53 @@ def exempt_plan(register: Register, current: Register, movements: Sequence[Movem
     return ExemptPlan(public, dataclasses.replace(content, title_block=block), split, marking, bool(own))
 
 
+def write_together(writes: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Write each (target, render) pair, every render into a temporary file before any target is replaced: if any
+    render or replace fails, no target is left changed (those already replaced are put back as they were)."""
+    before = {}
+    for target, _ in writes[1:]:
+        if target.is_file():
+            stat = target.stat()
+            before[target] = (target.read_bytes(), (stat.st_atime, stat.st_mtime))
+    replaced: list[Path] = []
+
+    def nested(index: int) -> None:
+        if index == len(writes):
+            return
+        target, render = writes[index]
+        with atomic_path(target) as temp:
+            render(temp)
+            nested(index + 1)
+        replaced.append(target)
+
+    try:
+        nested(0)
+    except BaseException:
+        for target in replaced:
+            if target not in before:
+                target.unlink(missing_ok=True)
+            else:
+                data, times = before[target]
+                target.write_bytes(data)
+                os.utime(target, times)
+        raise
+
+
+def exempt_writer(plan: ExemptPlan, template: Path, stamp: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Return what writes the exempt appendix of `plan` to a path."""
+    from report_builder.exempt_render import render_exempt
+
+    def write(target: Path) -> None:
+        assert plan.exempt is not None
+        render_exempt(plan.exempt, template, target, plan.lines, plan.heading)
+        stamp(target)
+
+    return write
+
+
 def write_both(plan: ExemptPlan, template: Path, output: Path, render_public: Callable[[PaperContent, Path], object],
                stamp: Callable[[Path], None]) -> None:
     """Write the public paper at `output` and the exempt appendix beside it: if either fails, neither is left (an
     earlier exempt appendix is put back as it was)."""
-    from report_builder.exempt_render import render_exempt
-
-    target = exempt_path(output)
-    before = target.read_bytes() if target.is_file() else None
-    times = (target.stat().st_atime, target.stat().st_mtime) if before is not None else None
-    committed = False
-    try:
-        with atomic_path(output) as temp:
-            render_public(plan.public, temp)
-            with atomic_path(target) as exempt_temp:
-                assert plan.exempt is not None
-                render_exempt(plan.exempt, template, exempt_temp, plan.lines, plan.heading)
-                stamp(exempt_temp)
-            committed = True
-    except BaseException:
-        if committed:  # the paper could not be put in place after its appendix was
-            if before is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.write_bytes(before)
-                if times:
-                    os.utime(target, times)
-        raise
+    write_together([(output, lambda temp: render_public(plan.public, temp)),
+                    (exempt_path(output), exempt_writer(plan, template, stamp))])

@@ -215,8 +215,8 @@ def build_joint_paper(call: Call) -> Answer:
         if book.client == "VBA":  # the desktop add-in in remote mode (riskreg.conf's SERVER_URL) sends no files
             raise joint_paper.JointRequestError(
                 f"{book.name}: Build joint paper needs the other registers' workbooks{listed}, and the desktop "
-                "add-in cannot send them to the Risk Register server. Build it from the Risk Register task pane (choose "
-                "them under Joint paper there), or on a computer that has every register's file and riskreg: "
+                "add-in cannot send them to the Risk Register server. Build it from the Risk Register task pane "
+                "(choose them under Joint paper there), or on a computer that has every register's file and riskreg: "
                 f"`riskreg paper \"{book.name}\" OTHER.xlsx` in a terminal.")
         raise joint_paper.JointRequestError(
             f"{book.name}: Build joint paper needs the other registers' workbooks{listed}. Choose their .xlsx files "
@@ -330,6 +330,7 @@ def correct_history(call: Call) -> Answer:
 SCRIPTS = {"validate": Script(validate), "refresh_trends": Script(refresh_trends),
            "roll_quarter": Script(roll_quarter, (ROLL_ROLE,)),
            "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True),
-           "build_joint_paper": Script(build_joint_paper, (PAPER_ROLE,), heavy=True), "new_register": Script(new_register),
+           "build_joint_paper": Script(build_joint_paper, (PAPER_ROLE,), heavy=True),
+           "new_register": Script(new_register),
            "rename_band": Script(rename_band, (ROLL_ROLE,)), "rename_risk": Script(rename_risk, (ROLL_ROLE,)),
            "correct_history": Script(correct_history, (ROLL_ROLE,))}

@@ -47,12 +47,13 @@ def test_choosing_the_other_register_builds_the_joint_paper_and_its_exempt_appen
         "Joint paper built: force joint paper.docx and force joint paper.pdf, marked OFFICIAL, for 2 registers: "
         f"{FORCE} (force.xlsx), {OPCC} (opcc.xlsx); ready to save from the task pane. The exempt appendix (Schedule "
         "12A; force.xlsx: 1 risk, marked OFFICIAL, the paper's own marking: Settings has no Exempt marking (set one "
-        "to mark the exempt appendix higher)) is force joint paper-exempt.docx and force joint paper-exempt.pdf: "
-        "keep it with the private papers, never the public ones. Their links are below.")
+        "to mark the exempt appendix higher)) is force joint paper-exempt-force.docx and force joint "
+        "paper-exempt-force.pdf: keep it with the private papers, never the public ones. Their links are below.")
     assert pane.download_names() == ["Save force joint paper.docx", "Save force joint paper.pdf",
-                                     "Save force joint paper-exempt.docx", "Save force joint paper-exempt.pdf"]
+                                     "Save force joint paper-exempt-force.docx",
+                                     "Save force joint paper-exempt-force.pdf"]
     paper = pane.download("Save force joint paper.docx", tmp_path / "joint.docx")
-    exempt = pane.download("Save force joint paper-exempt.docx", tmp_path / "joint-exempt.docx")
+    exempt = pane.download("Save force joint paper-exempt-force.docx", tmp_path / "joint-exempt.docx")
     assert pane.download("Save force joint paper.pdf", tmp_path / "joint.pdf").read_bytes().startswith(b"%PDF-")
     headings, body = texts(paper)
     assert headings[:2] == ["1. Purpose", "2. Summary across the registers"]
@@ -79,9 +80,9 @@ def test_a_register_with_errors_is_refused_then_built_with_build_joint_paper_any
     assert pane.status().endswith(f"; ready to save from the task pane. It carries a data-quality note naming "
                                   f"opcc.xlsx ({errors} errors). The exempt appendix (Schedule 12A; force.xlsx: 1 "
                                   "risk, marked OFFICIAL, the paper's own marking: Settings has no Exempt marking (set "
-                                  "one to mark the exempt appendix higher)) is force joint paper-exempt.docx and force "
-                                  "joint paper-exempt.pdf: keep it with the private papers, never the public ones. "
-                                  "Their links are below.")
+                                  "one to mark the exempt appendix higher)) is force joint paper-exempt-force.docx "
+                                  "and force joint paper-exempt-force.pdf: keep it with the private papers, never the "
+                                  "public ones. Their links are below.")
 
 
 def test_no_file_chosen_and_a_file_that_is_not_a_workbook_are_each_one_message(open_pane, registers):

@@ -19,6 +19,8 @@ from workbook.jobs.paper import is_previous_paper
 from workbook.jobs.values import safe_file_name
 
 if TYPE_CHECKING:
+    from report_builder.exempt_build import ExemptAppendix
+    from report_builder.joint import JointBody
     from report_builder.joint_build import JointResult
 
 # The Settings row naming the registers that go with this one in its joint paper: a label riskreg's own Settings
@@ -121,22 +123,28 @@ class JointPaper:
                          f"{', '.join(flawed)}.")
         if self.result.pdf:
             lines.append(f"Wrote {self.result.pdf}")
-        for source, exempt in self.result.exempt:
-            lines.append(f"Wrote {exempt.paper}: {source}'s exempt appendix (Schedule 12A), "
+        for body, exempt in self.exempt_bodies():
+            lines.append(f"Wrote {exempt.paper}: {body.name}'s exempt appendix (Schedule 12A), "
                          f"{plural(exempt.count, 'risk')} left out of the public joint paper, "
-                         f"{exempt.note(exempt.plan.marking)}.")
+                         f"{exempt.note(body.marking)}.")
             if exempt.pdf:
                 lines.append(f"Wrote {exempt.pdf}")
         return lines
 
+    def exempt_bodies(self) -> list[tuple[JointBody, ExemptAppendix]]:
+        """Return (body, its exempt appendix) for each register with risks left out of the public joint paper."""
+        by_source = {body.source: body for body in self.result.content.bodies}
+        return [(by_source[source], exempt) for source, exempt in self.result.exempt]
+
     def exempt_files(self) -> list[Path]:
-        """Return every exempt appendix written beside the joint paper, each followed by its PDF."""
-        return self.result.exempt_files()
+        """Return the exempt appendices and their PDFs."""
+        return [path for _, exempt in self.result.exempt for path in (exempt.paper, exempt.pdf) if path is not None]
 
     def exempt_sentence(self, files: Sequence[str]) -> str:
-        """Return what the ribbon and the task pane say of the exempt appendices (`files`: where they are, or their names)."""
-        each = "; ".join(f"{source}: {plural(exempt.count, 'risk')}, {exempt.note(exempt.plan.marking)}"
-                         for source, exempt in self.result.exempt)
+        """Return what the ribbon and the task pane say of the exempt appendices (`files`: where they are, or their
+        names)."""
+        each = "; ".join(f"{body.source}: {plural(exempt.count, 'risk')}, {exempt.note(body.marking)}"
+                         for body, exempt in self.exempt_bodies())
         appendix = plural(self.result.exempt, "exempt appendix", "exempt appendices", with_count=False)
         return (f"The {appendix} (Schedule 12A; {each}) {plural(self.result.exempt, 'is', 'are', with_count=False)} "
                 f"{' and '.join(files)}: keep {them_it(self.result.exempt)} with the private papers, "

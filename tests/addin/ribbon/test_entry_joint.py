@@ -100,7 +100,7 @@ def test_exempt_risks_go_to_the_exempt_appendix_beside_the_joint_paper_and_the_m
     set_setting(force, "Joint registers", "opcc.xlsx")
     book = remote.open(remote.payload_from_xlsx(force))
     paper = entry.build_joint_paper(book, register_path=force)
-    exempt = tmp_path / "force joint paper-exempt.docx"
+    exempt = tmp_path / "force joint paper-exempt-force.docx"
     assert alerts(book) == [
         f"Joint paper written to {paper}, marked OFFICIAL, for 2 registers: West Midlands Police (force.xlsx), "
         f"{OPCC} (opcc.xlsx). The exempt appendix (Schedule 12A; force.xlsx: 1 risk, marked OFFICIAL, the paper's "

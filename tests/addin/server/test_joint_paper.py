@@ -68,14 +68,14 @@ def test_the_joint_paper_of_the_open_workbook_and_the_uploaded_register_comes_ba
         joint_server, registers, tokens):
     files, alerts = answer(call(joint_server, registers["force"], [("opcc.xlsx", registers["opcc"].read_bytes())],
                                 tokens.token([PAPER_ROLE])))
-    assert sorted(files) == ["force joint paper-exempt.docx", "force joint paper-exempt.pdf",
+    assert sorted(files) == ["force joint paper-exempt-force.docx", "force joint paper-exempt-force.pdf",
                              "force joint paper.docx", "force joint paper.pdf"]
     assert alerts == [
         "Joint paper built: force joint paper.docx and force joint paper.pdf, marked OFFICIAL, for 2 registers: "
         f"{FORCE} (force.xlsx), {OPCC} (opcc.xlsx); ready to save from the task pane. The exempt appendix (Schedule "
         "12A; force.xlsx: 1 risk, marked OFFICIAL, the paper's own marking: Settings has no Exempt marking (set one "
-        "to mark the exempt appendix higher)) is force joint paper-exempt.docx and force joint paper-exempt.pdf: "
-        "keep it with the private papers, never the public ones."]
+        "to mark the exempt appendix higher)) is force joint paper-exempt-force.docx and force joint "
+        "paper-exempt-force.pdf: keep it with the private papers, never the public ones."]
     paper = docx.Document(io.BytesIO(files["force joint paper.docx"]))
     titles = headings(files["force joint paper.docx"])
     assert titles[:2] == ["1. Purpose", "2. Summary across the registers"]
@@ -84,7 +84,7 @@ def test_the_joint_paper_of_the_open_workbook_and_the_uploaded_register_comes_ba
     assert "CRR09" not in {row.cells[0].text for table in paper.tables for row in table.rows}
     assert "Protective marking: OFFICIAL." in [p.text for p in paper.paragraphs]
     assert "OFFICIAL" in paper.sections[0].header.paragraphs[0].text
-    exempt = docx.Document(io.BytesIO(files["force joint paper-exempt.docx"]))
+    exempt = docx.Document(io.BytesIO(files["force joint paper-exempt-force.docx"]))
     assert {row.cells[0].text for row in exempt.tables[-1].rows[1:]} == {"CRR09"}
     assert all(files[name].startswith(b"%PDF") for name in files if name.endswith(".pdf"))
     assert list(joint_server.scratch.glob("worker-*/request-*")) == []  # nothing kept
