@@ -117,7 +117,7 @@ class JointPaper:
                          f"{len(b.content.attention)} for the Committee's attention" for b in joint.bodies)
         lines = [f"Wrote {self.paper}: {joint.title}, marked {joint.marking}, {plural(joint.bodies, 'register')}: "
                  f"{each}."]
-        flawed = [f"{b.source} ({plural(n, 'error')})" for b, n in zip(joint.bodies, self.result.forced_errors) if n]
+        flawed = self._flawed()
         if flawed:
             lines.append(f"Note: built with --force; the paper carries a data-quality note naming "
                          f"{', '.join(flawed)}.")
@@ -172,9 +172,14 @@ class JointPaper:
         """Return 'marked M, for N registers: body (file), …' and the data-quality note of a forced paper."""
         joint = self.result.content
         names = ", ".join(f"{b.name} ({b.source})" for b in joint.bodies)
-        flawed = [f"{b.source} ({plural(n, 'error')})" for b, n in zip(joint.bodies, self.result.forced_errors) if n]
+        flawed = self._flawed()
         note = f" It carries a data-quality note naming {', '.join(flawed)}." if flawed else ""
         return f"marked {joint.marking}, for {plural(joint.bodies, 'register')}: {names}", note
+
+    def _flawed(self) -> list[str]:
+        """Return 'file (N errors)' for each register a forced joint paper was built with despite its errors."""
+        bodies = self.result.content.bodies
+        return [f"{b.source} ({plural(n, 'error')})" for b, n in zip(bodies, self.result.forced_errors) if n]
 
 
 def build_joint_paper(registers: Sequence[Path], output: Path | None = None, *, template: Path | None = None,
