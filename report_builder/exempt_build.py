@@ -144,16 +144,17 @@ class StaleExempt:
                         f"exempt now, so this paper has none. It was kept because {why}." for path, why in self.kept]
 
 
-def clear_stale_exempt(output: Path, is_ours: Callable[[Path], bool]) -> StaleExempt:
-    """Remove the exempt appendix beside the paper at `output` (and its PDF) when riskreg wrote it and no one has
-    changed it since (`is_ours`, as for the paper itself); else keep it and say why. Call it only when the paper just
-    written has no exempt appendix."""
+def clear_stale_exempt(output: Path, is_ours: Callable[[Path], bool], appendix: Path | None = None) -> StaleExempt:
+    """Remove the exempt appendix beside the paper at `output` (`appendix`, by default the single paper's) and its
+    PDF when riskreg wrote it and no one has changed it since (`is_ours`, as for the paper itself); else keep it and
+    say why. Call it only when the paper just written has no such exempt appendix."""
     from workbook.core.errors import OutputError
     from workbook.files.in_use import check_not_open
 
     removed: list[Path] = []
     kept: list[tuple[Path, str]] = []
-    appendix, pdf = exempt_path(output), exempt_path(output.with_suffix(".pdf"))
+    appendix = appendix or exempt_path(output)
+    pdf = appendix.with_suffix(".pdf")
     if appendix.is_file():
         try:
             check_not_open(appendix)

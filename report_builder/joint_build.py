@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_builder.build import (_check_replaceable, _stamp_as_written, check_totals, convert_to_pdf, provenance)
+from report_builder.build import (_check_replaceable, _stamp_as_written, check_totals, convert_to_pdf,
+                                  is_previous_paper, provenance)
 from report_builder.content import PaperContent, build_content
-from report_builder.exempt_build import ExemptAppendix, ExemptPlan, exempt_plan, exempt_writer, write_together
+from report_builder.exempt_build import (ExemptAppendix, ExemptPlan, StaleExempt, clear_stale_exempt, exempt_plan,
+                                         exempt_writer, write_together)
 from report_builder.joint import JointBody, JointContent, JointPaperError, check_periods, joint_content
 from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RegisterErrorsError
@@ -30,6 +32,7 @@ class JointResult:
     forced_errors: tuple[int, ...]  # each register's error count, in the order given
     exempt: tuple[tuple[str, ExemptAppendix], ...] = ()  # (register file name, its exempt appendix) for each
     # register with open exempt risks
+    stale_exempt: tuple[StaleExempt, ...] = ()  # earlier builds' exempt appendices of registers with none due now
 
 
 def joint_exempt_path(paper: Path, register: Path) -> Path:
@@ -121,7 +124,11 @@ def build_joint_paper(register_paths: Sequence[Path | str], output_path: Path | 
                         *((target, exempt_writer(plan, chosen, _stamp_as_written)) for _, target, plan in plans)])
         made_pdf = convert_to_pdf(output, pdf_target) if pdf else None
         exempt = tuple((source, _appendix(target, plan, pdf)) for source, target, plan in plans)
-    return JointResult(output, made_pdf, joint, tuple(len(errors) for errors in found), exempt)
+        due = {source for source, _, _ in plans}
+        stale = tuple(found_stale for found_stale in (
+            clear_stale_exempt(output, is_previous_paper, joint_exempt_path(output, path))
+            for path in paths if path.name not in due) if found_stale.removed or found_stale.kept)
+    return JointResult(output, made_pdf, joint, tuple(len(errors) for errors in found), exempt, stale)
 
 
 def _appendix(target: Path, plan: ExemptPlan, pdf: bool) -> ExemptAppendix:

@@ -4,6 +4,7 @@ paper without a word of them anywhere in it, and written in full to that registe
 from __future__ import annotations
 
 import docx
+import openpyxl
 import pytest
 
 from support.exempt_register import mark_exempt
@@ -111,3 +112,34 @@ def test_an_exempt_appendix_open_in_word_leaves_both_documents_as_they_were(pair
     assert {path: path.read_bytes() for path in (paper, exempt)} == before
     left = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("force", "opcc")))
     assert left == sorted([owner.name, paper.name, exempt.name])  # no temporary file left behind
+
+
+def test_an_exempt_appendix_no_longer_due_is_removed_when_untouched_and_named_when_edited(pair, tmp_path):
+    force, opcc = pair
+    mark_exempt(force, {"CRR18": "Para 7"})
+    mark_exempt(opcc, {"PCC2": "Para 3"})
+    paper = tmp_path / "joint.docx"
+    assert run_cli("paper", force, opcc, "-o", paper).exit_code == 0
+    force_exempt, opcc_exempt = tmp_path / "joint-exempt-force.docx", tmp_path / "joint-exempt-opcc.docx"
+    assert force_exempt.is_file() and opcc_exempt.is_file()
+    document = docx.Document(str(opcc_exempt))
+    document.add_paragraph("The secretary's own note.")
+    document.core_properties.revision = 2  # edited in Word since riskreg wrote it: Word raises the revision
+    document.save(str(opcc_exempt))
+    for register in pair:  # nothing is exempt any more
+        book = openpyxl.load_workbook(register)
+        sheet = book["Register"]
+        column = [cell.value for cell in sheet[1]].index("Exempt")
+        for row in sheet.iter_rows(min_row=2):
+            row[column].value = None
+        book.save(register)
+    result = run_cli("paper", force, opcc, "-o", paper)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        f"Removed {force_exempt}: the exempt appendix an earlier build wrote beside the paper, unchanged since; no "
+        "risk is exempt now, so this paper has none.",
+        f"Note: {opcc_exempt} is stale: it is the exempt appendix of an earlier build, and no risk is exempt now, so "
+        "this paper has none. It was kept because it was changed since riskreg wrote it (or riskreg did not write "
+        "it): delete it, or move it away from this paper."]
+    assert not force_exempt.exists() and opcc_exempt.is_file()
+    assert "CRR18" in _text(paper) and "PCC2" in _text(paper)

@@ -129,7 +129,11 @@ class JointPaper:
                          f"{exempt.note(body.marking)}.")
             if exempt.pdf:
                 lines.append(f"Wrote {exempt.pdf}")
-        return lines
+        return lines + self.stale_exempt_lines()
+
+    def stale_exempt_lines(self) -> list[str]:
+        """Return what is said of earlier builds' exempt appendices of registers with no exempt risk now."""
+        return [line for stale in self.result.stale_exempt for line in stale.lines()]
 
     def exempt_bodies(self) -> list[tuple[JointBody, ExemptAppendix]]:
         """Return (body, its exempt appendix) for each register with risks left out of the public joint paper."""
@@ -158,7 +162,8 @@ class JointPaper:
             note += f" The paper {default.name} was changed since riskreg wrote it, so it was kept as it is."
         if self.result.exempt:
             note += f" {self.exempt_sentence([str(exempt.paper) for _, exempt in self.result.exempt])}"
-        return f"Joint paper written to {self.paper}, {registers}.{note}"
+        stale = " ".join(line.removeprefix("Note: ") for line in self.stale_exempt_lines())
+        return f"Joint paper written to {self.paper}, {registers}.{note}" + (f" {stale}" if stale else "")
 
     def pane_message(self, files: Sequence[str], exempt: Sequence[str]) -> str:
         """Return what the task pane says of the joint paper sent back as `files` (names), its exempt appendices as
