@@ -7,12 +7,14 @@ string store the words once, however many sheets show them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lxml import etree
 
 from workbook.core.values import storable
 from workbook.xlsx.book import SHARED_STRINGS, Book
 from workbook.xlsx.package import M, MAIN_NS, REL_NS, WORKBOOK_PART
-from workbook.xlsx.sheet_xml import SharedString, set_value
+from workbook.xlsx.sheet_xml import Cells, SharedString, set_value
 
 CT_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 REL_SHARED_STRINGS = f"{REL_NS}/sharedStrings"
@@ -34,9 +36,16 @@ class SharedText:
             if plain is not None and len(item) == 1:  # rich text keeps its runs: not reused for plain text
                 self.index.setdefault(plain.text or "", number)
         self.added = 0
+        self._asked: dict[str, SharedString] = {}  # each text asked for -> its string: a text is cleaned once
 
     def of(self, text: str) -> SharedString:
         """Return the shared string holding `text`, adding it when the workbook has none."""
+        found = self._asked.get(text)
+        if found is None:
+            found = self._asked[text] = self._of(text)
+        return found
+
+    def _of(self, text: str) -> SharedString:
         text = str(storable(text))
         number = self.index.get(text)
         if number is None:
@@ -66,12 +75,11 @@ class SharedText:
         self.added = 0
 
 
-def share_cells(book: Book, shared: SharedText, sheet: str, places: list[tuple[int, int]]) -> None:
-    """Turn the inline-text cells at `places` (row, column) of `sheet` into references to shared strings."""
-    cells = book.cells(sheet)
-    for row, column in places:
-        if not cells.may_hold(row, b'"inlineStr"'):
-            continue  # no inline text on the row (Excel keeps every text shared already)
+def share_row(book: Book, shared: SharedText, cells: Cells, row: int, columns: Iterable[int]) -> None:
+    """Turn the inline-text cells of row `row` in `columns` into references to shared strings."""
+    if not cells.may_hold(row, b'"inlineStr"'):
+        return  # no inline text on the row (Excel keeps every text shared already)
+    for column in columns:
         cell = cells.cell(row, column)
         if cell.get("t") == "inlineStr":
             text = book.text(cell)
