@@ -45,7 +45,8 @@ from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.result_parts import summary_sheet, validation_sheet
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
 from workbook.xlsx.shared_text import SharedText, share_row
-from workbook.xlsx.sheet_xml import Cells, FormulaRefused, cell_xml, clear_value, move_value, set_value, split_ref
+from workbook.xlsx.row_edit import edit_row
+from workbook.xlsx.sheet_xml import Cells, FormulaRefused, SharedString, cell_xml, clear_value, move_value, set_value, split_ref
 from workbook.xlsx.styles import fill_from_spec, fill_spec, is_our_fill, solid_fill, text_style
 
 AUTHOR = FINDINGS_AUTHOR
@@ -63,7 +64,16 @@ def store_value(book: Book, sheet: str, row: int, column: int, value: object, nu
     """Write `value` into one cell, keeping its format; text that Excel would read as a formula stays text.
     `formats` keeps the formats already worked out (format, date format, quoted -> format) across calls."""
     cell = (cells if cells is not None else book.cells(sheet)).cell(row, column)
-    base = int(cell.get("s") or 0)
+    style = _format(book, int(cell.get("s") or 0), value, number_format, formats)
+    if style:
+        cell.set("s", str(style))
+    set_value(cell, value)
+    return f"{sheet}!{column_letter(column)}{row}"
+
+
+def _format(book: Book, base: int, value: object, number_format: str | None,
+            formats: dict[tuple[int, str | None, bool], int] | None) -> int:
+    """Return the cell format for `value` written into a cell formatted `base` (dates in `number_format`)."""
     dated = number_format if number_format and isinstance(value, (dt.date, dt.datetime)) else None
     key = (base, dated, looks_like_formula(value))
     style = formats.get(key) if formats is not None else None
@@ -73,10 +83,7 @@ def store_value(book: Book, sheet: str, row: int, column: int, value: object, nu
             style = book.styles.derive(style, numFmt=dated)
         if formats is not None:
             formats[key] = style
-    if style:
-        cell.set("s", str(style))
-    set_value(cell, value)
-    return f"{sheet}!{column_letter(column)}{row}"
+    return style
 
 
 def _tables(book: Book, sheet: str) -> dict[str, tuple[str, etree._Element]]:
@@ -410,16 +417,46 @@ def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[Sh
     written: list[str] = [""] * len(changes)
     for (sheet, row), indexes in rows.items():
         cells = sheets.get(sheet) or sheets.setdefault(sheet, book.cells(sheet))
+        columns = places.pop((sheet, row), []) if shared is not None else []
+        if _change_row_bytes(book, cells, row, [changes[index] for index in indexes], columns, formats, shared):
+            for index in indexes:
+                change = changes[index]
+                written[index] = f"{sheet}!{column_letter(change.column)}{row}" if isinstance(change, SetCell) \
+                    else change.address  # as store_value and _change_cell say them
+            continue
         for index in indexes:
             written[index] = _change_cell(book, cells, changes[index], formats)
-        if shared is not None and (sheet, row) in places:
-            share_row(book, shared, cells, row, places.pop((sheet, row)))
+        if shared is not None and columns:
+            share_row(book, shared, cells, row, columns)
     for (sheet, row), columns in places.items():  # rows with texts to share and no change
         assert shared is not None
         share_row(book, shared, sheets.get(sheet) or sheets.setdefault(sheet, book.cells(sheet)), row, columns)
     if shared is not None:
         shared.save()
     return written
+
+
+def _change_row_bytes(book: Book, cells: Cells, row: int, changes: Sequence[CellChange], shares: Sequence[int],
+                      formats: dict[tuple[int, str | None, bool], int], shared: SharedText | None) -> bool:
+    """Make the changes and share the texts of one row on its bytes (workbook/xlsx/row_edit.py), when the sheet is
+    read row by row and the row is laid out for it; return whether they were made (else nothing was changed)."""
+    store = cells.rows
+    data = store.raw(row) if store is not None else None
+    if store is None or data is None:
+        return False
+
+    def style_for(base: int, change: SetCell) -> int:
+        return _format(book, base, change.value, NUMBER_FORMATS[change.style] if change.style else None, formats)
+
+    def share(text: str) -> SharedString:
+        assert shared is not None
+        return shared.of(text)
+
+    changed = edit_row(data, row, changes, shares, style_for, share)
+    if changed is None:
+        return False
+    store.replace(row, changed)
+    return True
 
 
 def _change_cell(book: Book, cells: Cells, change: CellChange, formats: dict[tuple[int, str | None, bool], int]) -> str:

@@ -122,6 +122,21 @@ class SheetRows:
         self._keep(number, row)
         return row
 
+    def raw(self, number: int) -> bytes | None:
+        """Return row `number`'s XML as it stands (a parsed row written back first), None when the sheet has none."""
+        live = self._live.pop(number, None)
+        if live is not None:
+            self._written[number] = self._bytes(live)
+            self.on_release(number)
+        if number in self._written:
+            return self._written[number]
+        span = self._spans.get(number)
+        return self._content[span[0]:span[1]] if span is not None else None
+
+    def replace(self, number: int, data: bytes) -> None:
+        """Put `data` in as the XML of row `number` (one `raw` gave, changed)."""
+        self._written[number] = data
+
     def add(self, number: int, row: etree._Element) -> etree._Element:
         """Put `row` in as row `number` (a number the sheet has no row for); return it, now part of the sheet."""
         holder = etree.fromstring(self._wrapper + _CLOSE, _PARSER)

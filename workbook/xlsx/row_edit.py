@@ -1,0 +1,220 @@
+"""Cell changes made on one row's bytes, as workbook/xlsx/sheet_xml.py makes them on its parsed XML.
+
+A roll-over moves two trend cells and clears one on each of 10,000 Register rows, shares their texts, and brings
+10,000 History rows up to date: parsing each row into elements, changing it cell by cell and writing it back costs
+more than the rest of the command. A row laid out as riskreg and Excel write it (every cell numbered, holding only a
+value: `<v>`, or plain inline text) is changed here as text instead, with the same result: each touched cell's
+attributes in the order lxml leaves them, values written as `set_value` writes them, untouched cells as they were.
+Anything else (a formula, rich text, a cell with more than a value, an attribute riskreg does not know) returns
+None, and the caller changes the row through its parsed XML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from html import escape
+
+from workbook.core.edit import CellChange, ClearCell, MoveCell, SetCell
+from workbook.core.model import column_letter
+from workbook.core.values import storable
+from workbook.xlsx.sheet_xml import SharedString, _column_of, excel_serial
+
+_HEAD = re.compile(rb"<row\b[^>]*>")
+_START = re.compile(rb'<c r="([A-Z]+)[0-9]+"')
+_CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_ATTRIBUTE = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
+_VALUE = re.compile(rb"<v>[^<]*</v>")
+_PLAIN_TEXT = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
+_ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
+_ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
+_KNOWN = {b"r", b"s", b"t"}  # the attributes a cell may have to be changed here
+
+
+class _Cell:
+    """One cell the changes touch: its attributes in order and its content."""
+
+    __slots__ = ("attributes", "inner")
+
+    def __init__(self, attributes: dict[bytes, bytes], inner: bytes):
+        self.attributes, self.inner = attributes, inner
+
+    def xml(self) -> bytes:
+        head = b"<c" + b"".join(b' %s="%s"' % item for item in self.attributes.items())
+        return head + (b">" + self.inner + b"</c>" if self.inner else b"/>")
+
+
+class _Row:
+    """A row's cells as pieces of its bytes, by column in the row's order; a cell is read only when touched."""
+
+    def __init__(self, head: bytes, columns: list[int], pieces: list[bytes | _Cell]):
+        self.head, self.columns, self.pieces = head, columns, pieces
+
+    @classmethod
+    def read(cls, data: bytes) -> _Row | None:
+        """Return the row's cells, or None when the row is not laid out to be changed here."""
+        head = _HEAD.match(data)
+        if head is None or data[head.end() - 2:head.end()] == b"/>" or not data.endswith(b"</row>"):
+            return None
+        starts = [(found.start(), found.group(1)) for found in _START.finditer(data, head.end())]
+        if data.count(b"<c", head.end()) != len(starts) or (starts and data[head.end():starts[0][0]].strip()):
+            return None  # a cell that does not start with its reference: read by the XML parser
+        ends = [start for start, _ in starts[1:]] + [len(data) - len(b"</row>")]
+        columns = [_column_of(ref.decode()) for _, ref in starts]
+        if len(set(columns)) != len(columns):
+            return None
+        return cls(data[:head.end()], columns, [data[start:end] for (start, _), end in zip(starts, ends)])
+
+    def get(self, column: int) -> _Cell | None:
+        """Return the cell at `column`, read (None when it is missing or holds more than a value)."""
+        try:
+            index = self.columns.index(column)
+        except ValueError:
+            return None
+        piece = self.pieces[index]
+        if isinstance(piece, _Cell):
+            return piece
+        found = _CELL.fullmatch(piece.rstrip())
+        if found is None or _ATTRIBUTE.sub(b"", found.group(1)).strip():
+            raise _NotHere
+        cell = _Cell(dict(_ATTRIBUTE.findall(found.group(1))), found.group(3) or b"")
+        if not _editable(cell):
+            raise _NotHere
+        self.pieces[index] = cell
+        return cell
+
+    def add(self, column: int, cell: _Cell) -> None:
+        """Put `cell` in at `column`, before the first cell to its right, as Cells.cell does."""
+        later = [c for c in self.columns if c > column]
+        index = self.columns.index(min(later)) if later else len(self.columns)
+        self.columns.insert(index, column)
+        self.pieces.insert(index, cell)
+
+    def has_inline_text(self) -> bool:
+        return any((piece.attributes.get(b"t") == b"inlineStr") if isinstance(piece, _Cell)
+                   else b't="inlineStr"' in piece for piece in self.pieces)
+
+    def xml(self) -> bytes:
+        return self.head + b"".join(piece.xml() if isinstance(piece, _Cell) else piece
+                                    for piece in self.pieces) + b"</row>"
+
+
+class _NotHere(Exception):
+    """The row holds a cell this module does not change: the caller changes the row through its parsed XML."""
+
+
+def _editable(cell: _Cell) -> bool:
+    """Whether the cell holds nothing but a value (no formula, no rich text) and attributes riskreg knows."""
+    return set(cell.attributes) <= _KNOWN and (not cell.inner or _VALUE.fullmatch(cell.inner) is not None or
+                                                _PLAIN_TEXT.fullmatch(cell.inner) is not None)
+
+
+def _unescape(match: re.Match) -> bytes:
+    name = match.group(1)
+    if name.startswith(b"#"):
+        code = int(name[2:], 16) if name.startswith(b"#x") else int(name[1:])
+        return chr(code).encode("utf-8", "surrogatepass")
+    return _ENTITIES[name]
+
+
+def _text(inner: bytes) -> str | None:
+    """Return the plain inline text `inner` holds, as the parsed XML reads it (None when it is not plain inline text
+    this reads the same way)."""
+    found = _PLAIN_TEXT.fullmatch(inner)
+    if found is None or b"\r" in found.group(1):
+        return None  # a carriage return typed in the file is read as a line feed: left to the XML parser
+    raw = found.group(1)
+    if b"&" in raw:
+        if raw.count(b"&") != len(_ENTITY.findall(raw)):
+            return None
+        raw = _ENTITY.sub(_unescape, raw)
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def _value(value: object) -> tuple[bytes | None, bytes] | None:
+    """Return the `t` attribute and the content `set_value` gives a cell holding `value` (None: not done here)."""
+    if isinstance(value, SharedString):
+        return b"s", b"<v>%d</v>" % int(value)
+    if isinstance(value, bool):
+        return b"b", b"<v>1</v>" if value else b"<v>0</v>"
+    if isinstance(value, (int, float)):
+        return None, b"<v>" + (repr(value) if isinstance(value, float) else str(value)).encode() + b"</v>"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return None, b"<v>" + str(excel_serial(value)).encode() + b"</v>"
+    text = storable(str(value))
+    if "\r" in text:
+        return None  # the parsed XML writes it as &#13; (kept); left to it
+    space = b' xml:space="preserve"' if text != text.strip() else b""
+    # As lxml writes it: characters beyond ASCII as character references.
+    return b"inlineStr", b"<is><t" + space + b">" + escape(text, quote=False).encode("ascii", "xmlcharrefreplace") + \
+        b"</t></is>"
+
+
+def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Sequence[int],
+             style_for: Callable[[int, SetCell], int], share: Callable[[str], SharedString]) -> bytes | None:
+    """Return row `number` (its XML `data`) with `changes` made in order and then the inline texts of the columns
+    `shares` shared through `share`; `style_for(format, change)` gives a SetCell's cell format from the one it had.
+    None when the row is not one to change here (nothing is changed then)."""
+    row = _Row.read(data)
+    if row is None:
+        return None
+    row_style = None
+    if b'customFormat="1"' in row.head:
+        found = re.search(rb'\ss="(\d+)"', row.head)
+        row_style = found.group(1) if found else None
+
+    def cell(column: int) -> _Cell:
+        """The cell at `column`, created (empty, styled as its row) when missing, as Cells.cell does."""
+        found = row.get(column)
+        if found is None:
+            attributes = {b"r": f"{column_letter(column)}{number}".encode()}
+            if row_style:
+                attributes[b"s"] = row_style
+            found = _Cell(attributes, b"")
+            row.add(column, found)
+        return found
+
+    try:
+        for change in changes:
+            if isinstance(change, SetCell):
+                written = _value(change.value) if change.value not in (None, "") else (None, b"")
+                if written is None:
+                    return None
+                target = cell(change.column)
+                style = style_for(int(target.attributes.get(b"s") or 0), change)
+                if style:
+                    target.attributes[b"s"] = str(style).encode()
+                _put(target, *written)
+            elif isinstance(change, MoveCell):
+                if change.column == change.to_column:
+                    continue
+                source, target = cell(change.column), cell(change.to_column)
+                _put(target, source.attributes.get(b"t") or None, source.inner)
+            elif isinstance(change, ClearCell):
+                _put(cell(change.column), None, b"")
+        if not row.has_inline_text():
+            shares = ()  # no inline text on the row (Excel keeps every text shared already), as share_row skips it
+        for column in shares:
+            found = cell(column)
+            if found.attributes.get(b"t") != b"inlineStr":
+                continue
+            text = _text(found.inner) if found.inner else None
+            if found.inner and text is None:
+                return None
+            if text:
+                _put(found, b"s", b"<v>%d</v>" % int(share(text)))
+    except _NotHere:
+        return None
+    return row.xml()
+
+
+def _put(cell: _Cell, kind: bytes | None, inner: bytes) -> None:
+    """Give `cell` the type `kind` and content `inner`, as clear_value then set_value leave its attributes."""
+    cell.attributes.pop(b"t", None)
+    if kind is not None:
+        cell.attributes[b"t"] = kind
+    cell.inner = inner
