@@ -332,13 +332,13 @@ def _add_filled_sheet(book: Book, name: str, grid: Sequence[Sequence[object]], s
             for column, value in enumerate(values, start=1) if value not in (None, "")]
 
 
-def _append(book: Book, append: AppendRows) -> list[str]:
+def _append(book: Book, append: AppendRows, texts: _Texts) -> list[str]:
     """Carry out one AppendRows; return the cells written."""
     if not append.rows and not append.new_headers:
         return []
     positions = dict(append.positions)
     rows = [dict(row) for row in append.rows]
-    shared = SharedText(book) if append.shared_text else None  # each text once in the workbook, however many rows
+    shared = texts.get() if append.shared_text else None  # each text once in the workbook, however many rows
     if shared is not None:
         rows = [{key: shared.of(value) if isinstance(value, str) and value else value for key, value in row.items()}
                 for row in rows]
@@ -399,7 +399,20 @@ def _renames(book: Book, renames: Sequence[RenameTableColumn]) -> list[str]:
     return broken
 
 
-def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[ShareText]) -> list[str]:
+class _Texts:
+    """The workbook's shared strings for one edit, read when a step first shares a text (then kept for the others)."""
+
+    def __init__(self, book: Book):
+        self.book = book
+        self.shared: SharedText | None = None
+
+    def get(self) -> SharedText:
+        if self.shared is None:
+            self.shared = SharedText(self.book)
+        return self.shared
+
+
+def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[ShareText], texts: _Texts) -> list[str]:
     """Make the cell changes, then turn the text cells each ShareText names into references to the workbook's shared
     strings; return the cells written, in the edit's order. Done row by row: a change reads and writes its own row
     only, so each row is parsed once, given its changes in order and its texts shared (a roll-over touches every
@@ -411,7 +424,7 @@ def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[Sh
     for share in shares:
         for row, column in share.places:
             places.setdefault((share.sheet, row), []).append(column)
-    shared = SharedText(book) if shares else None
+    shared = texts.get() if shares else None
     sheets: dict[str, Cells] = {}
     formats: dict[tuple[int, str | None, bool], int] = {}
     written: list[str] = [""] * len(changes)
@@ -496,9 +509,10 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     """Carry `edit` out on the open workbook `book`."""
     cleared = clear_marks(book) if edit.clear_finding_marks else []
     removed = _remove_sheets(book, edit.remove_sheets)
-    written = _change_cells(book, edit.cells, edit.share_texts)
+    texts = _Texts(book)
+    written = _change_cells(book, edit.cells, edit.share_texts, texts)
     for append in edit.appends:
-        written += _append(book, append)
+        written += _append(book, append, texts)
     broken = _renames(book, edit.renames)
     for sheet in edit.add_sheets:
         written += _add_sheet(book, sheet)
