@@ -35,10 +35,10 @@ _KNOWN = {b"r", b"s", b"t"}  # the attributes a cell may have to be changed here
 class _Cell:
     """One cell the changes touch: its attributes in order and its content."""
 
-    __slots__ = ("attributes", "inner")
+    __slots__ = ("attributes", "inner", "column")
 
-    def __init__(self, attributes: dict[bytes, bytes], inner: bytes):
-        self.attributes, self.inner = attributes, inner
+    def __init__(self, attributes: dict[bytes, bytes], inner: bytes, column: int):
+        self.attributes, self.inner, self.column = attributes, inner, column
 
     def xml(self) -> bytes:
         head = b"<c" + b"".join(b' %s="%s"' % item for item in self.attributes.items())
@@ -46,58 +46,76 @@ class _Cell:
 
 
 class _Row:
-    """A row's cells as pieces of its bytes, by column in the row's order; a cell is read only when touched."""
+    """A row's bytes, with the cells the changes touch read out of them (found by their reference, never by reading
+    every cell); new cells go after the row's last, or the row is left to the parsed XML."""
 
-    def __init__(self, head: bytes, columns: list[int], pieces: list[bytes | _Cell]):
-        self.head, self.columns, self.pieces = head, columns, pieces
+    def __init__(self, data: bytes, head: int, number: int):
+        self.data, self.head, self.suffix = data, head, str(number).encode()
+        self.touched: dict[int, tuple[int, int, _Cell]] = {}  # column -> (start, end) in `data`, the cell
+        self.added: list[_Cell] = []  # cells put in after the last, in order
+        last = data.rfind(b'<c r="')
+        self.last = _column_of(data[last + 6:data.index(b'"', last + 6)].decode()) if last >= head else 0
 
     @classmethod
-    def read(cls, data: bytes) -> _Row | None:
-        """Return the row's cells, or None when the row is not laid out to be changed here."""
+    def read(cls, data: bytes, number: int) -> _Row | None:
+        """Return the row, or None when it is not laid out to be changed here."""
         head = _HEAD.match(data)
         if head is None or data[head.end() - 2:head.end()] == b"/>" or not data.endswith(b"</row>"):
             return None
-        starts = [(found.start(), found.group(1)) for found in _START.finditer(data, head.end())]
-        if data.count(b"<c", head.end()) != len(starts) or (starts and data[head.end():starts[0][0]].strip()):
+        if data.count(b"<c", head.end()) != data.count(b'<c r="', head.end()):
             return None  # a cell that does not start with its reference: read by the XML parser
-        ends = [start for start, _ in starts[1:]] + [len(data) - len(b"</row>")]
-        columns = [_column_of(ref.decode()) for _, ref in starts]
-        if len(set(columns)) != len(columns):
-            return None
-        return cls(data[:head.end()], columns, [data[start:end] for (start, _), end in zip(starts, ends)])
+        return cls(data, head.end(), number)
 
     def get(self, column: int) -> _Cell | None:
-        """Return the cell at `column`, read (None when it is missing or holds more than a value)."""
-        try:
-            index = self.columns.index(column)
-        except ValueError:
+        """Return the cell at `column`, read (None when the row has none)."""
+        found = self.touched.get(column)
+        if found is not None:
+            return found[2]
+        for cell in self.added:
+            if cell.column == column:
+                return cell
+        start = self.data.find(b'<c r="' + column_letter(column).encode() + self.suffix + b'"', self.head)
+        if start < 0:
             return None
-        piece = self.pieces[index]
-        if isinstance(piece, _Cell):
-            return piece
-        found = _CELL.fullmatch(piece.rstrip())
-        if found is None or _ATTRIBUTE.sub(b"", found.group(1)).strip():
+        close = self.data.index(b">", start)
+        end = close + 1 if self.data[close - 1:close] == b"/" else self.data.find(b"</c>", close) + 4
+        piece = _CELL.fullmatch(self.data, start, end)
+        if end < 4 or piece is None or _ATTRIBUTE.sub(b"", piece.group(1)).strip():
             raise _NotHere
-        cell = _Cell(dict(_ATTRIBUTE.findall(found.group(1))), found.group(3) or b"")
+        cell = _Cell(dict(_ATTRIBUTE.findall(piece.group(1))), piece.group(3) or b"", column)
         if not _editable(cell):
             raise _NotHere
-        self.pieces[index] = cell
+        self.touched[column] = (start, end, cell)
         return cell
 
-    def add(self, column: int, cell: _Cell) -> None:
-        """Put `cell` in at `column`, before the first cell to its right, as Cells.cell does."""
-        later = [c for c in self.columns if c > column]
-        index = self.columns.index(min(later)) if later else len(self.columns)
-        self.columns.insert(index, column)
-        self.pieces.insert(index, cell)
+    def add(self, cell: _Cell) -> None:
+        """Put `cell` in after the row's last cell, before the first cell added to its right, as Cells.cell does (a
+        cell left of the row's last is left to the parsed XML)."""
+        if cell.column < self.last:
+            raise _NotHere
+        later = [index for index, added in enumerate(self.added) if added.column > cell.column]
+        self.added.insert(later[0] if later else len(self.added), cell)  # before the first to its right
 
     def has_inline_text(self) -> bool:
-        return any((piece.attributes.get(b"t") == b"inlineStr") if isinstance(piece, _Cell)
-                   else b't="inlineStr"' in piece for piece in self.pieces)
+        if any(cell.attributes.get(b"t") == b"inlineStr" for *_, cell in self.touched.values()) or \
+                any(cell.attributes.get(b"t") == b"inlineStr" for cell in self.added):
+            return True
+        position = self.head  # a cell not touched that holds inline text
+        spans = sorted((start, end) for start, end, _ in self.touched.values())
+        for start, end in [*spans, (len(self.data), len(self.data))]:
+            if self.data.find(b't="inlineStr"', position, start) >= 0:
+                return True
+            position = end
+        return False
 
     def xml(self) -> bytes:
-        return self.head + b"".join(piece.xml() if isinstance(piece, _Cell) else piece
-                                    for piece in self.pieces) + b"</row>"
+        pieces, position = [], 0
+        for start, end, cell in sorted(self.touched.values(), key=lambda found: found[0]):
+            pieces += [self.data[position:start], cell.xml()]
+            position = end
+        close = len(self.data) - len(b"</row>")
+        pieces += [self.data[position:close], *(cell.xml() for cell in self.added), b"</row>"]
+        return b"".join(pieces)
 
 
 class _NotHere(Exception):
@@ -159,12 +177,12 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
     """Return row `number` (its XML `data`) with `changes` made in order and then the inline texts of the columns
     `shares` shared through `share`; `style_for(format, change)` gives a SetCell's cell format from the one it had.
     None when the row is not one to change here (nothing is changed then)."""
-    row = _Row.read(data)
+    row = _Row.read(data, number)
     if row is None:
         return None
     row_style = None
-    if b'customFormat="1"' in row.head:
-        found = re.search(rb'\ss="(\d+)"', row.head)
+    if b'customFormat="1"' in data[:row.head]:
+        found = re.search(rb'\ss="(\d+)"', data[:row.head])
         row_style = found.group(1) if found else None
 
     def cell(column: int) -> _Cell:
@@ -174,8 +192,8 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
             attributes = {b"r": f"{column_letter(column)}{number}".encode()}
             if row_style:
                 attributes[b"s"] = row_style
-            found = _Cell(attributes, b"")
-            row.add(column, found)
+            found = _Cell(attributes, b"", column)
+            row.add(found)
         return found
 
     try:
