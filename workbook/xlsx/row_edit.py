@@ -22,7 +22,8 @@ from workbook.core.values import storable
 from workbook.xlsx.sheet_xml import SharedString, _column_of, excel_serial
 
 _HEAD = re.compile(rb"<row\b[^>]*>")
-_START = re.compile(rb'<c r="([A-Z]+)[0-9]+"')
+_ROW_OF_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_LETTERS = re.compile(rb'<c r="([A-Z]+)')
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ATTRIBUTE = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
 _VALUE = re.compile(rb"<v>[^<]*</v>")
@@ -53,8 +54,7 @@ class _Row:
         self.data, self.head, self.suffix = data, head, str(number).encode()
         self.touched: dict[int, tuple[int, int, _Cell]] = {}  # column -> (start, end) in `data`, the cell
         self.added: list[_Cell] = []  # cells put in after the last, in order
-        last = data.rfind(b'<c r="')
-        self.last = _column_of(data[last + 6:data.index(b'"', last + 6)].decode()) if last >= head else 0
+        self.last: int | None = None  # the column of the row's last cell, once a cell is added
 
     @classmethod
     def read(cls, data: bytes, number: int) -> _Row | None:
@@ -62,8 +62,9 @@ class _Row:
         head = _HEAD.match(data)
         if head is None or data[head.end() - 2:head.end()] == b"/>" or not data.endswith(b"</row>"):
             return None
-        if data.count(b"<c", head.end()) != data.count(b'<c r="', head.end()):
-            return None  # a cell that does not start with its reference: read by the XML parser
+        numbers = _ROW_OF_CELL.findall(data, head.end())
+        if data.count(b"<c", head.end()) != len(numbers) or numbers.count(str(number).encode()) != len(numbers):
+            return None  # a cell that does not start with its own reference: read by the XML parser
         return cls(data, head.end(), number)
 
     def get(self, column: int) -> _Cell | None:
@@ -91,6 +92,11 @@ class _Row:
     def add(self, cell: _Cell) -> None:
         """Put `cell` in after the row's last cell, before the first cell added to its right, as Cells.cell does (a
         cell left of the row's last is left to the parsed XML)."""
+        if self.last is None:
+            columns = [_column_of(letters.decode()) for letters in _LETTERS.findall(self.data, self.head)]
+            if any(left >= right for left, right in zip(columns, columns[1:])):
+                raise _NotHere  # cells out of order: where a new one goes is the parsed XML's to say
+            self.last = columns[-1] if columns else 0
         if cell.column < self.last:
             raise _NotHere
         later = [index for index, added in enumerate(self.added) if added.column > cell.column]

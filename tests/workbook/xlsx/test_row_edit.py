@@ -94,14 +94,21 @@ def test_a_row_changed_on_its_bytes_is_the_row_the_parsed_xml_gives(cells, chang
     assert strings == expected_strings
 
 
-def test_a_row_holding_a_formula_or_rich_text_is_left_to_the_parsed_xml():
+def test_a_row_holding_a_formula_rich_text_or_a_stray_reference_is_left_to_the_parsed_xml():
     formula = f'<row r="{ROW}"><c r="A{ROW}"><f>1+1</f><v>2</v></c></row>'.encode()
     rich = f'<row r="{ROW}"><c r="A{ROW}" t="inlineStr"><is><r><t>a</t></r></is></c></row>'.encode()
     unordered = f'<row r="{ROW}"><c s="1" r="A{ROW}"><v>2</v></c></row>'.encode()
-    for row in (formula, rich, unordered):
+    another_row = f'<row r="{ROW}"><c r="A{ROW + 1}"><v>2</v></c></row>'.encode()
+    for row in (formula, rich, unordered, another_row):
         assert edit_row(row, ROW, [ClearCell("Sheet", ROW, 1)], [1], lambda base, change: base,
                         lambda text: SharedString(0)) is None
     # A formula on a cell the changes do not touch stays as it was.
     assert edit_row(formula[:-6] + f'<c r="B{ROW}"><v>3</v></c></row>'.encode(), ROW, [ClearCell("Sheet", ROW, 2)],
                     [], lambda base, change: base, lambda text: SharedString(0)) == \
         f'<row r="{ROW}"><c r="A{ROW}"><f>1+1</f><v>2</v></c><c r="B{ROW}"/></row>'.encode()
+
+
+def test_a_cell_to_put_in_among_cells_out_of_order_is_left_to_the_parsed_xml():
+    row = f'<row r="{ROW}"><c r="A{ROW}"><v>1</v></c><c r="E{ROW}"><v>5</v></c><c r="C{ROW}"><v>3</v></c></row>'.encode()
+    assert edit_row(row, ROW, [ClearCell("Sheet", ROW, 4)], [], lambda base, change: base,
+                    lambda text: SharedString(0)) is None
