@@ -24,10 +24,8 @@ from workbook.xlsx.sheet_xml import SharedString, _column_of, excel_serial
 _HEAD = re.compile(rb"<row\b[^>]*>")
 _ROW_OF_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 _LETTERS = re.compile(rb'<c r="([A-Z]+)')
-_CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ATTRIBUTE = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
 _VALUE = re.compile(rb"<v>[^<]*</v>")
-_PLAIN_TEXT = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
 _ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _KNOWN = {b"r", b"s", b"t"}  # the attributes a cell may have to be changed here
@@ -79,13 +77,17 @@ class _Row:
         if start < 0:
             return None
         close = self.data.index(b">", start)
-        end = close + 1 if self.data[close - 1:close] == b"/" else self.data.find(b"</c>", close) + 4
-        piece = _CELL.fullmatch(self.data, start, end)
-        if end < 4 or piece is None or _ATTRIBUTE.sub(b"", piece.group(1)).strip():
+        if self.data[close - 1:close] == b"/":
+            tag, inner, end = self.data[start + 2:close - 1], b"", close + 1
+        else:
+            end = self.data.find(b"</c>", close) + 4
+            tag, inner = self.data[start + 2:close], self.data[close + 1:end - 4]
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if end < 4 or _ATTRIBUTE.sub(b"", tag).strip() or not set(attributes) <= _KNOWN:
             raise _NotHere
-        cell = _Cell(dict(_ATTRIBUTE.findall(piece.group(1))), piece.group(3) or b"", column)
-        if not _editable(cell):
-            raise _NotHere
+        cell = _Cell(attributes, inner, column)
+        if inner and _VALUE.fullmatch(inner) is None and _plain_text(inner) is None:
+            raise _NotHere  # a formula, rich text or more than a value
         self.touched[column] = (start, end, cell)
         return cell
 
@@ -128,10 +130,15 @@ class _NotHere(Exception):
     """The row holds a cell this module does not change: the caller changes the row through its parsed XML."""
 
 
-def _editable(cell: _Cell) -> bool:
-    """Whether the cell holds nothing but a value (no formula, no rich text) and attributes riskreg knows."""
-    return set(cell.attributes) <= _KNOWN and (not cell.inner or _VALUE.fullmatch(cell.inner) is not None or
-                                                _PLAIN_TEXT.fullmatch(cell.inner) is not None)
+def _plain_text(inner: bytes) -> bytes | None:
+    """Return the XML of the plain inline text a cell's content `inner` holds (None when it holds other than that)."""
+    if inner.startswith(b"<is><t>"):
+        text = inner[7:-9]
+    elif inner.startswith(b'<is><t xml:space="preserve">'):
+        text = inner[28:-9]
+    else:
+        return None
+    return text if inner.endswith(b"</t></is>") and b"<" not in text else None
 
 
 def _unescape(match: re.Match) -> bytes:
@@ -145,14 +152,13 @@ def _unescape(match: re.Match) -> bytes:
 def _text(inner: bytes) -> str | None:
     """Return the plain inline text `inner` holds, as the parsed XML reads it (None when it is not plain inline text
     this reads the same way)."""
-    found = _PLAIN_TEXT.fullmatch(inner)
-    if found is None or b"\r" in found.group(1):
+    raw = _plain_text(inner)
+    if raw is None or b"\r" in raw:
         return None  # a carriage return typed in the file is read as a line feed: left to the XML parser
-    raw = found.group(1)
     if b"&" in raw:
-        if raw.count(b"&") != len(_ENTITY.findall(raw)):
-            return None
-        raw = _ENTITY.sub(_unescape, raw)
+        raw, found = _ENTITY.subn(_unescape, raw)
+        if found != inner.count(b"&"):
+            return None  # an ampersand that is no reference this reads
     try:
         return raw.decode()
     except UnicodeDecodeError:
