@@ -194,8 +194,8 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
         return None
     row_style = None
     if b'customFormat="1"' in data[:row.head]:
-        found = re.search(rb'\ss="(\d+)"', data[:row.head])
-        row_style = found.group(1) if found else None
+        styled = re.search(rb'\ss="(\d+)"', data[:row.head])
+        row_style = styled.group(1) if styled else None
 
     def cell(column: int) -> _Cell:
         """The cell at `column`, created (empty, styled as its row) when missing, as Cells.cell does."""
