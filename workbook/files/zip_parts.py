@@ -143,9 +143,9 @@ def deflate(chunks: Iterable[bytes], last: bool = True) -> Deflated:
     return Deflated(b"".join(compressed), crc, size, last)
 
 
-def blocks(chunks: Iterable[bytes], limit: int = BLOCK_BYTES) -> Iterator[bytes]:
+def blocks(chunks: Iterable[bytes | memoryview], limit: int = BLOCK_BYTES) -> Iterator[bytes]:
     """Yield `chunks` joined into blocks of about `limit` bytes (for `deflate` in a second thread)."""
-    block: list[bytes] = []
+    block: list[bytes | memoryview] = []
     held = 0
     for chunk in chunks:
         block.append(chunk)

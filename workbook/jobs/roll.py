@@ -58,7 +58,7 @@ CELLS_NAMED = 3  # a refusal names the first few cells; `riskreg validate` lists
 class Roll:
     """A roll-over: the register as it was, the new period, what was recorded and (once applied) written."""
 
-    register: Register
+    register: Register  # from roll_quarter when it read the register itself: its outline only (no rows)
     period: Period
     plan: RollPlan
     edit: WorkbookEdit
@@ -200,7 +200,17 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
     if output is not None:
         check_output(output, force=force)  # a copy that cannot be written is said first, before any reading
     with writing(path if output is None else None):
-        register = register or read_register(path)
-        roll = plan_quarter(register, period, force=force if close_with_errors is None else close_with_errors)
+        given = register is not None
+        roll = plan_quarter(register or read_register(path), period,
+                            force=force if close_with_errors is None else close_with_errors)
+        if not given:  # the register read here: its rows let go before the workbook is written (see Roll.register)
+            roll = replace(roll, register=_outline(roll.register))
         written = apply_file(path, roll.edit, output=output, force=force)
         return replace(roll, written=written)
+
+
+def _outline(register: Register) -> Register:
+    """Return `register` without its rows (risks, History, recorded words): what a roll-over's result says of the
+    register it rolled is its file, period and layout, and at 10,000 risks the rows are two thirds of its memory."""
+    return replace(register, risks=[], history=[], recorded_text={}, actions=None, appetite=None, matrix_sheet=None,
+                   derived={})

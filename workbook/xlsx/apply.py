@@ -22,6 +22,7 @@ from workbook.core.edit import (
     FINDING_NOTE,
     GUIDANCE_NOTE,
     AppendRows,
+    CellChange,
     ClearCell,
     DefinedName,
     MoveCell,
@@ -43,8 +44,9 @@ from workbook.xlsx.consistency import broken_references, lift_totals, restore_to
 from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.result_parts import summary_sheet, validation_sheet
 from workbook.xlsx.package import MAIN_NS, M, REL_COMMENTS, REL_NS, WORKBOOK_PART
-from workbook.xlsx.shared_text import SharedText, share_cells
-from workbook.xlsx.sheet_xml import FormulaRefused, cell_xml, clear_value, move_value, set_value, split_ref
+from workbook.xlsx.shared_text import SharedText, share_row
+from workbook.xlsx.row_edit import edit_row
+from workbook.xlsx.sheet_xml import Cells, FormulaRefused, SharedString, cell_xml, clear_value, move_value, set_value, split_ref
 from workbook.xlsx.styles import fill_from_spec, fill_spec, is_our_fill, solid_fill, text_style
 
 AUTHOR = FINDINGS_AUTHOR
@@ -57,17 +59,31 @@ MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet size
 REL_TABLE = f"{REL_NS}/table"
 
 
-def store_value(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None) -> str:
-    """Write `value` into one cell, keeping its format; text that Excel would read as a formula stays text."""
-    cells = book.cells(sheet)
-    cell = cells.cell(row, column)
-    style = text_style(book.styles, int(cell.get("s") or 0), value)
-    if number_format and isinstance(value, (dt.date, dt.datetime)):
-        style = book.styles.derive(style, numFmt=number_format)
+def store_value(book: Book, sheet: str, row: int, column: int, value: object, number_format: str | None = None,
+                formats: dict[tuple[int, str | None, bool], int] | None = None, cells: Cells | None = None) -> str:
+    """Write `value` into one cell, keeping its format; text that Excel would read as a formula stays text.
+    `formats` keeps the formats already worked out (format, date format, quoted -> format) across calls."""
+    cell = (cells if cells is not None else book.cells(sheet)).cell(row, column)
+    style = _format(book, int(cell.get("s") or 0), value, number_format, formats)
     if style:
         cell.set("s", str(style))
     set_value(cell, value)
     return f"{sheet}!{column_letter(column)}{row}"
+
+
+def _format(book: Book, base: int, value: object, number_format: str | None,
+            formats: dict[tuple[int, str | None, bool], int] | None) -> int:
+    """Return the cell format for `value` written into a cell formatted `base` (dates in `number_format`)."""
+    dated = number_format if number_format and isinstance(value, (dt.date, dt.datetime)) else None
+    key = (base, dated, looks_like_formula(value))
+    style = formats.get(key) if formats is not None else None
+    if style is None:
+        style = text_style(book.styles, base, value)
+        if dated:
+            style = book.styles.derive(style, numFmt=dated)
+        if formats is not None:
+            formats[key] = style
+    return style
 
 
 def _tables(book: Book, sheet: str) -> dict[str, tuple[str, etree._Element]]:
@@ -316,13 +332,13 @@ def _add_filled_sheet(book: Book, name: str, grid: Sequence[Sequence[object]], s
             for column, value in enumerate(values, start=1) if value not in (None, "")]
 
 
-def _append(book: Book, append: AppendRows) -> list[str]:
+def _append(book: Book, append: AppendRows, texts: _Texts) -> list[str]:
     """Carry out one AppendRows; return the cells written."""
     if not append.rows and not append.new_headers:
         return []
     positions = dict(append.positions)
     rows = [dict(row) for row in append.rows]
-    shared = SharedText(book) if append.shared_text else None  # each text once in the workbook, however many rows
+    shared = texts.get() if append.shared_text else None  # each text once in the workbook, however many rows
     if shared is not None:
         rows = [{key: shared.of(value) if isinstance(value, str) and value else value for key, value in row.items()}
                 for row in rows]
@@ -383,14 +399,93 @@ def _renames(book: Book, renames: Sequence[RenameTableColumn]) -> list[str]:
     return broken
 
 
-def _share(book: Book, shares: Sequence[ShareText]) -> None:
-    """Turn the text cells each ShareText names into references to the workbook's shared strings."""
-    if not shares:
-        return
-    shared = SharedText(book)
+class _Texts:
+    """The workbook's shared strings for one edit, read when a step first shares a text (then kept for the others)."""
+
+    def __init__(self, book: Book):
+        self.book = book
+        self.shared: SharedText | None = None
+
+    def get(self) -> SharedText:
+        if self.shared is None:
+            self.shared = SharedText(self.book)
+        return self.shared
+
+
+def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[ShareText], texts: _Texts) -> list[str]:
+    """Make the cell changes, then turn the text cells each ShareText names into references to the workbook's shared
+    strings; return the cells written, in the edit's order. Done row by row: a change reads and writes its own row
+    only, so each row is parsed once, given its changes in order and its texts shared (a roll-over touches every
+    Register row twice, and 10,000 rows of History)."""
+    rows: dict[tuple[str, int], list[int]] = {}  # (sheet, row) -> the changes on it, by their place in `changes`
+    for index, change in enumerate(changes):
+        rows.setdefault((change.sheet, change.row), []).append(index)
+    places: dict[tuple[str, int], list[int]] = {}  # (sheet, row) -> the columns whose text is shared
     for share in shares:
-        share_cells(book, shared, share.sheet, list(share.places))
-    shared.save()
+        for row, column in share.places:
+            places.setdefault((share.sheet, row), []).append(column)
+    shared = texts.get() if shares else None
+    sheets: dict[str, Cells] = {}
+    formats: dict[tuple[int, str | None, bool], int] = {}
+    written: list[str] = [""] * len(changes)
+    for (sheet, row), indexes in rows.items():
+        cells = sheets.get(sheet) or sheets.setdefault(sheet, book.cells(sheet))
+        columns = places.pop((sheet, row), []) if shared is not None else []
+        if _change_row_bytes(book, cells, row, [changes[index] for index in indexes], columns, formats, shared):
+            for index in indexes:
+                change = changes[index]
+                written[index] = f"{sheet}!{column_letter(change.column)}{row}" if isinstance(change, SetCell) \
+                    else change.address  # as store_value and _change_cell say them
+            continue
+        for index in indexes:
+            written[index] = _change_cell(book, cells, changes[index], formats)
+        if shared is not None and columns:
+            share_row(book, shared, cells, row, columns)
+    for (sheet, row), columns in places.items():  # rows with texts to share and no change
+        assert shared is not None
+        share_row(book, shared, sheets.get(sheet) or sheets.setdefault(sheet, book.cells(sheet)), row, columns)
+    if shared is not None:
+        shared.save()
+    return written
+
+
+def _change_row_bytes(book: Book, cells: Cells, row: int, changes: Sequence[CellChange], shares: Sequence[int],
+                      formats: dict[tuple[int, str | None, bool], int], shared: SharedText | None) -> bool:
+    """Make the changes and share the texts of one row on its bytes (workbook/xlsx/row_edit.py), when the sheet is
+    read row by row and the row is laid out for it; return whether they were made (else nothing was changed)."""
+    store = cells.rows
+    data = store.raw(row) if store is not None else None
+    if store is None or data is None:
+        return False
+
+    def style_for(base: int, change: SetCell) -> int:
+        return _format(book, base, change.value, NUMBER_FORMATS[change.style] if change.style else None, formats)
+
+    def share(text: str) -> SharedString:
+        assert shared is not None
+        return shared.of(text)
+
+    changed = edit_row(data, row, changes, shares, style_for, share)
+    if changed is None:
+        return False
+    store.replace(row, changed)
+    return True
+
+
+def _change_cell(book: Book, cells: Cells, change: CellChange, formats: dict[tuple[int, str | None, bool], int]) -> str:
+    """Make one cell change on `cells` (the cells of its sheet); return the cell written."""
+    if isinstance(change, SetCell):
+        number_format = NUMBER_FORMATS[change.style] if change.style else None
+        return store_value(book, change.sheet, change.row, change.column, change.value, number_format, formats, cells)
+    try:
+        if isinstance(change, MoveCell):
+            if change.column != change.to_column:  # onto itself: the value stays (a move would clear it first)
+                move_value(cells.cell(change.row, change.column), cells.cell(change.row, change.to_column))
+        elif isinstance(change, ClearCell):
+            clear_value(cells.cell(change.row, change.column))
+    except FormulaRefused as refused:
+        raise refused.at(book.path, change.sheet) from None
+    return change.address
 
 
 def _remove_sheets(book: Book, names: Sequence[str]) -> tuple[str, ...]:
@@ -414,25 +509,10 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     """Carry `edit` out on the open workbook `book`."""
     cleared = clear_marks(book) if edit.clear_finding_marks else []
     removed = _remove_sheets(book, edit.remove_sheets)
-    written: list[str] = []
-    for change in edit.cells:
-        if isinstance(change, SetCell):
-            number_format = NUMBER_FORMATS[change.style] if change.style else None
-            written.append(store_value(book, change.sheet, change.row, change.column, change.value, number_format))
-            continue
-        cells = book.cells(change.sheet)
-        try:
-            if isinstance(change, MoveCell):
-                if change.column != change.to_column:  # onto itself: the value stays (a move would clear it first)
-                    move_value(cells.cell(change.row, change.column), cells.cell(change.row, change.to_column))
-            elif isinstance(change, ClearCell):
-                clear_value(cells.cell(change.row, change.column))
-        except FormulaRefused as refused:
-            raise refused.at(book.path, change.sheet) from None
-        written.append(change.address)
-    _share(book, edit.share_texts)
+    texts = _Texts(book)
+    written = _change_cells(book, edit.cells, edit.share_texts, texts)
     for append in edit.appends:
-        written += _append(book, append)
+        written += _append(book, append, texts)
     broken = _renames(book, edit.renames)
     for sheet in edit.add_sheets:
         written += _add_sheet(book, sheet)

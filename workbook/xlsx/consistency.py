@@ -278,10 +278,9 @@ def broken_references(package: Package, sheet_names: Mapping[str, str], table_sh
     for sheet, part in sheet_names.items():
         if not part or not package.has(part) or not part.startswith("xl/worksheets/"):
             continue
-        data = package.read(part)
-        if not any(needle in data for needle in needles):
+        if not any(package.may_contain(part, needle) for needle in needles):
             continue
-        for cell, formula in _cell_formulas(data):
+        for cell, formula in _cell_formulas(package.read(part)):
             check(f"{sheet}!{cell}", formula, implicit=sheet == table_sheet)
     book = package.xml(WORKBOOK_PART)
     for defined in book.iter(f"{M}definedName"):

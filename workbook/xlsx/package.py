@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, copy_compressed, deflate, write_deflated
+from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, blocks, copy_compressed, deflate, write_deflated
 from workbook.xlsx.rows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -186,6 +187,23 @@ class Package:
         rows = self._rows.get(name)
         return rows.join(data) if rows is not None else data
 
+    def chunks(self, name: str) -> Iterator[bytes | memoryview]:
+        """Yield part `name` as `read` gives it, in pieces: a worksheet read row by row is never joined whole."""
+        rows = self._rows.get(name) if name in self._trees else None
+        if rows is None:
+            yield self.read(name)
+            return
+        yield from rows.pieces(etree.tostring(self._trees[name], xml_declaration=True, encoding="UTF-8",
+                                              standalone=True))
+
+    def may_contain(self, name: str, text: bytes) -> bool:
+        """Return whether part `name` may hold `text` (False only when it does not), without joining a worksheet
+        read row by row."""
+        rows = self._rows.get(name) if name in self._trees else None
+        if rows is None:
+            return text in self.read(name)
+        return rows.may_contain(etree.tostring(self._trees[name]), text)
+
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
@@ -195,7 +213,8 @@ class Package:
                 if info is not None and name in untouched:  # an untouched part is one read from the file
                     self._copy_compressed(info, out)
                     continue
-                write_deflated(out, name, deflate((self.read(name),)), date_time=info.date_time if info else ZIP_EPOCH)
+                write_deflated(out, name, deflate(blocks(self.chunks(name))),
+                               date_time=info.date_time if info else ZIP_EPOCH)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -122,6 +122,21 @@ class SheetRows:
         self._keep(number, row)
         return row
 
+    def raw(self, number: int) -> bytes | None:
+        """Return row `number`'s XML as it stands (a parsed row written back first), None when the sheet has none."""
+        live = self._live.pop(number, None)
+        if live is not None:
+            self._written[number] = self._bytes(live)
+            self.on_release(number)
+        if number in self._written:
+            return self._written[number]
+        span = self._spans.get(number)
+        return self._content[span[0]:span[1]] if span is not None else None
+
+    def replace(self, number: int, data: bytes) -> None:
+        """Put `data` in as the XML of row `number` (one `raw` gave, changed)."""
+        self._written[number] = data
+
     def add(self, number: int, row: etree._Element) -> etree._Element:
         """Put `row` in as row `number` (a number the sheet has no row for); return it, now part of the sheet."""
         holder = etree.fromstring(self._wrapper + _CLOSE, _PARSER)
@@ -154,18 +169,40 @@ class SheetRows:
 
     def join(self, frame: bytes) -> bytes:
         """Return the whole part: `frame` (the serialised frame) with every row in its place."""
-        pieces = []
-        for number in self.numbers():
-            if number in self._live:
-                pieces.append(self._bytes(self._live[number]))
-            elif number in self._written:
-                pieces.append(self._written[number] or b"")
-            else:
-                first, last = self._spans[number]
-                pieces.append(self._content[first:last])
-        rows = b"".join(pieces)
+        return b"".join(self.pieces(frame))
+
+    def pieces(self, frame: bytes) -> Iterator[bytes | memoryview]:
+        """Yield the whole part in pieces, as `join` puts them together: a part is compressed as it is written,
+        never held twice (rows kept as read are views of the part as read, not copies)."""
         at = frame.find(_EMPTY)
         if at >= 0:
-            return frame[:at] + (_OPEN + rows + _CLOSE if rows else _EMPTY) + frame[at + len(_EMPTY):]
+            if not self.numbers():
+                yield frame
+                return
+            yield frame[:at] + _OPEN
+            yield from self._row_pieces()
+            yield _CLOSE + frame[at + len(_EMPTY):]
+            return
         at = frame.find(_OPEN) + len(_OPEN)
-        return frame[:at] + rows + frame[at:]
+        yield frame[:at]
+        yield from self._row_pieces()
+        yield frame[at:]
+
+    def _row_pieces(self) -> Iterator[bytes | memoryview]:
+        content = memoryview(self._content)
+        for number in self.numbers():
+            if number in self._live:
+                yield self._bytes(self._live[number])
+            elif number in self._written:
+                yield self._written[number] or b""
+            else:
+                first, last = self._spans[number]
+                yield content[first:last]
+
+    def may_contain(self, frame: bytes, text: bytes) -> bool:
+        """Return whether the whole part may hold `text` (False only when neither its frame nor a row does)."""
+        if text in frame or any(text in row for row in self._written.values() if row):
+            return True
+        if any(text in self._bytes(row) for row in self._live.values()):
+            return True
+        return self._content.find(text) >= 0

@@ -71,6 +71,11 @@ class Cells:
         """Drop what is known of row `number`'s cells: its element is gone back to bytes."""
         self._cells.pop(number, None)
 
+    @property
+    def rows(self) -> SheetRows | None:
+        """The sheet's rows kept as bytes, when it is read one row at a time (None: parsed whole)."""
+        return self._store
+
     def numbers(self) -> list[int]:
         """Return the numbers of the sheet's rows, in order."""
         return self._store.numbers() if self._store is not None else sorted(self._all_rows())
