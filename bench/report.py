@@ -361,7 +361,9 @@ def write(results: Sequence[Result], imports: dict[str, dict], actions: dict | N
     ]
     for size, described in inputs.items():
         lines.append(f"- {_size_label(size)} risks: {described['history_rows']:,} History rows, "
-                     f"{described['xlsx_bytes'] / 1024:,.0f} KB .xlsx")
+                     f"{described['xlsx_bytes'] / 1024:,.0f} KB .xlsx"
+                     + (f"; its copy with every review lapsed (the many-findings rows): "
+                        f"{described['lapsed_findings']:,} findings" if "lapsed_findings" in described else ""))
     lines += [
         "", "## Results", "",
         f"Median wall-clock seconds of {repeat} run{'s' if repeat != 1 else ''}, each in a fresh process, the "
