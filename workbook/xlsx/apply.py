@@ -82,29 +82,33 @@ def _tables(book: Book, sheet: str) -> dict[str, tuple[str, etree._Element]]:
 
 # ---- findings: the Validation sheet and marked cells --------------------------------------------------------
 
-def cell_at(book: Book, address: str) -> tuple[str, int, int] | None:
-    """Return (sheet, row, column) of a finding's cell that can take a mark, else None."""
+Merges = dict[str, list[tuple[int, int, int, int]]]  # sheet -> its merged ranges (top, left, bottom, right)
+
+
+def cell_at(book: Book, address: str, merges: Merges | None = None) -> tuple[str, int, int] | None:
+    """Return (sheet, row, column) of a finding's cell that can take a mark, else None. `merges` keeps each sheet's
+    merged ranges once read (a run marks thousands of cells)."""
     try:
         sheet, row, column = split_address(address)
     except ValueError:
         return None
     if sheet not in book.sheetnames or not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
         return None
-    if _merged_away(book, sheet, row, column):
+    if _merged_away(book, sheet, row, column, {} if merges is None else merges):
         return None  # a cell hidden under a merge takes no fill or note; the Validation sheet still lists it
     return sheet, row, column
 
 
-def _merged_away(book: Book, sheet: str, row: int, column: int) -> bool:
-    merges = book.package.xml(book.part(sheet)).find(f"{M}mergeCells")
-    for merge in merges if merges is not None else ():
-        first, _, last = merge.get("ref", "").partition(":")
-        if not last:
-            continue
-        (top, left), (bottom, right) = split_ref(first), split_ref(last)
-        if top <= row <= bottom and left <= column <= right and (row, column) != (top, left):
-            return True
-    return False
+def _merged_away(book: Book, sheet: str, row: int, column: int, merges: Merges) -> bool:
+    if sheet not in merges:
+        merges[sheet] = []
+        found = book.package.xml(book.part(sheet)).find(f"{M}mergeCells")
+        for merge in found if found is not None else ():
+            first, _, last = merge.get("ref", "").partition(":")
+            if last:
+                merges[sheet].append((*split_ref(first), *split_ref(last)))
+    return any(top <= row <= bottom and left <= column <= right and (row, column) != (top, left)
+               for top, left, bottom, right in merges[sheet])
 
 
 def _previous_marks(book: Book) -> dict[str, str]:
@@ -122,8 +126,9 @@ def set_fill(book: Book, sheet: str, row: int, column: int, fill) -> None:
 def clear_marks(book: Book) -> list[str]:
     """Undo the previous run's highlights and notes (only where they are still riskreg's); return the cells."""
     cleared = []
+    merges: Merges = {}
     for address, spec in _previous_marks(book).items():
-        place = cell_at(book, address)
+        place = cell_at(book, address, merges)
         if place is None:
             continue
         sheet, row, column = place
@@ -145,23 +150,41 @@ def mark_cells(book: Book, findings: Sequence[Finding]) -> dict[str, str]:
     by_cell: dict[str, list[Finding]] = {}
     for finding in findings:
         by_cell.setdefault(finding.cell, []).append(finding)
-    before: dict[str, str] = {}
-    notes: dict[str, dict[str, str]] = {}
-    for address, found in by_cell.items():
-        place = cell_at(book, address)
-        if place is None:
-            continue
-        sheet, row, column = place
-        before[address] = fill_spec(book.styles.fill(book.cells(sheet, edit=False).style(row, column)))
-        if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
-            set_fill(book, sheet, row, column, solid_fill(SEVERITY_FILLS[worst(found) or "error"]))
+    merges: Merges = {}
+    places = {address: place for address in by_cell if (place := cell_at(book, address, merges)) is not None}
+    specs: dict[str, str] = {}
+    pending: dict[str, tuple[str, str, str]] = {}  # address -> (sheet, cell reference, the note's text)
+    authors: dict[str, dict[str, str]] = {}  # sheet -> its notes' authors, as they were before this run's notes
+    spec_of: dict[int, str] = {}  # cell format -> its fill, as the Validation sheet keeps it
+    marked: dict[tuple[int, str], int] = {}  # (cell format, severity) -> the format with that severity's fill
+    # Row by row: each row of a sheet is parsed once, however many of its cells the findings name.
+    for address in sorted(places, key=places.__getitem__):
+        sheet, row, column = places[address]
+        found = by_cell[address]
+        style = book.cells(sheet, edit=False).style(row, column)
+        if style not in spec_of:
+            spec_of[style] = fill_spec(book.styles.fill(style))
+        specs[address] = spec_of[style]
+        if specs[address] != "other":  # a patterned fill could not be put back: the note alone marks it
+            cell = book.cells(sheet).cell(row, column)
+            key = (int(cell.get("s") or 0), worst(found) or "error")
+            if key not in marked:
+                marked[key] = book.styles.derive(key[0], fill=solid_fill(SEVERITY_FILLS[key[1]]))
+            cell.set("s", str(marked[key]))
         ref = f"{column_letter(column)}{row}"
+        if sheet not in authors:
+            authors[sheet] = book.notes(sheet).authors()
         # A note the user wrote stays: the Validation sheet still lists the finding.
-        if ref not in book.notes(sheet).authors():
-            notes.setdefault(sheet, {})[ref] = note_text(found)
+        if ref not in authors[sheet]:
+            pending[address] = (sheet, ref, note_text(found))
+    notes: dict[str, dict[str, str]] = {}  # in the findings' order, as the notes are listed in the file
+    for address in by_cell:
+        if address in pending:
+            sheet, ref, text = pending[address]
+            notes.setdefault(sheet, {})[ref] = text
     for sheet, texts in notes.items():
         book.notes(sheet).add(texts, AUTHOR, NOTE_SIZE)
-    return before
+    return {address: specs[address] for address in by_cell if address in specs}
 
 
 def _validate(book: Book, validation: ValidationSheet, cleared: Sequence[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -123,9 +124,10 @@ class SheetNotes:
             vml.insert(0, _shapetype())
         ids = iter(self._free_shape_ids(vml, len(notes)))
         width, height = size
+        shape = _note_shape("", shapetype, 0, 0, width, height)  # each note's box is a copy, its place set
         for ref in notes:
             row, column = split_ref(ref)
-            vml.append(_note_shape(next(ids), shapetype, row - 1, column - 1, width, height))
+            vml.append(_placed(copy.deepcopy(shape), next(ids), row - 1, column - 1))
         self.package.changed(vml_part)
 
     def _free_shape_ids(self, vml: etree._Element, count: int) -> list[str]:
@@ -228,6 +230,20 @@ def _shapetype() -> etree._Element:
     return shapetype
 
 
+def _placed(shape: etree._Element, shape_id: str, row: int, column: int) -> etree._Element:
+    """Return a copy of `_note_shape`'s box given its id and its cell (`row` and `column` counted from 0)."""
+    shape.set("id", shape_id)
+    data = shape[-1]  # ClientData: MoveWithCells, SizeWithCells, Anchor, AutoFill, Row, Column
+    data[2].text = _anchor(row, column)
+    data[4].text = str(row)
+    data[5].text = str(column)
+    return shape
+
+
+def _anchor(row: int, column: int) -> str:
+    return f"{column + 1}, 15, {max(row - 1, 0)}, 10, {column + 4}, 15, {row + 5}, 4"
+
+
 def _note_shape(shape_id: str, shapetype: str, row: int, column: int, width: int, height: int) -> etree._Element:
     shape = etree.Element(f"{{{_V}}}shape", id=shape_id, type=f"#{shapetype}", fillcolor="#ffffe1",
                           style=f"position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:{width * 0.75:g}pt;"
@@ -242,8 +258,7 @@ def _note_shape(shape_id: str, shapetype: str, row: int, column: int, width: int
     data = etree.SubElement(shape, f"{{{_X}}}ClientData", ObjectType="Note")
     etree.SubElement(data, f"{{{_X}}}MoveWithCells")
     etree.SubElement(data, f"{{{_X}}}SizeWithCells")
-    anchor = f"{column + 1}, 15, {max(row - 1, 0)}, 10, {column + 4}, 15, {row + 5}, 4"
-    etree.SubElement(data, f"{{{_X}}}Anchor").text = anchor
+    etree.SubElement(data, f"{{{_X}}}Anchor").text = _anchor(row, column)
     etree.SubElement(data, f"{{{_X}}}AutoFill").text = "False"
     etree.SubElement(data, f"{{{_X}}}Row").text = str(row)
     etree.SubElement(data, f"{{{_X}}}Column").text = str(column)
