@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -123,6 +123,28 @@ def set_fill(book: Book, sheet: str, row: int, column: int, fill) -> None:
     cell.set("s", str(book.styles.derive(int(cell.get("s") or 0), fill=fill)))
 
 
+def _restyle(book: Book, sheet: str, row: int, column: int, change: Callable[[int], int | None]) -> int:
+    """Give a cell the format `change(its format)` (None: leave it as it is); return the format it had. The row's
+    bytes are edited where they can be, so marking thousands of cells parses none of their rows."""
+    changed = []
+
+    def recorded(style: int) -> int | None:
+        after = change(style)
+        if after is not None:
+            changed.append(after)
+        return after
+
+    before = book.cells(sheet, edit=False).restyle(row, column, recorded)
+    if before is None:  # the row is parsed now, or its cell is not found in its bytes
+        before = book.cells(sheet, edit=False).style(row, column)
+        after = change(before)
+        if after is not None:
+            book.cells(sheet).cell(row, column).set("s", str(after))
+    elif changed:
+        book.cells(sheet)  # the sheet's part is written back
+    return before
+
+
 def clear_marks(book: Book) -> list[str]:
     """Undo the previous run's highlights and notes (only where they are still riskreg's); return the cells."""
     cleared = []
@@ -131,9 +153,12 @@ def clear_marks(book: Book) -> list[str]:
         place = cell_at(book, address, merges)
         if place is None:
             continue
-        sheet, row, column = place
-        if is_our_fill(book.styles.fill(book.cells(sheet, edit=False).style(row, column))):
-            set_fill(book, sheet, row, column, fill_from_spec(spec))
+
+        def unmark(style: int, spec: str = spec) -> int | None:
+            return book.styles.derive(style, fill=fill_from_spec(spec)) if is_our_fill(book.styles.fill(style)) \
+                else None
+
+        _restyle(book, *place, unmark)
         cleared.append(address)
     # Notes signed by riskreg are ours even when the Validation sheet that listed them was deleted.
     for sheet in book.sheetnames:
@@ -152,39 +177,38 @@ def mark_cells(book: Book, findings: Sequence[Finding]) -> dict[str, str]:
         by_cell.setdefault(finding.cell, []).append(finding)
     merges: Merges = {}
     places = {address: place for address in by_cell if (place := cell_at(book, address, merges)) is not None}
-    specs: dict[str, str] = {}
-    pending: dict[str, tuple[str, str, str]] = {}  # address -> (sheet, cell reference, the note's text)
-    authors: dict[str, dict[str, str]] = {}  # sheet -> its notes' authors, as they were before this run's notes
+    # The cells' formats read row by row (each row once, however many of its cells the findings name) ...
+    current = {place: _restyle(book, *place, lambda style: None) for place in sorted(set(places.values()))}
+    # ... the new ones worked out in the findings' order (so the workbook's formats are added in that order) ...
+    before: dict[str, str] = {}
     spec_of: dict[int, str] = {}  # cell format -> its fill, as the Validation sheet keeps it
     marked: dict[tuple[int, str], int] = {}  # (cell format, severity) -> the format with that severity's fill
-    # Row by row: each row of a sheet is parsed once, however many of its cells the findings name.
-    for address in sorted(places, key=places.__getitem__):
-        sheet, row, column = places[address]
-        found = by_cell[address]
-        style = book.cells(sheet, edit=False).style(row, column)
+    final: dict[tuple[str, int, int], int] = {}
+    for address, place in places.items():
+        style = current[place]
         if style not in spec_of:
             spec_of[style] = fill_spec(book.styles.fill(style))
-        specs[address] = spec_of[style]
-        if specs[address] != "other":  # a patterned fill could not be put back: the note alone marks it
-            cell = book.cells(sheet).cell(row, column)
-            key = (int(cell.get("s") or 0), worst(found) or "error")
+        before[address] = spec_of[style]
+        if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
+            key = (style, worst(by_cell[address]) or "error")
             if key not in marked:
                 marked[key] = book.styles.derive(key[0], fill=solid_fill(SEVERITY_FILLS[key[1]]))
-            cell.set("s", str(marked[key]))
-        ref = f"{column_letter(column)}{row}"
+            final[place] = current[place] = marked[key]
+    # ... and set row by row again.
+    for place in sorted(final):
+        _restyle(book, *place, lambda style, place=place: final[place])
+    notes: dict[str, dict[str, str]] = {}
+    authors: dict[str, dict[str, str]] = {}  # sheet -> its notes' authors, before this run's notes
+    for address, (sheet, row, column) in places.items():
         if sheet not in authors:
             authors[sheet] = book.notes(sheet).authors()
+        ref = f"{column_letter(column)}{row}"
         # A note the user wrote stays: the Validation sheet still lists the finding.
         if ref not in authors[sheet]:
-            pending[address] = (sheet, ref, note_text(found))
-    notes: dict[str, dict[str, str]] = {}  # in the findings' order, as the notes are listed in the file
-    for address in by_cell:
-        if address in pending:
-            sheet, ref, text = pending[address]
-            notes.setdefault(sheet, {})[ref] = text
+            notes.setdefault(sheet, {})[ref] = note_text(by_cell[address])
     for sheet, texts in notes.items():
         book.notes(sheet).add(texts, AUTHOR, NOTE_SIZE)
-    return {address: specs[address] for address in by_cell if address in specs}
+    return before
 
 
 def _validate(book: Book, validation: ValidationSheet, cleared: Sequence[str]) -> list[str]:
