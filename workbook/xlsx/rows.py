@@ -144,8 +144,8 @@ class SheetRows:
         if style:
             tag = tag[:style.start(1)] + str(after).encode() + tag[style.end(1):]
         else:  # added last, where lxml adds an attribute
-            end = -2 if tag.endswith(b"/>") else -1
-            tag = tag[:end].rstrip() + b' s="%d"' % after + tag[end:]
+            close = -2 if tag.endswith(b"/>") else -1
+            tag = tag[:close].rstrip() + b' s="%d"' % after + tag[close:]
         self._written[number] = data[:start] + tag + data[end:]
         self.on_release(number)
         return before
