@@ -170,6 +170,11 @@ def clear_marks(book: Book) -> list[str]:
     return cleared
 
 
+def _always(style: int) -> Callable[[int], int | None]:
+    """Return a format change that gives every cell `style`."""
+    return lambda _: style
+
+
 def mark_cells(book: Book, findings: Sequence[Finding]) -> dict[str, str]:
     """Fill each finding's cell by its worst severity and attach a note; return address -> fill before."""
     by_cell: dict[str, list[Finding]] = {}
@@ -195,8 +200,8 @@ def mark_cells(book: Book, findings: Sequence[Finding]) -> dict[str, str]:
                 marked[key] = book.styles.derive(key[0], fill=solid_fill(SEVERITY_FILLS[key[1]]))
             final[place] = current[place] = marked[key]
     # ... and set row by row again.
-    for place in sorted(final):
-        _restyle(book, *place, lambda style, place=place: final[place])
+    for place, style in sorted(final.items()):
+        _restyle(book, *place, _always(style))
     notes: dict[str, dict[str, str]] = {}
     authors: dict[str, dict[str, str]] = {}  # sheet -> its notes' authors, before this run's notes
     for address, (sheet, row, column) in places.items():
