@@ -124,13 +124,7 @@ class SheetRows:
         element)."""
         if number in self._live:
             return None
-        if number in self._written:
-            data = self._written[number]
-        elif number in self._spans:
-            first, last = self._spans[number]
-            data = self._content[first:last]
-        else:
-            return None
+        data = self._row_bytes(number)
         found = _cell_tag(data, ref.encode()) if data else None
         if found is None or data is None:
             return None
@@ -150,19 +144,22 @@ class SheetRows:
         self.on_release(number)
         return before
 
+    def _row_bytes(self, number: int) -> bytes | None:
+        """Return row `number`'s XML as it stands when it is not parsed (None when the sheet has no such row)."""
+        if number in self._written:
+            return self._written[number]
+        if number in self._spans:
+            first, last = self._spans[number]
+            return self._content[first:last]
+        return None
+
     def get(self, number: int) -> etree._Element | None:
         """Return row `number`, parsed (None when the sheet has no such row)."""
         live = self._live.get(number)
         if live is not None:
             self._live.move_to_end(number)
             return live
-        if number in self._written:
-            data = self._written[number]
-        elif number in self._spans:
-            first, last = self._spans[number]
-            data = self._content[first:last]
-        else:
-            return None
+        data = self._row_bytes(number)
         if data is None:
             return None
         row = etree.fromstring(self._wrapper + data + _CLOSE, _PARSER)[0]
