@@ -110,12 +110,7 @@ class SheetNotes:
             etree.SubElement(authors, f"{M}author").text = author
             names.append(author)
         listing = root.find(f"{M}commentList")
-        for ref, text in notes.items():
-            comment = etree.SubElement(listing, f"{M}comment", ref=ref, authorId=str(names.index(author)))
-            run = etree.SubElement(etree.SubElement(comment, f"{M}text"), f"{M}t")
-            run.text = storable(text)
-            if run.text != run.text.strip() or "\n" in run.text:
-                run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        listing.extend(_comments(notes, names.index(author)))
         self.package.changed(comments_part)
         vml = self._vml(vml_part)
         shapetype = next((t.get("id") for t in vml.iter(f"{{{_V}}}shapetype")), None)
@@ -210,6 +205,26 @@ class SheetNotes:
                 self.sheet_root.append(legacy)
             package.changed(self.part)
         return self.comments_part, self.vml_part
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def xml_text(value: str) -> str:
+    """Return `value` escaped as lxml writes an element's text (so text written as XML reads back the same)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _comments(notes: dict[str, str], author_id: int) -> list[etree._Element]:
+    """Return a comment element for each note (reference -> text), written as text and parsed once: a run of
+    Validate adds thousands."""
+    pieces = []
+    for ref, text in notes.items():
+        text = storable(text)
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        pieces.append(f'<comment ref="{xml_text(ref)}" authorId="{author_id}"><text><t{space}>{xml_text(text)}</t>'
+                      '</text></comment>')
+    return list(etree.fromstring(f'<commentList xmlns="{MAIN_NS}">{"".join(pieces)}</commentList>'.encode(), _PARSER))
 
 
 def _is_note(shape: etree._Element) -> bool:

@@ -28,6 +28,7 @@ from workbook.xlsx.book import Book
 from workbook.xlsx.package import (CT_CHART, CT_DRAWING, MAIN_NS, REL_CHART, REL_DRAWING, REL_NS, M, R_ID,
                                    Package)
 from workbook.core.values import storable
+from workbook.xlsx.notes import xml_text
 from workbook.xlsx.sheet_xml import cell_xml
 from workbook.xlsx.styles import Styles, font, solid_fill, text_style
 
@@ -62,14 +63,9 @@ def _sub(parent: etree._Element, tag: str, **attributes) -> etree._Element:
     return etree.SubElement(parent, f"{M}{tag}", {k: str(v) for k, v in attributes.items()})
 
 
-def _text(value: str) -> str:
-    """Return `value` escaped as lxml writes an element's text."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
 def _attribute(value: str) -> str:
     """Return `value` escaped as lxml writes an attribute's value (in double quotes)."""
-    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _cell(ref: str, value: object, style: int) -> str:
@@ -79,7 +75,7 @@ def _cell(ref: str, value: object, style: int) -> str:
     text = storable(str(value))
     styled = f' s="{style}"' if style else ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>'
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
 
 
 def _rows_xml(spec: SheetSpec, styles: Styles) -> str:
