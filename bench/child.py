@@ -77,9 +77,13 @@ def measure_once(key: str, size: str, folder: Path, out: Path, profile: bool = F
         import pstats
 
         profiler = cProfile.Profile()
-        profiler.runcall(measure.run, state, out)
+        if measure.process:  # the command's own process is profiled, not this one waiting for it
+            process.profile_to = str(out.with_suffix(".prof"))
+            measure.run(state, out)
+        else:
+            profiler.runcall(measure.run, state, out)
         seconds = time.perf_counter() - start
-        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats = pstats.Stats(process.profile_to if measure.process else profiler, stream=sys.stderr)
         stats.sort_stats("cumulative").print_stats(35)
         stats.sort_stats("tottime").print_stats(25)
         spots = hotspots(stats)

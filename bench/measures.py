@@ -25,6 +25,11 @@ class Inputs:
     def xlsx(self) -> Path:
         return self.folder / "register.xlsx"
 
+    @property
+    def lapsed_xlsx(self) -> Path:
+        """The same register with every risk's review lapsed: a finding on every risk besides the others."""
+        return self.folder / "register-lapsed.xlsx"
+
     def register(self):
         return pickle.loads((self.folder / "register.pickle").read_bytes())
 
@@ -379,14 +384,19 @@ STARTUP: tuple[Measure, ...] = (
 )
 
 
-def _scratch(inputs: Inputs) -> tuple[Path, str]:
+def _scratch(inputs: Inputs, source: Path | None = None) -> tuple[Path, str]:
     """Return a fresh copy of the size's register (no backups beside it) and the quarter after its period."""
     folder = inputs.folder / "write"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     copy = folder / "register.xlsx"
-    shutil.copyfile(inputs.xlsx, copy)
+    shutil.copyfile(source or inputs.xlsx, copy)
     return copy, inputs.register().period.next().label
+
+
+def _lapsed_scratch(inputs: Inputs) -> tuple[Path, str]:
+    """Return a fresh copy of the size's register whose reviews have all lapsed (many findings)."""
+    return _scratch(inputs, inputs.lapsed_xlsx)
 
 
 # Runs the command line with one of its edge behaviours switched off, to measure what that behaviour saves.
@@ -422,6 +432,14 @@ WRITES: tuple[Measure, ...] = (
             baseline="validate --write"),
     Measure("write", "trends --write", OURS, _scratch, _command("trends", "{path}", "--write"),
             "trend cells and the Summary sheet with its chart", process=True),
+    Measure("write", "validate --json, many findings", FLOOR, _lapsed_scratch,
+            _command("validate", "{path}", "--json"),
+            "the same register with every risk's review lapsed (R022 on every risk besides the other findings)",
+            process=True),
+    Measure("write", "validate --write, many findings", OURS, _lapsed_scratch,
+            _command("validate", "{path}", "--write"),
+            "Validation sheet, highlights and notes for every finding of that register", process=True,
+            baseline="validate --json, many findings"),
     Measure("write", "roll-quarter", OURS, _scratch, _command("roll-quarter", "{path}", "--period", "{period}"),
             "History rows appended, trend columns shifted, Settings moved on", process=True),
     Measure("write", "roll-quarter, no gc.freeze", ALTERNATIVE, _scratch,

@@ -13,7 +13,7 @@ from tests.support.synthetic_register import write_synthetic_workbook
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "sample"
 # A change to any of these makes the cached workbook stale; to the second group, the loaded inputs.
-_WORKBOOK_SOURCES = ("bench/synthetic.py", "bench/prepare.py", "workbook/xlsx/builder.py", "workbook/export/html_text.py",
+_WORKBOOK_SOURCES = ("bench/synthetic.py", "tests/support/synthetic_register.py", "bench/prepare.py", "workbook/xlsx/builder.py", "workbook/export/html_text.py",
                      "workbook/core/schema.py", "workbook/export/text_format.py")
 _LOADED_SOURCES = ("workbook/xlsx/reader.py", "workbook/core/layout.py", "workbook/core/model.py", "workbook/core/periods.py",
                    "report_builder/content.py")
@@ -54,12 +54,14 @@ def prepare(size: int | str, workdir: Path, *, fresh: bool = False, log=print) -
     if made.get("workbook") == workbook_print and made.get("loaded") == loaded_print:
         return inputs
     folder.mkdir(parents=True, exist_ok=True)
-    if made.get("workbook") != workbook_print or not inputs.xlsx.exists():
+    if made.get("workbook") != workbook_print or not inputs.xlsx.exists() or \
+            (size != SAMPLE and not inputs.lapsed_xlsx.exists()):
         log(f"writing the {size} register workbook …")
         if size == SAMPLE:
             write_sample_workbook(inputs.xlsx)
         else:
             write_synthetic_workbook(int(size), inputs.xlsx)
+            write_synthetic_workbook(int(size), inputs.lapsed_xlsx, lapsed_reviews=True)
     log(f"loading the {size} register …")
     from workbook.xlsx.reader import read_register
 
@@ -72,10 +74,20 @@ def prepare(size: int | str, workdir: Path, *, fresh: bool = False, log=print) -
         (folder / "content.pickle").unlink(missing_ok=True)
     else:
         (folder / "content.pickle").write_bytes(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
-    stamp.write_text(json.dumps({"workbook": workbook_print, "loaded": loaded_print, "risks": len(register.risks),
-                                 "history_rows": len(register.history),
-                                 "xlsx_bytes": inputs.xlsx.stat().st_size}))
+    made = {"workbook": workbook_print, "loaded": loaded_print, "risks": len(register.risks),
+            "history_rows": len(register.history), "xlsx_bytes": inputs.xlsx.stat().st_size}
+    if inputs.lapsed_xlsx.exists():
+        made["lapsed_findings"] = _findings(inputs.lapsed_xlsx)
+    stamp.write_text(json.dumps(made))
     return inputs
+
+
+def _findings(path: Path) -> int:
+    """Return how many findings the checks make on the workbook at `path`."""
+    from workbook.core.checks import check
+    from workbook.xlsx.reader import read_register
+
+    return len(check(read_register(path)))
 
 
 def describe(inputs: Inputs) -> dict:

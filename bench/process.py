@@ -24,11 +24,24 @@ sys.stderr.write("\\n" + json.dumps({"code": code, "seconds": seconds, "kib": us
 
 # What the measured commands of the current run took: seconds and CPU summed, peak the largest.
 taken: dict[str, float] = {"seconds": 0.0, "cpu": 0.0, "peak_mb": 0.0}
+# Set by `python -m bench --profile` on a whole-process measurement: the command runs under cProfile, its stats here.
+profile_to: str | None = None
+
+
+def _profiled(command: list[str]) -> list[str]:
+    """Return `command` run under cProfile, writing its stats to `profile_to` (a Python script or `python -m`)."""
+    if command[0] == sys.executable and command[1:2] == ["-m"]:
+        return [sys.executable, "-m", "cProfile", "-o", str(profile_to), *command[1:]]
+    if command[0] == sys.executable:
+        return command  # `python -c`: cProfile cannot run it, so it is timed as it is
+    return [sys.executable, "-m", "cProfile", "-o", str(profile_to), *command]
 
 
 def run(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> None:
     """Run `command`, adding its time and peak memory to `taken`; raise when it fails."""
     env = dict(os.environ)
+    if profile_to is not None:
+        command = _profiled(command)
     done = subprocess.run([sys.executable, "-I", "-S", "-c", _STARTER, *command], stderr=subprocess.PIPE,
                           stdout=subprocess.DEVNULL, text=True, env=env)
     lines = done.stderr.strip().splitlines()

@@ -316,6 +316,33 @@ def targets(results: Sequence[Result], imports: dict[str, dict], actions: dict |
     return verdicts
 
 
+WRITE_TARGETS = (  # issue 23: (our row, its yardstick, the most ours may take, whose register)
+    ("validate --write", "validate --json", 2.0, "the register"),
+    ("trends --write", "validate --json", 2.0, "the register"),
+    ("validate --write, many findings", "validate --json, many findings", 3.0, "its copy with every review lapsed"),
+)
+
+
+def write_targets(results: Sequence[Result], inputs: dict | None = None) -> list[Verdict]:
+    """Return issue 23's targets for the writing commands, at every size the run measured them."""
+    verdicts = []
+    for name, yardstick, limit, register in WRITE_TARGETS:
+        for size in sorted({r.size for r in results if r.stage == "write" and r.name == name and isinstance(r.size, int)}):
+            ours, base = _find(results, "write", name, size), _find(results, "write", yardstick, size)
+            findings = (inputs or {}).get(size, {}).get("lapsed_findings") if "many" in name else None
+            target = (f"Writing, {_size_label(size)} risks{f' ({findings:,} findings)' if findings else ''}: "
+                      f"`{name.split(',')[0]}` ≤ {limit:g}× `{yardstick.split(',')[0]}` on {register}")
+            if ours and base:
+                ratio = ours.median / base.median
+                cpu = ours.median_cpu / base.median_cpu if base.median_cpu else 0
+                verdicts.append(Verdict(target, f"{ours.median:.2f} s vs {base.median:.2f} s = {ratio:.2f}× "
+                                                f"(CPU {cpu:.2f}×; peak {ours.peak:.0f} MB vs {base.peak:.0f} MB)",
+                                        _verdict(ratio <= limit, ratio / limit, "over")))
+            else:
+                verdicts.append(_not_measured(target, "not taken in this run"))
+    return verdicts
+
+
 def _verdict(ok: bool, factor: float, word: str) -> str:
     return "met" if ok else f"not met ({factor:.1f}× {word})"
 
@@ -361,7 +388,9 @@ def write(results: Sequence[Result], imports: dict[str, dict], actions: dict | N
     ]
     for size, described in inputs.items():
         lines.append(f"- {_size_label(size)} risks: {described['history_rows']:,} History rows, "
-                     f"{described['xlsx_bytes'] / 1024:,.0f} KB .xlsx")
+                     f"{described['xlsx_bytes'] / 1024:,.0f} KB .xlsx"
+                     + (f"; its copy with every review lapsed (the many-findings rows): "
+                        f"{described['lapsed_findings']:,} findings" if "lapsed_findings" in described else ""))
     lines += [
         "", "## Results", "",
         f"Median wall-clock seconds of {repeat} run{'s' if repeat != 1 else ''}, each in a fresh process, the "
@@ -375,7 +404,7 @@ def write(results: Sequence[Result], imports: dict[str, dict], actions: dict | N
         "## Targets (issue 6)", "",
         "| Target | Measured | Verdict | Limit (when not met) |", "|---|---|---|---|",
         *(f"| {v.target} | {v.measured} | {v.verdict} | {v.limit} |"
-          for v in targets(results, imports, actions, profiles)),
+          for v in [*targets(results, imports, actions, profiles), *write_targets(results, inputs)]),
         "", "## What each command imports", "",
         "Third-party packages loaded by the command, from a fresh interpreter (`python -X importtime`); a package's "
         "time includes what it imports first (openpyxl pulls in numpy and PIL when they are installed).", "",

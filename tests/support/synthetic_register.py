@@ -277,12 +277,18 @@ def _cell_text(key: str, value: object) -> object:
     return fragment_to_text(value) if kind == "text" and isinstance(value, str) else value
 
 
-def write_synthetic_workbook(size: int, path: Path) -> None:
-    """Write a register workbook of `size` synthetic risks and 12 periods of History at `path`."""
+def write_synthetic_workbook(size: int, path: Path, *, lapsed_reviews: bool = False) -> None:
+    """Write a register workbook of `size` synthetic risks and 12 periods of History at `path`. With
+    `lapsed_reviews`, every risk was last reviewed 100 to 400 days before the period ended, past the review cycle
+    in Settings: a register whose reviews have lapsed, with a finding (R022) on every risk."""
     from workbook.xlsx.builder import write_workbook
 
     made = generate(size)
     keys = [c.key for c in COLUMNS]
     risks = [{key: _cell_text(key, value) for key, value in zip(keys, row)} for row in made.register[1:]]
+    if lapsed_reviews:
+        end = dt.datetime.combine(PERIOD.end_date, dt.time())
+        for number, risk in enumerate(risks):
+            risk["last_reviewed"] = end - dt.timedelta(days=100 + number * 7 % 301)
     history = [dict(zip((c.key for c in HISTORY_COLUMNS), row)) for row in made.history[1:]]
     write_workbook(path, risks, history, made.settings, force=True)

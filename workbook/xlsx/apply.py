@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -98,29 +98,33 @@ def _tables(book: Book, sheet: str) -> dict[str, tuple[str, etree._Element]]:
 
 # ---- findings: the Validation sheet and marked cells --------------------------------------------------------
 
-def cell_at(book: Book, address: str) -> tuple[str, int, int] | None:
-    """Return (sheet, row, column) of a finding's cell that can take a mark, else None."""
+Merges = dict[str, list[tuple[int, int, int, int]]]  # sheet -> its merged ranges (top, left, bottom, right)
+
+
+def cell_at(book: Book, address: str, merges: Merges | None = None) -> tuple[str, int, int] | None:
+    """Return (sheet, row, column) of a finding's cell that can take a mark, else None. `merges` keeps each sheet's
+    merged ranges once read (a run marks thousands of cells)."""
     try:
         sheet, row, column = split_address(address)
     except ValueError:
         return None
     if sheet not in book.sheetnames or not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
         return None
-    if _merged_away(book, sheet, row, column):
+    if _merged_away(book, sheet, row, column, {} if merges is None else merges):
         return None  # a cell hidden under a merge takes no fill or note; the Validation sheet still lists it
     return sheet, row, column
 
 
-def _merged_away(book: Book, sheet: str, row: int, column: int) -> bool:
-    merges = book.package.xml(book.part(sheet)).find(f"{M}mergeCells")
-    for merge in merges if merges is not None else ():
-        first, _, last = merge.get("ref", "").partition(":")
-        if not last:
-            continue
-        (top, left), (bottom, right) = split_ref(first), split_ref(last)
-        if top <= row <= bottom and left <= column <= right and (row, column) != (top, left):
-            return True
-    return False
+def _merged_away(book: Book, sheet: str, row: int, column: int, merges: Merges) -> bool:
+    if sheet not in merges:
+        merges[sheet] = []
+        found = book.package.xml(book.part(sheet)).find(f"{M}mergeCells")
+        for merge in found if found is not None else ():
+            first, _, last = merge.get("ref", "").partition(":")
+            if last:
+                merges[sheet].append((*split_ref(first), *split_ref(last)))
+    return any(top <= row <= bottom and left <= column <= right and (row, column) != (top, left)
+               for top, left, bottom, right in merges[sheet])
 
 
 def _previous_marks(book: Book) -> dict[str, str]:
@@ -135,16 +139,42 @@ def set_fill(book: Book, sheet: str, row: int, column: int, fill) -> None:
     cell.set("s", str(book.styles.derive(int(cell.get("s") or 0), fill=fill)))
 
 
+def _restyle(book: Book, sheet: str, row: int, column: int, change: Callable[[int], int | None]) -> int:
+    """Give a cell the format `change(its format)` (None: leave it as it is); return the format it had. The row's
+    bytes are edited where they can be, so marking thousands of cells parses none of their rows."""
+    changed = []
+
+    def recorded(style: int) -> int | None:
+        after = change(style)
+        if after is not None:
+            changed.append(after)
+        return after
+
+    before = book.cells(sheet, edit=False).restyle(row, column, recorded)
+    if before is None:  # the row is parsed now, or its cell is not found in its bytes
+        before = book.cells(sheet, edit=False).style(row, column)
+        after = change(before)
+        if after is not None:
+            book.cells(sheet).cell(row, column).set("s", str(after))
+    elif changed:
+        book.cells(sheet)  # the sheet's part is written back
+    return before
+
+
 def clear_marks(book: Book) -> list[str]:
     """Undo the previous run's highlights and notes (only where they are still riskreg's); return the cells."""
     cleared = []
+    merges: Merges = {}
     for address, spec in _previous_marks(book).items():
-        place = cell_at(book, address)
+        place = cell_at(book, address, merges)
         if place is None:
             continue
-        sheet, row, column = place
-        if is_our_fill(book.styles.fill(book.cells(sheet, edit=False).style(row, column))):
-            set_fill(book, sheet, row, column, fill_from_spec(spec))
+
+        def unmark(style: int, spec: str = spec) -> int | None:
+            return book.styles.derive(style, fill=fill_from_spec(spec)) if is_our_fill(book.styles.fill(style)) \
+                else None
+
+        _restyle(book, *place, unmark)
         cleared.append(address)
     # Notes signed by riskreg are ours even when the Validation sheet that listed them was deleted.
     for sheet in book.sheetnames:
@@ -156,25 +186,47 @@ def clear_marks(book: Book) -> list[str]:
     return cleared
 
 
+def _always(style: int) -> Callable[[int], int | None]:
+    """Return a format change that gives every cell `style`."""
+    return lambda _: style
+
+
 def mark_cells(book: Book, findings: Sequence[Finding]) -> dict[str, str]:
     """Fill each finding's cell by its worst severity and attach a note; return address -> fill before."""
     by_cell: dict[str, list[Finding]] = {}
     for finding in findings:
         by_cell.setdefault(finding.cell, []).append(finding)
+    merges: Merges = {}
+    places = {address: place for address in by_cell if (place := cell_at(book, address, merges)) is not None}
+    # The cells' formats read row by row (each row once, however many of its cells the findings name) ...
+    current = {place: _restyle(book, *place, lambda style: None) for place in sorted(set(places.values()))}
+    # ... the new ones worked out in the findings' order (so the workbook's formats are added in that order) ...
     before: dict[str, str] = {}
-    notes: dict[str, dict[str, str]] = {}
-    for address, found in by_cell.items():
-        place = cell_at(book, address)
-        if place is None:
-            continue
-        sheet, row, column = place
-        before[address] = fill_spec(book.styles.fill(book.cells(sheet, edit=False).style(row, column)))
+    spec_of: dict[int, str] = {}  # cell format -> its fill, as the Validation sheet keeps it
+    marked: dict[tuple[int, str], int] = {}  # (cell format, severity) -> the format with that severity's fill
+    final: dict[tuple[str, int, int], int] = {}
+    for address, place in places.items():
+        style = current[place]
+        if style not in spec_of:
+            spec_of[style] = fill_spec(book.styles.fill(style))
+        before[address] = spec_of[style]
         if before[address] != "other":  # a patterned fill could not be put back: the note alone marks it
-            set_fill(book, sheet, row, column, solid_fill(SEVERITY_FILLS[worst(found) or "error"]))
+            key = (style, worst(by_cell[address]) or "error")
+            if key not in marked:
+                marked[key] = book.styles.derive(key[0], fill=solid_fill(SEVERITY_FILLS[key[1]]))
+            final[place] = current[place] = marked[key]
+    # ... and set row by row again.
+    for place, style in sorted(final.items()):
+        _restyle(book, *place, _always(style))
+    notes: dict[str, dict[str, str]] = {}
+    authors: dict[str, dict[str, str]] = {}  # sheet -> its notes' authors, before this run's notes
+    for address, (sheet, row, column) in places.items():
+        if sheet not in authors:
+            authors[sheet] = book.notes(sheet).authors()
         ref = f"{column_letter(column)}{row}"
         # A note the user wrote stays: the Validation sheet still lists the finding.
-        if ref not in book.notes(sheet).authors():
-            notes.setdefault(sheet, {})[ref] = note_text(found)
+        if ref not in authors[sheet]:
+            notes.setdefault(sheet, {})[ref] = note_text(by_cell[address])
     for sheet, texts in notes.items():
         book.notes(sheet).add(texts, AUTHOR, NOTE_SIZE)
     return before

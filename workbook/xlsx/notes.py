@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -109,12 +110,7 @@ class SheetNotes:
             etree.SubElement(authors, f"{M}author").text = author
             names.append(author)
         listing = root.find(f"{M}commentList")
-        for ref, text in notes.items():
-            comment = etree.SubElement(listing, f"{M}comment", ref=ref, authorId=str(names.index(author)))
-            run = etree.SubElement(etree.SubElement(comment, f"{M}text"), f"{M}t")
-            run.text = storable(text)
-            if run.text != run.text.strip() or "\n" in run.text:
-                run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        listing.extend(_comments(notes, names.index(author)))
         self.package.changed(comments_part)
         vml = self._vml(vml_part)
         shapetype = next((t.get("id") for t in vml.iter(f"{{{_V}}}shapetype")), None)
@@ -123,9 +119,10 @@ class SheetNotes:
             vml.insert(0, _shapetype())
         ids = iter(self._free_shape_ids(vml, len(notes)))
         width, height = size
+        shape = _note_shape("", shapetype, 0, 0, width, height)  # each note's box is a copy, its place set
         for ref in notes:
             row, column = split_ref(ref)
-            vml.append(_note_shape(next(ids), shapetype, row - 1, column - 1, width, height))
+            vml.append(_placed(copy.deepcopy(shape), next(ids), row - 1, column - 1))
         self.package.changed(vml_part)
 
     def _free_shape_ids(self, vml: etree._Element, count: int) -> list[str]:
@@ -210,6 +207,26 @@ class SheetNotes:
         return self.comments_part, self.vml_part
 
 
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def xml_text(value: str) -> str:
+    """Return `value` escaped as lxml writes an element's text (so text written as XML reads back the same)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _comments(notes: dict[str, str], author_id: int) -> list[etree._Element]:
+    """Return a comment element for each note (reference -> text), written as text and parsed once: a run of
+    Validate adds thousands."""
+    pieces = []
+    for ref, text in notes.items():
+        text = storable(text)
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        pieces.append(f'<comment ref="{xml_text(ref)}" authorId="{author_id}"><text><t{space}>{xml_text(text)}</t>'
+                      '</text></comment>')
+    return list(etree.fromstring(f'<commentList xmlns="{MAIN_NS}">{"".join(pieces)}</commentList>'.encode(), _PARSER))
+
+
 def _is_note(shape: etree._Element) -> bool:
     data = shape.find(f"{{{_X}}}ClientData")
     return data is not None and data.get("ObjectType") == "Note"
@@ -228,6 +245,20 @@ def _shapetype() -> etree._Element:
     return shapetype
 
 
+def _placed(shape: etree._Element, shape_id: str, row: int, column: int) -> etree._Element:
+    """Return a copy of `_note_shape`'s box given its id and its cell (`row` and `column` counted from 0)."""
+    shape.set("id", shape_id)
+    data = shape[-1]  # ClientData: MoveWithCells, SizeWithCells, Anchor, AutoFill, Row, Column
+    data[2].text = _anchor(row, column)
+    data[4].text = str(row)
+    data[5].text = str(column)
+    return shape
+
+
+def _anchor(row: int, column: int) -> str:
+    return f"{column + 1}, 15, {max(row - 1, 0)}, 10, {column + 4}, 15, {row + 5}, 4"
+
+
 def _note_shape(shape_id: str, shapetype: str, row: int, column: int, width: int, height: int) -> etree._Element:
     shape = etree.Element(f"{{{_V}}}shape", id=shape_id, type=f"#{shapetype}", fillcolor="#ffffe1",
                           style=f"position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:{width * 0.75:g}pt;"
@@ -242,8 +273,7 @@ def _note_shape(shape_id: str, shapetype: str, row: int, column: int, width: int
     data = etree.SubElement(shape, f"{{{_X}}}ClientData", ObjectType="Note")
     etree.SubElement(data, f"{{{_X}}}MoveWithCells")
     etree.SubElement(data, f"{{{_X}}}SizeWithCells")
-    anchor = f"{column + 1}, 15, {max(row - 1, 0)}, 10, {column + 4}, 15, {row + 5}, 4"
-    etree.SubElement(data, f"{{{_X}}}Anchor").text = anchor
+    etree.SubElement(data, f"{{{_X}}}Anchor").text = _anchor(row, column)
     etree.SubElement(data, f"{{{_X}}}AutoFill").text = "False"
     etree.SubElement(data, f"{{{_X}}}Row").text = str(row)
     etree.SubElement(data, f"{{{_X}}}Column").text = str(column)

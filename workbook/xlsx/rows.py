@@ -22,8 +22,22 @@ LIVE_ROWS = 512  # rows parsed at once: an element handed out stays valid until 
 _OPEN, _CLOSE, _EMPTY = b"<sheetData>", b"</sheetData>", b"<sheetData/>"
 _NUMBER = re.compile(rb'\sr="(\d+)"')
 _END_ROW = b"</row>"
+_STYLE = re.compile(rb'\ss="(\d*)"')
 _DECLARATION = re.compile(rb'\sxmlns(?::[\w.-]+)?="[^"]*"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+
+
+def _cell_tag(data: bytes, ref: bytes) -> tuple[int, int] | None:
+    """Return where the start tag of cell `ref` is in a row's XML (None when it holds no such cell)."""
+    needle = b' r="' + ref + b'"'
+    at = data.find(needle)
+    while at >= 0:
+        start = data.rfind(b"<", 0, at)
+        if data[start:start + 3] == b"<c " and data.find(b">", start, at) < 0:
+            end = data.find(b">", at)
+            return (start, end + 1) if end >= 0 else None
+        at = data.find(needle, at + 1)
+    return None
 
 
 class SheetRows:
@@ -103,19 +117,49 @@ class SheetRows:
             return self._content.find(text, first, last) >= 0
         return False
 
+    def restyle(self, number: int, ref: str, change: Callable[[int], int | None]) -> int | None:
+        """Give cell `ref` of row `number` the cell format `change(its format)` (None: leave it) in the row's bytes,
+        without parsing the row (a run of Validate marks thousands of cells, one or two a row); return the format
+        it had, or None when the row is parsed now or its bytes hold no such cell (then the caller edits the
+        element)."""
+        if number in self._live:
+            return None
+        data = self._row_bytes(number)
+        found = _cell_tag(data, ref.encode()) if data else None
+        if found is None or data is None:
+            return None
+        start, end = found
+        tag = data[start:end]
+        style = _STYLE.search(tag)
+        before = int(style.group(1) or 0) if style else 0
+        after = change(before)
+        if after is None:
+            return before
+        if style:
+            tag = tag[:style.start(1)] + str(after).encode() + tag[style.end(1):]
+        else:  # added last, where lxml adds an attribute
+            close = -2 if tag.endswith(b"/>") else -1
+            tag = tag[:close].rstrip() + b' s="%d"' % after + tag[close:]
+        self._written[number] = data[:start] + tag + data[end:]
+        self.on_release(number)
+        return before
+
+    def _row_bytes(self, number: int) -> bytes | None:
+        """Return row `number`'s XML as it stands when it is not parsed (None when the sheet has no such row)."""
+        if number in self._written:
+            return self._written[number]
+        if number in self._spans:
+            first, last = self._spans[number]
+            return self._content[first:last]
+        return None
+
     def get(self, number: int) -> etree._Element | None:
         """Return row `number`, parsed (None when the sheet has no such row)."""
         live = self._live.get(number)
         if live is not None:
             self._live.move_to_end(number)
             return live
-        if number in self._written:
-            data = self._written[number]
-        elif number in self._spans:
-            first, last = self._spans[number]
-            data = self._content[first:last]
-        else:
-            return None
+        data = self._row_bytes(number)
         if data is None:
             return None
         row = etree.fromstring(self._wrapper + data + _CLOSE, _PARSER)[0]

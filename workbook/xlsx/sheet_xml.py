@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -193,6 +194,14 @@ class Cells:
         if element is not None and element.get("customFormat") == "1":
             return int(element.get("s") or 0)
         return 0
+
+    def restyle(self, row: int, column: int, change: Callable[[int], int | None]) -> int | None:
+        """Give the cell at (`row`, `column`) the cell format `change(its format)` (None: leave it) without parsing
+        its row, when the sheet's rows are kept as bytes; return the format it had, or None when that cannot be done
+        (then use `cell`)."""
+        if self._store is None:
+            return None
+        return self._store.restyle(row, f"{column_letter(column)}{row}", change)
 
 
 def has_value(cell: etree._Element) -> bool:

@@ -85,3 +85,25 @@ def test_a_row_taken_out_and_put_back_moves_with_its_cells():
 ])
 def test_a_sheet_not_laid_out_to_cut_by_its_bytes_is_parsed_whole(data):
     assert SheetRows.split(data) is None
+
+
+def test_a_cell_is_restyled_in_its_rows_bytes_keeping_the_rest_of_the_row_as_it_was():
+    data = HEAD + (b'<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" s="4"/><c r="C2"><v>1</v></c></row>'
+                   b'<row r="3"><c r="A3"><is><t> r="B3"</t></is></c></row>') + TAIL
+    root, rows = split(data)
+    seen = []
+    assert rows.restyle(2, "A2", lambda style: seen.append(style) or 7) == 0  # no s: added last, as lxml adds it
+    assert rows.restyle(2, "B2", lambda style: seen.append(style) or 9) == 4
+    assert rows.restyle(2, "C2", lambda style: None) == 0  # looked at, left as it was
+    assert rows.restyle(3, "B3", lambda style: 1) is None  # text that reads like a reference is not a cell
+    assert rows.restyle(9, "A9", lambda style: 1) is None  # no such row
+    assert seen == [0, 4]
+    joined = whole(root, rows)
+    assert b'<row r="2"><c r="A2" t="s" s="7"><v>3</v></c><c r="B2" s="9"/><c r="C2"><v>1</v></c></row>' in joined
+    assert b'<row r="3"><c r="A3"><is><t> r="B3"</t></is></c></row>' in joined
+
+
+def test_a_row_parsed_now_is_not_restyled_by_its_bytes():
+    root, rows = split()
+    rows.get(2)
+    assert rows.restyle(2, "A2", lambda style: 1) is None
