@@ -49,11 +49,10 @@ def add_table_sheet(book: Book, spec: TableSheet) -> tuple[list[str], list[Defin
         sheet.styles[(1, position)] = header
         for number in range(2, len(rows) + 1):
             sheet.styles[(number, position)] = dated if column.kind == "date" else wrap
-    root = worksheet(sheet, styles)
-    first = root.find(f"{M}sheetData/{M}row")
-    if first is not None:
-        first.set("ht", str(HEADER_HEIGHT))
-        first.set("customHeight", "1")
+    part_xml = worksheet(sheet, styles)
+    root = part_xml.root
+    # the header row is the first of the rows written as text: it is given its height there
+    part_xml.rows = part_xml.rows.replace('<row r="1"', f'<row r="1" ht="{HEADER_HEIGHT}" customHeight="1"', 1)
     formatted = _formatted_to(len(spec.rows), FORMATTED_ROWS)
     validations = etree.Element(f"{M}dataValidations")
     for position, column in enumerate(columns, start=1):
@@ -75,8 +74,9 @@ def add_table_sheet(book: Book, spec: TableSheet) -> tuple[list[str], list[Defin
     etree.SubElement(footer, f"{M}oddFooter").text = \
         f"&L{_footer_text(f'{spec.title}: {spec.name.lower()}')}&CPage &P of &N&R{_footer_text(spec.marking)}"
     index = _after_visible(book)
-    part = add_results_sheet(book.package, spec.name, index, root, "1:1")
+    part = add_results_sheet(book.package, spec.name, index, part_xml, "1:1")
     _add_table(book, part, root, spec.table, [c.header for c in columns], len(spec.rows))
+    book.package.put(part, part_xml.data())
     written += [f"{spec.name}!{column_letter(column)}{row}" for row, values in enumerate(rows, start=1)
                 for column, value in enumerate(values, start=1) if value not in (None, "")]
     return written, names
