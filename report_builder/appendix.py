@@ -136,21 +136,25 @@ class _Column:
         return self.empties[key]
 
 
-# A risk's row is cut into pieces of at most this many estimated lines of its tallest text column (about a third of
-# the some 44 lines an A4 landscape page holds of 8 pt text; narrow columns wrap worse than the estimate, so a piece
-# prints at up to half a page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)") and
-# rating. A piece may not break across pages, so every page of the appendix starts with a row that names its risk;
-# the price is the part of a page a piece that does not fit leaves empty (the 1,000-risk paper: 2,061 pages
-# against about 1,500 with whole rows that break; the demo 29 against 22).
-PIECE_LINES = 16
-# A paragraph longer than a piece is cut into parts (after a sentence where it can be), each going on in the next
-# piece. A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
+# A risk's row is cut into pieces of at most this many estimated lines of its tallest text column (some 44 lines of
+# 8 pt text fit an A4 landscape page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)")
+# and rating. A piece may not break across pages, so every page of the appendix starts with a row that names its
+# risk; the price is the part of a page a piece that does not fit leaves empty, on average about half a piece. Small
+# pieces, filled to the brim, keep that small: the demo paper prints on 23 pages against 22 with whole rows that
+# break (29 with pieces of 16 lines that kept every paragraph whole), the 1,000-risk paper on 1,5xx against 1,5xx.
+PIECE_LINES = 8
+# A paragraph that does not fit what is left of a piece fills it when at least this many lines are left, the rest
+# going on in the next piece; with fewer left, it starts the next piece.
+MIN_PART_LINES = 3
+# A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
 UNSPLIT_LINES = 40
-# Only a paragraph longer than this is cut (alone it could not be kept on a page); a shorter one is a piece of its
-# own, so that the paper's text reads back into the register as it was written (`riskreg import` of the paper).
-CUT_LINES = UNSPLIT_LINES
-CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
+# An average character of the 8 pt text, spaces and the end of a line's unfilled room included: measured on the
+# demo paper's rendered pages in Liberation Sans (a 3.4 cm text column holds about 28 characters a line).
+CHAR_CM = 0.47 * EM_CM
 CONTINUED = " (continued)"
+# The part of a paragraph that goes on from the piece above starts with this, so a reader (and `riskreg import` of
+# the paper, which joins the two parts back into one paragraph) can tell it from a paragraph of its own.
+GOES_ON = "\u2026 "
 
 
 def _lines(text: str, width_cm: float) -> int:
@@ -165,38 +169,39 @@ def _per_line(width_cm: float) -> int:
 SENTENCE_END = re.compile(r"[.;!?](?= [A-Z0-9•])")  # not "e.g. the": a sentence's next starts with a capital
 
 
-def _cut(para: Para, width_cm: float) -> list[Para]:
-    """Return `para` as parts of at most PIECE_LINES lines each, cut after a sentence where one ends late enough,
-    else between words; the parts after the first go on the same item (no new bullet)."""
-    room = _per_line(width_cm) * PIECE_LINES
-    parts, text = [], para.text
-    while len(text) > room:
-        window = text[:room]
-        cut = max((end.start() for end in SENTENCE_END.finditer(window)), default=-1)
-        if cut < room // 2:
-            cut = window.rfind(" ")
-        cut = cut + 1 if cut > 0 else room
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    parts.append(text)
-    return [Para(part, para.bullet and not index) for index, part in enumerate(parts) if part]
+def _split(para: Para, room: int) -> tuple[Para, Para]:
+    """Return the first at most `room` characters of `para` and the rest, cut after a sentence that ends in the
+    later half of them, else between words, else where the room ends; the rest goes on the same item (no new
+    bullet) and starts with GOES_ON."""
+    text = para.text
+    window = text[:room]
+    cut = max((end.start() for end in SENTENCE_END.finditer(window)), default=-1)
+    if cut < room // 2:
+        cut = window.rfind(" ")
+    cut = cut + 1 if cut > 0 else room
+    return Para(text[:cut].rstrip(), para.bullet), Para(GOES_ON + text[cut:].lstrip(), False)
 
 
 def _chunks(text: Text, width_cm: float) -> list[Text]:
-    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph is a run of its
-    own); a paragraph longer than CUT_LINES is cut into parts (see _cut), so that no piece is too tall to keep on
-    one page."""
+    """Return `text` in runs of at most PIECE_LINES lines, in order: a paragraph that does not fit what is left of a
+    run fills it when MIN_PART_LINES or more are left (see _split) and goes on in the next."""
+    per_line = _per_line(width_cm)
     chunks: list[list[Para]] = [[]]
     used = 0
-    for whole in text:
-        for para in _cut(whole, width_cm) if _lines(whole.text, width_cm) > CUT_LINES else (whole,):
+    for para in text:
+        while True:
             lines = _lines(para.text, width_cm)
-            if chunks[-1] and used + lines > PIECE_LINES:
-                chunks.append([])
-                used = 0
-            chunks[-1].append(para)
-            used += lines
-    return [tuple(chunk) for chunk in chunks]
+            left = PIECE_LINES - used
+            if lines <= left:
+                chunks[-1].append(para)
+                used += lines
+                break
+            if left >= MIN_PART_LINES:
+                head, para = _split(para, left * per_line)
+                chunks[-1].append(head)
+            chunks.append([])
+            used = 0
+    return [tuple(chunk) for chunk in chunks if chunk] or [()]
 
 
 def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Sequence[float]) -> list[tuple[Text, ...]]:
