@@ -231,6 +231,11 @@ def _join_tail(chunks: list[list[Para]]) -> None:
     chunks[-1].extend(tail)
 
 
+def continued(name: Text) -> str:
+    """Return the name cell of a row's later pieces: "Demographics (continued)", a name's own full stop left out."""
+    return " ".join(p.text for p in name).rstrip(". ") + CONTINUED
+
+
 def _row_chunks(cells: Sequence[Text], widths_cm: Sequence[float], cut: Sequence[bool],
                 name: int | None = None) -> list[list[Text] | None]:
     """Return the runs of each `cut` column of a row (None for the others), the row's text shared out evenly: as
@@ -241,7 +246,7 @@ def _row_chunks(cells: Sequence[Text], widths_cm: Sequence[float], cut: Sequence
               for i, (text, width) in enumerate(zip(cells, widths_cm))]
     size = float(PIECE_LINES)
     if name is not None:
-        named = Para(" ".join(p.text for p in cells[name]) + CONTINUED)
+        named = Para(continued(cells[name]))
         size = max(size, _lines(named, widths_cm[name]) + NAME_ROOM)
     count = -(-max(totals, default=0.0) // size)
     if count <= 1:
@@ -266,7 +271,7 @@ def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Seque
         cells: list[Text] = []
         for column, text, chunks in zip(columns, row.cells, chunked):
             if column.key == "name" and index:
-                cells.append((Para(" ".join(p.text for p in text) + CONTINUED),))
+                cells.append((Para(continued(text)),))
             elif column.key in ("id", "name") or column.kind == "rating":
                 cells.append(text)
             elif len(chunks) > 1 or column.kind == "text":
@@ -336,7 +341,7 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
         yield f"{opening}{''.join(first)}</w:tr>".encode()
         if count == 1:
             continue
-        later = [writer.cell((Para(" ".join(p.text for p in text) + CONTINUED),), row) if names[i] else
+        later = [writer.cell((Para(continued(text)),), row) if names[i] else
                  first[i] if repeated[i] else writer.empty(row)
                  for i, (writer, text) in enumerate(zip(writers, row.cells))]
         for index in range(1, count):

@@ -124,7 +124,9 @@ def tolerance_text(register: Register, limit: depth.Tolerance, measure: str, top
         top = limit.score if limit.score is not None else tops.get(limit.rating or "")
         return limit.text if top is None else f"{top:g}" if limit.score is not None else f"{top:g} ({limit.rating})"
     band = limit.rating if limit.score is None else matrix_of(register).rating(limit.score)
-    return band or "" if limit.score is None else f"{band} (score {limit.score:g})" if band else f"score {limit.score:g}"
+    if limit.score is None:
+        return band or ""
+    return f"{band} (score {limit.score:g})" if band else f"score {limit.score:g}"
 
 
 def appetite_rows(register: Register) -> tuple[AppetiteRow, ...]:
