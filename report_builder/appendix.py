@@ -231,6 +231,15 @@ def _join_tail(chunks: list[list[Para]]) -> None:
     chunks[-1].extend(tail)
 
 
+# Text columns a row's pieces never share out: the name (repeated, "continued"), and Details' labelled lines, which
+# stay together in the first piece.
+WHOLE_TEXT_KEYS = ("name", "details")
+
+
+def _is_cut(column: AppendixColumn) -> bool:
+    return column.kind == "text" and column.key not in WHOLE_TEXT_KEYS
+
+
 def continued(name: Text) -> str:
     """Return the name cell of a row's later pieces: "Demographics (continued)", a name's own full stop left out."""
     return " ".join(p.text for p in name).rstrip(". ") + CONTINUED
@@ -259,7 +268,7 @@ def _row_chunks(cells: Sequence[Text], widths_cm: Sequence[float], cut: Sequence
 def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Sequence[float]) -> list[tuple[Text, ...]]:
     """Return the cells of each piece of `row`: the text columns' paragraphs shared out in order; every piece
     repeats the ID, the name (marked continued) and the rating, the other short columns stand in the first."""
-    cut = [column.kind == "text" and column.key != "name" for column in columns]
+    cut = [_is_cut(column) for column in columns]
     name = next((i for i, column in enumerate(columns) if column.key == "name"), None)
     chunked = [chunks if chunks is not None else [text]
                for chunks, text in zip(_row_chunks(row.cells, widths_cm, cut, name), row.cells)]
@@ -323,7 +332,7 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
     """
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
     restart = f"{TABLE_BREAK}{head}".encode() if head else b""
-    cut = [column.kind == "text" and column.key != "name" for column in columns]
+    cut = [_is_cut(column) for column in columns]
     repeated = [column.key in ("id", "name") or column.kind == "rating" for column in columns]
     names = [column.key == "name" for column in columns]
     name = names.index(True) if True in names else None

@@ -193,13 +193,15 @@ def test_a_rows_text_is_shared_evenly_over_its_pieces_and_a_short_column_stays_i
     sentence = "The backlog of cases puts the recovery of costs at risk. "
     description = (Para((sentence * 12).strip()),)  # a little taller than a piece
     controls = tuple(Para((sentence * 4).strip(), bullet=True) for _ in range(30))  # many pieces tall
-    details = (Para("Risk Owner: Head of Department"), Para("Last Reviewed: 12 Aug 2021"))
+    details = tuple(Para(f"{label}: Head of Department") for label in ("Risk Owner", "Portfolio/Department",
+                                                                         "Date Raised", "Last Reviewed", "Likelihood",
+                                                                         "Impact Score"))  # taller than a piece
     row = AppendixRow("CRR09", "High", ((Para("CRR09"),), (Para("Vetting"),), description, controls, details,
                                         (Para("High"),)), *COLOURS["High"])
     widths = appendix.column_widths(columns, [row])
     made = appendix.pieces(columns, row, widths)
     assert len(made) > 5
-    assert made[0][4] == details and all(piece[4] == () for piece in made[1:])  # the details whole, in the first
+    assert made[0][4] == details and all(piece[4] == () for piece in made[1:])  # Details whole, in the first
     described = [piece[2] for piece in made if piece[2]]
     assert len(described) > 1  # spread over the pieces, not all in the first ones at a piece's height each
     assert all(appendix.piece_lines((part,), widths[2:3]) <= appendix.PIECE_LINES for part in described)
