@@ -621,8 +621,9 @@ def escalate_command() -> None:
     """Move the risk RISK_ID from REGISTER up to the register given by --to, with its History.
 
     The risk is closed on REGISTER (its History kept there) and added to the other register with every History
-    row and recorded text it lacks; both Record sheets note the move, and both papers of the quarter say where it
-    went. Both workbooks are written, or neither. A backup of each is kept.
+    row and recorded text it lacks, and its actions (kept on REGISTER, marked in Update); both Record sheets note
+    the move, and both papers of the quarter say where it went. Both workbooks are written, or neither. A backup
+    of each is kept.
     """
 
 

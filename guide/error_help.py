@@ -595,7 +595,20 @@ HELP: tuple[Help, ...] = (
          "*Joint registers*; the row is missing or empty.",
          "Add a row labelled `Joint registers` to the Settings sheet with the other registers' file names in "
          "column B (relative to the workbook's folder, separated by semicolons), or name every register on the "
-         "command line instead."),
+         "command line instead. From the ribbon's Build joint paper: add the row, save the workbook and click the "
+         "button again."),
+    Help(("chosen twice, or named as",),
+         "Build joint paper in the task pane was sent the same register twice, or a register with the open "
+         "workbook's file name (or two registers whose names differ only in capitals).",
+         "Choose each other register's file once, and not the open workbook itself; if two different registers "
+         "share a name, rename one of them."),
+    Help(("Build joint paper needs the other registers' workbooks",),
+         "The Risk Register server sees only the workbook open in Excel, so the other registers of the joint paper "
+         "must be sent with it, and none was chosen (the message names the files its Settings row *Joint "
+         "registers* lists, if any).",
+         "Under *Joint paper* in the task pane, choose the other registers' `.xlsx` files, then press Build joint "
+         "paper again. The desktop add-in set to use a server (`SERVER_URL` in riskreg.conf) cannot send them: use "
+         "the task pane, or `riskreg paper A.xlsx B.xlsx` where every register's file is at hand."),
     Help(("(Joint registers) names",),
          "A file named in the Settings row *Joint registers* is not there (names are read relative to the "
          "workbook's own folder).",
@@ -685,6 +698,12 @@ HELP: tuple[Help, ...] = (
          "the risk."),
     Help(("is the register the risk is on",),
          "`--to` names the same workbook the risk is on.", "Give the other register after `--to`."),
+    Help(("was written, but a file written with it could not be",),
+         "A command that writes two files together (escalate: both registers) replaced the first, could not "
+         "replace the second, and could not put the first back either (the disk or share failed at that moment). "
+         "This is the one case where the two files disagree.",
+         "Copy the backup the message names over the first file (or the version it names, kept beside it), check "
+         "both with `riskreg validate`, then run the command again."),
     Help(("is one of the registers being consolidated",),
          "The overview would overwrite one of the registers it is built from.",
          "Give the overview a file name of its own (`-o view.xlsx`)."),
@@ -777,6 +796,12 @@ SERVER_HELP: tuple[Help, ...] = (
          "The request is not a workbook as the add-in sends it: an old or foreign client, or a damaged request.",
          "Update the add-in (upload the server's current manifest, or rebuild the `.xlam`), and press the button "
          "again."),
+    answer(("The request's files are not as the Risk Register task pane sends them",
+            "the file did not arrive whole (its contents are not base64)"),
+         "The registers' files sent with Build joint paper did not arrive as the task pane sends them: an old or "
+         "foreign client, or a request damaged on the way.",
+         "Choose the files again under *Joint paper* in the task pane and press Build joint paper again; if it "
+         "happens again, update the add-in."),
     answer(("Your xlwings version is different on the client",),
          "The add-in's xlwings client and the server's xlwings differ.",
          "Rebuild the desktop add-in with the server's version (`riskreg addin install --force`), or upgrade the "

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_builder.content import PAPER_MARKER, PaperContent, Provenance, build_content, not_rated
-from report_builder.exempt_build import ExemptAppendix, exempt_path, exempt_plan, write_both
+from report_builder.exempt_build import (ExemptAppendix, StaleExempt, clear_stale_exempt, exempt_path,
+                                         exempt_plan, write_both)
 from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RegisterErrorsError, RiskregError
 from workbook.core.history import register_as_of
@@ -51,6 +52,7 @@ class PaperResult:
     forced_errors: int
     notes: tuple[str, ...] = ()  # e.g. which font stood in for the template's in the PDF
     exempt: ExemptAppendix | None = None  # the exempt appendix written beside the paper, when risks are exempt
+    stale_exempt: StaleExempt | None = None  # an earlier build's exempt appendix, now that none is due
 
 
 def provenance(path: Path) -> Provenance:
@@ -285,7 +287,8 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     if plan is not None and plan.exempt is not None:
         exempt_pdf = convert_to_pdf(exempt_path(output), exempt_path(pdf_target)) if pdf else None
         exempt = ExemptAppendix(exempt_path(output), exempt_pdf, plan)
-    return PaperResult(output, made_pdf, content, len(errors), notes, exempt)
+    stale = clear_stale_exempt(output, is_previous_paper) if exempt is None else None
+    return PaperResult(output, made_pdf, content, len(errors), notes, exempt, stale)
 
 
 __all__ = ["build_paper", "PaperResult", "RegisterErrorsError", "is_previous_paper", "convert_to_pdf"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from report_builder.content import Distribution, PaperContent, Provenance, build
 from report_builder.dates import setting_text
 from workbook.core.model import Register
 from workbook.core.trends import Movement
-from workbook.files.atomic import atomic_path
+from workbook.files.atomic import Commit, atomic_paths
 
 EXEMPT_SUFFIX = "-exempt"
 
@@ -99,30 +98,88 @@ def exempt_plan(register: Register, current: Register, movements: Sequence[Movem
     return ExemptPlan(public, dataclasses.replace(content, title_block=block), split, marking, bool(own))
 
 
+def write_together(writes: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Write each (target, render) pair, every render into a temporary file before any target is replaced: if any
+    render or replace fails, no target is left changed (those already replaced get back the very file they held)."""
+    # The first (the paper) is replaced last: a paper never stands beside an appendix that is not its own.
+    ordered = list(reversed(writes))
+    with atomic_paths(tuple(Commit(target) for target, _ in ordered)) as temps:
+        for (_, render), temp in zip(ordered, temps):
+            render(temp)
+
+
+def exempt_writer(plan: ExemptPlan, template: Path, stamp: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Return what writes the exempt appendix of `plan` to a path."""
+    from report_builder.exempt_render import render_exempt
+
+    def write(target: Path) -> None:
+        assert plan.exempt is not None
+        render_exempt(plan.exempt, template, target, plan.lines, plan.heading)
+        stamp(target)
+
+    return write
+
+
 def write_both(plan: ExemptPlan, template: Path, output: Path, render_public: Callable[[PaperContent, Path], object],
                stamp: Callable[[Path], None]) -> None:
     """Write the public paper at `output` and the exempt appendix beside it: if either fails, neither is left (an
     earlier exempt appendix is put back as it was)."""
-    from report_builder.exempt_render import render_exempt
+    write_together([(output, lambda temp: render_public(plan.public, temp)),
+                    (exempt_path(output), exempt_writer(plan, template, stamp))])
 
-    target = exempt_path(output)
-    before = target.read_bytes() if target.is_file() else None
-    times = (target.stat().st_atime, target.stat().st_mtime) if before is not None else None
-    committed = False
-    try:
-        with atomic_path(output) as temp:
-            render_public(plan.public, temp)
-            with atomic_path(target) as exempt_temp:
-                assert plan.exempt is not None
-                render_exempt(plan.exempt, template, exempt_temp, plan.lines, plan.heading)
-                stamp(exempt_temp)
-            committed = True
-    except BaseException:
-        if committed:  # the paper could not be put in place after its appendix was
-            if before is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.write_bytes(before)
-                if times:
-                    os.utime(target, times)
-        raise
+
+@dataclass(frozen=True)
+class StaleExempt:
+    """An exempt appendix (and its PDF) an earlier build left beside the paper, now that no risk is exempt: each
+    file removed, or kept with the reason."""
+
+    removed: tuple[Path, ...] = ()
+    kept: tuple[tuple[Path, str], ...] = ()  # the file, and why it was kept
+
+    def lines(self) -> list[str]:
+        """Return what the output says of them (nothing when there were none)."""
+        lines = [f"Removed {path}: the exempt appendix an earlier build wrote beside the paper, unchanged since; no "
+                 f"risk is exempt now, so this paper has none." for path in self.removed]
+        return lines + [f"Note: {path} is stale: it is the exempt appendix of an earlier build, and no risk is "
+                        f"exempt now, so this paper has none. It was kept because {why}." for path, why in self.kept]
+
+
+def clear_stale_exempt(output: Path, is_ours: Callable[[Path], bool], appendix: Path | None = None) -> StaleExempt:
+    """Remove the exempt appendix beside the paper at `output` (`appendix`, by default the single paper's) and its
+    PDF when riskreg wrote it and no one has changed it since (`is_ours`, as for the paper itself); else keep it and
+    say why. Call it only when the paper just written has no such exempt appendix."""
+    from workbook.core.errors import OutputError
+    from workbook.files.in_use import check_not_open
+
+    removed: list[Path] = []
+    kept: list[tuple[Path, str]] = []
+    appendix = appendix or exempt_path(output)
+    pdf = appendix.with_suffix(".pdf")
+    if appendix.is_file():
+        try:
+            check_not_open(appendix)
+            open_now = ""
+        except OutputError:
+            open_now = "it is open in Word: close it, then delete it"
+        if open_now:
+            kept.append((appendix, open_now))
+        elif not is_ours(appendix):
+            kept.append((appendix, "it was changed since riskreg wrote it (or riskreg did not write it): delete it, "
+                                   "or move it away from this paper"))
+        else:
+            try:
+                appendix.unlink()
+                removed.append(appendix)
+            except OSError as err:
+                kept.append((appendix, f"it could not be removed ({err.strerror}): delete it"))
+    if pdf.is_file():
+        if removed:  # the PDF made from it, as the paper's PDF goes with the paper
+            try:
+                pdf.unlink()
+                removed.append(pdf)
+            except OSError as err:
+                kept.append((pdf, f"it could not be removed ({err.strerror}): delete it"))
+        else:
+            kept.append((pdf, "riskreg cannot tell whether a PDF was changed, and the appendix it was made from is "
+                              "not riskreg's unchanged one: delete it, or move it away from this paper"))
+    return StaleExempt(tuple(removed), tuple(kept))

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_builder.build import (_check_replaceable, _stamp_as_written, check_totals, convert_to_pdf, provenance)
-from report_builder.content import build_content
+from report_builder.build import (_check_replaceable, _stamp_as_written, check_totals, convert_to_pdf,
+                                  is_previous_paper, provenance)
+from report_builder.content import PaperContent, build_content
+from report_builder.exempt_build import (ExemptAppendix, ExemptPlan, StaleExempt, clear_stale_exempt, exempt_plan,
+                                         exempt_writer, write_together)
 from report_builder.joint import JointBody, JointContent, JointPaperError, check_periods, joint_content
 from report_builder.sources import error_findings, movements_of
 from workbook.core.errors import OutputError, RegisterErrorsError
@@ -17,7 +20,7 @@ from workbook.core.model import Register
 from workbook.core.periods import Period
 from workbook.core.schema import DEFAULT_LISTS
 from workbook.core.words import plural, them_it
-from workbook.files.atomic import atomic_path, check_writable
+from workbook.files.atomic import check_writable
 from workbook.files.lock import one_writer
 
 
@@ -27,6 +30,15 @@ class JointResult:
     pdf: Path | None
     content: JointContent
     forced_errors: tuple[int, ...]  # each register's error count, in the order given
+    exempt: tuple[tuple[str, ExemptAppendix], ...] = ()  # (register file name, its exempt appendix) for each
+    # register with open exempt risks
+    stale_exempt: tuple[StaleExempt, ...] = ()  # earlier builds' exempt appendices of registers with none due now
+
+
+def joint_exempt_path(paper: Path, register: Path) -> Path:
+    """Return where the exempt appendix of one register of the joint paper at `paper` (or its PDF) goes:
+    'joint.docx' and 'force.xlsx' → 'joint-exempt-force.docx'."""
+    return paper.with_name(f"{paper.stem}-exempt-{register.stem}{paper.suffix}")
 
 
 def joint_refusal(flawed: Sequence[tuple[str, list]]) -> RegisterErrorsError:
@@ -76,27 +88,52 @@ def build_joint_paper(register_paths: Sequence[Path | str], output_path: Path | 
         if pdf:
             check_writable(pdf_target, force=overwrite, ours=ours, option="--overwrite")
         registers: list[Register] = []
+        current: list[Register] = []  # as they are now: a risk exempt now is left out of past joint papers too
         for path in paths:
             register = read_register(path)
+            current.append(register)
             registers.append(register_as_of(register, period) if period is not None else register)
         check_periods([(path.name, register.period.label) for path, register in zip(paths, registers)])
         found = [error_findings(register) for register in registers]
         flawed = [(path.name, errors) for path, errors in zip(paths, found) if errors]
         if flawed and not force:
             raise joint_refusal(flawed)
-        bodies = []
-        for path, register, errors in zip(paths, registers, found):
+        bodies, plans = [], []
+        for path, register, now, errors in zip(paths, registers, current, found):
             movements, distribution = movements_of(register)
-            content = build_content(register, movements=movements, distribution=distribution,
-                                    provenance=provenance(path), forced_errors=errors)
+            plan = exempt_plan(register, now, movements, distribution, errors, provenance(path), False)
+            content: PaperContent = plan.public if plan is not None else build_content(
+                register, movements=movements, distribution=distribution, provenance=provenance(path),
+                forced_errors=errors)
             check_totals(path.name, content)
             bodies.append(JointBody(path.name, content, register.lists.get("Markings", DEFAULT_LISTS["Markings"])))
+            if plan is not None and plan.exempt is not None:
+                plans.append((path.name, joint_exempt_path(output, path), plan))
         joint = joint_content(bodies, [len(errors) for errors in found])
-        with atomic_path(output) as temp:
-            render_joint(joint, Path(template) if template else BOARD_PAPER, temp)
+        for _, target, _ in plans:
+            exempt_ours = _check_replaceable(target, overwrite)
+            if pdf:
+                check_writable(target.with_suffix(".pdf"), force=overwrite, ours=exempt_ours, option="--overwrite")
+        chosen = Path(template) if template else BOARD_PAPER
+
+        def write_joint(temp: Path) -> None:
+            render_joint(joint, chosen, temp)
             _stamp_as_written(temp)
+
+        write_together([(output, write_joint),
+                        *((target, exempt_writer(plan, chosen, _stamp_as_written)) for _, target, plan in plans)])
         made_pdf = convert_to_pdf(output, pdf_target) if pdf else None
-    return JointResult(output, made_pdf, joint, tuple(len(errors) for errors in found))
+        exempt = tuple((source, _appendix(target, plan, pdf)) for source, target, plan in plans)
+        due = {source for source, _, _ in plans}
+        stale = tuple(found_stale for found_stale in (
+            clear_stale_exempt(output, is_previous_paper, joint_exempt_path(output, path))
+            for path in paths if path.name not in due) if found_stale.removed or found_stale.kept)
+    return JointResult(output, made_pdf, joint, tuple(len(errors) for errors in found), exempt, stale)
+
+
+def _appendix(target: Path, plan: ExemptPlan, pdf: bool) -> ExemptAppendix:
+    return ExemptAppendix(target, convert_to_pdf(target, target.with_suffix(".pdf")) if pdf else None, plan)
+
 
 
 __all__ = ["build_joint_paper", "JointResult"]

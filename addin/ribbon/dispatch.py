@@ -31,6 +31,7 @@ ACTIONS: dict[str, Action] = {
     "refresh_trends": Action("Refresh trends", "refresh_trends"),
     "roll_quarter": Action("Roll quarter", "roll_quarter"),
     "build_paper": Action("Build board paper", "build_paper"),
+    "build_joint_paper": Action("Build joint paper", "build_joint_paper"),
     "new_register": Action("New register", "new_register"),
     "rename_band": Action("Rename band", "rename_band"),
     "rename_risk": Action("Rename risk", "rename_risk"),

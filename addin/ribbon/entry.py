@@ -7,12 +7,16 @@ remote engine the tests use) and for tests that give the saved file's path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from addin.ribbon import live_io
 from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterFormatError
 from workbook.core.periods import parse_period
+
+T = TypeVar("T")
 
 
 def validate(book=None) -> None:
@@ -80,14 +84,38 @@ def build_paper(book=None, register_path: Path | None = None, force: bool | None
                                                                                "the saved file")
     output = jobs.free_paper_path(source)
     with live_io.progress(book, "Risk Register: building the board paper…"):
-        try:
-            result = jobs.build_paper(source, output, force=bool(force))
-        except RegisterErrorsError as err:
-            if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
-                raise
-            result = jobs.build_paper(source, output, force=True)
+        result = _asking_anyway(book, force, lambda anyway: jobs.build_paper(source, output, force=anyway))
     live_io.message(book, result.excel_message())
     return result.paper
+
+
+def build_joint_paper(book=None, register_path: Path | None = None, force: bool | None = None) -> Path | None:
+    """Write one joint paper for the saved workbook and the registers its Settings row 'Joint registers' names, beside
+    the workbook, as `riskreg paper REGISTER --joint`; return its path."""
+    from workbook.jobs import joint_paper
+
+    book = book if book is not None else live_io.active_book()
+    source = Path(register_path) if register_path else live_io.saved_path(book, "the joint paper is built from "
+                                                                               "the saved files")
+    registers = joint_paper.joint_register_paths(source, instead="then save the workbook and click Build joint "
+                                                                 "paper again")
+    output = joint_paper.free_joint_path(source)
+    with live_io.progress(book, "Risk Register: building the joint paper…"):
+        paper = _asking_anyway(book, force,
+                               lambda anyway: joint_paper.build_joint_paper(registers, output, force=anyway))
+    live_io.message(book, paper.excel_message(source))
+    return paper.paper
+
+
+def _asking_anyway(book, force: bool | None, build: Callable[[bool], T]) -> T:
+    """Return `build(force)`; when it refuses a register with errors and `force` was not given, ask whether to build
+    anyway (where Excel can ask) and build with force on OK."""
+    try:
+        return build(bool(force))
+    except RegisterErrorsError as err:
+        if force is not None or live_io.is_remote(book) or not live_io.confirm(book, _anyway(err)):
+            raise
+        return build(True)
 
 
 def _anyway(err, limit: int = 900) -> str:

@@ -323,7 +323,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         import xlwings
 
         settings = json.dumps({"appPath": "", "xlwingsVersion": xlwings.__version__, "requestTimeout": 300,
-                               "onWasm": False, "authProviders": [], "isOfficialLiteAddin": False})
+                               "onWasm": False, "authProviders": [], "isOfficialLiteAddin": False,
+                               "maxBodyBytes": config.max_body})  # the pane's own check of the files it sends
         page = (STATIC / "taskpane.html").read_text(encoding="utf-8").replace("__CONFIG__", settings)
         return Response(page, media_type="text/html")
 

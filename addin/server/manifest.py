@@ -16,7 +16,8 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CUSTOM_UI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 
 # Buttons whose work needs the task pane: a question (the period), a file to save, or a second press.
-TASKPANE_BUTTONS = {"roll_quarter", "build_paper", "new_register", "rename_band", "rename_risk", "correct_history"}
+TASKPANE_BUTTONS = {"roll_quarter", "build_paper", "build_joint_paper", "new_register", "rename_band", "rename_risk",
+                    "correct_history"}
 # Where the server does what the desktop ribbon's tooltip says differently (no file beside the workbook on a server).
 SERVER_TIPS = {
     "roll_quarter": "Ask for the new reporting period in the task pane, record this quarter's ratings on the History "
@@ -29,6 +30,9 @@ SERVER_TIPS = {
                    "quarter on; History, trends and actions carry over.",
     "correct_history": "After correcting a closed quarter's History by hand, type the quarter and the reason in the "
                        "task pane to accept the change and seal the quarter again.",
+    "build_joint_paper": "Choose the other registers' workbooks in the task pane, then build one Word paper for the "
+                         "open workbook and them; save it from the task pane (a PDF too where the server has "
+                         "LibreOffice).",
     "new_register": "Create an empty register workbook from the template (Register, Lists, History and Settings "
                     "sheets) and save it from the task pane.",
 }

@@ -9,6 +9,8 @@ folder (the paper is built from a workbook file) and send them back through the 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ from addin.server.actions import DOWNLOAD, Answer  # noqa: F401 (DOWNLOAD: the V
 from addin.server.actions import apply_edit
 from addin.server.config import PAPER_ROLE, ROLL_ROLE
 from addin.server.limits import Limits, capped_findings
-from addin.server.payload import Workbook
+from addin.server.payload import BadPayload, Workbook
 from workbook import jobs
 from workbook.core.errors import PeriodError, RegisterErrorsError, RegisterFormatError, RiskregError
 from workbook.core.findings import SEVERITY_FILLS
@@ -34,6 +36,7 @@ from workbook.core.schema import (
     HISTORY_SHEET,
     HISTORY_TABLE,
     REGISTER_SHEET,
+    SETTINGS_SHEET,
     SUMMARY_SHEET,
     VALIDATION_SHEET,
 )
@@ -74,7 +77,9 @@ def run(script: Script, call: Call) -> dict:
         return script.function(call).json()
     except RiskregError as err:
         answer = Answer(call.book.sheet_names)
-        answer.alert(err.user_message, critical=True)
+        # A file the request wrote (an uploaded register) is named as the user knows it, never by the server's path.
+        folders = re.escape(f"{call.scratch}{os.sep}") + rf"(?:[^{re.escape(os.sep)}\s]+{re.escape(os.sep)})*"
+        answer.alert(re.sub(folders, "", err.user_message), critical=True)
         return answer.json()
 
 
@@ -195,6 +200,64 @@ def build_paper(call: Call) -> Answer:
     return answer
 
 
+def build_joint_paper(call: Call) -> Answer:
+    """Build the joint paper of the open workbook and the registers' files chosen in the task pane, as `riskreg
+    paper A.xlsx B.xlsx`: argument 1 is --force, then each file's name and its bytes (base64), in turn."""
+    from workbook.jobs import joint_paper
+
+    book = call.book
+    anyway, uploads = bool(_argument(book, 0, False)), _uploads(book.args[1:])
+    grids = book.grids()
+    book.register(grids)  # a workbook that is not a register is told so before any file is written
+    if not uploads:
+        _, named = joint_paper.joint_names(grids.get(SETTINGS_SHEET))
+        listed = f" (its Settings row {joint_paper.JOINT_SETTING} names {'; '.join(named)})" if named else ""
+        if book.client == "VBA":  # the desktop add-in in remote mode (riskreg.conf's SERVER_URL) sends no files
+            raise joint_paper.JointRequestError(
+                f"{book.name}: Build joint paper needs the other registers' workbooks{listed}, and the desktop "
+                "add-in cannot send them to the Risk Register server. Build it from the Risk Register task pane "
+                "(choose them under Joint paper there), or on a computer that has every register's file and riskreg: "
+                f"`riskreg paper \"{book.name}\" OTHER.xlsx` in a terminal.")
+        raise joint_paper.JointRequestError(
+            f"{book.name}: Build joint paper needs the other registers' workbooks{listed}. Choose their .xlsx files "
+            "under Joint paper in the Risk Register task pane, then press Build joint paper again.")
+    first = jobs.scratch_copy(call.scratch, book.name, grids)
+    del grids
+    registers = joint_paper.stage_uploads(first, uploads)
+    del uploads
+    answer = Answer(book.sheet_names)
+    try:
+        paper = joint_paper.build_joint_paper(registers, force=anyway, pdf=jobs.pdf_available())
+    except RegisterErrorsError as err:
+        answer.alert(err.listing + "\n\nTo build the joint paper anyway, with a data-quality note naming them, press "
+                                   "'Build joint paper anyway' in the Risk Register task pane.", critical=True)
+        return answer
+    files = [paper.paper] + ([paper.result.pdf] if paper.result.pdf else [])
+    exempt = paper.exempt_files()  # each register's exempt appendix (Schedule 12A), when risks are exempt
+    for path in files + exempt:
+        answer.download(path.name, path.read_bytes(), PDF if path.suffix == ".pdf" else DOCX)
+    answer.alert(paper.pane_message([p.name for p in files], [p.name for p in exempt]))
+    return answer
+
+
+def _uploads(args: Sequence[object]) -> list[tuple[str, bytes]]:
+    """Return the (name, bytes) of the files the task pane sent as arguments: a name, then its bytes in base64."""
+    import base64
+    import binascii
+
+    if len(args) % 2 or not all(isinstance(arg, str) for arg in args):
+        raise BadPayload("The request's files are not as the Risk Register task pane sends them (a name, then its "
+                         "contents): update the add-in.")
+    files = []
+    for name, data in zip(args[::2], args[1::2]):
+        try:
+            files.append((str(name), base64.b64decode(str(data), validate=True)))
+        except binascii.Error:
+            raise BadPayload(f"{str(name)[:80]}: the file did not arrive whole (its contents are not base64). Choose "
+                             "it again under Joint paper in the Risk Register task pane.") from None
+    return files
+
+
 def new_register(call: Call) -> Answer:
     period = jobs.period_or_today(str(_argument(call.book, 0, "") or "") or None)
     name = f"Risk register {period.label.replace('/', '-')}.xlsx"
@@ -266,6 +329,8 @@ def correct_history(call: Call) -> Answer:
 # The allow-list the server answers, in ribbon order: script name -> what runs it (the ribbon's button ids).
 SCRIPTS = {"validate": Script(validate), "refresh_trends": Script(refresh_trends),
            "roll_quarter": Script(roll_quarter, (ROLL_ROLE,)),
-           "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True), "new_register": Script(new_register),
+           "build_paper": Script(build_paper, (PAPER_ROLE,), heavy=True),
+           "build_joint_paper": Script(build_joint_paper, (PAPER_ROLE,), heavy=True),
+           "new_register": Script(new_register),
            "rename_band": Script(rename_band, (ROLL_ROLE,)), "rename_risk": Script(rename_risk, (ROLL_ROLE,)),
            "correct_history": Script(correct_history, (ROLL_ROLE,))}

@@ -19,7 +19,8 @@ AXE_VERSION = "4.14.1"  # npm's axe-core (MPL-2.0), installed by the test into .
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TAB_ORDER = ["validate", "refresh_trends", "period", "roll_quarter", "roll_quarter_anyway", "record_first",
              "record_second", "rename_band", "rename_risk", "correct_history", "positions", "build_paper",
-             "build_paper_anyway", "new_register", "apikey"]
+             "build_paper_anyway", "joint_files", "build_joint_paper", "build_joint_paper_anyway", "new_register",
+             "apikey"]
 
 
 @pytest.fixture(scope="session")

@@ -180,3 +180,83 @@ def test_an_exempt_marking_lower_than_the_papers_is_refused_naming_its_cell(clea
         "exempt appendix is marked at least as high as the public paper. Raise the Exempt marking, or clear it to "
         "give the exempt appendix the paper's own marking.\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
+
+
+# ---- an earlier build's exempt appendix, once no risk is exempt ------------------------------------------------
+
+def unmark_exempt(path) -> None:
+    """Clear every risk's Exempt cell, as a secretary would once the risks may be public."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Register"]
+    column = [c.value for c in sheet[1]].index("Exempt") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, column).value = None
+    book.save(path)
+
+
+def test_an_untouched_exempt_appendix_and_its_pdf_are_removed_once_no_risk_is_exempt(clean_workbook, tmp_path):
+    mark_exempt(clean_workbook, {"CRR18": "Para 7"})
+    out = tmp_path / "paper.docx"
+    first = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out), "--pdf"])
+    assert first.exit_code == 0, first.output
+    appendix, pdf = tmp_path / "paper-exempt.docx", tmp_path / "paper-exempt.pdf"
+    assert appendix.is_file() and pdf.is_file()
+    unmark_exempt(clean_workbook)
+    result = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out)])
+    assert (result.exit_code, result.output) == (0, (
+        f"Wrote {out}: Corporate Risk Register – Quarter 2 2021/22, 18 risks, 6 for the Committee's attention.\n"
+        f"Removed {appendix}: the exempt appendix an earlier build wrote beside the paper, unchanged since; no risk is "
+        "exempt now, so this paper has none.\n"
+        f"Removed {pdf}: the exempt appendix an earlier build wrote beside the paper, unchanged since; no risk is "
+        "exempt now, so this paper has none.\n"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper.docx", "paper.pdf", "register.xlsx"]
+
+
+def test_an_edited_exempt_appendix_is_kept_and_the_output_says_it_is_stale(clean_workbook, tmp_path):
+    mark_exempt(clean_workbook, {"CRR18": "Para 7"})
+    out = tmp_path / "paper.docx"
+    assert CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out)]).exit_code == 0
+    appendix = tmp_path / "paper-exempt.docx"
+    import os
+
+    edited = docx.Document(appendix)  # the clerk adds a line in Word and saves, a minute later
+    edited.add_paragraph("Discussed in private session.")
+    edited.core_properties.revision = 2
+    edited.save(appendix)
+    os.utime(appendix, (appendix.stat().st_atime, appendix.stat().st_mtime + 60))
+    before = appendix.read_bytes()
+    unmark_exempt(clean_workbook)
+    result = CliRunner().invoke(cli, ["paper", str(clean_workbook), "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == [
+        f"Note: {appendix} is stale: it is the exempt appendix of an earlier build, and no risk is exempt now, so "
+        "this paper has none. It was kept because it was changed since riskreg wrote it (or riskreg did not write "
+        "it): delete it, or move it away from this paper."]
+    assert appendix.read_bytes() == before
+
+
+def test_the_paper_job_says_what_it_did_with_a_stale_appendix_on_the_command_line_and_in_excel(clean_workbook,
+                                                                                              tmp_path):
+    from support.office_files import owner_file_bytes
+
+    from workbook import jobs
+    from workbook.files.in_use import owner_file
+
+    mark_exempt(clean_workbook, {"CRR18": "Para 7"})
+    out = jobs.build_paper(clean_workbook).paper  # where the ribbon puts it: beside the register
+    appendix = exempt_path(out)
+    unmark_exempt(clean_workbook)
+    owner_file(appendix).write_bytes(owner_file_bytes("Jane Smith"))  # open in Word
+    paper = jobs.build_paper(clean_workbook)
+    note = (f"{appendix} is stale: it is the exempt appendix of an earlier build, and no risk is exempt now, so this "
+            "paper has none. It was kept because it is open in Word: close it, then delete it.")
+    assert paper.lines()[1:] == [f"Note: {note}"]
+    assert paper.excel_message() == f"Board paper written to {out}. {note}"
+    owner_file(appendix).unlink()
+    paper = jobs.build_paper(clean_workbook)
+    assert paper.excel_message() == (
+        f"Board paper written to {out}. Removed {appendix}: the exempt appendix an earlier build wrote beside the "
+        "paper, unchanged since; no risk is exempt now, so this paper has none.")
+    assert not appendix.exists()

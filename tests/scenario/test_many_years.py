@@ -1,5 +1,5 @@
 """One register kept over three financial years, 2021/22 Q3 to 2023/24 Q2, through the changes real registers go
-through: a band renamed, a risk renamed, the scale changed from 4×4 to 5×5, a row deleted instead of closed, a
+through: a band renamed by hand on the Lists sheet (then recorded), a band renamed, a risk renamed, the scale changed from 4×4 to 5×5, a row deleted instead of closed, a
 quarter with an error in it (closed with --force, which its paper says for ever), a closed quarter tampered with and
 put back, a recorded correction, and the paper's wording changed in Settings (Reviewed by).
 
@@ -23,6 +23,8 @@ from workbook.xlsx.reader import read_register
 
 PERIODS = ["2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q1",
            "2023/24 Q2"]
+HAND_RENAMED = 1  # Low typed over as Minor on the Lists sheet in 2021/22 Q4: validate names rename-band, roll-quarter
+# refuses (even with --force) until `rename-band Low Minor` records it
 BAND_RENAMED = 2  # rename-band Medium Moderate, once 2022/23 Q1 is open
 RISK_RENAMED = 3  # rename-risk CRR05 CRR05A, once 2022/23 Q2 is open
 RESCALED = 4  # from 2022/23 Q3 the Settings scale is 5 and every risk is scored again on it
@@ -60,7 +62,8 @@ FIRST_TRENDS = {"CRR01": ("→", "→", "→"), "CRR02": ("→", "→", "↘"), 
 
 
 def names(quarter: int) -> list[str]:
-    return ["Critical", "High", "Moderate" if quarter >= BAND_RENAMED else "Medium", "Low"]
+    return ["Critical", "High", "Moderate" if quarter >= BAND_RENAMED else "Medium",
+            "Minor" if quarter >= HAND_RENAMED else "Low"]
 
 
 def scale(quarter: int) -> int:
@@ -176,7 +179,25 @@ def edit_quarter(path: Path, quarter: int) -> None:
         settings.cell(row=at["Likelihood and impact scale"], column=2).value = 5
     if quarter == REVIEWER_NAMED:  # the paper's wording changes; the closed quarters' papers keep theirs
         settings.cell(row=at["Reviewed by"], column=2).value = "Chief Officer Group"
+    if quarter == HAND_RENAMED:  # the band typed over on the Lists sheet, as users do
+        next(cell for cell in wb["Lists"]["A"] if cell.value == "Low").value = "Minor"
     wb.save(path)
+
+
+def record_hand_rename(path: Path, quarter: int) -> None:
+    """The Lists' Low typed over as Minor: one warning naming the command, a roll refused even with --force, then
+    the rename recorded."""
+    warned = [line for line in run("validate", path).splitlines() if "R105" in line]
+    assert warned == [
+        "warning\tR105\tLists!A1\t\tThe Ratings list has 'Minor' where 2021/22 Q3 had 'Low', which History rates "
+        "risks with. If Low was renamed, run `riskreg rename-band Low Minor` so that History keeps the closed "
+        "quarters' words and the trends carry over."], warned
+    assert run("roll-quarter", path, "--period", PERIODS[quarter + 1], "--force", code=2) == (
+        f"Error: {path}: the Ratings list has 'Minor' where 2021/22 Q3 had 'Low', and the rename is not recorded, "
+        f"so the quarter {PERIODS[quarter]} was not closed. Run riskreg rename-band Low Minor first (or put 'Low' "
+        "back on the Lists sheet).\n")
+    recorded = run("rename-band", path, "Low", "Minor")
+    assert recorded.startswith(f"Band Low is now Minor in {path} from {PERIODS[quarter]}: 0 cells set"), recorded
 
 
 def first_register(path: Path) -> None:
@@ -248,6 +269,8 @@ def test_one_register_kept_over_three_financial_years(tmp_path):
             points = {p.risk_id: p for p in heat_points(now, [r for r in now.risks if not r.is_closed])}
             assert points["CRR05A"].before == STATES[quarter - 1]["CRR05"][:2]
         said = run("trends", register, "--write")
+        if quarter == HAND_RENAMED:
+            record_hand_rename(register, quarter)
         assert ("The score scale changed in 2022/23 Q3 (4×4 to 5×5): arrows compare ratings (or positions within "
                 "the scale), never scores of different scales." in said) == (quarter == RESCALED), period
         findings = run("validate", register, code=1 if quarter in WITH_ERRORS else 0)

@@ -12,6 +12,10 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from support.entra_tokens import Tokens
 
 START_TIMEOUT = 60.0  # seconds: importing xlwings, FastAPI and the core takes a few on a busy 2-core machine
 
@@ -33,6 +37,20 @@ class Server:
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def server_env(folder: Path, tokens: Tokens, **more: str) -> dict[str, str]:
+    """Return the environment of a test server that accepts the API key (no roles) and Entra tokens of the test
+    tenant (its signing keys written in `folder`), with `more` settings."""
+    import json
+
+    from support.entra_tokens import API_KEY, AUDIENCE, MAX_BODY_MB, TENANT
+
+    keys = folder / "jwks.json"
+    keys.write_text(json.dumps(tokens.jwks()))
+    return {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY, "RISKREG_ENTRA_TENANT_ID": TENANT,
+            "RISKREG_ENTRA_AUDIENCE": AUDIENCE, "RISKREG_ENTRA_JWKS_FILE": str(keys),
+            "RISKREG_MAX_BODY_MB": str(MAX_BODY_MB), **more}
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:

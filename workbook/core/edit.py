@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from workbook.core.findings import Finding
 from workbook.core.model import address
+from workbook.core.schema import SheetColumn
 
 # The named styles a plan may give a cell: what each medium turns into its own format.
 DATE_STYLE = "date"  # a date shown as dd/mm/yyyy
@@ -145,6 +146,22 @@ class AddSheet:
     replace: bool = True
 
 
+@dataclass(frozen=True)
+class TableSheet:
+    """Add sheet `name`: one Excel Table `table` headed by `columns` and holding `rows` (column key -> value; a
+    blank stays blank), with the widths, drop-downs, date formats and print setup `riskreg new --full` gives it;
+    `title` and `marking` are printed on its pages. Each list in `lists` the Lists sheet lacks is added there, with
+    its name, for the drop-downs to use."""
+
+    name: str
+    table: str
+    columns: tuple[SheetColumn, ...]
+    rows: tuple[Mapping[str, object], ...]
+    title: str = ""
+    marking: str = ""
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 Rows = list[list[object]]
 
 
@@ -220,6 +237,7 @@ class WorkbookEdit:
     share_texts: tuple[ShareText, ...] = ()
     names: tuple[DefinedName, ...] = ()
     add_sheets: tuple[AddSheet, ...] = ()
+    table_sheets: tuple[TableSheet, ...] = ()  # added after `add_sheets`
     cell_notes: tuple[Note, ...] = ()
     validation: ValidationSheet | None = None
     summary: SummarySheet | None = None

@@ -6,23 +6,30 @@ that register lacks, and the words of each text fingerprint those rows name. A r
 was escalated, then comes back) reopens its own closed row rather than adding a second one. Both registers record
 the move on their Record sheet, and each register's paper of that quarter says where the risk went, once. A sealed
 quarter of the receiving register that gains History rows gets a new version of its seal (as correct-history
-makes), with the move as its reason: validate stays clean on both. Actions stay on the register they were raised
-on, and History rows kept under an ID the risk had before a rename-risk stay behind.
+makes), with the move as its reason: validate stays clean on both. The risk's actions go with it (into its own
+earlier rows on a register it comes back to, onto an Actions sheet made for them on one without); the register it
+left keeps them beside the closed risk, each marked in its Update. History rows kept under an ID the risk had before
+a rename-risk stay behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from workbook.core import seal, trends
-from workbook.core.edit import DATE_STYLE, AppendRows, CellChange, SetCell, WorkbookEdit
+from workbook.core.edit import DATE_STYLE, AppendRows, CellChange, ClearCell, SetCell, TableSheet, WorkbookEdit
 from workbook.core.errors import PeriodError, RegisterFormatError
 from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period, parse_period
 from workbook.core.record_text import record_rows
 from workbook.core.rollover import history_columns
+from workbook.core.words import plural
 from workbook.core.schema import (
+    ACTION_COLUMNS,
+    ACTIONS_SHEET,
+    ACTIONS_TABLE,
+    DEPTH_LISTS,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     HISTORY_TABLE,
@@ -50,6 +57,34 @@ class Move:
 
 
 @dataclass(frozen=True)
+class ActionsCarried:
+    """What moving a risk did with its actions: how many went with it, and what the target did to hold them."""
+
+    count: int = 0  # the risk's actions on the source, each carried to the target
+    reused: int = 0  # the target's own earlier rows of the risk, given the carried values
+    cleared: int = 0  # the target's earlier rows of the risk the source no longer has, emptied
+    marked: bool = False  # the source's rows say in Update where they went
+    sheet_made: bool = False  # the target had no Actions sheet: one was added
+
+    def words(self, source: str, target: str) -> str:
+        """Return ', 2 actions carried (…)' for the command's sentence ('' when the risk had none)."""
+        if not self.count and not self.cleared:
+            return ""
+        what = [f"{plural(self.count, 'action')} carried with it"]
+        if self.sheet_made:
+            what.append(f"on a new Actions sheet on {target}")
+        if self.reused:
+            what.append(f"into {plural(self.reused, 'earlier row')} of it there")
+        text = ", " + " ".join(what)
+        if self.cleared:
+            text += (f", {plural(self.cleared, 'earlier action')} of it there emptied, as {source} no longer has "
+                     f"{'them' if self.cleared > 1 else 'it'}")
+        if self.count:
+            text += f" ({'kept on ' + source + ' and marked in Update' if self.marked else 'kept on ' + source})"
+        return text
+
+
+@dataclass(frozen=True)
 class EscalationPlan:
     """What moving a risk changes: an edit of each register, and what it moved."""
 
@@ -66,6 +101,7 @@ class EscalationPlan:
     history_rows: int  # History rows copied to the target
     reopened: bool  # the target's own earlier row of the risk was reopened
     resealed: tuple[Period, ...]  # the target's sealed quarters given a new seal
+    actions: ActionsCarried = field(default_factory=lambda: ActionsCarried())
 
     def sentence(self, source: str, target: str) -> str:
         """Return what the command did, in words."""
@@ -77,7 +113,7 @@ class EscalationPlan:
         if self.resealed:
             kept += f", {', '.join(p.label for p in self.resealed)} re-sealed there"
         return (f"{moved[0].upper()}{moved[1:]} in {self.period.label}: closed on {source} (its History kept), "
-                f"{kept}; the move is recorded in both registers.")
+                f"{kept}{self.actions.words(source, target)}; the move is recorded in both registers.")
 
 
 def register_name(register: Register) -> str:
@@ -107,6 +143,16 @@ def moves(register: Register) -> tuple[Move, ...]:
         found.append(Move(fields["way"], fields.get("kind", ESCALATED), fields.get("risk", ""),
                           fields.get("other_id", ""), fields.get("other", ""), period))
     return tuple(found)
+
+
+def moved_away(register: Register) -> frozenset[str]:
+    """Return the IDs (casefolded) of the closed risks whose last move took them to another register: their actions
+    are followed there."""
+    last: dict[str, str] = {}
+    for move in moves(register):
+        last[move.risk_id.casefold()] = move.way
+    return frozenset(risk.id.casefold() for risk in register.risks
+                     if risk.id and risk.is_closed and last.get(risk.id.casefold()) == OUT)
 
 
 def escalation_sentences(register: Register) -> tuple[str, ...]:
@@ -239,15 +285,82 @@ def plan_escalation(source: Register, target: Register, risk_id: str, *, kind: s
         target_record.extend(record)
     target_record.extend(_move_rows(target, Move(IN, kind, new_id, risk_id, source_name, period), today))
     note = f"{new_id} {kind} from {source_name} in {period.label}."
-    target_edit = WorkbookEdit(cells=tuple(cells), appends=tuple(appends), notes=(note,))
+    # ... and the risk's actions, into its earlier rows there first (or onto a new Actions sheet).
+    mark = (f"{kind.capitalize()} with {risk_id} to {_the(target_name)} in {period.label}"
+            + (f" (as {new_id})" if new_id != risk_id else "") + ": followed there.")
+    carried = _carry_actions(source, target, risk_id, new_id if reopened else None, new_id, mark)
+    cells += carried.target_cells
+    appends += carried.target_appends
+    target_edit = WorkbookEdit(cells=tuple(cells), appends=tuple(appends), notes=(note,),
+                               table_sheets=carried.table_sheets)
 
-    # The source: the risk's row closed, its History kept, the move recorded.
+    # The source: the risk's row closed, its History kept, its actions kept and marked, the move recorded.
     source_edit = WorkbookEdit(
-        cells=(SetCell(REGISTER_SHEET, risk.row, source.columns["status"], "Closed"),),
+        cells=(SetCell(REGISTER_SHEET, risk.row, source.columns["status"], "Closed"), *carried.source_cells),
         notes=(f"{risk_id} {kind} to {target_name} in {period.label}: closed here, its History kept.",))
     source_record = _move_rows(source, Move(OUT, kind, risk_id, new_id, target_name, period), today)
     return EscalationPlan(kind, risk_id, new_id, source_name, target_name, period, source_edit, target_edit,
-                          tuple(source_record), tuple(target_record), len(copied), reopened, resealed)
+                          tuple(source_record), tuple(target_record), len(copied), reopened, resealed,
+                          carried.done)
+
+
+@dataclass(frozen=True)
+class _Carried:
+    target_cells: tuple[CellChange, ...]
+    target_appends: tuple[AppendRows, ...]
+    table_sheets: tuple[TableSheet, ...]
+    source_cells: tuple[SetCell, ...]
+    done: ActionsCarried
+
+
+def _carry_actions(source: Register, target: Register, risk_id: str, reopened: str | None, new_id: str,
+                   mark: str) -> _Carried:
+    """Return the edits that carry the risk's actions from `source` to `target` (as `new_id` there): into the
+    target's own earlier rows of it when it comes back (`reopened`), the rest appended, or onto a new Actions
+    sheet when the target has none; each kept on the source with `mark` before its Update."""
+    ours = [a for a in source.actions or () if a.text("risk_id").casefold() == risk_id.casefold()]
+    earlier = [a for a in target.actions or () if reopened and a.text("risk_id").casefold() == reopened.casefold()]
+    if not ours and not earlier:
+        return _Carried((), (), (), (), ActionsCarried())
+    keys = [c.key for c in ACTION_COLUMNS if c.key != "risk_id"]
+    incoming = [{"risk_id": new_id, **{k: action.values.get(k) for k in keys if k in source.action_columns
+                                      and action.values.get(k) not in (None, "")}} for action in ours]
+    source_cells: list[SetCell] = []
+    update = source.action_columns.get("update")
+    if update:
+        for action in ours:
+            before = action.text("update")
+            source_cells.append(SetCell(ACTIONS_SHEET, action.row, update, f"{mark}\n{before}" if before else mark))
+    if target.actions is None:
+        sheet = TableSheet(ACTIONS_SHEET, ACTIONS_TABLE, ACTION_COLUMNS, tuple(incoming),
+                           as_text(target.settings.get("title")), as_text(target.settings.get("marking")),
+                           {} if "ActionStatuses" in target.lists else
+                           {"ActionStatuses": DEPTH_LISTS["ActionStatuses"]})
+        return _Carried((), (), (sheet,), tuple(source_cells),
+                        ActionsCarried(len(ours), marked=bool(update), sheet_made=True))
+    positions = dict(target.action_columns)
+    cells: list[CellChange] = []
+    new_headers: list[str] = []
+    if any(key not in positions for row in incoming for key in row):  # an optional column the target lacks
+        for column in ACTION_COLUMNS:
+            if column.key not in positions and any(column.key in row for row in incoming):
+                positions[column.key] = max(positions.values()) + 1
+                cells.append(SetCell(ACTIONS_SHEET, 1, positions[column.key], column.header))
+                new_headers.append(column.header)
+    for action, values in zip(earlier, incoming):  # coming back: its own rows take what the other register has
+        for key in ("risk_id", *keys):
+            value = values.get(key)
+            if key in positions and (value not in (None, "") or action.values.get(key) not in (None, "")):
+                cells.append(_set(ACTIONS_SHEET, action.row, positions[key], value))
+    for action in earlier[len(incoming):]:  # gone from the other register while the risk was there
+        cells += [ClearCell(ACTIONS_SHEET, action.row, column) for column in target.action_columns.values()]
+    rest = tuple(incoming[len(earlier):])
+    dated = {key: DATE_STYLE for row in rest for key, value in row.items() if isinstance(value, dt.date)}
+    appends = (AppendRows(ACTIONS_SHEET, positions, rest, ACTIONS_TABLE, dated, tuple(new_headers)),) \
+        if rest or new_headers else ()
+    return _Carried(tuple(cells), appends, (), tuple(source_cells),
+                    ActionsCarried(len(ours), min(len(earlier), len(incoming)),
+                                   max(len(earlier) - len(incoming), 0), bool(update)))
 
 
 def _reseal(after: Register, first: Period, copied: list[HistoryEntry],
@@ -314,7 +427,6 @@ class Overview:
 def overview(registers: list[Register]) -> Overview:
     """Return the consolidated view of `registers`, in the order given."""
     from workbook.core.ratings import rating_scale
-    from workbook.core.words import plural
 
     ratings: list[str] = []
     for register in registers:

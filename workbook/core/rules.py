@@ -12,6 +12,7 @@ from workbook.core import changes, depth, matrix, renames, seal, trends
 from workbook.core.findings import printable, quoted
 from workbook.core.model import Formula, HistoryEntry, Register, Risk, address, as_text, once_per_register
 from workbook.core.errors import PeriodError
+from workbook.core.escalation import moved_away
 from workbook.core.periods import Period, parse_period
 from workbook.core.record_text import fingerprint
 from workbook.core.rollover import risk_texts
@@ -795,7 +796,10 @@ def action_invalid(register: Register) -> Iterable[Hit]:
 def action_overdue(register: Register) -> Iterable[Hit]:
     header = next(c.header for c in ACTION_COLUMNS if c.key == "due")
     end = register.period.end_date
+    followed_elsewhere = moved_away(register)  # moved with their risk: the other register follows them up
     for action in register.actions or ():
+        if action.text("risk_id").casefold() in followed_elsewhere:
+            continue
         days = depth.overdue(register, action)
         if days is not None:
             yield _sheet_hit(register, action, "due", register.action_cell(action, "due"), header, days=days,
@@ -970,7 +974,8 @@ RULES: tuple[Rule, ...] = (
          "Action statuses are in the ActionStatuses list, and their dates are dates.",
          "Actions {column} {value} in row {row} {problem}.", action_invalid),
     Rule("R042", WARNING, ("Actions: Due date, Status", "Settings: Reporting period"),
-         "No action still to do fell due before the end of the reporting period.",
+         "No action still to do fell due before the end of the reporting period (one that moved with its risk to "
+         "another register is followed up there).",
          "Action in row {row} for {risk_id} was due {value}, {days} days before the end of {period} ({end}), and "
          "{state}. Complete it, or agree a new due date and say why in Update.", action_overdue),
     Rule("R043", WARNING, ("Actions: Status, Completed on",), "A Done action has its completion date.",

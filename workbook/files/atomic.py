@@ -5,6 +5,10 @@ has the target open (`in_use`) and, for a file it read and is replacing (the reg
 read. The target is then moved aside in one step, which catches whatever is there at that instant, checked again,
 and the new file put in its place only where no file has appeared meanwhile: a save landing at any moment of the
 commit is kept, never overwritten.
+
+A command that writes two files (escalate: both registers) commits them together (`atomic_paths`): every file is
+made and checked before any is replaced, and when a later replace still fails, each file already replaced gets back
+the very file it held, kept aside until then (else its backup): all are written, or none.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,14 +111,7 @@ def atomic_path(target: Path, unchanged: Snapshot | None = None) -> Iterator[Pat
     target = Path(target)
     check_not_open(target)
     check_can_replace(target)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
-    except OSError as err:
-        raise OutputError(f"{target}: cannot write in {target.parent} ({err.strerror}). Choose a folder you can "
-                          f"write to.") from None
-    os.close(fd)
-    temp = Path(name)
-    _permissions_for(temp, target)
+    temp = _temp_beside(target)
     try:
         yield temp
         _durable(temp)
@@ -126,6 +123,134 @@ def atomic_path(target: Path, unchanged: Snapshot | None = None) -> Iterator[Pat
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _temp_beside(target: Path) -> Path:
+    """Return a new empty temporary file beside `target`, with the mode the target has."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write in {target.parent} ({err.strerror}). Choose a folder you can "
+                          f"write to.") from None
+    os.close(fd)
+    temp = Path(name)
+    _permissions_for(temp, target)
+    return temp
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One file of a write of several: where it goes, what it was when read (None: not read, no check), and the
+    backup kept of it, if any (what it is restored from when its version aside cannot be put back)."""
+
+    target: Path
+    unchanged: Snapshot | None = None
+    backup: Path | None = None
+
+
+def _ready(commit: Commit) -> None:
+    """Refuse when `commit.target` is open elsewhere, read-only, or no longer the file read."""
+    check_not_open(commit.target)
+    check_can_replace(commit.target)
+    if commit.unchanged is not None:
+        _unchanged_now(commit.target, commit.unchanged)
+
+
+@contextlib.contextmanager
+def atomic_paths(commits: Sequence[Commit]) -> Iterator[tuple[Path, ...]]:
+    """Yield a temporary path beside each commit's target; when the block succeeds, check every target before
+    replacing any, then replace them in order: when one fails, the files already replaced get back what they held,
+    so all are written or none."""
+    for commit in commits:
+        check_not_open(commit.target)
+        check_can_replace(commit.target)
+    temps: list[Path] = []
+    try:
+        for commit in commits:
+            temps.append(_temp_beside(commit.target))
+        yield tuple(temps)
+        for temp in temps:
+            _durable(temp)
+        for commit in commits:  # every file checked before any is replaced
+            _ready(commit)
+        done: list[tuple[Commit, Path | None]] = []  # each file replaced, and where the version it held is
+        try:
+            for commit, temp in zip(commits, temps):
+                _ready(commit)  # again: a program may have opened it while the files before it were replaced
+                done.append((commit, _replace_keeping(temp, commit)))
+        except BaseException:
+            _restore_all(done)
+            raise
+        for _, aside in done:
+            if aside is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    aside.unlink()  # the versions read: superseded, now that every file is written
+    finally:
+        for temp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+
+def _replace_keeping(temp: Path, commit: Commit) -> Path | None:
+    """Move `temp` over `commit.target`; return where the file it replaced is kept (None: there was none)."""
+    if commit.unchanged is not None:
+        return _swap(temp, commit.target, commit.unchanged)
+    aside = temp.with_name(temp.name.removesuffix(".tmp") + ".old")
+    try:
+        os.rename(commit.target, aside)
+    except FileNotFoundError:
+        _replace(temp, commit.target)
+        return None
+    except PermissionError:
+        raise OutputError(f"{commit.target}: cannot be replaced; is it open in Excel or Word? "
+                          "Close it and run the command again.") from None
+    try:
+        _replace(temp, commit.target)
+    except BaseException:
+        _put_back(aside, commit.target)
+        raise
+    return aside
+
+
+def _restore_all(done: Sequence[tuple[Commit, Path | None]]) -> None:
+    """Give each file already replaced back what it held, latest first; refuse, naming its backup, when one
+    cannot be."""
+    for commit, aside in reversed(done):
+        try:
+            if aside is None:
+                commit.target.unlink()  # made by this write: there was no file before
+            else:
+                os.replace(aside, commit.target)
+            continue
+        except OSError as err:
+            problem = err.strerror or str(err)
+        if commit.backup is not None and _copy_over(commit.backup, commit.target):
+            continue
+        if commit.backup is not None:
+            way_back = f"Copy its backup {commit.backup} over it"
+        elif aside is not None and aside.exists():
+            way_back = f"Its version before this command is {aside}: rename it to {commit.target.name}"
+        else:
+            way_back = "Check it"
+        raise OutputError(f"{commit.target}: was written, but a file written with it could not be, and "
+                          f"{commit.target.name} could not be put back ({problem}). {way_back} before you run the "
+                          "command again.") from None
+
+
+def _copy_over(backup: Path, target: Path) -> bool:
+    """Put a copy of `backup` in place of `target`; return whether it could be."""
+    temp: Path | None = None
+    try:
+        temp = _temp_beside(target)
+        shutil.copy2(backup, temp)
+        os.replace(temp, target)
+        return True
+    except (OSError, OutputError):
+        return False
+    finally:
+        if temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
 
 
 def _durable(temp: Path) -> None:
@@ -146,12 +271,26 @@ def _replace(temp: Path, target: Path) -> None:
 def commit(temp: Path, target: Path, read: Snapshot) -> None:
     """Move the finished `temp` over `target` only if `target` is still the file `read`; else refuse, with every
     version saved by another program left in place."""
+    aside = _swap(temp, target, read)
+    with contextlib.suppress(FileNotFoundError):
+        aside.unlink()  # the version read: superseded by this write
+
+
+def _unchanged_now(target: Path, read: Snapshot) -> Snapshot:
+    """Return what `target` is now; refuse when it is gone or no longer holds what was `read`."""
     now = Snapshot.of(target)
     if now is None:
         raise OutputError(f"{target}: was moved or deleted while riskreg worked, so nothing was written. Its last "
                           f"version is in riskreg's backup folder beside it.")
     if not read.same_content(now):
         raise changed_on_disk(target)
+    return now
+
+
+def _swap(temp: Path, target: Path, read: Snapshot) -> Path:
+    """Move `temp` over `target` as `commit` does; return where the version read now is, moved aside (the caller
+    removes it, or puts it back)."""
+    now = _unchanged_now(target, read)
     aside = temp.with_name(temp.name.removesuffix(".tmp") + ".old")
     try:
         os.rename(target, aside)  # one step: what is at `target` now, not a moment ago, is what gets checked
@@ -173,11 +312,11 @@ def commit(temp: Path, target: Path, read: Snapshot) -> None:
     except BaseException:
         if aside.exists() and not target.exists():
             _put_back(aside, target)
-        raise
-    finally:
         if target.exists():  # else the version read stays aside, under its own name, rather than nowhere
             with contextlib.suppress(FileNotFoundError):
-                aside.unlink()  # the version read: superseded by this write or by the save that refused it
+                aside.unlink()  # the version read: superseded by the save that refused this write
+        raise
+    return aside
 
 
 def _place(temp: Path, target: Path) -> bool:

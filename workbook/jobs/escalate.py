@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +35,7 @@ def escalate(source: Path, risk_id: str, target: Path, *, new_id: str | None = N
              today: dt.date | None = None) -> Escalated:
     """Move risk `risk_id` from the register at `source` to the one at `target` (`down`: a de-escalation): both
     files are written, or, when either cannot be, neither."""
-    from workbook.files.atomic import atomic_path, write_bytes_atomic
+    from workbook.files.atomic import Commit, atomic_paths
     from workbook.files.backup import backup_register, discard_backup
     from workbook.files.lock import held_as, one_writer
     from workbook.xlsx.apply import apply_edit
@@ -58,22 +59,20 @@ def escalate(source: Path, risk_id: str, target: Path, *, new_id: str | None = N
             check_editable(book)
             apply_edit(book, _with_record(edit, rows))
             books.append(book)
-        original = source.read_bytes()
         backups: list[Path] = []
-        source_replaced = False
         try:
-            backups = [backup_register(source), backup_register(target)]
-            # Both files are checked (open elsewhere, read-only, changed since read) before either is replaced.
-            with atomic_path(target, unchanged=held_as(target)) as target_temp:
+            for path in (source, target):
+                backups.append(backup_register(path))
+            # Both files made and checked (open elsewhere, read-only, changed since read) before either is
+            # replaced; if the target's replace still fails, the source gets back the file it held.
+            with atomic_paths((Commit(source, held_as(source), backups[0]),
+                               Commit(target, held_as(target), backups[1]))) as (source_temp, target_temp):
+                books[0].save(source_temp)
                 books[1].save(target_temp)
-                with atomic_path(source, unchanged=held_as(source)) as source_temp:
-                    books[0].save(source_temp)
-                source_replaced = True  # the target's commit follows, as this block ends
         except BaseException:
-            if source_replaced:
-                write_bytes_atomic(source, original)  # the target could not take the move: the source neither
-            for backup in backups:
+            for path, backup in zip((source, target), backups):
                 with contextlib.suppress(OSError):
-                    discard_backup(backup)
+                    if filecmp.cmp(path, backup, shallow=False):  # as it was: else the message names the backup
+                        discard_backup(backup)
             raise
     return Escalated(plan, source, target, tuple(backups))

@@ -68,6 +68,7 @@ class Paper:
         if self.pdf:
             lines.append(f"Wrote {self.pdf}")
         lines += self.exempt_lines()
+        lines += self.stale_exempt_lines()
         lines += [f"Note: {note}" for note in self.result.notes]
         return lines
 
@@ -80,6 +81,11 @@ class Paper:
         lines = [f"Wrote {exempt.paper}: the exempt appendix (Schedule 12A), "
                  f"{plural(exempt.count, 'risk')} left out of the public paper, {exempt.note(marking)}."]
         return lines + ([f"Wrote {exempt.pdf}"] if exempt.pdf else [])
+
+    def stale_exempt_lines(self) -> list[str]:
+        """Return what is said of an earlier build's exempt appendix beside the paper, now that none is due."""
+        stale = self.result.stale_exempt
+        return stale.lines() if stale is not None else []
 
     def exempt_files(self) -> list[Path]:
         """Return the exempt appendix and its PDF, when the paper has one."""
@@ -105,7 +111,8 @@ class Paper:
         if exempt is not None:
             note += (f" Its exempt appendix ({plural(exempt.count, 'risk')} under Schedule 12A, "
                      f"{exempt.note(self.content.title_block.marking)}) was written to {exempt.paper}.")
-        return f"Board paper written to {self.paper}.{note}"
+        stale = " ".join(line.removeprefix("Note: ") for line in self.stale_exempt_lines())
+        return f"Board paper written to {self.paper}.{note}" + (f" {stale}" if stale else "")
 
 
 def pdf_available() -> bool:

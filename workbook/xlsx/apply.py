@@ -436,6 +436,13 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     broken = _renames(book, edit.renames)
     for sheet in edit.add_sheets:
         written += _add_sheet(book, sheet)
+    if edit.table_sheets:
+        from workbook.xlsx.table_sheet import add_table_sheet
+
+        for table_sheet in edit.table_sheets:
+            sheet_cells, lists = add_table_sheet(book, table_sheet)
+            written += sheet_cells
+            _set_names(book, lists)
     _set_names(book, edit.names)
     _add_notes(book, edit.cell_notes)
     if edit.validation is not None:

@@ -296,11 +296,8 @@ def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetCo
     formatted = _formatted_to(len(rows))
     for position, column in enumerate(columns, start=1):
         cells = f"{column_letter(position)}2:{column_letter(position)}{formatted}"
-        if column.list_name:
-            validation = _list_validation(column.list_name, column.header, column.help)
-        elif column.kind == "date":
-            validation = _date_validation(column.header, column.help)
-        else:
+        validation = sheet_validation(column)
+        if validation is None:
             continue
         validation.add(cells)
         ws.add_data_validation(validation)
@@ -310,6 +307,15 @@ def _table_sheet(wb: Workbook, title: str, table: str, columns: Sequence[SheetCo
     ws.freeze_panes = "A2"
     _print_setup(ws, f"{settings.get('title') or ''}: {title.lower()}", str(settings.get("marking") or ""))
     return ws
+
+
+def sheet_validation(column: SheetColumn) -> DataValidation | None:
+    """Return the drop-down or date check of a column of a table sheet (Actions, Appetite), None when it has none."""
+    if column.list_name:
+        return _list_validation(column.list_name, column.header, column.help)
+    if column.kind == "date":
+        return _date_validation(column.header, column.help)
+    return None
 
 
 def _matrix_sheet(wb: Workbook, settings: Mapping[str, object], ratings: Sequence[str]) -> Worksheet:

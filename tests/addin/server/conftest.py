@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from support.entra_tokens import API_KEY, AUDIENCE, MAX_BODY_MB, TENANT, Tokens
-from support.server_process import running_server
+from support.entra_tokens import Tokens
+from support.server_process import running_server, server_env
 
 @pytest.fixture(scope="session")
 def tokens() -> Tokens:
@@ -17,13 +15,9 @@ def tokens() -> Tokens:
 def server(tmp_path_factory, tokens):
     """A running server that accepts the API key (no roles) and Entra tokens of the test tenant."""
     folder = tmp_path_factory.mktemp("server")
-    keys = folder / "jwks.json"
-    keys.write_text(json.dumps(tokens.jwks()))
-    env = {"XLWINGS_LICENSE_KEY": "noncommercial", "RISKREG_API_KEY": API_KEY, "RISKREG_ENTRA_TENANT_ID": TENANT,
-           "RISKREG_ENTRA_AUDIENCE": AUDIENCE, "RISKREG_ENTRA_JWKS_FILE": str(keys),
-           "RISKREG_MAX_BODY_MB": str(MAX_BODY_MB), "RISKREG_PUBLIC_URL": "https://riskreg.force.example",
-           # The tests' simultaneous users share the API key and the loopback address, so the server counts them as
-           # one caller: let them all in (test_faults.py checks the limit itself).
-           "RISKREG_UPLOADS_PER_CLIENT": "16"}
+    # The tests' simultaneous users share the API key and the loopback address, so the server counts them as one
+    # caller: let them all in (test_faults.py checks the limit itself).
+    env = server_env(folder, tokens, RISKREG_PUBLIC_URL="https://riskreg.force.example",
+                     RISKREG_UPLOADS_PER_CLIENT="16")
     with running_server(env, folder, workers=2) as running:
         yield running

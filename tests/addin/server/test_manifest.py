@@ -77,14 +77,14 @@ def test_the_tab_has_the_ribbons_groups_buttons_and_tooltips(served):
     assert found == expected
     assert [b[0] for g in found for b in g[1]] == ["Validate", "Refresh trends", "Roll quarter", "Rename band",
                                                    "Rename risk", "Correct history", "Build board paper",
-                                                   "New register"]
+                                                   "Build joint paper", "New register"]
 
 
 def test_buttons_that_ask_or_hand_back_a_file_open_the_task_pane_the_others_run_at_once(served, remote):
     kinds = {c.get("id"): c.find(f"{OV}Action").get(XSI_TYPE) for c in served.iter(f"{OV}Control")}
     assert kinds == {"RiskRegister.validate": "ExecuteFunction", "RiskRegister.refresh_trends": "ExecuteFunction",
                      "RiskRegister.roll_quarter": "ShowTaskpane", "RiskRegister.build_paper": "ShowTaskpane",
-                     "RiskRegister.new_register": "ShowTaskpane", "RiskRegister.rename_band": "ShowTaskpane",
+                     "RiskRegister.build_joint_paper": "ShowTaskpane", "RiskRegister.new_register": "ShowTaskpane", "RiskRegister.rename_band": "ShowTaskpane",
                      "RiskRegister.rename_risk": "ShowTaskpane", "RiskRegister.correct_history": "ShowTaskpane"}
     functions = {c.findtext(f"{OV}Action/{OV}FunctionName") for c in served.iter(f"{OV}Control")} - {None}
     from addin.server.scripts import SCRIPTS

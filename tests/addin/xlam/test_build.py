@@ -135,7 +135,7 @@ def test_ribbon_has_the_tab_groups_and_buttons_users_expect(ribbon):
     assert tab.get("label") == "Risk Register"
     assert layout == [("Check", ["Validate", "Refresh trends", "Roll quarter"]),
                       ("Record", ["Rename band", "Rename risk", "Correct history"]),
-                      ("Report", ["Build board paper", "New register"])]
+                      ("Report", ["Build board paper", "Build joint paper", "New register"])]
 
 
 def test_every_on_action_names_a_ribbon_callback_sub(ribbon, macros):

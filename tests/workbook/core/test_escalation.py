@@ -104,3 +104,51 @@ def test_the_overview_counts_open_risks_by_register_and_rating():
     assert register_name(_with_source(named("", "x.xlsx"), "folder/x.xlsx")) == "x"
     twice = overview([adults, named("Adults", "adults-2.xlsx")])  # one title twice: told apart by their files
     assert [name for name, _ in twice.counts] == ["Adults (adults.xlsx)", "Adults (adults-2.xlsx)"]
+
+
+ACTION_HEADERS = ["Risk ID", "Action", "Owner", "Due date", "Status", "Completed on", "Update"]
+
+
+def test_actions_coming_back_take_the_risks_earlier_rows_and_the_rows_the_other_register_dropped_are_emptied():
+    from dataclasses import replace
+
+    from workbook.core.edit import ClearCell
+    from workbook.core.escalation import OUT, ActionsCarried, Move, _move_rows
+    from workbook.core.record_text import read_record
+
+    corporate = clean()  # holds CRR01 now, with one action (the other was dropped there)
+    corporate["Actions"] = [ACTION_HEADERS, ["CRR01", "Agree the rota", "Head of Service", dt.date(2021, 12, 1),
+                                             "In progress", None, "Half done."]]
+    source = named("Corporate Risk Register", "corporate.xlsx", corporate)
+    dept = clean()  # CRR01 left it for the corporate, with two actions; its Actions sheet has no Update column
+    dept["Register"] = dept["Register"][:2]
+    dept["Register"][1][-1] = "Closed"
+    dept["Actions"] = [ACTION_HEADERS[:6], ["CRR01", "Agree the rota", None, dt.date(2021, 9, 1), "Not started", None],
+                       ["CRR01", "Brief the board", "Chief Executive", None, "Not started", None]]
+    target = named("Adults", "dept.xlsx", dept)
+    left = _move_rows(target, Move(OUT, ESCALATED, "CRR01", "CRR01", "Corporate Risk Register", target.period), TODAY)
+    target = replace(target, recorded_text=read_record(left), derived={})
+
+    plan = plan_escalation(source, target, "CRR01", kind="de-escalated", today=TODAY)
+    assert plan.reopened and plan.actions == ActionsCarried(1, reused=1, cleared=1, marked=True)
+    actions = [c for c in plan.target_edit.cells if c.sheet == "Actions"]
+    assert actions == [
+        SetCell("Actions", 1, 7, "Update"),  # the column the target lacked, so the update is not lost
+        SetCell("Actions", 2, 1, "CRR01"), SetCell("Actions", 2, 2, "Agree the rota"),
+        SetCell("Actions", 2, 3, "Head of Service"), SetCell("Actions", 2, 4, dt.date(2021, 12, 1), "date"),
+        SetCell("Actions", 2, 5, "In progress"), SetCell("Actions", 2, 7, "Half done."),
+        *(ClearCell("Actions", 3, column) for column in range(1, 7))]
+    grown = next(a for a in plan.target_edit.appends if a.sheet == "Actions")
+    assert (grown.rows, grown.new_headers, grown.table) == ((), ("Update",), "RiskActions")
+    assert [c for c in plan.source_edit.cells if c.sheet == "Actions"] == [SetCell(
+        "Actions", 2, 7, "De-escalated with CRR01 to the Adults in 2021/22 Q2: followed there.\nHalf done.")]
+    assert plan.sentence("corporate.xlsx", "dept.xlsx").endswith(
+        ", 1 action carried with it into 1 earlier row of it there, 1 earlier action of it there emptied, as "
+        "corporate.xlsx no longer has it (kept on corporate.xlsx and marked in Update); the move is recorded in both "
+        "registers.")
+
+
+def test_a_risk_without_actions_moves_no_action_and_says_nothing_of_them():
+    source = named("Adults Directorate Risk Register", "dept.xlsx")
+    plan = plan_escalation(source, empty_target(), "CRR01", today=TODAY)
+    assert plan.target_edit.table_sheets == () and "action" not in plan.sentence("dept.xlsx", "corporate.xlsx")

@@ -247,6 +247,9 @@ FAILING = [
     ("R042", [DEPTH, ("Actions!D3", dt.datetime(2021, 9, 15))], "Actions!D3",
      "Action in row 3 for CRR02 was due '2021-09-15', 15 days before the end of 2021/22 Q2 (2021-09-30), and is "
      "Not started. Complete it, or agree a new due date and say why in Update."),
+    ("R042", [DEPTH, ("Actions!D3", dt.datetime(2021, 9, 15)), lambda g: close(g, "CRR02")],
+     "Actions!D3", "Action in row 3 for CRR02 was due '2021-09-15', 15 days before the end of 2021/22 Q2 "
+     "(2021-09-30), and is Not started. Complete it, or agree a new due date and say why in Update."),  # not moved
     ("R043", [DEPTH, ("Actions!F4", None)], "Actions!F4",
      "Action in row 4 for CRR03 is Done but has no Completed on date. Enter the date it was completed."),
     ("R044", [DEPTH, ("Actions!E2", "Done"), ("Actions!F2", dt.datetime(2021, 9, 1))], "Register!I2",
@@ -270,6 +273,22 @@ def recorded_controls(grids: dict, texts: dict[str, str]) -> None:
         fingerprint = {("CRR01", "2020/21 Q4"): "fp-q4", ("CRR01", "2021/22 Q1"): "fp-q1"}.get((row[0], row[1]))
         history[index] = row + ["Open", "ACC Crime", fingerprint]
     grids["Record"] = [["Key", "Field", "Text"], *([key, "controls", text] for key, text in texts.items())]
+
+def close(grids: dict, risk_id: str) -> None:
+    """Set the risk's Status to Closed."""
+    status = grids["Register"][0].index("Status")
+    next(row for row in grids["Register"][1:] if row[0] == risk_id)[status] = "Closed"
+
+
+def moved_out(grids: dict, risk_id: str) -> None:
+    """Close `risk_id` and record its escalation to another register, as `riskreg escalate` does."""
+    from workbook.core.escalation import ESCALATED, OUT, Move, _move_rows
+
+    close(grids, risk_id)
+    move = Move(OUT, ESCALATED, risk_id, risk_id, "Corporate Risk Register", parse_period("2021/22 Q2"))
+    record = grids.setdefault("Record", [["Key", "Field", "Text"]])
+    record.extend(list(fields) for fields in _move_rows(register(grids), move, dt.date(2021, 9, 20)))
+
 
 def seal_q1(grids):
     """Seal 2021/22 Q1 as the grids' History has it, with one field of its quarter record, as a roll-over does."""
@@ -458,6 +477,7 @@ PASSING = [
     ("R040", [DEPTH, ("Actions!A2", "crr01")]),
     ("R041", [DEPTH, ("Actions!E2", "Cancelled"), ("Actions!D2", "31/12/2021")]),
     ("R042", [DEPTH, ("Actions!D3", dt.datetime(2021, 9, 30))]),  # due on the period's last day
+    ("R042", [DEPTH, ("Actions!D3", dt.datetime(2021, 9, 15)), lambda g: moved_out(g, "CRR02")]),  # followed there
     ("R043", [DEPTH, ("Actions!E2", "Cancelled")]),  # cancelled, not done: no date needed
     ("R044", [("Register!I2", "Critical")]),  # no Actions sheet: nothing to say about actions
     ("R044", [DEPTH, ("Actions!E3", "Done"), ("Actions!F3", dt.datetime(2021, 9, 1))]),  # CRR02 is Medium

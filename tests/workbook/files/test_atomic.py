@@ -178,3 +178,90 @@ def test_a_read_only_file_is_refused_before_anything_is_written(tmp_path):
         f"{target}: is read-only, so nothing was changed. Make the file writable (its properties, or whoever "
         f"manages the folder), or write to another file (-o).")
     assert _only(tmp_path) == ["register.xlsx"]
+
+
+# ---- several files written together (atomic_paths) ------------------------------------------------------------
+
+def _second_fails_after_the_first(monkeypatch, first, then):
+    """Run `then` just after `first` is replaced: the moment a second file's replace is still to come."""
+    from workbook.files import atomic
+
+    replace_keeping = atomic._replace_keeping
+
+    def replacing(temp, commit):
+        kept = replace_keeping(temp, commit)
+        if commit.target == first:
+            then(kept)
+        return kept
+
+    monkeypatch.setattr(atomic, "_replace_keeping", replacing)
+
+
+def test_files_written_together_are_all_replaced(tmp_path):
+    import os
+
+    from workbook.files.atomic import Commit, Snapshot, atomic_paths
+
+    one, two, three = tmp_path / "one.xlsx", tmp_path / "two.xlsx", tmp_path / "three.docx"
+    one.write_bytes(b"one")
+    two.write_bytes(b"two")
+    with atomic_paths((Commit(one, Snapshot.of(one)), Commit(two, Snapshot.of(two)), Commit(three))) as temps:
+        for temp, text in zip(temps, (b"ONE", b"TWO", b"THREE")):
+            temp.write_bytes(text)
+    assert (one.read_bytes(), two.read_bytes(), three.read_bytes()) == (b"ONE", b"TWO", b"THREE")
+    assert sorted(os.listdir(tmp_path)) == ["one.xlsx", "three.docx", "two.xlsx"]
+
+
+def test_a_second_file_that_cannot_be_replaced_gives_the_first_back_its_very_file(tmp_path, monkeypatch):
+    import os
+
+    from support.office_files import owner_file_bytes
+
+    from workbook.files.atomic import Commit, Snapshot, atomic_paths
+
+    first, second, new = tmp_path / "dept.xlsx", tmp_path / "corporate.xlsx", tmp_path / "new.docx"
+    first.write_bytes(b"dept")
+    second.write_bytes(b"corporate")
+    inode = os.stat(first).st_ino
+    owner = tmp_path / "~$corporate.xlsx"
+    _second_fails_after_the_first(monkeypatch, new, lambda kept: owner.write_bytes(owner_file_bytes("Jane Smith")))
+    with pytest.raises(OutputError) as err:
+        with atomic_paths((Commit(first, Snapshot.of(first)), Commit(new), Commit(second, Snapshot.of(second)))) \
+                as temps:
+            for temp in temps:
+                temp.write_bytes(b"changed")
+    assert err.value.user_message.startswith(f"{second}: is open in Excel by Jane Smith")
+    assert (first.read_bytes(), second.read_bytes(), os.stat(first).st_ino) == (b"dept", b"corporate", inode)
+    assert sorted(os.listdir(tmp_path)) == ["corporate.xlsx", "dept.xlsx", "~$corporate.xlsx"]  # new.docx undone
+
+
+def test_a_first_file_whose_version_aside_is_gone_is_restored_from_its_backup_or_named(tmp_path, monkeypatch):
+    from workbook.files.atomic import Commit, Snapshot, atomic_paths
+
+    first, second, backup = tmp_path / "dept.xlsx", tmp_path / "corporate.xlsx", tmp_path / "dept backup.xlsx"
+    first.write_bytes(b"dept")
+    second.write_bytes(b"corporate")
+    backup.write_bytes(b"dept")
+
+    def lose_it(kept):  # the version aside vanishes (a share dropped it), and the second file turns read-only
+        kept.unlink()
+        second.chmod(0o444)
+
+    _second_fails_after_the_first(monkeypatch, first, lose_it)
+    commits = (Commit(first, Snapshot.of(first), backup), Commit(second, Snapshot.of(second)))
+    with pytest.raises(OutputError, match="corporate.xlsx: is read-only"):
+        with atomic_paths(commits) as temps:
+            for temp in temps:
+                temp.write_bytes(b"changed")
+    assert first.read_bytes() == b"dept"  # from its backup
+    second.chmod(0o644)
+    first.write_bytes(b"dept")
+    commits = (Commit(first, Snapshot.of(first)), Commit(second, Snapshot.of(second)))
+    with pytest.raises(OutputError) as err:
+        with atomic_paths(commits) as temps:
+            for temp in temps:
+                temp.write_bytes(b"changed")
+    assert err.value.user_message == (
+        f"{first}: was written, but a file written with it could not be, and dept.xlsx could not be put back (No "
+        "such file or directory). Check it before you run the command again.")
+    second.chmod(0o644)
