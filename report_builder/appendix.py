@@ -7,6 +7,7 @@ about what their share of the file does.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -136,74 +137,141 @@ class _Column:
         return self.empties[key]
 
 
-# A risk's row is cut into pieces of at most this many estimated lines of its tallest text column (about a third of
-# the some 44 lines an A4 landscape page holds of 8 pt text; narrow columns wrap worse than the estimate, so a piece
-# prints at up to half a page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)") and
-# rating. A piece may not break across pages, so every page of the appendix starts with a row that names its risk;
-# the price is the part of a page a piece that does not fit leaves empty (the 1,000-risk paper: 2,061 pages
-# against about 1,500 with whole rows that break; the demo 29 against 22).
-PIECE_LINES = 16
-# A paragraph longer than a piece is cut into parts (after a sentence where it can be), each going on in the next
-# piece. A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
+# A risk's row is cut into pieces of at most this many estimated lines of its tallest text column (some 44 lines of
+# 8 pt text fit an A4 landscape page), each starting with the risk's ID and name ("CRR07 | Demographics (continued)")
+# and rating. A piece may not break across pages, so every page of the appendix starts with a row that names its
+# risk; the price is the part of a page a piece that does not fit leaves empty, on average about half a piece. Small
+# pieces, filled to the brim and each column's text shared evenly over them, keep that small: the demo paper prints
+# on 24 pages against 22 with whole rows that break (29 with pieces of 16 lines that kept every paragraph whole), the
+# 1,000-risk paper on 1,439 against 1,263 (2,059). Pieces of 8 lines gain no page (1,449) at more work; of 14 lose.
+PIECE_LINES = 10
+# A piece holds at least this many lines more than its "Name (continued)" cell takes.
+NAME_ROOM = 3
+# A paragraph that does not fit what is left of a piece fills it when at least this many lines are left, the rest
+# going on in the next piece; with fewer left, it starts the next piece.
+MIN_PART_LINES = 3
+# A piece still taller than this (a long word-less run) may break: kept whole it might not fit on a page.
 UNSPLIT_LINES = 40
-# Only a paragraph longer than this is cut (alone it could not be kept on a page); a shorter one is a piece of its
-# own, so that the paper's text reads back into the register as it was written (`riskreg import` of the paper).
-CUT_LINES = UNSPLIT_LINES
-CHAR_CM = 0.62 * EM_CM  # an average character of the 8 pt text
+# An average character of the 8 pt text, and what a line leaves unfilled on average (the next word did not fit),
+# measured on the demo paper's rendered pages in Liberation Sans (a 3.9 cm text column holds about 28 characters a
+# line); a bullet is indented, and each paragraph has 2 pt after it (about a fifth of a line).
+CHAR_CM = 0.42 * EM_CM
+WORD_SLACK = 3
+BULLET_INDENT_CM = 0.35
+SPACE_AFTER = 0.2
 CONTINUED = " (continued)"
+# The part of a paragraph that goes on from the piece above starts with this, so a reader (and `riskreg import` of
+# the paper, which joins the two parts back into one paragraph) can tell it from a paragraph of its own.
+GOES_ON = "\u2026 "
 
 
-def _lines(text: str, width_cm: float) -> int:
-    """Return about how many lines `text` takes in a cell `width_cm` wide."""
-    return max(1, -(-len(text) // _per_line(width_cm)))
+@functools.cache
+def _per_line(width_cm: float, bullet: bool = False) -> int:
+    """Return about how many characters a line of a cell `width_cm` wide holds."""
+    return max(8, int((width_cm - PADDING_CM - (BULLET_INDENT_CM if bullet else 0.0)) / CHAR_CM) - WORD_SLACK)
 
 
-def _per_line(width_cm: float) -> int:
-    return max(8, int((width_cm - PADDING_CM) / CHAR_CM))
+def _lines(para: Para, width_cm: float) -> float:
+    """Return about how many lines `para` takes in a cell `width_cm` wide, its space after included."""
+    return (-(-len(para.text) // _per_line(width_cm, para.bullet)) or 1) + SPACE_AFTER
 
 
+SENTENCE_FROM = 2  # a part may end after a sentence that ends in the later half of its room
 SENTENCE_END = re.compile(r"[.;!?](?= [A-Z0-9•])")  # not "e.g. the": a sentence's next starts with a capital
 
 
-def _cut(para: Para, width_cm: float) -> list[Para]:
-    """Return `para` as parts of at most PIECE_LINES lines each, cut after a sentence where one ends late enough,
-    else between words; the parts after the first go on the same item (no new bullet)."""
-    room = _per_line(width_cm) * PIECE_LINES
-    parts, text = [], para.text
-    while len(text) > room:
-        window = text[:room]
-        cut = max((end.start() for end in SENTENCE_END.finditer(window)), default=-1)
-        if cut < room // 2:
-            cut = window.rfind(" ")
-        cut = cut + 1 if cut > 0 else room
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    parts.append(text)
-    return [Para(part, para.bullet and not index) for index, part in enumerate(parts) if part]
+def _split(para: Para, room: int) -> tuple[Para, Para]:
+    """Return the first at most `room` characters of `para` and the rest, cut after a sentence that ends in the
+    later half of them (a listener hears a sentence whole), else between words, else where the room ends; the rest
+    goes on the same item (no new bullet) and starts with GOES_ON."""
+    text = para.text
+    window = text[:room]
+    start = len(GOES_ON) if text.startswith(GOES_ON) else 0  # a part going on is cut after its mark, not at it
+    cut = max((end.start() for end in SENTENCE_END.finditer(window, room // SENTENCE_FROM)), default=-1)
+    if cut < room // SENTENCE_FROM:
+        cut = window.rfind(" ", start + 1)
+    cut = cut + 1 if cut > start else room
+    return Para(text[:cut].rstrip(), para.bullet), Para(GOES_ON + text[cut:].lstrip(), False)
 
 
-def _chunks(text: Text, width_cm: float) -> list[Text]:
-    """Return `text` in runs of whole paragraphs of at most PIECE_LINES lines (a longer paragraph is a run of its
-    own); a paragraph longer than CUT_LINES is cut into parts (see _cut), so that no piece is too tall to keep on
-    one page."""
+def _chunks(text: Text, width_cm: float, budget: float = 0.0, runs: int = 0) -> list[Text]:
+    """Return `text` in runs of at most `budget` (else PIECE_LINES) lines, in order: a paragraph that does not fit
+    what is left of a run fills it when MIN_PART_LINES or more are left (see _split) and goes on in the next. The
+    `runs`-th run may fill a whole piece of PIECE_LINES, so that a row's last lines do not make a piece of their
+    own."""
+    budget = max(budget or PIECE_LINES, MIN_PART_LINES + 1.0)  # room to fill, or every run would be empty
     chunks: list[list[Para]] = [[]]
-    used = 0
-    for whole in text:
-        for para in _cut(whole, width_cm) if _lines(whole.text, width_cm) > CUT_LINES else (whole,):
-            lines = _lines(para.text, width_cm)
-            if chunks[-1] and used + lines > PIECE_LINES:
-                chunks.append([])
-                used = 0
-            chunks[-1].append(para)
-            used += lines
-    return [tuple(chunk) for chunk in chunks]
+    used = 0.0
+    for para in text:
+        while True:
+            lines = _lines(para, width_cm)
+            left = (max(budget, PIECE_LINES) if len(chunks) == runs else budget) - used
+            if lines <= left:
+                chunks[-1].append(para)
+                used += lines
+                break
+            if left >= MIN_PART_LINES:
+                head, para = _split(para, int(left - SPACE_AFTER) * _per_line(width_cm, para.bullet))
+                chunks[-1].append(head)
+            chunks.append([])
+            used = 0.0
+    chunks = [chunk for chunk in chunks if chunk]
+    if runs and len(chunks) > runs and sum(_lines(p, width_cm) for p in chunks[-1]) <= MIN_PART_LINES:
+        _join_tail(chunks)
+    return [tuple(chunk) for chunk in chunks] or [()]
+
+
+def _join_tail(chunks: list[list[Para]]) -> None:
+    """Put the last run's few lines back at the end of the run before (a paragraph cut between them whole again)."""
+    tail = chunks.pop()
+    if tail[0].text.startswith(GOES_ON):
+        head = chunks[-1][-1]
+        chunks[-1][-1] = Para(f"{head.text} {tail[0].text[len(GOES_ON):]}", head.bullet)
+        tail = tail[1:]
+    chunks[-1].extend(tail)
+
+
+# Text columns a row's pieces never share out: the name (repeated, "continued"), and Details' labelled lines, which
+# stay together in the first piece.
+WHOLE_TEXT_KEYS = ("name", "details")
+
+
+def _is_cut(column: AppendixColumn) -> bool:
+    return column.kind == "text" and column.key not in WHOLE_TEXT_KEYS
+
+
+def continued(name: Text) -> str:
+    """Return the name cell of a row's later pieces: "Demographics (continued)", a name's own full stop left out."""
+    return " ".join(p.text for p in name).rstrip(". ") + CONTINUED
+
+
+def _row_chunks(cells: Sequence[Text], widths_cm: Sequence[float], cut: Sequence[bool],
+                name: int | None = None) -> list[list[Text] | None]:
+    """Return the runs of each `cut` column of a row (None for the others), the row's text shared out evenly: as
+    many pieces as its tallest column needs at PIECE_LINES lines (or, where the name column's "… (continued)" is
+    taller, a few lines more than it), each column taller than one piece spread over all of them, so that a column
+    with less text never makes a piece taller than the tallest column's share (its lines are an estimate)."""
+    totals = [sum(_lines(p, width) for p in text) if cut[i] else 0.0
+              for i, (text, width) in enumerate(zip(cells, widths_cm))]
+    size = float(PIECE_LINES)
+    if name is not None:
+        named = Para(continued(cells[name]))
+        size = max(size, _lines(named, widths_cm[name]) + NAME_ROOM)
+    count = -(-max(totals, default=0.0) // size)
+    if count <= 1:
+        return [[text] if cut[i] else None for i, text in enumerate(cells)]
+    return [None if not cut[i] else [text] if totals[i] <= size else  # a short column stays whole in the first
+            _chunks(text, width, max(MIN_PART_LINES + 1.0, min(size, totals[i] / count + 1.0)), int(count))
+            for i, (text, width) in enumerate(zip(cells, widths_cm))]
 
 
 def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Sequence[float]) -> list[tuple[Text, ...]]:
     """Return the cells of each piece of `row`: the text columns' paragraphs shared out in order; every piece
     repeats the ID, the name (marked continued) and the rating, the other short columns stand in the first."""
-    chunked = [_chunks(text, width) if column.kind == "text" and column.key != "name" else [text]
-               for column, text, width in zip(columns, row.cells, widths_cm)]
+    cut = [_is_cut(column) for column in columns]
+    name = next((i for i, column in enumerate(columns) if column.key == "name"), None)
+    chunked = [chunks if chunks is not None else [text]
+               for chunks, text in zip(_row_chunks(row.cells, widths_cm, cut, name), row.cells)]
     count = max(len(chunks) for chunks in chunked)
     if count == 1:
         return [row.cells]
@@ -212,7 +280,7 @@ def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Seque
         cells: list[Text] = []
         for column, text, chunks in zip(columns, row.cells, chunked):
             if column.key == "name" and index:
-                cells.append((Para(" ".join(p.text for p in text) + CONTINUED),))
+                cells.append((Para(continued(text)),))
             elif column.key in ("id", "name") or column.kind == "rating":
                 cells.append(text)
             elif len(chunks) > 1 or column.kind == "text":
@@ -223,9 +291,9 @@ def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Seque
     return result
 
 
-def piece_lines(piece: Sequence[Text], widths_cm: Sequence[float]) -> int:
+def piece_lines(piece: Sequence[Text], widths_cm: Sequence[float]) -> float:
     """Return about how many lines the tallest cell of `piece` takes."""
-    return max((sum(_lines(para.text, width) for para in text) for text, width in zip(piece, widths_cm)), default=1)
+    return max((sum(_lines(para, width) for para in text) for text, width in zip(piece, widths_cm)), default=1.0)
 
 
 UNSPLIT = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
@@ -264,17 +332,17 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
     """
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
     restart = f"{TABLE_BREAK}{head}".encode() if head else b""
-    cut = [column.kind == "text" and column.key != "name" for column in columns]
+    cut = [_is_cut(column) for column in columns]
     repeated = [column.key in ("id", "name") or column.kind == "rating" for column in columns]
     names = [column.key == "name" for column in columns]
+    name = names.index(True) if True in names else None
     for number, row in enumerate(rows):
         if restart and number and not number % RISKS_PER_TABLE:
             yield restart
-        chunked = [_chunks(text, width) if cut[i] else None
-                   for i, (text, width) in enumerate(zip(row.cells, widths_cm))]
+        chunked = _row_chunks(row.cells, widths_cm, cut, name)
         # a piece's cut columns hold at most PIECE_LINES lines; the others are whole in it
-        whole = max((sum(_lines(p.text, width) for p in text) for i, (text, width) in
-                     enumerate(zip(row.cells, widths_cm)) if not cut[i]), default=1)
+        whole = max((sum(_lines(p, width) for p in text) for i, (text, width) in
+                     enumerate(zip(row.cells, widths_cm)) if not cut[i]), default=1.0)
         opening = UNSPLIT if max(whole, PIECE_LINES) <= UNSPLIT_LINES else "<w:tr>"
         count = max((len(chunks) for chunks in chunked if chunks is not None), default=1)
         first = [writer.cell(chunks[0] if chunks is not None else text, row)
@@ -282,7 +350,7 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
         yield f"{opening}{''.join(first)}</w:tr>".encode()
         if count == 1:
             continue
-        later = [writer.cell((Para(" ".join(p.text for p in text) + CONTINUED),), row) if names[i] else
+        later = [writer.cell((Para(continued(text)),), row) if names[i] else
                  first[i] if repeated[i] else writer.empty(row)
                  for i, (writer, text) in enumerate(zip(writers, row.cells))]
         for index in range(1, count):

@@ -228,6 +228,9 @@ class PaperContent:
     action_rows: tuple[depth_content.ActionRow, ...] = ()
     has_appetite: bool = False
     has_actions: bool = False
+    # above depth_content.NAMED_UP_TO rows, those tables counted instead (the total: every open risk)
+    appetite_counted: depth_content.CountedTable | None = None
+    actions_counted: depth_content.CountedTable | None = None
     position_rows: tuple[depth_content.PositionRow, ...] = ()  # on request (`riskreg paper --positions`)
     movement_points: tuple[depth_content.MovementPoint, ...] = ()  # with the positions: the movement grid
     cell_ratings: tuple[tuple[tuple[int, int], Rating | None], ...] = ()  # each cell's Matrix sheet band, if any
@@ -585,6 +588,7 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
     unrated = not_rated(register, open_risks)
     points = heat_points(register, open_risks)
     columns, rows = appendix(register, open_risks)
+    outside, actions = depth_content.appetite_rows(register), depth_content.action_rows(register, open_risks)
     return PaperContent(
         title_block=block,
         risk_count=len(open_risks) + len(withheld),
@@ -607,8 +611,10 @@ def build_content(register: Register, *, movements: Sequence[Movement] = (),
         identifier=f"{PAPER_MARKER}:{provenance.short_sha if provenance else 'unsaved'}",
         uncounted=unrated,
         **changes_content(register),
-        appetite_rows=depth_content.appetite_rows(register),
-        action_rows=depth_content.action_rows(register, open_risks),
+        appetite_rows=outside,
+        action_rows=actions,
+        appetite_counted=depth_content.appetite_counted(register, open_risks, outside),
+        actions_counted=depth_content.actions_counted(open_risks, actions),
         has_appetite=bool(register.appetite),
         has_actions=register.actions is not None,
         position_rows=depth_content.position_rows(register, appendix_order(open_risks)) if positions else (),

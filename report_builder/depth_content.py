@@ -12,7 +12,7 @@ from workbook.core.model import Register, Risk, SheetRow
 from workbook.core.ratings import rating_of
 from workbook.core.schema import POSITION_KEYS, POSITIONS, Rating
 from workbook.core.values import matrix_cell, score_scale
-from workbook.core.words import plural
+from workbook.core.words import is_are, number_text, plural
 
 OUTSIDE_APPETITE = "Outside appetite"
 POSITION_WORDS = {"inherent": "Inherent", "residual": "residual", "target": "target"}
@@ -100,22 +100,33 @@ def _in_measure(register: Register, found: depth.OutsideAppetite, measure: str,
         tolerance = limit.score if limit.score is not None else tops.get(limit.rating or "")
         if tolerance is None:
             return found.tolerance.text, found.residual, found.beyond
-        shown = f"{tolerance:g}" if limit.score is not None else f"{tolerance:g} ({limit.rating})"
+        shown = tolerance_text(register, limit, measure, tops)
         if score is None:
             return shown, "not scored", f"rated {risk.rating}, {found.beyond} {limit.rating}"
         above = score - tolerance
         beyond = f"{plural(above, 'point')} above" if above > 0 else \
             f"rated {risk.rating}, {found.beyond} {limit.rating}"  # a rating other than its score's band
         return shown, f"{score:g}", beyond
-    matrix = matrix_of(register)
-    band = limit.rating if limit.score is None else matrix.rating(limit.score)
-    shown = band or "" if limit.score is None else f"{band} (score {limit.score:g})" if band else f"score {limit.score:g}"
+    band = limit.rating if limit.score is None else matrix_of(register).rating(limit.score)
+    shown = tolerance_text(register, limit, measure, tops)
     worse = (severity(register, risk.rating) or 0) - (severity(register, band) or 0) if band else 0
     if worse > 0:
         return shown, risk.rating, f"{plural(worse, 'band')} above"
     score = position_score(register, risk, "residual")  # within the tolerance's band, above its score
     return shown, risk.rating, f"score {score:g}, above {limit.score:g}" if score is not None and limit.score \
         else found.beyond
+
+
+def tolerance_text(register: Register, limit: depth.Tolerance, measure: str, tops: dict[str, float]) -> str:
+    """Return a category's tolerance in the paper's `measure`: '9', '12 (High)' as scores; 'High',
+    'High (score 9)' as ratings."""
+    if measure == "score":
+        top = limit.score if limit.score is not None else tops.get(limit.rating or "")
+        return limit.text if top is None else f"{top:g}" if limit.score is not None else f"{top:g} ({limit.rating})"
+    band = limit.rating if limit.score is None else matrix_of(register).rating(limit.score)
+    if limit.score is None:
+        return band or ""
+    return f"{band} (score {limit.score:g})" if band else f"score {limit.score:g}"
 
 
 def appetite_rows(register: Register) -> tuple[AppetiteRow, ...]:
@@ -255,3 +266,72 @@ def risk_actions(register: Register, risk: Risk) -> tuple[str, ...]:
     names = {risk.id.casefold(): risk.name}
     rows = [_action_row(register, action, names) for action in depth.actions_by_risk(register).get(risk.id.casefold(), ())]
     return tuple(row.line for row in rows if row is not None)
+
+
+# Above this many rows the appetite and actions tables count their risks instead of naming them, the way the
+# summary's movement table does: at 1,000 risks each would run to pages (the appendix and the register name them).
+NAMED_UP_TO = 20
+NO_TOLERANCE = "No tolerance set"
+NEITHER = "No action overdue or due next quarter"
+
+
+@dataclass(frozen=True)
+class CountedTable:
+    """A long table counted instead: the sentence that says so, the headers, the rows (the last a total)."""
+
+    lead: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def appetite_counted(register: Register, open_risks: Sequence[Risk],
+                     rows: Sequence[AppetiteRow]) -> CountedTable | None:
+    """Return the risks outside appetite counted by category, beside each category's open risks, when there are
+    more than NAMED_UP_TO of them; the open risks of a category with no tolerance have a row of their own, so the
+    total is every open risk."""
+    if len(rows) <= NAMED_UP_TO:
+        return None
+    by_category = depth.appetite_by_category(register)
+    limits = {key: limit for key, entry in by_category.items() if (limit := depth.tolerance(register, entry))}
+    outside: dict[str, int] = {}
+    for row in rows:
+        outside[row.category.casefold()] = outside.get(row.category.casefold(), 0) + 1
+    counts: dict[str, int] = {}
+    for risk in open_risks:
+        key = risk.text("category").casefold()
+        counts[key if key in limits else ""] = counts.get(key if key in limits else "", 0) + 1
+    measure = rows[0].measure
+    tops = _band_tops(register) if measure == "score" else {}
+    table = []
+    for key in sorted(limits, key=lambda k: by_category[k].text("category").casefold()):
+        entry = by_category[key]
+        table.append((entry.text("category"), depth.appetite_text(entry),
+                      tolerance_text(register, limits[key], measure, tops),
+                      number_text(outside.get(key, 0)), number_text(counts.get(key, 0))))
+    if counts.get(""):
+        table.append((NO_TOLERANCE, "", "", "0", number_text(counts[""])))
+    table.append(("Total", "", "", number_text(len(rows)), number_text(len(open_risks))))
+    lead = (f"{plural(rows, 'open risk')} of {number_text(len(open_risks))} {is_are(rows)} outside their "
+            f"category's appetite: the table counts them by category, and the appendix gives each with its rating.")
+    return CountedTable(lead, ("Category", "Appetite", APPETITE_HEADERS[measure][0], "Outside appetite", "Open risks"),
+                        tuple(table))
+
+
+def actions_counted(open_risks: Sequence[Risk], rows: Sequence[ActionRow]) -> CountedTable | None:
+    """Return the actions overdue or due next quarter counted by state, with the open risks each is the most
+    pressing state of (overdue before due next quarter, then neither), when there are more than NAMED_UP_TO
+    actions; the risks' total is every open risk."""
+    if len(rows) <= NAMED_UP_TO:
+        return None
+    overdue = [row for row in rows if row.state != "Due next quarter"]
+    due = [row for row in rows if row.state == "Due next quarter"]
+    late = {row.risk_id.casefold() for row in overdue}
+    soon = {row.risk_id.casefold() for row in due} - late
+    table = (("Overdue", number_text(len(overdue)), number_text(len(late))),
+             ("Due next quarter", number_text(len(due)), number_text(len(soon))),
+             (NEITHER, "", number_text(len(open_risks) - len(late) - len(soon))),
+             ("Total", number_text(len(rows)), number_text(len(open_risks))))
+    lead = (f"{plural(rows, 'action')} of open risks {is_are(rows)} overdue or due next quarter: the table counts "
+            f"them by state, with the open risks they belong to (a risk with both, under Overdue); the register's "
+            f"Actions sheet names each.")
+    return CountedTable(lead, ("State", "Actions", "Open risks"), table)

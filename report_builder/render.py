@@ -445,6 +445,9 @@ def _appetite_table(content: PaperContent) -> list:
     if not content.has_appetite:
         return []
     measure = content.appetite_rows[0].measure if content.appetite_rows else "rating"
+    if content.appetite_counted:
+        return _counted_table("Risks outside appetite", content.appetite_counted, [3.0, 2.4, 3.0, 2.8, 2.6],
+                              depth_content.APPETITE_NOTES[measure])
     tolerance, residual = depth_content.APPETITE_HEADERS[measure]
     elements = _titled_table("Risks outside appetite", "Every open risk is within its category's tolerance.",
                              ["Category", "Appetite", tolerance, "Risk", residual, "Outside by"],
@@ -459,10 +462,20 @@ def _action_table(content: PaperContent) -> list:
     """Return the actions overdue at the end of the quarter or due in the next, when the register has actions."""
     if not content.has_actions:
         return []
+    if content.actions_counted:
+        return _counted_table("Actions overdue or due next quarter", content.actions_counted, [5.0, 2.6, 2.6])
     return _titled_table("Actions overdue or due next quarter", "No action is overdue or due next quarter.",
                          ["Risk", "Action", "Owner", "Due", "Status", "State"],
                          [[r.risk_id, r.action, r.owner, r.due, r.status, r.state] for r in content.action_rows],
                          [1.6, 6.0, 2.6, 2.4, 2.0, 2.4])
+
+
+def _counted_table(title: str, counted: depth_content.CountedTable, widths: list[float], note: str = "") -> list:
+    """Return a Heading 2, the sentence saying what a long table counts (and `note`), and the counts."""
+    lead = [_paragraph(counted.lead, "Normal", keep_next=True)] + ([_paragraph(note, "Normal", keep_next=True)]
+                                                                    if note else [])
+    return [_paragraph(title, "Heading2"), *lead,
+            _simple_table(list(counted.headers), [list(row) for row in counted.rows], widths)]
 
 
 def _positions_table(content: PaperContent) -> list:

@@ -233,7 +233,7 @@ def _register(which: str, clean_workbook: Path, folder: Path) -> Path:
 
 @pytest.mark.parametrize("which", ["sample", "all columns", "1,000 risks"])
 def test_pdf_is_tagged_pdf_ua_and_passes_the_checker(which, clean_workbook, tmp_path, soffice):
-    """The PDF of each paper the issue names; the 1,000-risk one runs to some 2,060 pages (about a minute and a half to convert)."""
+    """The PDF of each paper the issue names; the 1,000-risk one runs to some 1,440 pages (a minute or two to convert)."""
     import pikepdf
     from pdfua import validate
 

@@ -165,7 +165,8 @@ def test_a_paragraph_taller_than_a_page_goes_on_in_the_next_pieces_cut_after_a_s
     assert all(appendix.piece_lines((part,), widths[2:3]) <= appendix.PIECE_LINES for part in parts)
     assert [p.bullet for part in parts for p in part] == [True] + [False] * (sum(map(len, parts)) - 1)  # one item
     assert all(p.text.endswith("at risk.") for part in parts for p in part)  # cut after a sentence
-    assert " ".join(p.text for part in parts for p in part) == (sentence * 200).strip()
+    assert all(part[0].text.startswith("… The backlog") for part in parts[1:])  # each going on says so
+    assert " ".join(p.text.removeprefix("… ") for part in parts for p in part) == (sentence * 200).strip()
     trs = list(wordml.element(f"<w:tbl>{b''.join(appendix.rows_xml(columns, [long], widths)).decode()}</w:tbl>"))
     assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
 
@@ -173,7 +174,7 @@ def test_a_paragraph_taller_than_a_page_goes_on_in_the_next_pieces_cut_after_a_s
 def test_a_run_without_spaces_is_cut_where_the_piece_is_full():
     text = (Para("x" * 5000),)
     chunks = appendix._chunks(text, 4.0)
-    assert "".join(p.text for chunk in chunks for p in chunk) == "x" * 5000
+    assert "".join(p.text.removeprefix("… ") for chunk in chunks for p in chunk) == "x" * 5000
     assert all(appendix.piece_lines((chunk,), [4.0]) <= appendix.PIECE_LINES for chunk in chunks)
 
 
@@ -184,3 +185,26 @@ def test_the_table_head_repeats_the_header_row_without_the_documents_namespace(p
     head = appendix.table_head(tbl)
     assert head.startswith("<w:tbl><w:tblPr>") and "xmlns" not in head and "<w:tblHeader/>" in head
     assert appendix.ROWS_MARK.decode() not in head
+
+
+def test_a_rows_text_is_shared_evenly_over_its_pieces_and_a_short_column_stays_in_the_first():
+    columns = (COLUMNS[0], AppendixColumn("name", "Risk Name", "text"), AppendixColumn("description", "Description",
+               "text"), COLUMNS[1], AppendixColumn("details", "Details", "text"), COLUMNS[3])
+    sentence = "The backlog of cases puts the recovery of costs at risk. "
+    description = (Para((sentence * 12).strip()),)  # a little taller than a piece
+    controls = tuple(Para((sentence * 4).strip(), bullet=True) for _ in range(30))  # many pieces tall
+    details = tuple(Para(f"{label}: Head of Department") for label in ("Risk Owner", "Portfolio/Department",
+                                                                         "Date Raised", "Last Reviewed", "Likelihood",
+                                                                         "Impact Score"))  # taller than a piece
+    row = AppendixRow("CRR09", "High", ((Para("CRR09"),), (Para("Vetting"),), description, controls, details,
+                                        (Para("High"),)), *COLOURS["High"])
+    widths = appendix.column_widths(columns, [row])
+    made = appendix.pieces(columns, row, widths)
+    assert len(made) > 5
+    assert made[0][4] == details and all(piece[4] == () for piece in made[1:])  # Details whole, in the first
+    described = [piece[2] for piece in made if piece[2]]
+    assert len(described) > 1  # spread over the pieces, not all in the first ones at a piece's height each
+    assert all(appendix.piece_lines((part,), widths[2:3]) <= appendix.PIECE_LINES for part in described)
+    assert " ".join(p.text.removeprefix("… ") for part in described for p in part) == description[0].text
+    joined = "\n".join(p.text for piece in made for p in piece[3]).replace("\n… ", " ")
+    assert joined == "\n".join(p.text for p in controls)  # as `riskreg import` of the paper reads it back

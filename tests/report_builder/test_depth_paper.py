@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from support.depth_register import APPETITE, CATEGORIES, RESIDUAL, depth_actions, depth_risks, write_depth_sample
 
+from report_builder import depth_content
 from report_builder.build import build_paper
 from report_builder.content import build_content
 from workbook.xlsx.reader import read_register
@@ -337,3 +338,68 @@ def test_the_attention_section_says_outside_appetite_is_a_reason_when_there_is_a
     _, paper = depth_paper
     assert ("Normal: Every Critical risk and every risk that is new or escalating this quarter or outside its "
             "category's appetite (9 risks), with its description, impact and key controls.") in read_paper(paper)
+
+
+@pytest.fixture(scope="module")
+def thousand_depth_paper(tmp_path_factory):
+    """A 1,000-risk register with every in-depth group (tests/support/synthetic_register.add_depth) as a real
+    workbook, and its paper with positions."""
+    from support.large_register import write_large_register
+    from support.synthetic_register import add_depth
+
+    from workbook.xlsx.builder import build_workbook, register_rows, save
+
+    folder = tmp_path_factory.mktemp("depth1000")
+    register = add_depth(read_register(write_large_register(folder / "plain.xlsx", 1000)))
+    risks, history, settings = register_rows(register)
+    wb = build_workbook(risks, history, settings, full=True, actions=[a.values for a in register.actions],
+                        appetite=[a.values for a in register.appetite])
+    path = save(wb, folder / "depth1000.xlsx")
+    paper = folder / "depth1000.docx"
+    result = build_paper(path, paper, force=True, positions=True)
+    return read_register(path), result.content, paper
+
+
+def test_a_thousand_risk_in_depth_paper_counts_its_risks_outside_appetite_by_category(thousand_depth_paper,
+                                                                                     read_paper):
+    register, content, paper = thousand_depth_paper
+    open_risks = [risk for risk in register.risks if not risk.is_closed]
+    outside = depth_content.appetite_rows(register)
+    assert len(outside) > depth_content.NAMED_UP_TO and len(open_risks) == 1000
+    by_category = {}
+    for row in outside:
+        by_category[row.category] = by_category.get(row.category, 0) + 1
+    lines = read_paper(paper)
+    start = lines.index("Heading 2: Risks outside appetite")
+    assert lines[start + 1] == (f"Normal: {len(outside)} open risks of 1,000 are outside their category's appetite: "
+                                "the table counts them by category, and the appendix gives each with its rating.")
+    assert lines[start + 2] == "Normal: " + depth_content.APPETITE_NOTES[outside[0].measure]
+    assert lines[start + 3] == ("| Category | Appetite | " + depth_content.APPETITE_HEADERS[outside[0].measure][0]
+                                + " | Outside appetite | Open risks |")
+    table = [line.split(" | ") for line in lines[start + 4:start + 4 + len(content.appetite_counted.rows)]]
+    assert {cells[0].lstrip("| "): int(cells[3]) for cells in table[:-1] if int(cells[3])} == by_category
+    assert table[-1] == ["| Total", "", "", str(len(outside)), "1,000 |"]  # every open risk, counted once
+    assert sum(int(cells[4].rstrip(" |").replace(",", "")) for cells in table[:-1]) == 1000
+    assert not any(row.risk in line for row in outside for line in lines[start:start + 30])  # names: the appendix
+
+
+def test_a_thousand_risk_in_depth_paper_counts_its_actions_by_state_and_every_open_risk(thousand_depth_paper,
+                                                                                      read_paper):
+    register, content, paper = thousand_depth_paper
+    actions = depth_content.action_rows(register, [risk for risk in register.risks if not risk.is_closed])
+    overdue = [a for a in actions if a.state.startswith("Overdue")]
+    due = [a for a in actions if a.state == "Due next quarter"]
+    late = {a.risk_id for a in overdue}
+    soon = {a.risk_id for a in due} - late
+    lines = read_paper(paper)
+    start = lines.index("Heading 2: Actions overdue or due next quarter")
+    assert lines[start + 1:start + 7] == [
+        f"Normal: {len(actions)} actions of open risks are overdue or due next quarter: the table counts them by "
+        "state, with the open risks they belong to (a risk with both, under Overdue); the register's Actions sheet "
+        "names each.",
+        "| State | Actions | Open risks |",
+        f"| Overdue | {len(overdue)} | {len(late)} |",
+        f"| Due next quarter | {len(due)} | {len(soon)} |",
+        f"| No action overdue or due next quarter |  | {1000 - len(late) - len(soon)} |",
+        f"| Total | {len(actions)} | 1,000 |",
+    ]

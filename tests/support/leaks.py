@@ -98,3 +98,16 @@ def assert_public_clean(paper: Path, pdf: Path | None, ids: set[str], needles: d
         texts |= {f"pdf:{part}": text for part, text in pdf_texts(pdf).items()}
     assert id_leaks(texts, ids) == []
     assert leaks(texts, needles) == []
+
+
+def rejoined_appendix(paper: Path) -> str:
+    """Return the appendix table's text, each risk's pieces joined per column as `riskreg import` joins them (a
+    paragraph the appendix cut between two pieces whole again)."""
+    import docx
+
+    texts: dict[tuple[str, int], list[str]] = {}
+    for row in docx.Document(str(paper)).tables[-1].rows[1:]:
+        cells = [cell.text for cell in row.cells]
+        for column, text in enumerate(cells):
+            texts.setdefault((cells[0], column), []).append(text)
+    return " ".join("\n".join(parts).replace("\n… ", " ") for parts in texts.values())

@@ -55,6 +55,7 @@ from workbook.importers.rows import (
     BESIDE,
     CONTINUATION,
     DROPPED,
+    GOES_ON,
     HEADING,
     NOTE,
     RISK,
@@ -485,7 +486,7 @@ class _Planner:
                 texts = texts[:1]
             elif len(texts) > 1:
                 self.say("joined", first, plan.position, "", f"{len(texts)} rows of one risk joined, one per line")
-            text = "\n".join(texts)
+            text = "\n".join(texts).replace(f"\n{GOES_ON}", " ")  # a paragraph a paper's appendix cut, whole again
             if key == "id":
                 text = self.clean(first, plan.position, text).rstrip(". ")
             elif key in ("name", "category"):

@@ -16,6 +16,7 @@ IDENTITY_FIELDS = ("id", "name", "description")
 RISK = "risk"
 CONTINUATION = "continuation"
 CONTINUED = " (continued)"  # the name a riskreg board paper gives an appendix row's further pieces
+GOES_ON = "\u2026 "  # how such a piece starts the rest of a paragraph cut at the end of the piece above
 HEADING = "heading"
 NOTE = "note"  # repeated header, page furniture, footnote, text around the table
 DROPPED = "dropped"
