@@ -10,6 +10,7 @@ import pytest
 from support.exempt_register import mark_exempt
 from support.joint_registers import OPCC, force_register, opcc_register
 from support.office_files import owner_file_bytes
+from support.accessibility import problems
 from support.leaks import assert_public_clean, rejoined_appendix, sample_needles, words_of, zip_texts
 from support.riskreg_testing import required_tool, run_cli
 from support.scenario import table_rows
@@ -143,3 +144,19 @@ def test_an_exempt_appendix_no_longer_due_is_removed_when_untouched_and_named_wh
         "it): delete it, or move it away from this paper."]
     assert not force_exempt.exists() and opcc_exempt.is_file()
     assert "CRR18" in _text(paper) and "PCC2" in _text(paper)
+
+
+def test_the_joint_paper_and_its_exempt_appendix_pass_every_accessibility_check(pair, tmp_path):
+    from pdfua import validate
+
+    required_tool("soffice", "libreoffice")
+    force, opcc = pair
+    mark_exempt(force, {"CRR18": "Para 7"}, marking="OFFICIAL-SENSITIVE")
+    paper = tmp_path / "joint.docx"
+    assert run_cli("paper", force, opcc, "-o", paper, "--pdf").exit_code == 0
+    exempt = tmp_path / "joint-exempt-force.docx"
+    assert problems(paper, "OFFICIAL") == []
+    assert problems(exempt, "OFFICIAL-SENSITIVE") == []
+    for pdf in (paper.with_suffix(".pdf"), exempt.with_suffix(".pdf")):
+        report = validate(str(pdf))
+        assert report.exit_code == 0, (pdf.name, [f"{f.rule_id}: {f.message}" for f in report.findings])
