@@ -565,14 +565,14 @@ def data_quality_lines(errors: Sequence[object], unrated: Sequence[str] = ()) ->
 
 
 def closed_with_errors_lines(register: Register) -> tuple[str, ...]:
-    """Return the note of a quarter closed with errors (roll-quarter --force), as its Record keeps them: the
+    """Return the note of a quarter closed with errors (roll-quarter --force, or Close anyway), as its Record keeps them: the
     sentence, then one line per error; () for a quarter closed clean or still open."""
     quarter = register.recorded_text.get(QUARTER_KEY.format(label=register.period.label)) or {}
     errors = [line for line in quarter.get(CLOSED_WITH_ERRORS_FIELD, "").split("\n") if line.strip()]
     if not errors:
         return ()
-    return (f"This quarter was closed with {plural(errors, 'error')} not corrected first (roll-quarter --force), "
-            "so History keeps the values as they stood at the close:", *errors)
+    return (f"This quarter was closed anyway with {plural(errors, 'error')} not corrected first, so History keeps "
+            "the values as they stood at the close:", *errors)
 
 
 def build_content(register: Register, *, movements: Sequence[Movement] = (),

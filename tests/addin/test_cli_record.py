@@ -235,8 +235,8 @@ def test_a_quarter_closed_with_errors_says_so_in_its_paper_now_and_rebuilt(sampl
     assert run("roll-quarter", sample_workbook, "--period", "2021/22 Q3", "--force").exit_code == 0
     past = register_as_of(read_register(sample_workbook), parse_period("2021/22 Q2"))
     assert closed_with_errors_lines(past) == (
-        "This quarter was closed with 1 error not corrected first (roll-quarter --force), so History keeps the "
-        "values as they stood at the close:",
+        "This quarter was closed anyway with 1 error not corrected first, so History keeps the values as they stood "
+        "at the close:",
         "Register!I5: Residual Risk Rating 'Amber' is not in the Ratings list (Critical, High, Medium, Low). Choose "
         "a value from the drop-down.")
     paper = tmp_path / "q2.docx"

@@ -36,8 +36,8 @@ REVIEWER_NAMED = ROW_DELETED  # Settings' Reviewed by is filled in from 2022/23 
 NAMES = {"CRR01": "Vulnerability", "CRR02": "Demand", "CRR03": "Cybersecurity", "CRR04": "Estates",
          "CRR05": "Fleet", "CRR06": "Data Quality"}
 OPEN, CLOSED = "Open", "Closed"
-CLOSED_WITH_ERROR = ("This quarter was closed with 1 error not corrected first (roll-quarter --force), so History "
-                     "keeps the values as they stood at the close:")
+CLOSED_WITH_ERROR = ("This quarter was closed anyway with 1 error not corrected first, so History keeps the values "
+                     "as they stood at the close:")
 
 # Each quarter's truth: risk -> (likelihood, impact, status); CRR05 is CRR05A from RISK_RENAMED on.
 STATES: list[dict[str, tuple[int, int, str]]] = [
