@@ -129,6 +129,12 @@ class _Column:
         paragraphs = [(bullet if para.bullet else plain)(para.text) for para in text] or [plain("")]
         return f"{opening}{''.join(paragraphs)}</w:tc>"
 
+    def run_cell(self, run: Sequence[tuple[str, bool]], row: AppendixRow) -> str:
+        """Return the cell holding `run`, a piece's share of a column as (text, bullet) pairs (see _runs)."""
+        opening, plain, bullet = self._writers(row)
+        paragraphs = [(bullet if is_bullet else plain)(text) for text, is_bullet in run] or [plain("")]
+        return f"{opening}{''.join(paragraphs)}</w:tc>"
+
     def empty(self, row: AppendixRow) -> str:
         """Return the column's empty cell (a piece's share of a column that has run out), written once."""
         key = (row.fill, row.font) if self.rated else ("", "")
@@ -184,14 +190,29 @@ def _split(para: Para, room: int) -> tuple[Para, Para]:
     """Return the first at most `room` characters of `para` and the rest, cut after a sentence that ends in the
     later half of them (a listener hears a sentence whole), else between words, else where the room ends; the rest
     goes on the same item (no new bullet) and starts with GOES_ON."""
-    text = para.text
+    head, rest = _cut(para.text, room)
+    return Para(head, para.bullet), Para(rest, False)
+
+
+def _cut(text: str, room: int) -> tuple[str, str]:
+    """Return the two texts `_split` cuts `text` into."""
     window = text[:room]
     start = len(GOES_ON) if text.startswith(GOES_ON) else 0  # a part going on is cut after its mark, not at it
     cut = max((end.start() for end in SENTENCE_END.finditer(window, room // SENTENCE_FROM)), default=-1)
     if cut < room // SENTENCE_FROM:
         cut = window.rfind(" ", start + 1)
     cut = cut + 1 if cut > start else room
-    return Para(text[:cut].rstrip(), para.bullet), Para(GOES_ON + text[cut:].lstrip(), False)
+    return text[:cut].rstrip(), GOES_ON + text[cut:].lstrip()
+
+
+def _per_lines(width_cm: float) -> tuple[int, int]:
+    """Return `_per_line` of a cell `width_cm` wide for a plain paragraph and for a bullet (indexed by bullet)."""
+    return _per_line(width_cm), _per_line(width_cm, True)
+
+
+def _text_lines(text: Text, per: tuple[int, int]) -> float:
+    """Return `_lines` summed over `text` in a cell whose `_per_lines` are `per`."""
+    return sum((-(-len(para.text) // per[para.bullet]) or 1) + SPACE_AFTER for para in text)
 
 
 def _chunks(text: Text, width_cm: float, budget: float = 0.0, runs: int = 0) -> list[Text]:
@@ -199,34 +220,45 @@ def _chunks(text: Text, width_cm: float, budget: float = 0.0, runs: int = 0) -> 
     what is left of a run fills it when MIN_PART_LINES or more are left (see _split) and goes on in the next. The
     `runs`-th run may fill a whole piece of PIECE_LINES, so that a row's last lines do not make a piece of their
     own."""
+    return [tuple(Para(*pair) for pair in run) for run in _runs(text, _per_lines(width_cm), budget, runs)] or [()]
+
+
+def _runs(text: Text, per: tuple[int, int], budget: float = 0.0, runs: int = 0) -> list[list[tuple[str, bool]]]:
+    """Return what `_chunks` does, as (text, bullet) pairs, for a cell whose `_per_lines` are `per` (no runs for
+    no text): the appendix rows' inner loop, so no Para is made for a part."""
     budget = max(budget or PIECE_LINES, MIN_PART_LINES + 1.0)  # room to fill, or every run would be empty
-    chunks: list[list[Para]] = [[]]
+    last_budget = max(budget, PIECE_LINES)
+    chunks: list[list[tuple[str, bool]]] = [[]]
     used = 0.0
     for para in text:
+        body, bullet = para.text, para.bullet
         while True:
-            lines = _lines(para, width_cm)
-            left = (max(budget, PIECE_LINES) if len(chunks) == runs else budget) - used
+            per_line = per[bullet]
+            lines = (-(-len(body) // per_line) or 1) + SPACE_AFTER
+            left = (last_budget if len(chunks) == runs else budget) - used
             if lines <= left:
-                chunks[-1].append(para)
+                chunks[-1].append((body, bullet))
                 used += lines
                 break
             if left >= MIN_PART_LINES:
-                head, para = _split(para, int(left - SPACE_AFTER) * _per_line(width_cm, para.bullet))
-                chunks[-1].append(head)
+                head, body = _cut(body, int(left - SPACE_AFTER) * per_line)
+                chunks[-1].append((head, bullet))
+                bullet = False
             chunks.append([])
             used = 0.0
     chunks = [chunk for chunk in chunks if chunk]
-    if runs and len(chunks) > runs and sum(_lines(p, width_cm) for p in chunks[-1]) <= MIN_PART_LINES:
+    if runs and len(chunks) > runs and \
+            sum((-(-len(body) // per[bullet]) or 1) + SPACE_AFTER for body, bullet in chunks[-1]) <= MIN_PART_LINES:
         _join_tail(chunks)
-    return [tuple(chunk) for chunk in chunks] or [()]
+    return chunks
 
 
-def _join_tail(chunks: list[list[Para]]) -> None:
+def _join_tail(chunks: list[list[tuple[str, bool]]]) -> None:
     """Put the last run's few lines back at the end of the run before (a paragraph cut between them whole again)."""
     tail = chunks.pop()
-    if tail[0].text.startswith(GOES_ON):
+    if tail[0][0].startswith(GOES_ON):
         head = chunks[-1][-1]
-        chunks[-1][-1] = Para(f"{head.text} {tail[0].text[len(GOES_ON):]}", head.bullet)
+        chunks[-1][-1] = (f"{head[0]} {tail[0][0][len(GOES_ON):]}", head[1])
         tail = tail[1:]
     chunks[-1].extend(tail)
 
@@ -251,18 +283,32 @@ def _row_chunks(cells: Sequence[Text], widths_cm: Sequence[float], cut: Sequence
     many pieces as its tallest column needs at PIECE_LINES lines (or, where the name column's "… (continued)" is
     taller, a few lines more than it), each column taller than one piece spread over all of them, so that a column
     with less text never makes a piece taller than the tallest column's share (its lines are an estimate)."""
-    totals = [sum(_lines(p, width) for p in text) if cut[i] else 0.0
-              for i, (text, width) in enumerate(zip(cells, widths_cm))]
+    pers = [_per_lines(width) for width in widths_cm]
+    shared = _row_runs(cells, pers, cut, None if name is None else _name_lines(cells[name], pers[name]))
+    return [[tuple(Para(*pair) for pair in run) for run in runs] if runs is not None else [text] if cut[i] else None
+            for i, (text, runs) in enumerate(zip(cells, shared))]
+
+
+def _name_lines(name: Text, per: tuple[int, int]) -> float:
+    """Return the lines of the name cell of a row's later pieces ("… (continued)")."""
+    return (-(-len(continued(name)) // per[False]) or 1) + SPACE_AFTER
+
+
+def _row_runs(cells: Sequence[Text], pers: Sequence[tuple[int, int]], cut: Sequence[bool],
+              name_lines: float | None) -> list[list[list[tuple[str, bool]]] | None]:
+    """Return `_row_chunks`' runs of the `cut` columns taller than one piece, as `_runs` gives them, and None for
+    every other column (whole in the first piece); `pers` are the columns' `_per_lines`, `name_lines` what
+    `_name_lines` gives for the row's name, if it has one."""
+    totals = [_text_lines(text, per) if cut[i] else 0.0 for i, (text, per) in enumerate(zip(cells, pers))]
     size = float(PIECE_LINES)
-    if name is not None:
-        named = Para(continued(cells[name]))
-        size = max(size, _lines(named, widths_cm[name]) + NAME_ROOM)
+    if name_lines is not None:
+        size = max(size, name_lines + NAME_ROOM)
     count = -(-max(totals, default=0.0) // size)
     if count <= 1:
-        return [[text] if cut[i] else None for i, text in enumerate(cells)]
-    return [None if not cut[i] else [text] if totals[i] <= size else  # a short column stays whole in the first
-            _chunks(text, width, max(MIN_PART_LINES + 1.0, min(size, totals[i] / count + 1.0)), int(count))
-            for i, (text, width) in enumerate(zip(cells, widths_cm))]
+        return [None] * len(cells)
+    return [_runs(text, per, max(MIN_PART_LINES + 1.0, min(size, totals[i] / count + 1.0)), int(count))
+            if cut[i] and totals[i] > size else None  # a short column stays whole in the first
+            for i, (text, per) in enumerate(zip(cells, pers))]
 
 
 def pieces(columns: Sequence[AppendixColumn], row: AppendixRow, widths_cm: Sequence[float]) -> list[tuple[Text, ...]]:
@@ -331,6 +377,7 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
     empty cells are written once per risk (a 1,000-risk register has some 5,000 pieces).
     """
     writers = [_Column(column, width) for column, width in zip(columns, widths_cm)]
+    pers = [_per_lines(width) for width in widths_cm]  # the widths hold for every row: their lines' sizes too
     restart = f"{TABLE_BREAK}{head}".encode() if head else b""
     cut = [_is_cut(column) for column in columns]
     repeated = [column.key in ("id", "name") or column.kind == "rating" for column in columns]
@@ -339,24 +386,26 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
     for number, row in enumerate(rows):
         if restart and number and not number % RISKS_PER_TABLE:
             yield restart
-        chunked = _row_chunks(row.cells, widths_cm, cut, name)
+        cells = row.cells
+        named = None if name is None else continued(cells[name])
+        shared = _row_runs(cells, pers, cut,
+                           None if named is None else (-(-len(named) // pers[name][False]) or 1) + SPACE_AFTER)
         # a piece's cut columns hold at most PIECE_LINES lines; the others are whole in it
-        whole = max((sum(_lines(p, width) for p in text) for i, (text, width) in
-                     enumerate(zip(row.cells, widths_cm)) if not cut[i]), default=1.0)
+        whole = max((_text_lines(text, per) for i, (text, per) in enumerate(zip(cells, pers)) if not cut[i]),
+                    default=1.0)
         opening = UNSPLIT if max(whole, PIECE_LINES) <= UNSPLIT_LINES else "<w:tr>"
-        count = max((len(chunks) for chunks in chunked if chunks is not None), default=1)
-        first = [writer.cell(chunks[0] if chunks is not None else text, row)
-                 for writer, text, chunks in zip(writers, row.cells, chunked)]
+        first = [writer.cell(text, row) if runs is None else writer.run_cell(runs[0], row)
+                 for writer, text, runs in zip(writers, cells, shared)]
         yield f"{opening}{''.join(first)}</w:tr>".encode()
+        count = max((len(runs) for runs in shared if runs is not None), default=1)
         if count == 1:
             continue
-        later = [writer.cell((Para(continued(text)),), row) if names[i] else
-                 first[i] if repeated[i] else writer.empty(row)
-                 for i, (writer, text) in enumerate(zip(writers, row.cells))]
+        later = [writer.run_cell(((named, False),), row) if names[i] else  # type: ignore[arg-type]
+                 first[i] if repeated[i] else writer.empty(row) for i, writer in enumerate(writers)]
         for index in range(1, count):
-            cells = [writer.cell(chunks[index], row) if chunks is not None and index < len(chunks) else later[i]
-                     for i, (writer, chunks) in enumerate(zip(writers, chunked))]
-            yield f"{opening}{''.join(cells)}</w:tr>".encode()
+            piece = [writer.run_cell(runs[index], row) if runs is not None and index < len(runs) else later[i]
+                     for i, (writer, runs) in enumerate(zip(writers, shared))]
+            yield f"{opening}{''.join(piece)}</w:tr>".encode()
 
 
 def deflated_rows(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
