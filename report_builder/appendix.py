@@ -198,7 +198,9 @@ def _cut(text: str, room: int) -> tuple[str, str]:
     """Return the two texts `_split` cuts `text` into."""
     window = text[:room]
     start = len(GOES_ON) if text.startswith(GOES_ON) else 0  # a part going on is cut after its mark, not at it
-    cut = max((end.start() for end in SENTENCE_END.finditer(window, room // SENTENCE_FROM)), default=-1)
+    cut = -1
+    for end in SENTENCE_END.finditer(window, room // SENTENCE_FROM):  # the last
+        cut = end.start()
     if cut < room // SENTENCE_FROM:
         cut = window.rfind(" ", start + 1)
     cut = cut + 1 if cut > start else room
@@ -284,14 +286,14 @@ def _row_chunks(cells: Sequence[Text], widths_cm: Sequence[float], cut: Sequence
     taller, a few lines more than it), each column taller than one piece spread over all of them, so that a column
     with less text never makes a piece taller than the tallest column's share (its lines are an estimate)."""
     pers = [_per_lines(width) for width in widths_cm]
-    shared = _row_runs(cells, pers, cut, None if name is None else _name_lines(cells[name], pers[name]))
+    shared = _row_runs(cells, pers, cut, None if name is None else _name_lines(continued(cells[name]), pers[name]))
     return [[tuple(Para(*pair) for pair in run) for run in runs] if runs is not None else [text] if cut[i] else None
             for i, (text, runs) in enumerate(zip(cells, shared))]
 
 
-def _name_lines(name: Text, per: tuple[int, int]) -> float:
-    """Return the lines of the name cell of a row's later pieces ("… (continued)")."""
-    return (-(-len(continued(name)) // per[False]) or 1) + SPACE_AFTER
+def _name_lines(named: str, per: tuple[int, int]) -> float:
+    """Return the lines of `named`, the name cell of a row's later pieces ("… (continued)")."""
+    return (-(-len(named) // per[False]) or 1) + SPACE_AFTER
 
 
 def _row_runs(cells: Sequence[Text], pers: Sequence[tuple[int, int]], cut: Sequence[bool],
@@ -387,9 +389,11 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
         if restart and number and not number % RISKS_PER_TABLE:
             yield restart
         cells = row.cells
-        named = None if name is None else continued(cells[name])
-        shared = _row_runs(cells, pers, cut,
-                           None if named is None else (-(-len(named) // pers[name][False]) or 1) + SPACE_AFTER)
+        named = name_lines = None
+        if name is not None:
+            named = continued(cells[name])
+            name_lines = _name_lines(named, pers[name])
+        shared = _row_runs(cells, pers, cut, name_lines)
         # a piece's cut columns hold at most PIECE_LINES lines; the others are whole in it
         whole = max((_text_lines(text, per) for i, (text, per) in enumerate(zip(cells, pers)) if not cut[i]),
                     default=1.0)
@@ -408,15 +412,24 @@ def rows_xml(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
             yield f"{opening}{''.join(piece)}</w:tr>".encode()
 
 
+# The rows are handed from the thread that writes them to the one that deflates them in blocks of this size: small
+# enough that little is left to deflate after the last row (a 1,000-risk appendix is some 16 MB), large enough that
+# zlib-ng works in long calls outside the GIL.
+ROWS_BLOCK_BYTES = 1 << 20
+
+
 def deflated_rows(columns: Sequence[AppendixColumn], rows: Sequence[AppendixRow],
                   widths_cm: Sequence[float], head: str = "") -> Callable[[], Deflated]:
-    """Start writing and deflating the appendix rows in a second thread, beside the rest of the paper (zlib-ng
-    compresses without the GIL); return the function that waits for them."""
-    from workbook.files.background import in_background
+    """Start writing and deflating the appendix rows in second threads, beside the rest of the paper; return the
+    function that waits for them. One thread writes the rows' text, a block at a time, the other deflates each
+    block as it comes (zlib-ng compresses without the GIL), so the rows' last block is deflated soon after it is
+    written rather than all of them after the last."""
+    from workbook.files.background import in_background, produced
     from workbook.files.zip_parts import blocks, deflate
 
-    return in_background(lambda: deflate(blocks(rows_xml(columns, rows, widths_cm, head)), last=False),
-                         "riskreg-appendix")
+    written = lambda: produced(blocks(rows_xml(columns, rows, widths_cm, head), ROWS_BLOCK_BYTES),  # noqa: E731
+                               name="riskreg-appendix-rows")
+    return in_background(lambda: deflate(written(), last=False), "riskreg-appendix")
 
 
 def write_with_rows(docx: bytes, target: Path, rows: Deflated) -> None:

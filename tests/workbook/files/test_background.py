@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from workbook.files.background import in_background
+from workbook.files.background import in_background, produced
 
 
 def test_the_work_runs_beside_the_caller_and_finish_waits_for_it():
@@ -30,3 +30,42 @@ def test_the_works_error_is_raised_in_the_callers_thread():
     finish = in_background(work)
     with pytest.raises(ModuleNotFoundError, match="missing"):
         finish()
+
+
+def test_produced_items_come_in_order_made_in_another_thread():
+    makers = []
+
+    def items():
+        for number in range(10):
+            makers.append(threading.current_thread().name)
+            yield number
+
+    assert list(produced(items(), depth=2, name="riskreg-maker")) == list(range(10))
+    assert set(makers) == {"riskreg-maker"}
+
+
+def test_what_making_the_items_raises_is_raised_where_the_next_item_would_come():
+    def items():
+        yield 1
+        raise ValueError("word/document.xml: expected the appendix mark once")
+
+    got = []
+    with pytest.raises(ValueError, match="^word/document.xml: expected the appendix mark once$"):
+        for item in produced(items()):
+            got.append(item)
+    assert got == [1]
+
+
+def test_a_consumer_that_stops_early_lets_the_producer_stop():
+    made = []
+
+    def items():
+        for number in range(1000):
+            made.append(number)
+            yield number
+
+    for item in produced(items(), depth=1):
+        if item == 2:
+            break
+    time.sleep(0.05)
+    assert len(made) < 10  # it stopped, a queue's depth or so after the last item taken
