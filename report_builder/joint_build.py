@@ -125,15 +125,13 @@ def build_joint_paper(register_paths: Sequence[Path | str], output_path: Path | 
         made_pdf = convert_to_pdf(output, pdf_target) if pdf else None
         exempt = tuple((source, _appendix(target, plan, pdf)) for source, target, plan in plans)
         due = {source for source, _, _ in plans}
-        stale = tuple(found_stale for found_stale in (
-            clear_stale_exempt(output, is_previous_paper, joint_exempt_path(output, path))
-            for path in paths if path.name not in due) if found_stale.removed or found_stale.kept)
+        stale = tuple(clear_stale_exempt(output, is_previous_paper, joint_exempt_path(output, path))
+                      for path in paths if path.name not in due)
     return JointResult(output, made_pdf, joint, tuple(len(errors) for errors in found), exempt, stale)
 
 
 def _appendix(target: Path, plan: ExemptPlan, pdf: bool) -> ExemptAppendix:
     return ExemptAppendix(target, convert_to_pdf(target, target.with_suffix(".pdf")) if pdf else None, plan)
-
 
 
 __all__ = ["build_joint_paper", "JointResult"]
