@@ -30,6 +30,9 @@ def fingerprint(texts: dict[str, str]) -> str:
 def record_rows(key: str, fields: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
     """Yield the Record rows (key, field, text) of `fields`, a text longer than a cell over several rows."""
     for name, text in fields:
+        if len(text) <= PART_LENGTH:  # most texts: one row
+            yield key, name, text
+            continue
         parts = [text[i:i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [text]
         for number, part in enumerate(parts, start=1):
             yield key, name if number == 1 else f"{name}{PART_MARK}{number}", part
