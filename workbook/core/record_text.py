@@ -23,7 +23,7 @@ MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
 
 def fingerprint(texts: dict[str, str]) -> str:
     """Return the fingerprint of a risk's text fields: the same words give the same fingerprint."""
-    joined = "\x1f".join(f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS)
+    joined = "\x1f".join([f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS])
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 

@@ -78,7 +78,8 @@ def risk_text(risk: Risk, key: str) -> str:
 def risk_texts(risk: Risk) -> dict[str, str]:
     """Return the risk's recorded text fields, as the paper reads them."""
     values = risk.values
-    return {key: _clean(as_text(values.get(key))) for key in RECORDED_TEXT_KEYS}
+    return {key: _clean(value if type(value := values.get(key)) is str else as_text(value))
+            for key in RECORDED_TEXT_KEYS}
 
 
 _EXACT = 2 ** 53  # a whole number a float holds exactly: as_number gives it back the same
@@ -235,7 +236,7 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
         key = fingerprint(texts)
         if key not in recorded:
             recorded.add(key)
-            record.extend(record_rows(key, ((name, text) for name, text in texts.items() if text)))
+            record.extend(record_rows(key, [(name, text) for name, text in texts.items() if text]))
         state = _state(register, risk, risk_id, key, is_closed)
         entry = existing.get(folded)
         if entry is None:

@@ -37,6 +37,7 @@ CHANGES_FIELD = "changes"  # what a correction accepted, one line per cell
 SEALED_KEYS = tuple(c.key for c in HISTORY_COLUMNS if c.key not in ("risk_id", "period"))
 HEADER_OF = {c.key: c.header for c in HISTORY_COLUMNS}
 FIELD_DIGEST_LENGTH = 16
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 
 
 def _digest(text: str) -> str:
@@ -86,7 +87,8 @@ def seal_fields(period: Period, rows: Iterable[tuple[str, Sequence[str]]], recor
                 previous: Seal | None, *, reason: str = "", changes: Sequence[str] = ()) -> list[tuple[str, str]]:
     """Return the Record fields (field, text) of the seal of `period` over `rows` (risk ID, sealed values) and the
     quarter's Record fields `record`, covering `previous`."""
-    rows_text = "\n".join(json.dumps([risk_id, *values], ensure_ascii=False) for risk_id, values in rows)
+    line = _JSON_LINE.encode  # json.dumps(..., ensure_ascii=False), without a new encoder for each of 10,000 rows
+    rows_text = "\n".join([line([risk_id, *values]) for risk_id, values in rows])
     fields_text = json.dumps({name: _digest(text)[:FIELD_DIGEST_LENGTH] for name, text in sorted(record.items())},
                              ensure_ascii=False, sort_keys=True)
     previous_label = previous.period.label if previous is not None else ""

@@ -173,9 +173,12 @@ def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> Workboo
         header = trend_header(new_period.shifted(1 - len(TREND_KEYS) + index).quarter)
         cells.append(SetCell(REGISTER_SHEET, register.header_row, position, header))
         renames.append(RenameTableColumn(REGISTER_SHEET, REGISTER_TABLE, position, header))
+    pairs = tuple(zip(positions[1:], positions))  # (from, to): each trend one column older
+    newest = positions[-1]
     for risk in register.risks:  # each trend one column older; the newest starts empty
-        cells += [MoveCell(REGISTER_SHEET, risk.row, newer, older) for older, newer in zip(positions, positions[1:])]
-        cells.append(ClearCell(REGISTER_SHEET, risk.row, positions[-1]))
+        row = risk.row
+        cells += [MoveCell(REGISTER_SHEET, row, newer, older) for newer, older in pairs]
+        cells.append(ClearCell(REGISTER_SHEET, row, newest))
     cells.append(SetCell(SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
     # Review dates, and any date a user typed where a number belongs: shown as the dates they are.
     dated = {"reviewed_on"} | {key for row in plan.rows for key, value in row.items() if isinstance(value, dt.date)}
