@@ -21,7 +21,7 @@ from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
 from workbook.core.renames import bands_renamed_by_hand
 from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
-from workbook.core.seal import SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
+from workbook.core.seal import HEADER_OF, SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
 from workbook.core.schema import (
@@ -261,7 +261,7 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
             updates.append(cell)
             if old not in (None, ""):
                 changed = True
-                header = next(c.header for c in HISTORY_COLUMNS if c.key == name)
+                header = HEADER_OF[name]
                 notes.append(f"{cell.address} ({risk_id} {closing.label} {header}): {as_text(old)} → "
                              f"{as_text(value) or 'empty'}, as the Register has it at the close.")
         updated += changed

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ SEALED_KEYS = tuple(c.key for c in HISTORY_COLUMNS if c.key not in ("risk_id", "
 HEADER_OF = {c.key: c.header for c in HISTORY_COLUMNS}
 FIELD_DIGEST_LENGTH = 16
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+_sealed_values = operator.attrgetter(*SEALED_KEYS)  # a History row's values of SEALED_KEYS, as a tuple
 
 
 def _digest(text: str) -> str:
@@ -58,7 +60,7 @@ def cell_text(value: object) -> str:
 
 def entry_values(entry: HistoryEntry) -> tuple[str, ...]:
     """Return the sealed values of a History row, in SEALED_KEYS order."""
-    return tuple(cell_text(getattr(entry, key)) for key in SEALED_KEYS)
+    return tuple([cell_text(value) for value in _sealed_values(entry)])
 
 
 @dataclass(frozen=True)

@@ -198,8 +198,9 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
                  settle: Callable[[], object] | None = None) -> Roll:
     """Close the register's reporting quarter and start `period`, in the file at `path` (or a copy at `output`):
     refused when the register has errors unless `close_with_errors` (default: `force`, which also replaces an
-    existing `output`). `settle` is called once the register is read, before the roll is worked out (the command
-    line freezes Python's cycle collector there, as it does after validate reads)."""
+    existing `output`). `settle` is called once the register is read and again once the roll is worked out,
+    before it is written: the command line freezes Python's cycle collector there (as after validate reads), so its
+    collections do not walk again and again what lives until the command ends."""
     from workbook.xlsx.writer import apply_file
 
     if output is not None:
@@ -210,6 +211,8 @@ def roll_quarter(path: Path, period: Period, *, register: Register | None = None
                             force=force if close_with_errors is None else close_with_errors)
         if not given:  # the register read here: its rows let go before the workbook is written (see Roll.register)
             roll = replace(roll, register=_outline(roll.register))
+        if settle is not None:
+            settle()
         written = apply_file(path, roll.edit, output=output, force=force)
         return replace(roll, written=written)
 
