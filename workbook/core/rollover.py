@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from workbook.core import trends
 from workbook.core.edit import DATE_STYLE, SetCell
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.matrix import matrix_of
+from workbook.core.matrix import Matrix, matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
 from workbook.core.renames import bands_renamed_by_hand
@@ -96,23 +96,23 @@ def _number(value: object) -> object:
 
 def risk_state(register: Register, risk: Risk, fingerprint_of: str) -> dict[str, object]:
     """Return the History row that records `risk` at the close of the register's reporting quarter."""
-    return _state(register, risk, risk.id, fingerprint_of)
+    return _state(register, risk, risk.id, fingerprint_of, risk.is_closed, matrix_of(register), register.period.label)
 
 
-def _state(register: Register, risk: Risk, risk_id: str, fingerprint_of: str,
-           is_closed: bool | None = None) -> dict[str, object]:
+def _state(register: Register, risk: Risk, risk_id: str, fingerprint_of: str, is_closed: bool, on: Matrix,
+           label: str) -> dict[str, object]:
     values = risk.values
     trend = as_text(values.get(TREND_KEYS[-1])).strip()
     if not trend:  # the computed trend stands in for a blank cell: worked out only when a cell is blank
         latest = trends.latest_trends(register).get(risk_id)
         trend = latest.computed if latest is not None and latest.computed else ""
-    score = risk_score(risk, matrix_of(register))
+    score = risk_score(risk, on)
     return {
-        "risk_id": risk_id, "period": register.period.label, "rating": as_text(values.get("rating")).strip() or None,
+        "risk_id": risk_id, "period": label, "rating": as_text(values.get("rating")).strip() or None,
         "trend": trend or None, "likelihood": _number(values.get("likelihood")),
         "impact": _number(values.get("impact_score")), "score": _number(score),
         "reviewed_on": values.get("last_reviewed") or None, "source": "rolled",
-        "status": "Closed" if (risk.is_closed if is_closed is None else is_closed) else "Open",
+        "status": "Closed" if is_closed else "Open",
         "owner": as_text(values.get("owner")).strip() or None, "fingerprint": fingerprint_of,
     }
 
@@ -204,6 +204,7 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
         if period == closing and row.risk_id:
             existing.setdefault(row.risk_id.casefold(), row)
     gone = trends.closed_in(register)
+    on = matrix_of(register)
     recorded = set(register.recorded_text)
     record: list[tuple[str, str, str]] = []
     rows: list[dict[str, object]] = []
@@ -237,12 +238,12 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
         if key not in recorded:
             recorded.add(key)
             record.extend(record_rows(key, [(name, text) for name, text in texts.items() if text]))
-        state = _state(register, risk, risk_id, key, is_closed)
+        state = _state(register, risk, risk_id, key, is_closed, on, closing.label)
         entry = existing.get(folded)
         if entry is None:
             added += 1
             rows.append(state)
-            final[folded] = (risk_id, tuple(cell_text(state[key]) for key in SEALED_KEYS))
+            final[folded] = (risk_id, tuple([cell_text(state[key]) for key in SEALED_KEYS]))
             continue
         changed = False
         sealed: list[str] | None = None  # the row's sealed values, once one differs from History's
