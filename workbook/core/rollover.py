@@ -21,7 +21,16 @@ from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
 from workbook.core.renames import bands_renamed_by_hand
 from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
-from workbook.core.seal import HEADER_OF, SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
+from workbook.core.seal import (
+    HEADER_OF,
+    SEALED_KEYS,
+    cell_text,
+    entry_values,
+    latest_seal,
+    seal_fields,
+    seal_key,
+    seals,
+)
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
 from workbook.core.schema import (
@@ -203,7 +212,7 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
     for row, period in zip(register.history, trends.entry_periods(register)):
         if period == closing and row.risk_id:
             existing.setdefault(row.risk_id.casefold(), row)
-    gone = trends.closed_in(register)
+    gone: dict[str, Period] | None = None  # History's closed risks: looked for once a risk is closed
     on = matrix_of(register)
     recorded = set(register.recorded_text)
     record: list[tuple[str, str, str]] = []
@@ -229,10 +238,13 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
         seen.add(folded)
         first_row[folded] = risk.row
         is_closed = risk.is_closed
-        if is_closed and risk_id in gone:
-            notes.append(f"{risk_id} was closed in {gone[risk_id].label} and is still closed: not recorded for "
-                         f"{closing.label}.")
-            continue
+        if is_closed:
+            if gone is None:
+                gone = trends.closed_in(register)
+            if risk_id in gone:
+                notes.append(f"{risk_id} was closed in {gone[risk_id].label} and is still closed: not recorded "
+                             f"for {closing.label}.")
+                continue
         texts = risk_texts(risk)
         key = fingerprint(texts)
         if key not in recorded:
