@@ -58,3 +58,13 @@ def test_a_closing_row_history_has_is_brought_up_to_date_and_sealed_as_it_will_s
     assert sealed["CRR03"] == list(seal.entry_values(on.history[-1]))[:6] + sealed["CRR03"][6:]
     assert sealed["CRR03"][:6] == ["Low", "↘", "1", "2", "2", "2021-07-20"]  # unchanged: as History has it
     assert list(sealed) == ["CRR01", "CRR03", "CRR02"]  # History's rows first, then the rows added
+
+
+def test_a_risk_history_has_closed_already_is_not_recorded_again_and_one_closed_now_is():
+    grids = put(put(clean(), "Register!N4", "Closed"), "Register!N2", "Closed")  # CRR03, CRR01
+    grids["History"][0].append("Status")
+    grids["History"][-1].append("Closed")  # CRR03 closed in 2021/22 Q1
+    plan = rollover.plan_roll(register(grids))
+    assert [(row["risk_id"], row["status"]) for row in plan.rows] == [("CRR01", "Closed"), ("CRR02", "Open")]
+    assert "CRR03 was closed in 2021/22 Q1 and is still closed: not recorded for 2021/22 Q2." in plan.notes
+    assert list(seal_lines(plan)) == ["CRR01", "CRR02"]
