@@ -135,6 +135,8 @@ def _same(old: object, new: object) -> bool:
             return True
         if not old_text or not new_text:
             return False
+    elif type(old) is dt.date and type(new) is dt.date:  # a review date changed since History had it
+        return False
     if old in (None, "") and new in (None, ""):
         return True
     a, b = as_number(old), as_number(new)
@@ -176,7 +178,7 @@ def quarter_record(register: Register) -> dict[str, str]:
     fields.update({key: as_text(register.setting(key)).strip() for key in RECORDED_CONFIG_KEYS})
     fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
     # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
-    fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
+    fields[TRENDS_FIELD] = "\n".join(["\t".join(cells) for cells in _trend_cells(register)])
     # The in-depth sheets and columns, when the register has them: a past paper's appetite, actions and
     # positions are those of its quarter.
     for name, rows in ((ACTIONS_FIELD, register.actions), (APPETITE_FIELD, register.appetite)):
@@ -189,6 +191,17 @@ def quarter_record(register: Register) -> dict[str, str]:
         fields[DEPTH_FIELD] = _json({risk.id: {k: _plain(risk.values.get(k)) for k in depth_keys}
                                      for risk in register.risks if risk.id})
     return fields  # empty ones too: a past paper must not take a value typed since
+
+
+def _trend_cells(register: Register) -> list[tuple[str, ...]]:
+    """Return each risk's ID and trend cells (risk.id, *risk.trends), risks with an ID only, in register order."""
+    found = []
+    for risk in register.risks:
+        values = risk.values
+        risk_id = as_text(values.get("id")).strip()
+        if risk_id:
+            found.append((risk_id, *[as_text(values.get(key)).strip() for key in TREND_KEYS]))
+    return found
 
 
 def _json(value: object) -> str:

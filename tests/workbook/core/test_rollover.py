@@ -20,7 +20,8 @@ def test_recorded_texts_are_trimmed_and_keep_one_newline_per_line():
 def test_a_history_value_typed_another_way_is_the_same_value():
     same = [("3", "3.0"), (" High ", "High"), (None, ""), (3, "3"), (3.0, 3),
             (dt.datetime(2021, 6, 30), dt.date(2021, 6, 30))]
-    different = [("", "High"), ("High", "Low"), ("  ", "x"), ("3", "4"), ("abc", "abd")]
+    different = [("", "High"), ("High", "Low"), ("  ", "x"), ("3", "4"), ("abc", "abd"),
+                 (dt.date(2021, 6, 30), dt.date(2021, 7, 1)), (dt.date(2021, 6, 30), "2021-06-30x")]
     assert [rollover._same(old, new) for old, new in same] == [True] * len(same)
     assert [rollover._same(old, new) for old, new in different] == [False] * len(different)
 
