@@ -87,8 +87,7 @@ def risk_text(risk: Risk, key: str) -> str:
 def risk_texts(risk: Risk) -> dict[str, str]:
     """Return the risk's recorded text fields, as the paper reads them."""
     values = risk.values
-    return {key: _clean(value if type(value := values.get(key)) is str else as_text(value))
-            for key in RECORDED_TEXT_KEYS}
+    return {key: _clean(as_text(values.get(key))) for key in RECORDED_TEXT_KEYS}
 
 
 _EXACT = 2 ** 53  # a whole number a float holds exactly: as_number gives it back the same
@@ -111,18 +110,18 @@ def risk_state(register: Register, risk: Risk, fingerprint_of: str) -> dict[str,
 def _state(register: Register, risk: Risk, risk_id: str, fingerprint_of: str, is_closed: bool, on: Matrix,
            label: str) -> dict[str, object]:
     values = risk.values
-    trend = as_text(values.get(TREND_KEYS[-1])).strip()
+    trend = risk.text(TREND_KEYS[-1])
     if not trend:  # the computed trend stands in for a blank cell: worked out only when a cell is blank
         latest = trends.latest_trends(register).get(risk_id)
         trend = latest.computed if latest is not None and latest.computed else ""
     score = risk_score(risk, on)
     return {
-        "risk_id": risk_id, "period": label, "rating": as_text(values.get("rating")).strip() or None,
+        "risk_id": risk_id, "period": label, "rating": risk.rating or None,
         "trend": trend or None, "likelihood": _number(values.get("likelihood")),
         "impact": _number(values.get("impact_score")), "score": _number(score),
         "reviewed_on": values.get("last_reviewed") or None, "source": "rolled",
         "status": "Closed" if is_closed else "Open",
-        "owner": as_text(values.get("owner")).strip() or None, "fingerprint": fingerprint_of,
+        "owner": risk.text("owner") or None, "fingerprint": fingerprint_of,
     }
 
 
@@ -178,7 +177,7 @@ def quarter_record(register: Register) -> dict[str, str]:
     fields.update({key: as_text(register.setting(key)).strip() for key in RECORDED_CONFIG_KEYS})
     fields[RATINGS_FIELD] = "\n".join(r.name for r in rating_scale(register))
     # The trend cells as they stood, older quarters included: the first quarters have no History to give them.
-    fields[TRENDS_FIELD] = "\n".join(["\t".join(cells) for cells in _trend_cells(register)])
+    fields[TRENDS_FIELD] = "\n".join("\t".join((risk.id, *risk.trends)) for risk in register.risks if risk.id)
     # The in-depth sheets and columns, when the register has them: a past paper's appetite, actions and
     # positions are those of its quarter.
     for name, rows in ((ACTIONS_FIELD, register.actions), (APPETITE_FIELD, register.appetite)):
@@ -191,17 +190,6 @@ def quarter_record(register: Register) -> dict[str, str]:
         fields[DEPTH_FIELD] = _json({risk.id: {k: _plain(risk.values.get(k)) for k in depth_keys}
                                      for risk in register.risks if risk.id})
     return fields  # empty ones too: a past paper must not take a value typed since
-
-
-def _trend_cells(register: Register) -> list[tuple[str, ...]]:
-    """Return each risk's ID and trend cells (risk.id, *risk.trends), risks with an ID only, in register order."""
-    found = []
-    for risk in register.risks:
-        values = risk.values
-        risk_id = as_text(values.get("id")).strip()
-        if risk_id:
-            found.append((risk_id, *[as_text(values.get(key)).strip() for key in TREND_KEYS]))
-    return found
 
 
 def _json(value: object) -> str:
