@@ -48,10 +48,9 @@ def _digest(text: str) -> str:
 
 def cell_text(value: object) -> str:
     """Return a History value as a seal keeps it: the text a user reads (3.0 and 3 alike, dates as ISO)."""
-    kind = type(value)
-    if kind is str:  # most History cells: as_text gives text back as it is, a whole number or a day as str() does
-        return value.strip()  # type: ignore[attr-defined]
-    if kind is int or kind is dt.date:
+    if type(value) is str:  # most History cells: as_text gives text back as it is, a whole number or a day as
+        return value.strip()  # str() does
+    if type(value) is int or type(value) is dt.date:
         return str(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
