@@ -311,7 +311,8 @@ def roll_quarter_command(register: Path, period: str, output: Path | None, force
     """
     from workbook.core.periods import parse_period
 
-    roll = jobs.roll_quarter(register, parse_period(period), output=output, force=force)  # reads under the writer's lock
+    roll = jobs.roll_quarter(register, parse_period(period), output=output, force=force,
+                             settle=_settle)  # reads under the writer's lock; settles once read, and once planned
     click.echo("\n".join(roll.lines()))
 
 

@@ -246,17 +246,20 @@ class WorkbookEdit:
     def __post_init__(self) -> None:
         # A date with no named style would be a bare day number in one medium and a date in another.
         for change in self.cells:
-            if isinstance(change, SetCell) and change.style not in (None, *STYLES):
+            if not isinstance(change, SetCell):
+                continue
+            if change.style not in (None, *STYLES):
                 raise ValueError(f"unknown style {change.style!r} for {change.address}")
-            if isinstance(change, SetCell) and isinstance(change.value, dt.date) and change.style != DATE_STYLE:
+            if isinstance(change.value, dt.date) and change.style != DATE_STYLE:
                 raise ValueError(f"the date for {change.address} needs the style {DATE_STYLE!r}")
         for append in self.appends:
+            positions, styles = append.positions, append.styles  # a roll-over appends some 70,000 rows
             for row in append.rows:
                 for key, value in row.items():
-                    if key not in append.positions:
+                    if key not in positions:
                         raise ValueError(f"rows for sheet {append.sheet!r} name a column it has no position for: "
                                          f"{key!r}")
-                    if isinstance(value, dt.date) and append.styles.get(key) != DATE_STYLE:
+                    if isinstance(value, dt.date) and styles.get(key) != DATE_STYLE:
                         raise ValueError(f"the dates of column {key!r} on sheet {append.sheet!r} need the style "
                                          f"{DATE_STYLE!r}")
         for note in self.cell_notes:

@@ -21,6 +21,7 @@ from workbook.core.schema import (
 )
 
 
+@functools.cache  # a sheet has at most 16,384 columns, and a roll-over names each trend column 30,000 times
 def column_letter(index: int) -> str:
     """Return the Excel column letters of the 1-based column `index` (1 → A, 28 → AB)."""
     letters = ""
@@ -32,8 +33,12 @@ def column_letter(index: int) -> str:
 
 def address(sheet: str, row: int, column: int) -> str:
     """Return the address users see, e.g. Register!I7 ('My Sheet'!B2 when quoting is needed)."""
-    name = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
-    return f"{name}!{column_letter(column)}{row}"
+    return f"{_sheet_name(sheet)}!{column_letter(column)}{row}"
+
+
+@functools.lru_cache(maxsize=256)  # a workbook's few sheet names, each asked for once a cell
+def _sheet_name(sheet: str) -> str:
+    return f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
 
 
 class Formula(str):

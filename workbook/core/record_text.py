@@ -23,13 +23,16 @@ MATRIX_FIELD = "matrix"  # the Matrix sheet's values at the close, as JSON
 
 def fingerprint(texts: dict[str, str]) -> str:
     """Return the fingerprint of a risk's text fields: the same words give the same fingerprint."""
-    joined = "\x1f".join(f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS)
+    joined = "\x1f".join([f"{key}\x1e{texts.get(key, '')}" for key in RECORDED_TEXT_KEYS])
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def record_rows(key: str, fields: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
     """Yield the Record rows (key, field, text) of `fields`, a text longer than a cell over several rows."""
     for name, text in fields:
+        if len(text) <= PART_LENGTH:  # most texts: one row
+            yield key, name, text
+            continue
         parts = [text[i:i + PART_LENGTH] for i in range(0, len(text), PART_LENGTH)] or [text]
         for number, part in enumerate(parts, start=1):
             yield key, name if number == 1 else f"{name}{PART_MARK}{number}", part

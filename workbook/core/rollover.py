@@ -16,12 +16,21 @@ from dataclasses import dataclass
 from workbook.core import trends
 from workbook.core.edit import DATE_STYLE, SetCell
 from workbook.core.errors import PeriodError, RegisterFormatError
-from workbook.core.matrix import matrix_of
+from workbook.core.matrix import Matrix, matrix_of
 from workbook.core.model import HistoryEntry, Register, Risk, as_text
 from workbook.core.periods import Period
 from workbook.core.renames import bands_renamed_by_hand
 from workbook.core.record_text import MATRIX_FIELD, QUARTER_KEY, RATINGS_FIELD, fingerprint, record_rows
-from workbook.core.seal import SEALED_KEYS, cell_text, entry_values, latest_seal, seal_fields, seal_key, seals
+from workbook.core.seal import (
+    HEADER_OF,
+    SEALED_KEYS,
+    cell_text,
+    entry_values,
+    latest_seal,
+    seal_fields,
+    seal_key,
+    seals,
+)
 from workbook.core.values import as_number, risk_score
 from workbook.core.words import plural
 from workbook.core.schema import (
@@ -45,6 +54,7 @@ DEPTH_FIELD = "depth"  # each risk's in-depth values (positions, category, targe
 
 
 CellWrite = SetCell  # one cell the roll-over writes: a cell of the edit plan, its date styled as a date
+SEALED_INDEX = {key: index for index, key in enumerate(SEALED_KEYS)}
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,9 @@ class RollPlan:
 
 
 def _clean(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
+    if "\n" not in text and "\r" not in text:  # one line, as most recorded texts are: only its ends to trim
+        return text.strip()
+    return "\n".join([line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")])
 
 
 def risk_text(risk: Risk, key: str) -> str:
@@ -74,10 +86,16 @@ def risk_text(risk: Risk, key: str) -> str:
 
 def risk_texts(risk: Risk) -> dict[str, str]:
     """Return the risk's recorded text fields, as the paper reads them."""
-    return {key: risk_text(risk, key) for key in RECORDED_TEXT_KEYS}
+    values = risk.values
+    return {key: _clean(as_text(values.get(key))) for key in RECORDED_TEXT_KEYS}
+
+
+_EXACT = 2 ** 53  # a whole number a float holds exactly: as_number gives it back the same
 
 
 def _number(value: object) -> object:
+    if type(value) is int and -_EXACT < value < _EXACT:  # most scores, likelihoods and impacts: as they are
+        return value
     number = as_number(value)
     if number is None:
         return value if value not in ("",) else None
@@ -86,22 +104,38 @@ def _number(value: object) -> object:
 
 def risk_state(register: Register, risk: Risk, fingerprint_of: str) -> dict[str, object]:
     """Return the History row that records `risk` at the close of the register's reporting quarter."""
-    latest = trends.latest_trends(register).get(risk.id)
-    trend = risk.text(TREND_KEYS[-1]) or (latest.computed if latest is not None and latest.computed else "")
-    score = risk_score(risk, matrix_of(register))
+    return _state(register, risk, risk.id, fingerprint_of, risk.is_closed, matrix_of(register), register.period.label)
+
+
+def _state(register: Register, risk: Risk, risk_id: str, fingerprint_of: str, is_closed: bool, on: Matrix,
+           label: str) -> dict[str, object]:
+    values = risk.values
+    trend = risk.text(TREND_KEYS[-1])
+    if not trend:  # the computed trend stands in for a blank cell: worked out only when a cell is blank
+        latest = trends.latest_trends(register).get(risk_id)
+        trend = latest.computed if latest is not None and latest.computed else ""
+    score = risk_score(risk, on)
     return {
-        "risk_id": risk.id, "period": register.period.label, "rating": risk.rating or None,
-        "trend": trend or None, "likelihood": _number(risk.values.get("likelihood")),
-        "impact": _number(risk.values.get("impact_score")), "score": _number(score),
-        "reviewed_on": risk.values.get("last_reviewed") or None, "source": "rolled",
-        "status": "Closed" if risk.is_closed else "Open", "owner": risk.text("owner") or None,
-        "fingerprint": fingerprint_of,
+        "risk_id": risk_id, "period": label, "rating": risk.rating or None,
+        "trend": trend or None, "likelihood": _number(values.get("likelihood")),
+        "impact": _number(values.get("impact_score")), "score": _number(score),
+        "reviewed_on": values.get("last_reviewed") or None, "source": "rolled",
+        "status": "Closed" if is_closed else "Open",
+        "owner": risk.text("owner") or None, "fingerprint": fingerprint_of,
     }
 
 
 def _same(old: object, new: object) -> bool:
     if type(old) is type(new) and old == new:  # most cells at a close: nothing more to compare
         return True
+    if type(old) is str and type(new) is str:  # the same text, or two numbers typed differently ('3', '3.0')
+        old_text, new_text = old.strip(), new.strip()
+        if old_text == new_text:
+            return True
+        if not old_text or not new_text:
+            return False
+    elif type(old) is dt.date and type(new) is dt.date:  # a review date changed since History had it
+        return False
     if old in (None, "") and new in (None, ""):
         return True
     a, b = as_number(old), as_number(new)
@@ -179,7 +213,8 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
     for row, period in zip(register.history, trends.entry_periods(register)):
         if period == closing and row.risk_id:
             existing.setdefault(row.risk_id.casefold(), row)
-    gone = trends.closed_in(register)
+    gone: dict[str, Period] | None = None  # History's closed risks: looked for once a risk is closed
+    on = matrix_of(register)
     recorded = set(register.recorded_text)
     record: list[tuple[str, str, str]] = []
     rows: list[dict[str, object]] = []
@@ -192,51 +227,61 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
     final: dict[str, tuple[str, tuple[str, ...]]] = {entry.risk_id.casefold(): (entry.risk_id, entry_values(entry))
                                                      for entry in existing.values()}
     for risk in register.risks:
-        if not risk.id:
+        risk_id = risk.id
+        if not risk_id:
             continue
-        if risk.id.casefold() in seen:  # the checks call it an error; closed anyway, it is named, never lost
-            notes.append(f"{risk.id} is on Register rows {first_row[risk.id.casefold()]} and {risk.row}: only row "
-                         f"{first_row[risk.id.casefold()]} was recorded for {closing.label}. Give the risk on row "
+        folded = risk_id.casefold()
+        if folded in seen:  # the checks call it an error; closed anyway, it is named, never lost
+            notes.append(f"{risk_id} is on Register rows {first_row[folded]} and {risk.row}: only row "
+                         f"{first_row[folded]} was recorded for {closing.label}. Give the risk on row "
                          f"{risk.row} its own ID.")
             continue
-        seen.add(risk.id.casefold())
-        first_row[risk.id.casefold()] = risk.row
-        if risk.is_closed and risk.id in gone:
-            notes.append(f"{risk.id} was closed in {gone[risk.id].label} and is still closed: not recorded for "
-                         f"{closing.label}.")
-            continue
+        seen.add(folded)
+        first_row[folded] = risk.row
+        is_closed = risk.is_closed
+        if is_closed:
+            if gone is None:
+                gone = trends.closed_in(register)
+            if risk_id in gone:
+                notes.append(f"{risk_id} was closed in {gone[risk_id].label} and is still closed: not recorded "
+                             f"for {closing.label}.")
+                continue
         texts = risk_texts(risk)
         key = fingerprint(texts)
         if key not in recorded:
             recorded.add(key)
-            record.extend(record_rows(key, ((name, text) for name, text in texts.items() if text)))
-        state = risk_state(register, risk, key)
-        entry = existing.get(risk.id.casefold())
+            record.extend(record_rows(key, [(name, text) for name, text in texts.items() if text]))
+        state = _state(register, risk, risk_id, key, is_closed, on, closing.label)
+        entry = existing.get(folded)
         if entry is None:
             added += 1
             rows.append(state)
-            final[risk.id.casefold()] = (risk.id, tuple(cell_text(state[key]) for key in SEALED_KEYS))
+            final[folded] = (risk_id, tuple([cell_text(state[key]) for key in SEALED_KEYS]))
             continue
         changed = False
-        kept_values = {key: getattr(entry, key) for key in SEALED_KEYS}
+        sealed: list[str] | None = None  # the row's sealed values, once one differs from History's
         for name, value in state.items():
             if name == "source":
                 continue
             old = getattr(entry, name)
-            if _same(old, value):
+            if (type(old) is type(value) and old == value) or _same(old, value):
                 continue
-            kept_values[name] = value
+            if name in SEALED_INDEX:
+                if sealed is None:
+                    sealed = list(final[folded][1])
+                sealed[SEALED_INDEX[name]] = cell_text(value)
             cell = CellWrite(HISTORY_SHEET, entry.row, positions[name], value,
                              DATE_STYLE if isinstance(value, dt.date) else None)
             updates.append(cell)
             if old not in (None, ""):
                 changed = True
-                header = next(c.header for c in HISTORY_COLUMNS if c.key == name)
-                notes.append(f"{cell.address} ({risk.id} {closing.label} {header}): {as_text(old)} → "
+                header = HEADER_OF[name]
+                notes.append(f"{cell.address} ({risk_id} {closing.label} {header}): {as_text(old)} → "
                              f"{as_text(value) or 'empty'}, as the Register has it at the close.")
         updated += changed
         kept += not changed
-        final[risk.id.casefold()] = (entry.risk_id, tuple(cell_text(kept_values[key]) for key in SEALED_KEYS))
+        if sealed is not None:  # unchanged, the row's seal is the one History gives (put in `final` above)
+            final[folded] = (entry.risk_id, tuple(sealed))
     quarter = QUARTER_KEY.format(label=closing.label)
     fields = register.recorded_text.get(quarter)
     if fields is None:

@@ -87,8 +87,9 @@ def record_append(rows: Sequence[tuple[str, str, str]]) -> AppendRows:
     """Return the rows (key, field, text) added to the Record sheet, which is made (very hidden: Excel's Unhide does
     not list it) when the workbook has none; each text is stored once in the workbook."""
     headers = record_columns()
+    key, name, text = headers  # a roll-over at 10,000 risks appends some 60,000 rows: each made at once
     return AppendRows(TEXT_SHEET, {header: column for column, header in enumerate(headers, start=1)},
-                      tuple(dict(zip(headers, row)) for row in rows), create_headers=headers,
+                      tuple([{key: row[0], name: row[1], text: row[2]} for row in rows]), create_headers=headers,
                       create_state=VERY_HIDDEN, shared_text=True)
 
 

@@ -7,6 +7,7 @@ Record sheet says so for ever), which of riskreg's sheets go, and the one Workbo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,9 +174,12 @@ def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> Workboo
         header = trend_header(new_period.shifted(1 - len(TREND_KEYS) + index).quarter)
         cells.append(SetCell(REGISTER_SHEET, register.header_row, position, header))
         renames.append(RenameTableColumn(REGISTER_SHEET, REGISTER_TABLE, position, header))
+    pairs = tuple(zip(positions[1:], positions))  # (from, to): each trend one column older
+    newest = positions[-1]
     for risk in register.risks:  # each trend one column older; the newest starts empty
-        cells += [MoveCell(REGISTER_SHEET, risk.row, newer, older) for older, newer in zip(positions, positions[1:])]
-        cells.append(ClearCell(REGISTER_SHEET, risk.row, positions[-1]))
+        row = risk.row
+        cells += [MoveCell(REGISTER_SHEET, row, newer, older) for newer, older in pairs]
+        cells.append(ClearCell(REGISTER_SHEET, row, newest))
     cells.append(SetCell(SETTINGS_SHEET, register.settings_rows["period"], 2, new_period.label))
     # Review dates, and any date a user typed where a number belongs: shown as the dates they are.
     dated = {"reviewed_on"} | {key for row in plan.rows for key, value in row.items() if isinstance(value, dt.date)}
@@ -190,23 +194,37 @@ def roll_edit(register: Register, plan: RollPlan, new_period: Period) -> Workboo
 
 
 def roll_quarter(path: Path, period: Period, *, register: Register | None = None, output: Path | None = None,
-                 force: bool = False, close_with_errors: bool | None = None) -> Roll:
+                 force: bool = False, close_with_errors: bool | None = None,
+                 settle: Callable[[], object] | None = None) -> Roll:
     """Close the register's reporting quarter and start `period`, in the file at `path` (or a copy at `output`):
     refused when the register has errors unless `close_with_errors` (default: `force`, which also replaces an
-    existing `output`)."""
-    from workbook.xlsx.reader import read_register
+    existing `output`). `settle` is called once the register is read and again once the roll is worked out,
+    before it is written: the command line freezes Python's cycle collector there (as after validate reads), so its
+    collections do not walk again and again what lives until the command ends."""
     from workbook.xlsx.writer import apply_file
 
     if output is not None:
         check_output(output, force=force)  # a copy that cannot be written is said first, before any reading
     with writing(path if output is None else None):
         given = register is not None
-        roll = plan_quarter(register or read_register(path), period,
+        roll = plan_quarter(register or _read(path, settle), period,
                             force=force if close_with_errors is None else close_with_errors)
         if not given:  # the register read here: its rows let go before the workbook is written (see Roll.register)
             roll = replace(roll, register=_outline(roll.register))
+        if settle is not None:
+            settle()
         written = apply_file(path, roll.edit, output=output, force=force)
         return replace(roll, written=written)
+
+
+def _read(path: Path, settle: Callable[[], object] | None) -> Register:
+    """Return the register read from `path`, then `settle` called (no reference to it kept here: see _outline)."""
+    from workbook.xlsx.reader import read_register
+
+    register = read_register(path)
+    if settle is not None:
+        settle()
+    return register
 
 
 def _outline(register: Register) -> Register:

@@ -33,6 +33,8 @@ def kinds(grids):
 def test_a_seal_keeps_values_as_the_user_reads_them():
     assert [seal.cell_text(v) for v in (3.0, 3, dt.datetime(2021, 6, 30), " High ", None)] == [
         "3", "3", "2021-06-30", "High", ""]
+    assert [seal.cell_text(v) for v in (dt.date(2021, 6, 30), True, dt.datetime(2021, 6, 30, 9, 5), 2.5)] == [
+        "2021-06-30", "TRUE", "2021-06-30T09:05:00", "2.5"]
 
 
 def test_an_untouched_register_has_no_alterations_and_each_seal_names_the_one_before():
