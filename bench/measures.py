@@ -257,6 +257,11 @@ def _paper_process(path: Path, out: Path) -> None:
     _run_process([*riskreg_command(), "paper", str(path), "-o", str(out), "--force", "--overwrite"])
 
 
+def _paper_collector_on(path: Path, out: Path) -> None:
+    _run_process([sys.executable, "-c", WITHOUT, "collector-on", "paper", str(path), "-o", str(out), "--force",
+                  "--overwrite"])
+
+
 def _run_process(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> None:
     process.run(command, ok_codes)
 
@@ -353,6 +358,9 @@ MEASURES: tuple[Measure, ...] = (
             process=True),
     Measure("paper", "ours", OURS, _path, _paper_process, "riskreg paper REGISTER -o paper.docx (new process)",
             missing=_module_missing("report_builder.render"), process=True, once_above=1000),
+    Measure("paper", "ours, cycle collector on", ALTERNATIVE, _path, _paper_collector_on,
+            "the same with the cycle collector walking the paper's objects as it is built, and at exit",
+            missing=_module_missing("report_builder.render"), process=True, once_above=1000, baseline="ours"),
     Measure("paper", "floor: python process, string join + zip", FLOOR, _floor_process_setup, _floor_process,
             "a Python process loading the appendix content and writing it by string join + zip", process=True,
             once_above=1000),
@@ -403,6 +411,7 @@ def _lapsed_scratch(inputs: Inputs) -> tuple[Path, str]:
 WITHOUT = ("import sys, addin.cli as cli\nchange = sys.argv.pop(1)\n"
            "if change == 'no-freeze': cli._settle = lambda: None\n"
            "if change == 'rich-table': cli._as_table = lambda rows: True\n"
+           "if change == 'collector-on': import contextlib; cli._collector_paused = contextlib.nullcontext\n"
            "cli.main(sys.argv[1:])\n")
 
 

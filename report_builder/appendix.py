@@ -33,6 +33,7 @@ TEXT_MIN_CM = 2.0  # a text column never shrinks below about a dozen characters 
 SHORT_TEXT_CHARS = 160  # a text column this short on average is measured word by word
 WORD_CAP_CM = 3.6  # a longer word may break: better than starving the columns beside it
 CENTRED_KINDS = ("trend", "rating", "score", "id")
+REPEATED_KINDS = ("trend", "rating", "score", "date", "status")
 ARROW_CELL_PT = 12  # an arrow alone in a cell reads better larger than the 8 pt text
 
 # Where the rows go: a comment left in the table, replaced by the rows when the document part is written.
@@ -113,6 +114,8 @@ class _Column:
                      "arrow_size_pt": ARROW_CELL_PT if column.kind == "trend" else None}
         self.writers: dict[tuple[str, str] | None, tuple[str, ParagraphWriter, ParagraphWriter]] = {}
         self.empties: dict[tuple[str, str], str] = {}
+        # a trend, rating, score or date column holds a few values over and over: each cell written once
+        self.written: dict[tuple[Text, str, str], str] | None = {} if column.kind in REPEATED_KINDS else None
 
     def _writers(self, row: AppendixRow):
         rating = (row.fill, row.font) if self.rated and row.fill else None
@@ -125,6 +128,15 @@ class _Column:
         return self.writers[key]
 
     def cell(self, text: Text, row: AppendixRow) -> str:
+        if self.written is None:
+            return self._cell(text, row)
+        key = (text, row.fill, row.font)
+        found = self.written.get(key)
+        if found is None:
+            found = self.written[key] = self._cell(text, row)
+        return found
+
+    def _cell(self, text: Text, row: AppendixRow) -> str:
         opening, plain, bullet = self._writers(row)
         paragraphs = [(bullet if para.bullet else plain)(para.text) for para in text] or [plain("")]
         return f"{opening}{''.join(paragraphs)}</w:tc>"
@@ -139,7 +151,7 @@ class _Column:
         """Return the column's empty cell (a piece's share of a column that has run out), written once."""
         key = (row.fill, row.font) if self.rated else ("", "")
         if key not in self.empties:
-            self.empties[key] = self.cell((), row)
+            self.empties[key] = self._cell((), row)
         return self.empties[key]
 
 

@@ -256,7 +256,8 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
     if errors and not force:
         raise refusal(register_path.name, errors, not_rated(register, [r for r in register.risks if not r.is_closed]))
     movements, distribution = movements_of(register)
-    plan = exempt_plan(register, current, movements, distribution, errors, provenance(register_path), positions)
+    source = provenance(register_path)
+    plan = exempt_plan(register, current, movements, distribution, errors, source, positions)
     if plan is not None and plan.exempt is not None:
         exempt_ours = _check_replaceable(exempt_path(output), overwrite)
         if pdf:
@@ -265,7 +266,7 @@ def _build_locked(register_path: Path, output: Path, template: Path | str | None
         content = plan.public
     else:
         content = build_content(register, movements=movements, distribution=distribution,
-                                provenance=provenance(register_path), forced_errors=errors, positions=positions)
+                                provenance=source, forced_errors=errors, positions=positions)
     check_totals(register_path.name, content)
     libraries_ready()
     chosen = Path(template) if template else BOARD_PAPER

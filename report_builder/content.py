@@ -50,16 +50,10 @@ Text = tuple[Para, ...]
 
 def paragraphs(text: str) -> Text:
     """Return `text` as paragraphs: one per line, lines starting with '• ' as list items."""
-    result = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith(BULLET.strip()):
-            result.append(Para(line[len(BULLET.strip()):].strip(), bullet=True))
-        else:
-            result.append(Para(line))
-    return tuple(result)
+    mark = BULLET.strip()
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")] if "\n" in text else [text.strip()]
+    return tuple(Para(line[len(mark):].strip(), bullet=True) if line.startswith(mark) else Para(line)
+                 for line in lines if line)
 
 
 @dataclass(frozen=True)
@@ -513,7 +507,7 @@ def appendix(register: Register, open_risks: Sequence[Risk]) -> tuple[tuple[Appe
                      (Para(risk.text(key) or (NOT_RATED.name if key == "rating" else "")),) for key in keys)
         if not details:
             return core
-        lines = tuple(Para(f"{register.header_of(key)}: {value(risk, key)}") for key in details if value(risk, key))
+        lines = tuple(Para(f"{register.header_of(key)}: {shown}") for key in details if (shown := value(risk, key)))
         return core + (lines,)
 
     scale = rating_scale(register)

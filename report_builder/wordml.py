@@ -79,9 +79,16 @@ class ParagraphWriter:
         self.open = f"<w:p>{paragraph_properties(style, keep_next, centre, space_before_pt)}"
         self.text_rpr = run_properties(None, bold, colour)
         self.arrow_rpr = run_properties(ARROW_STYLE, bold, colour, arrow_size_pt)
+        self.blank = f"{self.open}</w:p>"
+        self.text_open = f'{self.open}<w:r>{self.text_rpr}<w:t xml:space="preserve">'  # what _run writes first
 
     def __call__(self, text: str) -> str:
         """Return the w:p holding `text`; trend arrows get the Trend Arrow character style."""
+        if text.isprintable() and (text.isascii() or ARROWS.search(text) is None):  # one plain run, as _run does
+            if not text:
+                return self.blank
+            return (f'{self.text_open}{text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}'
+                    "</w:t></w:r></w:p>")
         if not _has_arrows(text):
             return f"{self.open}{_run(text, self.text_rpr) if text else ''}</w:p>"
         runs = [_run(piece, self.arrow_rpr if ARROWS.fullmatch(piece) else self.text_rpr)
