@@ -19,16 +19,22 @@ from html import escape
 from workbook.core.edit import CellChange, ClearCell, MoveCell, SetCell
 from workbook.core.model import column_letter
 from workbook.core.values import storable
-from workbook.xlsx.sheet_xml import SharedString, _column_of, excel_serial
+from workbook.xlsx.sheet_xml import SharedString, excel_serial
 
 _HEAD = re.compile(rb"<row\b[^>]*>")
-_ROW_OF_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
-_LETTERS = re.compile(rb'<c r="([A-Z]+)')
+_CELL_START = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+# A cell as riskreg and Excel write it: reference, then style, then type, each once, and nothing but a number or
+# plain inline text inside (what _parse_cell accepts, read in one match; any other cell is read by _parse_cell).
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
+                         rb'(?:/>|>(<v>[^<]*</v>|<is><t>[^<]*</t></is>|<is><t xml:space="preserve">[^<]*</t></is>)?'
+                         rb'</c>)')
 _ATTRIBUTE = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
 _VALUE = re.compile(rb"<v>[^<]*</v>")
 _ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _KNOWN = {b"r", b"s", b"t"}  # the attributes a cell may have to be changed here
+_COLUMN_OF: dict[bytes, int] = {}  # column letters -> number, as rows are read
+_LETTERS_OF: dict[int, bytes] = {}  # column number -> letters
 
 
 class _Cell:
@@ -45,11 +51,13 @@ class _Cell:
 
 
 class _Row:
-    """A row's bytes, with the cells the changes touch read out of them (found by their reference, never by reading
-    every cell); new cells go after the row's last, or the row is left to the parsed XML."""
+    """A row's bytes, with where each cell starts found in one scan and the cells the changes touch read out of
+    them; new cells go after the row's last, or the row is left to the parsed XML."""
 
-    def __init__(self, data: bytes, head: int, number: int):
+    def __init__(self, data: bytes, head: int, number: int, starts: dict[int, int], order: list[int]):
         self.data, self.head, self.suffix = data, head, str(number).encode()
+        self.starts = starts  # column -> where its (first) cell starts in `data`
+        self.order = order  # the columns of the row's cells, in the order they stand
         self.touched: dict[int, tuple[int, int, _Cell]] = {}  # column -> (start, end) in `data`, the cell
         self.added: list[_Cell] = []  # cells put in after the last, in order
         self.last: int | None = None  # the column of the row's last cell, once a cell is added
@@ -60,10 +68,18 @@ class _Row:
         head = _HEAD.match(data)
         if head is None or data[head.end() - 2:head.end()] == b"/>" or not data.endswith(b"</row>"):
             return None
-        numbers = _ROW_OF_CELL.findall(data, head.end())
-        if data.count(b"<c", head.end()) != len(numbers) or numbers.count(str(number).encode()) != len(numbers):
+        suffix = str(number).encode()
+        starts: dict[int, int] = {}
+        order: list[int] = []
+        for found in _CELL_START.finditer(data, head.end()):
+            if found.group(2) != suffix:
+                return None  # a cell of another row: read by the XML parser
+            column = _COLUMN_OF.get(found.group(1)) or _column_number(found.group(1))
+            starts.setdefault(column, found.start())
+            order.append(column)
+        if data.count(b"<c", head.end()) != len(order):
             return None  # a cell that does not start with its own reference: read by the XML parser
-        return cls(data, head.end(), number)
+        return cls(data, head.end(), number, starts, order)
 
     def get(self, column: int) -> _Cell | None:
         """Return the cell at `column`, read (None when the row has none)."""
@@ -73,21 +89,19 @@ class _Row:
         for cell in self.added:
             if cell.column == column:
                 return cell
-        start = self.data.find(b'<c r="' + column_letter(column).encode() + self.suffix + b'"', self.head)
-        if start < 0:
+        start = self.starts.get(column)
+        if start is None:
             return None
-        close = self.data.index(b">", start)
-        if self.data[close - 1:close] == b"/":
-            tag, inner, end = self.data[start + 2:close - 1], b"", close + 1
+        plain = _PLAIN_CELL.match(self.data, start)
+        if plain is not None:  # the way riskreg and Excel write a cell: read as _parse_cell reads it, in one match
+            attributes = {b"r": plain.group(1)}
+            if plain.group(2) is not None:
+                attributes[b"s"] = plain.group(2)
+            if plain.group(3) is not None:
+                attributes[b"t"] = plain.group(3)
+            cell, end = _Cell(attributes, plain.group(4) or b"", column), plain.end()
         else:
-            end = self.data.find(b"</c>", close) + 4
-            tag, inner = self.data[start + 2:close], self.data[close + 1:end - 4]
-        attributes = dict(_ATTRIBUTE.findall(tag))
-        if end < 4 or _ATTRIBUTE.sub(b"", tag).strip() or not set(attributes) <= _KNOWN:
-            raise _NotHere
-        cell = _Cell(attributes, inner, column)
-        if inner and _VALUE.fullmatch(inner) is None and _plain_text(inner) is None:
-            raise _NotHere  # a formula, rich text or more than a value
+            cell, end = _parse_cell(self.data, start, column)
         self.touched[column] = (start, end, cell)
         return cell
 
@@ -95,7 +109,7 @@ class _Row:
         """Put `cell` in after the row's last cell, before the first cell added to its right, as Cells.cell does (a
         cell left of the row's last is left to the parsed XML)."""
         if self.last is None:
-            columns = [_column_of(letters.decode()) for letters in _LETTERS.findall(self.data, self.head)]
+            columns = self.order
             if any(left >= right for left, right in zip(columns, columns[1:])):
                 raise _NotHere  # cells out of order: where a new one goes is the parsed XML's to say
             self.last = columns[-1] if columns else 0
@@ -128,6 +142,40 @@ class _Row:
 
 class _NotHere(Exception):
     """The row holds a cell this module does not change: the caller changes the row through its parsed XML."""
+
+
+def _parse_cell(data: bytes, start: int, column: int) -> tuple[_Cell, int]:
+    """Return the cell whose start tag begins at `start` in the row's bytes `data`, attribute by attribute, and
+    where it ends; raise _NotHere when it holds more than a value or an attribute riskreg does not know."""
+    close = data.index(b">", start)
+    if data[close - 1:close] == b"/":
+        tag, inner, end = data[start + 2:close - 1], b"", close + 1
+    else:
+        end = data.find(b"</c>", close) + 4
+        tag, inner = data[start + 2:close], data[close + 1:end - 4]
+    attributes = dict(_ATTRIBUTE.findall(tag))
+    if end < 4 or _ATTRIBUTE.sub(b"", tag).strip() or not set(attributes) <= _KNOWN:
+        raise _NotHere
+    if inner and _VALUE.fullmatch(inner) is None and _plain_text(inner) is None:
+        raise _NotHere  # a formula, rich text or more than a value
+    return _Cell(attributes, inner, column), end
+
+
+def _column_number(letters: bytes) -> int:
+    """Return the column number of `letters` (b'AB' -> 28), remembered."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    _COLUMN_OF[letters] = number
+    return number
+
+
+def _letters(column: int) -> bytes:
+    """Return the column letters of `column`, remembered."""
+    found = _LETTERS_OF.get(column)
+    if found is None:
+        found = _LETTERS_OF[column] = column_letter(column).encode()
+    return found
 
 
 def _plain_text(inner: bytes) -> bytes | None:
@@ -201,7 +249,7 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
         """The cell at `column`, created (empty, styled as its row) when missing, as Cells.cell does."""
         found = row.get(column)
         if found is None:
-            attributes = {b"r": f"{column_letter(column)}{number}".encode()}
+            attributes = {b"r": _letters(column) + row.suffix}
             if row_style:
                 attributes[b"s"] = row_style
             found = _Cell(attributes, b"", column)
