@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def in_background(work: Callable[[], T], name: str = "riskreg-background") -> Callable[[], T]:
@@ -70,3 +71,45 @@ def produced(items: Iterable[T], depth: int = 4, name: str = "riskreg-producer")
             yield item  # type: ignore[misc]
     finally:
         stop.set()  # a consumer that stops early lets the producer stop at its next item
+
+
+def consumed(items: Iterable[T], consume: Callable[[Iterator[T]], R], depth: int = 2,
+             name: str = "riskreg-consumer") -> Callable[[], R]:
+    """Hand `items`, made in this thread, to `consume` running in a thread of its own (at most `depth` waiting for
+    it), so that a consumer that spends its time outside the GIL (a compressor) goes on while this thread makes
+    the next items and, once they are all handed over, goes on to other work; return the function that waits for
+    what `consume` returned, or raises what it raised. What making the items raises is raised here, at once."""
+    handed: queue.Queue[tuple[bool, T | None]] = queue.Queue(depth)
+    gone = threading.Event()  # the consumer has stopped (returned or raised): nothing more is handed to it
+
+    def given() -> Iterator[T]:
+        while True:
+            more, item = handed.get()
+            if not more:
+                return
+            yield item  # type: ignore[misc]
+
+    def run() -> R:
+        try:
+            return consume(given())
+        finally:
+            gone.set()
+
+    finish = in_background(run, name)
+
+    def hand(entry: tuple[bool, T | None]) -> None:
+        while not gone.is_set():
+            try:
+                handed.put(entry, timeout=0.1)
+                return
+            except queue.Full:
+                pass
+
+    try:
+        for item in items:
+            hand((True, item))
+            if gone.is_set():
+                break  # the consumer raised: finish() says why
+    finally:
+        hand((False, None))
+    return finish

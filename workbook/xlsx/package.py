@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, blocks, copy_compressed, deflate, write_deflated
+from workbook.files.background import consumed
+from workbook.files.zip_parts import ZIP_EPOCH, Deflated, ZipWriter, blocks, copy_compressed, deflate, write_deflated
 from workbook.xlsx.rows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -207,14 +208,22 @@ class Package:
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
+        # Each part written is deflated in a thread of its own as this one makes its blocks and goes on to the next
+        # part (zlib-ng lets go of the GIL): the compressed bytes are those one thread makes, written in order.
+        parts: list[tuple[str, zipfile.ZipInfo | None, Callable[[], Deflated] | None]] = []
+        for name in self.names():
+            info = self._raw.get(name)
+            if info is not None and name in untouched:  # an untouched part is one read from the file
+                parts.append((name, info, None))
+                continue
+            parts.append((name, info, consumed(blocks(self.chunks(name)), deflate, name="riskreg-deflate")))
         with ZipWriter(target) as out:
-            for name in self.names():
-                info = self._raw.get(name)
-                if info is not None and name in untouched:  # an untouched part is one read from the file
+            for name, info, deflated in parts:
+                if deflated is None:
+                    assert info is not None
                     self._copy_compressed(info, out)
-                    continue
-                write_deflated(out, name, deflate(blocks(self.chunks(name))),
-                               date_time=info.date_time if info else ZIP_EPOCH)
+                else:
+                    write_deflated(out, name, deflated(), date_time=info.date_time if info else ZIP_EPOCH)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)
