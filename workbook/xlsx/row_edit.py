@@ -22,7 +22,8 @@ from workbook.core.values import storable
 from workbook.xlsx.sheet_xml import SharedString, excel_serial
 
 _HEAD = re.compile(rb"<row\b[^>]*>")
-_CELL_START = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_ROW_OF_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_LETTERS = re.compile(rb'<c r="([A-Z]+)')
 # A cell as riskreg and Excel write it: reference, then style, then type, each once, and nothing but a number or
 # plain inline text inside (what _parse_cell accepts, read in one match; any other cell is read by _parse_cell).
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
@@ -46,18 +47,16 @@ class _Cell:
         self.attributes, self.inner, self.column = attributes, inner, column
 
     def xml(self) -> bytes:
-        head = b"<c" + b"".join(b' %s="%s"' % item for item in self.attributes.items())
+        head = b"<c" + b"".join([b' %s="%s"' % item for item in self.attributes.items()])
         return head + (b">" + self.inner + b"</c>" if self.inner else b"/>")
 
 
 class _Row:
-    """A row's bytes, with where each cell starts found in one scan and the cells the changes touch read out of
-    them; new cells go after the row's last, or the row is left to the parsed XML."""
+    """A row's bytes, with the cells the changes touch read out of them (found by their reference, never by reading
+    every cell); new cells go after the row's last, or the row is left to the parsed XML."""
 
-    def __init__(self, data: bytes, head: int, number: int, starts: dict[int, int], order: list[int]):
+    def __init__(self, data: bytes, head: int, number: int):
         self.data, self.head, self.suffix = data, head, str(number).encode()
-        self.starts = starts  # column -> where its (first) cell starts in `data`
-        self.order = order  # the columns of the row's cells, in the order they stand
         self.touched: dict[int, tuple[int, int, _Cell]] = {}  # column -> (start, end) in `data`, the cell
         self.added: list[_Cell] = []  # cells put in after the last, in order
         self.last: int | None = None  # the column of the row's last cell, once a cell is added
@@ -68,18 +67,10 @@ class _Row:
         head = _HEAD.match(data)
         if head is None or data[head.end() - 2:head.end()] == b"/>" or not data.endswith(b"</row>"):
             return None
-        suffix = str(number).encode()
-        starts: dict[int, int] = {}
-        order: list[int] = []
-        for found in _CELL_START.finditer(data, head.end()):
-            if found.group(2) != suffix:
-                return None  # a cell of another row: read by the XML parser
-            column = _COLUMN_OF.get(found.group(1)) or _column_number(found.group(1))
-            starts.setdefault(column, found.start())
-            order.append(column)
-        if data.count(b"<c", head.end()) != len(order):
+        numbers = _ROW_OF_CELL.findall(data, head.end())
+        if data.count(b"<c", head.end()) != len(numbers) or numbers.count(str(number).encode()) != len(numbers):
             return None  # a cell that does not start with its own reference: read by the XML parser
-        return cls(data, head.end(), number, starts, order)
+        return cls(data, head.end(), number)
 
     def get(self, column: int) -> _Cell | None:
         """Return the cell at `column`, read (None when the row has none)."""
@@ -89,8 +80,8 @@ class _Row:
         for cell in self.added:
             if cell.column == column:
                 return cell
-        start = self.starts.get(column)
-        if start is None:
+        start = self.data.find(b'<c r="' + _letters(column) + self.suffix + b'"', self.head)
+        if start < 0:
             return None
         plain = _PLAIN_CELL.match(self.data, start)
         if plain is not None:  # the way riskreg and Excel write a cell: read as _parse_cell reads it, in one match
@@ -109,7 +100,8 @@ class _Row:
         """Put `cell` in after the row's last cell, before the first cell added to its right, as Cells.cell does (a
         cell left of the row's last is left to the parsed XML)."""
         if self.last is None:
-            columns = self.order
+            columns = [_COLUMN_OF.get(letters) or _column_number(letters)
+                       for letters in _LETTERS.findall(self.data, self.head)]
             if any(left >= right for left, right in zip(columns, columns[1:])):
                 raise _NotHere  # cells out of order: where a new one goes is the parsed XML's to say
             self.last = columns[-1] if columns else 0
