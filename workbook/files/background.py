@@ -73,18 +73,22 @@ def produced(items: Iterable[T], depth: int = 4, name: str = "riskreg-producer")
         stop.set()  # a consumer that stops early lets the producer stop at its next item
 
 
-def consumed(items: Iterable[T], consume: Callable[[Iterator[T]], R], depth: int = 2,
+def consumed(items: Iterable[T], consume: Callable[[Iterator[T]], R], ahead: int = 1,
              name: str = "riskreg-consumer") -> Callable[[], R]:
-    """Hand `items`, made in this thread, to `consume` running in a thread of its own (at most `depth` waiting for
-    it), so that a consumer that spends its time outside the GIL (a compressor) goes on while this thread makes
-    the next items and, once they are all handed over, goes on to other work; return the function that waits for
-    what `consume` returned, or raises what it raised. What making the items raises is raised here, at once."""
-    handed: queue.Queue[tuple[bool, T | None]] = queue.Queue(depth)
+    """Hand `items`, made in this thread, to `consume` running in a thread of its own, so that a consumer that
+    spends its time outside the GIL (a compressor) goes on while this thread makes the next item and, once they
+    are all handed over, goes on to other work; return the function that waits for what `consume` returned, or
+    raises what it raised. An item is made only once the consumer has taken all but `ahead` of those before it (at
+    most `ahead` + 1 in hand at once, the one being consumed included). What making the items raises is raised
+    here, at once."""
+    handed: queue.SimpleQueue[tuple[bool, T | None]] = queue.SimpleQueue()
+    room = threading.Semaphore(ahead)
     gone = threading.Event()  # the consumer has stopped (returned or raised): nothing more is handed to it
 
     def given() -> Iterator[T]:
         while True:
             more, item = handed.get()
+            room.release()
             if not more:
                 return
             yield item  # type: ignore[misc]
@@ -97,19 +101,20 @@ def consumed(items: Iterable[T], consume: Callable[[Iterator[T]], R], depth: int
 
     finish = in_background(run, name)
 
-    def hand(entry: tuple[bool, T | None]) -> None:
-        while not gone.is_set():
-            try:
-                handed.put(entry, timeout=0.1)
-                return
-            except queue.Full:
-                pass
-
-    try:
-        for item in items:
-            hand((True, item))
+    def wait_for_room() -> bool:
+        while not room.acquire(timeout=0.1):
             if gone.is_set():
-                break  # the consumer raised: finish() says why
+                return False
+        return True
+
+    made = iter(items)
+    try:
+        while wait_for_room():
+            try:
+                item = next(made)
+            except StopIteration:
+                break
+            handed.put((True, item))
     finally:
-        hand((False, None))
+        handed.put((False, None))  # the end (or, when making an item raised, the consumer let go)
     return finish

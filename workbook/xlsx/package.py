@@ -208,22 +208,29 @@ class Package:
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
-        # Each part written is deflated in a thread of its own as this one makes its blocks and goes on to the next
-        # part (zlib-ng lets go of the GIL): the compressed bytes are those one thread makes, written in order.
-        parts: list[tuple[str, zipfile.ZipInfo | None, Callable[[], Deflated] | None]] = []
-        for name in self.names():
-            info = self._raw.get(name)
-            if info is not None and name in untouched:  # an untouched part is one read from the file
-                parts.append((name, info, None))
-                continue
-            parts.append((name, info, consumed(blocks(self.chunks(name)), deflate, name="riskreg-deflate")))
+        # A part written is deflated in a thread of its own (zlib-ng lets go of the GIL) while this one makes its
+        # blocks, then the next part's; the bytes are those one thread makes (the same blocks, in order), and the
+        # parts are written in order as each is done. At most two parts are in hand, and two blocks of one.
         with ZipWriter(target) as out:
-            for name, info, deflated in parts:
-                if deflated is None:
-                    assert info is not None
+            waiting: tuple[str, zipfile.ZipInfo | None, Callable[[], Deflated]] | None = None
+            for name in self.names():
+                info = self._raw.get(name)
+                if info is not None and name in untouched:  # an untouched part is one read from the file
+                    self._write_deflated(out, waiting)
+                    waiting = None
                     self._copy_compressed(info, out)
-                else:
-                    write_deflated(out, name, deflated(), date_time=info.date_time if info else ZIP_EPOCH)
+                    continue
+                deflating = consumed(blocks(self.chunks(name)), deflate, name="riskreg-deflate")
+                self._write_deflated(out, waiting)
+                waiting = (name, info, deflating)
+            self._write_deflated(out, waiting)
+
+    @staticmethod
+    def _write_deflated(out: ZipWriter,
+                        part: tuple[str, zipfile.ZipInfo | None, Callable[[], Deflated]] | None) -> None:
+        if part is not None:
+            name, info, deflated = part
+            write_deflated(out, name, deflated(), date_time=info.date_time if info else ZIP_EPOCH)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)
