@@ -56,15 +56,16 @@ def test_what_making_the_items_raises_is_raised_where_the_next_item_would_come()
     assert got == [1]
 
 
+def _counted(made: list, count: int = 1000):
+    """Yield 0 .. count-1, noting each in `made` as it is made."""
+    for number in range(count):
+        made.append(number)
+        yield number
+
+
 def test_a_consumer_that_stops_early_lets_the_producer_stop():
     made = []
-
-    def items():
-        for number in range(1000):
-            made.append(number)
-            yield number
-
-    for item in produced(items(), depth=1):
+    for item in produced(_counted(made), depth=1):
         if item == 2:
             break
     time.sleep(0.05)
@@ -95,17 +96,11 @@ def test_consumed_items_are_taken_in_order_by_a_thread_of_their_own_a_few_at_mos
 
 def test_the_consumers_error_is_raised_by_finish_and_making_stops():
     made = []
-
-    def items():
-        for number in range(1000):
-            made.append(number)
-            yield number
-
     def consume(given):
         next(given)
         raise ValueError("xl/worksheets/sheet3.xml: cannot be deflated")
 
-    finish = consumed(items(), consume)
+    finish = consumed(_counted(made), consume)
     with pytest.raises(ValueError, match="^xl/worksheets/sheet3.xml: cannot be deflated$"):
         finish()
     assert len(made) < 10
