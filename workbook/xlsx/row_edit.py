@@ -266,7 +266,7 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
                 _put(target, source.attributes.get(b"t") or None, source.inner)
             elif isinstance(change, ClearCell):
                 _put(cell(change.column), None, b"")
-        if not row.has_inline_text():
+        if shares and not row.has_inline_text():
             shares = ()  # no inline text on the row (Excel keeps every text shared already), as share_row skips it
         for column in shares:
             found = cell(column)
