@@ -24,7 +24,7 @@ from workbook.core.layout import register_from_grids
 from workbook.core.model import Formula, Register
 from workbook.core.schema import REGISTER_SHEET
 from workbook.files.background import in_background
-from workbook.files.package_guard import WORKBOOK, check_package, check_sizes, screen_parts
+from workbook.files.package_guard import WORKBOOK, check_package, check_sizes, parts_sound, screen_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS_XLSX = "Open it in Excel and save it as an Excel Workbook (.xlsx)"
@@ -78,15 +78,18 @@ def check_workbook_to_write(path: Path | str) -> None:
     finds as it always has."""
     path = Path(path)
     beside = _CHECKED_BESIDE.pop(_beside_key(path), None)
-    if beside is not None and beside.taken is _taken_as(path):
-        try:
-            after = beside.finish()
-        except Exception:  # noqa: BLE001 - the whole check below names the damage
-            after = None
-        if after is not None and after == beside.before == _identity(path):
-            _check_file(path)
-            return
+    if beside is not None and beside.taken is _taken_as(path) and _sound(beside) and \
+            beside.identity == _identity(path):
+        _check_file(path)
+        return
     check_workbook_file(path)
+
+
+def _sound(beside: _Beside) -> bool:
+    try:
+        return beside.sound()
+    except Exception:  # noqa: BLE001 - whatever stopped the check, the whole check runs and says what it finds
+        return False
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,8 @@ class _Beside:
     """The deep check of a register's sheets going on beside python-calamine's reading of them."""
 
     taken: object  # what the file was when this thread took its lock (files/lock.held_as): the same hold only
-    before: tuple[int, ...] | None  # the file's identity when the check began
-    finish: Callable[[], tuple[int, ...] | None]  # waits for the check: the file's identity when it ended, or raises
+    identity: tuple[int, ...]  # the file's identity while its bytes were read for the check
+    sound: Callable[[], bool]  # waits for the check: whether the sheets passed it
 
 
 _CHECKED_BESIDE: dict[tuple[Path, int], _Beside] = {}
@@ -126,18 +129,21 @@ def _identity(path: Path) -> tuple[int, ...] | None:
 
 def _check_sheets_beside(path: Path, sheets: tuple[str, ...]) -> None:
     """When a write follows (this thread holds the file's lock), start checking the sheets `sheets` whole, as
-    check_workbook_file would, in a thread of its own, for check_workbook_to_write."""
+    check_workbook_file would, in a thread of its own, for check_workbook_to_write. The file is read here, once:
+    the thread holds no file open (Windows would refuse to replace one that is)."""
+    _CHECKED_BESIDE.pop(_beside_key(path), None)
     taken = _taken_as(path)
     if taken is None or not sheets:
         return
     before = _identity(path)
-    named = set(sheets)
-
-    def check() -> tuple[int, ...] | None:
-        check_package(path, WORKBOOK, RegisterFormatError, screened=lambda name: name not in named)
-        return _identity(path)
-
-    _CHECKED_BESIDE[_beside_key(path)] = _Beside(taken, before, in_background(check, "riskreg-deep-check"))
+    try:
+        package = path.read_bytes()
+    except OSError:
+        return
+    if before is None or _identity(path) != before:
+        return  # written to while it was read: the whole check runs before the write
+    _CHECKED_BESIDE[_beside_key(path)] = _Beside(
+        taken, before, in_background(lambda: parts_sound(path, package, sheets), "riskreg-deep-check"))
 
 
 def _check_file(path: Path) -> None:
