@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import posixpath
 import zipfile
 import zlib
@@ -302,6 +303,19 @@ def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, err
     except _DAMAGE as err:
         raise error(f"{path}: {where} is damaged ({err}). Restore the file from a backup, or open it in Office "
                     f"and save it again.") from None
+
+
+def parts_sound(path: Path | str, package: bytes, parts: Iterable[str]) -> bool:
+    """Return whether `parts` of the package `package` (the bytes of the file at `path`, read once: no file is held
+    open while this runs) pass the deep check `check_package` makes of them: unpacked (checksums) and parsed whole.
+    False on any damage, which the caller names by running `check_package` itself."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            for name in parts:
+                _check_part(Path(path), archive, archive.getinfo(name), RiskregError, None, deep=True)
+    except (RiskregError, KeyError, *_DAMAGE):
+        return False
+    return True
 
 
 def screen_parts(path: Path | str, parts: Iterable[str], kind: Kind = WORKBOOK,

@@ -368,9 +368,12 @@ def _add_filled_sheet(book: Book, name: str, grid: Sequence[Sequence[object]], s
     """Add sheet `name` after the last, holding `grid` from A1 (shown as `state` says); return the cells written."""
     width = max((len(row) for row in grid), default=1)
     # Joined as text and parsed once: a first roll-over of 10,000 risks writes some 60,000 rows to the Record sheet.
-    data = "".join(f'<row r="{number}">' + "".join(cell_xml(f"{column_letter(column)}{number}", value)
-                                                   for column, value in enumerate(values, start=1)) + "</row>"
-                   for number, values in enumerate(grid, start=1))
+    # Each column's letters found once; a shared text (every cell of the Record sheet) written as cell_xml writes it.
+    letters = [column_letter(column) for column in range(1, width + 1)]
+    data = "".join(f'<row r="{number}">' + "".join(
+        f'<c r="{letter}{number}" t="s"><v>{int(value)}</v></c>' if type(value) is SharedString
+        else cell_xml(f"{letter}{number}", value) for letter, value in zip(letters, values)) + "</row>"
+        for number, values in enumerate(grid, start=1))
     # Put in as bytes, never parsed: nothing else on the new sheet is edited.
     part = book.package.add_sheet(name, len(book.sheetnames), etree.Element(f"{M}worksheet", nsmap={None: MAIN_NS}))
     book.package.put(part, f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
@@ -380,8 +383,9 @@ def _add_filled_sheet(book: Book, name: str, grid: Sequence[Sequence[object]], s
         for sheet in book.package.xml(WORKBOOK_PART).iter(f"{M}sheet"):
             if sheet.get("name") == name:
                 sheet.set("state", state)
-    return [f"{name}!{column_letter(column)}{row}" for row, values in enumerate(grid, start=1)
-            for column, value in enumerate(values, start=1) if value not in (None, "")]
+    at = [f"{name}!{letter}" for letter in letters]
+    return [f"{at[column]}{row}" for row, values in enumerate(grid, start=1)
+            for column, value in enumerate(values) if value not in (None, "")]
 
 
 def _append(book: Book, append: AppendRows, texts: _Texts) -> list[str]:
@@ -389,11 +393,13 @@ def _append(book: Book, append: AppendRows, texts: _Texts) -> list[str]:
     if not append.rows and not append.new_headers:
         return []
     positions = dict(append.positions)
-    rows = [dict(row) for row in append.rows]
     shared = texts.get() if append.shared_text else None  # each text once in the workbook, however many rows
-    if shared is not None:
-        rows = [{key: shared.of(value) if isinstance(value, str) and value else value for key, value in row.items()}
-                for row in rows]
+    if shared is None:
+        rows = [dict(row) for row in append.rows]
+    else:
+        of = shared.of
+        rows = [{key: of(value) if isinstance(value, str) and value else value
+                 for key, value in (row if isinstance(row, dict) else dict(row)).items()} for row in append.rows]
     written = _append_rows(book, append, positions, rows, shared)
     if shared is not None:
         shared.save()

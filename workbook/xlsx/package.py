@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, blocks, copy_compressed, deflate, write_deflated
+from workbook.files.background import consumed
+from workbook.files.zip_parts import ZIP_EPOCH, Deflated, ZipWriter, blocks, copy_compressed, deflate, write_deflated
 from workbook.xlsx.rows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -54,6 +56,9 @@ def resolve(part: str, target: str) -> str:
 def relative(source: str, target: str) -> str:
     """Return `target` as a relationship target written from `source`."""
     return posixpath.relpath(target, posixpath.dirname(source))
+
+
+PARTS_IN_HAND = 2  # parts deflating at once: one beside the making of the next (more hold more blocks at the peak)
 
 
 class Package:
@@ -207,14 +212,36 @@ class Package:
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
+        # A part written is deflated in a thread of its own (zlib-ng lets go of the GIL) while this one makes its
+        # blocks, then the next parts'; the bytes are those one thread makes (the same blocks, in order), and the
+        # parts are written in order as each is done. At most PARTS_IN_HAND parts are deflating at once, each
+        # with two blocks at most in hand (a part held whole, as the shared strings are, is not copied).
         with ZipWriter(target) as out:
+            parts: deque[tuple[zipfile.ZipInfo | str, Callable[[], Deflated] | None]] = deque()  # to write, in order
+            in_hand = 0
             for name in self.names():
                 info = self._raw.get(name)
                 if info is not None and name in untouched:  # an untouched part is one read from the file
-                    self._copy_compressed(info, out)
+                    parts.append((info, None))  # copied in its turn
                     continue
-                write_deflated(out, name, deflate(blocks(self.chunks(name))),
-                               date_time=info.date_time if info else ZIP_EPOCH)
+                while in_hand == PARTS_IN_HAND:
+                    in_hand -= self._write_first(out, parts)
+                parts.append((info or name, consumed(blocks(self.chunks(name)), deflate, name="riskreg-deflate")))
+                in_hand += 1
+            while parts:
+                self._write_first(out, parts)
+
+    def _write_first(self, out: ZipWriter,
+                     parts: deque[tuple[zipfile.ZipInfo | str, Callable[[], Deflated] | None]]) -> int:
+        """Write the first of `parts` (copied as stored, or once it is deflated); return 1 if it was deflated."""
+        part, deflated = parts.popleft()
+        if deflated is None:
+            assert isinstance(part, zipfile.ZipInfo)
+            self._copy_compressed(part, out)
+            return 0
+        name, date_time = (part.filename, part.date_time) if isinstance(part, zipfile.ZipInfo) else (part, ZIP_EPOCH)
+        write_deflated(out, name, deflated(), date_time=date_time)
+        return 1
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)

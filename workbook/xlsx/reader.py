@@ -9,11 +9,14 @@ layout stands only once the whole package check has found no damage to name inst
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.core.errors import RegisterFormatError
@@ -21,7 +24,7 @@ from workbook.core.layout import register_from_grids
 from workbook.core.model import Formula, Register
 from workbook.core.schema import REGISTER_SHEET
 from workbook.files.background import in_background
-from workbook.files.package_guard import WORKBOOK, check_package, check_sizes, screen_parts
+from workbook.files.package_guard import WORKBOOK, check_package, check_sizes, parts_sound, screen_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS_XLSX = "Open it in Excel and save it as an Excel Workbook (.xlsx)"
@@ -63,6 +66,84 @@ def check_workbook_file(path: Path | str) -> None:
     # Every part unpacked (checksums) and its XML parsed, no DOCTYPE or entity: python-calamine reads XML that
     # openpyxl, which writes the register, refuses.
     check_package(path, WORKBOOK, RegisterFormatError)
+
+
+def check_workbook_to_write(path: Path | str) -> None:
+    """Refuse what check_workbook_file refuses, before a command writes into the workbook at `path`.
+
+    A writing command reads the register under the file's lock first: load_grids then checked every part but the
+    sheets python-calamine reads whole, and checked those whole in a thread of its own while python-calamine
+    parsed them (without the GIL). That check stands for this one when it found nothing and the file is still the
+    one it checked, under the same hold of the lock; on anything else the whole check runs here, and names what it
+    finds as it always has."""
+    path = Path(path)
+    beside = _CHECKED_BESIDE.pop(_beside_key(path), None)
+    if beside is not None and beside.taken is _taken_as(path) and _sound(beside) and \
+            beside.identity == _identity(path):
+        _check_file(path)
+        return
+    check_workbook_file(path)
+
+
+def _sound(beside: _Beside) -> bool:
+    try:
+        return beside.sound()
+    except Exception:  # noqa: BLE001 - whatever stopped the check, the whole check runs and says what it finds
+        return False
+
+
+@dataclass(frozen=True)
+class _Beside:
+    """The deep check of a register's sheets going on beside python-calamine's reading of them."""
+
+    taken: object  # what the file was when this thread took its lock (files/lock.held_as): the same hold only
+    identity: tuple[int, ...]  # the file's identity while its bytes were read for the check
+    sound: Callable[[], bool]  # waits for the check: whether the sheets passed it
+
+
+_CHECKED_BESIDE: dict[tuple[Path, int], _Beside] = {}
+
+
+def _beside_key(path: Path) -> tuple[Path, int]:
+    return path.absolute(), threading.get_ident()
+
+
+def _taken_as(path: Path) -> object:
+    """Return what `path` was when this thread took its lock (a write follows), or None when it holds none."""
+    from workbook.files.lock import held_as
+
+    try:
+        return held_as(path)
+    except RuntimeError:  # not held: a command that only reads
+        return None
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """Return what tells the file at `path` from any other version of it: size, change time, file id."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ino, found.st_dev
+
+
+def _check_sheets_beside(path: Path, sheets: tuple[str, ...]) -> None:
+    """When a write follows (this thread holds the file's lock), start checking the sheets `sheets` whole, as
+    check_workbook_file would, in a thread of its own, for check_workbook_to_write. The file is read here, once:
+    the thread holds no file open (Windows would refuse to replace one that is)."""
+    _CHECKED_BESIDE.pop(_beside_key(path), None)
+    taken = _taken_as(path)
+    if taken is None or not sheets:
+        return
+    before = _identity(path)
+    try:
+        package = path.read_bytes()
+    except OSError:
+        return
+    if before is None or _identity(path) != before:
+        return  # written to while it was read: the whole check runs before the write
+    _CHECKED_BESIDE[_beside_key(path)] = _Beside(
+        taken, before, in_background(lambda: parts_sound(path, package, sheets), "riskreg-deep-check"))
 
 
 def _check_file(path: Path) -> None:
@@ -220,6 +301,7 @@ def load_grids(path: Path | str) -> dict[str, list[tuple]]:
     # Sizes, formats and every part's start (no DOCTYPE or entity) are checked before python-calamine opens the file;
     # the parts it reads whole are screened while it parses them, which it does without holding the GIL.
     screened = check_package(path, WORKBOOK, RegisterFormatError, screened=_read_whole)
+    _check_sheets_beside(path, screened)
     formulas = _FormulaSearch()
     screening = in_background(lambda: screen_parts(path, screened, WORKBOOK, RegisterFormatError, look=formulas),
                               "riskreg-screen")

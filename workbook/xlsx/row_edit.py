@@ -19,16 +19,23 @@ from html import escape
 from workbook.core.edit import CellChange, ClearCell, MoveCell, SetCell
 from workbook.core.model import column_letter
 from workbook.core.values import storable
-from workbook.xlsx.sheet_xml import SharedString, _column_of, excel_serial
+from workbook.xlsx.sheet_xml import SharedString, excel_serial
 
 _HEAD = re.compile(rb"<row\b[^>]*>")
 _ROW_OF_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 _LETTERS = re.compile(rb'<c r="([A-Z]+)')
+# A cell as riskreg and Excel write it: reference, then style, then type, each once, and nothing but a number or
+# plain inline text inside (what _parse_cell accepts, read in one match; any other cell is read by _parse_cell).
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
+                         rb'(?:/>|>(<v>[^<]*</v>|<is><t>[^<]*</t></is>|<is><t xml:space="preserve">[^<]*</t></is>)?'
+                         rb'</c>)')
 _ATTRIBUTE = re.compile(rb'\s+([\w:.-]+)="([^"]*)"')
 _VALUE = re.compile(rb"<v>[^<]*</v>")
 _ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _KNOWN = {b"r", b"s", b"t"}  # the attributes a cell may have to be changed here
+_COLUMN_OF: dict[bytes, int] = {}  # column letters -> number, as rows are read
+_LETTERS_OF: dict[int, bytes] = {}  # column number -> letters
 
 
 class _Cell:
@@ -40,7 +47,7 @@ class _Cell:
         self.attributes, self.inner, self.column = attributes, inner, column
 
     def xml(self) -> bytes:
-        head = b"<c" + b"".join(b' %s="%s"' % item for item in self.attributes.items())
+        head = b"<c" + b"".join([b' %s="%s"' % item for item in self.attributes.items()])
         return head + (b">" + self.inner + b"</c>" if self.inner else b"/>")
 
 
@@ -73,21 +80,19 @@ class _Row:
         for cell in self.added:
             if cell.column == column:
                 return cell
-        start = self.data.find(b'<c r="' + column_letter(column).encode() + self.suffix + b'"', self.head)
+        start = self.data.find(b'<c r="' + _letters(column) + self.suffix + b'"', self.head)
         if start < 0:
             return None
-        close = self.data.index(b">", start)
-        if self.data[close - 1:close] == b"/":
-            tag, inner, end = self.data[start + 2:close - 1], b"", close + 1
+        plain = _PLAIN_CELL.match(self.data, start)
+        if plain is not None:  # the way riskreg and Excel write a cell: read as _parse_cell reads it, in one match
+            attributes = {b"r": plain.group(1)}
+            if plain.group(2) is not None:
+                attributes[b"s"] = plain.group(2)
+            if plain.group(3) is not None:
+                attributes[b"t"] = plain.group(3)
+            cell, end = _Cell(attributes, plain.group(4) or b"", column), plain.end()
         else:
-            end = self.data.find(b"</c>", close) + 4
-            tag, inner = self.data[start + 2:close], self.data[close + 1:end - 4]
-        attributes = dict(_ATTRIBUTE.findall(tag))
-        if end < 4 or _ATTRIBUTE.sub(b"", tag).strip() or not set(attributes) <= _KNOWN:
-            raise _NotHere
-        cell = _Cell(attributes, inner, column)
-        if inner and _VALUE.fullmatch(inner) is None and _plain_text(inner) is None:
-            raise _NotHere  # a formula, rich text or more than a value
+            cell, end = _parse_cell(self.data, start, column)
         self.touched[column] = (start, end, cell)
         return cell
 
@@ -95,7 +100,8 @@ class _Row:
         """Put `cell` in after the row's last cell, before the first cell added to its right, as Cells.cell does (a
         cell left of the row's last is left to the parsed XML)."""
         if self.last is None:
-            columns = [_column_of(letters.decode()) for letters in _LETTERS.findall(self.data, self.head)]
+            columns = [_COLUMN_OF.get(letters) or _column_number(letters)
+                       for letters in _LETTERS.findall(self.data, self.head)]
             if any(left >= right for left, right in zip(columns, columns[1:])):
                 raise _NotHere  # cells out of order: where a new one goes is the parsed XML's to say
             self.last = columns[-1] if columns else 0
@@ -128,6 +134,40 @@ class _Row:
 
 class _NotHere(Exception):
     """The row holds a cell this module does not change: the caller changes the row through its parsed XML."""
+
+
+def _parse_cell(data: bytes, start: int, column: int) -> tuple[_Cell, int]:
+    """Return the cell whose start tag begins at `start` in the row's bytes `data`, attribute by attribute, and
+    where it ends; raise _NotHere when it holds more than a value or an attribute riskreg does not know."""
+    close = data.index(b">", start)
+    if data[close - 1:close] == b"/":
+        tag, inner, end = data[start + 2:close - 1], b"", close + 1
+    else:
+        end = data.find(b"</c>", close) + 4
+        tag, inner = data[start + 2:close], data[close + 1:end - 4]
+    attributes = dict(_ATTRIBUTE.findall(tag))
+    if end < 4 or _ATTRIBUTE.sub(b"", tag).strip() or not set(attributes) <= _KNOWN:
+        raise _NotHere
+    if inner and _VALUE.fullmatch(inner) is None and _plain_text(inner) is None:
+        raise _NotHere  # a formula, rich text or more than a value
+    return _Cell(attributes, inner, column), end
+
+
+def _column_number(letters: bytes) -> int:
+    """Return the column number of `letters` (b'AB' -> 28), remembered."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    _COLUMN_OF[letters] = number
+    return number
+
+
+def _letters(column: int) -> bytes:
+    """Return the column letters of `column`, remembered."""
+    found = _LETTERS_OF.get(column)
+    if found is None:
+        found = _LETTERS_OF[column] = column_letter(column).encode()
+    return found
 
 
 def _plain_text(inner: bytes) -> bytes | None:
@@ -201,7 +241,7 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
         """The cell at `column`, created (empty, styled as its row) when missing, as Cells.cell does."""
         found = row.get(column)
         if found is None:
-            attributes = {b"r": f"{column_letter(column)}{number}".encode()}
+            attributes = {b"r": _letters(column) + row.suffix}
             if row_style:
                 attributes[b"s"] = row_style
             found = _Cell(attributes, b"", column)
@@ -226,7 +266,7 @@ def edit_row(data: bytes, number: int, changes: Sequence[CellChange], shares: Se
                 _put(target, source.attributes.get(b"t") or None, source.inner)
             elif isinstance(change, ClearCell):
                 _put(cell(change.column), None, b"")
-        if not row.has_inline_text():
+        if shares and not row.has_inline_text():
             shares = ()  # no inline text on the row (Excel keeps every text shared already), as share_row skips it
         for column in shares:
             found = cell(column)

@@ -22,7 +22,7 @@ from workbook.files.lock import held_as, one_writer
 from workbook.xlsx.apply import apply_edit
 from workbook.xlsx.book import Book
 from workbook.xlsx.preserve import check_editable
-from workbook.xlsx.reader import check_workbook_file
+from workbook.xlsx.reader import check_workbook_to_write
 
 __all__ = ["SEVERITY_FILLS", "WriteResult", "apply_file"]
 
@@ -56,7 +56,7 @@ def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None
 
 def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
                  force: bool) -> tuple[T, Path, Path | None, Pruned | None]:
-    check_workbook_file(path)
+    check_workbook_to_write(path)
     backup = None
     if output:
         check_writable(target, force=force)

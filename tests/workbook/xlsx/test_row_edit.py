@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from workbook.core.edit import ClearCell, MoveCell, SetCell
 from workbook.core.model import column_letter
+from workbook.xlsx import row_edit
 from workbook.xlsx.package import M, MAIN_NS
-from workbook.xlsx.row_edit import edit_row
+from workbook.xlsx.row_edit import _PLAIN_CELL, _NotHere, _parse_cell, _Row, edit_row
 from workbook.xlsx.sheet_xml import Cells, SharedString, clear_value, move_value, set_value
 
 ROW = 7
@@ -112,3 +116,71 @@ def test_a_cell_to_put_in_among_cells_out_of_order_is_left_to_the_parsed_xml():
     row = f'<row r="{ROW}"><c r="A{ROW}"><v>1</v></c><c r="E{ROW}"><v>5</v></c><c r="C{ROW}"><v>3</v></c></row>'.encode()
     assert edit_row(row, ROW, [ClearCell("Sheet", ROW, 4)], [], lambda base, change: base,
                     lambda text: SharedString(0)) is None
+
+
+# Cells laid out every way a producer may write them: the one-match read (_PLAIN_CELL) takes only cells that
+# _parse_cell reads the same, attribute for attribute, and leaves every other to it.
+WRITTEN = [  # as riskreg and Excel write them: each attribute once, in their order
+    '<c r="B7"/>', '<c r="B7" s="3"/>', '<c r="B7" t="n"/>', '<c r="B7" s="3" t="n"/>', '<c r="B7"></c>',
+    '<c r="B7" s="12"></c>', '<c r="B7"><v>4.5</v></c>', '<c r="B7" s="2" t="s"><v>0</v></c>',
+    '<c r="B7" t="b"><v>1</v></c>', '<c r="B7" t="inlineStr"><is><t>a &amp; b &#8594;</t></is></c>',
+    '<c r="B7" s="2" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>',
+    '<c r="B7" t="inlineStr"><is><t></t></is></c>', '<c r="B7" t="str"><v>a</v></c>',
+    '<c r="B7" t="e"><v>#N/A</v></c>',
+]
+OTHERS = [  # read attribute by attribute, or left to the parsed XML
+    '<c r="B7" s="3" />', '<c r="B7" t="s" s="2"><v>0</v></c>', '<c r="B7"  s="2"><v>1</v></c>',
+    '<c r="B7" s=""><v>1</v></c>', '<c r="B7" s="2" s="3"><v>1</v></c>', '<c r="B7" cm="1"><v>1</v></c>',
+    '<c r="B7"><f>1+1</f><v>2</v></c>', '<c r="B7"><v>1</v><v>2</v></c>',
+    '<c r="B7" t="inlineStr"><is><r><t>a</t></r></is></c>', '<c r="B7" t="inlineStr"><is><t>a</t><rPh/></is></c>',
+    '<c r="B7" t="inlineStr"><is><t xml:space="default">a</t></is></c>', '<c r="B7"><v/></c>',
+]
+LAYOUTS = WRITTEN + OTHERS
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_cell_read_in_one_match_is_the_cell_read_attribute_by_attribute(layout):
+    data = f'<row r="{ROW}"><c r="A{ROW}"><v>1</v></c>{layout}<c r="C{ROW}"><v>3</v></c></row>'.encode()
+    start = data.index(b'<c r="B7"')
+    try:
+        slow = _parse_cell(data, start, 2)
+    except _NotHere:
+        slow = None
+    plain = _PLAIN_CELL.match(data, start)
+    if plain is None:  # left to _parse_cell, whatever it says
+        return
+    assert slow is not None, "taken in one match, refused attribute by attribute"
+    row = _Row.read(data, ROW)
+    assert row is not None
+    fast = row.get(2)
+    assert fast is not None and row.touched[2][:2] == (start, start + len(layout))
+    assert (list(fast.attributes.items()), fast.inner, fast.xml()) == \
+        (list(slow[0].attributes.items()), slow[0].inner, slow[0].xml())
+    assert slow[1] == start + len(layout)
+
+
+def test_every_cell_riskreg_and_excel_write_is_read_in_one_match():
+    """The fast read is the one taken on the rows a roll-over changes; the others are not (and are read the slow
+    way, or refused, as before)."""
+    def matched(layout: str) -> bool:
+        data = f'<row r="{ROW}">{layout}</row>'.encode()
+        return _PLAIN_CELL.match(data, data.index(b"<c ")) is not None
+
+    assert [layout for layout in WRITTEN if not matched(layout)] == []
+    assert [layout for layout in OTHERS if matched(layout)] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LAYOUTS), max_size=4), CHANGES, st.lists(st.integers(1, 7), max_size=3, unique=True))
+def test_a_row_changed_with_the_one_match_read_is_byte_for_byte_the_row_changed_without_it(layouts, changes, shares):
+    cells = [layout.replace('r="B7"', f'r="{column_letter(column)}{ROW}"')
+             for column, layout in enumerate(layouts, start=1)]
+    row = (f'<row r="{ROW}">' + "".join(cells) + "</row>").encode()
+
+    def edit(plain: re.Pattern) -> bytes | None:
+        strings: dict[str, int] = {}
+        with mock.patch.object(row_edit, "_PLAIN_CELL", plain):
+            return edit_row(row, ROW, changes, shares, lambda base, change: base + 1,
+                            lambda text: SharedString(strings.setdefault(text, len(strings))))
+
+    assert edit(_PLAIN_CELL) == edit(re.compile(rb"(?!)"))  # a pattern that never matches: every cell read slowly

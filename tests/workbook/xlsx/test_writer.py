@@ -180,3 +180,60 @@ def test_a_workbook_saved_meanwhile_is_not_overwritten(sample_workbook, monkeypa
         f"so nothing was written and that version is kept. Close the workbook in Excel and run the command again.")
     assert load_workbook(sample_workbook)["Settings"]["B2"].value == "Changed in Excel"
     assert not (sample_workbook.parent / "riskreg backups").exists()  # no backup of a write that did not happen
+
+
+# ---- the package check before writing ----------------------------------------------------------------------
+
+def _damaged_inside(source, target):
+    """Copy `source` with a mismatched end tag deep inside the History sheet, where python-calamine reads past it."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/worksheets/sheet3.xml":
+                assert b"<evenHeader></evenHeader>" in data
+                data = data.replace(b"<evenHeader></evenHeader>", b"<evenHeader></oddHeader>")
+            copy.writestr(item, data)
+    return target
+
+
+def _whole_check_says(path):
+    from workbook.core.errors import RegisterFormatError
+    from workbook.xlsx.reader import check_workbook_file
+
+    with pytest.raises(RegisterFormatError) as caught:
+        check_workbook_file(path)
+    return caught.value.user_message
+
+
+def test_damage_inside_a_sheet_the_reader_reads_past_stops_a_roll_over_as_the_whole_check_names_it(
+        sample_workbook, tmp_path):
+    """The sheets are checked whole beside python-calamine's parse of them: what that check finds is said as the
+    whole check says it, before anything is written."""
+    from workbook.core.errors import RegisterFormatError
+    from workbook.jobs.roll import roll_quarter
+
+    damaged = _damaged_inside(sample_workbook, tmp_path / "damaged.xlsx")
+    period = read_register(damaged).period.next()  # read: python-calamine does not see the damage
+    original = damaged.read_bytes()
+    with pytest.raises(RegisterFormatError) as caught:
+        roll_quarter(damaged, period, close_with_errors=True)
+    assert caught.value.user_message == _whole_check_says(damaged)
+    assert caught.value.user_message.startswith(f"{damaged}: part xl/worksheets/sheet3.xml (sheet 'History') is "
+                                                "damaged (not well-formed XML: mismatched tag, line 1 column ")
+    assert damaged.read_bytes() == original
+    assert not (tmp_path / "riskreg backups").exists()
+
+
+def test_a_workbook_changed_after_it_was_read_is_checked_whole_before_it_is_written(sample_workbook, tmp_path):
+    """The check made beside the reading stands only for the file it checked: another version is checked whole."""
+    from workbook.core.errors import RegisterFormatError
+    from workbook.files.lock import one_writer
+    from workbook.xlsx.reader import check_workbook_to_write, load_grids
+
+    damaged = _damaged_inside(sample_workbook, tmp_path / "damaged.xlsx").read_bytes()
+    with one_writer(sample_workbook):
+        load_grids(sample_workbook)  # a sound file, checked beside its reading
+        sample_workbook.write_bytes(damaged)  # then saved over by another program
+        with pytest.raises(RegisterFormatError) as caught:
+            check_workbook_to_write(sample_workbook)
+    assert caught.value.user_message == _whole_check_says(sample_workbook)
