@@ -402,7 +402,7 @@ def _append(book: Book, append: AppendRows, texts: _Texts) -> list[str]:
                  for key, value in (row if isinstance(row, dict) else dict(row)).items()} for row in append.rows]
     written = _append_rows(book, append, positions, rows, shared)
     if shared is not None:
-        shared.save()
+        shared.hold()
     return written
 
 
@@ -458,7 +458,8 @@ def _renames(book: Book, renames: Sequence[RenameTableColumn]) -> list[str]:
 
 
 class _Texts:
-    """The workbook's shared strings for one edit, read when a step first shares a text (then kept for the others)."""
+    """The workbook's shared strings for one edit, read when a step first shares a text (then kept for the others),
+    saved once when the cell changes and the appended rows are made."""
 
     def __init__(self, book: Book):
         self.book = book
@@ -468,6 +469,11 @@ class _Texts:
         if self.shared is None:
             self.shared = SharedText(self.book)
         return self.shared
+
+    def save(self) -> None:
+        """Write the strings the steps added (if any) into the workbook."""
+        if self.shared is not None:
+            self.shared.save()
 
 
 def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[ShareText], texts: _Texts) -> list[str]:
@@ -503,7 +509,7 @@ def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[Sh
         assert shared is not None
         share_row(book, shared, sheets.get(sheet) or sheets.setdefault(sheet, book.cells(sheet)), row, columns)
     if shared is not None:
-        shared.save()
+        shared.hold()  # its strings written once, when the rows are appended too
     return written
 
 
@@ -571,6 +577,7 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     written = _change_cells(book, edit.cells, edit.share_texts, texts)
     for append in edit.appends:
         written += _append(book, append, texts)
+    texts.save()  # once, when the cells and rows have their strings: one copy of the part at the peak
     broken = _renames(book, edit.renames)
     for sheet in edit.add_sheets:
         written += _add_sheet(book, sheet)

@@ -63,6 +63,12 @@ class SharedText:
             self.added += 1
         return SharedString(number)
 
+    def hold(self) -> None:
+        """Give the workbook its shared strings part, type and relation now, when it has none and strings were added
+        (so they take their places among the parts as a save here would), leaving the strings for `save` to write."""
+        if self.new and self.added:
+            self._place(etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
     def save(self) -> None:
         """Write the shared strings back (adding the part, its type and its relation the first time)."""
         if not self.added:
@@ -73,17 +79,20 @@ class SharedText:
         if data.endswith(b"/>"):  # no strings before these
             data = data[:-2] + b"></sst>"
         end = data.rindex(b"</")
-        package = self.book.package
         joined = b"".join([data[:end], *self.items, data[end:]])
         # The strings added are kept as a view of the part written, not a second copy.
         self.items = [memoryview(joined)[end:len(joined) - (len(data) - end)]]
-        package.put(SHARED_STRINGS, joined)
+        self._place(joined)
+        self.added = 0
+
+    def _place(self, data: bytes) -> None:
+        package = self.book.package
+        package.put(SHARED_STRINGS, data)
         if self.new:
             package.set_content_type(SHARED_STRINGS, CT_SHARED_STRINGS)
             package.relate(WORKBOOK_PART, SHARED_STRINGS, REL_SHARED_STRINGS)
             self.new = False
         self.book._shared = None  # read again: the book's list of texts has grown
-        self.added = 0
 
 
 def share_row(book: Book, shared: SharedText, cells: Cells, row: int, columns: Iterable[int]) -> None:
