@@ -86,8 +86,7 @@ def risk_text(risk: Risk, key: str) -> str:
 
 def risk_texts(risk: Risk) -> dict[str, str]:
     """Return the risk's recorded text fields, as the paper reads them."""
-    values = risk.values
-    return {key: _clean(as_text(values.get(key))) for key in RECORDED_TEXT_KEYS}
+    return {key: risk_text(risk, key) for key in RECORDED_TEXT_KEYS}
 
 
 _EXACT = 2 ** 53  # a whole number a float holds exactly: as_number gives it back the same
@@ -264,7 +263,7 @@ def plan_roll(register: Register, closed_with_errors: str = "") -> RollPlan:
             if name == "source":
                 continue
             old = getattr(entry, name)
-            if (type(old) is type(value) and old == value) or _same(old, value):
+            if _same(old, value):
                 continue
             if name in SEALED_INDEX:
                 if sealed is None:
