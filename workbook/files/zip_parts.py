@@ -143,6 +143,40 @@ def deflate(chunks: Iterable[bytes], last: bool = True) -> Deflated:
     return Deflated(b"".join(compressed), crc, size, last)
 
 
+def stretches(chunks: Iterable[bytes | memoryview],
+              limit: int = BLOCK_BYTES) -> Iterator[tuple[bytes | memoryview, bool]]:
+    """Yield a part's `chunks` as stretches of about `limit` bytes to deflate each on its own, with whether it is
+    the part's last (an empty part is one empty stretch): small chunks joined, a large one cut into views of
+    itself, never copied."""
+    block: list[bytes | memoryview] = []
+    held = 0
+    ready: bytes | memoryview | None = None
+    for piece in _pieces(chunks, limit):
+        block.append(piece)
+        held += len(piece)
+        if held >= limit:
+            if ready is not None:
+                yield ready, False
+            ready = block[0] if len(block) == 1 else b"".join(block)
+            block, held = [], 0
+    if block:
+        if ready is not None:
+            yield ready, False
+        ready = block[0] if len(block) == 1 else b"".join(block)
+    yield (b"" if ready is None else ready), True
+
+
+def _pieces(chunks: Iterable[bytes | memoryview], limit: int) -> Iterator[bytes | memoryview]:
+    """Yield `chunks`, each longer than `limit` cut into views of at most `limit` bytes."""
+    for chunk in chunks:
+        if len(chunk) <= limit:
+            yield chunk
+            continue
+        view = memoryview(chunk)
+        for start in range(0, len(view), limit):
+            yield view[start:start + limit]
+
+
 def blocks(chunks: Iterable[bytes | memoryview], limit: int = BLOCK_BYTES) -> Iterator[bytes]:
     """Yield `chunks` joined into blocks of about `limit` bytes (for `deflate` in a second thread)."""
     block: list[bytes | memoryview] = []

@@ -12,8 +12,8 @@ from pathlib import Path
 from lxml import etree
 
 from workbook.core.errors import RegisterFormatError
-from workbook.files.background import consumed
-from workbook.files.zip_parts import ZIP_EPOCH, Deflated, ZipWriter, blocks, copy_compressed, deflate, write_deflated
+from workbook.files.background import in_background
+from workbook.files.zip_parts import ZIP_EPOCH, Deflated, ZipWriter, copy_compressed, deflate, stretches, write_deflated
 from workbook.xlsx.rows import SheetRows
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -58,7 +58,8 @@ def relative(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source))
 
 
-PARTS_IN_HAND = 2  # parts deflating at once: one beside the making of the next (more hold more blocks at the peak)
+DEFLATING = 2  # stretches deflating at once: one a core on our machines (more hold more of them at the peak)
+STRETCH_BYTES = 4 << 20
 
 
 class Package:
@@ -212,36 +213,41 @@ class Package:
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
-        # A part written is deflated in a thread of its own (zlib-ng lets go of the GIL) while this one makes its
-        # blocks, then the next parts'; the bytes are those one thread makes (the same blocks, in order), and the
-        # parts are written in order as each is done. At most PARTS_IN_HAND parts are deflating at once, each
-        # with two blocks at most in hand (a part held whole, as the shared strings are, is not copied).
+        # Each part written is deflated in stretches of a few megabytes, each stretch in a thread of its own (zlib-ng
+        # lets go of the GIL) while this one makes the next, so that a large part keeps every core busy, not one;
+        # at most DEFLATING stretches at once. Parts are written in order, each once all its stretches are done
+        # (a deflated stretch is a fraction of its bytes: those waiting for their turn hold little).
         with ZipWriter(target) as out:
-            parts: deque[tuple[zipfile.ZipInfo | str, Callable[[], Deflated] | None]] = deque()  # to write, in order
-            in_hand = 0
+            parts: deque[tuple[zipfile.ZipInfo | str, list[Callable[[], Deflated]] | None]] = deque()  # in order
+            running: deque[Callable[[], Deflated]] = deque()  # the stretches deflating, oldest first
             for name in self.names():
                 info = self._raw.get(name)
                 if info is not None and name in untouched:  # an untouched part is one read from the file
                     parts.append((info, None))  # copied in its turn
                     continue
-                while in_hand == PARTS_IN_HAND:
-                    in_hand -= self._write_first(out, parts)
-                parts.append((info or name, consumed(blocks(self.chunks(name)), deflate, name="riskreg-deflate")))
-                in_hand += 1
+                deflating: list[Callable[[], Deflated]] = []
+                parts.append((info or name, deflating))
+                for stretch, last in stretches(self.chunks(name), STRETCH_BYTES):
+                    while len(running) >= DEFLATING:
+                        running.popleft()()  # waits for the oldest (what it raised is raised here)
+                        while parts and parts[0][1] is not deflating and \
+                                not any(finish in running for finish in parts[0][1] or ()):
+                            self._write_first(out, parts)  # done, and not the part still being cut
+                    running.append(in_background(lambda s=stretch, l=last: deflate((s,), last=l), "riskreg-deflate"))
+                    deflating.append(running[-1])
             while parts:
                 self._write_first(out, parts)
 
     def _write_first(self, out: ZipWriter,
-                     parts: deque[tuple[zipfile.ZipInfo | str, Callable[[], Deflated] | None]]) -> int:
-        """Write the first of `parts` (copied as stored, or once it is deflated); return 1 if it was deflated."""
-        part, deflated = parts.popleft()
-        if deflated is None:
+                     parts: deque[tuple[zipfile.ZipInfo | str, list[Callable[[], Deflated]] | None]]) -> None:
+        """Write the first of `parts`: copied as stored, or from its stretches once they are deflated."""
+        part, deflating = parts.popleft()
+        if deflating is None:
             assert isinstance(part, zipfile.ZipInfo)
             self._copy_compressed(part, out)
-            return 0
+            return
         name, date_time = (part.filename, part.date_time) if isinstance(part, zipfile.ZipInfo) else (part, ZIP_EPOCH)
-        write_deflated(out, name, deflated(), date_time=date_time)
-        return 1
+        write_deflated(out, name, *(finish() for finish in deflating), date_time=date_time)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)

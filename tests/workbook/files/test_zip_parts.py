@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from workbook.files.zip_parts import ZipWriter, blocks, copy_compressed, deflate, write_deflated
+from workbook.files.zip_parts import ZipWriter, blocks, copy_compressed, deflate, stretches, write_deflated
 
 
 def test_a_part_written_in_stretches_reads_back_whole_with_its_checksum(tmp_path):
@@ -59,6 +59,18 @@ def test_blocks_join_chunks_up_to_the_limit_and_keep_every_byte():
     joined = list(blocks(chunks, limit=1000))
     assert [len(block) for block in joined] == [1200, 1200, 600]
     assert b"".join(joined) == b"".join(chunks)
+
+
+def test_stretches_join_small_chunks_cut_large_ones_and_mark_only_the_last():
+    big = bytes(range(256)) * 20  # 5,120 bytes: cut into views of it
+    chunks = [b"a" * 300, b"b" * 300, big, b"c" * 100]
+    cut = list(stretches(chunks, limit=1000))
+    # 300 + 300 + the first 1,000 of the big one; its next four thousands; its last 120 with the closing 100.
+    assert [(len(stretch), last) for stretch, last in cut] == [(1600, False), (1000, False), (1000, False),
+                                                               (1000, False), (1000, False), (220, True)]
+    assert b"".join(bytes(stretch) for stretch, _ in cut) == b"".join(chunks)
+    assert any(isinstance(stretch, memoryview) for stretch, _ in cut)  # the large chunk is not copied
+    assert list(stretches([], limit=1000)) == [(b"", True)]  # an empty part is one empty (last) stretch
 
 
 def test_copied_parts_keep_their_names_times_and_attributes_and_unicode_names_are_flagged(tmp_path):

@@ -50,14 +50,16 @@ def test_a_sheet_added_and_one_removed_keep_names_and_tab_on_their_sheets(sample
 
 
 def test_parts_deflated_beside_each_other_are_the_bytes_one_thread_writes(sample_workbook, tmp_path):
-    """Each part written is deflated in a thread of its own while the next is made: the file is byte for byte the
-    one written part after part in one thread (a part of several blocks, and untouched parts between, included)."""
-    from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, blocks, deflate, write_deflated
+    """Each part written is deflated in stretches, each in a thread of its own while the next is cut: the file is
+    byte for byte the one written stretch after stretch in one thread (a part of several stretches, and untouched
+    parts between, included)."""
+    from workbook.files.zip_parts import ZIP_EPOCH, ZipWriter, deflate, stretches, write_deflated
+    from workbook.xlsx.package import STRETCH_BYTES
 
     package = Package(sample_workbook)
     words = b"".join(b"<row r=\"%d\"><c r=\"A%d\" t=\"inlineStr\"><is><t>risk %d of the register</t></is></c></row>"
                      % (n, n, n * 7919 % 10007) for n in range(1, 200_000))
-    assert len(words) > 2 * (8 << 20)  # three blocks
+    assert len(words) > 2 * STRETCH_BYTES  # three stretches at least
     package.put("xl/worksheets/sheet3.xml", b'<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>'
                 % (MAIN_NS.encode(), words))
     package.xml("xl/styles.xml").set("x", "1")
@@ -74,7 +76,8 @@ def test_parts_deflated_beside_each_other_are_the_bytes_one_thread_writes(sample
             if info is not None and name in untouched:
                 package._copy_compressed(info, out)
             else:
-                write_deflated(out, name, deflate(blocks(package.chunks(name))),
+                write_deflated(out, name, *(deflate((stretch,), last=last)
+                                            for stretch, last in stretches(package.chunks(name), STRETCH_BYTES)),
                                date_time=info.date_time if info else ZIP_EPOCH)
     assert beside.read_bytes() == one_thread.read_bytes()
     with zipfile.ZipFile(beside) as saved:
