@@ -131,7 +131,7 @@ class Deflated:
     last: bool
 
 
-def deflate(chunks: Iterable[bytes], last: bool = True) -> Deflated:
+def deflate(chunks: Iterable[bytes | memoryview], last: bool = True) -> Deflated:
     """Return `chunks`, in order, deflated as one stretch of a part (the part's end when `last`)."""
     compressor = zlib_ng.compressobj(DEFLATE_LEVEL, zlib_ng.DEFLATED, -15)
     compressed, crc, size = [], 0, 0

@@ -7,6 +7,7 @@ import posixpath
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -233,7 +234,7 @@ class Package:
                         while parts and parts[0][1] is not deflating and \
                                 not any(finish in running for finish in parts[0][1] or ()):
                             self._write_first(out, parts)  # done, and not the part still being cut
-                    running.append(in_background(lambda s=stretch, l=last: deflate((s,), last=l), "riskreg-deflate"))
+                    running.append(in_background(partial(deflate, (stretch,), last), "riskreg-deflate"))
                     deflating.append(running[-1])
             while parts:
                 self._write_first(out, parts)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from workbook.files.background import consumed, in_background, produced
+from workbook.files.background import in_background, produced
 
 
 def test_the_work_runs_beside_the_caller_and_finish_waits_for_it():
@@ -70,47 +70,3 @@ def test_a_consumer_that_stops_early_lets_the_producer_stop():
             break
     time.sleep(0.05)
     assert len(made) < 10  # it stopped, a queue's depth or so after the last item taken
-
-
-def test_consumed_items_are_taken_in_order_by_a_thread_of_their_own_a_few_at_most_in_hand():
-    taken, in_hand, most = [], [], [0]
-
-    def items():
-        for number in range(20):
-            in_hand.append(number)
-            most[0] = max(most[0], len(in_hand))
-            yield number
-
-    def consume(given):
-        for number in given:
-            time.sleep(0.001)
-            taken.append((number, threading.current_thread().name))
-            in_hand.remove(number)
-        return len(taken)
-
-    finish = consumed(items(), consume, ahead=1, name="riskreg-compressor")
-    assert finish() == 20
-    assert taken == [(number, "riskreg-compressor") for number in range(20)]
-    assert most[0] <= 2  # the one being consumed and the one made beside it
-
-
-def test_the_consumers_error_is_raised_by_finish_and_making_stops():
-    made = []
-    def consume(given):
-        next(given)
-        raise ValueError("xl/worksheets/sheet3.xml: cannot be deflated")
-
-    finish = consumed(_counted(made), consume)
-    with pytest.raises(ValueError, match="^xl/worksheets/sheet3.xml: cannot be deflated$"):
-        finish()
-    assert len(made) < 10
-
-
-def test_what_making_a_consumed_item_raises_is_raised_at_once():
-    def items():
-        yield b"block"
-        raise OSError("the part's rows are gone")
-
-    got = []
-    with pytest.raises(OSError, match="^the part's rows are gone$"):
-        consumed(items(), lambda given: got.extend(given))
