@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -39,7 +39,7 @@ from workbook.core.model import column_letter
 from workbook.core.result_sheets import previous_marks
 from workbook.core.schema import SUMMARY_SHEET, VALIDATION_SHEET
 from workbook.core.values import looks_like_formula
-from workbook.xlsx.book import Book
+from workbook.xlsx.book import SHARED_STRINGS, Book
 from workbook.xlsx.consistency import broken_references, lift_totals, restore_totals
 from workbook.xlsx.notes import FINDINGS_AUTHOR
 from workbook.xlsx.result_parts import summary_sheet, validation_sheet
@@ -575,9 +575,13 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     removed = _remove_sheets(book, edit.remove_sheets)
     texts = _Texts(book)
     written = _change_cells(book, edit.cells, edit.share_texts, texts)
+    growing = [append.sheet for append in edit.appends if append.rows or append.new_headers]
+    _deflate_settled(book, edit, {change.sheet for change in edit.cells} |
+                     {share.sheet for share in edit.share_texts} - set(growing))
     for append in edit.appends:
         written += _append(book, append, texts)
     texts.save()  # once, when the cells and rows have their strings: one copy of the part at the peak
+    _deflate_settled(book, edit, growing, texts.shared is not None)
     broken = _renames(book, edit.renames)
     for sheet in edit.add_sheets:
         written += _add_sheet(book, sheet)
@@ -595,6 +599,15 @@ def apply_edit(book: Book, edit: WorkbookEdit) -> Applied:
     if edit.summary is not None:
         summary_sheet(book, edit.summary.layout, edit.summary.colours)
     return Applied(tuple(written), removed, tuple(broken))
+
+
+def _deflate_settled(book: Book, edit: WorkbookEdit, sheets: Iterable[str], shared_strings: bool = False) -> None:
+    """Have the package deflate `sheets` (and the shared strings) now, beside the steps still to come, when none
+    of those steps changes them again: marking findings restyles cells on any sheet, so not before it."""
+    if edit.validation is not None:
+        return
+    parts = [book.part(sheet) for sheet in sheets if sheet in book.sheetnames]
+    book.package.deflate_ahead([*parts, *([SHARED_STRINGS] if shared_strings else [])])
 
 
 def _set_names(book: Book, names: Sequence[DefinedName]) -> None:

@@ -6,7 +6,7 @@ import io
 import posixpath
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -63,6 +63,15 @@ DEFLATING = 2  # stretches deflating at once: one a core on our machines (more h
 STRETCH_BYTES = 4 << 20
 
 
+def _deflated(pieces: Iterable[bytes | memoryview], last: bool) -> list[Deflated]:
+    """Return `pieces` deflated in stretches of STRETCH_BYTES, one after the other (the part's end when `last`)."""
+    return [deflate((stretch,), last=last and final) for stretch, final in stretches(pieces, STRETCH_BYTES)]
+
+
+def _deflated_one(stretch: bytes | memoryview, last: bool) -> list[Deflated]:
+    return [deflate((stretch,), last=last)]
+
+
 class Package:
     """The parts of one .xlsx file: bytes as read, XML trees riskreg edits, parts added and removed."""
 
@@ -82,6 +91,8 @@ class Package:
         self._removed: set[str] = set()
         self._new: dict[str, None] = {}  # parts added, in the order they were added
         self._sheets: list[tuple[str, str]] | None = None  # the sheet list, until the workbook part changes
+        # part -> (what it was, its stretches deflating): parts deflated ahead of the save (deflate_ahead)
+        self._ahead: dict[str, tuple[tuple[object, int], Callable[[], list[Deflated]]]] = {}
 
     # ---- parts ----------------------------------------------------------------------------------------------
 
@@ -211,6 +222,44 @@ class Package:
             return text in self.read(name)
         return rows.may_contain(etree.tostring(self._trees[name]), text)
 
+    def deflate_ahead(self, names: Iterable[str]) -> None:
+        """Start deflating parts `names` as they stand now, in a thread beside whatever this one does next: the save
+        takes what it made for a part still as it was (of a sheet read row by row, its rows: its frame, which the
+        save may still adjust, is deflated then), and deflates again a part changed since."""
+        for name in names:
+            state = self._state(name)
+            rows = self._rows.get(name) if name in self._trees else None
+            pieces = [self._added[name]] if name in self._added else rows.settled_pieces() if rows else None
+            if state is not None and pieces is not None:
+                self._ahead[name] = (state, in_background(partial(_deflated, pieces, last=rows is None),
+                                                          "riskreg-deflate-ahead"))
+
+    def _state(self, name: str) -> tuple[object, int] | None:
+        """Return what part `name` is now, to tell at the save whether it changed since it was deflated ahead: the
+        bytes put in for it, or a sheet's rows and their version (None for any other part)."""
+        if name in self._removed:
+            return None
+        if name in self._added:
+            return self._added[name], 0
+        rows = self._rows.get(name) if name in self._trees else None
+        return (rows, rows.version) if rows is not None else None
+
+    def _deflated_ahead(self, name: str) -> list[Callable[[], list[Deflated]]] | None:
+        """Return the stretches of part `name` deflated ahead when it is still as it was then (with its frame's ends
+        around a sheet's rows, deflated now), else None."""
+        found = self._ahead.pop(name, None)
+        state = self._state(name)
+        if found is None or state is None or state[0] is not found[0][0] or state[1] != found[0][1]:
+            return None
+        rows = self._rows.get(name) if name in self._trees else None
+        if rows is None:
+            return [found[1]]
+        ends = rows.ends(etree.tostring(self._trees[name], xml_declaration=True, encoding="UTF-8", standalone=True))
+        if ends is None:
+            return None
+        head, tail = ends
+        return [partial(_deflated, (head,), last=False), found[1], partial(_deflated, (tail,), last=True)]
+
     def save(self, target: Path) -> None:
         """Write the package to `target`: untouched parts copied, the others written from their trees."""
         untouched = self.untouched()
@@ -219,28 +268,29 @@ class Package:
         # at most DEFLATING stretches at once. Parts are written in order, each once all its stretches are done
         # (a deflated stretch is a fraction of its bytes: those waiting for their turn hold little).
         with ZipWriter(target) as out:
-            parts: deque[tuple[zipfile.ZipInfo | str, list[Callable[[], Deflated]] | None]] = deque()  # in order
-            running: deque[Callable[[], Deflated]] = deque()  # the stretches deflating, oldest first
+            parts: deque[tuple[zipfile.ZipInfo | str, list[Callable[[], list[Deflated]]] | None]] = deque()
+            running: deque[Callable[[], list[Deflated]]] = deque()  # the stretches deflating, oldest first
             for name in self.names():
                 info = self._raw.get(name)
                 if info is not None and name in untouched:  # an untouched part is one read from the file
                     parts.append((info, None))  # copied in its turn
                     continue
-                deflating: list[Callable[[], Deflated]] = []
+                ahead = self._deflated_ahead(name)
+                deflating: list[Callable[[], list[Deflated]]] = ahead or []
                 parts.append((info or name, deflating))
-                for stretch, last in stretches(self.chunks(name), STRETCH_BYTES):
+                for stretch, last in () if ahead else stretches(self.chunks(name), STRETCH_BYTES):
                     while len(running) >= DEFLATING:
                         running.popleft()()  # waits for the oldest (what it raised is raised here)
                         while parts and parts[0][1] is not deflating and \
                                 not any(finish in running for finish in parts[0][1] or ()):
                             self._write_first(out, parts)  # done, and not the part still being cut
-                    running.append(in_background(partial(deflate, (stretch,), last), "riskreg-deflate"))
+                    running.append(in_background(partial(_deflated_one, stretch, last), "riskreg-deflate"))
                     deflating.append(running[-1])
             while parts:
                 self._write_first(out, parts)
 
     def _write_first(self, out: ZipWriter,
-                     parts: deque[tuple[zipfile.ZipInfo | str, list[Callable[[], Deflated]] | None]]) -> None:
+                     parts: deque[tuple[zipfile.ZipInfo | str, list[Callable[[], list[Deflated]]] | None]]) -> None:
         """Write the first of `parts`: copied as stored, or from its stretches once they are deflated."""
         part, deflating = parts.popleft()
         if deflating is None:
@@ -248,7 +298,7 @@ class Package:
             self._copy_compressed(part, out)
             return
         name, date_time = (part.filename, part.date_time) if isinstance(part, zipfile.ZipInfo) else (part, ZIP_EPOCH)
-        write_deflated(out, name, *(finish() for finish in deflating), date_time=date_time)
+        write_deflated(out, name, *(stretch for finish in deflating for stretch in finish()), date_time=date_time)
 
     def _copy_compressed(self, info: zipfile.ZipInfo, out: ZipWriter) -> None:
         copy_compressed(self._file, info, out)

@@ -51,6 +51,7 @@ class SheetRows:
         self._wrapper = b""
         self._declarations: set[bytes] = set()
         self.on_release: Callable[[int], None] = lambda number: None  # told when a parsed row goes back to bytes
+        self.version = 0  # counts the changes made to the rows (a row parsed counts: its element may be changed)
 
     @classmethod
     def split(cls, data: bytes) -> tuple[bytes, SheetRows] | None:
@@ -141,6 +142,7 @@ class SheetRows:
             close = -2 if tag.endswith(b"/>") else -1
             tag = tag[:close].rstrip() + b' s="%d"' % after + tag[close:]
         self._written[number] = data[:start] + tag + data[end:]
+        self.version += 1
         self.on_release(number)
         return before
 
@@ -180,6 +182,7 @@ class SheetRows:
     def replace(self, number: int, data: bytes) -> None:
         """Put `data` in as the XML of row `number` (one `raw` gave, changed)."""
         self._written[number] = data
+        self.version += 1
 
     def add(self, number: int, row: etree._Element) -> etree._Element:
         """Put `row` in as row `number` (a number the sheet has no row for); return it, now part of the sheet."""
@@ -194,11 +197,13 @@ class SheetRows:
         if row is not None:
             self._live.pop(number, None)
             self._written[number] = None
+            self.version += 1
             self.on_release(number)
         return row
 
     def _keep(self, number: int, row: etree._Element) -> None:
         self._live[number] = row
+        self.version += 1
         while len(self._live) > LIVE_ROWS:
             old, element = self._live.popitem(last=False)
             self._written[old] = self._bytes(element)
@@ -218,19 +223,26 @@ class SheetRows:
     def pieces(self, frame: bytes) -> Iterator[bytes | memoryview]:
         """Yield the whole part in pieces, as `join` puts them together: a part is compressed as it is written,
         never held twice (rows kept as read are views of the part as read, not copies)."""
+        ends = self.ends(frame)
+        if ends is None:
+            yield frame
+            return
+        yield ends[0]
+        yield from self._row_pieces()
+        yield ends[1]
+
+    def ends(self, frame: bytes) -> tuple[bytes, bytes] | None:
+        """Return the part's bytes before its rows and after them, given its frame (None: it has no rows)."""
         at = frame.find(_EMPTY)
         if at >= 0:
-            if not self.numbers():
-                yield frame
-                return
-            yield frame[:at] + _OPEN
-            yield from self._row_pieces()
-            yield _CLOSE + frame[at + len(_EMPTY):]
-            return
+            return (frame[:at] + _OPEN, _CLOSE + frame[at + len(_EMPTY):]) if self.numbers() else None
         at = frame.find(_OPEN) + len(_OPEN)
-        yield frame[:at]
-        yield from self._row_pieces()
-        yield frame[at:]
+        return frame[:at], frame[at:]
+
+    def settled_pieces(self) -> list[bytes | memoryview] | None:
+        """Return the rows' bytes in order, as they stand (the part's middle), or None while a row is parsed (its
+        element may still change): what may be deflated ahead of the save while `version` stays as it is."""
+        return None if self._live else list(self._row_pieces())
 
     def _row_pieces(self) -> Iterator[bytes | memoryview]:
         content = memoryview(self._content)

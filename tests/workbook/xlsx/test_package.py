@@ -83,3 +83,73 @@ def test_parts_deflated_beside_each_other_are_the_bytes_one_thread_writes(sample
     with zipfile.ZipFile(beside) as saved:
         assert saved.testzip() is None
         assert saved.read("xl/worksheets/sheet3.xml").endswith(words + b"</sheetData></worksheet>")
+
+
+def _saved_part(package: Package, target, name: str) -> bytes:
+    package.save(target)
+    with zipfile.ZipFile(target) as saved:
+        assert saved.testzip() is None
+        return saved.read(name)
+
+
+def _register_part(package: Package) -> str:
+    return dict(package.sheets())["Register"]
+
+
+def test_parts_deflated_ahead_and_left_alone_are_saved_as_they_stand(sample_workbook, tmp_path):
+    """A sheet's rows and a part put in as bytes, deflated before the save: the file holds them as they are, the
+    sheet's frame as it stands at the save (changed after the rows were deflated)."""
+    package = Package(sample_workbook)
+    part = _register_part(package)
+    rows = package.sheet_rows(part)
+    assert rows is not None
+    first = rows.numbers()[1]
+    rows.replace(first, rows.raw(first).replace(b"</row>", b'<c r="Z%d" t="inlineStr"><is><t>ahead</t></is></c></row>'
+                                                                % first))
+    package.changed(part)
+    package.put("xl/extra.xml", b"<x>extra</x>")
+    package.deflate_ahead([part, "xl/extra.xml"])
+    assert set(package._ahead) == {part, "xl/extra.xml"}
+    package.xml(part).find(f"{M}dimension").set("ref", "A1:Z99")  # the frame, after its rows were deflated
+    plain = Package(sample_workbook)  # the same edits, saved without deflating ahead
+    plain_rows = plain.sheet_rows(part)
+    plain_rows.replace(first, rows.raw(first))
+    plain.changed(part)
+    plain.put("xl/extra.xml", b"<x>extra</x>")
+    plain.xml(part).find(f"{M}dimension").set("ref", "A1:Z99")
+    saved = _saved_part(package, tmp_path / "ahead.xlsx", part)
+    assert saved == _saved_part(plain, tmp_path / "plain.xlsx", part)
+    assert b"<t>ahead</t>" in saved and b'<dimension ref="A1:Z99"/>' in saved
+    with zipfile.ZipFile(tmp_path / "ahead.xlsx") as ahead:
+        assert ahead.read("xl/extra.xml") == b"<x>extra</x>"
+
+
+def test_a_part_changed_after_it_was_deflated_ahead_is_saved_as_changed(sample_workbook, tmp_path):
+    """What was deflated ahead is never written for a part changed since: a row replaced, a row parsed (its element
+    may have changed), a part put in again."""
+    package = Package(sample_workbook)
+    part = _register_part(package)
+    rows = package.sheet_rows(part)
+    numbers = rows.numbers()
+    package.changed(part)
+    package.put("xl/extra.xml", b"<x>before</x>")
+    package.deflate_ahead([part, "xl/extra.xml"])
+    rows.replace(numbers[1], rows.raw(numbers[1]).replace(b"</row>", b'<c r="Z%d"><v>7</v></c></row>' % numbers[1]))
+    element = rows.get(numbers[2])  # parsed after: changed through its element
+    etree.SubElement(element, f"{M}c", r=f"Y{numbers[2]}", t="inlineStr").append(etree.fromstring(
+        f'<is xmlns="{MAIN_NS}"><t>parsed</t></is>'))
+    package.put("xl/extra.xml", b"<x>after</x>")
+    saved = _saved_part(package, tmp_path / "changed.xlsx", part)
+    assert b'<c r="Z%d"><v>7</v></c>' % numbers[1] in saved and b"<t>parsed</t>" in saved
+    with zipfile.ZipFile(tmp_path / "changed.xlsx") as after:
+        assert after.read("xl/extra.xml") == b"<x>after</x>"
+
+
+def test_rows_being_edited_as_elements_are_not_deflated_ahead(sample_workbook):
+    package = Package(sample_workbook)
+    part = _register_part(package)
+    rows = package.sheet_rows(part)
+    rows.get(rows.numbers()[1])  # parsed now: its element may still change
+    package.changed(part)
+    package.deflate_ahead([part, "xl/styles.xml"])  # a parsed part is not one to deflate ahead either
+    assert package._ahead == {}
