@@ -21,7 +21,7 @@ import platform
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ HALF_WRITTEN_SECONDS = 10.0  # a lock file still empty this long after it was ma
 
 _held: dict[tuple[Path, int], int] = {}  # (lock file, thread) -> how many times that thread holds it
 _taken_as: dict[tuple[Path, int], Snapshot | None] = {}  # (lock file, thread) -> the file when the lock was taken
+_on_release: dict[tuple[Path, int], list[Callable[[], object]]] = {}  # (lock file, thread) -> what to forget then
 _held_guard = threading.Lock()
 _command = ""
 
@@ -223,7 +224,21 @@ def one_writer(target: Path | str, command: str | None = None, wait: float | Non
         with _held_guard:
             del _held[key]
             del _taken_as[key]
+            released = _on_release.pop(key, [])
         _release(path, mine)
+        for forget in released:
+            forget()
+
+
+def when_released(target: Path | str, forget: Callable[[], object]) -> None:
+    """Call `forget` when this thread lets go of the lock of `target` (at once when it does not hold it): what was
+    read under the lock for the write that follows is let go with it, whether or not the write happens."""
+    key = (lock_path(target).absolute(), threading.get_ident())
+    with _held_guard:
+        if key in _taken_as:
+            _on_release.setdefault(key, []).append(forget)
+            return
+    forget()
 
 
 def held_as(target: Path | str) -> Snapshot | None:

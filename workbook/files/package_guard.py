@@ -270,8 +270,9 @@ def _prolog(parser, head: bytes, lenient: bool = False) -> str | None:
 
 
 def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, error: type[RiskregError],
-                sheet: str | None, deep: bool = True) -> None:
-    """Read the part (checking its CRC); XML parts must be well-formed and declare no DOCTYPE or entity."""
+                sheet: str | None, deep: bool = True, kept: list[bytes] | None = None) -> None:
+    """Read the part (checking its CRC); XML parts must be well-formed and declare no DOCTYPE or entity. A deep
+    check appends the part's bytes, as it unpacks them, to `kept` when given."""
     from xml.parsers import expat
 
     name = info.filename
@@ -291,6 +292,8 @@ def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, err
                 return
             while chunk := stream.read(1 << 20):
                 parser = _feed(parser, chunk, lenient)
+                if kept is not None:
+                    kept.append(chunk)
             _feed(parser, b"", lenient, final=True)
     except _Declaration:
         raise UnsafeInputError(
@@ -305,15 +308,22 @@ def _check_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, err
                     f"and save it again.") from None
 
 
-def parts_sound(path: Path | str, package: bytes, parts: Iterable[str]) -> bool:
+def parts_sound(path: Path | str, package: bytes, parts: Iterable[str], unpacked: dict[str, bytes] | None = None) -> bool:
     """Return whether `parts` of the package `package` (the bytes of the file at `path`, read once: no file is held
     open while this runs) pass the deep check `check_package` makes of them: unpacked (checksums) and parsed whole.
-    False on any damage, which the caller names by running `check_package` itself."""
+    False on any damage, which the caller names by running `check_package` itself. Each part found sound is put
+    into `unpacked` (name -> its bytes) when given: a writer that edits it need not unpack it again."""
     try:
         with zipfile.ZipFile(io.BytesIO(package)) as archive:
             for name in parts:
-                _check_part(Path(path), archive, archive.getinfo(name), RiskregError, None, deep=True)
+                kept: list[bytes] | None = [] if unpacked is not None else None
+                _check_part(Path(path), archive, archive.getinfo(name), RiskregError, None, deep=True, kept=kept)
+                if unpacked is not None and kept is not None:
+                    unpacked[name] = kept[0] if len(kept) == 1 else b"".join(kept)
+                    kept.clear()
     except (RiskregError, KeyError, *_DAMAGE):
+        if unpacked is not None:
+            unpacked.clear()
         return False
     return True
 

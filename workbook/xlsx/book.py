@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -18,8 +19,8 @@ SHARED_STRINGS = "xl/sharedStrings.xml"
 class Book:
     """The package plus what riskreg edits in it, each parsed only when a command first needs it."""
 
-    def __init__(self, path: Path | str):
-        self.package = Package(path)
+    def __init__(self, path: Path | str, data: bytes | None = None, unpacked: Mapping[str, bytes] | None = None):
+        self.package = Package(path, data, unpacked)  # the file, or its bytes and parts as a check read them
         self._cells: dict[str, Cells] = {}
         self._notes: dict[str, SheetNotes] = {}
         self._styles: Styles | None = None

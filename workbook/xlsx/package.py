@@ -6,7 +6,7 @@ import io
 import posixpath
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -75,15 +75,17 @@ def _deflated_one(stretch: bytes | memoryview, last: bool) -> list[Deflated]:
 class Package:
     """The parts of one .xlsx file: bytes as read, XML trees riskreg edits, parts added and removed."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, data: bytes | None = None, unpacked: Mapping[str, bytes] | None = None):
+        """Open the package at `path`, or the one given as its file's bytes `data` with parts of it already
+        unpacked (`unpacked`: part -> its bytes, as the check before a write read them)."""
         self.path = Path(path)
         # The file is held in memory: parts are unpacked only when a command reads them, and the others are
         # copied into the new package still compressed.
-        self._file = self.path.read_bytes()
+        self._file = self.path.read_bytes() if data is None else data
         self._archive = zipfile.ZipFile(io.BytesIO(self._file))
         self.infos = self._archive.infolist()
         self._raw = {info.filename: info for info in self.infos}
-        self._unpacked: dict[str, bytes] = {}
+        self._unpacked: dict[str, bytes] = dict(unpacked or {}) if data is not None else {}
         self._trees: dict[str, etree._Element] = {}
         self._rows: dict[str, SheetRows] = {}  # worksheet parts whose rows are parsed one at a time (rows.py)
         self._changed: set[str] = set()

@@ -14,9 +14,9 @@ import re
 import threading
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.core.errors import RegisterFormatError
@@ -68,8 +68,17 @@ def check_workbook_file(path: Path | str) -> None:
     check_package(path, WORKBOOK, RegisterFormatError)
 
 
-def check_workbook_to_write(path: Path | str) -> None:
-    """Refuse what check_workbook_file refuses, before a command writes into the workbook at `path`.
+@dataclass(frozen=True)
+class Checked:
+    """A workbook file checked before a write: its bytes when the check read them, and the parts it unpacked."""
+
+    package: bytes | None = None  # the file's bytes as checked (None: the writer reads the file itself)
+    unpacked: Mapping[str, bytes] = field(default_factory=dict)  # part -> its bytes, unpacked from `package`
+
+
+def check_workbook_to_write(path: Path | str) -> Checked:
+    """Refuse what check_workbook_file refuses, before a command writes into the workbook at `path`; return what
+    the check read, for the writer to use rather than read and unpack it again.
 
     A writing command reads the register under the file's lock first: load_grids then checked every part but the
     sheets python-calamine reads whole, and checked those whole in a thread of its own while python-calamine
@@ -81,8 +90,9 @@ def check_workbook_to_write(path: Path | str) -> None:
     if beside is not None and beside.taken is _taken_as(path) and _sound(beside) and \
             beside.identity == _identity(path):
         _check_file(path)
-        return
+        return Checked(beside.package, beside.unpacked)
     check_workbook_file(path)
+    return Checked()
 
 
 def _sound(beside: _Beside) -> bool:
@@ -99,6 +109,8 @@ class _Beside:
     taken: object  # what the file was when this thread took its lock (files/lock.held_as): the same hold only
     identity: tuple[int, ...]  # the file's identity while its bytes were read for the check
     sound: Callable[[], bool]  # waits for the check: whether the sheets passed it
+    package: bytes  # the file's bytes, as the check read them
+    unpacked: dict[str, bytes]  # the sheets the check unpacked, once it has found them sound
 
 
 _CHECKED_BESIDE: dict[tuple[Path, int], _Beside] = {}
@@ -142,8 +154,13 @@ def _check_sheets_beside(path: Path, sheets: tuple[str, ...]) -> None:
         return
     if before is None or _identity(path) != before:
         return  # written to while it was read: the whole check runs before the write
-    _CHECKED_BESIDE[_beside_key(path)] = _Beside(
-        taken, before, in_background(lambda: parts_sound(path, package, sheets), "riskreg-deep-check"))
+    from workbook.files.lock import when_released
+
+    key, unpacked = _beside_key(path), dict[str, bytes]()
+    _CHECKED_BESIDE[key] = _Beside(taken, before, in_background(lambda: parts_sound(path, package, sheets, unpacked),
+                                                                "riskreg-deep-check"), package, unpacked)
+    # What it read is let go with the lock, whether or not a write follows (a refused roll-over writes nothing).
+    when_released(path, lambda: _CHECKED_BESIDE.pop(key, None))
 
 
 def _check_file(path: Path) -> None:

@@ -56,14 +56,14 @@ def _edit(path: Path | str, edit: Callable[[Book], T], output: Path | str | None
 
 def _edit_locked(path: Path, edit: Callable[[Book], T], target: Path, output: Path | str | None,
                  force: bool) -> tuple[T, Path, Path | None, Pruned | None]:
-    check_workbook_to_write(path)
+    checked = check_workbook_to_write(path)
     backup = None
     if output:
         check_writable(target, force=force)
     else:
         backup = backup_register(path)
     try:
-        book = Book(path)
+        book = Book(path, checked.package, checked.unpacked)  # what the check read, not read again
         check_editable(book)
         keep = backups_to_keep(read_settings(book.grid(SETTINGS_SHEET))[0].get("backups_keep")
                                if SETTINGS_SHEET in book.sheetnames else None)

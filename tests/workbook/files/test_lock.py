@@ -262,3 +262,19 @@ def test_taking_the_lock_refuses_a_workbook_open_in_excel(tmp_path):
             pytest.fail("the block must not run")
     assert err.value.user_message.startswith(f"{register}: is open in Excel by Jane Smith")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx", "~$register.xlsx"]  # no lock left
+
+
+def test_what_is_to_be_forgotten_with_the_lock_is_forgotten_when_it_goes(tmp_path):
+    from workbook.files.lock import when_released
+
+    target = tmp_path / "register.xlsx"
+    target.write_bytes(b"PK")
+    forgotten: list[str] = []
+    with one_writer(target):
+        with one_writer(target):  # held again by the same thread: still held after this block
+            when_released(target, lambda: forgotten.append("inner"))
+        assert forgotten == []
+        when_released(target, lambda: forgotten.append("outer"))
+    assert forgotten == ["inner", "outer"]
+    when_released(target, lambda: forgotten.append("not held"))  # at once: nothing holds it
+    assert forgotten == ["inner", "outer", "not held"]

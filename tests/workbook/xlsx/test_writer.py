@@ -237,3 +237,33 @@ def test_a_workbook_changed_after_it_was_read_is_checked_whole_before_it_is_writ
         with pytest.raises(RegisterFormatError) as caught:
             check_workbook_to_write(sample_workbook)
     assert caught.value.user_message == _whole_check_says(sample_workbook)
+
+
+def test_the_check_beside_the_reading_hands_the_writer_the_sheets_it_unpacked(sample_workbook):
+    """A sheet checked whole beside the reading is not unpacked again for the write: the writer gets the file's
+    bytes and the sheets as the check read them, the very parts the file holds."""
+    from workbook.files.lock import one_writer
+    from workbook.xlsx.reader import check_workbook_to_write, load_grids
+
+    with one_writer(sample_workbook):
+        load_grids(sample_workbook)
+        checked = check_workbook_to_write(sample_workbook)
+    assert checked.package == sample_workbook.read_bytes()
+    with zipfile.ZipFile(sample_workbook) as package:
+        sheets = [name for name in package.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert sorted(checked.unpacked) == sorted(sheets)
+        assert all(checked.unpacked[name] == package.read(name) for name in sheets)
+
+
+def test_what_the_check_read_is_let_go_with_the_lock_when_no_write_follows(sample_workbook):
+    """A read under the lock that ends without a write (a roll-over refused for its errors) keeps nothing: the
+    sheets the check unpacked go when the lock does, and a write under a later hold checks the file again."""
+    from workbook.files.lock import one_writer
+    from workbook.xlsx import reader
+
+    with one_writer(sample_workbook):
+        reader.load_grids(sample_workbook)
+        assert reader._beside_key(sample_workbook) in reader._CHECKED_BESIDE
+    assert reader._beside_key(sample_workbook) not in reader._CHECKED_BESIDE
+    with one_writer(sample_workbook):
+        assert reader.check_workbook_to_write(sample_workbook) == reader.Checked()  # checked whole, nothing handed
