@@ -22,6 +22,11 @@ DEFLATE_LEVEL = 6
 # zlib-ng lets go of the GIL while it compresses, and takes it back between calls: a few large calls let a second
 # thread deflate beside the first at full speed.
 BLOCK_BYTES = 8 << 20
+# zlib-ng's compressor for parallel deflating (python-zlib-ng's threaded gzip is built on it; private by its name).
+_PARALLEL = getattr(zlib_ng, "_ParallelCompress", None)
+WINDOW_BYTES = 1 << 15  # DEFLATE's window: what a chunk may refer back to in the one before
+JOINED_BYTES = 1 << 20  # chunks smaller than this are joined before they are deflated: a block each would cost bytes
+FINAL_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block marked final: the end of a stream of sync-flushed blocks
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: for a part that has none
 LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 CENTRAL_HEADER = struct.Struct("<4sBBBBHHHHIIIHHHHHII")
@@ -132,7 +137,30 @@ class Deflated:
 
 
 def deflate(chunks: Iterable[bytes | memoryview], last: bool = True) -> Deflated:
-    """Return `chunks`, in order, deflated as one stretch of a part (the part's end when `last`)."""
+    """Return `chunks`, in order, deflated as one stretch of a part (the part's end when `last`).
+
+    Each chunk is deflated with zlib-ng's compressor for parallel work (as its threaded gzip uses it): into one
+    buffer large enough for the result, so the GIL is let go once for the whole chunk, never taken back midway to
+    grow the output (beside a busy thread, each taking back waits up to its switch interval, doubling the time).
+    A chunk goes on from the last 32 KiB of the one before, as one stream would; a sync flush ends each, and an
+    empty final block ends the part, as pigz ends its stream."""
+    if _PARALLEL is None:  # a zlib-ng without it: one compressor, as before it was there
+        return _deflate_stream(chunks, last)
+    compressed: list[bytes] = []
+    crc, size, window = 0, 0, b""
+    for chunk in blocks(chunks, JOINED_BYTES):  # small chunks joined: each block deflated ends with a sync flush
+        made, chunk_crc = _PARALLEL(buffersize=len(chunk) + (len(chunk) >> 3) + 65536,
+                                    level=DEFLATE_LEVEL).compress_and_crc(chunk, window)
+        compressed.append(made)
+        crc = zlib_ng.crc32_combine(crc, chunk_crc, len(chunk))
+        size += len(chunk)
+        window = bytes(chunk[-WINDOW_BYTES:])
+    if last:
+        compressed.append(FINAL_BLOCK)
+    return Deflated(b"".join(compressed), crc, size, last)
+
+
+def _deflate_stream(chunks: Iterable[bytes | memoryview], last: bool) -> Deflated:
     compressor = zlib_ng.compressobj(DEFLATE_LEVEL, zlib_ng.DEFLATED, -15)
     compressed, crc, size = [], 0, 0
     for chunk in chunks:
@@ -177,18 +205,20 @@ def _pieces(chunks: Iterable[bytes | memoryview], limit: int) -> Iterator[bytes 
             yield view[start:start + limit]
 
 
-def blocks(chunks: Iterable[bytes | memoryview], limit: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """Yield `chunks` joined into blocks of about `limit` bytes (for `deflate` in a second thread)."""
+def blocks(chunks: Iterable[bytes | memoryview], limit: int = BLOCK_BYTES) -> Iterator[bytes | memoryview]:
+    """Yield `chunks` joined into blocks of about `limit` bytes (a chunk of that size or more as it is)."""
     block: list[bytes | memoryview] = []
     held = 0
     for chunk in chunks:
+        if not len(chunk):
+            continue
         block.append(chunk)
         held += len(chunk)
         if held >= limit:
-            yield b"".join(block)
+            yield block[0] if len(block) == 1 else b"".join(block)
             block, held = [], 0
     if block:
-        yield b"".join(block)
+        yield block[0] if len(block) == 1 else b"".join(block)
 
 
 def write_deflated(out: ZipWriter, name: str, *stretches: Deflated,
