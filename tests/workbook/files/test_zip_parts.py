@@ -103,3 +103,22 @@ def test_a_part_name_used_twice_is_refused(tmp_path):
         write_deflated(out, "part.xml", deflate([b"<a/>"]))
         with pytest.raises(ValueError, match="already has a part of that name"):
             write_deflated(out, "part.xml", deflate([b"<b/>"]))
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["zlib-ng's parallel compressor", "one stream"])
+def test_stretches_deflated_either_way_join_into_the_part(tmp_path, monkeypatch, parallel):
+    """With zlib-ng's compressor for parallel work (chunks joined to a block, each block from the last 32 KiB of
+    the one before) or, on a zlib-ng without it, one compressor a stretch: the same part, its checksum right."""
+    from workbook.files import zip_parts
+
+    if not parallel:
+        monkeypatch.setattr(zip_parts, "_PARALLEL", None)
+    text = b"".join(b"<row r=\"%d\"><c><v>%d</v></c></row>" % (n, n * 7919 % 10007) for n in range(150_000))
+    big = memoryview(text)[: 3 << 20]  # a chunk larger than a block, as a view
+    chunks = [bytes(big), *(text[n:n + 1000] for n in range(3 << 20, len(text), 1000))]
+    assert len(chunks) > 1000  # and some two thousand small ones after it
+    with ZipWriter(tmp_path / "out.zip") as out:
+        write_deflated(out, "part.xml", deflate(chunks[:1], last=False), deflate(iter(chunks[1:]), last=True))
+    with zipfile.ZipFile(tmp_path / "out.zip") as package:
+        assert package.testzip() is None and package.read("part.xml") == text
+        assert package.getinfo("part.xml").compress_size < len(text) / 4
