@@ -394,32 +394,41 @@ def _append(book: Book, append: AppendRows, texts: _Texts) -> list[str]:
         return []
     positions = dict(append.positions)
     shared = texts.get() if append.shared_text else None  # each text once in the workbook, however many rows
-    if shared is None:
-        rows = [dict(row) for row in append.rows]
+    if append.sheet not in book.sheetnames:
+        written = _append_sheet(book, append, positions, shared)
+    elif shared is None:
+        written = _append_rows(book, append, positions, [dict(row) for row in append.rows])
     else:
         of = shared.of
-        rows = [{key: of(value) if isinstance(value, str) and value else value
-                 for key, value in (row if isinstance(row, dict) else dict(row)).items()} for row in append.rows]
-    written = _append_rows(book, append, positions, rows, shared)
+        written = _append_rows(book, append, positions, [
+            {key: of(value) if isinstance(value, str) and value else value for key, value in dict(row).items()}
+            for row in append.rows])
     if shared is not None:
         shared.hold()
     return written
 
 
-def _append_rows(book: Book, append: AppendRows, positions: dict[str, int], rows: list[dict[str, object]],
-                 shared: SharedText | None) -> list[str]:
-    if append.sheet not in book.sheetnames:
-        if not append.create_headers:
-            raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
-                                      "from a workbook made by `riskreg new`).")
-        by_column = {column: key for key, column in positions.items()}
-        width = max(max(positions.values(), default=0), len(append.create_headers))
-        header_row: list[object] = [shared.of(header) if shared is not None else header
-                                    for header in append.create_headers]
-        grid: list[list[object]] = [header_row,
-                                    *[[row.get(by_column.get(column, ""), None) for column in range(1, width + 1)]
-                                      for row in rows]]
-        return _add_filled_sheet(book, append.sheet, grid, append.create_state)
+def _append_sheet(book: Book, append: AppendRows, positions: dict[str, int], shared: SharedText | None) -> list[str]:
+    """Add the sheet `append` names, its headers in the first row and its rows below (a first roll-over makes a
+    Record sheet of some 60,000 rows: each row read straight into its cells)."""
+    if not append.create_headers:
+        raise RegisterFormatError(f"no sheet named '{append.sheet}', so its rows cannot be added. Add it (copy it "
+                                  "from a workbook made by `riskreg new`).")
+    by_column = {column: key for key, column in positions.items()}
+    width = max(max(positions.values(), default=0), len(append.create_headers))
+    keys = [by_column.get(column, "") for column in range(1, width + 1)]  # "": no column of the rows there
+    if shared is None:
+        rows = [[row.get(key) for key in keys] for row in append.rows]
+        header_row: list[object] = list(append.create_headers)
+    else:
+        of = shared.of
+        rows = [[of(value) if isinstance(value, str) and value else value for value in map(row.get, keys)]
+                for row in append.rows]
+        header_row = [of(header) for header in append.create_headers]
+    return _add_filled_sheet(book, append.sheet, [header_row, *rows], append.create_state)
+
+
+def _append_rows(book: Book, append: AppendRows, positions: dict[str, int], rows: list[dict[str, object]]) -> list[str]:
     formats = {key: NUMBER_FORMATS[style] for key, style in append.styles.items()}
     return append_rows(book, append.sheet, positions, rows, append.table, formats, append.new_headers)
 
