@@ -229,6 +229,8 @@ class Package:
         takes what it made for a part still as it was (of a sheet read row by row, its rows: its frame, which the
         save may still adjust, is deflated then), and deflates again a part changed since."""
         for name in names:
+            if name not in self._changed and name not in self._added:
+                continue  # copied as it was read: nothing to deflate
             state = self._state(name)
             rows = self._rows.get(name) if name in self._trees else None
             pieces = [self._added[name]] if name in self._added else rows.settled_pieces() if rows else None

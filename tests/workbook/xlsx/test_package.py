@@ -153,3 +153,15 @@ def test_rows_being_edited_as_elements_are_not_deflated_ahead(sample_workbook):
     package.changed(part)
     package.deflate_ahead([part, "xl/styles.xml"])  # a parsed part is not one to deflate ahead either
     assert package._ahead == {}
+
+
+def test_a_sheet_read_but_not_changed_is_not_deflated_ahead(sample_workbook):
+    """A part the save copies as it was read has nothing to deflate."""
+    package = Package(sample_workbook)
+    part = _register_part(package)
+    assert package.sheet_rows(part) is not None
+    package.deflate_ahead([part])
+    assert package._ahead == {}
+    package.changed(part)
+    package.deflate_ahead([part])
+    assert set(package._ahead) == {part}
