@@ -501,10 +501,15 @@ def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[Sh
     sheets: dict[str, Cells] = {}
     formats: dict[tuple[int, str | None, bool], int] = {}
     written: list[str] = [""] * len(changes)
+
+    def style_for(base: int, change: SetCell) -> int:
+        return _format(book, base, change.value, NUMBER_FORMATS[change.style] if change.style else None, formats)
+
+    shared_of = shared.of if shared is not None else _no_sharing
     for (sheet, row), indexes in rows.items():
         cells = sheets.get(sheet) or sheets.setdefault(sheet, book.cells(sheet))
         columns = places.pop((sheet, row), []) if shared is not None else []
-        if _change_row_bytes(book, cells, row, [changes[index] for index in indexes], columns, formats, shared):
+        if _change_row_bytes(cells, row, [changes[index] for index in indexes], columns, style_for, shared_of):
             for index in indexes:
                 change = changes[index]
                 written[index] = f"{sheet}!{column_letter(change.column)}{row}" if isinstance(change, SetCell) \
@@ -522,27 +527,23 @@ def _change_cells(book: Book, changes: Sequence[CellChange], shares: Sequence[Sh
     return written
 
 
-def _change_row_bytes(book: Book, cells: Cells, row: int, changes: Sequence[CellChange], shares: Sequence[int],
-                      formats: dict[tuple[int, str | None, bool], int], shared: SharedText | None) -> bool:
+def _change_row_bytes(cells: Cells, row: int, changes: Sequence[CellChange], shares: Sequence[int],
+                      style_for: Callable[[int, SetCell], int], share: Callable[[str], SharedString]) -> bool:
     """Make the changes and share the texts of one row on its bytes (workbook/xlsx/row_edit.py), when the sheet is
     read row by row and the row is laid out for it; return whether they were made (else nothing was changed)."""
     store = cells.rows
     data = store.raw(row) if store is not None else None
     if store is None or data is None:
         return False
-
-    def style_for(base: int, change: SetCell) -> int:
-        return _format(book, base, change.value, NUMBER_FORMATS[change.style] if change.style else None, formats)
-
-    def share(text: str) -> SharedString:
-        assert shared is not None
-        return shared.of(text)
-
     changed = edit_row(data, row, changes, shares, style_for, share)
     if changed is None:
         return False
     store.replace(row, changed)
     return True
+
+
+def _no_sharing(text: str) -> SharedString:
+    raise AssertionError("a row's texts shared with no shared strings to hold them")
 
 
 def _change_cell(book: Book, cells: Cells, change: CellChange, formats: dict[tuple[int, str | None, bool], int]) -> str:

@@ -22,7 +22,8 @@ from workbook.core.values import storable
 from workbook.xlsx.sheet_xml import SharedString, excel_serial
 
 _HEAD = re.compile(rb"<row\b[^>]*>")
-_ROW_OF_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+# Every cell's start tag in a row, with its row number when its reference is its first attribute (else b"").
+_CELL_START = re.compile(rb'<c(?=[\s/>])(?: r="[A-Z]+([0-9]+)")?')
 _LETTERS = re.compile(rb'<c r="([A-Z]+)')
 # A cell as riskreg and Excel write it: reference, then style, then type, each once, and nothing but a number or
 # plain inline text inside (what _parse_cell accepts, read in one match; any other cell is read by _parse_cell).
@@ -67,8 +68,8 @@ class _Row:
         head = _HEAD.match(data)
         if head is None or data[head.end() - 2:head.end()] == b"/>" or not data.endswith(b"</row>"):
             return None
-        numbers = _ROW_OF_CELL.findall(data, head.end())
-        if data.count(b"<c", head.end()) != len(numbers) or numbers.count(str(number).encode()) != len(numbers):
+        numbers = _CELL_START.findall(data, head.end())
+        if numbers.count(str(number).encode()) != len(numbers):
             return None  # a cell that does not start with its own reference: read by the XML parser
         return cls(data, head.end(), number)
 
