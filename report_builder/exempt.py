@@ -38,7 +38,7 @@ def listed(items: Sequence[str]) -> str:
 
 def _paragraph_order(value: str) -> tuple[int, str]:
     number = paragraph_number(value)
-    return (int(number), "") if number.isdigit() else (10_000, number)
+    return (int(number), "") if number.isdecimal() else (10_000, number)
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,7 @@ def _movement_sentences(content: PaperContent) -> list:
 
 
 def _new_docpr_id(document) -> int:
-    ids = [int(e.get("id")) for e in document.element.iter(f"{{{WP_NS}}}docPr") if (e.get("id") or "").isdigit()]
+    ids = [int(e.get("id")) for e in document.element.iter(f"{{{WP_NS}}}docPr") if (e.get("id") or "").isdecimal()]
     return max(ids, default=0) + 1
 
 

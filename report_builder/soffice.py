@@ -91,7 +91,7 @@ def group_members(group: int) -> list[int]:
     """Return the live (not zombie) processes of process group `group` (Linux: read from /proc; elsewhere [])."""
     members = []
     for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
-        if not entry.name.isdigit():
+        if not entry.name.isdecimal():
             continue
         try:
             stat = (entry / "stat").read_text()

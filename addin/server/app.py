@@ -152,7 +152,7 @@ async def read_body(request: Request, config: ServerConfig) -> bytes:
     too_big = Refused(413, f"The workbook is too large for this server (over {config.max_body // (1024 * 1024)} MB "
                            "of values): ask its administrator to raise RISKREG_MAX_BODY_MB.")
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > config.max_body):
+    if length is not None and (not length.isdecimal() or int(length) > config.max_body):
         raise too_big
     chunks, seen = [], 0
     try:

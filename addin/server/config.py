@@ -137,6 +137,6 @@ def whole(env: Mapping[str, str], name: str, default: int, *, least: int = 1, mo
     text = env.get(name)
     if text is None or not text.strip():
         return default
-    if not text.strip().isdigit() or not least <= int(text) <= most:
+    if not text.strip().isdecimal() or not least <= int(text) <= most:
         raise ServerConfigError(f"{name} must be a whole number from {least:,} to {most:,}; found {text[:40]!r}.")
     return int(text)

@@ -39,7 +39,7 @@ def _groups_using(folder: Path) -> set[int]:
     needle = str(folder).encode()
     groups: set[int] = set()
     for entry in Path("/proc").iterdir() if Path("/proc/self/cmdline").exists() else ():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+        if not entry.name.isdecimal() or int(entry.name) == os.getpid():
             continue
         try:
             if needle in (entry / "cmdline").read_bytes():
@@ -62,7 +62,7 @@ def sweep(root: Path) -> list[Path]:
     removed = []
     for folder in root.glob(f"{PREFIX}*"):
         pid = folder.name[len(PREFIX):]
-        if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
+        if pid.isdecimal() and (int(pid) == os.getpid() or _alive(int(pid))):
             continue
         end_processes_in(folder)
         shutil.rmtree(folder, ignore_errors=True)

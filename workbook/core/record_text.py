@@ -46,7 +46,7 @@ def read_record(rows: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, str
         if not key or not name:
             continue
         base, mark, number = name.rpartition(PART_MARK)
-        if mark and number.isdigit() and base:
+        if mark and number.isdecimal() and base:
             if parts.get((key, base)) == int(number) - 1:
                 texts[key][base] += text
                 parts[(key, base)] = int(number)

@@ -114,7 +114,7 @@ def _parse_key(key: str) -> tuple[Period, int] | None:
         period = parse_period(label)
     except PeriodError:
         return None
-    if mark and not number.isdigit():
+    if mark and not number.isdecimal():
         return None
     return period, int(number) if mark else 1
 

@@ -191,7 +191,7 @@ def _document_tables(path: Path, table: str | None) -> list[RawTable]:
                                 "(its appendix); check you picked the right document.")
     if table is not None:
         wanted = table.strip().lower().removeprefix("table").strip()
-        if not wanted.isdigit() or not 1 <= int(wanted) <= len(tables):
+        if not wanted.isdecimal() or not 1 <= int(wanted) <= len(tables):
             choice = f"1 to {len(tables)}" if len(tables) > 1 else "1"
             raise ImportSourceError(f"{path}: no table '{table}': the document has {plural(tables, 'table')}; "
                                     f"give --sheet {choice}.")

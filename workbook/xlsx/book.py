@@ -77,7 +77,7 @@ class Book:
             return None
         if kind == "s":
             shared = self.shared_strings()
-            return shared[int(value)] if value.isdigit() and int(value) < len(shared) else None
+            return shared[int(value)] if value.isdecimal() and int(value) < len(shared) else None
         if kind in ("str", "e"):
             return value
         if kind == "b":

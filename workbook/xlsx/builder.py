@@ -170,7 +170,7 @@ def row_height(texts: Mapping[float, str]) -> float:
 def _cell_value(column: Column, value: object) -> object:
     if value in (None, ""):
         return None
-    if column.kind == "score" and isinstance(value, str) and value.strip().isdigit():
+    if column.kind == "score" and isinstance(value, str) and value.strip().isdecimal():
         return int(value)
     return value
 
@@ -224,7 +224,7 @@ def _lists_sheet(wb: Workbook, lists: Mapping[str, Sequence[str]]) -> Worksheet:
         header = ws.cell(row=1, column=position, value=name)
         header.font = HEADER_FONT
         for row, value in enumerate(values, start=2):
-            put(ws.cell(row=row, column=position), int(value) if name == "Scores" and value.isdigit() else value)
+            put(ws.cell(row=row, column=position), int(value) if name == "Scores" and value.isdecimal() else value)
         ws.column_dimensions[letter].width = max(14, *(len(str(v)) + 4 for v in (name, *values)))
         if name == "Ratings":
             header.comment = Comment(RATINGS_NOTE, "riskreg")

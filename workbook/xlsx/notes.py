@@ -233,7 +233,7 @@ def _is_note(shape: etree._Element) -> bool:
 
 
 def _blocks(data: str) -> list[int]:
-    return [int(part) for part in data.replace(" ", "").split(",") if part.isdigit()]
+    return [int(part) for part in data.replace(" ", "").split(",") if part.isdecimal()]
 
 
 def _shapetype() -> etree._Element:

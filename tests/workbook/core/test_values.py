@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from workbook.core.values import as_date
+from workbook.core.values import as_date, whole_number
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -33,3 +33,14 @@ def test_formula_looking_text_is_typed_with_excels_apostrophe(value, typed):
     from workbook.core.values import typed_text
 
     assert typed_text(value) == typed
+
+
+@pytest.mark.parametrize("typed", ["₀", "²", "①", "3²"])
+def test_a_digit_that_is_no_decimal_digit_is_no_whole_number(typed):
+    """Superscripts, subscripts and circled numbers are digits to str.isdigit but not numbers int() reads: a
+    Setting typed so is not a whole number (before, the checks raised on Settings!B5 = '₀')."""
+    assert whole_number(typed) is None
+
+
+def test_whole_numbers_typed_as_text_in_any_decimal_digits_are_read():
+    assert (whole_number(" 4 "), whole_number("٣")) == (4, 3)
