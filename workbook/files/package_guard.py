@@ -319,8 +319,7 @@ def parts_sound(path: Path | str, package: bytes, parts: Iterable[str], unpacked
                 kept: list[bytes] | None = [] if unpacked is not None else None
                 _check_part(Path(path), archive, archive.getinfo(name), RiskregError, None, deep=True, kept=kept)
                 if unpacked is not None and kept is not None:
-                    unpacked[name] = kept[0] if len(kept) == 1 else b"".join(kept)
-                    kept.clear()
+                    unpacked[name] = b"".join(kept)
     except (RiskregError, KeyError, *_DAMAGE):
         if unpacked is not None:
             unpacked.clear()

@@ -176,21 +176,11 @@ def stretches(chunks: Iterable[bytes | memoryview],
     """Yield a part's `chunks` as stretches of about `limit` bytes to deflate each on its own, with whether it is
     the part's last (an empty part is one empty stretch): small chunks joined, a large one cut into views of
     itself, never copied."""
-    block: list[bytes | memoryview] = []
-    held = 0
     ready: bytes | memoryview | None = None
-    for piece in _pieces(chunks, limit):
-        block.append(piece)
-        held += len(piece)
-        if held >= limit:
-            if ready is not None:
-                yield ready, False
-            ready = block[0] if len(block) == 1 else b"".join(block)
-            block, held = [], 0
-    if block:
+    for block in blocks(_pieces(chunks, limit), limit):
         if ready is not None:
             yield ready, False
-        ready = block[0] if len(block) == 1 else b"".join(block)
+        ready = block
     yield (b"" if ready is None else ready), True
 
 

@@ -19,7 +19,7 @@ from html import escape
 from workbook.core.edit import CellChange, ClearCell, MoveCell, SetCell
 from workbook.core.model import column_letter
 from workbook.core.values import storable
-from workbook.xlsx.sheet_xml import SharedString, excel_serial
+from workbook.xlsx.sheet_xml import SharedString, column_number, excel_serial
 
 _HEAD = re.compile(rb"<row\b[^>]*>")
 # Every cell's start tag in a row, with its row number when its reference is its first attribute (else b"").
@@ -156,10 +156,7 @@ def _parse_cell(data: bytes, start: int, column: int) -> tuple[_Cell, int]:
 
 def _column_number(letters: bytes) -> int:
     """Return the column number of `letters` (b'AB' -> 28), remembered."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    _COLUMN_OF[letters] = number
+    number = _COLUMN_OF[letters] = column_number(letters.decode())
     return number
 
 
